@@ -1,0 +1,149 @@
+package infra
+
+import "time"
+
+// Settings are the lab's behavioural settings: the ones the local lab must share with
+// the AWS lab so the two cannot drift apart. LoadSettings reads them from lab.yaml.
+type Settings struct {
+	Region   string
+	PoolName string
+	// DomainPrefix is the hosted-UI domain prefix (AWS) / a label (local).
+	DomainPrefix string
+
+	Password PasswordPolicy
+	// AutoVerifiedAttributes is e.g. ["email"]: a code is sent to verify it at sign-up.
+	AutoVerifiedAttributes []string
+	// AutoConfirm models the optional pre sign-up Lambda that auto-confirms users.
+	AutoConfirm bool
+
+	ALBClient     ClientSettings
+	PublicClient  ClientSettings
+	MachineClient ClientSettings
+	// ResourceServer is the custom scope namespace for the machine client, e.g. "lab-api".
+	ResourceServer       string
+	ResourceServerScopes []string
+
+	// Rules are the ALB listener rules, in priority order; anything unmatched is forwarded.
+	Rules []Rule
+
+	LogGroup         string
+	LogRetentionDays int
+	AppPort          int
+}
+
+// PasswordPolicy mirrors Cognito's PasswordPolicyType.
+type PasswordPolicy struct {
+	MinimumLength    int
+	RequireUppercase bool
+	RequireLowercase bool
+	RequireNumbers   bool
+	RequireSymbols   bool
+	// TemporaryPasswordValidityDays for AdminCreateUser.
+	TemporaryPasswordValidityDays int
+}
+
+// ClientSettings mirrors the parts of AWS::Cognito::UserPoolClient the lab uses.
+type ClientSettings struct {
+	Name              string
+	GenerateSecret    bool
+	AllowedOAuthFlows []string // code, implicit, client_credentials
+	// AllowedOAuthScopes, e.g. openid email profile.
+	AllowedOAuthScopes []string
+	ExplicitAuthFlows  []string // ALLOW_USER_PASSWORD_AUTH, ALLOW_REFRESH_TOKEN_AUTH, ...
+	// CallbackPath is appended to the ALB URL (ALB client); CallbackURLs are literal (public client).
+	CallbackPath string
+	CallbackURLs []string
+	// LogoutPath is appended to the ALB URL; LogoutURLs are literal.
+	LogoutPath string
+	LogoutURLs []string
+
+	AccessTokenValidity  time.Duration
+	IDTokenValidity      time.Duration
+	RefreshTokenValidity time.Duration
+
+	EnableTokenRevocation      bool
+	PreventUserExistenceErrors string // LEGACY | ENABLED
+}
+
+// Rule is one ALB listener rule: path patterns, then optional authenticate-cognito, then forward.
+type Rule struct {
+	Priority     int
+	PathPatterns []string
+	Authenticate *Authenticate
+}
+
+// Authenticate mirrors AuthenticateCognitoConfig.
+type Authenticate struct {
+	Scope                    string
+	SessionCookieName        string
+	SessionTimeout           time.Duration
+	OnUnauthenticatedRequest string // authenticate | deny | allow
+	ExtraParams              map[string]string
+}
+
+// DefaultSettings are the lab's settings with Cognito's and the ALB's defaults.
+// LoadSettings overrides them from lab.yaml.
+func DefaultSettings() Settings {
+	return Settings{
+		Region:       "eu-west-1",
+		PoolName:     "cognitolab",
+		DomainPrefix: "cognitolab",
+		Password: PasswordPolicy{
+			MinimumLength: 8, RequireUppercase: true, RequireLowercase: true,
+			RequireNumbers: true, RequireSymbols: true, TemporaryPasswordValidityDays: 7,
+		},
+		AutoVerifiedAttributes: []string{"email"},
+		ALBClient: ClientSettings{
+			Name:                       "cognitolab-alb",
+			GenerateSecret:             true,
+			AllowedOAuthFlows:          []string{"code"},
+			AllowedOAuthScopes:         []string{"openid", "email", "profile"},
+			ExplicitAuthFlows:          []string{"ALLOW_REFRESH_TOKEN_AUTH"},
+			CallbackPath:               "/oauth2/idpresponse",
+			LogoutPath:                 "/",
+			AccessTokenValidity:        time.Hour,
+			IDTokenValidity:            time.Hour,
+			RefreshTokenValidity:       30 * 24 * time.Hour,
+			EnableTokenRevocation:      true,
+			PreventUserExistenceErrors: "ENABLED",
+		},
+		PublicClient: ClientSettings{
+			Name:                       "cognitolab-learner",
+			AllowedOAuthFlows:          []string{"code"},
+			AllowedOAuthScopes:         []string{"openid", "email", "profile", "aws.cognito.signin.user.admin"},
+			ExplicitAuthFlows:          []string{"ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH"},
+			CallbackURLs:               []string{"http://localhost/callback", "http://127.0.0.1/callback"},
+			LogoutURLs:                 []string{"http://localhost/", "http://127.0.0.1/"},
+			AccessTokenValidity:        time.Hour,
+			IDTokenValidity:            time.Hour,
+			RefreshTokenValidity:       30 * 24 * time.Hour,
+			EnableTokenRevocation:      true,
+			PreventUserExistenceErrors: "LEGACY",
+		},
+		MachineClient: ClientSettings{
+			Name:                  "cognitolab-machine",
+			GenerateSecret:        true,
+			AllowedOAuthFlows:     []string{"client_credentials"},
+			AllowedOAuthScopes:    []string{"lab-api/read"},
+			AccessTokenValidity:   time.Hour,
+			IDTokenValidity:       time.Hour,
+			RefreshTokenValidity:  30 * 24 * time.Hour,
+			EnableTokenRevocation: true,
+		},
+		ResourceServer:       "lab-api",
+		ResourceServerScopes: []string{"read"},
+		Rules: []Rule{{
+			Priority:     10,
+			PathPatterns: []string{"/v1/secrets*"},
+			Authenticate: &Authenticate{
+				Scope:                    "openid email profile",
+				SessionCookieName:        "AWSELBAuthSessionCookie",
+				SessionTimeout:           7 * 24 * time.Hour,
+				OnUnauthenticatedRequest: "authenticate",
+			},
+		}},
+		LogGroup:         "/cognitolab/app",
+		LogRetentionDays: 1,
+		AppPort:          5000,
+	}
+}
