@@ -1,0 +1,101 @@
+// Package flows performs the lab's HTTP exchanges step by step, records each as a Hop,
+// and attaches the lesson text that explains it. It never imports terminal code: the
+// TUI and the plain printer (cognitolab run) both consume its hops.
+package flows
+
+import (
+	"time"
+)
+
+// Party is who answered a hop.
+type Party string
+
+// The parties of the lab.
+const (
+	PartyALB        Party = "ALB"
+	PartyHostedUI   Party = "Cognito hosted UI"
+	PartyCognitoAPI Party = "Cognito API"
+	PartyApp        Party = "app"
+	PartyLogs       Party = "CloudWatch Logs"
+	PartyLocal      Party = "your machine" // e.g. the learner's own callback listener
+)
+
+// Field is one name/value pair of a request or response (header, cookie, form field,
+// query parameter, claim). Secret values are masked by views until revealed.
+type Field struct {
+	Name   string `json:"name"`
+	Value  string `json:"value"`
+	Secret bool   `json:"secret,omitempty"`
+	// Notable marks the fields the lesson asks the learner to look at.
+	Notable bool `json:"notable,omitempty"`
+}
+
+// Cookie is a Set-Cookie seen on a response, or a cookie sent on a request.
+type Cookie struct {
+	Name    string `json:"name"`
+	Value   string `json:"value"`
+	Secret  bool   `json:"secret,omitempty"`
+	Expired bool   `json:"expired,omitempty"` // a Set-Cookie that deletes the cookie
+	Attrs   string `json:"attrs,omitempty"`   // "Path=/; HttpOnly; Max-Age=3600"
+}
+
+// Hop is one recorded HTTP exchange.
+type Hop struct {
+	// Seq numbers hops within a run, from 1.
+	Seq int `json:"seq"`
+	// Chapter and Step name where the hop was made (e.g. "login", "follow redirect").
+	Chapter string `json:"chapter"`
+	Step    string `json:"step"`
+	// Browser names the cookie jar ("alice's browser", "your code").
+	Browser string `json:"browser,omitempty"`
+
+	Party Party `json:"party"`
+	// BackChannel marks hops made inside AWS (the ALB calling Cognito), which a
+	// browser never sees. Inferred is set when the hop was not observed but is
+	// shown because AWS makes it (against a deployed lab).
+	BackChannel bool `json:"backChannel,omitempty"`
+	Inferred    bool `json:"inferred,omitempty"`
+
+	Method     string   `json:"method"`
+	URL        string   `json:"url"`
+	ReqHeaders []Field  `json:"reqHeaders,omitempty"`
+	ReqCookies []Cookie `json:"reqCookies,omitempty"`
+	Form       []Field  `json:"form,omitempty"`
+	ReqBody    string   `json:"reqBody,omitempty"` // JSON API bodies, excerpted
+
+	Status      int      `json:"status"`
+	Location    string   `json:"location,omitempty"`
+	RespHeaders []Field  `json:"respHeaders,omitempty"`
+	SetCookies  []Cookie `json:"setCookies,omitempty"`
+	RespBody    string   `json:"respBody,omitempty"` // excerpt
+	// TraceID is the X-Amzn-Trace-Id the ALB added, when known (ties hops to log lines).
+	TraceID string `json:"traceId,omitempty"`
+
+	Start    time.Time     `json:"start"`
+	Duration time.Duration `json:"duration"`
+	// Err is the transport error, if the exchange failed before a response.
+	Err string `json:"err,omitempty"`
+
+	// Title is a one-line headline ("The ALB sends you to Cognito").
+	Title string `json:"title,omitempty"`
+	// Note is the annotation: the lesson text for this hop (Markdown).
+	Note string `json:"note,omitempty"`
+	// LookAt names the fields the note refers to.
+	LookAt []string `json:"lookAt,omitempty"`
+}
+
+// StatusClass is "2xx", "3xx", "4xx", "5xx" or "error".
+func (h Hop) StatusClass() string {
+	switch {
+	case h.Err != "" || h.Status == 0:
+		return "error"
+	case h.Status < 300:
+		return "2xx"
+	case h.Status < 400:
+		return "3xx"
+	case h.Status < 500:
+		return "4xx"
+	default:
+		return "5xx"
+	}
+}

@@ -1,0 +1,33 @@
+package flows
+
+import (
+	"github.com/cognitolab/cognitolab/internal/target"
+)
+
+// Session is the state one learner carries from chapter to chapter: the lab target,
+// the user they signed up, the browser's cookie jar, the tokens they obtained.
+// The flows engine owns its other fields.
+type Session struct {
+	Target target.Target
+	// Gate paces hops (FreeRun for `cognitolab run`, a StepGate in the TUI).
+	Gate Gate
+	// Emit receives every event in order. It must not block for long.
+	Emit func(Event)
+	// Inputs holds the learner's choices (username, email, password, code).
+	Inputs map[string]string
+	// Local is set when the target is the in-process local lab: it gives access to
+	// what only the local lab can show (back-channel hops, the mailbox).
+	Local LocalLab
+
+	state
+}
+
+// LocalLab is what the in-process local lab offers beyond the wire.
+type LocalLab interface {
+	// SubscribeBackChannel streams the ALB's back-channel hops; cancel stops it.
+	SubscribeBackChannel() (<-chan Hop, func())
+	// SubscribeMail streams confirmation codes the pool "sent".
+	SubscribeMail() (<-chan Mail, func())
+	// Mailbox returns all messages so far.
+	Mailbox() []Mail
+}
