@@ -1,0 +1,472 @@
+// Package alb is the local lab's Application Load Balancer: one HTTP listener with
+// ordered path-pattern rules, the authenticate-cognito action and forward.
+//
+// It follows WIRE.md section 4 (ALB user guide, "Authenticate users using an
+// Application Load Balancer"). For a request that matches a rule with authenticate:
+//
+//  1. no valid session cookie → 302 to Cognito's /oauth2/authorize with a sealed state;
+//  2. Cognito sends the browser back to /oauth2/idpresponse?code=..&state=.. (handled
+//     here, never forwarded);
+//  3. back channel: POST /oauth2/token (code → tokens), GET /oauth2/userInfo;
+//  4. 302 to the original URL with the session cookie <name>-0..-3;
+//  5. later requests: the cookie is opened, the access token refreshed when expired,
+//     and the request forwarded with x-amzn-oidc-accesstoken, x-amzn-oidc-identity and
+//     x-amzn-oidc-data (ES256, signed with this ALB's key, served by KeysHandler).
+//
+// Every back-channel exchange is published as a BackChannelEvent (Events), because
+// that is the part of the flow AWS hides. The ALB talks to Cognito only over HTTP.
+package alb
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/cognitolab/cognitolab/infra"
+	"github.com/cognitolab/cognitolab/internal/albtoken"
+)
+
+// CallbackPath is where Cognito returns the browser; the ALB handles it itself.
+const CallbackPath = "/oauth2/idpresponse"
+
+// DataTokenValidity is how long an x-amzn-oidc-data token is valid. The ALB's exact
+// value is UNCONFIRMED; observed tokens expire about two minutes after issue.
+const DataTokenValidity = 120 * time.Second
+
+// Config configures one ALB listener.
+type Config struct {
+	// CognitoDomainURL is the hosted UI and OAuth2 base, e.g. http://127.0.0.1:9229.
+	CognitoDomainURL string
+	// Issuer is the pool's iss (the header iss of x-amzn-oidc-data), UserPoolID and
+	// Region identify the pool.
+	Issuer     string
+	UserPoolID string
+	Region     string
+	// ClientID and ClientSecret are the ALB's app client (it must have a secret).
+	ClientID     string
+	ClientSecret string
+	// Rules are the listener rules (infra.DefaultSettings().Rules); unmatched requests
+	// are forwarded.
+	Rules []infra.Rule
+	// Target is the app's URL for forward; TargetHandler, when set, is called in
+	// process instead (Target is then ignored).
+	Target        *url.URL
+	TargetHandler http.Handler
+	// BaseURL is the listener's external URL as browsers use it, e.g.
+	// http://localhost:8080; redirect_uri is BaseURL + /oauth2/idpresponse.
+	BaseURL string
+	// ListenerPort is sent as X-Forwarded-Port (default: BaseURL's port).
+	ListenerPort int
+	// ARN is the signer of x-amzn-oidc-data (default: a generated lab ARN).
+	ARN string
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+	// HTTPClient makes the back-channel requests (default: 10 s timeout, no redirects).
+	HTTPClient *http.Client
+
+	// SigningKey and KeyID persist the x-amzn-oidc-data key across restarts; when nil
+	// a P-256 key and a UUID kid are generated.
+	SigningKey *ecdsa.PrivateKey
+	KeyID      string
+	// SessionKey (32 bytes) persists the sealing key of state and session cookies;
+	// random when nil.
+	SessionKey []byte
+}
+
+// ALB is one running listener. Use Handler for the listener and KeysHandler for the
+// public-key endpoint.
+type ALB struct {
+	cfg     Config
+	cognito string // CognitoDomainURL without a trailing slash
+	base    string // BaseURL, lower case, no trailing slash
+	proto   string // X-Forwarded-Proto
+	port    string // X-Forwarded-Port
+	rules   []rule
+	key     *ecdsa.PrivateKey
+	kid     string
+	pem     []byte
+	sealer  *sealer
+	client  *http.Client
+	now     func() time.Time
+	forward http.Handler
+	hub     hub
+}
+
+// New checks cfg, fills in defaults and builds an ALB.
+func New(cfg Config) (*ALB, error) {
+	a := &ALB{cfg: cfg, now: cfg.Now}
+	if a.now == nil {
+		a.now = time.Now
+	}
+	cu, err := url.Parse(cfg.CognitoDomainURL)
+	if err != nil || cu.Scheme == "" || cu.Host == "" {
+		return nil, fmt.Errorf("ALB config: CognitoDomainURL %q is not an absolute URL (e.g. http://127.0.0.1:9229)", cfg.CognitoDomainURL)
+	}
+	a.cognito = strings.TrimRight(cfg.CognitoDomainURL, "/")
+	bu, err := url.Parse(cfg.BaseURL)
+	if err != nil || bu.Scheme == "" || bu.Host == "" || (bu.Path != "" && bu.Path != "/") || bu.RawQuery != "" {
+		return nil, fmt.Errorf("ALB config: BaseURL %q must be scheme://host[:port] (e.g. http://localhost:8080)", cfg.BaseURL)
+	}
+	// "The callback URL in the app client settings must use all lowercase letters"
+	// (ALB user guide): scheme and host are case-insensitive, so lower-casing is safe.
+	a.base = strings.ToLower(bu.Scheme + "://" + bu.Host)
+	a.proto = strings.ToLower(bu.Scheme)
+	switch {
+	case cfg.ListenerPort > 0:
+		a.port = strconv.Itoa(cfg.ListenerPort)
+	case bu.Port() != "":
+		a.port = bu.Port()
+	case a.proto == "https":
+		a.port = "443"
+	default:
+		a.port = "80"
+	}
+	if cfg.ClientID == "" || cfg.ClientSecret == "" {
+		return nil, errors.New("ALB config: ClientID and ClientSecret are required (the ALB's app client must have a secret)")
+	}
+	if cfg.Issuer == "" {
+		return nil, errors.New("ALB config: Issuer is required (the pool's iss, e.g. http://127.0.0.1:9229/eu-west-1_cognitolab)")
+	}
+	if cfg.TargetHandler == nil && (cfg.Target == nil || cfg.Target.Host == "") {
+		return nil, errors.New("ALB config: set Target (the app's URL) or TargetHandler")
+	}
+	if a.rules, err = compileRules(cfg.Rules); err != nil {
+		return nil, fmt.Errorf("ALB config: %w", err)
+	}
+	if a.key, a.kid = cfg.SigningKey, cfg.KeyID; a.key == nil {
+		if a.key, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader); err != nil {
+			return nil, err
+		}
+	}
+	if a.key.Curve != elliptic.P256() {
+		return nil, errors.New("ALB config: SigningKey must be a P-256 key (ES256)")
+	}
+	if a.kid == "" {
+		a.kid = uuid.NewString()
+	}
+	if a.pem, err = albtoken.PublicKeyPEM(&a.key.PublicKey); err != nil {
+		return nil, err
+	}
+	sk := cfg.SessionKey
+	if sk == nil {
+		sk = make([]byte, 32)
+		_, _ = rand.Read(sk)
+	}
+	if a.sealer, err = newSealer(sk); err != nil {
+		return nil, fmt.Errorf("ALB config: %w", err)
+	}
+	if a.cfg.ARN == "" {
+		region := cfg.Region
+		if region == "" {
+			region = "eu-west-1"
+		}
+		id := make([]byte, 8)
+		_, _ = rand.Read(id)
+		a.cfg.ARN = "arn:aws:elasticloadbalancing:" + region + ":000000000000:loadbalancer/app/cognitolab/" + hex.EncodeToString(id)
+	}
+	a.client = cfg.HTTPClient
+	if a.client == nil {
+		a.client = &http.Client{Timeout: 10 * time.Second,
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	}
+	a.forward = a.newForwarder()
+	return a, nil
+}
+
+// KeyID is the kid of this ALB's signing key.
+func (a *ALB) KeyID() string { return a.kid }
+
+// ARN is the signer in x-amzn-oidc-data.
+func (a *ALB) ARN() string { return a.cfg.ARN }
+
+// PublicKeyPEM is the PEM KeysHandler serves for KeyID.
+func (a *ALB) PublicKeyPEM() []byte { return append([]byte(nil), a.pem...) }
+
+// RedirectURI is the callback the ALB's app client must register.
+func (a *ALB) RedirectURI() string { return a.base + CallbackPath }
+
+// KeysHandler serves the public-key endpoint: GET /<kid> → the PEM public key, 404 for
+// any other kid (as https://public-keys.auth.elb.<region>.amazonaws.com/<kid> does).
+func (a *ALB) KeysHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		if strings.TrimPrefix(r.URL.Path, "/") != a.kid {
+			http.Error(w, "no ALB public key with this kid", http.StatusNotFound)
+			return
+		}
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("Content-Length", strconv.Itoa(len(a.pem)))
+		_, _ = w.Write(a.pem)
+	})
+}
+
+// Handler is the listener.
+func (a *ALB) Handler() http.Handler { return http.HandlerFunc(a.serve) }
+
+type traceKey struct{}
+
+func (a *ALB) serve(w http.ResponseWriter, r *http.Request) {
+	// Clients must not be able to forge identity: drop any x-amzn-oidc-* they sent,
+	// on every request. Whether AWS does this is UNCONFIRMED (WIRE.md 4.3); it is the
+	// safe choice and what integrators assume.
+	for k := range r.Header {
+		if strings.HasPrefix(strings.ToLower(k), "x-amzn-oidc-") {
+			delete(r.Header, k)
+		}
+	}
+	trace, root := a.traceHeader(r.Header.Get("X-Amzn-Trace-Id"))
+	r.Header.Set("X-Amzn-Trace-Id", trace)
+	r = r.WithContext(context.WithValue(r.Context(), traceKey{}, root))
+
+	if r.URL.Path == CallbackPath {
+		a.idpResponse(w, r, root)
+		return
+	}
+	rl := match(a.rules, r.URL.Path)
+	if rl == nil || rl.auth == nil {
+		a.forwardTo(w, r, nil)
+		return
+	}
+	a.authenticate(w, r, rl, root)
+}
+
+// errorPage writes an ALB-generated error in AWS's plain nginx-like style. Go's server
+// cannot write a custom reason phrase, so 561 goes out as "561 status code 561"; the
+// page title says what AWS's says ("561 Unauthorized" per third-party references).
+func (a *ALB) errorPage(w http.ResponseWriter, status int) {
+	text := map[int]string{
+		401: "401 Authorization Required", 500: "500 Internal Server Error", 502: "502 Bad Gateway",
+		561: "561 Unauthorized",
+	}[status]
+	if text == "" {
+		text = fmt.Sprintf("%d %s", status, http.StatusText(status))
+	}
+	body := "<html>\r\n<head><title>" + text + "</title></head>\r\n<body>\r\n<center><h1>" + text +
+		"</h1></center>\r\n</body>\r\n</html>\r\n"
+	h := w.Header()
+	h.Set("Server", "awselb/2.0")
+	h.Set("Content-Type", "text/html")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	_, _ = w.Write([]byte(body))
+}
+
+// fail publishes why the ALB answered an error and writes the error page.
+func (a *ALB) fail(w http.ResponseWriter, trace string, status int, reason string, err error) {
+	a.reportError(trace, status, reason, err)
+	a.errorPage(w, status)
+}
+
+// redirect writes an ALB-generated 302.
+func (a *ALB) redirect(w http.ResponseWriter, location string) {
+	w.Header().Set("Server", "awselb/2.0")
+	w.Header().Set("Location", location)
+	w.Header().Set("Content-Length", "0")
+	w.WriteHeader(http.StatusFound)
+}
+
+// authenticate runs the authenticate-cognito action of rl, then forwards.
+func (a *ALB) authenticate(w http.ResponseWriter, r *http.Request, rl *rule, trace string) {
+	auth := rl.auth
+	if r.Host == "" {
+		a.fail(w, trace, http.StatusUnauthorized, "AuthMissingHostHeader", errors.New("request has no Host header"))
+		return
+	}
+	now := a.now()
+	sess, err := a.sealer.readSession(r, auth.SessionCookieName)
+	hadAuth := err == nil // "expired authentication information" (WIRE.md 4.1 deny nuance)
+	if sess != nil && now.Unix() >= sess.SessionEnds {
+		sess = nil // session timeout: the user must log in again
+	}
+	if sess != nil && now.Unix() >= sess.AccessExpires {
+		ns, rerr := a.refresh(r.Context(), trace, sess, now)
+		var ie *idpError
+		switch {
+		case rerr == nil:
+			cookies, cerr := a.sealer.sessionCookies(auth.SessionCookieName, ns, now)
+			if cerr != nil {
+				a.fail(w, trace, http.StatusInternalServerError, "ELBAuthUserClaimsSizeExceeded", cerr)
+				return
+			}
+			for _, c := range append(cookies, expiredShards(r, auth.SessionCookieName, len(cookies))...) {
+				http.SetCookie(w, c)
+			}
+			sess = ns
+		case errors.As(rerr, &ie) && ie.unreachable:
+			// Cognito cannot be reached at all: the ALB answers 500, as on login.
+			a.fail(w, trace, http.StatusInternalServerError, ie.reason, rerr)
+			return
+		default:
+			// "If the user logs out, the refresh fails and the load balancer redirects
+			// the user to the IdP authorization endpoint."
+			sess = nil
+		}
+	}
+	if sess != nil {
+		a.forwardTo(w, r, sess)
+		return
+	}
+	switch auth.OnUnauthenticatedRequest {
+	case OnUnauthAllow:
+		// allow: forward without identity. With an expired session AWS's behaviour is
+		// UNCONFIRMED; forwarding keeps allow-paths usable, which is what allow is for.
+		a.forwardTo(w, r, nil)
+		return
+	case OnUnauthDeny:
+		if !hadAuth {
+			reason := "AuthMissingCookie (no session cookie)"
+			if !errors.Is(err, ErrNoSession) {
+				reason = "AuthInvalidCookie"
+			}
+			a.fail(w, trace, http.StatusUnauthorized, reason, fmt.Errorf("deny: %w", err))
+			return
+		}
+		// deny with expired authentication information redirects (ALB user guide).
+	}
+	a.redirect(w, a.authorizeURL(rl, r.URL.RequestURI(), now))
+}
+
+// authorizeURL is Cognito's /oauth2/authorize with the ALB's parameters in the order
+// captured from AWS (WIRE.md 4.2), then the rule's extra params sorted by name.
+func (a *ALB) authorizeURL(rl *rule, original string, now time.Time) string {
+	state := a.sealer.encodeState(loginState{URL: original, Rule: rl.id, Issued: now.Unix()})
+	var b strings.Builder
+	b.WriteString(a.cognito + "/oauth2/authorize?client_id=" + url.QueryEscape(a.cfg.ClientID))
+	b.WriteString("&redirect_uri=" + url.QueryEscape(a.RedirectURI()))
+	b.WriteString("&response_type=code&scope=" + url.QueryEscape(rl.auth.Scope))
+	b.WriteString("&state=" + url.QueryEscape(state))
+	keys := make([]string, 0, len(rl.auth.ExtraParams))
+	for k := range rl.auth.ExtraParams {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		b.WriteString("&" + url.QueryEscape(k) + "=" + url.QueryEscape(rl.auth.ExtraParams[k]))
+	}
+	return b.String()
+}
+
+// idpResponse finishes a login: Cognito sent the browser back with code and state.
+func (a *ALB) idpResponse(w http.ResponseWriter, r *http.Request, trace string) {
+	q := r.URL.Query()
+	if e := q.Get("error"); e != "" {
+		// Cognito redirected with ?error=..: "the IdP returned an error code when
+		// authenticating the user" → 561.
+		a.fail(w, trace, 561, "AuthIdPError", fmt.Errorf("Cognito returned error=%s error_description=%s", e, q.Get("error_description")))
+		return
+	}
+	raw := q.Get("state")
+	if raw == "" {
+		a.fail(w, trace, http.StatusUnauthorized, "AuthMissingStateParam", errors.New("callback has no state parameter"))
+		return
+	}
+	now := a.now()
+	st, err := a.sealer.decodeState(raw, now)
+	if err != nil {
+		a.fail(w, trace, http.StatusUnauthorized, "AuthInvalidStateParam", err)
+		return
+	}
+	if st.Rule < 0 || st.Rule >= len(a.rules) || a.rules[st.Rule].auth == nil {
+		a.fail(w, trace, http.StatusUnauthorized, "AuthInvalidStateParam", errors.New("state names no authenticate rule of this listener"))
+		return
+	}
+	auth := a.rules[st.Rule].auth
+	code := q.Get("code")
+	if code == "" {
+		a.fail(w, trace, http.StatusUnauthorized, "AuthMissingCodeParam", errors.New("callback has no code parameter"))
+		return
+	}
+	tr, err := a.tokenRequest(r.Context(), EventTokenExchange, trace, url.Values{
+		"grant_type": {"authorization_code"}, "client_id": {a.cfg.ClientID},
+		"code": {code}, "redirect_uri": {a.RedirectURI()},
+	})
+	if err != nil {
+		a.idpFail(w, trace, err)
+		return
+	}
+	if tr.IDToken == "" {
+		a.fail(w, trace, http.StatusUnauthorized, "AuthInvalidIdToken",
+			fmt.Errorf("the scope %q returned no ID token: the rule's Scope must include openid", auth.Scope))
+		return
+	}
+	if err := a.checkIDToken(tr.IDToken, now); err != nil {
+		a.fail(w, trace, http.StatusUnauthorized, "AuthInvalidIdToken", err)
+		return
+	}
+	claims, err := a.userInfo(r.Context(), trace, tr.AccessToken)
+	if err != nil {
+		a.idpFail(w, trace, err)
+		return
+	}
+	sess := &session{AccessToken: tr.AccessToken, RefreshToken: tr.RefreshToken, Claims: claims,
+		AccessExpires: now.Add(expiresIn(tr)).Unix(), SessionEnds: now.Add(auth.SessionTimeout).Unix()}
+	cookies, err := a.sealer.sessionCookies(auth.SessionCookieName, sess, now)
+	if err != nil {
+		a.fail(w, trace, http.StatusInternalServerError, "ELBAuthUserClaimsSizeExceeded", err)
+		return
+	}
+	for _, c := range append(cookies, expiredShards(r, auth.SessionCookieName, len(cookies))...) {
+		http.SetCookie(w, c)
+	}
+	a.redirect(w, a.base+st.URL)
+}
+
+// idpFail maps a back-channel failure: unreachable → 500, error answer → 561.
+func (a *ALB) idpFail(w http.ResponseWriter, trace string, err error) {
+	// The exchange itself was already published as an event.
+	var ie *idpError
+	if errors.As(err, &ie) && !ie.unreachable && ie.status != http.StatusOK {
+		a.errorPage(w, 561)
+		return
+	}
+	// Unreachable, or 200 with an unusable body (AuthInvalidTokenResponse,
+	// AuthInvalidUserinfoResponse): the ALB's own failure.
+	a.errorPage(w, http.StatusInternalServerError)
+}
+
+// refresh trades the session's refresh token for a new access token and fresh claims
+// ("uses it to refresh the user claims each time the access token expires").
+func (a *ALB) refresh(ctx context.Context, trace string, s *session, now time.Time) (*session, error) {
+	if s.RefreshToken == "" {
+		return nil, errors.New("access token expired and the session holds no refresh token")
+	}
+	tr, err := a.tokenRequest(ctx, EventRefresh, trace, url.Values{
+		"grant_type": {"refresh_token"}, "client_id": {a.cfg.ClientID}, "refresh_token": {s.RefreshToken},
+	})
+	if err != nil {
+		return nil, err
+	}
+	claims, err := a.userInfo(ctx, trace, tr.AccessToken)
+	if err != nil {
+		return nil, err
+	}
+	rt := s.RefreshToken // "returns refresh_token only when the grant_type is authorization_code"
+	if tr.RefreshToken != "" {
+		rt = tr.RefreshToken
+	}
+	return &session{AccessToken: tr.AccessToken, RefreshToken: rt, Claims: claims,
+		AccessExpires: now.Add(expiresIn(tr)).Unix(), SessionEnds: s.SessionEnds}, nil
+}
+
+func expiresIn(tr *tokenResponse) time.Duration {
+	if tr.ExpiresIn <= 0 {
+		return time.Hour // Cognito's default access-token validity
+	}
+	return time.Duration(tr.ExpiresIn) * time.Second
+}
