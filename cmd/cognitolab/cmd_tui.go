@@ -1,0 +1,45 @@
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/cognitolab/cognitolab/infra"
+	"github.com/cognitolab/cognitolab/internal/flows"
+	"github.com/cognitolab/cognitolab/internal/local"
+	"github.com/cognitolab/cognitolab/internal/tui"
+)
+
+// runTUI opens the learning app on the local lab (or, with --aws, the deployed one).
+func runTUI(cmd *cobra.Command, _ []string) error {
+	if !term.IsTerminal(int(os.Stdout.Fd())) || !term.IsTerminal(int(os.Stdin.Fd())) {
+		fmt.Fprintln(cmd.OutOrStdout(), tui.NotATerminalHint)
+		return nil
+	}
+	useAWS, _ := cmd.Flags().GetBool("aws")
+	present, _ := cmd.Flags().GetBool("present")
+	statePath, _ := cmd.Flags().GetString("state")
+	opts := tui.Options{Present: present, Chapters: flows.Chapters, In: os.Stdin, Out: os.Stdout}
+	if useAWS {
+		t, err := infra.LoadTarget()
+		if err != nil {
+			return err
+		}
+		opts.Target = t
+	} else {
+		lo := local.DefaultOptions()
+		lo.RandomIfBusy = true
+		lo.StatePath = statePath
+		lab, err := local.Start(cmd.Context(), lo)
+		if err != nil {
+			return err
+		}
+		defer lab.Close()
+		opts.Target = lab.Target()
+		opts.Local = lab
+	}
+	return tui.Run(cmd.Context(), opts)
+}

@@ -1,0 +1,332 @@
+// Package local starts the local lab: the Cognito user pool, the ALB (and its
+// public-key endpoint), the demo app and CloudWatch Logs, each on its own loopback
+// listener, wired together exactly as the AWS lab is, and describes it as a Target.
+package local
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+
+	"github.com/cognitolab/cognitolab/app"
+	"github.com/cognitolab/cognitolab/infra"
+	"github.com/cognitolab/cognitolab/internal/flows"
+	"github.com/cognitolab/cognitolab/internal/local/alb"
+	"github.com/cognitolab/cognitolab/internal/local/cognito"
+	"github.com/cognitolab/cognitolab/internal/local/logs"
+	"github.com/cognitolab/cognitolab/internal/target"
+)
+
+// Default ports of the local lab.
+const (
+	DefaultALBPort     = 8080
+	DefaultCognitoPort = 9229
+	DefaultAppPort     = 5000
+	DefaultLogsPort    = 4586
+	DefaultKeysPort    = 8081
+)
+
+// Options configure the local lab.
+type Options struct {
+	// Listen is the address every server binds (default 127.0.0.1). Anything else
+	// exposes the lab to the network: the caller warns.
+	Listen string
+	// ALBHost and CognitoHost are the host names in URLs (default localhost and
+	// 127.0.0.1): they must differ, because cookies ignore ports.
+	ALBHost, CognitoHost string
+	// Ports; 0 picks a random free port.
+	ALBPort, CognitoPort, AppPort, LogsPort, KeysPort int
+	// RandomIfBusy falls back to a random port when a fixed one is taken.
+	RandomIfBusy bool
+	// Settings are the lab's settings (default: infra.LoadSettings()).
+	Settings *infra.Settings
+	// StatePath persists users, clients and keys across restarts ("" = in memory).
+	StatePath string
+	// AutoConfirm turns on the pre sign-up auto-confirm trigger.
+	AutoConfirm bool
+	// AppStdout receives the app's request lines (default: discarded).
+	AppStdout io.Writer
+	// Now is the clock of every server (default time.Now).
+	Now func() time.Time
+}
+
+// DefaultOptions are the fixed ports on 127.0.0.1.
+func DefaultOptions() Options {
+	return Options{
+		ALBPort: DefaultALBPort, CognitoPort: DefaultCognitoPort, AppPort: DefaultAppPort,
+		LogsPort: DefaultLogsPort, KeysPort: DefaultKeysPort,
+	}
+}
+
+// RandomPorts are Options with every port random (for tests and parallel runs).
+func RandomPorts() Options { return Options{} }
+
+// Lab is a running local lab.
+type Lab struct {
+	Pool *cognito.Pool
+	ALB  *alb.ALB
+	App  *app.App
+	Logs *logs.Server
+
+	target    target.Target
+	endpoints []Endpoint
+	servers   []*http.Server
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// Endpoint is one listening server, for `cognitolab serve` to print.
+type Endpoint struct {
+	Name string
+	URL  string
+	What string
+}
+
+// Start starts every server of the lab and returns when all are listening.
+func Start(ctx context.Context, opts Options) (*Lab, error) {
+	if opts.Listen == "" {
+		opts.Listen = "127.0.0.1"
+	}
+	if opts.ALBHost == "" {
+		opts.ALBHost = "localhost"
+	}
+	if opts.CognitoHost == "" {
+		opts.CognitoHost = "127.0.0.1"
+	}
+	if opts.ALBHost == opts.CognitoHost {
+		return nil, fmt.Errorf("the ALB and Cognito need different host names (cookies ignore ports); both are %q", opts.ALBHost)
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.AppStdout == nil {
+		opts.AppStdout = io.Discard
+	}
+	settings := infra.DefaultSettings()
+	if opts.Settings != nil {
+		settings = *opts.Settings
+	} else if s, err := infra.LoadSettings(); err == nil {
+		settings = s
+	} else {
+		return nil, fmt.Errorf("reading the lab's settings from infra/lab.yaml: %w", err)
+	}
+
+	l := &Lab{}
+	var listeners []net.Listener
+	fail := func(err error) (*Lab, error) {
+		for _, ln := range listeners {
+			ln.Close()
+		}
+		return nil, err
+	}
+	listen := func(name string, port int, flag string) (net.Listener, int, error) {
+		ln, err := net.Listen("tcp", net.JoinHostPort(opts.Listen, strconv.Itoa(port)))
+		if err != nil && port != 0 && opts.RandomIfBusy && errors.Is(err, syscall.EADDRINUSE) {
+			ln, err = net.Listen("tcp", net.JoinHostPort(opts.Listen, "0"))
+		}
+		if err != nil {
+			if errors.Is(err, syscall.EADDRINUSE) {
+				return nil, 0, fmt.Errorf("the %s cannot listen on port %d: it is in use (another cognitolab serve?). Stop what uses it, or pass %s with another port", name, port, flag)
+			}
+			return nil, 0, fmt.Errorf("the %s cannot listen on %s:%d: %w", name, opts.Listen, port, err)
+		}
+		listeners = append(listeners, ln)
+		return ln, ln.Addr().(*net.TCPAddr).Port, nil
+	}
+	albLn, albPort, err := listen("ALB", opts.ALBPort, "--alb-port")
+	if err != nil {
+		return fail(err)
+	}
+	cogLn, cogPort, err := listen("Cognito user pool", opts.CognitoPort, "--cognito-port")
+	if err != nil {
+		return fail(err)
+	}
+	appLn, appPort, err := listen("app", opts.AppPort, "--app-port")
+	if err != nil {
+		return fail(err)
+	}
+	logsLn, logsPort, err := listen("CloudWatch Logs endpoint", opts.LogsPort, "--logs-port")
+	if err != nil {
+		return fail(err)
+	}
+	keysLn, keysPort, err := listen("ALB public-key endpoint", opts.KeysPort, "--keys-port")
+	if err != nil {
+		return fail(err)
+	}
+	hostURL := func(host string, port int) string {
+		return "http://" + net.JoinHostPort(host, strconv.Itoa(port))
+	}
+	albURL := hostURL(opts.ALBHost, albPort)
+	cogURL := hostURL(opts.CognitoHost, cogPort)
+	appURL := hostURL("127.0.0.1", appPort)
+	logsURL := hostURL("127.0.0.1", logsPort)
+	keysURL := hostURL("127.0.0.1", keysPort)
+	if opts.Listen != "127.0.0.1" && opts.Listen != "localhost" && opts.Listen != "::1" {
+		// Bound to another interface: the app and logs are reached through it too.
+		appURL = hostURL(loopbackFor(opts.Listen), appPort)
+		logsURL = hostURL(loopbackFor(opts.Listen), logsPort)
+		keysURL = hostURL(loopbackFor(opts.Listen), keysPort)
+	}
+
+	pool, err := cognito.New(cognito.Config{
+		Region: settings.Region, Settings: settings, BaseURL: cogURL, ALBBaseURL: albURL,
+		Now: opts.Now, StatePath: opts.StatePath,
+	})
+	if err != nil {
+		return fail(fmt.Errorf("starting the local user pool: %w", err))
+	}
+	if opts.AutoConfirm {
+		pool.SetAutoConfirm(true)
+	}
+	l.Pool = pool
+	l.Logs = logs.New(logs.Options{Now: opts.Now})
+
+	appTarget, _ := url.Parse(appURL)
+	albc := pool.ALBClient()
+	l.ALB, err = alb.New(alb.Config{
+		CognitoDomainURL: cogURL, Issuer: pool.Issuer(), UserPoolID: pool.PoolID(), Region: pool.Region(),
+		ClientID: albc.ID, ClientSecret: albc.Secret, Rules: settings.Rules,
+		Target: appTarget, BaseURL: albURL, Now: opts.Now,
+	})
+	if err != nil {
+		return fail(fmt.Errorf("starting the local ALB: %w", err))
+	}
+	awsCfg := aws.Config{
+		Region:      pool.Region(),
+		Credentials: credentials.NewStaticCredentialsProvider("local", "local", ""),
+	}
+	l.App, err = app.New(app.Config{
+		Addr: appLn.Addr().String(), LogGroup: settings.LogGroup, LogStream: "local-app",
+		Region: pool.Region(), LogsEndpoint: logsURL, ALBKeyURL: keysURL,
+		ExpectedSigner: l.ALB.ARN(), ExpectedIssuer: pool.Issuer(), ExpectedClient: albc.ID,
+		CognitoDomainURL: cogURL, ALBClientID: albc.ID, LogoutURI: albURL + settings.ALBClient.LogoutPath,
+		Issuer: pool.Issuer(), AllowedClientIDs: []string{pool.PublicClient().ID, albc.ID},
+		Stdout: opts.AppStdout, Now: opts.Now, AWSConfig: &awsCfg,
+	})
+	if err != nil {
+		return fail(fmt.Errorf("starting the app: %w", err))
+	}
+
+	serve := func(ln net.Listener, h http.Handler) {
+		srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+		l.servers = append(l.servers, srv)
+		go func() { _ = srv.Serve(ln) }()
+	}
+	serve(cogLn, pool.Handler())
+	serve(logsLn, l.Logs.Handler())
+	serve(keysLn, l.ALB.KeysHandler())
+	serve(appLn, l.App.Handler())
+	serve(albLn, l.ALB.Handler())
+
+	pub := pool.PublicClient()
+	mc := pool.MachineClient()
+	l.target = target.Target{
+		Kind: target.Local, Region: pool.Region(),
+		AppURL: albURL, CognitoDomainURL: cogURL, CognitoAPIEndpoint: cogURL, Issuer: pool.Issuer(),
+		UserPoolID: pool.PoolID(), ALBClientID: albc.ID, ALBClientSecret: albc.Secret,
+		PublicClientID: pub.ID,
+		LogsEndpoint:   logsURL, LogGroup: settings.LogGroup,
+		ALBKeyURL: keysURL, ALBArn: l.ALB.ARN(),
+		MailboxURL: cogURL + "/_cognitolab/mailbox",
+	}
+	if mc != nil {
+		l.target.MachineClientID, l.target.MachineClientSecret = mc.ID, mc.Secret
+		if len(mc.AllowedOAuthScopes) > 0 {
+			l.target.MachineScope = mc.AllowedOAuthScopes[0]
+		}
+	}
+	l.endpoints = []Endpoint{
+		{"ALB", albURL, "the load balancer: open it in a browser; /v1/secrets needs a login"},
+		{"Cognito", cogURL, "hosted UI (/login, /signup, /logout), /oauth2/*, and the JSON API (POST /)"},
+		{"OIDC discovery", pool.Issuer() + "/.well-known/openid-configuration", "issuer " + pool.Issuer()},
+		{"JWKS", pool.Issuer() + "/.well-known/jwks.json", "the pool's RS256 signing keys"},
+		{"Mailbox", l.target.MailboxURL, "confirmation codes the pool \"e-mailed\""},
+		{"App (direct)", appURL, "the demo app behind the ALB (no identity without the ALB)"},
+		{"CloudWatch Logs", logsURL, "JSON 1.1 API; log group " + settings.LogGroup},
+		{"ALB public keys", keysURL + "/" + l.ALB.KeyID(), "the PEM key that verifies x-amzn-oidc-data"},
+	}
+	return l, nil
+}
+
+func loopbackFor(listen string) string {
+	if listen == "0.0.0.0" || listen == "::" || listen == "" {
+		return "127.0.0.1"
+	}
+	return listen
+}
+
+// Target describes the lab for flows and the TUI.
+func (l *Lab) Target() target.Target { return l.target }
+
+// Endpoints lists the servers for printing.
+func (l *Lab) Endpoints() []Endpoint { return append([]Endpoint(nil), l.endpoints...) }
+
+// Close stops every server and flushes the app's log batch.
+func (l *Lab) Close() error {
+	l.closeOnce.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		// The ALB first (no new requests), then the app (flushes logs), then the rest.
+		for i := len(l.servers) - 1; i >= 0; i-- {
+			if i == 3 { // app server: flush its log shipper while logs still listen
+				if err := l.App.Close(ctx); err != nil && l.closeErr == nil {
+					l.closeErr = err
+				}
+			}
+			_ = l.servers[i].Shutdown(ctx)
+		}
+		l.Logs.Close()
+	})
+	return l.closeErr
+}
+
+// SubscribeBackChannel implements flows.LocalLab: the ALB's calls to Cognito, as hops.
+func (l *Lab) SubscribeBackChannel() (<-chan flows.Hop, func()) {
+	evs, cancel := l.ALB.Events()
+	out := make(chan flows.Hop, 64)
+	go func() {
+		defer close(out)
+		for ev := range evs {
+			out <- backChannelHop(ev)
+		}
+	}()
+	return out, cancel
+}
+
+// SubscribeMail implements flows.LocalLab.
+func (l *Lab) SubscribeMail() (<-chan flows.Mail, func()) {
+	msgs, cancel := l.Pool.SubscribeMailbox()
+	out := make(chan flows.Mail, 16)
+	go func() {
+		defer close(out)
+		for m := range msgs {
+			out <- mail(m)
+		}
+	}()
+	return out, cancel
+}
+
+// Mailbox implements flows.LocalLab.
+func (l *Lab) Mailbox() []flows.Mail {
+	msgs := l.Pool.Mailbox()
+	out := make([]flows.Mail, 0, len(msgs))
+	for _, m := range msgs {
+		out = append(out, mail(m))
+	}
+	return out
+}
+
+func mail(m cognito.Message) flows.Mail {
+	return flows.Mail{Time: m.Time, To: m.To, Username: m.Username, Subject: m.Subject, Code: m.Code}
+}
