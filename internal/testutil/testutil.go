@@ -81,8 +81,15 @@ func WaitHTTP(t testing.TB, url string, within time.Duration) {
 // endpoint URL. The server is killed when the test ends.
 func StartMoto(t testing.TB) string {
 	t.Helper()
+	return StartMotoPort(t, FreePort(t))
+}
+
+// StartMotoPort starts moto server on the given loopback port (for tests that bring a
+// peer back on the port a client already uses) and returns its endpoint URL. The
+// server is killed when the test ends.
+func StartMotoPort(t testing.TB, port int) string {
+	t.Helper()
 	py := NeedPython(t, "python3", "moto")
-	port := FreePort(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cmd := exec.CommandContext(ctx, py, "-m", "moto.server", "-H", "127.0.0.1", "-p", strconv.Itoa(port))
 	cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test")
