@@ -43,16 +43,16 @@ type fakeCognito struct {
 	clientID, secret, issuer string
 	clock                    *testClock
 
-	mu        sync.Mutex
-	codes     map[string]string // code → redirect_uri, deleted when used
-	access    map[string]bool
-	refresh   map[string]bool
-	claims    map[string]any
-	noIDToken bool  // as if the scope had no openid
-	expiresIn int64 // access-token expires_in
-	userInfoStatus int // when non-zero, userInfo answers this error status
-	tokenAuth []string // Authorization header of every token request
-	tokenForm []url.Values
+	mu             sync.Mutex
+	codes          map[string]string // code → redirect_uri, deleted when used
+	access         map[string]bool
+	refresh        map[string]bool
+	claims         map[string]any
+	noIDToken      bool     // as if the scope had no openid
+	expiresIn      int64    // access-token expires_in
+	userInfoStatus int      // when non-zero, userInfo answers this error status
+	tokenAuth      []string // Authorization header of every token request
+	tokenForm      []url.Values
 }
 
 func newFakeCognito(t testing.TB, clock *testClock) *fakeCognito {
