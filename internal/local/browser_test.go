@@ -1,0 +1,184 @@
+package local_test
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+
+	"github.com/cognitolab/cognitolab/internal/local"
+	"github.com/cognitolab/cognitolab/internal/testutil"
+)
+
+// TestBrowserSignUpLoginLogout drives Debian's headless Chromium through the local
+// lab like a person: sign up through the hosted UI, confirm with the mailed code, log
+// in, see /v1/secrets, log out properly (and be asked to log in again), then the
+// pitfall: expire only the ALB cookie and be logged straight back in by Cognito's
+// session cookie, as on AWS (WIRE.md 5).
+func TestBrowserSignUpLoginLogout(t *testing.T) {
+	chromium := testutil.NeedTool(t, "chromium", "apt-get install -y chromium")
+	lab, err := local.Start(context.Background(), local.RandomPorts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lab.Close()
+	tg := lab.Target()
+
+	allocOpts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromium),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("no-first-run", true),
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), allocOpts...)
+	defer cancelAlloc()
+	ctx, cancelCtx := chromedp.NewContext(actx)
+	defer cancelCtx()
+	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
+	defer cancel()
+
+	var loc, body string
+	step := func(name string, actions ...chromedp.Action) {
+		t.Helper()
+		if err := chromedp.Run(ctx, actions...); err != nil {
+			_ = chromedp.Run(ctx, chromedp.Location(&loc), chromedp.Text("body", &body, chromedp.ByQuery))
+			if os.Getenv("CI") != "" || testing.Verbose() {
+				t.Logf("page at failure: %s\n%s", loc, body)
+			}
+			t.Fatalf("%s: %v", name, err)
+		}
+	}
+	here := func() string {
+		t.Helper()
+		step("read location", chromedp.Location(&loc), chromedp.Text("body", &body, chromedp.ByQuery))
+		return loc
+	}
+
+	const user, pass, email = "alice", "Passw0rd!", "alice@example.com"
+
+	// 1. The protected page sends the browser through the ALB to Cognito's login page.
+	step("open /v1/secrets", chromedp.Navigate(tg.AppURL+"/v1/secrets"), chromedp.WaitVisible(`input[name="password"]`, chromedp.ByQuery))
+	if u := here(); !strings.HasPrefix(u, tg.CognitoDomainURL+"/login?") {
+		t.Fatalf("expected Cognito's /login, at %s", u)
+	}
+
+	// 2. Sign up through the hosted UI.
+	step("go to sign-up", chromedp.Click(`a[href*="/signup"]`, chromedp.ByQuery), chromedp.WaitVisible(`input[name="email"]`, chromedp.ByQuery))
+	step("fill sign-up",
+		chromedp.SendKeys(`input[name="username"]`, user, chromedp.ByQuery),
+		chromedp.SendKeys(`input[name="email"]`, email, chromedp.ByQuery),
+		chromedp.SendKeys(`input[name="password"]`, pass, chromedp.ByQuery),
+		chromedp.Submit(`input[name="password"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`input[name="code"]`, chromedp.ByQuery),
+	)
+	var code string
+	for _, m := range lab.Mailbox() {
+		if m.Username == user {
+			code = m.Code
+		}
+	}
+	if code == "" {
+		t.Fatal("no confirmation code in the mailbox")
+	}
+	step("confirm", chromedp.SendKeys(`input[name="code"]`, code, chromedp.ByQuery), chromedp.Submit(`input[name="code"]`, chromedp.ByQuery))
+
+	// 3. Log in (after confirmation Cognito shows the login page again, or signs in).
+	login := func() {
+		t.Helper()
+		step("wait for the login form or the secrets", chromedp.WaitReady("body", chromedp.ByQuery))
+		deadline := time.Now().Add(20 * time.Second)
+		for time.Now().Before(deadline) {
+			u := here()
+			if strings.HasPrefix(u, tg.AppURL+"/v1/secrets") {
+				return
+			}
+			if strings.Contains(u, "/login") {
+				step("fill login",
+					chromedp.WaitVisible(`input[name="password"]`, chromedp.ByQuery),
+					chromedp.SetValue(`input[name="username"]`, user, chromedp.ByQuery),
+					chromedp.SendKeys(`input[name="password"]`, pass, chromedp.ByQuery),
+					chromedp.Submit(`input[name="password"]`, chromedp.ByQuery),
+				)
+				step("wait for the secrets", chromedp.WaitReady("body", chromedp.ByQuery))
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+	}
+	login()
+	waitFor := func(prefix string) {
+		t.Helper()
+		deadline := time.Now().Add(20 * time.Second)
+		for time.Now().Before(deadline) {
+			if strings.HasPrefix(here(), prefix) {
+				return
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+		t.Fatalf("expected %s, at %s\n%s", prefix, loc, body)
+	}
+	waitFor(tg.AppURL + "/v1/secrets")
+	if !strings.Contains(body, "secret") {
+		t.Fatalf("/v1/secrets did not show secrets: %s", body)
+	}
+	var cookies []*network.Cookie
+	step("read cookies", chromedp.ActionFunc(func(ctx context.Context) error {
+		var err error
+		cookies, err = network.GetCookies().WithURLs([]string{tg.AppURL + "/", tg.CognitoDomainURL + "/"}).Do(ctx)
+		return err
+	}))
+	if !hasCookie(cookies, "AWSELBAuthSessionCookie-0") || !hasCookie(cookies, "cognito") {
+		t.Fatalf("expected the ALB session cookie and Cognito's session cookie, got %v", names(cookies))
+	}
+
+	// 4. Proper logout: the app expires the ALB cookies and sends the browser to
+	// Cognito's /logout, which clears its own cookie and returns to the app.
+	step("logout", chromedp.Navigate(tg.AppURL+"/logout"))
+	waitFor(tg.AppURL + "/")
+	step("open /v1/secrets again", chromedp.Navigate(tg.AppURL+"/v1/secrets"), chromedp.WaitVisible(`input[name="password"]`, chromedp.ByQuery))
+	if u := here(); !strings.HasPrefix(u, tg.CognitoDomainURL+"/login") {
+		t.Fatalf("after logout the login page should show, at %s", u)
+	}
+
+	// 5. The pitfall: log in, then expire only the ALB cookie.
+	login()
+	waitFor(tg.AppURL + "/v1/secrets")
+	step("delete only the ALB cookies", chromedp.ActionFunc(func(ctx context.Context) error {
+		for i := 0; i < 4; i++ {
+			if err := network.DeleteCookies("AWSELBAuthSessionCookie-" + string(rune('0'+i))).WithURL(tg.AppURL + "/").Do(ctx); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	step("open /v1/secrets once more", chromedp.Navigate(tg.AppURL+"/v1/secrets"), chromedp.WaitReady("body", chromedp.ByQuery))
+	waitFor(tg.AppURL + "/v1/secrets")
+	if !strings.Contains(body, "secret") {
+		t.Fatalf("the silent re-login should land on the secrets, got: %s", body)
+	}
+}
+
+func hasCookie(cs []*network.Cookie, name string) bool {
+	for _, c := range cs {
+		if c.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+func names(cs []*network.Cookie) []string {
+	var out []string
+	for _, c := range cs {
+		out = append(out, c.Name+"@"+c.Domain)
+	}
+	return out
+}
