@@ -141,14 +141,21 @@ type Pool struct {
 	byEmail  map[string]*User // lower-cased e-mail
 	clients  map[string]*Client
 	order    []string // client ids in creation order
+	roles    []string // "alb" | "public" | "machine", parallel to order
 	codes    map[string]*authCode
 	sessions map[string]*hostedSession
 	revoked  map[string]time.Time // revoked refresh origin_jti → when
+	// signOutGrace holds origin_jtis issued in the same second as their user's last
+	// GlobalSignOut: iat has second resolution, so these are told apart by id.
+	signOutGrace map[string]bool
+	nextSweep    int // sweep expired codes/sessions every so many inserts
 
 	idKey, accessKey       *rsa.PrivateKey
 	idKid, accessKid       string
 	refreshKey             *rsa.PrivateKey // encrypts refresh tokens (RSA-OAEP + A256GCM, as Cognito's JWE)
 	refreshKid             string
+	idHeader, accessHeader string // precomputed base64url JWT headers
+	jwks                   []byte
 	csrfKey                []byte
 	mailbox                *mailbox
 	persistMu              sync.Mutex

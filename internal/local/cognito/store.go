@@ -1,0 +1,452 @@
+package cognito
+
+import (
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/cognitolab/cognitolab/infra"
+)
+
+// Defaults of a local pool (the lab's conventions, PREAMBLE "Local lab conventions").
+var poolIDRE = regexp.MustCompile(`^[\w-]+_[0-9a-zA-Z]+$`)
+
+const (
+	DefaultBaseURL    = "http://127.0.0.1:9229"
+	DefaultALBBaseURL = "http://localhost:8080"
+	stateVersion      = 1
+)
+
+// New builds a pool seeded with the lab's three clients (ALB confidential, learner
+// public, machine client_credentials) from cfg.Settings, and its RS256 keys (one for id
+// tokens, one for access tokens, as Cognito's two key pairs) plus the key that encrypts
+// refresh tokens. With cfg.StatePath set, keys, clients and users are loaded from that
+// file when it exists and written back on every change.
+func New(cfg Config) (*Pool, error) {
+	if cfg.Settings.Region == "" && cfg.Settings.PoolName == "" {
+		cfg.Settings = infra.DefaultSettings()
+	}
+	if cfg.Region == "" {
+		cfg.Region = cfg.Settings.Region
+	}
+	if cfg.Region == "" {
+		cfg.Region = "eu-west-1"
+	}
+	if cfg.PoolID == "" {
+		cfg.PoolID = cfg.Region + "_cognitolab"
+	}
+	if !poolIDRE.MatchString(cfg.PoolID) {
+		return nil, fmt.Errorf("cognito: pool id %q does not match Cognito's pattern [\\w-]+_[0-9a-zA-Z]+", cfg.PoolID)
+	}
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = DefaultBaseURL
+	}
+	if cfg.ALBBaseURL == "" {
+		cfg.ALBBaseURL = DefaultALBBaseURL
+	}
+	if cfg.RSABits == 0 {
+		cfg.RSABits = 2048
+	}
+	if cfg.RSABits < 2048 {
+		return nil, fmt.Errorf("cognito: RSABits %d is below 2048 (Cognito's key size)", cfg.RSABits)
+	}
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	p := &Pool{
+		cfg:                    cfg,
+		now:                    now,
+		baseURL:                strings.TrimRight(cfg.BaseURL, "/"),
+		users:                  map[string]*User{},
+		bySub:                  map[string]*User{},
+		byEmail:                map[string]*User{},
+		clients:                map[string]*Client{},
+		codes:                  map[string]*authCode{},
+		sessions:               map[string]*hostedSession{},
+		revoked:                map[string]time.Time{},
+		mailbox:                newMailbox(),
+		autoConfirm:            cfg.Settings.AutoConfirm,
+		passwordPolicy:         cfg.Settings.Password,
+		autoVerifiedAttributes: cfg.Settings.AutoVerifiedAttributes,
+	}
+	st, err := loadState(cfg.StatePath)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.initKeys(st); err != nil {
+		return nil, err
+	}
+	p.initClients(st)
+	if st != nil {
+		for _, u := range st.Users {
+			p.indexUser(u)
+		}
+		for k, v := range st.Revoked {
+			p.revoked[k] = v
+		}
+	}
+	p.signOutGrace = map[string]bool{}
+	p.jwks = p.buildJWKS()
+	if err := p.persist(); err != nil {
+		return nil, err
+	}
+	p.handler = p.newHandler()
+	return p, nil
+}
+
+// SetBaseURL sets the external base URL (issuer = base + "/" + pool id), e.g. after the
+// server has listened on a random port.
+func (p *Pool) SetBaseURL(base string) {
+	p.mu.Lock()
+	p.baseURL = strings.TrimRight(base, "/")
+	p.mu.Unlock()
+}
+
+// BaseURL is the pool's external base URL (hosted UI, /oauth2/*, the API).
+func (p *Pool) BaseURL() string {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	return p.baseURL
+}
+
+// PoolID is the user pool id, e.g. eu-west-1_cognitolab.
+func (p *Pool) PoolID() string { return p.cfg.PoolID }
+
+// Region is the pool's region.
+func (p *Pool) Region() string { return p.cfg.Region }
+
+// Issuer is the iss of the pool's tokens: BaseURL + "/" + PoolID (on AWS it is
+// https://cognito-idp.<region>.amazonaws.com/<poolId>, WIRE.md 1.0).
+func (p *Pool) Issuer() string { return p.BaseURL() + "/" + p.cfg.PoolID }
+
+// Now is the pool's clock.
+func (p *Pool) Now() time.Time { return p.now() }
+
+// Handler serves everything: POST / (JSON API by X-Amz-Target), the hosted UI,
+// /oauth2/*, /logout, /error, /<poolId>/.well-known/*, GET /_cognitolab/mailbox.
+func (p *Pool) Handler() http.Handler { return p.handler }
+
+// initKeys loads the keys from the state or generates them.
+func (p *Pool) initKeys(st *state) error {
+	var err error
+	if st != nil && st.IDKey != "" {
+		if p.idKey, err = parseKey(st.IDKey); err == nil {
+			if p.accessKey, err = parseKey(st.AccessKey); err == nil {
+				p.refreshKey, err = parseKey(st.RefreshKey)
+			}
+		}
+		if err != nil {
+			return fmt.Errorf("cognito: state file %s holds a bad key (%v); delete it to start afresh", p.cfg.StatePath, err)
+		}
+		p.csrfKey = st.CSRFKey
+	} else {
+		for _, k := range []**rsa.PrivateKey{&p.idKey, &p.accessKey, &p.refreshKey} {
+			if *k, err = rsa.GenerateKey(rand.Reader, p.cfg.RSABits); err != nil {
+				return fmt.Errorf("cognito: generating an RSA key: %w", err)
+			}
+		}
+	}
+	if len(p.csrfKey) == 0 {
+		p.csrfKey = randomBytes(32)
+	}
+	p.idKid, p.accessKid, p.refreshKid = kidOf(&p.idKey.PublicKey), kidOf(&p.accessKey.PublicKey), kidOf(&p.refreshKey.PublicKey)
+	p.idHeader = jwtHeader(p.idKid)
+	p.accessHeader = jwtHeader(p.accessKid)
+	return nil
+}
+
+// kidOf is a Cognito-looking key id: standard base64 (with its '=') of the SHA-256 of
+// the public key's DER form, like "kbxEboFjTrF9NUaco1UzsY9LdPEXghei2viYpCCaALU=".
+func kidOf(pub *rsa.PublicKey) string {
+	der, _ := x509.MarshalPKIXPublicKey(pub)
+	sum := sha256.Sum256(der)
+	return base64.StdEncoding.EncodeToString(sum[:])
+}
+
+func parseKey(s string) (*rsa.PrivateKey, error) {
+	der, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		return nil, err
+	}
+	k, err := x509.ParsePKCS8PrivateKey(der)
+	if err != nil {
+		return nil, err
+	}
+	rk, ok := k.(*rsa.PrivateKey)
+	if !ok {
+		return nil, errors.New("not an RSA key")
+	}
+	return rk, nil
+}
+
+func marshalKey(k *rsa.PrivateKey) string {
+	der, _ := x509.MarshalPKCS8PrivateKey(k)
+	return base64.StdEncoding.EncodeToString(der)
+}
+
+// initClients builds the three lab clients from the settings; ids and secrets come
+// from the config, else the state file (so they stay stable), else are generated.
+func (p *Pool) initClients(st *state) {
+	s := p.cfg.Settings
+	alb := s.ALBClient
+	alb.CallbackURLs = append([]string{strings.TrimRight(p.cfg.ALBBaseURL, "/") + alb.CallbackPath}, alb.CallbackURLs...)
+	alb.LogoutURLs = append([]string{strings.TrimRight(p.cfg.ALBBaseURL, "/") + alb.LogoutPath}, alb.LogoutURLs...)
+	specs := []struct {
+		role     string
+		cs       infra.ClientSettings
+		id, secr string
+	}{
+		{"alb", alb, p.cfg.ALBClientID, p.cfg.ALBClientSecret},
+		{"public", s.PublicClient, p.cfg.PublicClientID, ""},
+		{"machine", s.MachineClient, p.cfg.MachineClientID, p.cfg.MachineClientSecret},
+	}
+	for _, sp := range specs {
+		var saved *stateClient
+		if st != nil {
+			for i := range st.Clients {
+				if st.Clients[i].Role == sp.role {
+					saved = &st.Clients[i]
+				}
+			}
+		}
+		c := clientFromSettings(sp.cs, p.now())
+		switch {
+		case sp.id != "":
+			c.ID = sp.id
+		case saved != nil && saved.ID != "":
+			c.ID, c.Created = saved.ID, saved.Created
+		default:
+			c.ID = randomID(26)
+		}
+		if sp.cs.GenerateSecret {
+			switch {
+			case sp.secr != "":
+				c.Secret = sp.secr
+			case saved != nil && saved.Secret != "":
+				c.Secret = saved.Secret
+			default:
+				c.Secret = randomID(51)
+			}
+		}
+		p.clients[c.ID] = c
+		p.order = append(p.order, c.ID)
+		p.roles = append(p.roles, sp.role)
+	}
+}
+
+// clientFromSettings applies Cognito's defaults (WIRE.md 2 "Validity"; 3.2).
+func clientFromSettings(cs infra.ClientSettings, now time.Time) *Client {
+	orDefault := func(d, def time.Duration) time.Duration {
+		if d <= 0 {
+			return def
+		}
+		return d
+	}
+	flows := cs.ExplicitAuthFlows
+	if len(flows) == 0 {
+		// Cognito's default when ExplicitAuthFlows is unspecified (WIRE.md 3.2).
+		flows = []string{"ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_CUSTOM_AUTH"}
+	}
+	pue := cs.PreventUserExistenceErrors
+	if pue == "" {
+		pue = "LEGACY"
+	}
+	return &Client{
+		Name:                       cs.Name,
+		CallbackURLs:               append([]string(nil), cs.CallbackURLs...),
+		LogoutURLs:                 append([]string(nil), cs.LogoutURLs...),
+		AllowedOAuthFlows:          append([]string(nil), cs.AllowedOAuthFlows...),
+		AllowedOAuthScopes:         append([]string(nil), cs.AllowedOAuthScopes...),
+		ExplicitAuthFlows:          append([]string(nil), flows...),
+		SupportedIdentityProviders: []string{"COGNITO"},
+		AccessTokenValidity:        orDefault(cs.AccessTokenValidity, time.Hour),
+		IDTokenValidity:            orDefault(cs.IDTokenValidity, time.Hour),
+		RefreshTokenValidity:       orDefault(cs.RefreshTokenValidity, 30*24*time.Hour),
+		EnableTokenRevocation:      cs.EnableTokenRevocation,
+		PreventUserExistenceErrors: pue,
+		Created:                    now.UTC().Truncate(time.Second),
+	}
+}
+
+// Clients returns copies of the pool's clients in creation order.
+func (p *Pool) Clients() []*Client {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	out := make([]*Client, 0, len(p.order))
+	for _, id := range p.order {
+		c := *p.clients[id]
+		out = append(out, &c)
+	}
+	return out
+}
+
+// Client returns the client with this id, or nil. The result is shared: do not modify it.
+func (p *Pool) Client(id string) *Client {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	return p.clients[id]
+}
+
+func (p *Pool) clientByRole(role string) *Client {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	for i, r := range p.roles {
+		if r == role {
+			return p.clients[p.order[i]]
+		}
+	}
+	return nil
+}
+
+// ALBClient is the ALB's confidential client (secret, code grant).
+func (p *Pool) ALBClient() *Client { return p.clientByRole("alb") }
+
+// PublicClient is the learner's public client (PKCE, USER_PASSWORD_AUTH).
+func (p *Pool) PublicClient() *Client { return p.clientByRole("public") }
+
+// MachineClient is the client_credentials client.
+func (p *Pool) MachineClient() *Client { return p.clientByRole("machine") }
+
+// state is what StatePath holds.
+type state struct {
+	Version    int                  `json:"version"`
+	PoolID     string               `json:"poolId"`
+	IDKey      string               `json:"idKey"` // PKCS#8, base64
+	AccessKey  string               `json:"accessKey"`
+	RefreshKey string               `json:"refreshKey"`
+	CSRFKey    []byte               `json:"csrfKey"`
+	Clients    []stateClient        `json:"clients"`
+	Users      []*User              `json:"users"`
+	Revoked    map[string]time.Time `json:"revoked,omitempty"`
+}
+
+type stateClient struct {
+	Role    string    `json:"role"`
+	ID      string    `json:"id"`
+	Secret  string    `json:"secret,omitempty"`
+	Created time.Time `json:"created"`
+}
+
+func loadState(path string) (*state, error) {
+	if path == "" {
+		return nil, nil
+	}
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("cognito: reading state: %w", err)
+	}
+	var st state
+	if err := json.Unmarshal(b, &st); err != nil {
+		return nil, fmt.Errorf("cognito: state file %s is not valid JSON (%v); delete it to start afresh", path, err)
+	}
+	if st.Version != stateVersion {
+		return nil, fmt.Errorf("cognito: state file %s has version %d, want %d; delete it to start afresh", path, st.Version, stateVersion)
+	}
+	return &st, nil
+}
+
+// persist writes the state atomically (temp file in the same directory + rename,
+// mode 0600: it holds private keys, client secrets and password hashes). No-op
+// without StatePath.
+func (p *Pool) persist() error {
+	if p.cfg.StatePath == "" {
+		return nil
+	}
+	p.persistMu.Lock()
+	defer p.persistMu.Unlock()
+	st := state{
+		Version: stateVersion, PoolID: p.cfg.PoolID,
+		IDKey: marshalKey(p.idKey), AccessKey: marshalKey(p.accessKey), RefreshKey: marshalKey(p.refreshKey),
+		CSRFKey: p.csrfKey, Revoked: map[string]time.Time{},
+	}
+	p.mu.RLock()
+	for i, id := range p.order {
+		c := p.clients[id]
+		st.Clients = append(st.Clients, stateClient{Role: p.roles[i], ID: c.ID, Secret: c.Secret, Created: c.Created})
+	}
+	for _, u := range p.users {
+		cp := *u
+		st.Users = append(st.Users, &cp)
+	}
+	for k, v := range p.revoked {
+		st.Revoked[k] = v
+	}
+	p.mu.RUnlock()
+	b, err := json.MarshalIndent(st, "", " ")
+	if err != nil {
+		return err
+	}
+	dir := filepath.Dir(p.cfg.StatePath)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("cognito: state directory: %w", err)
+	}
+	f, err := os.CreateTemp(dir, ".cognito-state-*")
+	if err != nil {
+		return fmt.Errorf("cognito: writing state: %w", err)
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp) // no-op after a successful rename
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return err
+	}
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		return fmt.Errorf("cognito: writing state: %w", err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, p.cfg.StatePath); err != nil {
+		return fmt.Errorf("cognito: writing state: %w", err)
+	}
+	return nil
+}
+
+// persistOrInternal persists after a change; a failure becomes InternalErrorException
+// (the change itself stays in memory).
+func (p *Pool) persistOrInternal() error {
+	if err := p.persist(); err != nil {
+		return &Error{Type: ErrInternal, Message: "The local pool could not save its state: " + err.Error(), Status: 500}
+	}
+	return nil
+}
+
+const idAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
+
+// randomID returns n characters of [a-z0-9], like Cognito's client ids and secrets.
+func randomID(n int) string {
+	b := randomBytes(n)
+	for i := range b {
+		b[i] = idAlphabet[int(b[i])%len(idAlphabet)]
+	}
+	return string(b)
+}
+
+func randomBytes(n int) []byte {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic("cognito: crypto/rand failed: " + err.Error()) // never happens on supported platforms
+	}
+	return b
+}

@@ -1,0 +1,374 @@
+package cognito
+
+import (
+	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"math/big"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+	"github.com/google/uuid"
+)
+
+// APIScope is the scope of access tokens from the API (InitiateAuth): it lets the
+// token call the user-pool API on the user's behalf (GetUser, GlobalSignOut).
+const APIScope = "aws.cognito.signin.user.admin"
+
+// idTokenClaims are Cognito's id-token claims (WIRE.md 2; Appendix B), in Cognito's order.
+type idTokenClaims struct {
+	AtHash        string `json:"at_hash,omitempty"`
+	Sub           string `json:"sub"`
+	EmailVerified *bool  `json:"email_verified,omitempty"` // a JSON bool in id tokens
+	Iss           string `json:"iss"`
+	Username      string `json:"cognito:username"`
+	OriginJTI     string `json:"origin_jti"`
+	Aud           string `json:"aud"` // a single string, as Cognito's
+	EventID       string `json:"event_id,omitempty"`
+	TokenUse      string `json:"token_use"`
+	AuthTime      int64  `json:"auth_time"`
+	Nonce         string `json:"nonce,omitempty"`
+	Exp           int64  `json:"exp"`
+	Iat           int64  `json:"iat"`
+	JTI           string `json:"jti"`
+	Email         string `json:"email,omitempty"`
+}
+
+// accessTokenClaims are Cognito's access-token claims (WIRE.md 2); no aud.
+type accessTokenClaims struct {
+	Sub       string `json:"sub"`
+	Iss       string `json:"iss"`
+	ClientID  string `json:"client_id"`
+	OriginJTI string `json:"origin_jti,omitempty"`
+	EventID   string `json:"event_id,omitempty"`
+	TokenUse  string `json:"token_use"`
+	Scope     string `json:"scope"`
+	AuthTime  int64  `json:"auth_time"`
+	Exp       int64  `json:"exp"`
+	Iat       int64  `json:"iat"`
+	JTI       string `json:"jti"`
+	Username  string `json:"username,omitempty"`
+	Version   int    `json:"version"`
+}
+
+// jwt.Claims for parsing with golang-jwt.
+func (c *accessTokenClaims) GetExpirationTime() (*jwt.NumericDate, error) {
+	return jwt.NewNumericDate(time.Unix(c.Exp, 0)), nil
+}
+func (c *accessTokenClaims) GetIssuedAt() (*jwt.NumericDate, error) {
+	return jwt.NewNumericDate(time.Unix(c.Iat, 0)), nil
+}
+func (c *accessTokenClaims) GetNotBefore() (*jwt.NumericDate, error) { return nil, nil }
+func (c *accessTokenClaims) GetIssuer() (string, error)              { return c.Iss, nil }
+func (c *accessTokenClaims) GetSubject() (string, error)             { return c.Sub, nil }
+func (c *accessTokenClaims) GetAudience() (jwt.ClaimStrings, error)  { return nil, nil }
+
+// jwtHeader is the base64url header Cognito uses: {"kid":"...","alg":"RS256"} (no typ).
+func jwtHeader(kid string) string {
+	b, _ := json.Marshal(struct {
+		Kid string `json:"kid"`
+		Alg string `json:"alg"`
+	}{kid, "RS256"})
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// sign makes a compact RS256 JWS from a precomputed header and the claims' JSON.
+func sign(header string, key *rsa.PrivateKey, claims []byte) (string, error) {
+	var sb strings.Builder
+	sb.Grow(len(header) + 1 + base64.RawURLEncoding.EncodedLen(len(claims)) + 1 + 342)
+	sb.WriteString(header)
+	sb.WriteByte('.')
+	sb.WriteString(base64.RawURLEncoding.EncodeToString(claims))
+	sig, err := jwt.SigningMethodRS256.Sign(sb.String(), key)
+	if err != nil {
+		return "", err
+	}
+	sb.WriteByte('.')
+	sb.WriteString(base64.RawURLEncoding.EncodeToString(sig))
+	return sb.String(), nil
+}
+
+// atHash is OIDC's at_hash: base64url of the left half of SHA-256 of the access token.
+func atHash(accessToken string) string {
+	sum := sha256.Sum256([]byte(accessToken))
+	return base64.RawURLEncoding.EncodeToString(sum[:len(sum)/2])
+}
+
+func internalErr(err error) *Error {
+	return &Error{Type: ErrInternal, Message: "The local pool could not issue tokens: " + err.Error(), Status: 500}
+}
+
+// IssueTokens mints the access token, the id token (when "openid" is granted, or for
+// API logins whose only scope is aws.cognito.signin.user.admin) and, with
+// opts.WithRefresh, an encrypted refresh token, for user u and client c.
+func (p *Pool) IssueTokens(u *User, c *Client, opts IssueOptions) (*Tokens, error) {
+	now := p.now()
+	scopes := opts.Scopes
+	if len(scopes) == 0 {
+		scopes = []string{APIScope}
+	}
+	authTime := opts.AuthTime
+	if authTime.IsZero() {
+		authTime = now
+	}
+	origin := opts.OriginJTI
+	if origin == "" {
+		origin = uuid.NewString()
+	}
+	eventID := uuid.NewString()
+	p.mu.Lock()
+	if lu := p.bySub[u.Sub]; lu != nil && !lu.SignedOutAt.IsZero() && lu.SignedOutAt.Unix() == now.Unix() {
+		p.signOutGrace[origin] = true
+	}
+	p.mu.Unlock()
+
+	ac := accessTokenClaims{
+		Sub: u.Sub, Iss: p.Issuer(), ClientID: c.ID, OriginJTI: origin, EventID: eventID,
+		TokenUse: "access", Scope: strings.Join(scopes, " "), AuthTime: authTime.Unix(),
+		Exp: now.Add(c.AccessTokenValidity).Unix(), Iat: now.Unix(), JTI: uuid.NewString(),
+		Username: u.Username, Version: 2,
+	}
+	ab, err := json.Marshal(&ac)
+	if err != nil {
+		return nil, internalErr(err)
+	}
+	t := &Tokens{TokenType: "Bearer", ExpiresIn: int(c.AccessTokenValidity / time.Second)}
+	if t.AccessToken, err = sign(p.accessHeader, p.accessKey, ab); err != nil {
+		return nil, internalErr(err)
+	}
+	if wantsIDToken(scopes) {
+		ic := idTokenClaims{
+			AtHash: atHash(t.AccessToken), Sub: u.Sub, Iss: ac.Iss, Username: u.Username,
+			OriginJTI: origin, Aud: c.ID, EventID: eventID, TokenUse: "id", AuthTime: ac.AuthTime,
+			Nonce: opts.Nonce, Exp: now.Add(c.IDTokenValidity).Unix(), Iat: ac.Iat, JTI: uuid.NewString(),
+			Email: u.Attributes["email"],
+		}
+		if v, ok := u.Attributes["email_verified"]; ok {
+			b := v == "true"
+			ic.EmailVerified = &b
+		}
+		ib, err := json.Marshal(&ic)
+		if err != nil {
+			return nil, internalErr(err)
+		}
+		ib = appendAttributes(ib, u.Attributes)
+		if t.IDToken, err = sign(p.idHeader, p.idKey, ib); err != nil {
+			return nil, internalErr(err)
+		}
+	}
+	if opts.WithRefresh {
+		rc := refreshClaims{Username: u.Username, Sub: u.Sub, ClientID: c.ID, OriginJTI: origin,
+			Scope: ac.Scope, AuthTime: ac.AuthTime, Iat: ac.Iat, Exp: now.Add(c.RefreshTokenValidity).Unix(),
+			JTI: uuid.NewString()}
+		if t.RefreshToken, err = p.encryptRefresh(&rc); err != nil {
+			return nil, internalErr(err)
+		}
+	}
+	return t, nil
+}
+
+func wantsIDToken(scopes []string) bool {
+	for _, s := range scopes {
+		if s == "openid" {
+			return true
+		}
+	}
+	return len(scopes) == 1 && scopes[0] == APIScope
+}
+
+// appendAttributes adds the user's other attributes (name, given_name, custom:...,
+// always strings as Cognito's custom attributes) to the id token's JSON object.
+func appendAttributes(obj []byte, attrs map[string]string) []byte {
+	var keys []string
+	for k := range attrs {
+		switch k {
+		case "sub", "email", "email_verified":
+		default:
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		return obj
+	}
+	sort.Strings(keys)
+	obj = obj[:len(obj)-1] // drop '}'
+	for _, k := range keys {
+		kb, _ := json.Marshal(k)
+		var vb []byte
+		if k == "phone_number_verified" {
+			vb = []byte(`false`)
+			if attrs[k] == "true" {
+				vb = []byte(`true`)
+			}
+		} else {
+			vb, _ = json.Marshal(attrs[k])
+		}
+		obj = append(append(append(append(obj, ','), kb...), ':'), vb...)
+	}
+	return append(obj, '}')
+}
+
+// IssueClientCredentials mints an access token for a machine client: sub = client id,
+// no username, no id or refresh token (client_credentials grant).
+func (p *Pool) IssueClientCredentials(c *Client, scopes []string) (*Tokens, error) {
+	now := p.now()
+	ac := accessTokenClaims{Sub: c.ID, Iss: p.Issuer(), ClientID: c.ID, TokenUse: "access",
+		Scope: strings.Join(scopes, " "), AuthTime: now.Unix(), Exp: now.Add(c.AccessTokenValidity).Unix(),
+		Iat: now.Unix(), JTI: uuid.NewString(), Version: 2}
+	ab, err := json.Marshal(&ac)
+	if err != nil {
+		return nil, internalErr(err)
+	}
+	t := &Tokens{TokenType: "Bearer", ExpiresIn: int(c.AccessTokenValidity / time.Second)}
+	if t.AccessToken, err = sign(p.accessHeader, p.accessKey, ab); err != nil {
+		return nil, internalErr(err)
+	}
+	return t, nil
+}
+
+// Refresh validates a refresh token for client c (not revoked, not expired, user not
+// globally signed out since) and mints new id + access tokens with the original
+// auth_time, scopes and origin_jti; no new refresh token (no rotation, WIRE.md 3.2).
+func (p *Pool) Refresh(c *Client, refreshToken string) (*Tokens, *User, error) {
+	rc, err := p.decryptRefresh(refreshToken)
+	if err != nil {
+		return nil, nil, err
+	}
+	return p.refreshWith(c, rc)
+}
+
+// refreshWith checks decrypted refresh claims and mints tokens.
+func (p *Pool) refreshWith(c *Client, rc *refreshClaims) (*Tokens, *User, error) {
+	invalid := Errorf(ErrNotAuthorized, "Invalid Refresh Token.")
+	if c == nil || rc.ClientID != c.ID {
+		return nil, nil, invalid
+	}
+	if p.now().Unix() >= rc.Exp {
+		return nil, nil, Errorf(ErrNotAuthorized, "Refresh Token has expired")
+	}
+	p.mu.RLock()
+	_, revoked := p.revoked[rc.OriginJTI]
+	u := p.bySub[rc.Sub]
+	signedOut := u != nil && p.signedOutLocked(u, rc.Iat, rc.OriginJTI)
+	var cp *User
+	if u != nil {
+		cp = u.clone()
+	}
+	p.mu.RUnlock()
+	switch {
+	case revoked || signedOut:
+		return nil, nil, Errorf(ErrNotAuthorized, "Refresh Token has been revoked")
+	case cp == nil:
+		return nil, nil, Errorf(ErrNotAuthorized, "Refresh Token has been revoked") // user deleted
+	case !cp.Enabled:
+		return nil, nil, Errorf(ErrNotAuthorized, "User is disabled.")
+	}
+	var scopes []string
+	if rc.Scope != "" {
+		scopes = strings.Fields(rc.Scope)
+	}
+	t, err := p.IssueTokens(cp, c, IssueOptions{Scopes: scopes, AuthTime: time.Unix(rc.AuthTime, 0), OriginJTI: rc.OriginJTI})
+	if err != nil {
+		return nil, nil, err
+	}
+	return t, cp, nil
+}
+
+// RevokeRefreshToken revokes a refresh token, and the access tokens issued from the
+// same authentication, if it belongs to c. Unknown or invalid tokens, or tokens of
+// another client, are a silent success (as /oauth2/revoke: WIRE.md 1.5). A client with
+// EnableTokenRevocation off gets UnsupportedOperationException.
+func (p *Pool) RevokeRefreshToken(c *Client, refreshToken string) error {
+	if c != nil && !c.EnableTokenRevocation {
+		return Errorf(ErrUnsupportedOperation, "Token revocation is not enabled for this client")
+	}
+	rc, err := p.decryptRefresh(refreshToken)
+	if err != nil || c == nil || rc.ClientID != c.ID {
+		return nil
+	}
+	p.mu.Lock()
+	p.revoked[rc.OriginJTI] = time.Unix(rc.Exp, 0) // kept until the token would expire anyway
+	p.mu.Unlock()
+	return p.persistOrInternal()
+}
+
+// ValidateAccessToken checks an access token's signature (the access key), exp,
+// token_use=access, iss, revocation and the user's global sign-out. Client-credentials
+// tokens return a nil user.
+func (p *Pool) ValidateAccessToken(tok string) (*AccessClaims, *User, error) {
+	invalid := Errorf(ErrNotAuthorized, "Invalid Access Token")
+	var c accessTokenClaims
+	_, err := jwt.ParseWithClaims(tok, &c, func(t *jwt.Token) (any, error) {
+		if kid, _ := t.Header["kid"].(string); kid != p.accessKid {
+			return nil, errors.New("not signed with the access-token key")
+		}
+		return &p.accessKey.PublicKey, nil
+	}, jwt.WithValidMethods([]string{"RS256"}), jwt.WithTimeFunc(p.now), jwt.WithExpirationRequired())
+	switch {
+	case errors.Is(err, jwt.ErrTokenExpired):
+		return nil, nil, Errorf(ErrNotAuthorized, "Access Token has expired")
+	case err != nil, c.TokenUse != "access", c.Iss != p.Issuer():
+		return nil, nil, invalid
+	}
+	out := &AccessClaims{Sub: c.Sub, Username: c.Username, ClientID: c.ClientID, Scope: c.Scope, JTI: c.JTI,
+		OriginJTI: c.OriginJTI, TokenUse: c.TokenUse, AuthTime: time.Unix(c.AuthTime, 0),
+		IssuedAt: time.Unix(c.Iat, 0), Expires: time.Unix(c.Exp, 0)}
+	if c.Username == "" { // client_credentials
+		return out, nil, nil
+	}
+	p.mu.RLock()
+	_, revoked := p.revoked[c.OriginJTI]
+	u := p.bySub[c.Sub]
+	var cp *User
+	if u != nil {
+		revoked = revoked || p.signedOutLocked(u, c.Iat, c.OriginJTI)
+		cp = u.clone()
+	}
+	p.mu.RUnlock()
+	switch {
+	case revoked:
+		return nil, nil, Errorf(ErrNotAuthorized, "Access Token has been revoked")
+	case cp == nil:
+		return nil, nil, Errorf(ErrUserNotFound, "User does not exist.")
+	case !cp.Enabled:
+		return nil, nil, Errorf(ErrNotAuthorized, "User is disabled.")
+	}
+	return out, cp, nil
+}
+
+// jwk is one JSON Web Key, in Cognito's member order.
+type jwk struct {
+	Alg string `json:"alg"`
+	E   string `json:"e"`
+	Kid string `json:"kid"`
+	Kty string `json:"kty"`
+	N   string `json:"n"`
+	Use string `json:"use"`
+}
+
+func (p *Pool) buildJWKS() []byte {
+	var set struct {
+		Keys []jwk `json:"keys"`
+	}
+	for _, k := range []struct {
+		kid string
+		pub *rsa.PublicKey
+	}{{p.idKid, &p.idKey.PublicKey}, {p.accessKid, &p.accessKey.PublicKey}} {
+		set.Keys = append(set.Keys, jwk{Alg: "RS256", Kty: "RSA", Use: "sig", Kid: k.kid,
+			N: base64.RawURLEncoding.EncodeToString(k.pub.N.Bytes()),
+			E: base64.RawURLEncoding.EncodeToString(big.NewInt(int64(k.pub.E)).Bytes())})
+	}
+	b, _ := json.Marshal(set)
+	return b
+}
+
+// JWKS returns the public keys (id-token key, access-token key) as a JSON Web Key Set
+// document, the body of /<poolId>/.well-known/jwks.json.
+func (p *Pool) JWKS() []byte { return append([]byte(nil), p.jwks...) }
+
+// KeyIDs returns the kids of the id-token and access-token keys.
+func (p *Pool) KeyIDs() (idKid, accessKid string) { return p.idKid, p.accessKid }
