@@ -51,9 +51,10 @@ type shipper struct {
 
 	mu       sync.Mutex
 	buf      []logEvent
-	dropped  int64 // total lines dropped because the buffer was full
-	reported int64 // drops already reported on stdout
-	ready    bool  // group and stream exist
+	inflight []logEvent // the batch being sent; older than everything in buf
+	dropped  int64      // total lines dropped because the buffer was full
+	reported int64      // drops already reported on stdout
+	ready    bool       // group and stream exist
 	lastErr  string
 
 	kick chan struct{}
@@ -80,8 +81,11 @@ func (s *shipper) Enqueue(t time.Time, msg string) {
 	}
 	s.mu.Lock()
 	s.buf = append(s.buf, logEvent{ts: t.UnixMilli(), msg: msg})
-	if over := len(s.buf) - s.bufMax; over > 0 {
-		s.buf = append(s.buf[:0:0], s.buf[over:]...)
+	// The batch in flight counts towards the bound; if it fails, putBack drops the
+	// oldest lines of batch and buffer together.
+	if over := min(len(s.inflight)+len(s.buf)-s.bufMax, len(s.buf)); over > 0 {
+		clear(s.buf[:over]) // release the dropped strings; append reallocates later
+		s.buf = s.buf[over:]
 		s.dropped += int64(over)
 	}
 	full := len(s.buf) >= batchMaxEvents
@@ -98,7 +102,18 @@ func (s *shipper) Enqueue(t time.Time, msg string) {
 func (s *shipper) Buffered() (pending int, dropped int64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return len(s.buf), s.dropped
+	return len(s.inflight) + len(s.buf), s.dropped
+}
+
+// snapshot returns the messages waiting to be sent, oldest first (for tests).
+func (s *shipper) snapshot() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var m []string
+	for _, e := range append(append([]logEvent(nil), s.inflight...), s.buf...) {
+		m = append(m, e.msg)
+	}
+	return m
 }
 
 // run sends batches every interval (or at once when a full batch is waiting) until stop.
@@ -201,6 +216,9 @@ func (s *shipper) flushOnce(ctx context.Context) (int, error) {
 		}
 		return 0, fmt.Errorf("PutLogEvents to %s/%s failed: %w", s.group, s.stream, err)
 	}
+	s.mu.Lock()
+	s.inflight = nil
+	s.mu.Unlock()
 	if r := out.RejectedLogEventsInfo; r != nil {
 		s.note("cloudwatch logs: some events were rejected (tooOldEnd=%d tooNewStart=%d expiredEnd=%d)",
 			aws.ToInt32(r.TooOldLogEventEndIndex), aws.ToInt32(r.TooNewLogEventStartIndex), aws.ToInt32(r.ExpiredLogEventEndIndex))
@@ -227,6 +245,7 @@ func (s *shipper) take() []logEvent {
 	}
 	batch := append([]logEvent(nil), s.buf[:n]...)
 	s.buf = append(s.buf[:0:0], s.buf[n:]...)
+	s.inflight = batch
 	return batch
 }
 
@@ -235,6 +254,7 @@ func (s *shipper) take() []logEvent {
 func (s *shipper) putBack(batch []logEvent) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.inflight = nil
 	all := append(batch, s.buf...)
 	if over := len(all) - s.bufMax; over > 0 {
 		all = all[over:]
