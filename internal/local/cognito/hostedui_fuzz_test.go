@@ -1,0 +1,81 @@
+package cognito
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/cognitolab/cognitolab/infra"
+)
+
+// FuzzHostedUIRequests feeds arbitrary query strings and form bodies to the hosted
+// UI's entry points. It must never panic, and never redirect anywhere but this
+// server's own pages or a URL registered on some client (no open redirect).
+func FuzzHostedUIRequests(f *testing.F) {
+	p, err := New(Config{Settings: infra.DefaultSettings(), ALBBaseURL: "http://localhost:8080", BaseURL: "http://127.0.0.1:9229"})
+	if err != nil {
+		f.Fatal(err)
+	}
+	h := p.Handler()
+	var registered []string
+	for _, c := range p.Clients() {
+		registered = append(registered, c.CallbackURLs...)
+		registered = append(registered, c.LogoutURLs...)
+	}
+	pub := p.PublicClient()
+	good := url.Values{"client_id": {pub.ID}, "response_type": {"code"}, "redirect_uri": {pub.CallbackURLs[0]}, "state": {"s"}}
+	f.Add(good.Encode(), "_csrf=x&username=alice&password=Passw0rd!")
+	f.Add(good.Encode()+"&redirect_uri=https://evil.example/", "")
+	f.Add("client_id="+pub.ID+"&redirect_uri=https%3A%2F%2Fevil.example%2F&response_type=code", "username=%3Cscript%3E")
+	f.Add("client_id="+pub.ID+"&redirect_uri="+url.QueryEscape(pub.CallbackURLs[0])+"&code_challenge_method=S256", "%zz")
+	f.Add("client_id="+pub.ID+"&redirect_uri=https%3A%2F%2Fevil.example%2F&state=s", "")
+	f.Add("client_id="+pub.ID+"&logout_uri=//evil.example/", "")
+	f.Add("client_id="+pub.ID+"&logout_uri="+url.QueryEscape(pub.LogoutURLs[0]), "")
+	f.Add("%%%&&&==;", "a=%")
+
+	f.Fuzz(func(t *testing.T, query, body string) {
+		for _, path := range []string{"/oauth2/authorize", "/login", "/signup", "/confirmUser", "/forgotPassword", "/logout", "/resendCode"} {
+			for _, method := range []string{http.MethodGet, http.MethodPost} {
+				if method == http.MethodPost && (path == "/oauth2/authorize" || path == "/logout") {
+					continue
+				}
+				target := path + "?" + query
+				if _, err := url.ParseRequestURI(target); err != nil {
+					return // not a request a server could receive
+				}
+				req := httptest.NewRequest(method, "http://127.0.0.1:9229/", strings.NewReader(body))
+				req.URL, _ = url.ParseRequestURI(target)
+				req.RequestURI = target
+				if method == http.MethodPost {
+					req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				}
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, req)
+				if loc := rec.Header().Get("Location"); loc != "" {
+					checkRedirect(t, method+" "+target, loc, registered)
+				}
+			}
+		}
+	})
+}
+
+// checkRedirect fails unless loc is one of this server's paths or a registered URL
+// (plus query or fragment).
+func checkRedirect(t *testing.T, what, loc string, registered []string) {
+	t.Helper()
+	if strings.HasPrefix(loc, "/") && !strings.HasPrefix(loc, "//") && !strings.HasPrefix(loc, "/\\") {
+		return
+	}
+	u, err := url.Parse(loc)
+	if err != nil {
+		t.Fatalf("%s: unparsable Location %q", what, loc)
+	}
+	bare := *u
+	bare.RawQuery, bare.Fragment, bare.RawFragment = "", "", ""
+	if !slices.Contains(registered, bare.String()) {
+		t.Fatalf("%s: redirect to unregistered %q", what, loc)
+	}
+}
