@@ -1,0 +1,377 @@
+package cognito
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/json"
+	"strings"
+	"time"
+)
+
+// Authentication operations of the JSON API: InitiateAuth, AdminInitiateAuth,
+// RespondToAuthChallenge, GetUser, GlobalSignOut, RevokeToken (WIRE.md 3.2).
+
+// authFlows is AuthFlowType's enum.
+var authFlows = []string{"USER_SRP_AUTH", "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN", "CUSTOM_AUTH",
+	"ADMIN_NO_SRP_AUTH", "USER_PASSWORD_AUTH", "ADMIN_USER_PASSWORD_AUTH", "USER_AUTH"}
+
+// challengeSessionValidity is the default AuthSessionValidity (3 minutes).
+const challengeSessionValidity = 3 * time.Minute
+
+type initiateAuthInput struct {
+	UserPoolID     string            `json:"UserPoolId"` // AdminInitiateAuth only
+	ClientID       string            `json:"ClientId"`
+	AuthFlow       string            `json:"AuthFlow"`
+	AuthParameters map[string]string `json:"AuthParameters"`
+}
+
+// authResult is AuthenticationResultType.
+type authResult struct {
+	AccessToken  string `json:"AccessToken"`
+	ExpiresIn    int    `json:"ExpiresIn"`
+	TokenType    string `json:"TokenType"`
+	RefreshToken string `json:"RefreshToken,omitempty"`
+	IDToken      string `json:"IdToken,omitempty"`
+}
+
+// initiateAuthOutput is InitiateAuthResponse (and AdminInitiateAuth's,
+// RespondToAuthChallenge's). Cognito sends "ChallengeParameters":{} with tokens too.
+type initiateAuthOutput struct {
+	ChallengeName        string            `json:"ChallengeName,omitempty"`
+	Session              string            `json:"Session,omitempty"`
+	ChallengeParameters  map[string]string `json:"ChallengeParameters"`
+	AuthenticationResult *authResult       `json:"AuthenticationResult,omitempty"`
+}
+
+func tokensOutput(t *Tokens) initiateAuthOutput {
+	return initiateAuthOutput{ChallengeParameters: map[string]string{}, AuthenticationResult: &authResult{
+		AccessToken: t.AccessToken, ExpiresIn: t.ExpiresIn, TokenType: t.TokenType,
+		RefreshToken: t.RefreshToken, IDToken: t.IDToken}}
+}
+
+func hasFlow(c *Client, flows ...string) bool {
+	for _, have := range c.ExplicitAuthFlows {
+		for _, f := range flows {
+			if have == f {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func checkAuthFlowEnum(flow string) error {
+	if err := required("authFlow", flow); err != nil {
+		return err
+	}
+	for _, f := range authFlows {
+		if f == flow {
+			return nil
+		}
+	}
+	return Errorf(ErrInvalidParameter, "1 validation error detected: Value '%s' at 'authFlow' failed to satisfy constraint: Member must satisfy enum value set: [%s]", flow, strings.Join(authFlows, ", "))
+}
+
+func opInitiateAuth(p *Pool, body []byte) (any, error) {
+	var in initiateAuthInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	c, err := p.apiClient(in.ClientID)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkAuthFlowEnum(in.AuthFlow); err != nil {
+		return nil, err
+	}
+	switch in.AuthFlow {
+	case "USER_PASSWORD_AUTH":
+		if !hasFlow(c, "ALLOW_USER_PASSWORD_AUTH", "USER_PASSWORD_AUTH") {
+			return nil, Errorf(ErrInvalidParameter, "USER_PASSWORD_AUTH flow not enabled for this client")
+		}
+		return p.passwordAuth(c, in.AuthParameters)
+	case "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN":
+		return p.refreshAuth(c, in.AuthFlow, in.AuthParameters)
+	case "ADMIN_NO_SRP_AUTH", "ADMIN_USER_PASSWORD_AUTH":
+		return nil, Errorf(ErrInvalidParameter, "Initiate Auth method not supported.")
+	default: // USER_SRP_AUTH, CUSTOM_AUTH, USER_AUTH
+		return nil, Errorf(ErrUnsupportedOperation, "%s is not supported by the local lab; use USER_PASSWORD_AUTH (enabled on the learner client) or the hosted UI.", in.AuthFlow)
+	}
+}
+
+func opAdminInitiateAuth(p *Pool, body []byte) (any, error) {
+	var in initiateAuthInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	if err := p.checkPoolID(in.UserPoolID); err != nil {
+		return nil, err
+	}
+	c, err := p.apiClient(in.ClientID)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkAuthFlowEnum(in.AuthFlow); err != nil {
+		return nil, err
+	}
+	switch in.AuthFlow {
+	case "ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH":
+		if !hasFlow(c, "ALLOW_ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH") {
+			return nil, Errorf(ErrInvalidParameter, "Auth flow not enabled for this client")
+		}
+		return p.passwordAuth(c, in.AuthParameters)
+	case "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN":
+		return p.refreshAuth(c, in.AuthFlow, in.AuthParameters)
+	case "USER_PASSWORD_AUTH":
+		return nil, Errorf(ErrInvalidParameter, "Initiate Auth method not supported.")
+	default:
+		return nil, Errorf(ErrUnsupportedOperation, "%s is not supported by the local lab; use ADMIN_USER_PASSWORD_AUTH.", in.AuthFlow)
+	}
+}
+
+// passwordAuth is USER_PASSWORD_AUTH / ADMIN_USER_PASSWORD_AUTH: the secret hash, then
+// the password (Authenticate's order), then tokens or the NEW_PASSWORD_REQUIRED challenge.
+func (p *Pool) passwordAuth(c *Client, params map[string]string) (any, error) {
+	username, password := params["USERNAME"], params["PASSWORD"]
+	if username == "" {
+		return nil, Errorf(ErrInvalidParameter, "Missing required parameter USERNAME")
+	}
+	if password == "" {
+		return nil, Errorf(ErrInvalidParameter, "Missing required parameter PASSWORD")
+	}
+	if err := p.CheckSecretHash(c, username, params["SECRET_HASH"]); err != nil {
+		return nil, err
+	}
+	u, err := p.Authenticate(c, username, password)
+	if err != nil {
+		return nil, err
+	}
+	if u.Status == "FORCE_CHANGE_PASSWORD" {
+		attrs := map[string]string{}
+		for k, v := range u.Attributes {
+			if k != "sub" {
+				attrs[k] = v
+			}
+		}
+		ab, _ := json.Marshal(attrs)
+		return initiateAuthOutput{ChallengeName: "NEW_PASSWORD_REQUIRED", Session: p.challengeSession(u.Username, c.ID),
+			ChallengeParameters: map[string]string{"USER_ID_FOR_SRP": u.Username, "requiredAttributes": "[]",
+				"userAttributes": string(ab)}}, nil
+	}
+	t, err := p.IssueTokens(u, c, IssueOptions{Scopes: []string{APIScope}, WithRefresh: true})
+	if err != nil {
+		return nil, err
+	}
+	return tokensOutput(t), nil
+}
+
+// refreshAuth is REFRESH_TOKEN_AUTH. For a client with a secret, SECRET_HASH is
+// accepted when computed with either the user's username or sub: which one Cognito
+// wants here is UNCONFIRMED (WIRE.md 5), and client libraries differ.
+func (p *Pool) refreshAuth(c *Client, flow string, params map[string]string) (any, error) {
+	if !hasFlow(c, "ALLOW_REFRESH_TOKEN_AUTH") {
+		return nil, Errorf(ErrInvalidParameter, "%s flow not enabled for this client", flow)
+	}
+	tok := params["REFRESH_TOKEN"]
+	if tok == "" {
+		return nil, Errorf(ErrInvalidParameter, "Missing required parameter REFRESH_TOKEN")
+	}
+	rc, err := p.decryptRefresh(tok)
+	if err != nil {
+		return nil, err
+	}
+	if c.Secret != "" {
+		hash := params["SECRET_HASH"]
+		if err := p.CheckSecretHash(c, rc.Username, hash); err != nil {
+			if p.CheckSecretHash(c, rc.Sub, hash) != nil {
+				return nil, err
+			}
+		}
+	}
+	t, _, err := p.refreshWith(c, rc)
+	if err != nil {
+		return nil, err
+	}
+	return tokensOutput(t), nil
+}
+
+// challengeSession is an opaque, MAC-protected Session for a challenge: it names the
+// user and client and expires after AuthSessionValidity.
+func (p *Pool) challengeSession(username, clientID string) string {
+	b, _ := json.Marshal(struct {
+		U   string `json:"u"`
+		C   string `json:"c"`
+		Exp int64  `json:"exp"`
+	}{username, clientID, p.now().Add(challengeSessionValidity).Unix()})
+	payload := base64.RawURLEncoding.EncodeToString(b)
+	return payload + "." + base64.RawURLEncoding.EncodeToString(p.sessionMAC(payload))
+}
+
+func (p *Pool) sessionMAC(payload string) []byte {
+	m := hmac.New(sha256.New, append([]byte("challenge-session:"), p.csrfKey...))
+	m.Write([]byte(payload))
+	return m.Sum(nil)
+}
+
+// openChallengeSession checks a Session and returns its user.
+func (p *Pool) openChallengeSession(s, clientID string) (string, error) {
+	bad := Errorf(ErrNotAuthorized, "Invalid session for the user, session is expired.")
+	payload, mac, ok := strings.Cut(s, ".")
+	if !ok || len(s) > 4096 {
+		return "", bad
+	}
+	got, err := base64.RawURLEncoding.DecodeString(mac)
+	if err != nil || subtle.ConstantTimeCompare(got, p.sessionMAC(payload)) != 1 {
+		return "", bad
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(payload)
+	if err != nil {
+		return "", bad
+	}
+	var v struct {
+		U   string `json:"u"`
+		C   string `json:"c"`
+		Exp int64  `json:"exp"`
+	}
+	if json.Unmarshal(raw, &v) != nil || v.C != clientID || p.now().Unix() > v.Exp {
+		return "", bad
+	}
+	return v.U, nil
+}
+
+type respondInput struct {
+	ClientID           string            `json:"ClientId"`
+	ChallengeName      string            `json:"ChallengeName"`
+	Session            string            `json:"Session"`
+	ChallengeResponses map[string]string `json:"ChallengeResponses"`
+}
+
+// opRespondToAuthChallenge answers NEW_PASSWORD_REQUIRED (AdminCreateUser's users).
+func opRespondToAuthChallenge(p *Pool, body []byte) (any, error) {
+	var in respondInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	c, err := p.apiClient(in.ClientID)
+	if err != nil {
+		return nil, err
+	}
+	if err := required("challengeName", in.ChallengeName); err != nil {
+		return nil, err
+	}
+	if in.ChallengeName != "NEW_PASSWORD_REQUIRED" {
+		return nil, Errorf(ErrInvalidParameter, "The local lab answers only the NEW_PASSWORD_REQUIRED challenge, not %s.", in.ChallengeName)
+	}
+	username, err := p.openChallengeSession(in.Session, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	r := in.ChallengeResponses
+	if r["USERNAME"] == "" {
+		return nil, Errorf(ErrInvalidParameter, "Missing required parameter USERNAME")
+	}
+	if r["NEW_PASSWORD"] == "" {
+		return nil, Errorf(ErrInvalidParameter, "Missing required parameter NEW_PASSWORD")
+	}
+	if !strings.EqualFold(r["USERNAME"], username) {
+		return nil, Errorf(ErrNotAuthorized, "Invalid session for the user.")
+	}
+	if err := p.CheckSecretHash(c, r["USERNAME"], r["SECRET_HASH"]); err != nil {
+		return nil, err
+	}
+	u, err := p.CompleteNewPassword(username, r["NEW_PASSWORD"])
+	if err != nil {
+		return nil, err
+	}
+	t, err := p.IssueTokens(u, c, IssueOptions{Scopes: []string{APIScope}, WithRefresh: true})
+	if err != nil {
+		return nil, err
+	}
+	return tokensOutput(t), nil
+}
+
+type accessTokenInput struct {
+	AccessToken string `json:"AccessToken"`
+}
+
+// apiUser checks an access token for the user-pool API: valid, not revoked, and with
+// the aws.cognito.signin.user.admin scope (hosted-UI tokens may lack it).
+func (p *Pool) apiUser(body []byte) (*User, error) {
+	var in accessTokenInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	if err := required("accessToken", in.AccessToken); err != nil {
+		return nil, err
+	}
+	ac, u, err := p.ValidateAccessToken(in.AccessToken)
+	if err != nil {
+		return nil, err
+	}
+	if u == nil || !hasScope(ac.Scope, APIScope) {
+		return nil, Errorf(ErrNotAuthorized, "Access Token does not have required scopes")
+	}
+	return u, nil
+}
+
+func hasScope(scope, want string) bool {
+	for _, s := range strings.Fields(scope) {
+		if s == want {
+			return true
+		}
+	}
+	return false
+}
+
+type getUserOutput struct {
+	Username       string      `json:"Username"`
+	UserAttributes []attribute `json:"UserAttributes"`
+}
+
+func opGetUser(p *Pool, body []byte) (any, error) {
+	u, err := p.apiUser(body)
+	if err != nil {
+		return nil, err
+	}
+	return getUserOutput{Username: u.Username, UserAttributes: attrList(u.Attributes, nil)}, nil
+}
+
+func opGlobalSignOut(p *Pool, body []byte) (any, error) {
+	u, err := p.apiUser(body)
+	if err != nil {
+		return nil, err
+	}
+	return struct{}{}, p.GlobalSignOut(u.Username)
+}
+
+type revokeTokenInput struct {
+	Token        string `json:"Token"`
+	ClientID     string `json:"ClientId"`
+	ClientSecret string `json:"ClientSecret"`
+}
+
+// opRevokeToken revokes a refresh token (and the access tokens of its
+// authentication). An unreadable refresh token is a silent success, as
+// /oauth2/revoke's documented behaviour (WIRE.md 1.5).
+func opRevokeToken(p *Pool, body []byte) (any, error) {
+	var in revokeTokenInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	if err := required("token", in.Token); err != nil {
+		return nil, err
+	}
+	c, err := p.apiClient(in.ClientID)
+	if err != nil {
+		return nil, err
+	}
+	if c.Secret != "" && subtle.ConstantTimeCompare([]byte(in.ClientSecret), []byte(c.Secret)) != 1 {
+		return nil, Errorf(ErrUnauthorized, "Client authentication failed: client %s has a secret; send it as ClientSecret.", c.ID)
+	}
+	if strings.Count(in.Token, ".") == 2 {
+		return nil, Errorf(ErrUnsupportedTokenType, "Only refresh tokens can be revoked; this looks like an access or id token.")
+	}
+	return struct{}{}, p.RevokeRefreshToken(c, in.Token)
+}
