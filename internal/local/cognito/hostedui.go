@@ -43,6 +43,7 @@ func (p *Pool) hostedUIHandler() http.Handler {
 	mux.HandleFunc("/confirmForgotPassword", p.handleConfirmForgotPassword)
 	// The endpoint table of the Developer Guide spells it /confirmforgotPassword.
 	mux.HandleFunc("/confirmforgotPassword", p.handleConfirmForgotPassword)
+	mux.HandleFunc("/forceChangePassword", p.handleForceChangePassword)
 	mux.HandleFunc("/logout", p.handleLogout)
 	mux.HandleFunc("/error", p.handleErrorPage)
 	mux.HandleFunc("/oauth2/token", p.handleToken)

@@ -92,12 +92,9 @@ func (p *Pool) handleLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if u.Status == "FORCE_CHANGE_PASSWORD" {
-		// Cognito shows a change-password form here; the local hosted UI does not have
-		// one yet, so it explains how to get past it.
-		d.Title = "Change your password"
-		d.Error = "This account was created by an administrator with a temporary password, which must be changed first."
-		d.ForbiddenDetail = "Use \"Forgot your password?\" to set a new one with a code from the mailbox."
-		p.render(w, http.StatusBadRequest, "message", d)
+		// The temporary password was right: ask for a new one (NEW_PASSWORD_REQUIRED).
+		session := p.newPasswordSession(u.Username, az.Client.ID, p.Now().Add(newPasswordWindow))
+		p.render(w, http.StatusOK, "newpassword", p.newPasswordPage(w, r, az, u.Username, session))
 		return
 	}
 	now := p.Now()

@@ -16,7 +16,7 @@ var templateFS embed.FS
 // pages holds one template set per page, each with the shared layout.
 var pages = sync.OnceValue(func() map[string]*template.Template {
 	m := map[string]*template.Template{}
-	for _, name := range []string{"login", "signup", "confirm", "forgot", "confirmforgot", "error", "message"} {
+	for _, name := range []string{"login", "signup", "confirm", "forgot", "confirmforgot", "error", "message", "newpassword"} {
 		m[name] = template.Must(template.ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
 	}
 	return m
@@ -48,6 +48,7 @@ type pageData struct {
 	SessionUser     string
 	PasswordPolicy  []string
 	Destination     string // masked e-mail a code went to
+	Session         string // the change-password form's signed session
 	ErrorPage       *errorPage
 	ForbiddenDetail string
 }
