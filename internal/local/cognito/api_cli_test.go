@@ -1,0 +1,61 @@
+package cognito
+
+import (
+	"encoding/json"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/cognitolab/cognitolab/internal/testutil"
+)
+
+// TestAWSCLI drives the pool, served on a random loopback port, with the aws CLI.
+func TestAWSCLI(t *testing.T) {
+	awsBin := testutil.NeedTool(t, "aws", "pip install awscli")
+	e := newAPIEnv(t, nil)
+	run := func(args ...string) map[string]any {
+		t.Helper()
+		cmd := exec.Command(awsBin, append([]string{"cognito-idp", "--endpoint-url", e.srv.URL, "--output", "json"}, args...)...)
+		cmd.Env = testutil.AWSEnv(e.pool.Region())
+		out, err := cmd.Output()
+		if err != nil {
+			var stderr string
+			if ee, ok := err.(*exec.ExitError); ok {
+				stderr = string(ee.Stderr)
+			}
+			t.Fatalf("aws %s: %v\n%s", strings.Join(args, " "), err, stderr)
+		}
+		var v map[string]any
+		if len(strings.TrimSpace(string(out))) == 0 {
+			return v
+		}
+		if err := json.Unmarshal(out, &v); err != nil {
+			t.Fatalf("aws %s printed non-JSON %q: %v", args[0], out, err)
+		}
+		return v
+	}
+	su := run("sign-up", "--client-id", e.pub.ID, "--username", "lena", "--password", apiPassword,
+		"--user-attributes", "Name=email,Value=lena@example.com")
+	if su["UserConfirmed"] != false || su["UserSub"] == "" {
+		t.Fatalf("sign-up printed %v", su)
+	}
+	run("admin-confirm-sign-up", "--user-pool-id", e.pool.PoolID(), "--username", "lena")
+	ia := run("initiate-auth", "--client-id", e.pub.ID, "--auth-flow", "USER_PASSWORD_AUTH",
+		"--auth-parameters", "USERNAME=lena,PASSWORD="+apiPassword)
+	ar, _ := ia["AuthenticationResult"].(map[string]any)
+	if ar == nil || ar["TokenType"] != "Bearer" || ar["ExpiresIn"] != float64(3600) || ar["IdToken"] == nil || ar["RefreshToken"] == nil {
+		t.Fatalf("initiate-auth printed %v", ia)
+	}
+	if _, _, err := e.pool.ValidateAccessToken(ar["AccessToken"].(string)); err != nil {
+		t.Fatalf("the CLI's access token does not validate: %v", err)
+	}
+
+	// An error reaches the CLI as Cognito's error type and message.
+	cmd := exec.Command(awsBin, "cognito-idp", "--endpoint-url", e.srv.URL, "initiate-auth", "--client-id", e.pub.ID,
+		"--auth-flow", "USER_PASSWORD_AUTH", "--auth-parameters", "USERNAME=lena,PASSWORD=Wr0ng-pass")
+	cmd.Env = testutil.AWSEnv(e.pool.Region())
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "(NotAuthorizedException)") || !strings.Contains(string(out), "Incorrect username or password.") {
+		t.Fatalf("wrong password: err=%v output=%s", err, out)
+	}
+}
