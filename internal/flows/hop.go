@@ -60,6 +60,10 @@ type Hop struct {
 	URL        string   `json:"url"`
 	ReqHeaders []Field  `json:"reqHeaders,omitempty"`
 	ReqCookies []Cookie `json:"reqCookies,omitempty"`
+	// Query lists the URL's query parameters.
+	Query []Field `json:"query,omitempty"`
+	// Form holds the form fields of the request body, or the top-level fields of a
+	// JSON API body (AuthParameters flattened as AuthParameters.USERNAME, ...).
 	Form       []Field  `json:"form,omitempty"`
 	ReqBody    string   `json:"reqBody,omitempty"` // JSON API bodies, excerpted
 

@@ -18,6 +18,8 @@ type Session struct {
 	// Local is set when the target is the in-process local lab: it gives access to
 	// what only the local lab can show (back-channel hops, the mailbox).
 	Local LocalLab
+	// Profile is the AWS shared-config profile for SDK calls against AWS ("" = default).
+	Profile string
 
 	state
 }

@@ -1,4 +1,143 @@
 package flows
 
-// state is the flows engine's own per-session state (jars, tokens, PKCE, ...).
-type state struct{}
+import (
+	"net/http"
+	"net/http/cookiejar"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+)
+
+// Browser identities: each has its own cookie jar, as two browsers would.
+const (
+	// BrowserLearner is the learner's browser: it keeps its cookies from chapter to
+	// chapter (the ALB session cookie, Cognito's `cognito` cookie).
+	BrowserLearner = "your browser"
+	// BrowserVisitor is a fresh browser with no cookies at all.
+	BrowserVisitor = "a new browser"
+	// BrowserCode is your own code (curl, an SDK, a backend): it sends no cookies
+	// that matter but still has a jar, as net/http clients may.
+	BrowserCode = "your code"
+	// BrowserSDK is the AWS SDK for Go, talking to the Cognito or Logs JSON API.
+	BrowserSDK = "your code (AWS SDK)"
+)
+
+// Tokens are what a token endpoint (or InitiateAuth) returned.
+type Tokens struct {
+	ClientID     string
+	IDToken      string
+	AccessToken  string
+	RefreshToken string
+	ExpiresIn    int
+}
+
+// state is the flows engine's own per-session state (jars, tokens, users, the hops
+// seen so far). It is embedded in Session; its zero value is ready to use.
+type state struct {
+	mu sync.Mutex
+
+	seq      int
+	jars     map[string]http.CookieJar
+	hops     []Hop
+	traceSeq map[string]int // trace root → Seq of the hop that carried it
+	awsCfg   *aws.Config
+
+	transport http.RoundTripper
+	bc        <-chan Hop // the local ALB's back-channel hops, while a chapter runs
+
+	// the learner's user
+	username  string
+	password  string
+	email     string
+	sub       string
+	confirmed bool
+	loggedIn  bool // the learner's browser holds an ALB session cookie
+
+	tokens Tokens // the public client's tokens (chapter exchange)
+
+	// current position, for hops recorded by the transport
+	chapter string
+	step    string
+}
+
+// nextSeq numbers a hop and remembers it.
+func (st *state) record(h *Hop) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.seq++
+	h.Seq = st.seq
+	if h.Chapter == "" {
+		h.Chapter = st.chapter
+	}
+	if h.Step == "" {
+		h.Step = st.step
+	}
+	if h.TraceID != "" && !h.BackChannel {
+		if st.traceSeq == nil {
+			st.traceSeq = map[string]int{}
+		}
+		st.traceSeq[h.TraceID] = h.Seq
+	}
+	st.hops = append(st.hops, *h)
+}
+
+// jar returns the cookie jar of a browser identity, creating it on first use.
+func (st *state) jar(browser string) http.CookieJar {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.jars == nil {
+		st.jars = map[string]http.CookieJar{}
+	}
+	j := st.jars[browser]
+	if j == nil {
+		j, _ = cookiejar.New(nil) // never fails with nil options
+		st.jars[browser] = j
+	}
+	return j
+}
+
+// resetJar forgets a browser's cookies (a fresh browser profile).
+func (st *state) resetJar(browser string) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	delete(st.jars, browser)
+}
+
+func (st *state) where(chapter, step string) {
+	st.mu.Lock()
+	st.chapter, st.step = chapter, step
+	st.mu.Unlock()
+}
+
+func (st *state) position() (string, string) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.chapter, st.step
+}
+
+// Hops returns a copy of every hop recorded in this session so far.
+func (st *state) Hops() []Hop {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return append([]Hop(nil), st.hops...)
+}
+
+// SeqForTrace returns the Seq of the hop that carried trace root id (0 if unknown).
+func (st *state) SeqForTrace(root string) int {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.traceSeq[root]
+}
+
+// Tokens returns the public client's tokens obtained in this session (zero if none).
+func (st *state) Tokens() Tokens {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.tokens
+}
+
+func (st *state) setTokens(t Tokens) {
+	st.mu.Lock()
+	st.tokens = t
+	st.mu.Unlock()
+}

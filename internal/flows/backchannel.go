@@ -1,0 +1,147 @@
+package flows
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// BrowserInsideAWS names the back-channel "browser": the ALB itself.
+const BrowserInsideAWS = "the ALB (inside AWS)"
+
+// backChannelWait bounds how long the recorder waits for the ALB's back-channel hops
+// after a hop that must have caused them (/oauth2/idpresponse).
+const backChannelWait = 2 * time.Second
+
+// subscribeBackChannel starts listening to the local ALB's back channel for the
+// length of a chapter; the returned func stops it. Against AWS it does nothing.
+func (s *Session) subscribeBackChannel() func() {
+	if s.Local == nil {
+		return func() {}
+	}
+	ch, cancel := s.Local.SubscribeBackChannel()
+	s.mu.Lock()
+	s.bc = ch
+	s.mu.Unlock()
+	return func() {
+		s.mu.Lock()
+		s.bc = nil
+		s.mu.Unlock()
+		cancel()
+	}
+}
+
+// backChannel emits, after a hop to the ALB, the exchanges it made with Cognito
+// because of it: observed ones from the local lab, or inferred ones against AWS.
+func (s *Session) backChannel(browserHop *Hop) {
+	idp := browserHop.Party == PartyALB && strings.HasPrefix(pathOf(browserHop.URL), "/oauth2/idpresponse")
+	s.mu.Lock()
+	ch := s.bc
+	s.mu.Unlock()
+	if s.Local == nil {
+		if idp && browserHop.Status == http.StatusFound {
+			s.inferBackChannel(browserHop)
+		}
+		return
+	}
+	if ch == nil {
+		return
+	}
+	want := 0
+	if idp && browserHop.Status == http.StatusFound {
+		want = 2 // token exchange, then userInfo (WIRE 4.2 steps 4-7)
+	}
+	got := 0
+	var deadline <-chan time.Time
+	if want > 0 {
+		t := time.NewTimer(backChannelWait)
+		defer t.Stop()
+		deadline = t.C
+	}
+	for {
+		if got >= want {
+			select {
+			case h, ok := <-ch:
+				if !ok {
+					return
+				}
+				s.publishBackChannel(h, browserHop)
+				got++
+				continue
+			default:
+				return
+			}
+		}
+		select {
+		case h, ok := <-ch:
+			if !ok {
+				return
+			}
+			s.publishBackChannel(h, browserHop)
+			got++
+		case <-deadline:
+			return
+		}
+	}
+}
+
+func (s *Session) publishBackChannel(h Hop, cause *Hop) {
+	h.Seq = 0
+	h.BackChannel = true
+	h.Browser = BrowserInsideAWS
+	h.Chapter = cause.Chapter
+	if h.Step == "" {
+		h.Step = cause.Step
+	}
+	h.RespBody = excerpt(maskJSON([]byte(h.RespBody))) // the token response carries live tokens
+	if h.Party == "" {
+		h.Party = PartyHostedUI
+	}
+	s.publish(&h)
+}
+
+// inferBackChannel emits the two exchanges AWS's ALB makes after /oauth2/idpresponse
+// (WIRE 4.2 steps 4-7), which nobody outside AWS can observe. They are built from what
+// the browser hop shows (the code) and the target's endpoints, and marked Inferred.
+func (s *Session) inferBackChannel(cause *Hop) {
+	code := ""
+	if u, err := url.Parse(cause.URL); err == nil {
+		code = u.Query().Get("code")
+	}
+	base := strings.TrimRight(s.Target.CognitoDomainURL, "/")
+	token := Hop{
+		Chapter: cause.Chapter, Step: cause.Step, Browser: BrowserInsideAWS, Party: PartyHostedUI,
+		BackChannel: true, Inferred: true, Method: http.MethodPost, URL: base + "/oauth2/token",
+		ReqHeaders: []Field{
+			{Name: "Authorization", Value: "Basic base64(" + s.Target.ALBClientID + ":<client secret>)", Secret: true},
+			{Name: "Content-Type", Value: "application/x-www-form-urlencoded"},
+		},
+		Form: []Field{
+			{Name: "grant_type", Value: "authorization_code"},
+			{Name: "code", Value: code},
+			{Name: "redirect_uri", Value: s.Target.ALBCallbackURL()},
+		},
+		Status:   http.StatusOK,
+		RespBody: `{"access_token":"` + masked + `","id_token":"` + masked + `","refresh_token":"` + masked + `","token_type":"Bearer","expires_in":3600}`,
+		TraceID:  cause.TraceID, Start: cause.Start,
+	}
+	info := Hop{
+		Chapter: cause.Chapter, Step: cause.Step, Browser: BrowserInsideAWS, Party: PartyHostedUI,
+		BackChannel: true, Inferred: true, Method: http.MethodGet, URL: base + "/oauth2/userInfo",
+		ReqHeaders: []Field{{Name: "Authorization", Value: "Bearer <access token>", Secret: true}},
+		Status:     http.StatusOK,
+		RespBody:   `{"sub":"…","email_verified":"true","email":"…","username":"…"}`,
+		TraceID:    cause.TraceID, Start: cause.Start,
+	}
+	s.publish(&token)
+	s.publish(&info)
+}
+
+func pathOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	return u.Path
+}

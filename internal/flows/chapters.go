@@ -1,0 +1,106 @@
+package flows
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"unicode"
+
+	"github.com/cognitolab/cognitolab/infra"
+)
+
+// Chapters returns the flow chapters in order: DESIGN.md's chapters 2-9. (Chapter 1,
+// the lab, and 10, teardown, belong to the TUI.)
+func Chapters() []Chapter {
+	return []Chapter{
+		PublicChapter(),
+		SignupChapter(),
+		LoginChapter(),
+		ExchangeChapter(),
+		TokensChapter(),
+		LogsChapter(),
+		LogoutChapter(),
+		BeyondChapter(),
+	}
+}
+
+// ChapterByID finds a chapter by its ID ("login").
+func ChapterByID(id string) (Chapter, bool) {
+	for _, c := range Chapters() {
+		if c.ID == id {
+			return c, true
+		}
+	}
+	return Chapter{}, false
+}
+
+// ChapterIDs lists the chapter IDs in order.
+func ChapterIDs() []string {
+	var ids []string
+	for _, c := range Chapters() {
+		ids = append(ids, c.ID)
+	}
+	return ids
+}
+
+// userInputs are the learner's choices for sign-up and login.
+func userInputs() []Input {
+	return []Input{
+		{Key: "username", Label: "Username", Placeholder: "learner-1234"},
+		{Key: "email", Label: "E-mail (codes go to the local mailbox; on AWS use a real address)", Placeholder: "learner@example.com"},
+		{Key: "password", Label: "Password", Placeholder: DefaultPassword, Secret: true, Validate: ValidatePassword},
+	}
+}
+
+// DefaultPassword meets the lab's password policy (infra.DefaultSettings).
+const DefaultPassword = "Correct-Horse-42"
+
+// ValidatePassword checks a password against the lab's policy, with Cognito's wording.
+func ValidatePassword(p string) error {
+	pol := infra.DefaultSettings().Password
+	has := func(f func(rune) bool) bool { return strings.IndexFunc(p, f) >= 0 }
+	symbol := func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsSpace(r) }
+	switch {
+	case len(p) < pol.MinimumLength:
+		return fmt.Errorf("Password did not conform with policy: Password not long enough (at least %d characters)", pol.MinimumLength)
+	case pol.RequireUppercase && !has(unicode.IsUpper):
+		return fmt.Errorf("Password did not conform with policy: Password must have uppercase characters")
+	case pol.RequireLowercase && !has(unicode.IsLower):
+		return fmt.Errorf("Password did not conform with policy: Password must have lowercase characters")
+	case pol.RequireNumbers && !has(unicode.IsDigit):
+		return fmt.Errorf("Password did not conform with policy: Password must have numeric characters")
+	case pol.RequireSymbols && !has(symbol):
+		return fmt.Errorf("Password did not conform with policy: Password must have symbol characters")
+	}
+	return nil
+}
+
+// user returns the learner's username, e-mail and password, choosing defaults once
+// per session (a random username, so re-runs against AWS do not collide).
+func (r *run) user() (username, email, password string) {
+	st := r.s
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.username == "" {
+		st.username = strings.TrimSpace(r.s.Inputs["username"])
+		if st.username == "" {
+			st.username = "learner-" + randHex(3)
+		}
+		st.email = strings.TrimSpace(r.s.Inputs["email"])
+		if st.email == "" {
+			st.email = st.username + "@example.com"
+		}
+		st.password = r.s.Inputs["password"]
+		if st.password == "" {
+			st.password = DefaultPassword
+		}
+	}
+	return st.username, st.email, st.password
+}
+
+func randHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}

@@ -1,0 +1,150 @@
+package flows_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/cognitolab/cognitolab/internal/flows"
+)
+
+func TestAllChaptersLocal(t *testing.T) {
+	lab := startLab(t)
+	rec := &recorder{}
+	s := newSession(lab, rec)
+	runAll(t, s)
+	tg := lab.Target()
+	dom := tg.CognitoDomainURL
+	app := tg.AppURL
+	const alb = flows.ALBCookie + "-0"
+
+	t.Run("public", func(t *testing.T) {
+		checkHops(t, rec.hops("public"), []hopShape{
+			{method: "GET", path: "/v1/public", status: 200, key: "app-public"},
+			{method: "GET", path: "/v1/secrets", status: 302, locPrefix: dom + "/oauth2/authorize", key: "alb-redirect-authorize"},
+		})
+	})
+	t.Run("signup", func(t *testing.T) {
+		checkHops(t, rec.hops("signup"), []hopShape{
+			{method: "POST", path: "/", status: 200, key: "api-signup"},
+			{method: "POST", path: "/", status: 200, key: "api-confirm-signup"},
+			{method: "GET", path: "/signup", status: 200, key: "cognito-signup-form"},
+			{method: "POST", path: "/signup", status: 302, key: "cognito-signup-post"},
+			{method: "GET", path: "/confirmUser", status: 200, key: "cognito-confirm-form"},
+			{method: "POST", path: "/confirmUser", status: 302, key: "cognito-confirm-post"},
+		})
+		if n := rec.count(func(e flows.Event) bool { return e.Mail != nil }); n != 2 {
+			t.Errorf("mail events = %d, want 2", n)
+		}
+	})
+	login := []hopShape{
+		{method: "GET", path: "/v1/secrets", status: 302, locPrefix: dom + "/oauth2/authorize", key: "alb-redirect-authorize"},
+		{method: "GET", path: "/oauth2/authorize", status: 302, locPrefix: dom + "/login", key: "cognito-authorize-login"},
+		{method: "GET", path: "/login", status: 200, key: "cognito-login-form"},
+		{method: "POST", path: "/login", status: 302, locPrefix: app + "/oauth2/idpresponse?", key: "cognito-login-post", setCookie: "cognito"},
+		{method: "GET", path: "/oauth2/idpresponse", status: 302, locPrefix: app + "/v1/secrets", key: "alb-idpresponse", setCookie: alb},
+		{method: "POST", path: "/oauth2/token", status: 200, key: "backchannel-token", backChannel: true},
+		{method: "GET", path: "/oauth2/userInfo", status: 200, key: "backchannel-userinfo", backChannel: true},
+		{method: "GET", path: "/v1/secrets", status: 200, key: "app-secrets"},
+	}
+	t.Run("login", func(t *testing.T) { checkHops(t, rec.hops("login"), login) })
+	t.Run("exchange", func(t *testing.T) {
+		hs := rec.hops("exchange")
+		checkHops(t, hs, []hopShape{
+			{method: "GET", path: "/oauth2/authorize", status: 302, locPrefix: "http://localhost:", key: "cognito-authorize-code"},
+			{method: "GET", path: "/callback", status: 200, key: "local-callback"},
+			{method: "POST", path: "/oauth2/token", status: 200, key: "token-code-pkce"},
+			{method: "GET", path: "/oauth2/authorize", status: 302, locPrefix: app + "/oauth2/idpresponse", key: "cognito-authorize-code"},
+			{method: "POST", path: "/oauth2/token", status: 200, key: "token-code-basic"},
+		})
+		if len(hs) == 5 {
+			for _, f := range hs[2].Form {
+				if f.Name == "code_verifier" && !f.Secret {
+					t.Error("code_verifier not marked secret")
+				}
+			}
+			if strings.Contains(hs[2].RespBody, s.Tokens().IDToken[:20]) {
+				t.Error("token response body not masked")
+			}
+		}
+	})
+	t.Run("tokens", func(t *testing.T) {
+		kinds := map[string]bool{}
+		rec.mu.Lock()
+		for _, e := range rec.events {
+			if e.Token != nil {
+				kinds[e.Token.Kind] = true
+				switch e.Token.Kind {
+				case "id", "access", "alb-data":
+					if !e.Token.Verified {
+						t.Errorf("%s token not verified: %s", e.Token.Kind, e.Token.Problem)
+					}
+				case "refresh":
+					if e.Token.Verified || e.Token.Problem == "" {
+						t.Errorf("refresh token: %+v", e.Token)
+					}
+				}
+				if e.Token.Kind == "alb-data" && !e.Token.Padded {
+					t.Error("ALB token not padded")
+				}
+			}
+		}
+		rec.mu.Unlock()
+		for _, k := range []string{"id", "access", "refresh", "alb-data"} {
+			if !kinds[k] {
+				t.Errorf("no %s token shown", k)
+			}
+		}
+	})
+	t.Run("logs", func(t *testing.T) {
+		n := rec.count(func(e flows.Event) bool { return e.Log != nil && e.Log.HopSeq != 0 })
+		if n < 2 {
+			t.Errorf("log lines tied to hops = %d, want >= 2", n)
+		}
+	})
+	t.Run("logout", func(t *testing.T) {
+		hs := rec.hops("logout")
+		want := []hopShape{
+			{method: "GET", path: "/logout", status: 302, locPrefix: dom + "/logout", key: "app-logout", clearCookie: alb},
+			{method: "GET", path: "/logout", status: 302, locPrefix: app + "/", key: "cognito-logout", clearCookie: "cognito"},
+			{method: "GET", path: "/", status: 200, key: "app-home"},
+			// proof: the login form comes back
+			{method: "GET", path: "/v1/secrets", status: 302, locPrefix: dom + "/oauth2/authorize", key: "alb-redirect-authorize"},
+			{method: "GET", path: "/oauth2/authorize", status: 302, locPrefix: dom + "/login", key: "cognito-authorize-login"},
+			{method: "GET", path: "/login", status: 200, key: "cognito-login-form"},
+		}
+		want = append(want, login...)
+		// pitfall: no form, a code straight away
+		want = append(want,
+			hopShape{method: "GET", path: "/v1/secrets", status: 302, locPrefix: dom + "/oauth2/authorize", key: "alb-redirect-authorize"},
+			hopShape{method: "GET", path: "/oauth2/authorize", status: 302, locPrefix: app + "/oauth2/idpresponse?", key: "cognito-authorize-code"},
+			hopShape{method: "GET", path: "/oauth2/idpresponse", status: 302, locPrefix: app + "/v1/secrets", key: "alb-idpresponse", setCookie: alb},
+			hopShape{method: "POST", path: "/oauth2/token", status: 200, key: "backchannel-token", backChannel: true},
+			hopShape{method: "GET", path: "/oauth2/userInfo", status: 200, key: "backchannel-userinfo", backChannel: true},
+			hopShape{method: "GET", path: "/v1/secrets", status: 200, key: "app-secrets"},
+		)
+		checkHops(t, hs, want)
+	})
+	t.Run("beyond", func(t *testing.T) {
+		var keys []string
+		for _, h := range rec.hops("beyond") {
+			keys = append(keys, flows.HopKey(h))
+		}
+		want := "token-refresh app-api-unauthorized app-api-ok api-revoke-token token-refresh-rejected api-initiate-auth api-get-user api-global-signout api-error"
+		if got := strings.Join(keys, " "); !strings.HasPrefix(got, want) {
+			t.Errorf("beyond keys:\n got %s\nwant prefix %s", got, want)
+		}
+		if got := strings.Join(keys, " "); !strings.Contains(got, "cognito-authorize-code local-callback token-code-pkce token-client-credentials") {
+			t.Errorf("beyond: no silent login after GlobalSignOut, or no client credentials: %s", got)
+		}
+	})
+	t.Run("annotations", func(t *testing.T) {
+		for _, h := range rec.hops("") {
+			if _, ok := flows.Note(flows.HopKey(h)); !ok {
+				t.Errorf("hop %s %s: no note %q", h.Method, h.URL, flows.HopKey(h))
+			}
+			if flows.HopKey(h) == "other" || strings.HasSuffix(flows.HopKey(h), "-other") {
+				t.Errorf("hop %s %s → %d fell back to %q", h.Method, h.URL, h.Status, flows.HopKey(h))
+			}
+		}
+	})
+}

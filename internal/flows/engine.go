@@ -1,0 +1,176 @@
+package flows
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// run is one chapter in progress: the flow structs of each chapter embed it, and
+// each hop is one of their methods built on do, expect and fail.
+type run struct {
+	ctx     context.Context
+	s       *Session
+	chapter string
+	step    string
+}
+
+// begin starts a chapter: it subscribes to the back channel (local lab) and sets the
+// position the recorder stamps on hops. The returned func ends it.
+func (s *Session) begin(ctx context.Context, chapter string) (*run, func()) {
+	if s.Gate == nil {
+		s.Gate = FreeRun{}
+	}
+	if s.Inputs == nil {
+		s.Inputs = map[string]string{}
+	}
+	stop := s.subscribeBackChannel()
+	r := &run{ctx: ctx, s: s, chapter: chapter}
+	s.where(chapter, "")
+	return r, stop
+}
+
+// stepf names the step the next hops belong to.
+func (r *run) stepf(format string, args ...any) {
+	r.step = fmt.Sprintf(format, args...)
+	r.s.where(r.chapter, r.step)
+}
+
+// info emits a short narrative line (Markdown).
+func (r *run) info(format string, args ...any) {
+	r.s.emit(Event{Info: fmt.Sprintf(format, args...)})
+}
+
+type hopSlotKey struct{}
+
+// do makes one request as browser and returns the hop recorded for it and the body.
+// A transport error comes back as a *StepError.
+func (r *run) do(browser, method, rawURL string, form url.Values, hdr http.Header) (*Hop, []byte, error) {
+	if err := r.ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	slot := &Hop{}
+	ctx := context.WithValue(r.ctx, hopSlotKey{}, slot)
+	req, err := http.NewRequestWithContext(ctx, method, rawURL, body)
+	if err != nil {
+		return nil, nil, r.fail(nil, "a valid URL", rawURL, "check the lab target's endpoints (`cognitolab status`)", err)
+	}
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	for k, vs := range hdr {
+		for _, v := range vs {
+			req.Header.Add(k, v)
+		}
+	}
+	resp, err := r.s.client(browser).Do(req)
+	if err != nil {
+		if ctxErr := r.ctx.Err(); ctxErr != nil {
+			return nil, nil, ctxErr
+		}
+		var h *Hop
+		if slot.Seq != 0 {
+			h = slot
+		}
+		return h, nil, r.fail(h, "an answer from "+hostOf(rawURL), "no answer",
+			"is the lab running? Start it with `cognitolab serve` (local) or check `cognitolab status` (AWS)", err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return slot, b, nil
+}
+
+func (r *run) get(browser, rawURL string) (*Hop, []byte, error) {
+	return r.do(browser, http.MethodGet, rawURL, nil, nil)
+}
+
+// fail builds the StepError for the current step.
+func (r *run) fail(h *Hop, expected, got, hint string, err error) error {
+	return &StepError{Chapter: r.chapter, Step: r.step, Hop: h, Expected: expected, Got: got, Hint: hint, Err: err}
+}
+
+// expectStatus fails unless h answered want.
+func (r *run) expectStatus(h *Hop, body []byte, want int, hint string) error {
+	if h.Status == want {
+		return nil
+	}
+	got := fmt.Sprintf("%d", h.Status)
+	var err error = ErrUnexpectedStatus
+	if oe := ParseOAuthError(h.Status, body); oe != nil {
+		got += " " + oe.Code
+		err = oe
+	} else if h.Location != "" {
+		got += " → " + h.Location
+	}
+	return r.fail(h, fmt.Sprintf("HTTP %d", want), got, hint, err)
+}
+
+// expectRedirect fails unless h is a 302 whose Location starts with prefix (matched on
+// scheme, host and path); it returns the parsed Location.
+func (r *run) expectRedirect(h *Hop, body []byte, prefix, hint string) (*url.URL, error) {
+	if h.Status != http.StatusFound && h.Status != http.StatusSeeOther && h.Status != http.StatusMovedPermanently {
+		return nil, r.expectStatus(h, body, http.StatusFound, hint)
+	}
+	abs := resolve(h)
+	loc, err := url.Parse(abs)
+	if err != nil || !strings.HasPrefix(strings.ToLower(stripQuery(abs)), strings.ToLower(prefix)) {
+		var cause error = ErrUnexpectedRedirect
+		if oe := OAuthErrorFromQuery(loc); oe != nil {
+			cause = oe
+		}
+		return loc, r.fail(h, "a redirect to "+prefix, "a redirect to "+h.Location, hint, cause)
+	}
+	return loc, nil
+}
+
+func stripQuery(s string) string {
+	if i := strings.IndexAny(s, "?#"); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// resolve resolves a Location against the URL of the hop that returned it.
+func resolve(h *Hop) string {
+	base, err := url.Parse(h.URL)
+	if err != nil {
+		return h.Location
+	}
+	loc, err := base.Parse(h.Location)
+	if err != nil {
+		return h.Location
+	}
+	return loc.String()
+}
+
+// hasSetCookie reports whether h set (expired=false) or cleared (expired=true) a
+// cookie whose name starts with prefix.
+func hasSetCookie(h *Hop, prefix string, expired bool) bool {
+	for _, c := range h.SetCookies {
+		if strings.HasPrefix(c.Name, prefix) && c.Expired == expired {
+			return true
+		}
+	}
+	return false
+}
+
+// input returns an input, or the default.
+func (r *run) input(key, def string) string {
+	if v := strings.TrimSpace(r.s.Inputs[key]); v != "" {
+		return v
+	}
+	return def
+}
+
+// isCtx reports whether err is the context ending (the learner quit).
+func isCtx(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}

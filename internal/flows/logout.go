@@ -1,0 +1,143 @@
+package flows
+
+// Chapter 8, "Logout" (DESIGN.md "Chapters"; WIRE.md 4.5 "Logout guidance", 1.6, 5
+// "Known pitfalls": logout doesn't log out).
+//
+// Hops, in order (your browser, logged in):
+//  1. GET <ALB>/logout → 302 <domain>/logout?client_id=<ALB client>&logout_uri=<ALB>/
+//     with Set-Cookie AWSELBAuthSessionCookie-0..3 expired (the app does this, not the ALB)
+//  2. GET <domain>/logout?... → 302 <logout_uri> with Set-Cookie cognito expired
+//  3. GET <ALB>/ → 200 (the sign-out page must not be protected)
+// The proof:
+//  4. GET <ALB>/v1/secrets → 302 authorize; 5. GET authorize → 302 /login; 6. GET /login → 200 form
+// The pitfall: log in again (POST /login → idpresponse → /v1/secrets 200), then delete only
+// the ALB cookie in the browser and:
+//  7. GET /v1/secrets → 302 authorize; 8. GET authorize → 302 <ALB>/oauth2/idpresponse?code (no form!)
+//  9. GET idpresponse → 302 /v1/secrets + new cookie; 10. GET /v1/secrets → 200: silently logged in again.
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// LogoutChapter is chapter 8.
+func LogoutChapter() Chapter {
+	return Chapter{ID: "logout", Number: 8, Title: "Logout", Lesson: "08-logout.md",
+		Run: func(ctx context.Context, s *Session) error {
+			r, end := s.begin(ctx, "logout")
+			defer end()
+			if err := r.ensureLogin(); err != nil {
+				return err
+			}
+			f := &logoutFlow{run: r}
+			if err := f.logout(); err != nil {
+				return err
+			}
+			if err := f.prove(); err != nil {
+				return err
+			}
+			return f.pitfall()
+		}}
+}
+
+type logoutFlow struct{ *run }
+
+func (f *logoutFlow) logout() error {
+	t := f.s.Target
+	f.stepf("the app's /logout")
+	h, body, err := f.get(BrowserLearner, t.AppURL+"/logout")
+	if err != nil {
+		return err
+	}
+	loc, err := f.expectRedirect(h, body, t.CognitoDomainURL+"/logout", "the app's /logout should expire the ALB cookies and send you to Cognito's /logout")
+	if err != nil {
+		return err
+	}
+	if !hasSetCookie(h, ALBCookie, true) {
+		return f.fail(h, "Set-Cookie "+ALBCookie+"-0 with an expiry in the past", "no expiring cookie", "the app must expire every ALB cookie shard", ErrNoCookie)
+	}
+	f.s.mu.Lock()
+	f.s.loggedIn = false
+	f.s.mu.Unlock()
+	logoutURI := loc.Query().Get("logout_uri")
+	f.stepf("Cognito's /logout")
+	h, body, err = f.get(BrowserLearner, loc.String())
+	if err != nil {
+		return err
+	}
+	if _, err := f.expectRedirect(h, body, logoutURI, "logout_uri must be one of the ALB client's sign-out URLs"); err != nil {
+		return err
+	}
+	if !hasSetCookie(h, "cognito", true) {
+		return f.fail(h, "Set-Cookie cognito expired", "no expiring cookie", "Cognito's /logout should clear its session cookie", ErrNoCookie)
+	}
+	f.stepf("the sign-out landing page")
+	h, body, err = f.get(BrowserLearner, resolve(h))
+	if err != nil {
+		return err
+	}
+	return f.expectStatus(h, body, http.StatusOK, "the logout landing page must not require login")
+}
+
+// prove shows the proper logout forces a new login: the form comes back.
+func (f *logoutFlow) prove() error {
+	t := f.s.Target
+	f.stepf("proof: the protected route again")
+	h, body, err := f.get(BrowserLearner, t.AppURL+"/v1/secrets")
+	if err != nil {
+		return err
+	}
+	if _, err := f.expectRedirect(h, body, t.CognitoDomainURL+"/oauth2/authorize", "the ALB cookie should be gone"); err != nil {
+		return err
+	}
+	f.stepf("proof: Cognito asks for the password")
+	h, body, err = f.get(BrowserLearner, resolve(h))
+	if err != nil {
+		return err
+	}
+	if _, err := f.expectRedirect(h, body, t.CognitoDomainURL+"/login", "Cognito's session cookie should be gone, so it must show the login form"); err != nil {
+		return err
+	}
+	h, body, err = f.get(BrowserLearner, resolve(h))
+	if err != nil {
+		return err
+	}
+	if err := f.expectStatus(h, body, http.StatusOK, "the login form"); err != nil {
+		return err
+	}
+	f.info("Logged out for real: both the ALB's cookie and Cognito's `cognito` cookie are gone, so you see the login form again.")
+	return nil
+}
+
+// pitfall logs in again, expires only the ALB cookie and shows the silent re-login.
+func (f *logoutFlow) pitfall() error {
+	t := f.s.Target
+	f.info("Now the pitfall. Log in again, then delete only the ALB's cookie, as an app that \"logs out\" by clearing its own session does.")
+	if _, err := f.albLogin(BrowserLearner, false); err != nil {
+		return err
+	}
+	f.stepf("delete only the ALB cookie")
+	app, _ := url.Parse(t.AppURL)
+	var gone []*http.Cookie
+	for _, c := range f.s.jar(BrowserLearner).Cookies(app) {
+		if strings.HasPrefix(c.Name, ALBCookie) {
+			gone = append(gone, &http.Cookie{Name: c.Name, Value: "", Path: "/", MaxAge: -1})
+		}
+	}
+	if len(gone) == 0 {
+		return f.fail(nil, "an "+ALBCookie+" cookie in the browser", "none", "the login did not set the ALB cookie", ErrNoCookie)
+	}
+	f.s.jar(BrowserLearner).SetCookies(app, gone)
+	f.info("Deleted %d ALB cookie(s) from your browser. Cognito's `cognito` cookie (valid 1 hour) is still there.", len(gone))
+	res, err := f.albLogin(BrowserLearner, false)
+	if err != nil {
+		return err
+	}
+	if res.SawForm {
+		return f.fail(res.Secrets, "Cognito to skip the login form (silent re-login)", "the login form", "is Cognito's session cookie kept after login?", ErrUnexpectedRedirect)
+	}
+	f.info("No password asked: Cognito still had your session and issued a new code at once. That is why a logout must also visit Cognito's `/logout`.")
+	return nil
+}

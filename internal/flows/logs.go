@@ -1,0 +1,147 @@
+package flows
+
+// Chapter 7, "Logs" (DESIGN.md "Chapters"; WIRE.md 4.6 X-Amzn-Trace-Id; CloudWatch Logs
+// API FilterLogEvents).
+//
+// Hops, in order:
+//  1. GET <ALB>/v1/public  with X-Amzn-Trace-Id: Root=<ours> → 200 (the app logs a line with trace_id)
+//  2. GET <ALB>/v1/secrets with the session cookie and Root=<ours> → 200 (a line with the identity)
+//  3. POST <Logs>/ X-Amz-Target: Logs_20140328.FilterLogEvents {logGroupName, startTime}
+//     → 200 {events:[{timestamp, message, logStreamName}...]}, repeated (bounded, with
+//     backoff) until both lines have arrived: the app ships its lines asynchronously.
+// Each line is then tied to the hop that caused it by its trace_id.
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+
+	"github.com/cognitolab/cognitolab/internal/target"
+)
+
+// LogsChapter is chapter 7.
+func LogsChapter() Chapter {
+	return Chapter{ID: "logs", Number: 7, Title: "Logs", Lesson: "07-logs.md",
+		Run: func(ctx context.Context, s *Session) error {
+			r, end := s.begin(ctx, "logs")
+			defer end()
+			if err := r.ensureLogin(); err != nil {
+				return err
+			}
+			var traces []string
+			for _, p := range []string{"/v1/public", "/v1/secrets"} {
+				r.stepf("GET %s", p)
+				h, body, err := r.get(BrowserLearner, s.Target.AppURL+p)
+				if err != nil {
+					return err
+				}
+				if err := r.expectStatus(h, body, http.StatusOK, "log in again (chapter 4)"); err != nil {
+					return err
+				}
+				traces = append(traces, h.TraceID)
+			}
+			r.info("Each request carried an `X-Amzn-Trace-Id` Root; the app writes it into its log line as `trace_id`. A redirect the ALB answers itself never reaches the app, so it has no app log line.")
+			lines, err := r.appLogLines(traces)
+			if err != nil {
+				return err
+			}
+			for i := range lines {
+				if lines[i].HopSeq != 0 {
+					s.emit(Event{Log: &lines[i]})
+				}
+			}
+			return nil
+		}}
+}
+
+// logWait bounds the wait for log lines: the local app ships about once a second; on
+// AWS ingestion takes seconds.
+func (s *Session) logWait() time.Duration {
+	if s.Target.Kind == target.AWS {
+		return 90 * time.Second
+	}
+	return 15 * time.Second
+}
+
+// appLogLines polls FilterLogEvents until a line for every trace root has arrived, and
+// returns all app lines since the session began, each tied to its hop.
+func (r *run) appLogLines(traces []string) ([]LogLine, error) {
+	c, err := r.s.logs(r.ctx)
+	if err != nil {
+		return nil, r.fail(nil, "AWS credentials", "none", "configure credentials or pass --profile", err)
+	}
+	since := time.Now().Add(-time.Hour)
+	if hs := r.s.Hops(); len(hs) > 0 {
+		since = hs[0].Start.Add(-time.Minute)
+	}
+	deadline := time.Now().Add(r.s.logWait())
+	wait := 150 * time.Millisecond
+	r.stepf("FilterLogEvents")
+	for {
+		lines, err := r.filterOnce(c, since)
+		if err != nil {
+			return nil, err
+		}
+		found := map[string]bool{}
+		for _, l := range lines {
+			found[l.TraceID] = true
+		}
+		missing := ""
+		for _, t := range traces {
+			if !found[t] {
+				missing = t
+			}
+		}
+		if missing == "" {
+			return lines, nil
+		}
+		if time.Now().Add(wait).After(deadline) {
+			return lines, r.fail(r.s.lastHop(BrowserSDK), "a log line with trace_id "+missing, "none yet",
+				"the app ships its lines asynchronously; wait a little and run the chapter again, or check the app's log group "+r.s.Target.LogGroup, ErrNoLogLine)
+		}
+		select {
+		case <-time.After(wait):
+		case <-r.ctx.Done():
+			return nil, r.ctx.Err()
+		}
+		wait = min(wait*2, 3*time.Second)
+	}
+}
+
+// filterOnce reads every page of the log group since a time (each page is a hop).
+func (r *run) filterOnce(c *cloudwatchlogs.Client, since time.Time) ([]LogLine, error) {
+	var out []LogLine
+	var next *string
+	for page := 0; page < 20; page++ {
+		resp, err := c.FilterLogEvents(r.ctx, &cloudwatchlogs.FilterLogEventsInput{
+			LogGroupName: aws.String(r.s.Target.LogGroup), StartTime: aws.Int64(since.UnixMilli()), NextToken: next,
+		})
+		if code, _ := apiErrorCode(err); code == "ResourceNotFoundException" {
+			// The group or stream appears with the app's first shipped batch: not yet.
+			return out, nil
+		}
+		if err != nil {
+			return nil, r.apiFail("FilterLogEvents", err, "the log group "+r.s.Target.LogGroup+" should exist; the app creates its stream on its first request")
+		}
+		for _, e := range resp.Events {
+			l := LogLine{Time: time.UnixMilli(aws.ToInt64(e.Timestamp)).UTC(), Stream: aws.ToString(e.LogStreamName), Message: aws.ToString(e.Message)}
+			var m struct {
+				TraceID string `json:"trace_id"`
+			}
+			if json.Unmarshal([]byte(l.Message), &m) == nil {
+				l.TraceID = m.TraceID
+				l.HopSeq = r.s.SeqForTrace(m.TraceID)
+			}
+			out = append(out, l)
+		}
+		if resp.NextToken == nil || aws.ToString(resp.NextToken) == aws.ToString(next) {
+			break
+		}
+		next = resp.NextToken
+	}
+	return out, nil
+}

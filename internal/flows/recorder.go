@@ -1,0 +1,431 @@
+package flows
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// BodyExcerpt is the most of a body a Hop keeps.
+const BodyExcerpt = 2048
+
+// maxBody bounds what the recorder reads of any response.
+const maxBody = 1 << 20
+
+// masked replaces secret values inside bodies; Field and Cookie values keep the real
+// value with Secret set, so a view can reveal them on request.
+const masked = "••••••"
+
+// client returns an HTTP client for a browser identity: its own cookie jar, redirects
+// returned rather than followed (each 302 is a hop; STYLE.md 9), and every exchange
+// recorded as a Hop.
+func (s *Session) client(browser string) *http.Client {
+	return &http.Client{
+		Jar:       s.jar(browser),
+		Transport: &recorder{s: s, browser: browser},
+		CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		},
+		Timeout: 30 * time.Second,
+	}
+}
+
+// baseTransport is the real transport under the recorder: it trusts the lab's TLS
+// roots (the AWS lab's self-signed ALB certificate).
+func (s *Session) baseTransport() http.RoundTripper {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.transport == nil {
+		tr, err := s.Target.Transport()
+		if err != nil {
+			tr = http.DefaultTransport.(*http.Transport).Clone()
+		}
+		s.transport = tr
+	}
+	return s.transport
+}
+
+// recorder is the RoundTripper that turns every exchange into a Hop.
+type recorder struct {
+	s       *Session
+	browser string
+}
+
+// RoundTrip waits on the gate, sends req, records the exchange, emits it (annotated)
+// and then emits the back-channel hops it caused.
+func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	s := r.s
+	if s.Gate != nil {
+		if err := s.Gate.Wait(req.Context()); err != nil {
+			return nil, err
+		}
+	}
+	req = req.Clone(req.Context())
+	h := Hop{Browser: r.browser, Method: req.Method, URL: req.URL.String()}
+	if s.isALBHost(req.URL) && req.Header.Get("X-Amzn-Trace-Id") == "" {
+		// A browser sends no trace header; we send a Root of our own so the app's log
+		// line can be tied back to this hop. The ALB keeps an incoming Root (WIRE 4.6).
+		h.TraceID = newTraceRoot(time.Now())
+		req.Header.Set("X-Amzn-Trace-Id", "Root="+h.TraceID)
+	}
+	if req.Header.Get("User-Agent") == "" && r.browser != BrowserSDK {
+		req.Header.Set("User-Agent", "cognitolab/1 (teaching browser)")
+	}
+	reqBody := readRequestBody(req)
+	recordRequest(&h, req, reqBody)
+
+	h.Start = time.Now()
+	resp, err := s.baseTransport().RoundTrip(req)
+	if err != nil {
+		h.Duration = time.Since(h.Start)
+		h.Err = err.Error()
+		h.Party = s.partyOf(req, nil)
+		s.publish(&h)
+		fillSlot(req, &h)
+		return nil, err
+	}
+	body, rerr := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	h.Duration = time.Since(h.Start)
+	if rerr != nil {
+		h.Err = rerr.Error()
+	}
+	recordResponse(&h, resp, body)
+	h.Party = s.partyOf(req, resp)
+	if r.browser == BrowserSDK {
+		if op := opOf(req); op != "" {
+			h.Step = op
+		}
+	}
+	s.publish(&h)
+	fillSlot(req, &h)
+	if h.Party == PartyALB || h.Party == PartyApp {
+		s.backChannel(&h)
+	}
+	return resp, nil
+}
+
+// publish numbers, annotates, stores and emits a hop.
+func (s *Session) publish(h *Hop) {
+	Annotate(h)
+	s.record(h)
+	c := *h // the view gets its own copy: the flow may still read h
+	s.emit(Event{Hop: &c})
+}
+
+// fillSlot hands the recorded hop back to the flow that made the request.
+func fillSlot(req *http.Request, h *Hop) {
+	if slot, ok := req.Context().Value(hopSlotKey{}).(*Hop); ok && slot != nil {
+		*slot = *h
+	}
+}
+
+func (s *Session) emit(e Event) {
+	if s.Emit != nil {
+		s.Emit(e)
+	}
+}
+
+// newTraceRoot makes an X-Amzn-Trace-Id Root: 1-<8 hex epoch seconds>-<24 hex>.
+func newTraceRoot(now time.Time) string {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b)
+	return fmt.Sprintf("1-%08x-%s", now.Unix(), hex.EncodeToString(b))
+}
+
+// traceRootOf extracts Root=... from an X-Amzn-Trace-Id value.
+func traceRootOf(v string) string {
+	for _, part := range strings.Split(v, ";") {
+		if k, val, ok := strings.Cut(strings.TrimSpace(part), "="); ok && k == "Root" {
+			return val
+		}
+	}
+	return ""
+}
+
+func readRequestBody(req *http.Request) []byte {
+	if req.Body == nil || req.Body == http.NoBody {
+		return nil
+	}
+	b, _ := io.ReadAll(io.LimitReader(req.Body, maxBody))
+	req.Body.Close()
+	req.Body = io.NopCloser(bytes.NewReader(b))
+	req.ContentLength = int64(len(b))
+	req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
+	return b
+}
+
+// requestHeaders and responseHeaders are the headers a learner should see.
+var (
+	requestHeaders  = []string{"Authorization", "Content-Type", "X-Amz-Target", "X-Amzn-Trace-Id"}
+	responseHeaders = []string{"Content-Type", "WWW-Authenticate", "X-Amzn-Errortype", "X-Amzn-Errormessage", "X-Amzn-Requestid", "X-Amzn-Trace-Id", "Server", "Cache-Control"}
+)
+
+// secretNames are form fields, JSON keys and query parameters whose values are secret.
+var secretNames = map[string]bool{
+	"password": true, "client_secret": true, "code_verifier": true, "refresh_token": true,
+	"access_token": true, "id_token": true, "token": true,
+	"Password": true, "PASSWORD": true, "ClientSecret": true, "SecretHash": true, "SECRET_HASH": true,
+	"AccessToken": true, "RefreshToken": true, "IdToken": true, "Token": true, "REFRESH_TOKEN": true,
+	"ProposedPassword": true, "PreviousPassword": true, "Session": true,
+}
+
+// IsSecretName reports whether a field of this name holds a secret.
+func IsSecretName(name string) bool { return secretNames[name] }
+
+// IsSecretCookie reports whether a cookie of this name is a session credential.
+func IsSecretCookie(name string) bool {
+	return name == "cognito" || strings.HasPrefix(name, "AWSELBAuthSessionCookie")
+}
+
+func recordRequest(h *Hop, req *http.Request, body []byte) {
+	for _, name := range requestHeaders {
+		if v := req.Header.Get(name); v != "" {
+			h.ReqHeaders = append(h.ReqHeaders, Field{Name: name, Value: v, Secret: name == "Authorization"})
+		}
+	}
+	for _, c := range req.Cookies() {
+		h.ReqCookies = append(h.ReqCookies, Cookie{Name: c.Name, Value: c.Value, Secret: IsSecretCookie(c.Name)})
+	}
+	for _, k := range sortedKeys(req.URL.Query()) {
+		for _, v := range req.URL.Query()[k] {
+			h.Query = append(h.Query, Field{Name: k, Value: v, Secret: secretNames[k]})
+		}
+	}
+	if len(body) == 0 {
+		return
+	}
+	ct := req.Header.Get("Content-Type")
+	switch {
+	case strings.HasPrefix(ct, "application/x-www-form-urlencoded"):
+		form, err := url.ParseQuery(string(body))
+		if err != nil {
+			h.ReqBody = excerpt(string(body))
+			return
+		}
+		for _, k := range sortedKeys(form) {
+			for _, v := range form[k] {
+				h.Form = append(h.Form, Field{Name: k, Value: v, Secret: secretNames[k]})
+			}
+		}
+	case strings.Contains(ct, "json"):
+		h.Form = jsonFields(body)
+		h.ReqBody = excerpt(maskJSON(body))
+	default:
+		h.ReqBody = excerpt(string(body))
+	}
+}
+
+func recordResponse(h *Hop, resp *http.Response, body []byte) {
+	h.Status = resp.StatusCode
+	h.Location = resp.Header.Get("Location")
+	for _, name := range responseHeaders {
+		if v := resp.Header.Get(name); v != "" {
+			h.RespHeaders = append(h.RespHeaders, Field{Name: name, Value: v})
+		}
+	}
+	if v := resp.Header.Get("X-Amzn-Trace-Id"); v != "" && h.TraceID == "" {
+		h.TraceID = traceRootOf(v)
+	}
+	now := time.Now()
+	for _, c := range resp.Cookies() {
+		h.SetCookies = append(h.SetCookies, Cookie{
+			Name: c.Name, Value: c.Value, Secret: IsSecretCookie(c.Name),
+			Expired: c.MaxAge < 0 || (!c.Expires.IsZero() && c.Expires.Before(now)),
+			Attrs:   cookieAttrs(c),
+		})
+	}
+	if strings.Contains(resp.Header.Get("Content-Type"), "json") {
+		h.RespBody = excerpt(maskJSON(body))
+	} else {
+		h.RespBody = excerpt(string(body))
+	}
+}
+
+func cookieAttrs(c *http.Cookie) string {
+	var a []string
+	if c.Path != "" {
+		a = append(a, "Path="+c.Path)
+	}
+	if c.Domain != "" {
+		a = append(a, "Domain="+c.Domain)
+	}
+	if c.MaxAge != 0 {
+		if c.MaxAge < 0 {
+			a = append(a, "Max-Age=0")
+		} else {
+			a = append(a, "Max-Age="+strconv.Itoa(c.MaxAge))
+		}
+	}
+	if !c.Expires.IsZero() {
+		a = append(a, "Expires="+c.Expires.UTC().Format(http.TimeFormat))
+	}
+	if c.Secure {
+		a = append(a, "Secure")
+	}
+	if c.HttpOnly {
+		a = append(a, "HttpOnly")
+	}
+	switch c.SameSite {
+	case http.SameSiteLaxMode:
+		a = append(a, "SameSite=Lax")
+	case http.SameSiteStrictMode:
+		a = append(a, "SameSite=Strict")
+	case http.SameSiteNoneMode:
+		a = append(a, "SameSite=None")
+	}
+	return strings.Join(a, "; ")
+}
+
+func excerpt(s string) string {
+	if len(s) <= BodyExcerpt {
+		return s
+	}
+	return s[:BodyExcerpt] + "…"
+}
+
+// jsonFields lists the top-level fields of a JSON body (and of AuthParameters).
+func jsonFields(body []byte) []Field {
+	var m map[string]any
+	if json.Unmarshal(body, &m) != nil {
+		return nil
+	}
+	var out []Field
+	for _, k := range sortedKeys(m) {
+		v := m[k]
+		if sub, ok := v.(map[string]any); ok && (k == "AuthParameters" || k == "ChallengeResponses") {
+			for _, sk := range sortedKeys(sub) {
+				out = append(out, Field{Name: k + "." + sk, Value: fmt.Sprint(sub[sk]), Secret: secretNames[sk]})
+			}
+			continue
+		}
+		var val string
+		if s, ok := v.(string); ok {
+			val = s
+		} else {
+			b, _ := json.Marshal(v)
+			val = string(b)
+		}
+		out = append(out, Field{Name: k, Value: val, Secret: secretNames[k]})
+	}
+	return out
+}
+
+// maskJSON returns body with every secret value masked (recursively); a body that is
+// not a JSON object comes back unchanged.
+func maskJSON(body []byte) string {
+	var v any
+	if json.Unmarshal(body, &v) != nil {
+		return string(body)
+	}
+	if !maskValue(v) {
+		return string(body)
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return string(body)
+	}
+	return string(b)
+}
+
+func maskValue(v any) bool {
+	changed := false
+	switch t := v.(type) {
+	case map[string]any:
+		for k, sub := range t {
+			if _, isStr := sub.(string); isStr && secretNames[k] {
+				t[k] = masked
+				changed = true
+				continue
+			}
+			if maskValue(sub) {
+				changed = true
+			}
+		}
+	case []any:
+		for _, sub := range t {
+			if maskValue(sub) {
+				changed = true
+			}
+		}
+	}
+	return changed
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// opOf returns the JSON API operation of a request ("SignUp"), from X-Amz-Target.
+func opOf(req *http.Request) string {
+	t := req.Header.Get("X-Amz-Target")
+	if _, op, ok := strings.Cut(t, "."); ok {
+		return op
+	}
+	return ""
+}
+
+func hostOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	return strings.ToLower(u.Host)
+}
+
+func (s *Session) isALBHost(u *url.URL) bool {
+	return u != nil && s.Target.AppURL != "" && strings.EqualFold(u.Host, hostOf(s.Target.AppURL))
+}
+
+// partyOf decides who answered: by the X-Amz-Target of a JSON API call, then by the
+// host the request went to (the ALB's host is split between the ALB itself, for the
+// answers it writes, and the app behind it).
+func (s *Session) partyOf(req *http.Request, resp *http.Response) Party {
+	t := req.Header.Get("X-Amz-Target")
+	switch {
+	case strings.HasPrefix(t, "AWSCognitoIdentityProviderService."):
+		return PartyCognitoAPI
+	case strings.HasPrefix(t, "Logs_"):
+		return PartyLogs
+	}
+	host := strings.ToLower(req.URL.Host)
+	tg := s.Target
+	switch {
+	case s.isALBHost(req.URL):
+		if req.URL.Path == "/oauth2/idpresponse" {
+			return PartyALB
+		}
+		if resp != nil && strings.HasPrefix(resp.Header.Get("Server"), "awselb") {
+			return PartyALB
+		}
+		return PartyApp
+	case tg.ALBKeyURL != "" && host == hostOf(tg.ALBKeyURL):
+		return PartyALB
+	case strings.Contains(req.URL.Path, "/.well-known/"):
+		return PartyCognitoAPI
+	case host == hostOf(tg.CognitoDomainURL):
+		return PartyHostedUI
+	case host == hostOf(tg.CognitoAPIEndpoint) || host == hostOf(tg.Issuer):
+		return PartyCognitoAPI
+	case tg.LogsEndpoint != "" && host == hostOf(tg.LogsEndpoint):
+		return PartyLogs
+	case strings.HasPrefix(host, "127.0.0.1:") || strings.HasPrefix(host, "localhost:") || strings.HasPrefix(host, "[::1]:"):
+		return PartyLocal
+	}
+	return PartyApp
+}

@@ -1,0 +1,229 @@
+package flows
+
+// Chapter 3, "Sign-up" (DESIGN.md "Chapters"; WIRE.md 3.1-3.2, 3.5, 1.0).
+//
+// Hops, in order:
+//  1. POST <Cognito API>/  X-Amz-Target: AWSCognitoIdentityProviderService.SignUp
+//     {ClientId, Username, Password, UserAttributes:[email]} → 200 {UserConfirmed:false, UserSub, CodeDeliveryDetails}.
+//     (The confirmation code arrives by e-mail: the local lab's mailbox, or the learner types it.)
+//  2. ConfirmSignUp {ClientId, Username, ConfirmationCode} → 200 {}
+//     — or, with Inputs["confirm"]="admin", AdminConfirmSignUp {UserPoolId, Username} (SigV4, IAM).
+//  3. The hosted UI path, for a second user in a fresh browser:
+//     GET <domain>/signup?client_id&response_type=code&redirect_uri → 200 form (_csrf, username, email, password);
+//     POST /signup → 302 /confirmUser (or 200 with the confirm form);
+//     GET  /confirmUser → 200 form (code);  POST /confirmUser → 302 (signed in: a code for redirect_uri).
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+)
+
+// mailWait bounds the wait for a confirmation code in the local mailbox.
+const mailWait = 3 * time.Second
+
+// SignupChapter is chapter 3.
+func SignupChapter() Chapter {
+	in := append(userInputs(),
+		Input{Key: "confirm", Label: "Confirm by (code | admin)", Placeholder: "code"},
+		Input{Key: "code", Label: "Confirmation code (AWS: from your e-mail)", Placeholder: "123456"},
+	)
+	return Chapter{ID: "signup", Number: 3, Title: "Sign-up", Lesson: "03-signup.md", Inputs: in,
+		Run: func(ctx context.Context, s *Session) error {
+			r, end := s.begin(ctx, "signup")
+			defer end()
+			f := &signupFlow{run: r}
+			if err := f.apiSignUp(); err != nil {
+				return err
+			}
+			return f.hostedSignUp()
+		}}
+}
+
+type signupFlow struct{ *run }
+
+// ensureUser signs up and confirms the learner's user if this session has not yet.
+func (r *run) ensureUser() error {
+	r.s.mu.Lock()
+	done := r.s.confirmed
+	r.s.mu.Unlock()
+	if done {
+		return nil
+	}
+	r.info("This chapter needs a confirmed user; signing one up first (chapter 3 explains these hops).")
+	return (&signupFlow{run: r}).apiSignUp()
+}
+
+// apiSignUp is hops 1-2.
+func (f *signupFlow) apiSignUp() error {
+	username, email, password := f.user()
+	if err := ValidatePassword(password); err != nil {
+		return f.fail(nil, "a password that meets the pool's policy", "one that does not", "choose another password", err)
+	}
+	c, err := f.s.cognito(f.ctx)
+	if err != nil {
+		return f.fail(nil, "AWS credentials", "none", "configure credentials (`aws configure`) or pass --profile", err)
+	}
+	var mail <-chan Mail
+	if f.s.Local != nil {
+		ch, cancel := f.s.Local.SubscribeMail()
+		defer cancel()
+		mail = ch
+	}
+	f.stepf("SignUp")
+	out, err := c.SignUp(f.ctx, &cip.SignUpInput{
+		ClientId: aws.String(f.s.Target.PublicClientID), Username: aws.String(username), Password: aws.String(password),
+		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String(email)}},
+	})
+	if err != nil {
+		return f.apiFail("SignUp", err, "pick another username (it may exist already) or a password that meets the policy")
+	}
+	f.s.mu.Lock()
+	f.s.sub = aws.ToString(out.UserSub)
+	f.s.mu.Unlock()
+	if out.UserConfirmed {
+		f.info("The pre sign-up trigger auto-confirmed **%s**: no code needed.", username)
+		f.setConfirmed()
+		return nil
+	}
+	if d := out.CodeDeliveryDetails; d != nil {
+		f.info("Cognito sent a confirmation code by %s to %s. The user exists but is UNCONFIRMED: it cannot log in yet.", d.DeliveryMedium, aws.ToString(d.Destination))
+	}
+	if strings.EqualFold(f.input("confirm", "code"), "admin") {
+		f.stepf("AdminConfirmSignUp")
+		if _, err := c.AdminConfirmSignUp(f.ctx, &cip.AdminConfirmSignUpInput{UserPoolId: aws.String(f.s.Target.UserPoolID), Username: aws.String(username)}); err != nil {
+			return f.apiFail("AdminConfirmSignUp", err, "the admin path needs IAM credentials allowed cognito-idp:AdminConfirmSignUp")
+		}
+		f.setConfirmed()
+		return nil
+	}
+	f.stepf("read the confirmation code")
+	code, err := f.code(mail, username, "code")
+	if err != nil {
+		return err
+	}
+	f.stepf("ConfirmSignUp")
+	if _, err := c.ConfirmSignUp(f.ctx, &cip.ConfirmSignUpInput{ClientId: aws.String(f.s.Target.PublicClientID), Username: aws.String(username), ConfirmationCode: aws.String(code)}); err != nil {
+		return f.apiFail("ConfirmSignUp", err, "check the code (it is valid for 24 hours) or confirm as an admin (confirm=admin)")
+	}
+	f.setConfirmed()
+	return nil
+}
+
+func (f *signupFlow) setConfirmed() {
+	f.s.mu.Lock()
+	f.s.confirmed = true
+	f.s.mu.Unlock()
+}
+
+// code returns the confirmation code for username: from the local mailbox, or the
+// learner's input (inputKey) against AWS.
+func (f *run) code(mail <-chan Mail, username, inputKey string) (string, error) {
+	if f.s.Local == nil {
+		if c := strings.TrimSpace(f.s.Inputs[inputKey]); c != "" {
+			return c, nil
+		}
+		return "", f.fail(nil, "the confirmation code Cognito e-mailed", "no code",
+			fmt.Sprintf("type the code from the e-mail (input %q), or confirm as an admin (confirm=admin)", inputKey), ErrNeedInput)
+	}
+	found := func(m Mail) bool { return m.Username == username && m.Code != "" }
+	deadline := time.NewTimer(mailWait)
+	defer deadline.Stop()
+	for {
+		for _, m := range f.s.Local.Mailbox() {
+			if found(m) {
+				f.s.emit(Event{Mail: &m})
+				return m.Code, nil
+			}
+		}
+		select {
+		case m, ok := <-mail:
+			if ok && found(m) {
+				f.s.emit(Event{Mail: &m})
+				return m.Code, nil
+			}
+			if !ok {
+				mail = nil
+			}
+		case <-deadline.C:
+			return "", f.fail(nil, "a confirmation code for "+username+" in the local mailbox", "none within "+mailWait.String(),
+				"check the mailbox pane; the pool sends a code when email is an auto-verified attribute", ErrNoMail)
+		case <-f.ctx.Done():
+			return "", f.ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// hostedSignUp is hop 3: the same through the classic hosted UI, in a fresh browser.
+func (f *signupFlow) hostedSignUp() error {
+	username, email, password := f.user()
+	username += "-ui"
+	email = strings.Replace(email, "@", "+ui@", 1)
+	f.s.resetJar(BrowserVisitor)
+	defer f.s.resetJar(BrowserVisitor)
+	var mail <-chan Mail
+	if f.s.Local != nil {
+		ch, cancel := f.s.Local.SubscribeMail()
+		defer cancel()
+		mail = ch
+	}
+	q := url.Values{"client_id": {f.s.Target.PublicClientID}, "response_type": {"code"},
+		"redirect_uri": {publicRedirect(f.s.Target.PublicClientID, 0)}, "scope": {"openid email profile"}}
+	f.stepf("hosted UI: sign-up form")
+	h, body, err := f.get(BrowserVisitor, f.s.Target.CognitoDomainURL+"/signup?"+q.Encode())
+	if err != nil {
+		return err
+	}
+	if err := f.expectStatus(h, body, http.StatusOK, "the hosted UI's /signup page should be served for the public client"); err != nil {
+		return err
+	}
+	form, ok := findForm(parseForms(body, h.URL), "password")
+	if !ok {
+		return f.fail(h, "a sign-up form", "a page without one", "open the URL in a browser to see what Cognito shows", ErrNoForm)
+	}
+	f.stepf("hosted UI: submit sign-up")
+	h, body, err = f.do(BrowserVisitor, http.MethodPost, form.Action, form.fill(map[string]string{"username": username, "email": email, "password": password}), nil)
+	if err != nil {
+		return err
+	}
+	if h.Status == http.StatusFound {
+		f.stepf("hosted UI: confirm form")
+		h, body, err = f.get(BrowserVisitor, resolve(h))
+		if err != nil {
+			return err
+		}
+	}
+	if err := f.expectStatus(h, body, http.StatusOK, "the sign-up was refused: the page says why"); err != nil {
+		return err
+	}
+	form, ok = findForm(parseForms(body, h.URL), "code", "confirmation_code", "confirmationCode")
+	if !ok {
+		return f.fail(h, "the confirmation form", "a page without one", "open the URL in a browser to see what Cognito shows", ErrNoForm)
+	}
+	if f.s.Local == nil && strings.TrimSpace(f.s.Inputs["hosted_code"]) == "" {
+		f.info("On AWS the code for **%s** went to %s; type it into this form in a browser to finish (or set input `hosted_code`).", username, email)
+		return nil
+	}
+	code, err := f.code(mail, username, "hosted_code")
+	if err != nil {
+		return err
+	}
+	f.stepf("hosted UI: submit the code")
+	h, body, err = f.do(BrowserVisitor, http.MethodPost, form.Action, form.fill(map[string]string{"username": username, "code": code}), nil)
+	if err != nil {
+		return err
+	}
+	if h.Status != http.StatusFound && h.Status != http.StatusOK {
+		return f.expectStatus(h, body, http.StatusFound, "the code was refused: the page says why")
+	}
+	f.info("**%s** is confirmed too. Both paths end in the same user pool; the hosted UI just wraps the same operations in HTML forms.", username)
+	return nil
+}

@@ -1,0 +1,145 @@
+package flows
+
+// Chapter 6, "Tokens" (DESIGN.md "Chapters"; WIRE.md 2 "Cognito token claims", 1.7
+// JWKS, 4.4 x-amzn-oidc-data; Cognito guide "Verifying a JSON web token").
+//
+// Hops, in order:
+//  1. GET <issuer>/.well-known/jwks.json → 200 {"keys":[{kid, alg: RS256, kty: RSA, n, e, use: sig}, ...]}
+//     then the ID token and the access token, decoded claim by claim and verified with those keys;
+//     the refresh token shown as the 5-part JWE it is (not decodable).
+//  2. GET <ALB>/v1/secrets with the session cookie → 200 (the ALB adds x-amzn-oidc-data)
+//  3. FilterLogEvents until the app's line for that request arrives: it logs the header
+//     it received (raw_tokens_for_teaching.data, a teaching-only field)
+//  4. GET <ALB key endpoint>/<kid> → 200 PEM public key (EC P-256), then the ALB token
+//     verified over its padded segments.
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"github.com/MicahParks/keyfunc/v3"
+
+	"github.com/cognitolab/cognitolab/internal/albtoken"
+)
+
+// TokensChapter is chapter 6.
+func TokensChapter() Chapter {
+	return Chapter{ID: "tokens", Number: 6, Title: "Tokens", Lesson: "06-tokens.md",
+		Run: func(ctx context.Context, s *Session) error {
+			r, end := s.begin(ctx, "tokens")
+			defer end()
+			if err := r.ensureTokens(); err != nil {
+				return err
+			}
+			f := &tokensFlow{run: r}
+			if err := f.cognitoTokens(); err != nil {
+				return err
+			}
+			return f.albToken()
+		}}
+}
+
+type tokensFlow struct{ *run }
+
+// jwks fetches the pool's JWKS (a hop) and returns a keyfunc over it.
+func (r *run) jwks() (keyfunc.Keyfunc, error) {
+	r.stepf("fetch the pool's signing keys")
+	h, body, err := r.get(BrowserCode, r.s.Target.JWKSURL())
+	if err != nil {
+		return nil, err
+	}
+	if err := r.expectStatus(h, body, http.StatusOK, "the JWKS lives at <issuer>/.well-known/jwks.json"); err != nil {
+		return nil, err
+	}
+	kf, err := keyfunc.NewJWKSetJSON(json.RawMessage(body))
+	if err != nil {
+		return nil, r.fail(h, "a JSON Web Key Set", "something else", "the JWKS must be {\"keys\":[...]}", err)
+	}
+	return kf, nil
+}
+
+func (f *tokensFlow) cognitoTokens() error {
+	kf, err := f.jwks()
+	if err != nil {
+		return err
+	}
+	tk := f.s.Tokens()
+	now := time.Now()
+	for _, raw := range []string{tk.IDToken, tk.AccessToken} {
+		if raw == "" {
+			continue
+		}
+		f.stepf("decode and verify")
+		tv, err := DecodeToken(raw, now)
+		if err != nil {
+			return f.fail(nil, "a JWT", "something else", "the token endpoint returned a malformed token", err)
+		}
+		VerifyCognito(tv, kf.Keyfunc, f.s.Target.Issuer, tk.ClientID, now)
+		f.s.emit(Event{Token: tv})
+		if !tv.Verified {
+			return f.fail(f.s.lastHop(BrowserCode), "a valid "+tv.Kind+" token", tv.Problem, "compare iss and the client id with the lab target", ErrToken)
+		}
+	}
+	if tk.RefreshToken != "" {
+		tv, err := DecodeToken(tk.RefreshToken, now)
+		if err != nil {
+			tv = &TokenView{Kind: "refresh", Raw: tk.RefreshToken, Problem: "opaque: " + err.Error()}
+		}
+		f.s.emit(Event{Token: tv})
+	}
+	f.info("Verifying means: the signature checks out with a key from the JWKS (matched by `kid`), `iss` is your pool, `token_use` is what you expect, `aud` (ID token) or `client_id` (access token) is your app client, and `exp` has not passed.")
+	return nil
+}
+
+func (f *tokensFlow) albToken() error {
+	if err := f.ensureLogin(); err != nil {
+		return err
+	}
+	f.stepf("GET the protected route: the ALB adds x-amzn-oidc-data")
+	h, body, err := f.get(BrowserLearner, f.s.Target.AppURL+"/v1/secrets")
+	if err != nil {
+		return err
+	}
+	if err := f.expectStatus(h, body, http.StatusOK, "log in again (chapter 4)"); err != nil {
+		return err
+	}
+	lines, err := f.appLogLines([]string{h.TraceID})
+	if err != nil {
+		return err
+	}
+	raw := ""
+	for _, l := range lines {
+		if l.TraceID != h.TraceID {
+			continue
+		}
+		var m struct {
+			Raw struct {
+				Data string `json:"data"`
+			} `json:"raw_tokens_for_teaching"`
+		}
+		if json.Unmarshal([]byte(l.Message), &m) == nil {
+			raw = m.Raw.Data
+		}
+		f.s.emit(Event{Log: &l})
+	}
+	if raw == "" {
+		f.info("The app's log line has no `raw_tokens_for_teaching` (the app was started without it), so the ALB token cannot be shown here.")
+		return nil
+	}
+	now := time.Now()
+	tv, err := DecodeToken(raw, now)
+	if err != nil {
+		return f.fail(nil, "an ALB token", "something else", "the app logged a malformed x-amzn-oidc-data", err)
+	}
+	f.stepf("fetch the ALB's public key and verify")
+	keys := albtoken.NewKeyCache(f.s.Target.ALBKeyURL, f.s.client(BrowserCode))
+	VerifyALB(tv, keys.Key, albtoken.VerifyOptions{Signer: f.s.Target.ALBArn, Issuer: f.s.Target.Issuer, Client: f.s.Target.ALBClientID, Now: func() time.Time { return now }})
+	f.s.emit(Event{Token: tv})
+	if !tv.Verified {
+		return f.fail(f.s.lastHop(BrowserCode), "a valid ALB token", tv.Problem, "the ALB key endpoint is "+f.s.Target.ALBKeyURL, ErrToken)
+	}
+	f.info("The ALB's token is ES256, its segments end in `=` padding, and the signature covers the *padded* text: libraries that strip padding first fail to verify it.")
+	return nil
+}
