@@ -64,8 +64,8 @@ type Hop struct {
 	Query []Field `json:"query,omitempty"`
 	// Form holds the form fields of the request body, or the top-level fields of a
 	// JSON API body (AuthParameters flattened as AuthParameters.USERNAME, ...).
-	Form       []Field  `json:"form,omitempty"`
-	ReqBody    string   `json:"reqBody,omitempty"` // JSON API bodies, excerpted
+	Form    []Field `json:"form,omitempty"`
+	ReqBody string  `json:"reqBody,omitempty"` // JSON API bodies, excerpted
 
 	Status      int      `json:"status"`
 	Location    string   `json:"location,omitempty"`
