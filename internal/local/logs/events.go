@@ -42,14 +42,17 @@ func (s *Server) putLogEvents(body []byte) (any, *apiError) {
 	}
 	size := 0
 	for i, ev := range in.LogEvents {
-		member := fmt.Sprintf("logEvents.%d.member.", i+1)
+		if ev.Message != nil {
+			size += len(*ev.Message) + eventOverhead
+		}
+		if ev.Timestamp != nil && *ev.Timestamp >= 0 && ev.Message != nil && *ev.Message != "" {
+			continue
+		}
+		member := "logEvents." + strconv.Itoa(i+1) + ".member."
 		v.required(ev.Timestamp == nil, member+"timestamp")
 		v.nonNegative(ev.Timestamp, member+"timestamp")
-		if v.required(ev.Message == nil, member+"message") {
-			if *ev.Message == "" {
-				v.fail(ev.Message, member+"message", "Member must have length greater than or equal to 1")
-			}
-			size += len(*ev.Message) + eventOverhead
+		if v.required(ev.Message == nil, member+"message") && *ev.Message == "" {
+			v.fail(ev.Message, member+"message", "Member must have length greater than or equal to 1")
 		}
 	}
 	if e := v.err(); e != nil {
@@ -130,7 +133,10 @@ func (s *Server) putLogEvents(body []byte) (any, *apiError) {
 }
 
 // eventID renders an event's sequence number like AWS's 56-digit event ids.
-func eventID(seq uint64) string { return fmt.Sprintf("%056d", seq) }
+func eventID(seq uint64) string {
+	d := strconv.FormatUint(seq, 10)
+	return strings.Repeat("0", 56-len(d)) + d
+}
 
 // --- GetLogEvents ---------------------------------------------------------------
 

@@ -129,6 +129,10 @@ func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serveHTTP) }
 // from now on (the group need not exist yet), in ingestion order, and a cancel func
 // that closes the channel. Fan-out never blocks PutLogEvents: when a subscriber falls
 // more than a buffer behind, further events for it are dropped until it catches up.
+//
+// To show a group's history and then follow it without a gap, Subscribe first, then
+// read the history with FilterLogEvents, and skip channel events whose EventID the
+// history already held.
 func (s *Server) Subscribe(group string) (<-chan Event, func()) {
 	sub := &subscriber{ch: make(chan Event, subscriberBuffer)}
 	s.subMu.Lock()
