@@ -1,0 +1,353 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/cognitolab/cognitolab/internal/flows"
+	"github.com/cognitolab/cognitolab/internal/target"
+	"github.com/cognitolab/cognitolab/internal/tui/chapter"
+	"github.com/cognitolab/cognitolab/internal/tui/common"
+	"github.com/cognitolab/cognitolab/internal/tui/errview"
+	"github.com/cognitolab/cognitolab/internal/tui/home"
+	"github.com/cognitolab/cognitolab/internal/tui/logs"
+	"github.com/cognitolab/cognitolab/internal/tui/mailbox"
+	"github.com/cognitolab/cognitolab/internal/tui/progress"
+	"github.com/cognitolab/cognitolab/internal/tui/runner"
+	"github.com/cognitolab/cognitolab/internal/tui/tokens"
+	"github.com/cognitolab/cognitolab/lessons"
+)
+
+// progressLoadedMsg carries the progress file's contents.
+type progressLoadedMsg struct {
+	p   progress.Progress
+	err error
+}
+
+// progressSavedMsg says the progress file was written (err when it was not).
+type progressSavedMsg struct{ err error }
+
+// mailboxMsg carries the local lab's mailbox.
+type mailboxMsg struct{ mails []flows.Mail }
+
+type screen int
+
+const (
+	screenHome screen = iota
+	screenChapter
+)
+
+// Model is the root model: it switches screens and handles the global keys.
+type Model struct {
+	c      *common.Common
+	ctx    context.Context
+	opts   Options
+	runner *runner.Runner
+
+	chapters []flows.Chapter
+	prog     progress.Progress
+	screen   screen
+	home     *home.Model
+	chapter  *chapter.Model
+	shared   chapter.Shared
+	inputs   map[string]string
+
+	help     help.Model
+	showHelp bool
+	err      *common.ErrorMsg
+	width    int
+	height   int
+}
+
+func newModel(ctx context.Context, opts Options) *Model {
+	c := common.New(glamourStyleFor(opts.style), opts.logger)
+	if opts.now != nil {
+		c.Now = opts.now
+	}
+	c.Present = opts.Present
+	sess := &flows.Session{Target: opts.Target, Local: opts.Local, Inputs: map[string]string{}}
+	var chs []flows.Chapter
+	if opts.Chapters != nil {
+		chs = opts.Chapters()
+	}
+	chs = withReadingChapters(chs)
+	h := help.New()
+	h.Styles.ShortKey = c.Styles.Accent
+	h.Styles.FullKey = c.Styles.Accent
+	h.Styles.ShortDesc = c.Styles.Muted
+	h.Styles.FullDesc = c.Styles.Muted
+	h.Styles.ShortSeparator = c.Styles.Faint
+	h.Styles.FullSeparator = c.Styles.Faint
+	return &Model{
+		c: c, ctx: ctx, opts: opts,
+		runner:   runner.New(sess, c.Logger),
+		chapters: chs,
+		home:     home.New(c, opts.Target, chs),
+		shared: chapter.Shared{
+			Logs:   logs.New(c),
+			Tokens: tokens.New(c),
+			Mail:   mailbox.New(c, opts.Local != nil && opts.Target.Kind != target.AWS),
+		},
+		inputs: map[string]string{},
+		help:   h,
+	}
+}
+
+// withReadingChapters adds the chapters without a flow: 1 (the lab) and 10 (teardown).
+func withReadingChapters(chs []flows.Chapter) []flows.Chapter {
+	has := func(n int) bool {
+		return slices.ContainsFunc(chs, func(c flows.Chapter) bool { return c.Number == n })
+	}
+	out := slices.Clone(chs)
+	if !has(1) {
+		out = append([]flows.Chapter{{ID: "lab", Number: 1, Title: "The lab", Lesson: "01-lab.md"}}, out...)
+	}
+	if !has(10) {
+		out = append(out, flows.Chapter{ID: "teardown", Number: 10, Title: "Teardown", Lesson: "10-teardown.md"})
+	}
+	return out
+}
+
+// Init loads the progress file and the mailbox.
+func (m *Model) Init() tea.Cmd {
+	path := m.opts.StatePath
+	cmds := []tea.Cmd{func() tea.Msg {
+		if path == "" {
+			return progressLoadedMsg{}
+		}
+		p, err := progress.Load(path)
+		return progressLoadedMsg{p: p, err: err}
+	}}
+	cmds = append(cmds, m.loadMailbox())
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) loadMailbox() tea.Cmd {
+	local := m.opts.Local
+	if local == nil {
+		return nil
+	}
+	return func() tea.Msg { return mailboxMsg{mails: local.Mailbox()} }
+}
+
+func (m *Model) saveProgress() tea.Cmd {
+	path, p := m.opts.StatePath, m.prog
+	if path == "" {
+		return nil
+	}
+	p.Done = slices.Clone(p.Done)
+	p.Users = slices.Clone(p.Users)
+	return func() tea.Msg { return progressSavedMsg{err: progress.Save(path, p)} }
+}
+
+// Update routes messages: global keys first, then the active screen; run messages
+// always reach the open chapter, even while the home screen shows.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.c.SetSize(msg.Width, msg.Height)
+		return m, m.resize()
+	case progressLoadedMsg:
+		if msg.err != nil {
+			m.c.Logger.Warn("progress file unreadable", "err", msg.err.Error())
+			m.err = &common.ErrorMsg{Doing: "reading your progress", Err: msg.err}
+		}
+		m.prog = msg.p
+		m.refreshHome(true)
+		return m, nil
+	case progressSavedMsg:
+		if msg.err != nil {
+			m.c.Logger.Warn("progress not saved", "err", msg.err.Error())
+			m.err = &common.ErrorMsg{Doing: "saving your progress", Err: msg.err}
+		}
+		return m, nil
+	case mailboxMsg:
+		m.shared.Mail.Add(msg.mails...)
+		m.refreshHome(false)
+		return m, nil
+	case common.ErrorMsg:
+		m.c.Logger.Warn("error", "doing", msg.Doing, "err", msg.Err.Error())
+		m.err = &msg
+		return m, nil
+	case home.OpenMsg:
+		return m, m.open(msg.Index)
+	case chapter.BackMsg:
+		m.screen = screenHome
+		m.refreshHome(false)
+		return m, m.resize()
+	case chapter.FinishedMsg:
+		return m, m.finished(msg)
+	case tea.KeyMsg:
+		return m, m.onKey(msg)
+	case tea.MouseMsg:
+		if m.screen == screenChapter && m.chapter != nil {
+			return m, m.chapter.Update(msg)
+		}
+		return m, m.home.Update(msg)
+	}
+	if m.chapter != nil {
+		return m, m.chapter.Update(msg)
+	}
+	return m, nil
+}
+
+func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
+	km := m.c.KeyMap
+	if msg.Type == tea.KeyCtrlC {
+		m.runner.Stop()
+		return tea.Quit
+	}
+	// The form takes every key (a username may contain q or p).
+	if m.screen == screenChapter && m.chapter != nil && m.chapter.Filling() {
+		return m.chapter.Update(msg)
+	}
+	if m.err != nil {
+		switch {
+		case key.Matches(msg, km.Quit):
+			m.runner.Stop()
+			return tea.Quit
+		case key.Matches(msg, km.Back), key.Matches(msg, km.Open):
+			m.err = nil
+		}
+		return nil
+	}
+	switch {
+	case key.Matches(msg, km.Quit):
+		m.runner.Stop()
+		return tea.Quit
+	case key.Matches(msg, km.Help):
+		m.showHelp = !m.showHelp
+		m.help.ShowAll = m.showHelp
+		return m.resize()
+	case key.Matches(msg, km.Present):
+		m.c.Present = !m.c.Present
+		return m.resize()
+	}
+	if m.screen == screenChapter && m.chapter != nil {
+		return m.chapter.Update(msg)
+	}
+	return m.home.Update(msg)
+}
+
+// open shows chapter i, keeping the open chapter (and its run) when it is the same one.
+func (m *Model) open(i int) tea.Cmd {
+	if i < 0 || i >= len(m.chapters) {
+		return nil
+	}
+	ch := m.chapters[i]
+	m.screen = screenChapter
+	if m.chapter != nil && m.chapter.Chapter().ID == ch.ID {
+		return m.resize()
+	}
+	if m.chapter != nil {
+		m.runner.Stop()
+	}
+	name := ch.Lesson
+	if name == "" {
+		name = fmt.Sprintf("%02d-%s.md", ch.Number, ch.ID)
+	}
+	md, err := lessons.Chapter(name)
+	if err != nil {
+		md = fmt.Sprintf("# %s\n\nThe lesson text for this chapter (%s) is missing from this build. The hops below still explain themselves.", ch.Title, name)
+	}
+	m.chapter = chapter.New(m.ctx, m.c, ch, md, m.runner, m.shared, m.inputs)
+	if ch.Run == nil {
+		// A reading chapter is done once opened.
+		m.prog.MarkDone(ch.ID)
+		m.advanceCurrent(ch.ID)
+		return tea.Batch(m.resize(), m.saveProgress())
+	}
+	m.prog.Current = ch.ID
+	return tea.Batch(m.resize(), m.saveProgress())
+}
+
+// finished records a chapter's result in the progress file.
+func (m *Model) finished(msg chapter.FinishedMsg) tea.Cmd {
+	for k, v := range msg.Inputs {
+		m.inputs[k] = v
+	}
+	if msg.Err != nil {
+		return m.loadMailbox()
+	}
+	m.prog.MarkDone(msg.ID)
+	if msg.ID == "signup" {
+		m.prog.AddUser(m.inputs["username"])
+	}
+	m.advanceCurrent(msg.ID)
+	m.refreshHome(true)
+	return tea.Batch(m.saveProgress(), m.loadMailbox())
+}
+
+// advanceCurrent makes the chapter after id the current one.
+func (m *Model) advanceCurrent(id string) {
+	for i, ch := range m.chapters {
+		if ch.ID == id && i+1 < len(m.chapters) {
+			m.prog.Current = m.chapters[i+1].ID
+			return
+		}
+	}
+}
+
+func (m *Model) refreshHome(selectCurrent bool) {
+	m.home.SetProgress(m.prog, selectCurrent)
+	users := slices.Clone(m.prog.Users)
+	for _, u := range m.shared.Mail.Usernames() {
+		if !slices.Contains(users, u) {
+			users = append(users, u)
+		}
+	}
+	m.home.SetUsers(users)
+}
+
+// helpView is the footer drawn from the active screen's key map.
+func (m *Model) helpView() string {
+	m.help.Width = m.width
+	var km help.KeyMap = homeKeys{m.home}
+	if m.screen == screenChapter && m.chapter != nil {
+		km = m.chapter
+	}
+	return m.help.View(km)
+}
+
+type homeKeys struct{ *home.Model }
+
+func (m *Model) resize() tea.Cmd {
+	helpH := lipgloss.Height(m.helpView())
+	h := max(m.height-helpH-1, 1)
+	w := max(m.width-2, 1)
+	m.home.SetSize(w, h)
+	if m.chapter != nil {
+		return m.chapter.SetSize(w, h)
+	}
+	return nil
+}
+
+// View draws the active screen (or the error pane) above the help footer.
+func (m *Model) View() string {
+	if m.width == 0 {
+		return ""
+	}
+	s := m.c.Styles
+	var body string
+	switch {
+	case m.err != nil:
+		body = errview.View(m.c, m.err.Err, m.err.Doing, max(m.width-2, 20))
+	case m.screen == screenChapter && m.chapter != nil:
+		body = m.chapter.View()
+	default:
+		body = m.home.View()
+	}
+	helpH := lipgloss.Height(m.helpView())
+	bodyH := max(m.height-helpH-1, 1)
+	body = lipgloss.NewStyle().Height(bodyH).MaxHeight(bodyH).Render(body)
+	out := s.App.Render(body + "\n\n" + m.helpView())
+	return strings.TrimRight(out, " ")
+}

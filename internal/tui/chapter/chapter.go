@@ -1,0 +1,281 @@
+// Package chapter is the chapter screen: the lesson (Markdown), the live hop timeline
+// with the selected hop's annotation, and the hop, token, logs and mailbox panes. It
+// starts the chapter's flow through the runner and paces it one hop per key press.
+package chapter
+
+import (
+	"context"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/cognitolab/cognitolab/internal/flows"
+	"github.com/cognitolab/cognitolab/internal/tui/common"
+	"github.com/cognitolab/cognitolab/internal/tui/inputs"
+	"github.com/cognitolab/cognitolab/internal/tui/inspector"
+	"github.com/cognitolab/cognitolab/internal/tui/lesson"
+	"github.com/cognitolab/cognitolab/internal/tui/logs"
+	"github.com/cognitolab/cognitolab/internal/tui/mailbox"
+	"github.com/cognitolab/cognitolab/internal/tui/runner"
+	"github.com/cognitolab/cognitolab/internal/tui/timeline"
+	"github.com/cognitolab/cognitolab/internal/tui/tokens"
+)
+
+// Pane is one of the chapter screen's panes.
+type Pane int
+
+// The panes, in tab order (keys 1-5).
+const (
+	PaneLesson Pane = iota
+	PaneHop
+	PaneTokens
+	PaneLogs
+	PaneMail
+	numPanes
+)
+
+var paneNames = [...]string{"1 lesson", "2 hop", "3 tokens", "4 logs", "5 mailbox"}
+
+// State is where the chapter's run is.
+type State int
+
+// The run states.
+const (
+	Idle State = iota
+	Filling
+	Starting
+	Running
+	Done
+	Failed
+)
+
+// BackMsg asks the root model to go back to the home screen.
+type BackMsg struct{}
+
+// FinishedMsg tells the root model that a run of chapter ID ended.
+type FinishedMsg struct {
+	ID     string
+	Err    error
+	Inputs map[string]string
+}
+
+// Shared are the panes that live across chapters (logs, tokens and mail accumulate).
+type Shared struct {
+	Logs   *logs.Model
+	Tokens *tokens.Model
+	Mail   *mailbox.Model
+}
+
+// Model is the chapter screen.
+type Model struct {
+	c      *common.Common
+	ctx    context.Context
+	ch     flows.Chapter
+	runner *runner.Runner
+	shared Shared
+
+	lesson    *lesson.Model
+	timeline  *timeline.Model
+	inspector *inspector.Model
+	form      *inputs.Model
+	spinner   spinner.Model
+	spinning  bool
+
+	pane    Pane
+	state   State
+	runID   int
+	gate    *flows.StepGate
+	waiting bool // a hop was let through and has not arrived yet
+	release bool // run to the end once started
+	freeRun bool // the gate is released: hops come without key presses
+	err     error
+	info    string
+	inputs  map[string]string
+	reveal  bool
+
+	width, height int
+}
+
+// New returns the screen for one chapter; markdown is its lesson text.
+func New(ctx context.Context, c *common.Common, ch flows.Chapter, markdown string, r *runner.Runner, sh Shared, prevInputs map[string]string) *Model {
+	sp := spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(c.Styles.Spinner))
+	in := map[string]string{}
+	for k, v := range prevInputs {
+		in[k] = v
+	}
+	return &Model{
+		c: c, ctx: ctx, ch: ch, runner: r, shared: sh,
+		lesson:    lesson.New(c, ch.ID, markdown),
+		timeline:  timeline.New(c),
+		inspector: inspector.New(c),
+		spinner:   sp,
+		inputs:    in,
+	}
+}
+
+// Chapter is the chapter shown.
+func (m *Model) Chapter() flows.Chapter { return m.ch }
+
+// State is the run state.
+func (m *Model) State() State { return m.state }
+
+// Pane is the pane shown.
+func (m *Model) Pane() Pane { return m.pane }
+
+// Err is the error that ended the last run.
+func (m *Model) Err() error { return m.err }
+
+// Timeline exposes the hop timeline (for tests and the root's presenter keys).
+func (m *Model) Timeline() *timeline.Model { return m.timeline }
+
+// Waiting reports whether a hop was let through and has not arrived yet.
+func (m *Model) Waiting() bool { return m.waiting }
+
+// Filling reports whether the inputs form has the keyboard.
+func (m *Model) Filling() bool { return m.state == Filling }
+
+// Init implements the component contract.
+func (m *Model) Init() tea.Cmd { return nil }
+
+// ShortHelp lists the keys for the footer.
+func (m *Model) ShortHelp() []key.Binding {
+	km := m.c.KeyMap
+	if m.state == Filling && m.form != nil {
+		return m.form.ShortHelp()
+	}
+	return []key.Binding{km.Next, km.RunAll, km.PrevItem, km.NextItem, km.NextPane, km.Reveal, km.Back, km.Help, km.Quit}
+}
+
+// FullHelp lists every key of the screen.
+func (m *Model) FullHelp() [][]key.Binding {
+	km := m.c.KeyMap
+	if m.state == Filling && m.form != nil {
+		return [][]key.Binding{m.form.ShortHelp()}
+	}
+	return [][]key.Binding{
+		{km.Next, km.RunAll, km.PrevItem, km.NextItem},
+		{km.Up, km.Down, km.PageUp, km.PageDown, km.Top, km.Bottom},
+		{km.NextPane, km.Lesson, km.Hop, km.Tokens, km.Logs, km.Mail},
+		{km.Reveal, km.Present, km.Back, km.Help, km.Quit},
+	}
+}
+
+// SetSize lays out the panes; a new width re-renders the lesson.
+func (m *Model) SetSize(w, h int) tea.Cmd {
+	m.width, m.height = w, h
+	return m.layout()
+}
+
+// Update handles keys, mouse, run messages and rendered lessons.
+func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case lesson.RenderedMsg:
+		return m.lesson.Update(msg)
+	case spinner.TickMsg:
+		if !m.busy() {
+			m.spinning = false
+			return nil
+		}
+		var cmd tea.Cmd
+		m.spinner, cmd = m.spinner.Update(msg)
+		return cmd
+	case inputs.SubmittedMsg:
+		for k, v := range msg.Values {
+			m.inputs[k] = v
+		}
+		m.form = nil
+		return m.start()
+	case inputs.CancelledMsg:
+		m.form = nil
+		m.state = Idle
+		return nil
+	case runner.StartedMsg, runner.EventMsg, runner.DoneMsg:
+		return m.onRun(msg)
+	case tea.KeyMsg:
+		if m.state == Filling && m.form != nil {
+			return m.form.Update(msg)
+		}
+		return m.onKey(msg)
+	case tea.MouseMsg:
+		return m.active().Update(msg)
+	}
+	if m.state == Filling && m.form != nil {
+		return m.form.Update(msg)
+	}
+	return nil
+}
+
+type updater interface{ Update(tea.Msg) tea.Cmd }
+
+// active is the pane that scrolls with up/down and the mouse wheel.
+func (m *Model) active() updater {
+	switch m.pane {
+	case PaneHop:
+		return m.inspector
+	case PaneTokens:
+		return m.shared.Tokens
+	case PaneLogs:
+		return m.shared.Logs
+	case PaneMail:
+		return m.shared.Mail
+	}
+	return m.lesson
+}
+
+func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
+	km := m.c.KeyMap
+	switch {
+	case key.Matches(msg, km.Back):
+		return func() tea.Msg { return BackMsg{} }
+	case key.Matches(msg, km.Next):
+		return m.next()
+	case key.Matches(msg, km.RunAll):
+		return m.runAll()
+	case key.Matches(msg, km.PrevItem), key.Matches(msg, km.NextItem):
+		if m.pane == PaneTokens {
+			return m.shared.Tokens.Update(msg)
+		}
+		m.timeline.Update(msg)
+		m.syncSelection()
+		return nil
+	case key.Matches(msg, km.NextPane):
+		return m.SetPane((m.pane + 1) % numPanes)
+	case key.Matches(msg, km.PrevPane):
+		return m.SetPane((m.pane + numPanes - 1) % numPanes)
+	case key.Matches(msg, km.Lesson):
+		return m.SetPane(PaneLesson)
+	case key.Matches(msg, km.Hop):
+		return m.SetPane(PaneHop)
+	case key.Matches(msg, km.Tokens):
+		return m.SetPane(PaneTokens)
+	case key.Matches(msg, km.Logs):
+		return m.SetPane(PaneLogs)
+	case key.Matches(msg, km.Mail):
+		return m.SetPane(PaneMail)
+	case key.Matches(msg, km.Reveal):
+		m.reveal = !m.reveal
+		m.inspector.SetReveal(m.reveal)
+		m.shared.Tokens.SetReveal(m.reveal)
+		return nil
+	}
+	return m.active().Update(msg)
+}
+
+// SetPane shows a pane.
+func (m *Model) SetPane(p Pane) tea.Cmd {
+	m.pane = p
+	return m.layout()
+}
+
+// syncSelection points the inspector and the logs highlight at the selected hop.
+func (m *Model) syncSelection() {
+	h, ok := m.timeline.Selected()
+	if !ok {
+		m.inspector.SetHop(nil)
+		m.shared.Logs.Highlight(0, "")
+		return
+	}
+	m.inspector.SetHop(&h)
+	m.shared.Logs.Highlight(h.Seq, h.TraceID)
+}

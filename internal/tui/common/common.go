@@ -1,0 +1,63 @@
+// Package common holds what every piece of the TUI shares: the window size, the
+// styles, the key map, presenter mode, the clock and the file logger, plus the one
+// error message type.
+package common
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/cognitolab/cognitolab/internal/tui/keymap"
+	"github.com/cognitolab/cognitolab/internal/tui/styles"
+)
+
+// Common is shared by pointer between the root model and its screens.
+type Common struct {
+	Width, Height int
+	Styles        *styles.Styles
+	KeyMap        *keymap.KeyMap
+	// Present is presenter mode: larger spacing, one pane at a time.
+	Present bool
+	// GlamourStyle is the glamour standard style for lessons: "dark", "light" or "notty".
+	GlamourStyle string
+	// Now is the clock (token expiry is shown relative to it).
+	Now func() time.Time
+	// Logger writes to the log file, never to the terminal.
+	Logger *slog.Logger
+}
+
+// New returns a Common with the default styles and key map.
+func New(glamourStyle string, logger *slog.Logger) *Common {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	if glamourStyle == "" {
+		glamourStyle = "notty"
+	}
+	return &Common{
+		Styles:       styles.DefaultStyles(),
+		KeyMap:       keymap.DefaultKeyMap(),
+		GlamourStyle: glamourStyle,
+		Now:          time.Now,
+		Logger:       logger,
+	}
+}
+
+// SetSize records the terminal size.
+func (c *Common) SetSize(w, h int) { c.Width, c.Height = w, h }
+
+// ErrorMsg reports a failure. The root model keeps it as state and draws it as a pane
+// that says what happened and what to do next.
+type ErrorMsg struct {
+	// Doing says what the app was doing ("saving your progress").
+	Doing string
+	Err   error
+}
+
+// Error implements error.
+func (e ErrorMsg) Error() string {
+	if e.Doing == "" {
+		return e.Err.Error()
+	}
+	return e.Doing + ": " + e.Err.Error()
+}

@@ -1,0 +1,219 @@
+// Package home is the first screen: the architecture map of the lab, the lab's state
+// (local or AWS, endpoints, users) and the chapter list with the learner's progress.
+package home
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/cognitolab/cognitolab/internal/flows"
+	"github.com/cognitolab/cognitolab/internal/target"
+	"github.com/cognitolab/cognitolab/internal/tui/common"
+	"github.com/cognitolab/cognitolab/internal/tui/progress"
+)
+
+// OpenMsg asks the root model to open chapter Index of the list.
+type OpenMsg struct{ Index int }
+
+// Model is the home screen.
+type Model struct {
+	c        *common.Common
+	target   target.Target
+	chapters []flows.Chapter
+	prog     progress.Progress
+	users    []string
+	sel      int
+	width    int
+	height   int
+}
+
+// New returns the home screen.
+func New(c *common.Common, t target.Target, chapters []flows.Chapter) *Model {
+	return &Model{c: c, target: t, chapters: chapters}
+}
+
+// Init implements the component contract.
+func (m *Model) Init() tea.Cmd { return nil }
+
+// SetSize sets the drawing area.
+func (m *Model) SetSize(w, h int) { m.width, m.height = w, h }
+
+// SetProgress shows the learner's progress and selects the current chapter.
+func (m *Model) SetProgress(p progress.Progress, selectCurrent bool) {
+	m.prog = p
+	if !selectCurrent {
+		return
+	}
+	if i := m.Current(); i >= 0 {
+		m.sel = i
+	}
+}
+
+// SetUsers lists the users known to the lab.
+func (m *Model) SetUsers(users []string) { m.users = users }
+
+// Selected is the index of the selected chapter.
+func (m *Model) Selected() int { return m.sel }
+
+// Current is the index of the current chapter: the recorded one, else the first not done.
+func (m *Model) Current() int {
+	for i, ch := range m.chapters {
+		if ch.ID == m.prog.Current && !m.prog.IsDone(ch.ID) {
+			return i
+		}
+	}
+	for i, ch := range m.chapters {
+		if !m.prog.IsDone(ch.ID) {
+			return i
+		}
+	}
+	return len(m.chapters) - 1
+}
+
+// Update moves the selection and opens chapters.
+func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	km := m.c.KeyMap
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		switch {
+		case key.Matches(msg, km.Up), key.Matches(msg, km.PrevItem):
+			m.sel = max(0, m.sel-1)
+		case key.Matches(msg, km.Down), key.Matches(msg, km.NextItem):
+			m.sel = min(len(m.chapters)-1, m.sel+1)
+		case key.Matches(msg, km.Top):
+			m.sel = 0
+		case key.Matches(msg, km.Bottom):
+			m.sel = len(m.chapters) - 1
+		case key.Matches(msg, km.Open):
+			if len(m.chapters) > 0 {
+				i := m.sel
+				return func() tea.Msg { return OpenMsg{Index: i} }
+			}
+		}
+	case tea.MouseMsg:
+		switch msg.Button {
+		case tea.MouseButtonWheelUp:
+			m.sel = max(0, m.sel-1)
+		case tea.MouseButtonWheelDown:
+			m.sel = min(len(m.chapters)-1, m.sel+1)
+		}
+	}
+	return nil
+}
+
+// ShortHelp lists the screen's keys.
+func (m *Model) ShortHelp() []key.Binding {
+	km := m.c.KeyMap
+	return []key.Binding{km.Up, km.Down, km.Open, km.Present, km.Help, km.Quit}
+}
+
+// FullHelp lists the screen's keys in columns.
+func (m *Model) FullHelp() [][]key.Binding {
+	km := m.c.KeyMap
+	return [][]key.Binding{{km.Up, km.Down, km.Top, km.Bottom}, {km.Open, km.Present}, {km.Help, km.Quit}}
+}
+
+// View draws the screen.
+func (m *Model) View() string {
+	s := m.c.Styles
+	gap := "\n"
+	if m.height >= 30 {
+		gap = "\n\n"
+	}
+	if m.c.Present && m.height >= 40 {
+		gap = "\n\n\n"
+	}
+	head := s.Logo.Render("cognitolab") + s.Subtitle.Render("  how Amazon Cognito and an ALB log a person in and out")
+	tall := m.height >= 34
+	parts := []string{head, m.Map(m.width, tall), m.labState()}
+	used := 0
+	for _, p := range parts {
+		used += lipgloss.Height(p) + strings.Count(gap, "\n") - 1
+	}
+	listH := max(m.height-used-strings.Count(gap, "\n")+1, 3)
+	parts = append(parts, m.list(listH))
+	return strings.Join(parts, gap)
+}
+
+func hostPort(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return raw
+	}
+	return u.Host
+}
+
+func (m *Model) labState() string {
+	s := m.c.Styles
+	t := m.target
+	kind := "local lab on this machine (plain HTTP on loopback)"
+	if t.Kind == target.AWS {
+		kind = "AWS lab in " + t.Region
+		if t.StackName != "" {
+			kind += " (stack " + t.StackName + ")"
+		}
+	}
+	users := "none yet (chapter 3 signs one up)"
+	if len(m.users) > 0 {
+		users = strings.Join(m.users, ", ")
+	}
+	w := max(m.width-2, 20)
+	line := func(label, v string) string {
+		return ansi.Truncate(s.Label.Render(fmt.Sprintf("%-8s", label))+s.Text.Render(v), w, "…")
+	}
+	lines := []string{
+		line("Lab", kind),
+		line("App", t.AppURL) + s.Muted.Render("   Cognito ") + s.Text.Render(t.CognitoDomainURL),
+		line("Users", users),
+	}
+	for i := range lines {
+		lines[i] = ansi.Truncate(lines[i], w, "…")
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (m *Model) list(h int) string {
+	s := m.c.Styles
+	var b strings.Builder
+	done := 0
+	for _, ch := range m.chapters {
+		if m.prog.IsDone(ch.ID) {
+			done++
+		}
+	}
+	b.WriteString(s.Section.Render(fmt.Sprintf("Chapters · %d of %d done", done, len(m.chapters))))
+	rows := max(h-1, 1)
+	top := 0
+	if m.sel >= rows {
+		top = m.sel - rows + 1
+	}
+	cur := m.Current()
+	for i := top; i < min(len(m.chapters), top+rows); i++ {
+		ch := m.chapters[i]
+		mark, st := "·", s.Pending
+		switch {
+		case m.prog.IsDone(ch.ID):
+			mark, st = "✓", s.Done
+		case i == cur:
+			mark, st = "●", s.Current
+		}
+		cursor := "  "
+		title := s.Text.Render(ch.Title)
+		if i == m.sel {
+			cursor = s.Current.Render("› ")
+			title = s.Selected.Render(ch.Title)
+		}
+		row := cursor + st.Render(mark) + " " + s.Muted.Render(fmt.Sprintf("%2d ", ch.Number)) + title
+		if i == cur && !m.prog.IsDone(ch.ID) {
+			row += s.Muted.Render("  ← next")
+		}
+		b.WriteString("\n" + row)
+	}
+	return b.String()
+}

@@ -1,0 +1,195 @@
+// Package inputs is the form a learner fills in before a chapter that declares
+// Inputs: username, e-mail, password (masked, with the pool's policy shown and
+// checked as they type) and the confirmation code. A blank field keeps the chapter's
+// default (shown as the placeholder).
+package inputs
+
+import (
+	"maps"
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/cognitolab/cognitolab/infra"
+	"github.com/cognitolab/cognitolab/internal/flows"
+	"github.com/cognitolab/cognitolab/internal/tui/common"
+)
+
+// SubmittedMsg carries the values (blank fields left out) when the form is done.
+type SubmittedMsg struct{ Values map[string]string }
+
+// CancelledMsg says the learner left the form without starting.
+type CancelledMsg struct{}
+
+// Model is the form.
+type Model struct {
+	c      *common.Common
+	fields []flows.Input
+	ti     []textinput.Model
+	errs   []string
+	focus  int
+	width  int
+}
+
+// New builds a form for the inputs, prefilled from earlier values.
+func New(c *common.Common, fields []flows.Input, prev map[string]string) *Model {
+	m := &Model{c: c, fields: fields, errs: make([]string, len(fields))}
+	for i, f := range fields {
+		t := textinput.New()
+		t.Placeholder = f.Placeholder
+		t.Prompt = "› "
+		t.CharLimit = 256
+		t.Width = 40
+		if f.Secret {
+			t.EchoMode = textinput.EchoPassword
+			t.EchoCharacter = '•'
+		}
+		t.SetValue(prev[f.Key])
+		if i == 0 {
+			t.Focus()
+		}
+		m.ti = append(m.ti, t)
+	}
+	return m
+}
+
+// Init starts the cursor blinking.
+func (m *Model) Init() tea.Cmd { return textinput.Blink }
+
+// SetSize sets the drawing area.
+func (m *Model) SetSize(w, _ int) {
+	m.width = w
+	for i := range m.ti {
+		m.ti[i].Width = max(min(w-6, 60), 10)
+	}
+}
+
+// Focused is the index of the focused field.
+func (m *Model) Focused() int { return m.focus }
+
+// Values returns the non-blank values.
+func (m *Model) Values() map[string]string {
+	out := map[string]string{}
+	for i, f := range m.fields {
+		if v := strings.TrimSpace(m.ti[i].Value()); v != "" {
+			if f.Secret {
+				v = m.ti[i].Value() // passwords keep their spaces
+			}
+			out[f.Key] = v
+		}
+	}
+	return out
+}
+
+func (m *Model) validate(i int) bool {
+	m.errs[i] = ""
+	v := m.ti[i].Value()
+	if v == "" || m.fields[i].Validate == nil {
+		return true
+	}
+	if err := m.fields[i].Validate(v); err != nil {
+		m.errs[i] = err.Error()
+		return false
+	}
+	return true
+}
+
+func (m *Model) setFocus(i int) tea.Cmd {
+	m.ti[m.focus].Blur()
+	m.focus = (i + len(m.ti)) % len(m.ti)
+	return m.ti[m.focus].Focus()
+}
+
+// Update handles typing and moving between fields; enter on the last field submits.
+func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	km := m.c.KeyMap
+	if k, ok := msg.(tea.KeyMsg); ok {
+		switch {
+		case key.Matches(k, km.Cancel):
+			return func() tea.Msg { return CancelledMsg{} }
+		case key.Matches(k, km.Submit):
+			if !m.validate(m.focus) {
+				return nil
+			}
+			if m.focus < len(m.ti)-1 {
+				return m.setFocus(m.focus + 1)
+			}
+			for i := range m.ti {
+				if !m.validate(i) {
+					return m.setFocus(i)
+				}
+			}
+			vals := maps.Clone(m.Values())
+			return func() tea.Msg { return SubmittedMsg{Values: vals} }
+		case key.Matches(k, km.NextField):
+			m.validate(m.focus)
+			return m.setFocus(m.focus + 1)
+		case key.Matches(k, km.PrevField):
+			m.validate(m.focus)
+			return m.setFocus(m.focus - 1)
+		}
+	}
+	var cmd tea.Cmd
+	m.ti[m.focus], cmd = m.ti[m.focus].Update(msg)
+	if m.fields[m.focus].Validate != nil {
+		m.validate(m.focus)
+	}
+	return cmd
+}
+
+// ShortHelp lists the form's keys.
+func (m *Model) ShortHelp() []key.Binding {
+	km := m.c.KeyMap
+	return []key.Binding{km.Submit, km.NextField, km.PrevField, km.Cancel}
+}
+
+// View draws the form.
+func (m *Model) View() string {
+	s := m.c.Styles
+	var b strings.Builder
+	b.WriteString(s.Section.Render("Before we start: your choices") + "\n")
+	b.WriteString(s.Muted.Render("Leave a field blank to use the value shown in grey. enter moves on; enter on the last field starts.") + "\n")
+	for i, f := range m.fields {
+		b.WriteString("\n" + s.Label.Render(f.Label) + "\n")
+		b.WriteString(m.ti[i].View() + "\n")
+		if f.Key == "password" || f.Validate != nil && f.Secret {
+			b.WriteString(s.Muted.Render("  policy: "+PolicyText(infra.DefaultSettings().Password)) + "\n")
+		}
+		switch {
+		case m.errs[i] != "":
+			b.WriteString(s.InputError.Render("  ✗ "+m.errs[i]) + "\n")
+		case f.Validate != nil && m.ti[i].Value() != "":
+			b.WriteString(s.InputOK.Render("  ✓ meets the policy") + "\n")
+		}
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// PolicyText describes a password policy in words.
+func PolicyText(p infra.PasswordPolicy) string {
+	var need []string
+	if p.RequireUppercase {
+		need = append(need, "an uppercase letter")
+	}
+	if p.RequireLowercase {
+		need = append(need, "a lowercase letter")
+	}
+	if p.RequireNumbers {
+		need = append(need, "a number")
+	}
+	if p.RequireSymbols {
+		need = append(need, "a symbol")
+	}
+	out := "at least " + strconv.Itoa(p.MinimumLength) + " characters"
+	switch len(need) {
+	case 0:
+	case 1:
+		out += ", with " + need[0]
+	default:
+		out += ", with " + strings.Join(need[:len(need)-1], ", ") + " and " + need[len(need)-1]
+	}
+	return out
+}

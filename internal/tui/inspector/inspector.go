@@ -1,0 +1,204 @@
+// Package inspector is the hop inspector: the selected hop's full request and
+// response (headers, cookies, form, body), with the fields the lesson points at
+// highlighted and secrets masked until the learner presses the reveal key.
+package inspector
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/viewport"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/cognitolab/cognitolab/internal/flows"
+	"github.com/cognitolab/cognitolab/internal/tui/common"
+	"github.com/cognitolab/cognitolab/internal/tui/timeline"
+)
+
+// Model is the hop inspector.
+type Model struct {
+	c      *common.Common
+	vp     viewport.Model
+	hop    *flows.Hop
+	reveal bool
+	width  int
+}
+
+// New returns an empty inspector.
+func New(c *common.Common) *Model { return &Model{c: c, vp: viewport.New(0, 0)} }
+
+// Init implements the component contract.
+func (m *Model) Init() tea.Cmd { return nil }
+
+// SetSize sets the drawing area.
+func (m *Model) SetSize(w, h int) {
+	m.width = w
+	m.vp.Width, m.vp.Height = w, max(h, 1)
+	m.refresh()
+}
+
+// SetHop shows a hop (nil clears).
+func (m *Model) SetHop(h *flows.Hop) {
+	same := m.hop != nil && h != nil && m.hop.Seq == h.Seq && m.hop.URL == h.URL
+	m.hop = h
+	m.refresh()
+	if !same {
+		m.vp.GotoTop()
+	}
+}
+
+// Revealed reports whether secrets are shown.
+func (m *Model) Revealed() bool { return m.reveal }
+
+// SetReveal shows or masks secrets.
+func (m *Model) SetReveal(on bool) {
+	m.reveal = on
+	m.refresh()
+}
+
+// Update scrolls.
+func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	var cmd tea.Cmd
+	m.vp, cmd = m.vp.Update(msg)
+	return cmd
+}
+
+// ShortHelp lists the inspector's keys.
+func (m *Model) ShortHelp() []key.Binding {
+	km := m.c.KeyMap
+	return []key.Binding{km.Reveal, km.Up, km.Down}
+}
+
+// View draws the inspector.
+func (m *Model) View() string { return m.vp.View() }
+
+func (m *Model) refresh() {
+	if m.hop == nil {
+		m.vp.SetContent(m.c.Styles.Muted.Render("No hop selected yet. Run the chapter (n), then pick a hop with ←/→."))
+		return
+	}
+	m.vp.SetContent(m.render(*m.hop))
+}
+
+// secretNames are field names treated as secret even if the engine did not say so.
+var secretNames = []string{"password", "client_secret", "authorization", "code_verifier",
+	"x-amzn-oidc-accesstoken", "x-amzn-oidc-data", "access_token", "id_token", "refresh_token", "token"}
+
+// jwtish finds tokens inside bodies: three (or five) dot-separated base64url runs.
+var jwtish = regexp.MustCompile(`eyJ[A-Za-z0-9_\-]+=*\.[A-Za-z0-9_\-]+=*(\.[A-Za-z0-9_\-=]*)+`)
+
+func (m *Model) mask(v string, secret bool) string {
+	if !secret || m.reveal || v == "" {
+		return v
+	}
+	return fmt.Sprintf("•••••••• (%d chars, r to reveal)", len(v))
+}
+
+func isSecret(name string, flagged bool) bool {
+	return flagged || slices.Contains(secretNames, strings.ToLower(name))
+}
+
+func (m *Model) render(h flows.Hop) string {
+	s := m.c.Styles
+	var b strings.Builder
+	wrap := max(m.width-2, 20)
+	notable := func(name string, flagged bool) bool {
+		return flagged || slices.ContainsFunc(h.LookAt, func(l string) bool { return strings.EqualFold(l, name) })
+	}
+	field := func(name, value string, secret, note bool) {
+		mark := "  "
+		nameStyle := s.FieldName
+		if note {
+			mark = s.Notable.Render("★ ")
+			nameStyle = s.Notable
+		}
+		v := m.mask(value, secret)
+		vs := s.FieldValue
+		if secret && !m.reveal {
+			vs = s.Secret
+		}
+		line := mark + nameStyle.Render(name+": ") + vs.Render(v)
+		b.WriteString(ansi.Wrap(line, wrap, "") + "\n")
+	}
+	section := func(t string) { b.WriteString("\n" + s.Section.Render(t) + "\n") }
+	body := func(t string) {
+		if !m.reveal {
+			t = jwtish.ReplaceAllStringFunc(t, func(tok string) string { return m.mask(tok, true) })
+		}
+		b.WriteString(ansi.Wrap(s.Text.Render(strings.TrimSpace(t)), wrap, "") + "\n")
+	}
+
+	title := fmt.Sprintf("Hop %d · %s", h.Seq, timeline.PartyLabel(h.Party))
+	if h.BackChannel {
+		title += " · inside AWS (the browser never sees this)"
+	}
+	b.WriteString(s.Title.Render(title) + "\n")
+	if h.Title != "" {
+		b.WriteString(s.HopTitle.Render(h.Title) + "\n")
+	}
+	section("Request")
+	b.WriteString(ansi.Wrap(s.HopRequest.Render(h.Method+" "+h.URL), wrap, "") + "\n")
+	for _, f := range h.ReqHeaders {
+		field(f.Name, f.Value, isSecret(f.Name, f.Secret), notable(f.Name, f.Notable))
+	}
+	if len(h.ReqCookies) > 0 {
+		section("Cookies sent")
+		for _, c := range h.ReqCookies {
+			field(c.Name, c.Value, isSecret(c.Name, c.Secret), notable(c.Name, false))
+		}
+	}
+	if len(h.Form) > 0 {
+		section("Form")
+		for _, f := range h.Form {
+			field(f.Name, f.Value, isSecret(f.Name, f.Secret), notable(f.Name, f.Notable))
+		}
+	}
+	if h.ReqBody != "" {
+		section("Request body")
+		body(h.ReqBody)
+	}
+
+	section("Response")
+	if h.Err != "" {
+		b.WriteString(s.Error.Render("no response: "+h.Err) + "\n")
+	} else {
+		b.WriteString(s.Status(h.StatusClass()).Render(fmt.Sprintf("%d", h.Status)) +
+			s.Muted.Render(fmt.Sprintf("  in %s", h.Duration.Round(time.Millisecond))) + "\n")
+	}
+	if h.Location != "" {
+		field("Location", h.Location, false, true)
+	}
+	for _, f := range h.RespHeaders {
+		if strings.EqualFold(f.Name, "Location") && h.Location != "" {
+			continue
+		}
+		field(f.Name, f.Value, isSecret(f.Name, f.Secret), notable(f.Name, f.Notable))
+	}
+	if len(h.SetCookies) > 0 {
+		section("Set-Cookie")
+		for _, c := range h.SetCookies {
+			v := m.mask(c.Value, isSecret(c.Name, c.Secret))
+			if c.Expired {
+				v = "(expired: the browser deletes it)"
+			}
+			note := notable(c.Name, strings.HasPrefix(c.Name, "AWSELBAuthSessionCookie"))
+			field(c.Name, v, false, note)
+			if c.Attrs != "" {
+				b.WriteString("    " + s.Muted.Render(c.Attrs) + "\n")
+			}
+		}
+	}
+	if h.TraceID != "" {
+		field("X-Amzn-Trace-Id", h.TraceID, false, false)
+	}
+	if h.RespBody != "" {
+		section("Response body")
+		body(h.RespBody)
+	}
+	return strings.TrimRight(b.String(), "\n")
+}

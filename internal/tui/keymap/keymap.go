@@ -1,0 +1,80 @@
+// Package keymap holds the TUI's one key map, with the help text of every binding.
+// Keys are single, plain keys so a workshop (or tmux send-keys) can drive the app.
+package keymap
+
+import "github.com/charmbracelet/bubbles/key"
+
+// KeyMap is every binding the TUI knows. Screens pick the ones they use for help.
+type KeyMap struct {
+	Up       key.Binding
+	Down     key.Binding
+	PageUp   key.Binding
+	PageDown key.Binding
+	Top      key.Binding
+	Bottom   key.Binding
+
+	Open key.Binding
+	Back key.Binding
+
+	Next     key.Binding // let the next hop through
+	RunAll   key.Binding // run the chapter to its end
+	PrevItem key.Binding // previous hop (or token)
+	NextItem key.Binding // next hop (or token)
+
+	NextPane key.Binding
+	PrevPane key.Binding
+	Lesson   key.Binding
+	Hop      key.Binding
+	Tokens   key.Binding
+	Logs     key.Binding
+	Mail     key.Binding
+
+	Reveal  key.Binding
+	Present key.Binding
+	Help    key.Binding
+	Quit    key.Binding
+
+	// Form keys.
+	Submit    key.Binding
+	NextField key.Binding
+	PrevField key.Binding
+	Cancel    key.Binding
+}
+
+// DefaultKeyMap returns the key map.
+func DefaultKeyMap() *KeyMap {
+	return &KeyMap{
+		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		PageUp:   key.NewBinding(key.WithKeys("pgup", "ctrl+u"), key.WithHelp("pgup", "page up")),
+		PageDown: key.NewBinding(key.WithKeys("pgdown", "ctrl+d", " "), key.WithHelp("pgdn", "page down")),
+		Top:      key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g", "top")),
+		Bottom:   key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G", "bottom")),
+
+		Open: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open chapter")),
+		Back: key.NewBinding(key.WithKeys("esc", "backspace"), key.WithHelp("esc", "back")),
+
+		Next:     key.NewBinding(key.WithKeys("n", "enter"), key.WithHelp("n/enter", "next hop")),
+		RunAll:   key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "run to the end")),
+		PrevItem: key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←/h", "previous")),
+		NextItem: key.NewBinding(key.WithKeys("right", "l"), key.WithHelp("→/l", "next")),
+
+		NextPane: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next pane")),
+		PrevPane: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous pane")),
+		Lesson:   key.NewBinding(key.WithKeys("1"), key.WithHelp("1", "lesson")),
+		Hop:      key.NewBinding(key.WithKeys("2"), key.WithHelp("2", "hop")),
+		Tokens:   key.NewBinding(key.WithKeys("3"), key.WithHelp("3", "tokens")),
+		Logs:     key.NewBinding(key.WithKeys("4"), key.WithHelp("4", "logs")),
+		Mail:     key.NewBinding(key.WithKeys("5"), key.WithHelp("5", "mailbox")),
+
+		Reveal:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reveal secrets")),
+		Present: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "presenter mode")),
+		Help:    key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		Quit:    key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+
+		Submit:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next field / start")),
+		NextField: key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab/↓", "next field")),
+		PrevField: key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab/↑", "previous field")),
+		Cancel:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+	}
+}

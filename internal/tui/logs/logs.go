@@ -1,0 +1,158 @@
+// Package logs is the logs pane: the app's CloudWatch lines as they arrive, kept in a
+// bounded ring, tailing unless the learner scrolls up. The lines of the selected hop
+// (same HopSeq or trace id) light up.
+package logs
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/cognitolab/cognitolab/internal/flows"
+	"github.com/cognitolab/cognitolab/internal/tui/common"
+)
+
+// Capacity is how many lines the pane keeps.
+const Capacity = 10000
+
+// Model is the logs pane.
+type Model struct {
+	c      *common.Common
+	ring   *Ring
+	top    int
+	follow bool
+	width  int
+	height int
+
+	hopSeq  int
+	traceID string
+}
+
+// New returns an empty logs pane.
+func New(c *common.Common) *Model {
+	return &Model{c: c, ring: NewRing(Capacity), follow: true}
+}
+
+// Init implements the component contract.
+func (m *Model) Init() tea.Cmd { return nil }
+
+// SetSize sets the drawing area.
+func (m *Model) SetSize(w, h int) {
+	m.width, m.height = w, h
+	m.clamp()
+}
+
+// Push adds a line and keeps tailing if the view was at the bottom.
+func (m *Model) Push(l flows.LogLine) {
+	m.ring.Push(l)
+	if m.follow {
+		m.top = m.maxTop()
+	} else if m.ring.Len() == m.ring.Cap() && m.top > 0 {
+		m.top-- // the oldest line dropped: keep the same lines in view
+	}
+}
+
+// Len is the number of lines held.
+func (m *Model) Len() int { return m.ring.Len() }
+
+// Highlight lights up the lines of one hop (by its Seq or its trace id).
+func (m *Model) Highlight(hopSeq int, traceID string) { m.hopSeq, m.traceID = hopSeq, traceID }
+
+// Matches reports whether a line belongs to the highlighted hop.
+func (m *Model) Matches(l flows.LogLine) bool {
+	return (m.hopSeq != 0 && l.HopSeq == m.hopSeq) || (m.traceID != "" && l.TraceID == m.traceID)
+}
+
+func (m *Model) bodyHeight() int { return max(m.height-1, 1) }
+
+func (m *Model) maxTop() int { return max(0, m.ring.Len()-m.bodyHeight()) }
+
+func (m *Model) clamp() {
+	m.top = max(0, min(m.top, m.maxTop()))
+	if m.follow {
+		m.top = m.maxTop()
+	}
+}
+
+func (m *Model) scrollBy(n int) {
+	m.top += n
+	m.follow = false
+	m.top = max(0, min(m.top, m.maxTop()))
+	m.follow = m.top == m.maxTop()
+}
+
+// Update scrolls.
+func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	km := m.c.KeyMap
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		switch {
+		case key.Matches(msg, km.Up):
+			m.scrollBy(-1)
+		case key.Matches(msg, km.Down):
+			m.scrollBy(1)
+		case key.Matches(msg, km.PageUp):
+			m.scrollBy(-m.bodyHeight())
+		case key.Matches(msg, km.PageDown):
+			m.scrollBy(m.bodyHeight())
+		case key.Matches(msg, km.Top):
+			m.scrollBy(-m.ring.Len())
+		case key.Matches(msg, km.Bottom):
+			m.scrollBy(m.ring.Len())
+		}
+	case tea.MouseMsg:
+		switch msg.Button {
+		case tea.MouseButtonWheelUp:
+			m.scrollBy(-3)
+		case tea.MouseButtonWheelDown:
+			m.scrollBy(3)
+		}
+	}
+	return nil
+}
+
+// ShortHelp lists the pane's keys.
+func (m *Model) ShortHelp() []key.Binding {
+	km := m.c.KeyMap
+	return []key.Binding{km.Up, km.Down, km.Bottom}
+}
+
+// View draws the header line and the visible window of lines.
+func (m *Model) View() string {
+	s := m.c.Styles
+	var b strings.Builder
+	head := fmt.Sprintf("CloudWatch Logs · %d lines", m.ring.Len())
+	if m.hopSeq != 0 || m.traceID != "" {
+		head += fmt.Sprintf(" · lines of hop %d lit", m.hopSeq)
+	}
+	if !m.follow {
+		head += " · paused (G to follow)"
+	}
+	b.WriteString(s.Section.Render(head))
+	if m.ring.Len() == 0 {
+		b.WriteString("\n" + s.Muted.Render("No log lines yet. The app logs every request it serves; they appear here a moment later."))
+		return b.String()
+	}
+	end := min(m.ring.Len(), m.top+m.bodyHeight())
+	for i := m.top; i < end; i++ {
+		l := m.ring.At(i)
+		b.WriteByte('\n')
+		ts := l.Time.UTC().Format("15:04:05")
+		mark := "  "
+		lit := m.Matches(l)
+		if lit {
+			mark = "▌ "
+		}
+		msg := strings.ReplaceAll(l.Message, "\n", " ")
+		msg = ansi.Truncate(msg, max(m.width-len(ts)-4, 8), "…")
+		if lit {
+			b.WriteString(s.LogHighlight.Render(mark + ts + "  " + msg))
+			continue
+		}
+		b.WriteString(mark + s.LogTime.Render(ts) + "  " + s.LogLine.Render(msg))
+	}
+	return b.String()
+}

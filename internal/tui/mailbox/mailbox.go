@@ -1,0 +1,106 @@
+// Package mailbox is the mailbox pane: the confirmation codes the local pool "sent".
+// On AWS the mail goes to a real inbox, and the pane says so.
+package mailbox
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/cognitolab/cognitolab/internal/flows"
+	"github.com/cognitolab/cognitolab/internal/tui/common"
+)
+
+// Model is the mailbox pane.
+type Model struct {
+	c      *common.Common
+	local  bool
+	mails  []flows.Mail
+	width  int
+	height int
+	top    int
+}
+
+// New returns an empty mailbox; local says whether the lab is the local one.
+func New(c *common.Common, local bool) *Model { return &Model{c: c, local: local} }
+
+// Init implements the component contract.
+func (m *Model) Init() tea.Cmd { return nil }
+
+// SetSize sets the drawing area.
+func (m *Model) SetSize(w, h int) { m.width, m.height = w, h }
+
+// Add records messages, skipping ones already shown (a Mail event and the mailbox
+// listing report the same message).
+func (m *Model) Add(mails ...flows.Mail) {
+	for _, nm := range mails {
+		dup := false
+		for _, om := range m.mails {
+			if om.Code == nm.Code && om.To == nm.To && om.Username == nm.Username && om.Time.Equal(nm.Time) {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			m.mails = append(m.mails, nm)
+		}
+	}
+}
+
+// Len is the number of messages.
+func (m *Model) Len() int { return len(m.mails) }
+
+// Usernames lists the users mail was sent to.
+func (m *Model) Usernames() []string {
+	var out []string
+	for _, ml := range m.mails {
+		if ml.Username != "" {
+			out = append(out, ml.Username)
+		}
+	}
+	return out
+}
+
+// Update scrolls.
+func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	if k, ok := msg.(tea.KeyMsg); ok {
+		switch {
+		case key.Matches(k, m.c.KeyMap.Up):
+			m.top = max(0, m.top-1)
+		case key.Matches(k, m.c.KeyMap.Down):
+			m.top = min(max(0, len(m.mails)-1), m.top+1)
+		}
+	}
+	return nil
+}
+
+// ShortHelp lists the pane's keys.
+func (m *Model) ShortHelp() []key.Binding { return []key.Binding{m.c.KeyMap.Up, m.c.KeyMap.Down} }
+
+// View draws the messages, newest last.
+func (m *Model) View() string {
+	s := m.c.Styles
+	var b strings.Builder
+	b.WriteString(s.Section.Render(fmt.Sprintf("Mailbox · %d message(s)", len(m.mails))))
+	b.WriteString("\n")
+	if !m.local {
+		b.WriteString(s.Muted.Render("On AWS, Cognito e-mails the code to the real address you signed up with. Check that inbox, then type the code when the chapter asks."))
+		b.WriteString("\n")
+	}
+	if len(m.mails) == 0 {
+		if m.local {
+			b.WriteString(s.Muted.Render("Nothing yet. When you sign up, the local pool puts the e-mail Cognito would send here."))
+		}
+		return b.String()
+	}
+	for i := m.top; i < len(m.mails); i++ {
+		ml := m.mails[i]
+		b.WriteString("\n")
+		b.WriteString(s.Muted.Render(ml.Time.UTC().Format("15:04:05")) + "  " + s.Text.Render("to "+ml.To) + s.Muted.Render("  ("+ml.Username+")") + "\n")
+		b.WriteString("          " + s.Text.Render(ml.Subject) + "\n")
+		b.WriteString("          " + s.Label.Render("code ") + s.MailCode.Render(ml.Code) + "\n")
+	}
+	return strings.TrimRight(b.String(), "\n")
+}

@@ -1,0 +1,186 @@
+// Package runner runs flows chapters for the TUI. It keeps the one flows.Session of
+// the TUI run (its state carries from chapter to chapter), gives each run a fresh
+// StepGate, and streams the run's events to Bubble Tea over a channel, read by a wait
+// command that the model re-arms after every event.
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"maps"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/cognitolab/cognitolab/internal/flows"
+)
+
+// eventBuffer is how many events a run may emit ahead of the TUI.
+const eventBuffer = 1024
+
+// stopWait bounds how long a new run waits for the previous one to honour its cancel.
+const stopWait = 10 * time.Second
+
+// StartedMsg says a run has started; Gate paces it (Next, Release).
+type StartedMsg struct {
+	ID      int
+	Chapter string
+	Gate    *flows.StepGate
+	events  <-chan item
+}
+
+// EventMsg carries one event of run ID.
+type EventMsg struct {
+	ID    int
+	Event flows.Event
+	next  <-chan item
+}
+
+// DoneMsg says run ID ended; Err is nil on success. Inputs is a copy of the session's
+// inputs after the run (the engine may have filled in defaults).
+type DoneMsg struct {
+	ID      int
+	Chapter string
+	Err     error
+	Inputs  map[string]string
+}
+
+type item struct {
+	ev     flows.Event
+	done   bool
+	err    error
+	inputs map[string]string
+}
+
+// Runner owns the session and the current run.
+type Runner struct {
+	sess   *flows.Session
+	logger *slog.Logger
+
+	mu     sync.Mutex
+	nextID int
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// New returns a Runner for one session. The session's Gate and Emit are set per run.
+func New(sess *flows.Session, logger *slog.Logger) *Runner {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	if sess.Inputs == nil {
+		sess.Inputs = map[string]string{}
+	}
+	return &Runner{sess: sess, logger: logger}
+}
+
+// Session returns the session (read it only while no run is active).
+func (r *Runner) Session() *flows.Session { return r.sess }
+
+// Start returns a command that stops any previous run, waits for it to end, merges
+// inputs into the session, and starts ch.Run in a goroutine. Its message is a
+// StartedMsg, or a DoneMsg with the error when the chapter cannot start.
+func (r *Runner) Start(parent context.Context, ch flows.Chapter, inputs map[string]string) tea.Cmd {
+	r.mu.Lock()
+	r.nextID++
+	id := r.nextID
+	prevCancel, prevDone := r.cancel, r.done
+	ctx, cancel := context.WithCancel(parent)
+	done := make(chan struct{})
+	r.cancel, r.done = cancel, done
+	r.mu.Unlock()
+	if prevCancel != nil {
+		prevCancel()
+	}
+	inputs = maps.Clone(inputs)
+
+	return func() tea.Msg {
+		if prevDone != nil {
+			select {
+			case <-prevDone:
+			case <-time.After(stopWait):
+				close(done)
+				return DoneMsg{ID: id, Chapter: ch.ID, Err: errors.New("the previous chapter did not stop: quit with q and start cognitolab again")}
+			}
+		}
+		if ch.Run == nil {
+			close(done)
+			return DoneMsg{ID: id, Chapter: ch.ID}
+		}
+		events := make(chan item, eventBuffer)
+		gate := flows.NewStepGate()
+		r.sess.Gate = gate
+		r.sess.Emit = func(ev flows.Event) {
+			select {
+			case events <- item{ev: ev}:
+			case <-ctx.Done():
+			}
+		}
+		maps.Copy(r.sess.Inputs, inputs)
+		go r.run(ctx, id, ch, events, done)
+		r.logger.Info("chapter started", "chapter", ch.ID, "run", id)
+		return StartedMsg{ID: id, Chapter: ch.ID, Gate: gate, events: events}
+	}
+}
+
+// run calls the chapter, turning a panic into an error, and sends the end marker.
+func (r *Runner) run(ctx context.Context, id int, ch flows.Chapter, events chan<- item, done chan struct{}) {
+	var err error
+	defer func() {
+		if p := recover(); p != nil {
+			r.logger.Error("chapter panicked", "chapter", ch.ID, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			err = fmt.Errorf("the %q chapter stopped unexpectedly (%v); details are in the log file. Press esc and try the chapter again", ch.ID, p)
+		}
+		if err != nil {
+			r.logger.Warn("chapter ended with an error", "chapter", ch.ID, "err", err.Error())
+		} else {
+			r.logger.Info("chapter done", "chapter", ch.ID)
+		}
+		// The end marker is always delivered: the buffer may be full, so block on it
+		// unless nobody listens any more (the TUI quit and cancelled the context).
+		end := item{done: true, err: err, inputs: maps.Clone(r.sess.Inputs)}
+		select {
+		case events <- end:
+		case <-ctx.Done():
+			select {
+			case events <- end:
+			default:
+			}
+		}
+		close(done)
+	}()
+	err = ch.Run(ctx, r.sess)
+}
+
+// Stop cancels the current run, if any.
+func (r *Runner) Stop() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.cancel != nil {
+		r.cancel()
+	}
+}
+
+// Wait returns the command that reads the next event of a started run. Re-arm it with
+// Next after every EventMsg.
+func Wait(m StartedMsg) tea.Cmd { return wait(m.ID, m.Chapter, m.events) }
+
+// Next re-arms the wait after an EventMsg.
+func Next(m EventMsg, chapter string) tea.Cmd { return wait(m.ID, chapter, m.next) }
+
+func wait(id int, chapter string, events <-chan item) tea.Cmd {
+	return func() tea.Msg {
+		it, ok := <-events
+		if !ok {
+			return DoneMsg{ID: id, Chapter: chapter}
+		}
+		if it.done {
+			return DoneMsg{ID: id, Chapter: chapter, Err: it.err, Inputs: it.inputs}
+		}
+		return EventMsg{ID: id, Event: it.ev, next: events}
+	}
+}

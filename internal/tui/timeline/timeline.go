@@ -1,0 +1,209 @@
+// Package timeline is the live hop timeline: one line per hop, coloured by party and
+// status class, back-channel hops marked "inside AWS". It renders only the rows that
+// fit, so a long run stays fast.
+package timeline
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/cognitolab/cognitolab/internal/flows"
+	"github.com/cognitolab/cognitolab/internal/tui/common"
+)
+
+// Model is the timeline component.
+type Model struct {
+	c      *common.Common
+	hops   []flows.Hop
+	sel    int
+	offset int
+	width  int
+	height int
+	// follow keeps the newest hop selected while hops arrive.
+	follow bool
+}
+
+// New returns an empty timeline.
+func New(c *common.Common) *Model { return &Model{c: c, follow: true} }
+
+// Init implements the component contract.
+func (m *Model) Init() tea.Cmd { return nil }
+
+// SetSize sets the drawing area.
+func (m *Model) SetSize(w, h int) {
+	m.width, m.height = w, h
+	m.scroll()
+}
+
+// Append adds a hop; the selection follows the newest hop unless the learner moved it.
+func (m *Model) Append(h flows.Hop) {
+	m.hops = append(m.hops, h)
+	if m.follow {
+		m.sel = len(m.hops) - 1
+	}
+	m.scroll()
+}
+
+// Reset empties the timeline.
+func (m *Model) Reset() { m.hops, m.sel, m.offset, m.follow = nil, 0, 0, true }
+
+// Len is the number of hops.
+func (m *Model) Len() int { return len(m.hops) }
+
+// Index is the selected hop's index.
+func (m *Model) Index() int { return m.sel }
+
+// Selected returns the selected hop.
+func (m *Model) Selected() (flows.Hop, bool) {
+	if m.sel < 0 || m.sel >= len(m.hops) {
+		return flows.Hop{}, false
+	}
+	return m.hops[m.sel], true
+}
+
+// Select moves the selection to i (clamped).
+func (m *Model) Select(i int) {
+	if len(m.hops) == 0 {
+		return
+	}
+	m.sel = max(0, min(i, len(m.hops)-1))
+	m.follow = m.sel == len(m.hops)-1
+	m.scroll()
+}
+
+// AtEnd reports whether the newest hop is selected (or there is none).
+func (m *Model) AtEnd() bool { return len(m.hops) == 0 || m.sel == len(m.hops)-1 }
+
+// Update moves the selection with the item keys.
+func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	km := m.c.KeyMap
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		switch {
+		case key.Matches(msg, km.PrevItem), key.Matches(msg, km.Up):
+			m.Select(m.sel - 1)
+		case key.Matches(msg, km.NextItem), key.Matches(msg, km.Down):
+			m.Select(m.sel + 1)
+		case key.Matches(msg, km.Top):
+			m.Select(0)
+		case key.Matches(msg, km.Bottom):
+			m.Select(len(m.hops) - 1)
+		}
+	case tea.MouseMsg:
+		switch msg.Button {
+		case tea.MouseButtonWheelUp:
+			m.Select(m.sel - 1)
+		case tea.MouseButtonWheelDown:
+			m.Select(m.sel + 1)
+		}
+	}
+	return nil
+}
+
+// ShortHelp lists the timeline's keys.
+func (m *Model) ShortHelp() []key.Binding {
+	return []key.Binding{m.c.KeyMap.PrevItem, m.c.KeyMap.NextItem}
+}
+
+func (m *Model) scroll() {
+	h := max(m.height, 1)
+	if m.sel < m.offset {
+		m.offset = m.sel
+	}
+	if m.sel >= m.offset+h {
+		m.offset = m.sel - h + 1
+	}
+	m.offset = max(0, min(m.offset, len(m.hops)-h))
+}
+
+// View draws the visible rows.
+func (m *Model) View() string {
+	if len(m.hops) == 0 {
+		return m.c.Styles.Muted.Render("No hops yet. Press n to make the first request.")
+	}
+	h := max(m.height, 1)
+	end := min(len(m.hops), m.offset+h)
+	var b strings.Builder
+	for i := m.offset; i < end; i++ {
+		if i > m.offset {
+			b.WriteByte('\n')
+		}
+		b.WriteString(m.row(i))
+	}
+	return b.String()
+}
+
+// row draws hop i: marker, seq, method, status, party, where, and the back-channel mark.
+func (m *Model) row(i int) string {
+	s := m.c.Styles
+	h := m.hops[i]
+	marker := "  "
+	if i == m.sel {
+		marker = s.Current.Render("› ")
+	}
+	status := strconv.Itoa(h.Status)
+	if h.StatusClass() == "error" {
+		status = "ERR"
+	}
+	seq := fmt.Sprintf("%3d ", h.Seq)
+	method := fmt.Sprintf("%-5s", h.Method)
+	party := fmt.Sprintf("%-12s", PartyLabel(h.Party))
+	where := Where(h.URL)
+	tail := ""
+	if h.BackChannel {
+		tail = "  ⇄ inside AWS"
+		if h.Inferred {
+			tail += " (not observed)"
+		}
+	}
+	fixed := 2 + len(seq) + len(method) + 1 + len(status) + 1 + len(party) + 1
+	room := m.width - fixed - ansi.StringWidth(tail)
+	if room < 8 {
+		room = 8
+	}
+	where = ansi.Truncate(where, room, "…")
+	line := marker + s.HopSeq.Render(seq) + s.HopRequest.Render(method) + " " +
+		s.Status(h.StatusClass()).Render(status) + " " + s.Party(h.Party).Render(party) + " " +
+		s.HopRequest.Render(where)
+	if tail != "" {
+		line += s.BackChannel.Render(tail)
+	}
+	return line
+}
+
+// PartyLabel is a party's short name for the timeline column.
+func PartyLabel(p flows.Party) string {
+	switch p {
+	case flows.PartyHostedUI:
+		return "Cognito UI"
+	case flows.PartyCognitoAPI:
+		return "Cognito API"
+	case flows.PartyLogs:
+		return "CloudWatch"
+	case flows.PartyLocal:
+		return "you"
+	case "":
+		return "?"
+	default:
+		return string(p)
+	}
+}
+
+// Where shortens a URL to host + path (+ query, which the inspector shows in full).
+func Where(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return raw
+	}
+	s := u.Host + u.Path
+	if u.RawQuery != "" {
+		s += "?" + u.RawQuery
+	}
+	return s
+}

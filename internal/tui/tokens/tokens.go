@@ -1,0 +1,210 @@
+// Package tokens is the token inspector: each token a chapter decoded, with its
+// header, its claims and what they mean, whether its signature verified (and why not),
+// and when it expires, in human time.
+package tokens
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/viewport"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/cognitolab/cognitolab/internal/flows"
+	"github.com/cognitolab/cognitolab/internal/tui/common"
+)
+
+// Model is the token inspector.
+type Model struct {
+	c      *common.Common
+	vp     viewport.Model
+	tokens []flows.TokenView
+	sel    int
+	reveal bool
+	width  int
+}
+
+// New returns an empty token inspector.
+func New(c *common.Common) *Model { return &Model{c: c, vp: viewport.New(0, 0)} }
+
+// Init implements the component contract.
+func (m *Model) Init() tea.Cmd { return nil }
+
+// SetSize sets the drawing area.
+func (m *Model) SetSize(w, h int) {
+	m.width = w
+	m.vp.Width, m.vp.Height = w, max(h-1, 1)
+	m.refresh()
+}
+
+// Add records a token; a newer token of the same kind replaces the older one.
+func (m *Model) Add(t flows.TokenView) {
+	for i := range m.tokens {
+		if m.tokens[i].Kind == t.Kind {
+			m.tokens[i] = t
+			m.sel = i
+			m.refresh()
+			return
+		}
+	}
+	m.tokens = append(m.tokens, t)
+	m.sel = len(m.tokens) - 1
+	m.refresh()
+}
+
+// Len is the number of tokens.
+func (m *Model) Len() int { return len(m.tokens) }
+
+// SetReveal shows or masks the raw token.
+func (m *Model) SetReveal(on bool) {
+	m.reveal = on
+	m.refresh()
+}
+
+// Update switches tokens (←/→) and scrolls.
+func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	km := m.c.KeyMap
+	if k, ok := msg.(tea.KeyMsg); ok {
+		switch {
+		case key.Matches(k, km.PrevItem):
+			if m.sel > 0 {
+				m.sel--
+				m.refresh()
+				m.vp.GotoTop()
+			}
+			return nil
+		case key.Matches(k, km.NextItem):
+			if m.sel < len(m.tokens)-1 {
+				m.sel++
+				m.refresh()
+				m.vp.GotoTop()
+			}
+			return nil
+		}
+	}
+	var cmd tea.Cmd
+	m.vp, cmd = m.vp.Update(msg)
+	return cmd
+}
+
+// ShortHelp lists the inspector's keys.
+func (m *Model) ShortHelp() []key.Binding {
+	km := m.c.KeyMap
+	return []key.Binding{km.PrevItem, km.NextItem, km.Reveal}
+}
+
+// View draws the token tabs and the selected token.
+func (m *Model) View() string {
+	s := m.c.Styles
+	if len(m.tokens) == 0 {
+		return s.Muted.Render("No tokens yet. Chapters 5 and 6 decode the id, access and refresh tokens, and the ALB's x-amzn-oidc-data.")
+	}
+	var tabs []string
+	for i, t := range m.tokens {
+		label := Label(t.Kind)
+		if i == m.sel {
+			tabs = append(tabs, s.ActiveTab.Render("› "+label))
+		} else {
+			tabs = append(tabs, s.Tab.Render(label))
+		}
+	}
+	return strings.Join(tabs, " ") + "\n" + m.vp.View()
+}
+
+// Label names a token kind.
+func Label(kind string) string {
+	switch kind {
+	case "id":
+		return "ID token"
+	case "access":
+		return "access token"
+	case "refresh":
+		return "refresh token"
+	case "alb-data":
+		return "x-amzn-oidc-data"
+	}
+	return kind
+}
+
+func (m *Model) refresh() {
+	if m.sel < 0 || m.sel >= len(m.tokens) {
+		return
+	}
+	m.vp.SetContent(m.render(m.tokens[m.sel]))
+}
+
+func (m *Model) render(t flows.TokenView) string {
+	s := m.c.Styles
+	wrap := max(m.width-2, 20)
+	var b strings.Builder
+	if t.Verified {
+		b.WriteString(s.Verified.Render("✓ signature verified"))
+	} else {
+		b.WriteString(s.Failed.Render("✗ not verified"))
+	}
+	if t.Problem != "" {
+		b.WriteString("\n" + ansi.Wrap(s.Failed.Render("  why: ")+s.Text.Render(t.Problem), wrap, ""))
+	}
+	if !t.Expires.IsZero() {
+		b.WriteString("\n" + s.Label.Render("expires ") + s.Text.Render(Human(t.Expires, m.c.Now())))
+	}
+	if t.Padded {
+		b.WriteString("\n" + s.Muted.Render("Its base64url segments keep their = padding (the ALB does this; many JWT libraries reject it)."))
+	}
+	claims := func(title string, cs []flows.Claim) {
+		if len(cs) == 0 {
+			return
+		}
+		b.WriteString("\n\n" + s.Section.Render(title))
+		for _, c := range cs {
+			b.WriteString("\n" + ansi.Wrap(s.ClaimName.Render(c.Name)+s.Muted.Render(" = ")+s.ClaimValue.Render(c.Value), wrap, ""))
+			if c.Explain != "" {
+				b.WriteString("\n" + ansi.Wrap(s.ClaimExplain.Render("    "+c.Explain), wrap, "    "))
+			}
+		}
+	}
+	claims("Header", t.Header)
+	claims("Claims", t.Claims)
+	if t.Raw != "" {
+		b.WriteString("\n\n" + s.Section.Render("Raw") + "\n")
+		if m.reveal {
+			b.WriteString(ansi.Wrap(s.Text.Render(t.Raw), wrap, ""))
+		} else {
+			b.WriteString(s.Secret.Render(fmt.Sprintf("•••••••• (%d chars, r to reveal)", len(t.Raw))))
+		}
+	}
+	return b.String()
+}
+
+// Human says when t is, relative to now: "in 59 minutes (at 14:03 UTC)" or
+// "expired 2 hours ago (at 12:03 UTC)".
+func Human(t, now time.Time) string {
+	d := t.Sub(now)
+	at := t.UTC().Format("15:04 UTC, 2 Jan 2006")
+	if d >= 0 {
+		return "in " + span(d) + " (at " + at + ")"
+	}
+	return "expired " + span(-d) + " ago (at " + at + ")"
+}
+
+func span(d time.Duration) string {
+	plural := func(n int, unit string) string {
+		if n == 1 {
+			return "1 " + unit
+		}
+		return fmt.Sprintf("%d %ss", n, unit)
+	}
+	switch {
+	case d < time.Minute:
+		return plural(int(d.Seconds()), "second")
+	case d < time.Hour:
+		return plural(int(d.Minutes()), "minute")
+	case d < 48*time.Hour:
+		return plural(int(d.Hours()), "hour")
+	default:
+		return plural(int(d.Hours()/24), "day")
+	}
+}
