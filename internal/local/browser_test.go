@@ -28,11 +28,17 @@ func TestBrowserSignUpLoginLogout(t *testing.T) {
 	defer lab.Close()
 	tg := lab.Target()
 
+	// Chromium's helpers may still write to the profile as it exits: remove it best-effort.
+	profile, err := os.MkdirTemp("", "cognitolab-chromium")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(profile)
 	allocOpts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromium),
 		chromedp.NoSandbox,
 		chromedp.DisableGPU,
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(profile),
 		chromedp.Flag("disable-quic", true),
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
