@@ -195,13 +195,17 @@ func PartyLabel(p flows.Party) string {
 	}
 }
 
-// Where shortens a URL to host + path (+ query, which the inspector shows in full).
+// Where shortens a URL to its path and query: the party column already says which
+// host answered, and the inspector shows the full URL.
 func Where(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
 		return raw
 	}
-	s := u.Host + u.Path
+	s := u.Path
+	if s == "" {
+		s = "/"
+	}
 	if u.RawQuery != "" {
 		s += "?" + u.RawQuery
 	}

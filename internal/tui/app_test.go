@@ -1,0 +1,281 @@
+package tui
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/cognitolab/cognitolab/internal/tui/chapter"
+	"github.com/cognitolab/cognitolab/internal/tui/home"
+	"github.com/cognitolab/cognitolab/internal/tui/progress"
+)
+
+// Chapter indexes in the home list: the reading chapter 1 comes first.
+const (
+	idxLab = iota
+	idxPublic
+	idxSignup
+	idxLogin
+	idxLogs
+	idxBoom
+	idxTeardown
+)
+
+func openChapter(h *harness, idx int) {
+	h.t.Helper()
+	h.send(home.OpenMsg{Index: idx})
+	h.until("chapter open", func() bool { return h.m.screen == screenChapter && h.m.chapter != nil })
+}
+
+func TestHomeSelectsCurrentChapterFromProgressFile(t *testing.T) {
+	opts := testOptions(t)
+	if err := progress.Save(opts.StatePath, progress.Progress{Done: []string{"lab", "public"}, Current: "signup"}); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, opts, 80, 24)
+	h.until("progress loaded", func() bool { return len(h.m.prog.Done) == 2 })
+	if got := h.m.home.Selected(); got != idxSignup {
+		t.Fatalf("selected = %d, want %d (signup)", got, idxSignup)
+	}
+	h.key("j")
+	if got := h.m.home.Selected(); got != idxLogin {
+		t.Fatalf("after j selected = %d, want %d", got, idxLogin)
+	}
+	h.key("enter")
+	h.until("login open", func() bool { return h.m.chapter != nil && h.m.chapter.Chapter().ID == "login" })
+	if h.m.prog.Current != "login" {
+		t.Errorf("current = %q, want login", h.m.prog.Current)
+	}
+}
+
+func TestChapterStepsOneHopPerKeyThenRunsToEnd(t *testing.T) {
+	opts := testOptions(t)
+	h := newHarness(t, opts, 120, 40)
+	openChapter(h, idxLogin)
+	c := h.m.chapter
+	if c.State() != chapter.Idle {
+		t.Fatalf("state = %v, want Idle", c.State())
+	}
+	h.key("n")
+	h.until("first hop", func() bool { return c.Timeline().Len() == 1 && !c.Waiting() })
+	if c.State() != chapter.Running {
+		t.Fatalf("state = %v, want Running", c.State())
+	}
+	h.key("n")
+	h.until("second hop", func() bool { return c.Timeline().Len() == 2 && !c.Waiting() })
+	if v := h.m.View(); !strings.Contains(v, "302") || !strings.Contains(v, "/oauth2/authorize") {
+		t.Errorf("view lacks the 302 to /oauth2/authorize:\n%s", v)
+	}
+	h.key("c")
+	h.until("done", func() bool { return c.State() == chapter.Done })
+	if c.Timeline().Len() != 6 {
+		t.Fatalf("hops = %d, want 6", c.Timeline().Len())
+	}
+	if h.m.shared.Tokens.Len() != 1 || h.m.shared.Logs.Len() != 6 {
+		t.Errorf("tokens=%d logs=%d, want 1 and 6", h.m.shared.Tokens.Len(), h.m.shared.Logs.Len())
+	}
+	h.until("progress saved", func() bool {
+		p, err := progress.Load(opts.StatePath)
+		return err == nil && p.IsDone("login") && p.Current == "logs"
+	})
+	v := h.m.View()
+	for _, want := range []string{"200", "/v1/secrets", "inside AWS", "chapter done"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("view lacks %q:\n%s", want, v)
+		}
+	}
+	h.key("esc")
+	h.until("home", func() bool { return h.m.screen == screenHome })
+	if got := h.m.home.Selected(); got != idxLogs {
+		t.Errorf("home selected %d after login, want %d (logs)", got, idxLogs)
+	}
+}
+
+func TestSelectingAHopLightsItsLogLines(t *testing.T) {
+	h := newHarness(t, testOptions(t), 120, 40)
+	openChapter(h, idxLogin)
+	c := h.m.chapter
+	h.key("c")
+	h.until("done", func() bool { return c.State() == chapter.Done })
+	h.key("left")
+	h.key("left")
+	hop, _ := c.Timeline().Selected()
+	if hop.Seq != 4 {
+		t.Fatalf("selected hop %d, want 4", hop.Seq)
+	}
+	h.key("4")
+	if c.Pane() != chapter.PaneLogs {
+		t.Fatalf("pane = %v, want logs", c.Pane())
+	}
+	v := h.m.View()
+	lit := 0
+	for _, line := range strings.Split(v, "\n") {
+		if strings.Contains(line, "▌") {
+			lit++
+			if !strings.Contains(line, "oauth2/token") {
+				t.Errorf("lit line is not hop 4's: %q", line)
+			}
+		}
+	}
+	if lit != 1 {
+		t.Errorf("%d lit lines, want 1:\n%s", lit, v)
+	}
+}
+
+func TestSecretsMaskedUntilReveal(t *testing.T) {
+	h := newHarness(t, testOptions(t), 120, 40)
+	openChapter(h, idxLogin)
+	c := h.m.chapter
+	for i := 1; i <= 3; i++ {
+		h.key("n")
+		h.until("next hop", func() bool { return c.Timeline().Len() == i && !c.Waiting() })
+	}
+	h.key("2")
+	v := h.m.View()
+	if strings.Contains(v, "Correct-Horse-42") || !strings.Contains(v, "r to reveal") {
+		t.Fatalf("password not masked:\n%s", v)
+	}
+	if !strings.Contains(v, "★ username") {
+		t.Errorf("notable field not marked:\n%s", v)
+	}
+	h.key("r")
+	if v := h.m.View(); !strings.Contains(v, "Correct-Horse-42") {
+		t.Fatalf("r did not reveal:\n%s", v)
+	}
+}
+
+func TestInputsFormChecksPolicyAndKeepsLetterKeys(t *testing.T) {
+	opts := testOptions(t)
+	h := newHarness(t, opts, 80, 24)
+	openChapter(h, idxSignup)
+	c := h.m.chapter
+	h.key("n")
+	if !c.Filling() {
+		t.Fatalf("state = %v, want Filling", c.State())
+	}
+	h.key("quinn") // q and p must type, not quit or toggle presenter
+	if h.m.c.Present {
+		t.Fatal("p in the form toggled presenter mode")
+	}
+	h.key("enter")
+	h.key("short")
+	h.key("enter")
+	if !c.Filling() || !strings.Contains(h.m.View(), "not long enough") {
+		t.Fatalf("weak password accepted:\n%s", h.m.View())
+	}
+	h.key("-and-Longer-1")
+	h.key("enter")
+	h.until("signed up", func() bool { return c.State() == chapter.Done })
+	h.until("user recorded", func() bool { return len(h.m.prog.Users) == 1 })
+	if h.m.prog.Users[0] != "quinn" {
+		t.Errorf("users = %v, want [quinn]", h.m.prog.Users)
+	}
+	if h.m.shared.Mail.Len() != 2 { // bob from the mailbox, quinn from the event
+		t.Errorf("mailbox has %d messages, want 2", h.m.shared.Mail.Len())
+	}
+	h.key("5")
+	if v := h.m.View(); !strings.Contains(v, "123456") {
+		t.Errorf("mailbox pane lacks the code:\n%s", v)
+	}
+}
+
+func TestStepErrorRendersAsPane(t *testing.T) {
+	h := newHarness(t, testOptions(t), 120, 40)
+	openChapter(h, idxLogs)
+	c := h.m.chapter
+	h.key("n")
+	h.until("failed", func() bool { return c.State() == chapter.Failed })
+	v := h.m.View()
+	for _, want := range []string{"find the app's log line", "Expected", "nothing after 10 s", "What to do next", "The app ships logs"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("error pane lacks %q:\n%s", want, v)
+		}
+	}
+	if h.m.prog.IsDone("logs") {
+		t.Error("a failed chapter was marked done")
+	}
+}
+
+func TestPanicInChapterBecomesErrorPane(t *testing.T) {
+	h := newHarness(t, testOptions(t), 80, 24)
+	openChapter(h, idxBoom)
+	c := h.m.chapter
+	h.key("n")
+	h.until("failed", func() bool { return c.State() == chapter.Failed })
+	v := h.m.View()
+	if !strings.Contains(v, "stopped unexpectedly") || strings.Contains(v, "goroutine") {
+		t.Fatalf("panic not turned into a calm pane:\n%s", v)
+	}
+}
+
+func TestGlobalKeys(t *testing.T) {
+	h := newHarness(t, testOptions(t), 80, 24)
+	h.key("?")
+	if !h.m.showHelp || !strings.Contains(h.m.View(), "top") {
+		t.Errorf("? did not show the full help:\n%s", h.m.View())
+	}
+	h.key("p")
+	if !h.m.c.Present {
+		t.Error("p did not turn presenter mode on")
+	}
+	_, cmd := h.m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("q")})
+	if cmd == nil {
+		t.Fatal("q returned no command")
+	}
+	if _, ok := cmd().(tea.QuitMsg); !ok {
+		t.Fatal("q did not quit")
+	}
+}
+
+func TestUpdateLeavesFileIOToCommands(t *testing.T) {
+	opts := testOptions(t)
+	m := NewModel(opts).(*Model)
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	_, cmd := m.Update(home.OpenMsg{Index: idxPublic})
+	if _, err := os.Stat(opts.StatePath); !os.IsNotExist(err) {
+		t.Fatalf("Update wrote the progress file itself (stat err %v)", err)
+	}
+	// Running the returned commands writes it.
+	var run func(tea.Cmd)
+	run = func(c tea.Cmd) {
+		if c == nil {
+			return
+		}
+		switch msg := c().(type) {
+		case tea.BatchMsg:
+			for _, cc := range msg {
+				run(cc)
+			}
+		case progressSavedMsg:
+			if msg.err != nil {
+				t.Fatal(msg.err)
+			}
+		}
+	}
+	run(cmd)
+	if _, err := os.Stat(opts.StatePath); err != nil {
+		t.Fatalf("the save command did not write the file: %v", err)
+	}
+}
+
+func TestBadProgressFileShowsErrorPaneNotCrash(t *testing.T) {
+	opts := testOptions(t)
+	if err := os.MkdirAll(strings.TrimSuffix(opts.StatePath, "/progress.json"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(opts.StatePath, []byte("{"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, opts, 80, 24)
+	h.until("error shown", func() bool { return h.m.err != nil })
+	v := h.m.View()
+	if !strings.Contains(v, "reading your progress") || !strings.Contains(v, "delete it to start afresh") {
+		t.Fatalf("error pane:\n%s", v)
+	}
+	h.key("esc")
+	if h.m.err != nil {
+		t.Fatal("esc did not dismiss the error")
+	}
+}
