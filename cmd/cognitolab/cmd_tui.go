@@ -16,7 +16,7 @@ import (
 // runTUI opens the learning app on the local lab (or, with --aws, the deployed one).
 func runTUI(cmd *cobra.Command, _ []string) error {
 	if !term.IsTerminal(int(os.Stdout.Fd())) || !term.IsTerminal(int(os.Stdin.Fd())) {
-		fmt.Fprintln(cmd.OutOrStdout(), tui.NotATerminalHint)
+		fmt.Fprint(cmd.OutOrStdout(), tui.NotATerminalHint)
 		return nil
 	}
 	useAWS, _ := cmd.Flags().GetBool("aws")

@@ -1,0 +1,261 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/MicahParks/keyfunc/v3"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/cognitolab/cognitolab/infra"
+	"github.com/cognitolab/cognitolab/internal/albtoken"
+	"github.com/cognitolab/cognitolab/internal/flows"
+	"github.com/cognitolab/cognitolab/internal/local"
+	"github.com/cognitolab/cognitolab/internal/target"
+	"github.com/cognitolab/cognitolab/internal/transcript"
+)
+
+// runCommand is `cognitolab run CHAPTER|all`: the chapters without the TUI.
+func runCommand() *cobra.Command {
+	var format string
+	var sets map[string]string
+	var reveal bool
+	cmd := &cobra.Command{
+		Use:   "run CHAPTER|all",
+		Short: "Run a chapter (or all) without the TUI and print the annotated hop transcript",
+		Long: `run performs a chapter's HTTP exchanges against the local lab (or, with --aws, your
+deployed lab) and prints every hop with its explanation.
+
+Chapters: ` + strings.Join(flows.ChapterIDs(), ", ") + `, or all.
+Formats: text (colour on a terminal unless NO_COLOR is set), markdown (a handout), json
+(one object per line). The exit status is non-zero when a step fails.`,
+		Args:      cobra.ExactArgs(1),
+		ValidArgs: append(flows.ChapterIDs(), "all"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			f, err := transcript.ParseFormat(format)
+			if err != nil {
+				return withCode(exitUsage, err)
+			}
+			chapters, err := selectChapters(args[0])
+			if err != nil {
+				return withCode(exitUsage, err)
+			}
+			ctx := cmd.Context()
+			s, closeLab, err := newRunSession(ctx, cmd)
+			if err != nil {
+				return err
+			}
+			defer closeLab()
+			out := cmd.OutOrStdout()
+			p := transcript.New(out, f, transcript.Options{Color: f == transcript.Text && colorOK(out), Reveal: reveal})
+			s.Emit = p.Event
+			for k, v := range sets {
+				s.Inputs[k] = v
+			}
+			return runChapters(ctx, s, chapters, p)
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "text", "output format: text, markdown or json")
+	cmd.Flags().StringToStringVar(&sets, "set", nil, "learner inputs, e.g. --set username=alice,password=...,code=123456,confirm=admin")
+	cmd.Flags().BoolVar(&reveal, "reveal", false, "print secret values (passwords, tokens, cookies) instead of masking them")
+	return cmd
+}
+
+// selectChapters resolves CHAPTER|all.
+func selectChapters(arg string) ([]flows.Chapter, error) {
+	if arg == "all" {
+		return flows.Chapters(), nil
+	}
+	c, ok := flows.ChapterByID(arg)
+	if !ok {
+		return nil, fmt.Errorf("unknown chapter %q: choose one of %s, or all", arg, strings.Join(flows.ChapterIDs(), ", "))
+	}
+	return []flows.Chapter{c}, nil
+}
+
+// runChapters runs chapters in order, stopping at the first failure (later chapters
+// build on earlier ones).
+func runChapters(ctx context.Context, s *flows.Session, chapters []flows.Chapter, p *transcript.Printer) error {
+	for _, c := range chapters {
+		p.Chapter(c)
+		if err := c.Run(ctx, s); err != nil {
+			if errors.Is(err, context.Canceled) {
+				return err
+			}
+			p.Failure(c.ID, err)
+			p.Done(true)
+			return withCode(exitStep, fmt.Errorf("chapter %s failed: %w", c.ID, err))
+		}
+	}
+	p.Done(false)
+	return p.Err()
+}
+
+// newRunSession starts the local lab (default ports, random ones if busy) or loads the
+// deployed lab's target with --aws.
+func newRunSession(ctx context.Context, cmd *cobra.Command) (*flows.Session, func(), error) {
+	useAWS, _ := cmd.Flags().GetBool("aws")
+	profile, _ := cmd.Flags().GetString("profile")
+	region, _ := cmd.Flags().GetString("region")
+	s := &flows.Session{Gate: flows.FreeRun{}, Inputs: map[string]string{}, Profile: profile}
+	if useAWS {
+		t, err := infra.LoadTarget()
+		if errors.Is(err, infra.ErrNoTarget) {
+			return nil, nil, errors.New("no deployed lab: run `cognitolab deploy`")
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		if region != "" {
+			t.Region = region
+		}
+		if err := t.Validate(); err != nil {
+			return nil, nil, err
+		}
+		s.Target = t
+		return s, func() {}, nil
+	}
+	opts := local.DefaultOptions()
+	opts.RandomIfBusy = true
+	lab, err := local.Start(ctx, opts)
+	if err != nil {
+		return nil, nil, fmt.Errorf("starting the local lab: %w", err)
+	}
+	s.Target, s.Local = lab.Target(), lab
+	return s, func() { _ = lab.Close() }, nil
+}
+
+// colorOK reports whether to colour output: a terminal, and NO_COLOR unset.
+func colorOK(w io.Writer) bool {
+	if os.Getenv("NO_COLOR") != "" {
+		return false
+	}
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// decodeCommand is `cognitolab decode TOKEN [--jwks URL | --alb-key URL]`.
+func decodeCommand() *cobra.Command {
+	var jwksURL, albKeyURL, issuer, client, signer, format string
+	var reveal bool
+	cmd := &cobra.Command{
+		Use:   "decode TOKEN",
+		Short: "Decode and explain a Cognito or ALB token; verify it when given a key source",
+		Long: `decode explains any Cognito ID or access token claim by claim, says why a refresh
+token (an encrypted JWE) cannot be decoded, and decodes the ALB's x-amzn-oidc-data token
+(base64url with padding). With --jwks (Cognito) or --alb-key (ALB) it verifies the
+signature too. TOKEN "-" reads the token from standard input.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			f, err := transcript.ParseFormat(format)
+			if err != nil {
+				return withCode(exitUsage, err)
+			}
+			if jwksURL != "" && albKeyURL != "" {
+				return withCode(exitUsage, errors.New("give --jwks (Cognito tokens) or --alb-key (ALB tokens), not both"))
+			}
+			raw := args[0]
+			if raw == "-" {
+				b, err := io.ReadAll(io.LimitReader(cmd.InOrStdin(), 64<<10))
+				if err != nil {
+					return err
+				}
+				raw = string(b)
+			}
+			now := time.Now()
+			tv, err := flows.DecodeToken(raw, now)
+			if err != nil {
+				return withCode(exitUsage, err)
+			}
+			verr := verifyDecoded(cmd.Context(), tv, jwksURL, albKeyURL, issuer, client, signer, now)
+			out := cmd.OutOrStdout()
+			p := transcript.New(out, f, transcript.Options{Color: f == transcript.Text && colorOK(out), Reveal: reveal})
+			p.Event(flows.Event{Token: tv})
+			if tv.Expired(now) {
+				p.Event(flows.Event{Info: fmt.Sprintf("EXPIRED: this token expired at %s (%s ago). No one should accept it any more.",
+					tv.Expires.Format(time.RFC3339), now.Sub(tv.Expires).Round(time.Second))})
+			} else if !tv.Expires.IsZero() {
+				p.Event(flows.Event{Info: fmt.Sprintf("Valid until %s (in %s).", tv.Expires.Format(time.RFC3339), tv.Expires.Sub(now).Round(time.Second))})
+			}
+			if jwksURL == "" && albKeyURL == "" && tv.Kind != "refresh" {
+				p.Event(flows.Event{Info: "Not verified: give --jwks <issuer>/.well-known/jwks.json (Cognito) or --alb-key <key endpoint> (ALB) to check the signature."})
+			}
+			if err := p.Err(); err != nil {
+				return err
+			}
+			if verr != nil {
+				return withCode(exitFailure, verr)
+			}
+			return nil
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&jwksURL, "jwks", "", "verify a Cognito token with this JWKS URL (<issuer>/.well-known/jwks.json)")
+	fl.StringVar(&albKeyURL, "alb-key", "", "verify an ALB token with keys from this endpoint (<url>/<kid>), e.g. https://public-keys.auth.elb.eu-west-1.amazonaws.com")
+	fl.StringVar(&issuer, "issuer", "", "also require this iss")
+	fl.StringVar(&client, "client", "", "also require this app client (aud / client_id / the ALB's client)")
+	fl.StringVar(&signer, "signer", "", "also require this ALB ARN as signer (ALB tokens)")
+	fl.StringVar(&format, "format", "text", "output format: text, markdown or json")
+	fl.BoolVar(&reveal, "reveal", false, "print the raw token in json/markdown output")
+	return cmd
+}
+
+// verifyDecoded verifies tv with the key source given, if any; it returns an error
+// when verification was asked for and failed.
+func verifyDecoded(ctx context.Context, tv *flows.TokenView, jwksURL, albKeyURL, issuer, client, signer string, now time.Time) error {
+	switch {
+	case jwksURL != "":
+		if tv.Kind == "refresh" || tv.Kind == "alb-data" {
+			return fmt.Errorf("a %s token cannot be verified with a JWKS", tv.Kind)
+		}
+		kf, err := fetchJWKS(ctx, jwksURL)
+		if err != nil {
+			return err
+		}
+		flows.VerifyCognito(tv, kf.Keyfunc, issuer, client, now)
+	case albKeyURL != "":
+		if tv.Kind != "alb-data" {
+			return fmt.Errorf("this is a %s token, not an ALB token: use --jwks", tv.Kind)
+		}
+		keys := albtoken.NewKeyCache(albKeyURL, nil)
+		flows.VerifyALB(tv, keys.Key, albtoken.VerifyOptions{Signer: signer, Issuer: issuer, Client: client, Now: func() time.Time { return now }})
+	default:
+		return nil
+	}
+	if !tv.Verified {
+		return fmt.Errorf("verification failed: %s", tv.Problem)
+	}
+	return nil
+}
+
+func fetchJWKS(ctx context.Context, u string) (keyfunc.Keyfunc, error) {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, err
+	}
+	tr, _ := target.Target{}.Transport()
+	resp, err := (&http.Client{Transport: tr}).Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("fetching the JWKS: %w", err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("the JWKS URL answered %d: use <issuer>/.well-known/jwks.json", resp.StatusCode)
+	}
+	kf, err := keyfunc.NewJWKSetJSON(json.RawMessage(body))
+	if err != nil {
+		return nil, fmt.Errorf("not a JWKS: %w", err)
+	}
+	return kf, nil
+}
