@@ -68,15 +68,11 @@ func (p *Pool) parseAuthorize(q url.Values) (*authzRequest, *authzError) {
 		// UNCONFIRMED: Cognito's exact answer to an unknown client_id. We show the same
 		// error page as for a redirect mismatch, with error=invalid_request (a variant
 		// observed in the wild, WIRE.md 1.1).
-		return nil, &authzError{Page: errorPage{
-			Code:     "invalid_request",
-			ClientID: clientID,
-			Detail:   "The app client " + quoteOrNone(clientID) + " does not exist in this user pool. Check the client_id parameter; `cognitolab serve` prints the lab's client ids.",
-		}}
+		return nil, &authzError{Page: errorPage{Code: "invalid_request", ClientID: clientID}}
 	}
 	redirect := q.Get("redirect_uri")
 	if redirect == "" || !slices.Contains(c.CallbackURLs, redirect) {
-		return nil, &authzError{Page: redirectMismatchPage(c, "redirect_uri", redirect, c.CallbackURLs)}
+		return nil, &authzError{Page: errorPage{Code: "redirect_mismatch", ClientID: c.ID}}
 	}
 	az := &authzRequest{
 		Client:              c,
@@ -174,16 +170,6 @@ func validChallenge(s string) bool {
 		}
 	}
 	return true
-}
-
-func redirectMismatchPage(c *Client, param, got string, registered []string) errorPage {
-	return errorPage{
-		Code:     "redirect_mismatch",
-		ClientID: c.ID,
-		Detail: "The " + param + " " + quoteOrNone(got) + " is not registered for app client " + c.ID +
-			". Cognito compares it exactly (scheme, host, port, path, case and trailing slash) with the client's list.",
-		Registered: registered,
-	}
 }
 
 func quoteOrNone(s string) string {

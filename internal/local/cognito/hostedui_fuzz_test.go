@@ -1,6 +1,7 @@
 package cognito
 
 import (
+	"encoding/base64"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -78,4 +79,38 @@ func checkRedirect(t *testing.T, what, loc string, registered []string) {
 	if !slices.Contains(registered, bare.String()) {
 		t.Fatalf("%s: redirect to unregistered %q", what, loc)
 	}
+}
+
+// FuzzTokenRequest feeds arbitrary bodies and Authorization headers to
+// /oauth2/token and /oauth2/revoke: never a panic, and every error is Cognito's JSON.
+func FuzzTokenRequest(f *testing.F) {
+	p, err := New(Config{Settings: infra.DefaultSettings(), ALBBaseURL: "http://localhost:8080", BaseURL: "http://127.0.0.1:9229"})
+	if err != nil {
+		f.Fatal(err)
+	}
+	h := p.Handler()
+	pub, alb := p.PublicClient(), p.ALBClient()
+	f.Add("grant_type=authorization_code&client_id="+pub.ID+"&code=x&redirect_uri=http%3A%2F%2Flocalhost%2Fcallback&code_verifier=abc", "")
+	f.Add("grant_type=refresh_token&refresh_token=a.b.c.d.e", "Basic "+basic(alb.ID, alb.Secret))
+	f.Add("grant_type=client_credentials&scope=lab-api%2Fread", "Basic "+basic(alb.ID, "%zz"))
+	f.Add("token=a.b.c&client_id="+pub.ID, "Basic !!!")
+	f.Add("%%%", "Bearer x")
+	f.Fuzz(func(t *testing.T, body, auth string) {
+		for _, path := range []string{"/oauth2/token", "/oauth2/revoke"} {
+			req := httptest.NewRequest(http.MethodPost, "http://127.0.0.1:9229"+path, strings.NewReader(body))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			if auth != "" {
+				req.Header.Set("Authorization", auth)
+			}
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != http.StatusOK && rec.Header().Get("Content-Type") != "application/json;charset=UTF-8" {
+				t.Fatalf("POST %s %q: %d with Content-Type %q", path, body, rec.Code, rec.Header().Get("Content-Type"))
+			}
+		}
+	})
+}
+
+func basic(id, secret string) string {
+	return base64.StdEncoding.EncodeToString([]byte(id + ":" + secret))
 }

@@ -287,17 +287,14 @@ func (p *Pool) handleLogout(w http.ResponseWriter, r *http.Request) {
 	clientID := q.Get("client_id")
 	c := p.Client(clientID)
 	if clientID == "" || c == nil {
-		p.redirectToError(w, r, errorPage{
-			Code: "invalid_request", ClientID: clientID,
-			Detail: "/logout needs the client_id of an app client of this pool; " + quoteOrNone(clientID) + " is not one.",
-		})
+		p.redirectToError(w, r, errorPage{Code: "invalid_request", ClientID: clientID})
 		return
 	}
 	if lo := q.Get("logout_uri"); lo != "" {
 		if !slices.Contains(c.LogoutURLs, lo) {
 			// UNCONFIRMED: Cognito's answer to an unregistered logout_uri. We refuse
 			// like a redirect mismatch, and keep the session (the request is not trusted).
-			p.redirectToError(w, r, redirectMismatchPage(c, "logout_uri", lo, c.LogoutURLs))
+			p.redirectToError(w, r, errorPage{Code: "redirect_mismatch", ClientID: c.ID})
 			return
 		}
 		p.endSession(w, r)
@@ -320,10 +317,9 @@ func (p *Pool) handleLogout(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/login?"+carried.Encode(), http.StatusFound)
 		return
 	}
-	p.redirectToError(w, r, errorPage{
-		Code: "invalid_request", ClientID: clientID,
-		Detail: "Amazon Cognito requires either a logout_uri or a redirect_uri parameter in your request to the /logout endpoint.",
-	})
+	// "Amazon Cognito requires either a logout_uri or a redirect_uri parameter in your
+	// request to the /logout endpoint." (WIRE.md 1.6)
+	p.redirectToError(w, r, errorPage{Code: "invalid_request", ClientID: clientID})
 }
 
 // maskEmailForPage masks an address like CodeDeliveryDetails: a***@e***.

@@ -80,18 +80,16 @@ func (p *Pool) render(w http.ResponseWriter, status int, name string, d pageData
 	_, _ = w.Write(buf.Bytes())
 }
 
-// redirectToError sends the browser to /error?error=<code>&client_id=<id>, as
-// Cognito does for redirect_mismatch (WIRE.md 1.1). The explanation rides along as
-// error_description so the page can say what to fix.
+// redirectToError sends the browser to /error?error=<code>&client_id=<id>, the URL
+// Cognito uses for redirect_mismatch (WIRE.md 1.1), in that order. The page
+// rebuilds its explanation from these two values (see errorDetail), so the URL stays
+// the one learners will meet on AWS.
 func (p *Pool) redirectToError(w http.ResponseWriter, r *http.Request, e errorPage) {
-	q := url.Values{"error": {e.Code}}
+	loc := "/error?error=" + url.QueryEscape(e.Code)
 	if e.ClientID != "" {
-		q.Set("client_id", e.ClientID)
+		loc += "&client_id=" + url.QueryEscape(e.ClientID)
 	}
-	if e.Detail != "" {
-		q.Set("error_description", e.Detail)
-	}
-	http.Redirect(w, r, "/error?"+q.Encode(), http.StatusFound)
+	http.Redirect(w, r, loc, http.StatusFound)
 }
 
 // renderError shows the error page in place.
@@ -105,12 +103,32 @@ func (p *Pool) renderError(w http.ResponseWriter, r *http.Request, status int, e
 func (p *Pool) handleErrorPage(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	e := errorPage{Code: q.Get("error"), ClientID: q.Get("client_id"), Detail: q.Get("error_description")}
+	if e.Detail == "" {
+		e.Detail = p.errorDetail(e.Code, e.ClientID)
+	}
 	if e.Code == "redirect_mismatch" && e.ClientID != "" {
 		if c := p.Client(e.ClientID); c != nil {
 			e.Registered, e.SignOut = c.CallbackURLs, c.LogoutURLs
 		}
 	}
 	p.renderError(w, r, http.StatusBadRequest, e)
+}
+
+// errorDetail says what went wrong and what to do next, for the error codes the
+// hosted UI redirects to /error with.
+func (p *Pool) errorDetail(code, clientID string) string {
+	switch {
+	case clientID != "" && p.Client(clientID) == nil:
+		return "The app client " + quoteOrNone(clientID) + " does not exist in this user pool. Check the client_id parameter; `cognitolab serve` prints the lab's client ids."
+	case code == "redirect_mismatch":
+		return "The redirect_uri (or the logout_uri) sent is not registered for app client " + clientID +
+			". Cognito compares it exactly (scheme, host, port, path, case and trailing slash) with the client's lists below."
+	case code == "invalid_request" && clientID == "":
+		return "The request has no client_id. /oauth2/authorize and /login need client_id, response_type and redirect_uri; /logout needs client_id and a logout_uri or a redirect_uri."
+	case code == "invalid_request":
+		return "The request is missing a parameter or has an invalid one. /logout needs either a logout_uri or a redirect_uri (with response_type)."
+	}
+	return ""
 }
 
 // policyLines describes the pool's password policy for the sign-up and reset forms.

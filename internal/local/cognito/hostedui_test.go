@@ -31,7 +31,7 @@ func TestAuthorizeValidation(t *testing.T) {
 		{"unknown client", base(func(q url.Values) { q.Set("client_id", "nosuchclient") }), "/error?"},
 		{"no client", base(func(q url.Values) { q.Del("client_id") }), "/error?"},
 		{"unregistered redirect_uri", base(func(q url.Values) { q.Set("redirect_uri", "https://evil.example/cb") }),
-			"/error?" + url.Values{"client_id": {pub}, "error": {"redirect_mismatch"}}.Encode()},
+			"/error?error=redirect_mismatch&client_id=" + pub},
 		{"redirect_uri differs in case", base(func(q url.Values) { q.Set("redirect_uri", strings.ToUpper(e.pubCB)) }), "/error?"},
 		{"redirect_uri of another client", base(func(q url.Values) { q.Set("client_id", alb) }), "/error?"},
 		{"missing response_type", base(func(q url.Values) { q.Del("response_type") }), e.pubCB + "?error=invalid_request&state=st"},
@@ -55,6 +55,12 @@ func TestAuthorizeValidation(t *testing.T) {
 				resp, body := e.get(browser(t), loc)
 				if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "An error was encountered with the requested page.") {
 					t.Fatalf("error page: %d\n%s", resp.StatusCode, body)
+				}
+				if strings.Contains(loc, "redirect_mismatch") && !strings.Contains(body, "<code>"+e.pool.Client(tc.q.Get("client_id")).CallbackURLs[0]+"</code>") {
+					t.Errorf("redirect_mismatch page does not list the registered callback URLs:\n%s", body)
+				}
+				if strings.Contains(loc, "nosuchclient") && !strings.Contains(body, "does not exist in this user pool") {
+					t.Errorf("unknown-client page does not say so:\n%s", body)
 				}
 			}
 		})
