@@ -1,0 +1,188 @@
+package flows
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cognitolab/cognitolab/internal/target"
+	"github.com/cognitolab/cognitolab/lessons"
+)
+
+func TestRecorderCookiesAndRedirects(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.SetCookie(w, &http.Cookie{Name: "AWSELBAuthSessionCookie-0", Value: "", Path: "/", MaxAge: -1})
+		http.SetCookie(w, &http.Cookie{Name: "cognito", Value: "x", Path: "/", Expires: time.Unix(0, 0)})
+		http.SetCookie(w, &http.Cookie{Name: "XSRF-TOKEN", Value: "tok", Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode})
+		http.Redirect(w, r, "/next", http.StatusFound)
+	}))
+	defer srv.Close()
+	s := &Session{Target: target.Target{CognitoDomainURL: srv.URL}}
+	r, end := s.begin(context.Background(), "test")
+	defer end()
+	h, _, err := r.get(BrowserLearner, srv.URL+"/start?state=abc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.Status != 302 || h.Location != "/next" || pathOf(h.URL) != "/start" {
+		t.Errorf("redirect was followed or lost: %d %q %s", h.Status, h.Location, h.URL)
+	}
+	want := map[string]struct{ expired, secret bool }{
+		"AWSELBAuthSessionCookie-0": {true, true}, "cognito": {true, true}, "XSRF-TOKEN": {false, false},
+	}
+	for _, c := range h.SetCookies {
+		w, ok := want[c.Name]
+		if !ok || c.Expired != w.expired || c.Secret != w.secret {
+			t.Errorf("cookie %+v: want %+v", c, w)
+		}
+		if c.Name == "XSRF-TOKEN" && c.Attrs != "Path=/; HttpOnly; SameSite=Lax" {
+			t.Errorf("attrs = %q", c.Attrs)
+		}
+	}
+	if len(h.SetCookies) != 3 || h.Party != PartyHostedUI || h.Seq != 1 || h.Chapter != "test" {
+		t.Errorf("hop = %+v", h)
+	}
+	if q := fieldByName(h.Query, "state"); q == nil || q.Value != "abc" {
+		t.Errorf("query = %+v", h.Query)
+	}
+}
+
+func TestRecorderJSONAPI(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		_, _ = w.Write([]byte(`{"AuthenticationResult":{"AccessToken":"secret-access","TokenType":"Bearer"}}`))
+	}))
+	defer srv.Close()
+	s := &Session{Target: target.Target{CognitoAPIEndpoint: srv.URL}}
+	r, end := s.begin(context.Background(), "test")
+	defer end()
+	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/", strings.NewReader(`{"AuthFlow":"USER_PASSWORD_AUTH","ClientId":"c","AuthParameters":{"USERNAME":"u","PASSWORD":"p"}}`))
+	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+	req.Header.Set("X-Amz-Target", "AWSCognitoIdentityProviderService.InitiateAuth")
+	resp, err := (&http.Client{Transport: &recorder{s: s, browser: BrowserSDK}}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	_ = r
+	h := s.Hops()[0]
+	if h.Party != PartyCognitoAPI || h.Step != "InitiateAuth" || HopKey(h) != "api-initiate-auth" {
+		t.Errorf("party %s step %s key %s", h.Party, h.Step, HopKey(h))
+	}
+	if f := fieldByName(h.Form, "AuthParameters.PASSWORD"); f == nil || !f.Secret || f.Value != "p" {
+		t.Errorf("password field = %+v", f)
+	}
+	if strings.Contains(h.ReqBody, `"p"`) || strings.Contains(h.RespBody, "secret-access") {
+		t.Errorf("secrets left in bodies: %s / %s", h.ReqBody, h.RespBody)
+	}
+}
+
+// loginPage is the classic hosted UI's shape: the form twice, a hidden _csrf.
+const loginPage = `<html><body>
+<div class="visible-md"><form name="cognitoSignInForm" method="post" action="/login?client_id=c&amp;redirect_uri=x">
+<input type="hidden" name="_csrf" value="csrf-123"/>
+<input id="signInFormUsername" name="username" type="text"/>
+<input id="signInFormPassword" name="password" type="password"/>
+<input name="signInSubmitButton" type="submit" value="Sign in"/>
+</form></div>
+<div class="visible-lg"><form method="post" action="/login?client_id=c&amp;redirect_uri=x">
+<input type="hidden" name="_csrf" value="csrf-123"/><input name="username"/><input name="password" type="password"/>
+</form></div></body></html>`
+
+func TestLoginFormPostsExactFields(t *testing.T) {
+	var posted url.Values
+	var callback string
+	mux := http.NewServeMux()
+	mux.HandleFunc("/oauth2/authorize", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/login?"+r.URL.RawQuery, http.StatusFound)
+	})
+	mux.HandleFunc("/login", func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			http.SetCookie(w, &http.Cookie{Name: "XSRF-TOKEN", Value: "csrf-123", Path: "/"})
+			_, _ = w.Write([]byte(loginPage))
+			return
+		}
+		_ = r.ParseForm()
+		posted = r.PostForm
+		if c, err := r.Cookie("XSRF-TOKEN"); err != nil || c.Value != "csrf-123" {
+			t.Errorf("XSRF-TOKEN cookie not sent back: %v", err)
+		}
+		http.SetCookie(w, &http.Cookie{Name: "cognito", Value: "sess", Path: "/", HttpOnly: true})
+		http.Redirect(w, r, callback+"?code=c0de&state=s", http.StatusFound)
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	callback = "http://localhost:9/oauth2/idpresponse"
+	s := &Session{Target: target.Target{CognitoDomainURL: srv.URL, AppURL: "http://localhost:9"},
+		Inputs: map[string]string{"username": "alice", "password": "Pa55-word"}}
+	r, end := s.begin(context.Background(), "login")
+	defer end()
+	loc, sawForm, err := r.authorize(BrowserLearner, srv.URL+"/oauth2/authorize?client_id=c&redirect_uri=x", callback)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sawForm || loc.Query().Get("code") != "c0de" {
+		t.Errorf("sawForm=%v loc=%v", sawForm, loc)
+	}
+	want := url.Values{"_csrf": {"csrf-123"}, "username": {"alice"}, "password": {"Pa55-word"}}
+	if posted.Encode() != want.Encode() {
+		t.Errorf("posted %q, want %q", posted.Encode(), want.Encode())
+	}
+	var keys []string
+	for _, h := range s.Hops() {
+		keys = append(keys, HopKey(h))
+	}
+	if strings.Join(keys, " ") != "cognito-authorize-login cognito-login-form cognito-login-post" {
+		t.Errorf("keys = %v", keys)
+	}
+	post := s.Hops()[2]
+	if f := fieldByName(post.Form, "password"); f == nil || !f.Secret {
+		t.Errorf("password not secret: %+v", post.Form)
+	}
+}
+
+func TestEveryNoteParses(t *testing.T) {
+	keys := lessons.HopKeys()
+	if len(keys) < 40 {
+		t.Fatalf("only %d hop notes", len(keys))
+	}
+	for _, k := range keys {
+		n, ok := Note(k)
+		if !ok || n.Title == "" || n.Body == "" {
+			t.Errorf("note %s: %+v", k, n)
+		}
+		if strings.Contains(n.Body, "Look at:") {
+			t.Errorf("note %s: Look at line not last", k)
+		}
+	}
+}
+
+// FuzzAnnotate: random hops never panic, always get a title, and every key the
+// annotator picks has a note in lessons/hops.
+func FuzzAnnotate(f *testing.F) {
+	f.Add("GET", "http://localhost:8080/v1/secrets", 302, "http://127.0.0.1:9229/oauth2/authorize?x=1", 0, false, "", "")
+	f.Add("POST", "http://127.0.0.1:9229/oauth2/token", 400, "", 1, true, "", "refresh_token")
+	f.Add("POST", "http://127.0.0.1:9229/", 200, "", 2, false, "AWSCognitoIdentityProviderService.SignUp", "")
+	f.Add("GET", "%zz", 0, "::", 9, false, "x", "")
+	f.Add("POST", "http://127.0.0.1:9229/login", 302, "http://localhost/callback?code=a", 1, false, "", "")
+	parties := []Party{PartyALB, PartyHostedUI, PartyCognitoAPI, PartyApp, PartyLogs, PartyLocal, ""}
+	f.Fuzz(func(t *testing.T, method, rawURL string, status int, location string, party int, back bool, amzTarget, grant string) {
+		if party < 0 {
+			party = -party
+		}
+		h := Hop{Method: method, URL: rawURL, Status: status, Location: location, Party: parties[party%len(parties)], BackChannel: back,
+			ReqHeaders: []Field{{Name: "X-Amz-Target", Value: amzTarget}}, Form: []Field{{Name: "grant_type", Value: grant}}}
+		key := HopKey(h)
+		if _, ok := Note(key); !ok {
+			t.Fatalf("key %q has no note (hop %+v)", key, h)
+		}
+		Annotate(&h)
+		if strings.TrimSpace(h.Title) == "" {
+			t.Fatalf("no title for %+v", h)
+		}
+	})
+}
