@@ -106,12 +106,12 @@ func MatchPath(pattern, path string) bool {
 	starP, starS := -1, 0
 	for s < len(path) {
 		switch {
+		case p < len(pattern) && pattern[p] == '*': // before literals: '*' is never literal
+			starP, starS = p, s
+			p++
 		case p < len(pattern) && (pattern[p] == '?' || pattern[p] == path[s]):
 			p++
 			s++
-		case p < len(pattern) && pattern[p] == '*':
-			starP, starS = p, s
-			p++
 		case starP >= 0:
 			starS++
 			s = starS
