@@ -1,0 +1,150 @@
+package transcript
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/cognitolab/cognitolab/internal/flows"
+	"github.com/cognitolab/cognitolab/lessons"
+)
+
+func (p *Printer) mdBegin() {
+	if p.began {
+		return
+	}
+	p.began = true
+	title := p.opt.Title
+	if title == "" {
+		title = "cognitolab: Cognito, an ALB and a web app, hop by hop"
+	}
+	p.printf("# %s\n\nA transcript of every HTTP exchange (\"hop\") of the lab, with what each one means. Secret values are masked (••••••).\n", title)
+}
+
+func (p *Printer) mdChapter(c flows.Chapter) {
+	p.mdBegin()
+	p.printf("\n## Chapter %d: %s\n", c.Number, c.Title)
+	if body, err := lessons.Chapter(c.Lesson); err == nil {
+		if intro := lessonIntro(body); intro != "" {
+			p.printf("\n%s\n", intro)
+		}
+	}
+}
+
+// lessonIntro is a chapter lesson's first paragraph (after its title).
+func lessonIntro(md string) string {
+	for _, para := range strings.Split(strings.TrimSpace(md), "\n\n") {
+		para = strings.TrimSpace(para)
+		if para == "" || strings.HasPrefix(para, "#") {
+			continue
+		}
+		return para
+	}
+	return ""
+}
+
+func (p *Printer) mdEvent(e flows.Event) {
+	p.mdBegin()
+	switch {
+	case e.Hop != nil:
+		p.mdHop(MaskHop(*e.Hop, p.opt.Reveal))
+	case e.Token != nil:
+		p.mdToken(e.Token)
+	case e.Log != nil:
+		l := maskLog(*e.Log, p.opt.Reveal)
+		ref := ""
+		if l.HopSeq != 0 {
+			ref = fmt.Sprintf(" (from hop %d)", l.HopSeq)
+		}
+		p.printf("\nApp log line%s:\n\n```json\n%s\n```\n", ref, l.Message)
+	case e.Mail != nil:
+		p.printf("\n> 📧 Mail to %s: \"%s\", code `%s`\n", e.Mail.To, e.Mail.Subject, e.Mail.Code)
+	case e.Info != "":
+		p.printf("\n%s\n", e.Info)
+	}
+}
+
+func (p *Printer) mdHop(h flows.Hop) {
+	where := string(h.Party)
+	if h.BackChannel {
+		where += ", inside AWS"
+	}
+	p.printf("\n### %d. %s\n\n", h.Seq, h.Title)
+	p.printf("*%s → %s: `%s %s` → %d*\n", h.Browser, where, h.Method, pathOf(h.URL), h.Status)
+	if h.Note != "" {
+		p.printf("\n%s\n", h.Note)
+	}
+	if len(h.LookAt) > 0 {
+		p.printf("\nLook at: %s.\n", "`"+strings.Join(h.LookAt, "`, `")+"`")
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s\n", h.Method, h.URL)
+	for _, f := range h.ReqHeaders {
+		fmt.Fprintf(&b, "%s: %s\n", f.Name, f.Value)
+	}
+	if len(h.ReqCookies) > 0 {
+		var cs []string
+		for _, c := range h.ReqCookies {
+			cs = append(cs, c.Name+"="+clip(c.Value, 40))
+		}
+		fmt.Fprintf(&b, "Cookie: %s\n", strings.Join(cs, "; "))
+	}
+	if len(h.Form) > 0 {
+		var fs []string
+		for _, f := range h.Form {
+			fs = append(fs, f.Name+"="+f.Value)
+		}
+		fmt.Fprintf(&b, "\n%s\n", strings.Join(fs, "&"))
+	}
+	fmt.Fprintf(&b, "\nHTTP %d", h.Status)
+	if h.Err != "" {
+		fmt.Fprintf(&b, " (error: %s)", h.Err)
+	}
+	b.WriteString("\n")
+	if h.Location != "" {
+		fmt.Fprintf(&b, "Location: %s\n", h.Location)
+	}
+	for _, f := range h.RespHeaders {
+		fmt.Fprintf(&b, "%s: %s\n", f.Name, f.Value)
+	}
+	for _, c := range h.SetCookies {
+		fmt.Fprintf(&b, "Set-Cookie: %s=%s", c.Name, clip(c.Value, 40))
+		if c.Attrs != "" {
+			fmt.Fprintf(&b, "; %s", c.Attrs)
+		}
+		b.WriteString("\n")
+	}
+	if body := strings.TrimSpace(h.RespBody); body != "" && !strings.HasPrefix(body, "<") {
+		fmt.Fprintf(&b, "\n%s\n", clip(body, 600))
+	}
+	p.printf("\n```http\n%s```\n", b.String())
+	if h.Inferred {
+		p.printf("\n*Inferred: AWS makes this exchange, but nobody outside AWS can observe it.*\n")
+	}
+}
+
+func (p *Printer) mdToken(t *flows.TokenView) {
+	p.printf("\n#### The %s token\n\n", t.Kind)
+	switch {
+	case t.Verified:
+		p.printf("Signature and claims verified.")
+	case t.Problem != "":
+		p.printf("%s", t.Problem)
+	}
+	if t.Padded {
+		p.printf(" Its base64url segments carry `=` padding.")
+	}
+	p.printf("\n\n| claim | value | meaning |\n|---|---|---|\n")
+	row := func(c flows.Claim, where string) {
+		p.printf("| %s`%s` | %s | %s |\n", where, c.Name, mdCell(clip(c.Value, 80)), mdCell(c.Explain))
+	}
+	for _, c := range t.Header {
+		row(c, "header ")
+	}
+	for _, c := range t.Claims {
+		row(c, "")
+	}
+}
+
+func mdCell(s string) string {
+	return strings.NewReplacer("|", "\\|", "\n", " ").Replace(s)
+}

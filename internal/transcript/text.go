@@ -1,0 +1,108 @@
+package transcript
+
+import (
+	"fmt"
+	"net/url"
+
+	"github.com/cognitolab/cognitolab/internal/flows"
+)
+
+// textWidth bounds long values (URLs, state, tokens) in the text format.
+const textWidth = 110
+
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+func (p *Printer) textEvent(e flows.Event) {
+	st := p.st
+	switch {
+	case e.Hop != nil:
+		h := MaskHop(*e.Hop, p.opt.Reveal)
+		who := h.Browser + " → " + string(h.Party)
+		if h.BackChannel {
+			who = st.back.Render("↳ " + h.Browser + " → " + string(h.Party))
+		}
+		p.printf("\n%s %s  %s\n", st.dim.Render(fmt.Sprintf("#%d", h.Seq)), st.request.Render(h.Method+" "+clip(h.URL, textWidth)), who)
+		p.printf("   %s\n", st.title.Render(h.Title))
+		for _, f := range h.ReqHeaders {
+			if f.Notable || f.Name == "Authorization" || f.Name == "X-Amz-Target" {
+				p.printf("   > %s: %s\n", f.Name, p.val(f.Value, f.Secret))
+			}
+		}
+		for _, c := range h.ReqCookies {
+			p.printf("   > Cookie %s=%s\n", c.Name, p.val(clip(c.Value, 40), c.Secret))
+		}
+		for _, f := range h.Form {
+			p.printf("   > %s=%s\n", f.Name, p.val(clip(f.Value, textWidth), f.Secret))
+		}
+		status := fmt.Sprintf("%d", h.Status)
+		switch {
+		case h.Err != "":
+			status = st.fail.Render("error: " + h.Err)
+		case h.Status >= 400:
+			status = st.fail.Render(status)
+		case h.Status >= 300:
+			status = st.redirect.Render(status)
+		default:
+			status = st.ok.Render(status)
+		}
+		p.printf("   < %s", status)
+		if h.Location != "" {
+			p.printf("  Location: %s", clip(h.Location, textWidth))
+		}
+		p.printf("  %s\n", st.dim.Render(h.Duration.Round(10_000).String()))
+		for _, c := range h.SetCookies {
+			what := "set"
+			if c.Expired {
+				what = "cleared"
+			}
+			p.printf("   < Set-Cookie %s (%s) %s\n", c.Name, what, st.dim.Render(c.Attrs))
+		}
+		if h.Inferred {
+			p.printf("   %s\n", st.dim.Render("(inferred: AWS makes this call, but nobody outside AWS can see it)"))
+		}
+	case e.Token != nil:
+		t := e.Token
+		p.printf("\n   %s token", st.request.Render(t.Kind))
+		switch {
+		case t.Verified:
+			p.printf(" %s", st.ok.Render("✓ verified"))
+		case t.Problem != "":
+			p.printf(" %s", st.redirect.Render(t.Problem))
+		}
+		if t.Padded {
+			p.printf(" %s", st.dim.Render("(padded base64url segments)"))
+		}
+		p.printf("\n")
+		for _, c := range append(append([]flows.Claim(nil), t.Header...), t.Claims...) {
+			p.printf("     %-18s %s  %s\n", c.Name, clip(c.Value, 70), st.dim.Render(c.Explain))
+		}
+	case e.Log != nil:
+		p.printf("   %s %s\n", st.info.Render(fmt.Sprintf("log (hop #%d):", e.Log.HopSeq)), clip(maskLog(*e.Log, p.opt.Reveal).Message, 160))
+	case e.Mail != nil:
+		p.printf("   %s to %s: code %s\n", st.info.Render("mail"), e.Mail.To, e.Mail.Code)
+	case e.Info != "":
+		p.printf("\n   %s\n", st.info.Render(e.Info))
+	}
+}
+
+func (p *Printer) val(v string, secret bool) string {
+	if secret {
+		return p.st.secret.Render(v)
+	}
+	return v
+}
+
+// pathOf is a hop URL's path and query, for headings.
+func pathOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	return u.Path
+}
+

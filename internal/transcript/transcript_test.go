@@ -1,0 +1,167 @@
+package transcript
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cognitolab/cognitolab/internal/flows"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// sampleRun is a fixed, annotated slice of a login, for golden output.
+func sampleRun() (flows.Chapter, []flows.Event) {
+	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	hops := []flows.Hop{
+		{Browser: flows.BrowserLearner, Party: flows.PartyALB, Method: "GET", URL: "http://localhost:8080/v1/secrets", Status: 302,
+			Location: "http://127.0.0.1:9229/oauth2/authorize?client_id=albclient&redirect_uri=http%3A%2F%2Flocalhost%3A8080%2Foauth2%2Fidpresponse&response_type=code&scope=openid&state=STATE",
+			ReqHeaders: []flows.Field{{Name: "X-Amzn-Trace-Id", Value: "Root=1-00000000-000000000000000000000001"}}, TraceID: "1-00000000-000000000000000000000001"},
+		{Browser: flows.BrowserLearner, Party: flows.PartyHostedUI, Method: "POST", URL: "http://127.0.0.1:9229/login?client_id=albclient", Status: 302,
+			Location: "http://localhost:8080/oauth2/idpresponse?code=CODE&state=STATE",
+			ReqHeaders: []flows.Field{{Name: "Content-Type", Value: "application/x-www-form-urlencoded"}},
+			ReqCookies: []flows.Cookie{{Name: "XSRF-TOKEN", Value: "csrf"}},
+			Form:       []flows.Field{{Name: "_csrf", Value: "csrf"}, {Name: "password", Value: "Correct-Horse-42", Secret: true}, {Name: "username", Value: "learner"}},
+			SetCookies: []flows.Cookie{{Name: "cognito", Value: "session-secret", Secret: true, Attrs: "Path=/; HttpOnly"}}},
+		{Browser: flows.BrowserLearner, Party: flows.PartyALB, Method: "GET", URL: "http://localhost:8080/oauth2/idpresponse?code=CODE&state=STATE", Status: 302,
+			Location:   "http://localhost:8080/v1/secrets",
+			SetCookies: []flows.Cookie{{Name: "AWSELBAuthSessionCookie-0", Value: "sealed-session", Secret: true, Attrs: "Path=/; HttpOnly; SameSite=Lax"}}},
+		{Browser: flows.BrowserInsideAWS, Party: flows.PartyHostedUI, BackChannel: true, Inferred: true, Method: "POST", URL: "https://lab.auth.eu-west-1.amazoncognito.com/oauth2/token", Status: 200,
+			ReqHeaders: []flows.Field{{Name: "Authorization", Value: "Basic YWxiY2xpZW50OmFsYnNlY3JldA==", Secret: true}},
+			Form:       []flows.Field{{Name: "grant_type", Value: "authorization_code"}, {Name: "code", Value: "CODE"}},
+			RespBody:   `{"access_token":"••••••","token_type":"Bearer","expires_in":3600}`},
+		{Browser: flows.BrowserLearner, Party: flows.PartyApp, Method: "GET", URL: "http://localhost:8080/v1/secrets", Status: 200,
+			ReqCookies:  []flows.Cookie{{Name: "AWSELBAuthSessionCookie-0", Value: "sealed-session", Secret: true}},
+			RespHeaders: []flows.Field{{Name: "Content-Type", Value: "application/json"}}, RespBody: `{"secret":"the answer is 42"}`},
+		{Browser: flows.BrowserLearner, Party: flows.PartyApp, Method: "GET", URL: "http://localhost:8080/logout", Status: 302,
+			Location:   "http://127.0.0.1:9229/logout?client_id=albclient&logout_uri=http%3A%2F%2Flocalhost%3A8080%2F",
+			SetCookies: []flows.Cookie{{Name: "AWSELBAuthSessionCookie-0", Secret: true, Expired: true, Attrs: "Path=/; Max-Age=0"}}},
+	}
+	var events []flows.Event
+	events = append(events, flows.Event{Mail: &flows.Mail{Time: t0, To: "learner@example.com", Username: "learner", Subject: "Your verification code", Code: "123456"}})
+	for i := range hops {
+		hops[i].Seq, hops[i].Chapter, hops[i].Start, hops[i].Duration = i+1, "login", t0, time.Millisecond
+		flows.Annotate(&hops[i])
+		events = append(events, flows.Event{Hop: &hops[i]})
+	}
+	events = append(events,
+		flows.Event{Info: "You are in. The app never saw your password."},
+		flows.Event{Token: &flows.TokenView{Kind: "id", Raw: "eyJraWQiOiJrIn0.eyJzdWIiOiJzIn0.sig", Verified: true,
+			Claims: []flows.Claim{{Name: "token_use", Value: "id", Explain: flows.ExplainClaim("token_use")}, {Name: "aud", Value: "publicclient", Explain: flows.ExplainClaim("aud")}}}},
+		flows.Event{Token: &flows.TokenView{Kind: "refresh", Raw: "a.b.c.d.e", Problem: "This is a JWE: nobody but Cognito can read it."}},
+		flows.Event{Log: &flows.LogLine{Time: t0, Stream: "app", HopSeq: 5, TraceID: "1-00000000-000000000000000000000001",
+			Message: `{"path":"/v1/secrets","status":200,"trace_id":"1-00000000-000000000000000000000001","raw_tokens_for_teaching":{"data":"eyJ.secret.token"}}`}},
+	)
+	return flows.Chapter{ID: "login", Number: 4, Title: "Login through the ALB", Lesson: "no-such-lesson.md"}, events
+}
+
+func render(t *testing.T, f Format, opt Options) string {
+	t.Helper()
+	var b bytes.Buffer
+	p := New(&b, f, opt)
+	c, events := sampleRun()
+	p.Chapter(c)
+	for _, e := range events {
+		p.Event(e)
+	}
+	p.Failure("login", &flows.StepError{Chapter: "login", Step: "GET the protected route", Expected: "HTTP 200", Got: "502", Hint: "check the app", Err: flows.ErrUnexpectedStatus})
+	p.Done(true)
+	if err := p.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs from the golden file (run go test -update and review the diff):\n%s", name, got)
+	}
+}
+
+// secretsIn are values that must never be printed unless revealed.
+var secretsIn = []string{"Correct-Horse-42", "session-secret", "sealed-session", "YWxiY2xpZW50OmFsYnNlY3JldA==", "eyJ.secret.token", "eyJzdWIiOiJzIn0"}
+
+func TestMarkdownHandoutGolden(t *testing.T) {
+	md := render(t, Markdown, Options{})
+	golden(t, "handout.golden.md", md)
+	for _, s := range secretsIn {
+		if strings.Contains(md, s) {
+			t.Errorf("secret %q in the handout", s)
+		}
+	}
+	for _, must := range []string{"# cognitolab", "## Chapter 4: Login through the ALB", "### 3. The ALB redeems the code", "```http", "inside AWS", "Inferred", "| `token_use` |", "Look at:"} {
+		if !strings.Contains(md, must) {
+			t.Errorf("handout lacks %q", must)
+		}
+	}
+}
+
+func TestTextColour(t *testing.T) {
+	plain := render(t, Text, Options{})
+	if strings.Contains(plain, "\x1b[") {
+		t.Error("escape codes without colour")
+	}
+	golden(t, "transcript.golden.txt", plain)
+	if coloured := render(t, Text, Options{Color: true}); !strings.Contains(coloured, "\x1b[") {
+		t.Error("no escape codes with colour on")
+	}
+	for _, s := range secretsIn {
+		if strings.Contains(plain, s) {
+			t.Errorf("secret %q in the text", s)
+		}
+	}
+	if revealed := render(t, Text, Options{Reveal: true}); !strings.Contains(revealed, "Correct-Horse-42") {
+		t.Error("--reveal did not reveal the password")
+	}
+}
+
+func TestJSONLines(t *testing.T) {
+	out := render(t, JSON, Options{})
+	types := map[string]int{}
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(line), &m); err != nil {
+			t.Fatalf("not JSON: %q", line)
+		}
+		types[m["type"].(string)]++
+	}
+	want := map[string]int{"chapter": 1, "hop": 6, "token": 2, "log": 1, "mail": 1, "info": 1, "error": 1}
+	for k, n := range want {
+		if types[k] != n {
+			t.Errorf("%d %s lines, want %d", types[k], k, n)
+		}
+	}
+	for _, s := range secretsIn {
+		if strings.Contains(out, s) {
+			t.Errorf("secret %q in JSON", s)
+		}
+	}
+}
+
+func TestParseFormat(t *testing.T) {
+	for in, want := range map[string]Format{"text": Text, "Markdown": Markdown, "md": Markdown, "json": JSON} {
+		if got, err := ParseFormat(in); err != nil || got != want {
+			t.Errorf("ParseFormat(%q) = %q, %v", in, got, err)
+		}
+	}
+	if _, err := ParseFormat("yaml"); err == nil || !errors.Is(err, err) {
+		t.Error("yaml accepted")
+	}
+}
