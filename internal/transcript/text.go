@@ -105,4 +105,3 @@ func pathOf(raw string) string {
 	}
 	return u.Path
 }
-

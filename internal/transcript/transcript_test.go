@@ -21,10 +21,10 @@ func sampleRun() (flows.Chapter, []flows.Event) {
 	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	hops := []flows.Hop{
 		{Browser: flows.BrowserLearner, Party: flows.PartyALB, Method: "GET", URL: "http://localhost:8080/v1/secrets", Status: 302,
-			Location: "http://127.0.0.1:9229/oauth2/authorize?client_id=albclient&redirect_uri=http%3A%2F%2Flocalhost%3A8080%2Foauth2%2Fidpresponse&response_type=code&scope=openid&state=STATE",
+			Location:   "http://127.0.0.1:9229/oauth2/authorize?client_id=albclient&redirect_uri=http%3A%2F%2Flocalhost%3A8080%2Foauth2%2Fidpresponse&response_type=code&scope=openid&state=STATE",
 			ReqHeaders: []flows.Field{{Name: "X-Amzn-Trace-Id", Value: "Root=1-00000000-000000000000000000000001"}}, TraceID: "1-00000000-000000000000000000000001"},
 		{Browser: flows.BrowserLearner, Party: flows.PartyHostedUI, Method: "POST", URL: "http://127.0.0.1:9229/login?client_id=albclient", Status: 302,
-			Location: "http://localhost:8080/oauth2/idpresponse?code=CODE&state=STATE",
+			Location:   "http://localhost:8080/oauth2/idpresponse?code=CODE&state=STATE",
 			ReqHeaders: []flows.Field{{Name: "Content-Type", Value: "application/x-www-form-urlencoded"}},
 			ReqCookies: []flows.Cookie{{Name: "XSRF-TOKEN", Value: "csrf"}},
 			Form:       []flows.Field{{Name: "_csrf", Value: "csrf"}, {Name: "password", Value: "Correct-Horse-42", Secret: true}, {Name: "username", Value: "learner"}},
