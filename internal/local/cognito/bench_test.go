@@ -1,0 +1,97 @@
+package cognito
+
+import (
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// BenchmarkRS256Sign is the floor: one RS256 signature with a 2048-bit key. A
+// USER_PASSWORD_AUTH login signs twice (id and access token), so the best possible
+// login rate is half the signature rate.
+func BenchmarkRS256Sign(b *testing.B) {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		b.Fatal(err)
+	}
+	signing := "eyJraWQiOiJrIiwiYWxnIjoiUlMyNTYifQ.eyJzdWIiOiJ4In0"
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := jwt.SigningMethodRS256.Sign(signing, key); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkInitiateAuthUserPassword is a whole USER_PASSWORD_AUTH login through the
+// HTTP handler: decode, secret-hash-free client, password check, three tokens (two
+// RS256 signatures, one RSA-OAEP encryption), JSON response.
+func BenchmarkInitiateAuthUserPassword(b *testing.B) {
+	p := newTestPool(b, nil)
+	if _, _, err := p.SignUp(p.PublicClient(), "bench", apiPassword, nil); err != nil {
+		b.Fatal(err)
+	}
+	if err := p.AdminConfirmSignUp("bench"); err != nil {
+		b.Fatal(err)
+	}
+	h := p.Handler()
+	body := `{"ClientId":"` + p.PublicClient().ID + `","AuthFlow":"USER_PASSWORD_AUTH","AuthParameters":{"USERNAME":"bench","PASSWORD":"` + apiPassword + `"}}`
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if w := postAPI(h, targetPrefix+"InitiateAuth", body); w.Code != 200 {
+				b.Fatalf("status %d: %s", w.Code, w.Body.String())
+			}
+		}
+	})
+}
+
+// BenchmarkLoginVsSignFloor interleaves one login with two bare RS256 signatures on
+// the same key size, so both halves see the same CPU contention (the machine is
+// shared), and reports login time as a percentage of the two-signature floor
+// ("floor-%": 100 means a login costs no more than its two signatures; the target is
+// a login rate of at least 70% of the signature rate / 2, i.e. floor-% <= 143).
+func BenchmarkLoginVsSignFloor(b *testing.B) {
+	p := newTestPool(b, nil)
+	if _, _, err := p.SignUp(p.PublicClient(), "bench", apiPassword, nil); err != nil {
+		b.Fatal(err)
+	}
+	if err := p.AdminConfirmSignUp("bench"); err != nil {
+		b.Fatal(err)
+	}
+	h := p.Handler()
+	body := `{"ClientId":"` + p.PublicClient().ID + `","AuthFlow":"USER_PASSWORD_AUTH","AuthParameters":{"USERNAME":"bench","PASSWORD":"` + apiPassword + `"}}`
+	signing := "eyJraWQiOiJrIiwiYWxnIjoiUlMyNTYifQ.eyJzdWIiOiJ4In0"
+	var login, sign time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
+		if w := postAPI(h, targetPrefix+"InitiateAuth", body); w.Code != 200 {
+			b.Fatalf("status %d", w.Code)
+		}
+		t1 := time.Now()
+		for j := 0; j < 2; j++ {
+			if _, err := jwt.SigningMethodRS256.Sign(signing, p.idKey); err != nil {
+				b.Fatal(err)
+			}
+		}
+		login, sign = login+t1.Sub(t0), sign+time.Since(t1)
+	}
+	b.ReportMetric(100*float64(login)/float64(sign), "floor-%")
+	b.ReportMetric(100*float64(sign)/float64(login), "rate-vs-floor-%")
+}
+
+// BenchmarkSecretHash is SECRET_HASH's HMAC, for scale.
+func BenchmarkSecretHash(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		_ = SecretHash("user", "client", "secretsecretsecret")
+	}
+	_ = sha256.Size
+}
