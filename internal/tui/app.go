@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/cognitolab/cognitolab/internal/flows"
 	"github.com/cognitolab/cognitolab/internal/target"
@@ -309,12 +310,17 @@ func (m *Model) refreshHome(selectCurrent bool) {
 
 // helpView is the footer drawn from the active screen's key map.
 func (m *Model) helpView() string {
-	m.help.Width = m.width
+	m.help.Width = max(m.width-2, 10)
 	var km help.KeyMap = homeKeys{m.home}
 	if m.screen == screenChapter && m.chapter != nil {
 		km = m.chapter
 	}
-	return m.help.View(km)
+	// help truncates with an ellipsis only when the ellipsis fits; cut any overflow here.
+	lines := strings.Split(m.help.View(km), "\n")
+	for i, l := range lines {
+		lines[i] = ansi.Truncate(l, m.help.Width, "…")
+	}
+	return strings.Join(lines, "\n")
 }
 
 type homeKeys struct{ *home.Model }
@@ -347,7 +353,8 @@ func (m *Model) View() string {
 	}
 	helpH := lipgloss.Height(m.helpView())
 	bodyH := max(m.height-helpH-1, 1)
-	body = lipgloss.NewStyle().Height(bodyH).MaxHeight(bodyH).Render(body)
+	bodyW := max(m.width-2, 1)
+	body = lipgloss.NewStyle().Height(bodyH).MaxHeight(bodyH).MaxWidth(bodyW).Render(body)
 	out := s.App.Render(body + "\n\n" + m.helpView())
 	return strings.TrimRight(out, " ")
 }

@@ -47,6 +47,10 @@ func (m *Model) geometry() geometry {
 		g.lessonW = w
 		g.rightW = w
 		g.lessH = max(g.bodyH/3, 4)
+		if m.err != nil {
+			// The error pane needs the room more than the lesson does.
+			g.lessH = max(g.bodyH-6, 4)
+		}
 		rest := max(g.bodyH-g.lessH-1, 2)
 		g.tlH = max(rest/2, 1)
 		g.cardH = max(rest-g.tlH, 1)
@@ -78,7 +82,8 @@ func (m *Model) View() string {
 	}
 	head := s.Logo.Render("cognitolab") + s.Muted.Render(" · ") +
 		s.Title.Render(fmt.Sprintf("Chapter %d · %s", m.ch.Number, m.ch.Title))
-	body := lipgloss.NewStyle().Height(g.bodyH).MaxHeight(g.bodyH).Render(m.body(g))
+	w := max(m.width, 1)
+	body := lipgloss.NewStyle().Height(g.bodyH).MaxHeight(g.bodyH).MaxWidth(w).Render(m.body(g))
 	return head + "\n" + m.tabs() + gap + body + gap + m.status()
 }
 

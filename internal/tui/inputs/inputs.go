@@ -151,16 +151,17 @@ func (m *Model) View() string {
 	s := m.c.Styles
 	var b strings.Builder
 	b.WriteString(s.Section.Render("Before we start: your choices") + "\n")
-	b.WriteString(s.Muted.Render("Leave a field blank to use the value shown in grey. enter moves on; enter on the last field starts.") + "\n")
+	w := max(m.width, 20)
+	b.WriteString(s.Muted.Width(w).Render("Leave a field blank to use the value shown in grey. enter moves on; enter on the last field starts.") + "\n")
 	for i, f := range m.fields {
-		b.WriteString("\n" + s.Label.Render(f.Label) + "\n")
+		b.WriteString("\n" + s.Label.Width(w).Render(f.Label) + "\n")
 		b.WriteString(m.ti[i].View() + "\n")
 		if f.Key == "password" || f.Validate != nil && f.Secret {
-			b.WriteString(s.Muted.Render("  policy: "+PolicyText(infra.DefaultSettings().Password)) + "\n")
+			b.WriteString(s.Muted.Width(w).Render("  policy: "+PolicyText(infra.DefaultSettings().Password)) + "\n")
 		}
 		switch {
 		case m.errs[i] != "":
-			b.WriteString(s.InputError.Render("  ✗ "+m.errs[i]) + "\n")
+			b.WriteString(s.InputError.Width(w).Render("  ✗ "+m.errs[i]) + "\n")
 		case f.Validate != nil && m.ti[i].Value() != "":
 			b.WriteString(s.InputOK.Render("  ✓ meets the policy") + "\n")
 		}

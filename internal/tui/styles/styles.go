@@ -165,7 +165,7 @@ func DefaultStyles() *Styles {
 	s.InputError = lipgloss.NewStyle().Foreground(colRed)
 	s.InputOK = lipgloss.NewStyle().Foreground(colGreen)
 
-	s.ErrorBox = lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(colRed).Padding(1, 2)
+	s.ErrorBox = lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(colRed).Padding(0, 1)
 	s.ErrorTitle = lipgloss.NewStyle().Bold(true).Foreground(colRed)
 	s.Error = lipgloss.NewStyle().Foreground(colRed)
 	s.Hint = lipgloss.NewStyle().Foreground(colText)
