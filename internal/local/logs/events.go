@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -378,8 +379,15 @@ func (s *Server) filterLogEvents(body []byte) (any, *apiError) {
 	}
 	var streams []*stream
 	if in.LogStreamNames != nil {
+		// AWS fails the whole request when one named stream does not exist (observed:
+		// percona/rds_exporter issue #81 and its scraper.go, which works around it).
+		// moto 5.x skips such streams instead.
 		for _, n := range in.LogStreamNames {
-			if st := g.streams[n]; st != nil { // streams that do not exist are not searched
+			st := g.streams[n]
+			if st == nil {
+				return nil, errNoStream
+			}
+			if !slices.Contains(streams, st) {
 				streams = append(streams, st)
 			}
 		}

@@ -92,7 +92,7 @@ func TestFilterLogEventsPagination(t *testing.T) {
 		{"one stream", cloudwatchlogs.FilterLogEventsInput{LogStreamNames: []string{"b"}, Limit: aws.Int32(3)}, seq(1, 25, 3)},
 		{"stream prefix", cloudwatchlogs.FilterLogEventsInput{LogStreamNamePrefix: aws.String("c")}, seq(2, 25, 3)},
 		{"pattern", cloudwatchlogs.FilterLogEventsInput{FilterPattern: aws.String(`?"event 1" ?"event 2"`), Limit: aws.Int32(4)}, seq(10, 25, 1)},
-		{"missing stream is not searched", cloudwatchlogs.FilterLogEventsInput{LogStreamNames: []string{"zz", "a"}}, seq(0, 25, 3)},
+		{"a stream named twice", cloudwatchlogs.FilterLogEventsInput{LogStreamNames: []string{"a", "a"}}, seq(0, 25, 3)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -128,6 +128,13 @@ func TestFilterLogEventsPagination(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestFilterLogEventsMissingStream(t *testing.T) {
+	c, _ := start(t, New(Options{Now: func() time.Time { return t0.Add(time.Hour) }}))
+	fill(t, c, "g", []string{"a"}, 2)
+	_, err := c.FilterLogEvents(context.Background(), &cloudwatchlogs.FilterLogEventsInput{LogGroupName: aws.String("g"), LogStreamNames: []string{"a", "zz"}})
+	wantAPIError[*types.ResourceNotFoundException](t, "FilterLogEvents naming a missing stream", err)
 }
 
 func seq(from, to, step int) []int {
