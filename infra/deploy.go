@@ -1,0 +1,273 @@
+package infra
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+
+	"github.com/cognitolab/cognitolab/internal/target"
+)
+
+// Deploy runs the whole deploy: preflight (credentials, region, cost, confirmation),
+// the artifact bucket and the app binary, the certificate, the stack (created,
+// updated or resumed), a healthy target and a 200 from /v1/public; then it saves
+// the lab target and returns it.
+func Deploy(ctx context.Context, o Options) (target.Target, error) {
+	c, err := NewClients(ctx, o)
+	if err != nil {
+		return target.Target{}, err
+	}
+	return deployWith(ctx, c, o)
+}
+
+func deployWith(ctx context.Context, c *Clients, o Options) (target.Target, error) {
+	ctx, cancel := context.WithTimeout(ctx, o.timeout())
+	defer cancel()
+	w := o.out()
+	say := func(s string) { fmt.Fprintln(w, s) }
+	id, err := Preflight(ctx, c, o)
+	if err != nil {
+		return target.Target{}, err
+	}
+	// Fail before anything is created if no binary can be had.
+	bin, cleanup, err := AppBinary(ctx, o.AppBinary, say)
+	if err != nil {
+		return target.Target{}, err
+	}
+	defer cleanup()
+
+	bucket := BucketName(id.Account, c.Region)
+	say("Artifact bucket s3://" + bucket)
+	if err := EnsureBucket(ctx, c, bucket); err != nil {
+		return target.Target{}, err
+	}
+	sum, err := UploadArtifact(ctx, c, bucket, bin)
+	if err != nil {
+		return target.Target{}, err
+	}
+	say(fmt.Sprintf("Uploaded the app binary (sha256 %s…)", sum[:12]))
+
+	custom := o.DomainName != "" && o.HostedZoneID != ""
+	if (o.DomainName == "") != (o.HostedZoneID == "") {
+		return target.Target{}, fmt.Errorf("--domain and --hosted-zone-id go together: give both, or neither for the ALB's own name")
+	}
+	var cert LabCertificate
+	if !custom {
+		cert, err = EnsureCertificate(ctx, c, o.stackName(), time.Now())
+		if err != nil {
+			return target.Target{}, err
+		}
+		say("Certificate for " + ALBWildcard(c.Region) + ": " + cert.ARN)
+	}
+
+	prefix := o.DomainPrefix
+	if prefix == "" {
+		prefix = "lab-" + id.Account
+	}
+	params := map[string]string{
+		"LabName": o.labName(), "DomainPrefix": prefix, "CertificateArn": cert.ARN,
+		"DomainName": o.DomainName, "HostedZoneId": o.HostedZoneID,
+		"AutoConfirm": fmt.Sprint(o.AutoConfirm), "ArtifactBucket": bucket,
+		"ArtifactKey": ArtifactKey, "ArtifactSHA256": sum,
+	}
+	for k, v := range o.ExtraParameters {
+		params[k] = v
+	}
+	params = onlyDeclared(o.template(), params)
+	info, err := DeployStack(ctx, c.CFN, StackRequest{Name: o.stackName(), Template: o.template(), Parameters: params,
+		Log: say, OnEvent: o.OnEvent, Every: o.poll()})
+	if err != nil {
+		return target.Target{}, err
+	}
+
+	t, err := targetFromOutputs(ctx, c, o.stackName(), info.Outputs, cert.PEM)
+	if err != nil {
+		return target.Target{}, err
+	}
+	if tg := info.Outputs["TargetGroupArn"]; tg != "" {
+		say("Waiting for the app instance to pass its /health check ...")
+		hctx, cancel := context.WithTimeout(ctx, 15*time.Minute)
+		defer cancel()
+		if err := WaitHealthy(hctx, c, tg, o.poll()); err != nil {
+			return t, err
+		}
+	}
+	say("Checking " + t.AppURL + "/v1/public ...")
+	check := o.checkApp
+	if check == nil {
+		check = func(ctx context.Context, url string, pem []byte) error { return CheckApp(ctx, url, pem, o.poll()) }
+	}
+	if err := check(ctx, t.AppURL+"/v1/public", []byte(cert.PEM)); err != nil {
+		return t, err
+	}
+	path, err := o.targetPath()
+	if err != nil {
+		return t, err
+	}
+	if err := SaveTarget(path, t); err != nil {
+		return t, err
+	}
+	say("Lab target saved to " + path + ". Now run: cognitolab --aws")
+	return t, nil
+}
+
+// onlyDeclared drops parameters the template does not declare (CloudFormation
+// rejects unknown ones), so smaller test templates can share the code path.
+func onlyDeclared(tmpl []byte, params map[string]string) map[string]string {
+	d, err := parseCFN(tmpl)
+	if err != nil {
+		return params
+	}
+	ps := get(d.root, "Parameters")
+	out := map[string]string{}
+	for k, v := range params {
+		if get(ps, k) != nil {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+func targetFromOutputs(ctx context.Context, c *Clients, stack string, out map[string]string, certPEM string) (target.Target, error) {
+	t := target.Target{
+		Kind: target.AWS, Region: c.Region, StackName: stack,
+		AppURL: out["AppURL"], CognitoDomainURL: out["CognitoDomainURL"], CognitoAPIEndpoint: out["CognitoAPIEndpoint"],
+		Issuer: out["Issuer"], UserPoolID: out["UserPoolId"], ALBClientID: out["ALBClientId"],
+		PublicClientID: out["PublicClientId"], MachineClientID: out["MachineClientId"], MachineScope: out["MachineScope"],
+		LogGroup: out["LogGroupName"], ALBKeyURL: out["ALBKeyURL"], ALBArn: out["LoadBalancerArn"], RootCAsPEM: certPEM,
+	}
+	// The secrets are not stack outputs (anyone with console access reads those).
+	for _, cl := range []struct {
+		id  string
+		dst *string
+	}{{t.ALBClientID, &t.ALBClientSecret}, {t.MachineClientID, &t.MachineClientSecret}} {
+		if cl.id == "" || t.UserPoolID == "" {
+			continue
+		}
+		got, err := c.Cognito.DescribeUserPoolClient(ctx, &cip.DescribeUserPoolClientInput{UserPoolId: aws.String(t.UserPoolID), ClientId: aws.String(cl.id)})
+		if err != nil {
+			return t, fmt.Errorf("reading the secret of app client %s: %w", cl.id, err)
+		}
+		if got.UserPoolClient != nil {
+			*cl.dst = aws.ToString(got.UserPoolClient.ClientSecret)
+		}
+	}
+	if err := t.Validate(); err != nil {
+		return t, fmt.Errorf("stack %s lacks outputs: %w", stack, err)
+	}
+	return t, nil
+}
+
+// TargetHealth is one registered target and its state (healthy, initial, unhealthy, ...).
+type TargetHealth struct {
+	ID, State, Reason, Description string
+}
+
+// DescribeHealth lists the targets of a target group.
+func DescribeHealth(ctx context.Context, c *Clients, tgArn string) ([]TargetHealth, error) {
+	out, err := c.ELB.DescribeTargetHealth(ctx, &elbv2.DescribeTargetHealthInput{TargetGroupArn: aws.String(tgArn)})
+	if err != nil {
+		return nil, fmt.Errorf("reading target health: %w", err)
+	}
+	var hs []TargetHealth
+	for _, d := range out.TargetHealthDescriptions {
+		h := TargetHealth{}
+		if d.Target != nil {
+			h.ID = aws.ToString(d.Target.Id)
+		}
+		if d.TargetHealth != nil {
+			h.State = string(d.TargetHealth.State)
+			h.Reason = string(d.TargetHealth.Reason)
+			h.Description = aws.ToString(d.TargetHealth.Description)
+		}
+		hs = append(hs, h)
+	}
+	return hs, nil
+}
+
+// WaitHealthy waits until every target of the group is healthy (there is at least one).
+func WaitHealthy(ctx context.Context, c *Clients, tgArn string, every time.Duration) error {
+	last := ""
+	for {
+		hs, err := DescribeHealth(ctx, c, tgArn)
+		if err != nil {
+			return err
+		}
+		healthy := len(hs) > 0
+		for _, h := range hs {
+			if h.State != "healthy" {
+				healthy = false
+				last = fmt.Sprintf("%s is %s %s %s", h.ID, h.State, h.Reason, h.Description)
+			}
+		}
+		if healthy {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("the app never became healthy (last: %s): open a Session Manager shell on the instance and read `journalctl -u cognitolab` and /var/log/cloud-init-output.log", strings.TrimSpace(last))
+		case <-time.After(every):
+		}
+	}
+}
+
+// PinnedClient is an HTTP client that trusts exactly the given certificate (the
+// lab's self-signed one), or the system roots when certPEM is empty (custom domain).
+func PinnedClient(certPEM []byte) (*http.Client, error) {
+	cfg := &tls.Config{MinVersion: tls.VersionTLS12}
+	if len(certPEM) > 0 {
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(certPEM) {
+			return nil, fmt.Errorf("the lab certificate is not valid PEM")
+		}
+		cfg.RootCAs = pool
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.TLSClientConfig = cfg
+	return &http.Client{Transport: tr, Timeout: 15 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}, nil
+}
+
+// CheckApp polls url until it answers 200 through PinnedClient(certPEM).
+func CheckApp(ctx context.Context, url string, certPEM []byte, every time.Duration) error {
+	client, err := PinnedClient(certPEM)
+	if err != nil {
+		return err
+	}
+	return checkAppWith(ctx, client, url, every)
+}
+
+func checkAppWith(ctx context.Context, client *http.Client, url string, every time.Duration) error {
+	last := ""
+	for {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		if err != nil {
+			return err
+		}
+		resp, err := client.Do(req)
+		if err == nil {
+			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+			last = resp.Status
+		} else {
+			last = err.Error()
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("GET %s never answered 200 (last: %s): check the ALB's listeners and security groups, then run `cognitolab status`", url, last)
+		case <-time.After(every):
+		}
+	}
+}

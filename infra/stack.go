@@ -1,0 +1,285 @@
+package infra
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+)
+
+// StackEvent is one CloudFormation stack event, as the progress views show it.
+type StackEvent struct {
+	Time       time.Time
+	LogicalID  string
+	PhysicalID string
+	Type       string // e.g. AWS::EC2::VPC
+	Status     string // e.g. CREATE_IN_PROGRESS
+	Reason     string
+}
+
+// Failed reports whether the event marks a failure.
+func (e StackEvent) Failed() bool { return strings.HasSuffix(e.Status, "_FAILED") }
+
+// String is the plain-text line for the event.
+func (e StackEvent) String() string {
+	s := fmt.Sprintf("%s  %-28s %-40s %s", e.Time.Local().Format("15:04:05"), e.Status, e.LogicalID, e.Type)
+	if e.Reason != "" && e.Reason != "User Initiated" {
+		s += "  " + e.Reason
+	}
+	return s
+}
+
+// StackError is a stack operation that ended badly, with the resources that failed.
+type StackError struct {
+	Stack    string
+	Status   string
+	Failures []StackEvent
+}
+
+func (e *StackError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "stack %s ended in %s", e.Stack, e.Status)
+	for i, f := range e.Failures {
+		if i == 3 {
+			fmt.Fprintf(&b, "; and %d more", len(e.Failures)-3)
+			break
+		}
+		fmt.Fprintf(&b, "; %s (%s) %s: %s", f.LogicalID, f.Type, f.Status, f.Reason)
+	}
+	b.WriteString(". See the events above; fix the cause and run `cognitolab deploy` again, or `cognitolab destroy`")
+	return b.String()
+}
+
+// stackInfo is the part of a stack we look at.
+type stackInfo struct {
+	ID      string
+	Status  string
+	Reason  string
+	Created time.Time
+	Outputs map[string]string
+}
+
+// errNoStack means the stack does not exist (CloudFormation's ValidationError).
+var errNoStack = errors.New("stack does not exist")
+
+func describeStack(ctx context.Context, cfn CloudFormationAPI, name string) (stackInfo, error) {
+	out, err := cfn.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(name)})
+	if err != nil {
+		if strings.Contains(err.Error(), "does not exist") {
+			return stackInfo{}, errNoStack
+		}
+		return stackInfo{}, fmt.Errorf("describing stack %s: %w", name, err)
+	}
+	if len(out.Stacks) == 0 {
+		return stackInfo{}, errNoStack
+	}
+	s := out.Stacks[0]
+	info := stackInfo{ID: aws.ToString(s.StackId), Status: string(s.StackStatus), Reason: aws.ToString(s.StackStatusReason), Outputs: map[string]string{}}
+	if s.CreationTime != nil {
+		info.Created = *s.CreationTime
+	}
+	if info.Status == string(cfntypes.StackStatusDeleteComplete) {
+		return stackInfo{}, errNoStack
+	}
+	for _, o := range s.Outputs {
+		info.Outputs[aws.ToString(o.OutputKey)] = aws.ToString(o.OutputValue)
+	}
+	return info, nil
+}
+
+func inProgress(status string) bool { return strings.HasSuffix(status, "_IN_PROGRESS") }
+
+// events returns the stack's events not in seen, oldest first, and marks them seen.
+func newEvents(ctx context.Context, cfn CloudFormationAPI, stack string, seen map[string]bool) ([]StackEvent, error) {
+	var fresh []StackEvent
+	var next *string
+	for page := 0; page < 20; page++ { // bounded: 20 pages of 100 events
+		out, err := cfn.DescribeStackEvents(ctx, &cloudformation.DescribeStackEventsInput{StackName: aws.String(stack), NextToken: next})
+		if err != nil {
+			return nil, err
+		}
+		allSeen := false
+		for _, e := range out.StackEvents {
+			id := aws.ToString(e.EventId)
+			if seen[id] {
+				allSeen = true // newest first: the rest is older
+				break
+			}
+			seen[id] = true
+			ev := StackEvent{LogicalID: aws.ToString(e.LogicalResourceId), PhysicalID: aws.ToString(e.PhysicalResourceId),
+				Type: aws.ToString(e.ResourceType), Status: string(e.ResourceStatus), Reason: aws.ToString(e.ResourceStatusReason)}
+			if e.Timestamp != nil {
+				ev.Time = *e.Timestamp
+			}
+			fresh = append(fresh, ev)
+		}
+		if allSeen || out.NextToken == nil {
+			break
+		}
+		next = out.NextToken
+	}
+	slices.Reverse(fresh)
+	return fresh, nil
+}
+
+// markSeen records every current event so only later ones are streamed.
+func markSeen(ctx context.Context, cfn CloudFormationAPI, stack string) map[string]bool {
+	seen := map[string]bool{}
+	_, _ = newEvents(ctx, cfn, stack, seen) // a stack without events is fine
+	return seen
+}
+
+// waitStack polls until the stack leaves *_IN_PROGRESS, streaming new events to
+// onEvent. It returns the final state; a missing stack is errNoStack.
+func waitStack(ctx context.Context, cfn CloudFormationAPI, stack string, seen map[string]bool, every time.Duration, onEvent func(StackEvent)) (stackInfo, []StackEvent, error) {
+	var failures []StackEvent
+	for {
+		evs, err := newEvents(ctx, cfn, stack, seen)
+		if err != nil && !strings.Contains(err.Error(), "does not exist") {
+			return stackInfo{}, failures, fmt.Errorf("reading events of stack %s: %w", stack, err)
+		}
+		for _, e := range evs {
+			if e.Failed() && e.Reason != "" && !strings.Contains(e.Reason, "Resource creation cancelled") {
+				failures = append(failures, e)
+			}
+			if onEvent != nil {
+				onEvent(e)
+			}
+		}
+		info, err := describeStack(ctx, cfn, stack)
+		if err != nil {
+			return stackInfo{}, failures, err
+		}
+		if !inProgress(info.Status) {
+			// Events written just before the final state: read them once more.
+			evs, _ := newEvents(ctx, cfn, stack, seen)
+			for _, e := range evs {
+				if e.Failed() && e.Reason != "" && !strings.Contains(e.Reason, "Resource creation cancelled") {
+					failures = append(failures, e)
+				}
+				if onEvent != nil {
+					onEvent(e)
+				}
+			}
+			return info, failures, nil
+		}
+		select {
+		case <-ctx.Done():
+			return info, failures, fmt.Errorf("stopped waiting for stack %s (still %s): %w; run the command again to resume", stack, info.Status, ctx.Err())
+		case <-time.After(every):
+		}
+	}
+}
+
+// stackSucceeded lists the states a deploy may end in.
+func stackSucceeded(status string) bool {
+	return status == "CREATE_COMPLETE" || status == "UPDATE_COMPLETE" || status == "IMPORT_COMPLETE"
+}
+
+// StackRequest is what DeployStack creates or updates.
+type StackRequest struct {
+	Name       string
+	Template   []byte
+	Parameters map[string]string
+	Log        func(string) // human-readable decisions ("resuming ...")
+	OnEvent    func(StackEvent)
+	Every      time.Duration
+}
+
+func (r StackRequest) log(format string, a ...any) {
+	if r.Log != nil {
+		r.Log(fmt.Sprintf(format, a...))
+	}
+}
+
+// DeployStack brings the stack to the template: it creates it, updates it, resumes
+// an operation already in progress, or replaces a stack stuck in ROLLBACK_COMPLETE.
+// It returns the stack's final state.
+func DeployStack(ctx context.Context, cfn CloudFormationAPI, r StackRequest) (stackInfo, error) {
+	params := make([]cfntypes.Parameter, 0, len(r.Parameters))
+	keys := make([]string, 0, len(r.Parameters))
+	for k := range r.Parameters {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		params = append(params, cfntypes.Parameter{ParameterKey: aws.String(k), ParameterValue: aws.String(r.Parameters[k])})
+	}
+	caps := []cfntypes.Capability{cfntypes.CapabilityCapabilityIam}
+	tags := []cfntypes.Tag{{Key: aws.String("cognitolab"), Value: aws.String("lab")}}
+
+	for attempt := 0; attempt < 4; attempt++ { // bounded: resume, then replace, then create
+		info, err := describeStack(ctx, cfn, r.Name)
+		switch {
+		case errors.Is(err, errNoStack):
+			seen := map[string]bool{}
+			r.log("Creating stack %s ...", r.Name)
+			if _, err := cfn.CreateStack(ctx, &cloudformation.CreateStackInput{
+				StackName: aws.String(r.Name), TemplateBody: aws.String(string(r.Template)), Parameters: params,
+				Capabilities: caps, Tags: tags, OnFailure: cfntypes.OnFailureRollback,
+			}); err != nil {
+				return stackInfo{}, fmt.Errorf("creating stack %s: %w", r.Name, err)
+			}
+			return finish(ctx, cfn, r, seen)
+		case err != nil:
+			return stackInfo{}, err
+		case info.Status == "ROLLBACK_COMPLETE" || info.Status == "ROLLBACK_FAILED" || info.Status == "DELETE_FAILED":
+			// A stack whose creation failed cannot be updated, only deleted.
+			r.log("Stack %s is in %s (an earlier create failed): deleting it and creating it again.", r.Name, info.Status)
+			seen := markSeen(ctx, cfn, r.Name)
+			if _, err := cfn.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String(r.Name)}); err != nil {
+				return stackInfo{}, fmt.Errorf("deleting failed stack %s: %w", r.Name, err)
+			}
+			final, _, err := waitStack(ctx, cfn, info.ID, seen, r.Every, r.OnEvent)
+			if err != nil && !errors.Is(err, errNoStack) {
+				return stackInfo{}, err
+			}
+			if err == nil && final.Status != "DELETE_COMPLETE" {
+				return stackInfo{}, fmt.Errorf("stack %s could not be deleted (%s: %s): delete it in the CloudFormation console, then deploy again", r.Name, final.Status, final.Reason)
+			}
+		case inProgress(info.Status):
+			// An earlier deploy was interrupted (or another one is running): wait for
+			// it to settle, then look again.
+			r.log("Stack %s is %s (an earlier run was interrupted): waiting for it to finish, then resuming.", r.Name, info.Status)
+			if _, _, err := waitStack(ctx, cfn, r.Name, markSeen(ctx, cfn, r.Name), r.Every, r.OnEvent); err != nil && !errors.Is(err, errNoStack) {
+				return stackInfo{}, err
+			}
+		default:
+			seen := markSeen(ctx, cfn, r.Name)
+			r.log("Updating stack %s (%s) ...", r.Name, info.Status)
+			_, err := cfn.UpdateStack(ctx, &cloudformation.UpdateStackInput{
+				StackName: aws.String(r.Name), TemplateBody: aws.String(string(r.Template)), Parameters: params,
+				Capabilities: caps, Tags: tags,
+			})
+			if err != nil {
+				if strings.Contains(err.Error(), "No updates are to be performed") {
+					r.log("Stack %s is already up to date.", r.Name)
+					if !stackSucceeded(info.Status) && info.Status != "UPDATE_ROLLBACK_COMPLETE" {
+						return info, &StackError{Stack: r.Name, Status: info.Status}
+					}
+					return info, nil
+				}
+				return stackInfo{}, fmt.Errorf("updating stack %s: %w", r.Name, err)
+			}
+			return finish(ctx, cfn, r, seen)
+		}
+	}
+	return stackInfo{}, fmt.Errorf("stack %s did not settle after several attempts: look at it in the CloudFormation console", r.Name)
+}
+
+func finish(ctx context.Context, cfn CloudFormationAPI, r StackRequest, seen map[string]bool) (stackInfo, error) {
+	info, failures, err := waitStack(ctx, cfn, r.Name, seen, r.Every, r.OnEvent)
+	if err != nil {
+		return info, err
+	}
+	if !stackSucceeded(info.Status) {
+		return info, &StackError{Stack: r.Name, Status: info.Status, Failures: failures}
+	}
+	return info, nil
+}

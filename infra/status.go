@@ -1,0 +1,92 @@
+package infra
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+)
+
+// Status is what `cognitolab status` reports.
+type Status struct {
+	Stack   string
+	Region  string
+	Exists  bool
+	State   string // e.g. CREATE_COMPLETE
+	Reason  string
+	Created time.Time
+	Running time.Duration
+	// CostSoFar is the estimate in USD since the stack was created.
+	CostSoFar float64
+	AppURL    string
+	Targets   []TargetHealth
+}
+
+// GetStatus reads the stack and its target health.
+func GetStatus(ctx context.Context, o Options) (Status, error) {
+	c, err := NewClients(ctx, o)
+	if err != nil {
+		return Status{}, err
+	}
+	if _, err := CallerIdentity(ctx, c); err != nil {
+		return Status{}, err
+	}
+	return statusWith(ctx, c, o, time.Now())
+}
+
+func statusWith(ctx context.Context, c *Clients, o Options, now time.Time) (Status, error) {
+	st := Status{Stack: o.stackName(), Region: c.Region}
+	info, err := describeStack(ctx, c.CFN, st.Stack)
+	if errors.Is(err, errNoStack) {
+		return st, nil
+	}
+	if err != nil {
+		return st, err
+	}
+	st.Exists, st.State, st.Reason, st.Created = true, info.Status, info.Reason, info.Created
+	if !info.Created.IsZero() {
+		st.Running = now.Sub(info.Created).Round(time.Minute)
+		st.CostSoFar = CostSince(info.Created, now)
+	}
+	st.AppURL = info.Outputs["AppURL"]
+	if tg := info.Outputs["TargetGroupArn"]; tg != "" {
+		hs, err := DescribeHealth(ctx, c, tg)
+		if err != nil {
+			return st, err
+		}
+		st.Targets = hs
+	}
+	return st, nil
+}
+
+// Print writes the status as plain text.
+func (s Status) Print(w io.Writer) {
+	if !s.Exists {
+		fmt.Fprintf(w, "No lab stack %q in %s: nothing is running (and nothing is billed by it). Run `cognitolab deploy` to create one.\n", s.Stack, s.Region)
+		return
+	}
+	fmt.Fprintf(w, "Stack      %s (%s)\n", s.Stack, s.Region)
+	fmt.Fprintf(w, "State      %s", s.State)
+	if s.Reason != "" {
+		fmt.Fprintf(w, " (%s)", s.Reason)
+	}
+	fmt.Fprintln(w)
+	if s.AppURL != "" {
+		fmt.Fprintf(w, "App        %s\n", s.AppURL)
+	}
+	if !s.Created.IsZero() {
+		fmt.Fprintf(w, "Running    %s (since %s)\n", s.Running, s.Created.Local().Format(time.RFC1123))
+		fmt.Fprintf(w, "Cost       about $%.2f so far, $%.2f per hour (approximate list prices)\n", s.CostSoFar, TotalPerHour(HourlyCost()))
+	}
+	if len(s.Targets) == 0 {
+		fmt.Fprintln(w, "Targets    none registered yet")
+	}
+	for _, t := range s.Targets {
+		fmt.Fprintf(w, "Target     %s %s", t.ID, t.State)
+		if t.Reason != "" {
+			fmt.Fprintf(w, " (%s: %s)", t.Reason, t.Description)
+		}
+		fmt.Fprintln(w)
+	}
+}
