@@ -123,14 +123,20 @@ func newRunSession(ctx context.Context, cmd *cobra.Command) (*flows.Session, fun
 		s.Target = t
 		return s, func() {}, nil
 	}
-	opts := local.DefaultOptions()
-	opts.RandomIfBusy = true
-	lab, err := local.Start(ctx, opts)
+	lab, err := local.Start(ctx, runLabOptions())
 	if err != nil {
 		return nil, nil, fmt.Errorf("starting the local lab: %w", err)
 	}
 	s.Target, s.Local = lab.Target(), lab
 	return s, func() { _ = lab.Close() }, nil
+}
+
+// runLabOptions are the local lab's options for `run`: the default ports, random ones
+// when those are busy. Tests replace it to use random ports only.
+var runLabOptions = func() local.Options {
+	opts := local.DefaultOptions()
+	opts.RandomIfBusy = true
+	return opts
 }
 
 // colorOK reports whether to colour output: a terminal, and NO_COLOR unset.

@@ -6,6 +6,7 @@ package transcript
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -106,7 +107,7 @@ func (p *Printer) printf(format string, args ...any) {
 func (p *Printer) Chapter(c flows.Chapter) {
 	switch p.format {
 	case JSON:
-		p.jsonLine(map[string]any{"type": "chapter", "id": c.ID, "number": c.Number, "title": c.Title})
+		p.jsonLine("chapter", "id", c.ID, "number", c.Number, "title", c.Title)
 	case Markdown:
 		p.mdChapter(c)
 	default:
@@ -130,14 +131,15 @@ func (p *Printer) Event(e flows.Event) {
 func (p *Printer) Failure(chapter string, err error) {
 	switch p.format {
 	case JSON:
-		m := map[string]any{"type": "error", "chapter": chapter, "error": err.Error()}
-		if se, ok := err.(*flows.StepError); ok {
-			m["step"], m["expected"], m["got"], m["hint"] = se.Step, se.Expected, se.Got, se.Hint
+		kv := []any{"chapter", chapter, "error", err.Error()}
+		var se *flows.StepError
+		if errors.As(err, &se) {
+			kv = append(kv, "step", se.Step, "expected", se.Expected, "got", se.Got, "hint", se.Hint)
 			if se.Hop != nil {
-				m["hopSeq"] = se.Hop.Seq
+				kv = append(kv, "hopSeq", se.Hop.Seq)
 			}
 		}
-		p.jsonLine(m)
+		p.jsonLine("error", kv...)
 	case Markdown:
 		p.printf("\n> **This step failed.** %s\n", err)
 	default:
@@ -156,35 +158,49 @@ func (p *Printer) Done(failed bool) {
 	}
 }
 
-func (p *Printer) jsonLine(v any) {
+// jsonLine writes one JSON object per line with "type" first, then the other keys of
+// m in the order kv lists them (key, value, key, value, ...).
+func (p *Printer) jsonLine(typ string, kv ...any) {
 	if p.err != nil {
 		return
 	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		p.err = err
-		return
+	var b strings.Builder
+	t, _ := json.Marshal(typ)
+	b.WriteString(`{"type":`)
+	b.Write(t)
+	for i := 0; i+1 < len(kv); i += 2 {
+		k, _ := json.Marshal(kv[i])
+		v, err := json.Marshal(kv[i+1])
+		if err != nil {
+			p.err = err
+			return
+		}
+		b.WriteByte(',')
+		b.Write(k)
+		b.WriteByte(':')
+		b.Write(v)
 	}
-	p.printf("%s\n", b)
+	b.WriteString("}\n")
+	p.printf("%s", b.String())
 }
 
 func (p *Printer) jsonEvent(e flows.Event) {
 	switch {
 	case e.Hop != nil:
 		h := MaskHop(*e.Hop, p.opt.Reveal)
-		p.jsonLine(map[string]any{"type": "hop", "hop": h})
+		p.jsonLine("hop", "hop", h)
 	case e.Token != nil:
 		tv := *e.Token
 		if !p.opt.Reveal {
 			tv.Raw = maskToken(tv.Raw)
 		}
-		p.jsonLine(map[string]any{"type": "token", "token": tv})
+		p.jsonLine("token", "token", tv)
 	case e.Log != nil:
-		p.jsonLine(map[string]any{"type": "log", "log": maskLog(*e.Log, p.opt.Reveal)})
+		p.jsonLine("log", "log", maskLog(*e.Log, p.opt.Reveal))
 	case e.Mail != nil:
-		p.jsonLine(map[string]any{"type": "mail", "mail": e.Mail})
+		p.jsonLine("mail", "mail", e.Mail)
 	case e.Info != "":
-		p.jsonLine(map[string]any{"type": "info", "info": e.Info})
+		p.jsonLine("info", "info", e.Info)
 	}
 }
 

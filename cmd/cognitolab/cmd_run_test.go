@@ -1,0 +1,147 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/cognitolab/cognitolab/internal/albtoken"
+	"github.com/cognitolab/cognitolab/internal/local"
+)
+
+// testRoot is the root command with run and decode registered (whether or not the
+// root registers them itself), the local lab on random ports.
+func testRoot(t *testing.T, args ...string) (*cobra.Command, *bytes.Buffer) {
+	t.Helper()
+	saved := runLabOptions
+	runLabOptions = local.RandomPorts
+	t.Cleanup(func() { runLabOptions = saved })
+	root := newRootCommand()
+	have := map[string]bool{}
+	for _, c := range root.Commands() {
+		have[c.Name()] = true
+	}
+	if !have["run"] {
+		root.AddCommand(runCommand())
+	}
+	if !have["decode"] {
+		root.AddCommand(decodeCommand())
+	}
+	var out bytes.Buffer
+	root.SetOut(&out)
+	root.SetErr(&out)
+	root.SetArgs(args)
+	return root, &out
+}
+
+func execute(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	root, out := testRoot(t, args...)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	err := root.ExecuteContext(ctx)
+	return out.String(), err
+}
+
+func TestRunUsageErrors(t *testing.T) {
+	for _, args := range [][]string{{"run", "nope"}, {"run", "public", "--format", "yaml"}} {
+		_, err := execute(t, args...)
+		var ee *exitError
+		if !errors.As(err, &ee) || ee.code != exitUsage {
+			t.Errorf("%v: err = %v, want a usage error", args, err)
+		}
+	}
+}
+
+func TestRunChapterFormats(t *testing.T) {
+	tests := []struct {
+		format string
+		want   []string
+	}{
+		{"text", []string{"── Chapter 2: Public and protected ──", "#1 GET http://localhost:", "The ALB sends you to Cognito", "All steps passed."}},
+		{"markdown", []string{"# cognitolab", "## Chapter 2: Public and protected", "### 2. The ALB sends you to Cognito", "```http"}},
+		{"json", []string{`{"type":"chapter","id":"public"`, `{"type":"hop","hop":{"seq":1`}},
+	}
+	for _, tt := range tests {
+		out, err := execute(t, "run", "public", "--format", tt.format)
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", tt.format, err, out)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("%s output lacks %q:\n%s", tt.format, w, out)
+			}
+		}
+		if strings.Contains(out, "\x1b[") {
+			t.Errorf("%s: colour codes when stdout is not a terminal", tt.format)
+		}
+	}
+}
+
+func TestRunFailureExitCode(t *testing.T) {
+	// A code that is wrong for the local mailbox's user: the confirm step fails.
+	out, err := execute(t, "run", "signup", "--set", "password=short")
+	var ee *exitError
+	if !errors.As(err, &ee) || ee.code != exitStep {
+		t.Fatalf("err = %v, want exit %d\n%s", err, exitStep, out)
+	}
+	if !strings.Contains(out, "FAILED") || !strings.Contains(err.Error(), "password") {
+		t.Errorf("output:\n%s\nerr: %v", out, err)
+	}
+}
+
+func b64(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+
+func TestDecode(t *testing.T) {
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	pemKey, _ := albtoken.PublicKeyPEM(&key.PublicKey)
+	const kid = "c2f80c8b-c05c-4068-af14-17299f7896b1"
+	keys := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/"+kid {
+			http.NotFound(w, r)
+			return
+		}
+		_, _ = w.Write(pemKey)
+	}))
+	defer keys.Close()
+	alb, err := albtoken.Sign(key, albtoken.Header{Kid: kid, Iss: "https://iss", Client: "client", Signer: "arn:aws:elasticloadbalancing:x", Exp: time.Now().Add(time.Minute).Unix()},
+		map[string]any{"sub": "s", "email": "e@example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	expiredID := b64(`{"kid":"k","alg":"RS256"}`) + "." + b64(`{"sub":"s","aud":"a","token_use":"id","exp":1549814723,"iat":1549811123}`) + ".sig"
+	tests := []struct {
+		name    string
+		args    []string
+		want    []string
+		wantErr bool
+	}{
+		{"expired id token", []string{"decode", expiredID}, []string{"id token", "EXPIRED", "token_use", "Not verified"}, false},
+		{"refresh token", []string{"decode", b64(`{"cty":"JWT","enc":"A256GCM","alg":"RSA-OAEP"}`) + ".a.b.c.d"}, []string{"refresh token", "JWE", "RSA-OAEP"}, false},
+		{"ALB token verified", []string{"decode", alb, "--alb-key", keys.URL, "--signer", "arn:aws:elasticloadbalancing:x"}, []string{"alb-data token", "✓ verified", "padded"}, false},
+		{"ALB token, wrong signer", []string{"decode", alb, "--alb-key", keys.URL, "--signer", "arn:other"}, []string{"signer"}, true},
+		{"not a token", []string{"decode", "hello"}, nil, true},
+	}
+	for _, tt := range tests {
+		out, err := execute(t, tt.args...)
+		if (err != nil) != tt.wantErr {
+			t.Errorf("%s: err = %v\n%s", tt.name, err, out)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(out, w) && (err == nil || !strings.Contains(err.Error(), w)) {
+				t.Errorf("%s: output lacks %q:\n%s", tt.name, w, out)
+			}
+		}
+	}
+}
