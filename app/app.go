@@ -379,10 +379,13 @@ func (a *App) Close(ctx context.Context) error {
 }
 
 // note writes an operational line (not a request line) to stdout as JSON.
+// Lines that start with "warning:" or report a failure get level "warn".
 func (a *App) note(format string, args ...any) {
-	a.writeStdout(map[string]any{
-		"time": a.cfg.Now().UTC().Format(time.RFC3339Nano), "level": "info", "msg": fmt.Sprintf(format, args...),
-	})
+	msg, level := fmt.Sprintf(format, args...), "info"
+	if strings.HasPrefix(msg, "warning:") || strings.Contains(msg, "failed") || strings.Contains(msg, "dropped") {
+		level = "warn"
+	}
+	a.writeStdout(map[string]any{"time": a.cfg.Now().UTC().Format(time.RFC3339Nano), "level": level, "msg": msg})
 }
 
 func (a *App) writeStdout(v any) []byte {
