@@ -1,0 +1,224 @@
+package infra
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cognitolab/cognitolab/internal/target"
+)
+
+// noAWSConfig hides every credential source from the SDK's default chain.
+func noAWSConfig(t *testing.T) {
+	t.Helper()
+	for _, k := range []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE",
+		"AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_REGION", "AWS_DEFAULT_REGION"} {
+		t.Setenv(k, "")
+		os.Unsetenv(k)
+	}
+	dir := t.TempDir()
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "credentials"))
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+}
+
+func TestNoCredentials(t *testing.T) {
+	noAWSConfig(t)
+	// A closed loopback port: nothing may leave the machine even if signing worked.
+	l, _ := net.Listen("tcp", "127.0.0.1:0")
+	ep := "http://" + l.Addr().String()
+	l.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	c, err := NewClients(ctx, Options{Region: "eu-west-1", Endpoint: ep})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = CallerIdentity(ctx, c)
+	if !errors.Is(err, ErrNoCredentials) {
+		t.Fatalf("err = %v, want ErrNoCredentials", err)
+	}
+	if !strings.Contains(err.Error(), "run `aws configure` or set AWS_PROFILE") {
+		t.Errorf("message does not say what to do: %v", err)
+	}
+	// Deploy stops at the preflight: nothing is created.
+	var out bytes.Buffer
+	_, err = Deploy(ctx, Options{Region: "eu-west-1", Endpoint: ep, Yes: true, Out: &out})
+	if !errors.Is(err, ErrNoCredentials) {
+		t.Fatalf("deploy err = %v", err)
+	}
+}
+
+func TestNoRegion(t *testing.T) {
+	noAWSConfig(t)
+	_, err := NewClients(context.Background(), Options{})
+	if !errors.Is(err, ErrNoRegion) {
+		t.Fatalf("err = %v, want ErrNoRegion", err)
+	}
+}
+
+func TestUnknownProfile(t *testing.T) {
+	noAWSConfig(t)
+	_, err := NewClients(context.Background(), Options{Profile: "nope", Region: "eu-west-1"})
+	if err == nil || !strings.Contains(err.Error(), "--profile") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestCheckRegion(t *testing.T) {
+	tests := []struct{ region, want string }{
+		{"eu-west-1", ""}, {"us-east-1", ""}, {"ap-southeast-2", ""},
+		{"eu-west", "not an AWS region name"}, {"EU-WEST-1", "not an AWS region name"}, {"", "not an AWS region name"},
+		{"us-gov-west-1", "separate AWS partition"}, {"cn-north-1", "separate AWS partition"},
+		{"xx-nowhere-9", "unknown to cognitolab"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.region, func(t *testing.T) {
+			err := CheckRegion(tt.region)
+			if tt.want == "" && err != nil || tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)) {
+				t.Fatalf("CheckRegion(%q) = %v, want %q", tt.region, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestCostAndConfirm(t *testing.T) {
+	var b bytes.Buffer
+	PrintCost(&b, HourlyCost())
+	for _, want := range []string{"Application Load Balancer", "NAT gateway", "t4g.micro", "Public IPv4", "Total", "us-east-1"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("cost table lacks %q:\n%s", want, b.String())
+		}
+	}
+	if h := TotalPerHour(HourlyCost()); h < 0.05 || h > 0.2 {
+		t.Errorf("hourly total %.4f is implausible", h)
+	}
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	if got, want := CostSince(start, start.Add(10*time.Hour)), 10*TotalPerHour(HourlyCost()); got != want {
+		t.Errorf("CostSince = %v, want %v", got, want)
+	}
+	for in, want := range map[string]bool{"y\n": true, "YES\n": true, "n\n": false, "\n": false, "": false, "maybe\n": false} {
+		if got := Confirm(strings.NewReader(in), &b, "go?"); got != want {
+			t.Errorf("Confirm(%q) = %v", in, got)
+		}
+	}
+}
+
+// TestPinnedClient serves the self-signed certificate over TLS and checks that the
+// pinned client trusts it (under an ALB-like name) and nothing else.
+func TestPinnedClient(t *testing.T) {
+	certPEM, keyPEM, err := SelfSignedCert("eu-west-1", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	blk, _ := pem.Decode(certPEM)
+	cert, err := x509.ParseCertificate(blk.Bytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cert.DNSNames[0] != "*.eu-west-1.elb.amazonaws.com" {
+		t.Fatalf("names %v", cert.DNSNames)
+	}
+	pair, err := tls.X509KeyPair(certPEM, keyPEM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/v1/public" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Write([]byte(`{"ok":true}`))
+	}))
+	srv.TLS = &tls.Config{Certificates: []tls.Certificate{pair}}
+	srv.StartTLS()
+	defer srv.Close()
+	addr := srv.Listener.Addr().String()
+
+	dialLoopback := func(c *http.Client) {
+		c.Transport.(*http.Transport).DialContext = func(ctx context.Context, network, _ string) (net.Conn, error) {
+			return (&net.Dialer{}).DialContext(ctx, network, addr)
+		}
+	}
+	url := "https://cognitolab-alb-123.eu-west-1.elb.amazonaws.com"
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+
+	good, err := PinnedClient(certPEM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dialLoopback(good)
+	if err := checkAppWith(ctx, good, url+"/v1/public", time.Millisecond); err != nil {
+		t.Fatalf("pinned client: %v", err)
+	}
+
+	other, _, _ := SelfSignedCert("eu-west-1", time.Now())
+	bad, _ := PinnedClient(other)
+	dialLoopback(bad)
+	short, cancel2 := context.WithTimeout(ctx, 50*time.Millisecond)
+	defer cancel2()
+	if err := checkAppWith(short, bad, url+"/v1/public", 5*time.Millisecond); err == nil || !strings.Contains(err.Error(), "certificate") {
+		t.Fatalf("a client pinned to another certificate got through: %v", err)
+	}
+	wrongName := "https://example.com"
+	short3, cancel3 := context.WithTimeout(ctx, 50*time.Millisecond)
+	defer cancel3()
+	if err := checkAppWith(short3, good, wrongName+"/v1/public", 5*time.Millisecond); err == nil {
+		t.Fatal("the certificate was accepted for a name outside *.eu-west-1.elb.amazonaws.com")
+	}
+	if _, err := PinnedClient([]byte("junk")); err == nil {
+		t.Fatal("junk PEM accepted")
+	}
+}
+
+func TestCheckLinuxARM64(t *testing.T) {
+	if err := CheckLinuxARM64(fakeARM64ELF(t)); err != nil {
+		t.Fatalf("arm64 ELF rejected: %v", err)
+	}
+	if self, _ := os.Executable(); runtime.GOARCH != "arm64" {
+		if err := CheckLinuxARM64(self); err == nil {
+			t.Fatal("a non-arm64 binary was accepted")
+		}
+	}
+	txt := filepath.Join(t.TempDir(), "x")
+	os.WriteFile(txt, []byte("#!/bin/sh\n"), 0o755)
+	if err := CheckLinuxARM64(txt); err == nil || !strings.Contains(err.Error(), "--app-binary") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestTargetFile(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "cognitolab", "aws-target.json")
+	if _, err := LoadTargetFile(p); !errors.Is(err, ErrNoTarget) {
+		t.Fatalf("missing file: %v", err)
+	}
+	want := target.Target{Kind: target.AWS, AppURL: "https://a", ALBClientSecret: "s3cr3t"}
+	if err := SaveTarget(p, want); err != nil {
+		t.Fatal(err)
+	}
+	st, _ := os.Stat(p)
+	if st.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v", st.Mode())
+	}
+	got, err := LoadTargetFile(p)
+	if err != nil || got.AppURL != want.AppURL || got.ALBClientSecret != "s3cr3t" {
+		t.Fatalf("%+v %v", got, err)
+	}
+	os.WriteFile(p, []byte("{"), 0o600)
+	if _, err := LoadTargetFile(p); err == nil || !strings.Contains(err.Error(), "cognitolab deploy") {
+		t.Fatalf("damaged file: %v", err)
+	}
+}
