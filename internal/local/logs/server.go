@@ -292,7 +292,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			Message: "The local CloudWatch Logs server has been shut down."})
 		return
 	}
-	if r.Method != http.MethodPost || r.URL.Path != "/" {
+	// Any path is accepted (a BaseEndpoint with a path prefix still works); the
+	// operation is named by the X-Amz-Target header alone.
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
 		writeError(w, &apiError{Status: http.StatusNotFound, Type: "UnknownOperationException",
 			Message: fmt.Sprintf("%s %s is not an operation: the CloudWatch Logs API is POST / with an X-Amz-Target header", r.Method, r.URL.Path)})
 		return
@@ -344,7 +347,7 @@ func writeError(w http.ResponseWriter, e *apiError) {
 	h := w.Header()
 	h.Set("Content-Type", "application/x-amz-json-1.1")
 	h.Set("x-amzn-ErrorType", e.Type)
-	if e.Message != "" && !strings.ContainsAny(e.Message, "\r\n") {
+	if printableASCII(e.Message) { // messages may quote input; never put control bytes in a header
 		h.Set("x-amzn-ErrorMessage", e.Message)
 	}
 	b, _ := json.Marshal(struct {
@@ -353,6 +356,15 @@ func writeError(w http.ResponseWriter, e *apiError) {
 	}{e.Type, e.Message})
 	w.WriteHeader(e.Status)
 	_, _ = w.Write(b)
+}
+
+func printableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // decode reads an operation's JSON input. An empty body counts as {}.

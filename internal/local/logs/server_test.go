@@ -276,6 +276,9 @@ func TestWireErrors(t *testing.T) {
 			if msg == "" || !strings.HasPrefix(msg, tt.msg) {
 				t.Errorf("message = %q, want it to start with %q", msg, tt.msg)
 			}
+			if hm := resp.Header.Get("x-amzn-ErrorMessage"); hm != msg {
+				t.Errorf("x-amzn-ErrorMessage = %q, want the message %q", hm, msg)
+			}
 			if ct := resp.Header.Get("Content-Type"); ct != "application/x-amz-json-1.1" {
 				t.Errorf("Content-Type = %q", ct)
 			}
