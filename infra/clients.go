@@ -17,6 +17,7 @@ import (
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go/logging"
 )
 
 // EndpointEnv names the environment variable that points every AWS client at one
@@ -147,7 +148,9 @@ var ErrNoRegion = errors.New("no AWS region: pass --region (e.g. --region eu-wes
 // o.Profile and o.Region when set) and makes every client, pointed at o.Endpoint
 // (or $COGNITOLAB_AWS_ENDPOINT) when that is set.
 func NewClients(ctx context.Context, o Options) (*Clients, error) {
-	var opts []func(*config.LoadOptions) error
+	// The SDK's own warnings (e.g. "falling back to IMDSv1" while it looks for
+	// credentials) would only confuse a learner; errors still come back as errors.
+	opts := []func(*config.LoadOptions) error{config.WithLogger(logging.Nop{})}
 	if o.Profile != "" {
 		opts = append(opts, config.WithSharedConfigProfile(o.Profile))
 	}

@@ -1,0 +1,125 @@
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/cognitolab/cognitolab/infra"
+)
+
+// awsCommands are `deploy`, `status` and `destroy`: the AWS lab. The root command
+// owns the persistent --profile and --region flags.
+func awsCommands() []*cobra.Command {
+	return []*cobra.Command{deployCommand(), statusCommand(), destroyCommand()}
+}
+
+// awsOptions reads the flags every AWS command shares.
+func awsOptions(cmd *cobra.Command) infra.Options {
+	o := infra.Options{In: cmd.InOrStdin(), Out: cmd.OutOrStdout()}
+	o.Profile, _ = cmd.Flags().GetString("profile")
+	o.Region, _ = cmd.Flags().GetString("region")
+	o.StackName, _ = cmd.Flags().GetString("stack-name")
+	o.Yes, _ = cmd.Flags().GetBool("yes")
+	return o
+}
+
+func addStackFlag(cmd *cobra.Command) {
+	cmd.Flags().String("stack-name", infra.DefaultStackName, "CloudFormation stack name")
+}
+
+func deployCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "deploy",
+		Short: "Deploy the lab to your AWS account (VPC, ALB, EC2 app, Cognito, CloudWatch Logs)",
+		Long: `deploy creates the AWS lab from infra/lab.yaml with CloudFormation, using the AWS
+SDK's default credentials (--profile, --region). It shows the hourly cost first and asks
+before creating anything (--yes skips the question). Run it again to update or to resume
+an interrupted deploy. Run "cognitolab destroy" when you are done: the lab costs money
+by the hour.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			o := awsOptions(cmd)
+			f := cmd.Flags()
+			o.AppBinary, _ = f.GetString("app-binary")
+			o.DomainName, _ = f.GetString("domain")
+			o.HostedZoneID, _ = f.GetString("hosted-zone-id")
+			o.DomainPrefix, _ = f.GetString("domain-prefix")
+			o.AutoConfirm, _ = f.GetBool("auto-confirm")
+			if !o.Yes && !awsStdinIsTerminal(os.Stdin) {
+				return fmt.Errorf("deploy creates billable resources and needs a confirmation: run it in a terminal, or pass --yes")
+			}
+			out := cmd.OutOrStdout()
+			o.OnEvent = func(e infra.StackEvent) { fmt.Fprintln(out, e.String()) }
+			t, err := infra.Deploy(cmd.Context(), o)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(out, "\nThe lab is up: %s\nYour browser will warn about the self-signed certificate (the AWS chapter explains why).\n", t.AppURL)
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.Bool("yes", false, "do not ask for confirmation")
+	f.String("app-binary", "", "a linux/arm64 cognitolab binary to run on EC2 (default: build one with the local Go toolchain)")
+	f.String("domain", "", "optional custom domain for the ALB (needs --hosted-zone-id)")
+	f.String("hosted-zone-id", "", "Route 53 hosted zone of --domain")
+	f.String("domain-prefix", "", "Cognito hosted-UI domain prefix (default: lab-<account id>)")
+	f.Bool("auto-confirm", false, "add a pre sign-up Lambda that confirms new users without a code")
+	addStackFlag(cmd)
+	return cmd
+}
+
+func statusCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "status",
+		Short: "Show the AWS lab's stack state, target health, running time and cost so far",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			st, err := infra.GetStatus(cmd.Context(), awsOptions(cmd))
+			if err != nil {
+				return err
+			}
+			st.Print(cmd.OutOrStdout())
+			return nil
+		},
+	}
+	addStackFlag(cmd)
+	return cmd
+}
+
+func destroyCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "destroy",
+		Short: "Delete the AWS lab: stack, certificate, artifact bucket, log group",
+		Long: `destroy deletes everything deploy created and reports anything it could not delete.
+Running it when nothing is deployed is fine.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			o := awsOptions(cmd)
+			if !o.Yes && !awsStdinIsTerminal(os.Stdin) {
+				return fmt.Errorf("destroy deletes the lab and needs a confirmation: run it in a terminal, or pass --yes")
+			}
+			out := cmd.OutOrStdout()
+			o.OnEvent = func(e infra.StackEvent) { fmt.Fprintln(out, e.String()) }
+			rep, err := infra.Destroy(cmd.Context(), o)
+			if err != nil {
+				return err
+			}
+			rep.Print(out)
+			if len(rep.Left) > 0 {
+				return fmt.Errorf("%d resource(s) left behind (listed above)", len(rep.Left))
+			}
+			return nil
+		},
+	}
+	cmd.Flags().Bool("yes", false, "do not ask for confirmation")
+	addStackFlag(cmd)
+	return cmd
+}
+
+// awsStdinIsTerminal reports whether f is a terminal (/dev/null is not, though it is
+// a character device).
+func awsStdinIsTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
