@@ -181,8 +181,18 @@ func (f *beyondFlow) clientCredentials() error {
 	if err != nil {
 		return err
 	}
-	if tv, err := DecodeToken(tr.AccessToken, time.Now()); err == nil {
-		f.s.emit(Event{Token: tv})
+	tv, err := DecodeToken(tr.AccessToken, time.Now())
+	if err != nil {
+		return f.fail(f.s.lastHop(BrowserCode), "a JWT access token", "something else", "the token endpoint returned a malformed token", err)
+	}
+	kf, err := f.jwks()
+	if err != nil {
+		return err
+	}
+	VerifyCognito(tv, kf.Keyfunc, t.Issuer, t.MachineClientID, time.Now())
+	f.s.emit(Event{Token: tv})
+	if !tv.Verified {
+		return f.fail(f.s.lastHop(BrowserCode), "a valid access token", tv.Problem, "compare iss and client_id with the lab target", ErrToken)
 	}
 	f.info("A machine gets only an access token: no user, no `sub` of a person, no ID or refresh token. Its `scope` names what it may call.")
 	return nil

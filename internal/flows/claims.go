@@ -16,7 +16,7 @@ import (
 
 // claimNotes explains Cognito's and the ALB's claims and header fields (WIRE.md 2, 4.4).
 var claimNotes = map[string]string{
-	"alg":              "the signature algorithm: RS256 for Cognito's tokens, ES256 for the ALB's",
+	"alg":              "the algorithm: RS256 signs Cognito's tokens, ES256 the ALB's; RSA-OAEP wraps the refresh token's key",
 	"kid":              "which key signed it: look it up in the JWKS (Cognito) or at the ALB key endpoint",
 	"typ":              "the token type (JWT)",
 	"signer":           "the ARN of the load balancer that signed it: pin it, or any ALB could forge users",

@@ -133,7 +133,7 @@ func TestAllChaptersLocal(t *testing.T) {
 		if got := strings.Join(keys, " "); !strings.HasPrefix(got, want) {
 			t.Errorf("beyond keys:\n got %s\nwant prefix %s", got, want)
 		}
-		if got := strings.Join(keys, " "); !strings.Contains(got, "cognito-authorize-code local-callback token-code-pkce token-client-credentials") {
+		if got := strings.Join(keys, " "); !strings.Contains(got, "cognito-authorize-code local-callback token-code-pkce token-client-credentials cognito-jwks") {
 			t.Errorf("beyond: no silent login after GlobalSignOut, or no client credentials: %s", got)
 		}
 	})

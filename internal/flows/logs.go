@@ -79,7 +79,10 @@ func (r *run) appLogLines(traces []string) ([]LogLine, error) {
 		since = hs[0].Start.Add(-time.Minute)
 	}
 	deadline := time.Now().Add(r.s.logWait())
-	wait := 150 * time.Millisecond
+	wait := 40 * time.Millisecond
+	if r.s.Target.Kind == target.AWS {
+		wait = time.Second
+	}
 	r.stepf("FilterLogEvents")
 	for {
 		lines, err := r.filterOnce(c, since)

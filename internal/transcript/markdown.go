@@ -70,11 +70,19 @@ func (p *Printer) mdHop(h flows.Hop) {
 	}
 	p.printf("\n### %d. %s\n\n", h.Seq, h.Title)
 	p.printf("*%s → %s: `%s %s` → %d*\n", h.Browser, where, h.Method, pathOf(h.URL), h.Status)
-	if h.Note != "" {
-		p.printf("\n%s\n", h.Note)
-	}
-	if len(h.LookAt) > 0 {
-		p.printf("\nLook at: %s.\n", "`"+strings.Join(h.LookAt, "`, `")+"`")
+	if first, seen := p.explained[h.Title]; seen {
+		p.printf("\nAs in hop %d above.\n", first)
+	} else {
+		if p.explained == nil {
+			p.explained = map[string]int{}
+		}
+		p.explained[h.Title] = h.Seq
+		if h.Note != "" {
+			p.printf("\n%s\n", h.Note)
+		}
+		if len(h.LookAt) > 0 {
+			p.printf("\nLook at: %s.\n", "`"+strings.Join(h.LookAt, "`, `")+"`")
+		}
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s\n", h.Method, h.URL)
@@ -88,7 +96,9 @@ func (p *Printer) mdHop(h flows.Hop) {
 		}
 		fmt.Fprintf(&b, "Cookie: %s\n", strings.Join(cs, "; "))
 	}
-	if len(h.Form) > 0 {
+	if h.ReqBody != "" {
+		fmt.Fprintf(&b, "\n%s\n", clip(h.ReqBody, 600))
+	} else if len(h.Form) > 0 {
 		var fs []string
 		for _, f := range h.Form {
 			fs = append(fs, f.Name+"="+f.Value)

@@ -59,7 +59,10 @@ type Printer struct {
 	opt    Options
 	st     styles
 	began  bool
-	err    error
+	// explained maps a note's title to the hop that first showed it (Markdown prints
+	// each note once).
+	explained map[string]int
+	err       error
 }
 
 type styles struct {
