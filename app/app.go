@@ -131,7 +131,7 @@ func ConfigFromEnv() Config {
 			c.AllowedClientIDs = append(c.AllowedClientIDs, id)
 		}
 	}
-	c.applyDefaults()
+	c.applyFlagDefaults()
 	return c
 }
 
@@ -176,8 +176,9 @@ func envName(flag string) string {
 	return envPrefix + strings.ToUpper(strings.ReplaceAll(flag, "-", "_"))
 }
 
-// applyDefaults fills the empty fields.
-func (c *Config) applyDefaults() {
+// applyFlagDefaults fills the defaults that do not depend on other fields, so flag
+// help can show them. Derived ones (ALBKeyURL from Region) wait for New, after flags.
+func (c *Config) applyFlagDefaults() {
 	s := infra.DefaultSettings()
 	if c.Port == 0 {
 		c.Port = s.AppPort
@@ -197,6 +198,11 @@ func (c *Config) applyDefaults() {
 			}
 		}
 	}
+}
+
+// applyDefaults fills every empty field.
+func (c *Config) applyDefaults() {
+	c.applyFlagDefaults()
 	if c.ALBKeyURL == "" {
 		// GovCloud uses an S3 URL instead (WIRE.md 4.4); pass --alb-key-url there.
 		c.ALBKeyURL = "https://public-keys.auth.elb." + c.Region + ".amazonaws.com"

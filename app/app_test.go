@@ -18,6 +18,7 @@ func TestConfigDefaults(t *testing.T) {
 	t.Setenv("AWS_REGION", "")
 	t.Setenv("AWS_DEFAULT_REGION", "")
 	c := ConfigFromEnv()
+	c.applyDefaults() // what New does
 	s := infra.DefaultSettings()
 	if c.Port != s.AppPort || c.LogGroup != s.LogGroup || c.Region != s.Region {
 		t.Errorf("defaults: port %d group %q region %q", c.Port, c.LogGroup, c.Region)
@@ -41,7 +42,7 @@ func TestConfigEnvThenFlags(t *testing.T) {
 	t.Setenv("COGNITOLAB_APP_LOGS_DISABLED", "true")
 	c := ConfigFromEnv()
 	if c.Port != 6000 || c.Region != "us-east-1" || c.ExpectedSigner != "arn:env" || !c.LogsDisabled ||
-		strings.Join(c.AllowedClientIDs, "|") != "a|b|c" || c.ALBKeyURL != "https://public-keys.auth.elb.us-east-1.amazonaws.com" {
+		strings.Join(c.AllowedClientIDs, "|") != "a|b|c" {
 		t.Fatalf("from env: %+v", c)
 	}
 
@@ -56,6 +57,23 @@ func TestConfigEnvThenFlags(t *testing.T) {
 	if c.Port != 5001 || c.LogGroup != "/x/y" || c.ALBKeyURL != "http://127.0.0.1:8081" || c.ExpectedSigner != "arn:flag" ||
 		strings.Join(c.AllowedClientIDs, "|") != "z" || c.Region != "us-east-1" {
 		t.Fatalf("after flags: %+v", c)
+	}
+
+	// The key URL follows a --region given on the command line.
+	c2 := ConfigFromEnv()
+	fs2 := pflag.NewFlagSet("app", pflag.ContinueOnError)
+	c2.BindFlags(fs2)
+	if err := fs2.Parse([]string{"--region", "ap-southeast-2"}); err != nil {
+		t.Fatal(err)
+	}
+	c2.Stdout = io.Discard
+	a, err := New(c2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close(context.Background())
+	if got := a.Config().ALBKeyURL; got != "https://public-keys.auth.elb.ap-southeast-2.amazonaws.com" {
+		t.Fatalf("ALBKeyURL = %q", got)
 	}
 }
 
