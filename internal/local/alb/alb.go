@@ -431,7 +431,7 @@ func (a *ALB) idpResponse(w http.ResponseWriter, r *http.Request, trace string) 
 func (a *ALB) idpFail(w http.ResponseWriter, trace string, err error) {
 	// The exchange itself was already published as an event.
 	var ie *idpError
-	if errors.As(err, &ie) && !ie.unreachable && ie.status != http.StatusOK {
+	if errors.As(err, &ie) && !ie.unreachable && ie.status != 0 && ie.status != http.StatusOK {
 		a.errorPage(w, 561)
 		return
 	}

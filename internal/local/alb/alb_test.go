@@ -309,6 +309,7 @@ func TestNoIDTokenAndUserInfoError(t *testing.T) {
 	}{
 		{"scope without openid returns no id token", func(f *fakeCognito) { f.noIDToken = true }, 401, "token,error"},
 		{"userInfo rejects the token", func(f *fakeCognito) { f.userInfoStatus = 401 }, 561, "token,userInfo"},
+		{"token endpoint answers 200 with garbage", func(f *fakeCognito) { f.tokenBody = "<html>" }, 500, "token"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -451,8 +452,7 @@ func TestTargetHandlerAndConfigErrors(t *testing.T) {
 		c.Target = nil
 		c.TargetHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { got = r.Header.Clone() })
 	})
-	res := l.login("/v1/secrets/x")
-	_ = res
+	l.login("/v1/secrets/x")
 	if got.Get("X-Amzn-Oidc-Identity") == "" || got.Get("X-Forwarded-Proto") != "http" {
 		t.Errorf("in-process target saw %v", got)
 	}

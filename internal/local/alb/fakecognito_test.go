@@ -51,6 +51,7 @@ type fakeCognito struct {
 	noIDToken      bool     // as if the scope had no openid
 	expiresIn      int64    // access-token expires_in
 	userInfoStatus int      // when non-zero, userInfo answers this error status
+	tokenBody      string   // when set, the token endpoint answers 200 with this body
 	tokenAuth      []string // Authorization header of every token request
 	tokenForm      []url.Values
 }
@@ -126,6 +127,10 @@ func (f *fakeCognito) token(w http.ResponseWriter, r *http.Request) {
 	defer f.mu.Unlock()
 	f.tokenAuth = append(f.tokenAuth, r.Header.Get("Authorization"))
 	f.tokenForm = append(f.tokenForm, r.PostForm)
+	if f.tokenBody != "" {
+		_, _ = w.Write([]byte(f.tokenBody))
+		return
+	}
 	id, secret, ok := r.BasicAuth()
 	if !ok {
 		id, secret = r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
