@@ -1,8 +1,11 @@
 package flows_test
 
 import (
+	"context"
+	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cognitolab/cognitolab/internal/flows"
 )
@@ -147,4 +150,40 @@ func TestAllChaptersLocal(t *testing.T) {
 			}
 		}
 	})
+}
+
+func TestSignupPaths(t *testing.T) {
+	lab := startLab(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+
+	// The admin path: AdminConfirmSignUp instead of a code.
+	rec := &recorder{}
+	s := newSession(lab, rec)
+	s.Inputs["confirm"] = "admin"
+	if err := flows.SignupChapter().Run(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	if hs := rec.hops("signup"); len(hs) < 2 || flows.HopKey(hs[0]) != "api-signup" || flows.HopKey(hs[1]) != "api-admin-confirm-signup" {
+		t.Errorf("admin path hops: %v", hs)
+	}
+
+	// Without the local mailbox (as on AWS) and without a typed code, the flow asks for it.
+	rec2 := &recorder{}
+	s2 := newSession(lab, rec2)
+	s2.Local = nil
+	err := flows.SignupChapter().Run(ctx, s2)
+	var se *flows.StepError
+	if !errors.Is(err, flows.ErrNeedInput) || !errors.As(err, &se) || !strings.Contains(se.Hint, "code") {
+		t.Errorf("err = %v, want ErrNeedInput with a hint", err)
+	}
+
+	// A wrong code: CodeMismatchException, reported on the ConfirmSignUp hop.
+	s3 := newSession(lab, &recorder{})
+	s3.Local = nil
+	s3.Inputs["code"] = "000000"
+	err = flows.SignupChapter().Run(ctx, s3)
+	if !errors.As(err, &se) || se.Hop == nil || !strings.Contains(se.Got, "CodeMismatchException") || flows.HopKey(*se.Hop) != "api-error" {
+		t.Errorf("err = %v, want CodeMismatchException on the ConfirmSignUp hop", err)
+	}
 }

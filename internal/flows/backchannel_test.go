@@ -1,0 +1,127 @@
+package flows
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/cognitolab/cognitolab/internal/target"
+)
+
+// Against AWS (no LocalLab), the ALB's back channel is shown as two inferred hops
+// right after /oauth2/idpresponse.
+func TestInferredBackChannel(t *testing.T) {
+	alb := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Server", "awselb/2.0")
+		http.SetCookie(w, &http.Cookie{Name: "AWSELBAuthSessionCookie-0", Value: "sealed", Path: "/", Secure: true, HttpOnly: true})
+		http.Redirect(w, r, "/v1/secrets", http.StatusFound)
+	}))
+	defer alb.Close()
+	s := &Session{Target: target.Target{Kind: target.AWS, AppURL: alb.URL, CognitoDomainURL: "https://lab.auth.eu-west-1.amazoncognito.com", ALBClientID: "albclient"}}
+	r, end := s.begin(context.Background(), "login")
+	defer end()
+	if _, _, err := r.get(BrowserLearner, alb.URL+"/oauth2/idpresponse?code=the-code&state=s"); err != nil {
+		t.Fatal(err)
+	}
+	hs := s.Hops()
+	if len(hs) != 3 {
+		t.Fatalf("%d hops, want the browser hop and two inferred ones", len(hs))
+	}
+	want := []struct {
+		key, method, url string
+	}{
+		{"alb-idpresponse", "GET", alb.URL + "/oauth2/idpresponse"},
+		{"backchannel-token", "POST", "https://lab.auth.eu-west-1.amazoncognito.com/oauth2/token"},
+		{"backchannel-userinfo", "GET", "https://lab.auth.eu-west-1.amazoncognito.com/oauth2/userInfo"},
+	}
+	for i, w := range want {
+		h := hs[i]
+		if HopKey(h) != w.key || h.Method != w.method || !strings.HasPrefix(h.URL, w.url) {
+			t.Errorf("hop %d: %s %s %s", i, HopKey(h), h.Method, h.URL)
+		}
+		if (i > 0) != (h.Inferred && h.BackChannel) {
+			t.Errorf("hop %d: inferred=%v back=%v", i, h.Inferred, h.BackChannel)
+		}
+		if i > 0 && !strings.Contains(h.Title, "inferred") {
+			t.Errorf("hop %d title %q does not say it is inferred", i, h.Title)
+		}
+	}
+	if fieldValue(hs[1].Form, "code") != "the-code" || hs[1].Seq != 2 || hs[2].Seq != 3 {
+		t.Errorf("token hop: %+v", hs[1])
+	}
+	if c := hs[0].SetCookies; len(c) != 1 || !strings.Contains(c[0].Attrs, "Secure") {
+		t.Errorf("AWS cookie attrs: %+v", c)
+	}
+}
+
+// fakeLocal is a LocalLab whose back channel the test feeds.
+type fakeLocal struct{ ch chan Hop }
+
+func (f *fakeLocal) SubscribeBackChannel() (<-chan Hop, func()) { return f.ch, func() {} }
+func (f *fakeLocal) SubscribeMail() (<-chan Mail, func())       { return make(chan Mail), func() {} }
+func (f *fakeLocal) Mailbox() []Mail                             { return nil }
+
+func TestLocalBackChannelOrder(t *testing.T) {
+	fl := &fakeLocal{ch: make(chan Hop, 4)}
+	alb := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// The local ALB publishes its back-channel exchanges before it answers.
+		fl.ch <- Hop{Method: "POST", URL: "http://127.0.0.1:9229/oauth2/token", Status: 200, Form: []Field{{Name: "grant_type", Value: "authorization_code"}},
+			RespBody: `{"access_token":"live-token","id_token":"x","token_type":"Bearer"}`}
+		fl.ch <- Hop{Method: "GET", URL: "http://127.0.0.1:9229/oauth2/userInfo", Status: 200}
+		w.Header().Set("Server", "awselb/2.0")
+		http.Redirect(w, r, "/v1/secrets", http.StatusFound)
+	}))
+	defer alb.Close()
+	s := &Session{Target: target.Target{Kind: target.Local, AppURL: alb.URL}, Local: fl}
+	r, end := s.begin(context.Background(), "login")
+	defer end()
+	if _, _, err := r.get(BrowserLearner, alb.URL+"/oauth2/idpresponse?code=c&state=s"); err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, h := range s.Hops() {
+		keys = append(keys, HopKey(h))
+		if h.BackChannel && (h.Browser != BrowserInsideAWS || h.Chapter != "login" || h.Inferred) {
+			t.Errorf("back-channel hop %+v", h)
+		}
+		if strings.Contains(h.RespBody, "live-token") {
+			t.Error("token left unmasked in a back-channel body")
+		}
+	}
+	if strings.Join(keys, " ") != "alb-idpresponse backchannel-token backchannel-userinfo" {
+		t.Errorf("keys = %v", keys)
+	}
+}
+
+// A StepGate that is never opened holds the first hop; cancelling ends the chapter.
+func TestStepGateHoldsHops(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer srv.Close()
+	g := NewStepGate()
+	var emitted []Event
+	s := &Session{Target: target.Target{AppURL: srv.URL, CognitoDomainURL: srv.URL}, Gate: g, Emit: func(e Event) { emitted = append(emitted, e) }}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err := PublicChapter().Run(ctx, s)
+	if !errors.Is(err, context.Canceled) || len(emitted) != 0 {
+		t.Errorf("err = %v, %d events: a closed gate must hold the first hop", err, len(emitted))
+	}
+	// Opened one hop at a time, the chapter proceeds hop by hop.
+	g2 := NewStepGate()
+	s2 := &Session{Target: target.Target{AppURL: srv.URL, CognitoDomainURL: srv.URL}, Gate: g2}
+	done := make(chan error, 1)
+	go func() { done <- PublicChapter().Run(context.Background(), s2) }()
+	g2.Next()
+	g2.Next()
+	g2.Release()
+	if err := <-done; err == nil || !errors.Is(err, ErrUnexpectedStatus) {
+		// the fake answers 200 to /v1/secrets, so the chapter fails at its second hop
+		t.Errorf("err = %v, want the protected-route step to fail on this fake", err)
+	}
+	if n := len(s2.Hops()); n != 2 {
+		t.Errorf("%d hops, want 2", n)
+	}
+}
