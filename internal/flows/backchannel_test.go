@@ -62,7 +62,7 @@ type fakeLocal struct{ ch chan Hop }
 
 func (f *fakeLocal) SubscribeBackChannel() (<-chan Hop, func()) { return f.ch, func() {} }
 func (f *fakeLocal) SubscribeMail() (<-chan Mail, func())       { return make(chan Mail), func() {} }
-func (f *fakeLocal) Mailbox() []Mail                             { return nil }
+func (f *fakeLocal) Mailbox() []Mail                            { return nil }
 
 func TestLocalBackChannelOrder(t *testing.T) {
 	fl := &fakeLocal{ch: make(chan Hop, 4)}
