@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"sync"
 	"syscall"
@@ -35,6 +36,9 @@ const (
 	DefaultAppPort     = 5000
 	DefaultLogsPort    = 4586
 	DefaultKeysPort    = 8081
+	// DefaultCallbackPort is the learner's loopback callback (chapter 5):
+	// http://127.0.0.1:8976/callback is registered on the public client.
+	DefaultCallbackPort = 8976
 )
 
 // Options configure the local lab.
@@ -47,6 +51,9 @@ type Options struct {
 	ALBHost, CognitoHost string
 	// Ports; 0 picks a random free port.
 	ALBPort, CognitoPort, AppPort, LogsPort, KeysPort int
+	// CallbackPort is registered on the public client as http://127.0.0.1:<port>/callback
+	// (and localhost); 0 picks a free port. Nothing listens on it until a flow does.
+	CallbackPort int
 	// RandomIfBusy falls back to a random port when a fixed one is taken.
 	RandomIfBusy bool
 	// Settings are the lab's settings (default: infra.LoadSettings()).
@@ -65,7 +72,7 @@ type Options struct {
 func DefaultOptions() Options {
 	return Options{
 		ALBPort: DefaultALBPort, CognitoPort: DefaultCognitoPort, AppPort: DefaultAppPort,
-		LogsPort: DefaultLogsPort, KeysPort: DefaultKeysPort,
+		LogsPort: DefaultLogsPort, KeysPort: DefaultKeysPort, CallbackPort: DefaultCallbackPort,
 	}
 }
 
@@ -82,6 +89,7 @@ type Lab struct {
 	target    target.Target
 	endpoints []Endpoint
 	servers   []*http.Server
+	lns       []net.Listener // servers[i] serves lns[i] (control.go)
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -179,6 +187,16 @@ func Start(ctx context.Context, opts Options) (*Lab, error) {
 		keysURL = hostURL(loopbackFor(opts.Listen), keysPort)
 	}
 
+	callbackPort := opts.CallbackPort
+	if callbackPort == 0 {
+		if callbackPort, err = freePort(opts.Listen); err != nil {
+			return fail(err)
+		}
+	}
+	callbackURL := hostURL("127.0.0.1", callbackPort) + "/callback"
+	settings.PublicClient.CallbackURLs = append(slices.Clone(settings.PublicClient.CallbackURLs),
+		callbackURL, hostURL("localhost", callbackPort)+"/callback")
+
 	pool, err := cognito.New(cognito.Config{
 		Region: settings.Region, Settings: settings, BaseURL: cogURL, ALBBaseURL: albURL,
 		Now: opts.Now, StatePath: opts.StatePath,
@@ -221,6 +239,7 @@ func Start(ctx context.Context, opts Options) (*Lab, error) {
 	serve := func(ln net.Listener, h http.Handler) {
 		srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 		l.servers = append(l.servers, srv)
+		l.lns = append(l.lns, ln)
 		go func() { _ = srv.Serve(ln) }()
 	}
 	serve(cogLn, pool.Handler())
@@ -235,7 +254,7 @@ func Start(ctx context.Context, opts Options) (*Lab, error) {
 		Kind: target.Local, Region: pool.Region(),
 		AppURL: albURL, CognitoDomainURL: cogURL, CognitoAPIEndpoint: cogURL, Issuer: pool.Issuer(),
 		UserPoolID: pool.PoolID(), ALBClientID: albc.ID, ALBClientSecret: albc.Secret,
-		PublicClientID: pub.ID,
+		PublicClientID: pub.ID, PublicCallbackURL: callbackURL,
 		LogsEndpoint:   logsURL, LogGroup: settings.LogGroup,
 		ALBKeyURL: keysURL, ALBArn: l.ALB.ARN(),
 		MailboxURL: cogURL + "/_cognitolab/mailbox",
@@ -257,6 +276,16 @@ func Start(ctx context.Context, opts Options) (*Lab, error) {
 		{"ALB public keys", keysURL + "/" + l.ALB.KeyID(), "the PEM key that verifies x-amzn-oidc-data"},
 	}
 	return l, nil
+}
+
+// freePort asks the kernel for a free port on host.
+func freePort(host string) (int, error) {
+	ln, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
+	if err != nil {
+		return 0, err
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port, nil
 }
 
 func loopbackFor(listen string) string {

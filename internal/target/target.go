@@ -40,6 +40,11 @@ type Target struct {
 	ALBClientID     string `json:"albClientId"`
 	ALBClientSecret string `json:"albClientSecret"`
 	PublicClientID  string `json:"publicClientId"`
+	// PublicCallbackURL is the loopback redirect_uri registered on the public client
+	// for the learner's own code exchange, e.g. http://127.0.0.1:8976/callback. Cognito
+	// matches redirect URIs exactly, port included, so the learner's callback listener
+	// must listen on exactly this port.
+	PublicCallbackURL string `json:"publicCallbackUrl,omitempty"`
 	// MachineClientID and MachineClientSecret are the client-credentials client, when there is one.
 	MachineClientID     string `json:"machineClientId,omitempty"`
 	MachineClientSecret string `json:"machineClientSecret,omitempty"`
