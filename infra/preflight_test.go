@@ -168,15 +168,14 @@ func TestPinnedClient(t *testing.T) {
 	other, _, _ := SelfSignedCert("eu-west-1", time.Now())
 	bad, _ := PinnedClient(other)
 	dialLoopback(bad)
-	short, cancel2 := context.WithTimeout(ctx, 50*time.Millisecond)
-	defer cancel2()
-	if err := checkAppWith(short, bad, url+"/v1/public", 5*time.Millisecond); err == nil || !strings.Contains(err.Error(), "certificate") {
+	if resp, err := bad.Get(url + "/v1/public"); err == nil || !strings.Contains(err.Error(), "certificate") {
+		if resp != nil {
+			resp.Body.Close()
+		}
 		t.Fatalf("a client pinned to another certificate got through: %v", err)
 	}
-	wrongName := "https://example.com"
-	short3, cancel3 := context.WithTimeout(ctx, 50*time.Millisecond)
-	defer cancel3()
-	if err := checkAppWith(short3, good, wrongName+"/v1/public", 5*time.Millisecond); err == nil {
+	if resp, err := good.Get("https://example.com/v1/public"); err == nil {
+		resp.Body.Close()
 		t.Fatal("the certificate was accepted for a name outside *.eu-west-1.elb.amazonaws.com")
 	}
 	if _, err := PinnedClient([]byte("junk")); err == nil {

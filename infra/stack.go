@@ -95,7 +95,7 @@ func describeStack(ctx context.Context, cfn CloudFormationAPI, name string) (sta
 
 func inProgress(status string) bool { return strings.HasSuffix(status, "_IN_PROGRESS") }
 
-// events returns the stack's events not in seen, oldest first, and marks them seen.
+// newEvents returns the stack's events not in seen, oldest first, and marks them seen.
 func newEvents(ctx context.Context, cfn CloudFormationAPI, stack string, seen map[string]bool) ([]StackEvent, error) {
 	var fresh []StackEvent
 	var next *string
@@ -139,12 +139,9 @@ func markSeen(ctx context.Context, cfn CloudFormationAPI, stack string) map[stri
 // onEvent. It returns the final state; a missing stack is errNoStack.
 func waitStack(ctx context.Context, cfn CloudFormationAPI, stack string, seen map[string]bool, every time.Duration, onEvent func(StackEvent)) (stackInfo, []StackEvent, error) {
 	var failures []StackEvent
-	for {
-		evs, err := newEvents(ctx, cfn, stack, seen)
-		if err != nil && !strings.Contains(err.Error(), "does not exist") {
-			return stackInfo{}, failures, fmt.Errorf("reading events of stack %s: %w", stack, err)
-		}
+	emit := func(evs []StackEvent) {
 		for _, e := range evs {
+			// "Resource creation cancelled" is a consequence, not a cause.
 			if e.Failed() && e.Reason != "" && !strings.Contains(e.Reason, "Resource creation cancelled") {
 				failures = append(failures, e)
 			}
@@ -152,6 +149,13 @@ func waitStack(ctx context.Context, cfn CloudFormationAPI, stack string, seen ma
 				onEvent(e)
 			}
 		}
+	}
+	for {
+		evs, err := newEvents(ctx, cfn, stack, seen)
+		if err != nil && !strings.Contains(err.Error(), "does not exist") {
+			return stackInfo{}, failures, fmt.Errorf("reading events of stack %s: %w", stack, err)
+		}
+		emit(evs)
 		info, err := describeStack(ctx, cfn, stack)
 		if err != nil {
 			return stackInfo{}, failures, err
@@ -159,14 +163,7 @@ func waitStack(ctx context.Context, cfn CloudFormationAPI, stack string, seen ma
 		if !inProgress(info.Status) {
 			// Events written just before the final state: read them once more.
 			evs, _ := newEvents(ctx, cfn, stack, seen)
-			for _, e := range evs {
-				if e.Failed() && e.Reason != "" && !strings.Contains(e.Reason, "Resource creation cancelled") {
-					failures = append(failures, e)
-				}
-				if onEvent != nil {
-					onEvent(e)
-				}
-			}
+			emit(evs)
 			return info, failures, nil
 		}
 		select {
