@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/cognitolab/cognitolab/infra"
@@ -58,7 +59,7 @@ const DefaultPassword = "Correct-Horse-42"
 
 // ValidatePassword checks a password against the lab's policy, with Cognito's wording.
 func ValidatePassword(p string) error {
-	pol := infra.DefaultSettings().Password
+	pol := labSettings().Password
 	has := func(f func(rune) bool) bool { return strings.IndexFunc(p, f) >= 0 }
 	symbol := func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsSpace(r) }
 	switch {
@@ -104,3 +105,26 @@ func randHex(n int) string {
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
 }
+
+// labSettings are the lab's shared settings (infra/lab.yaml), read once: client
+// scopes, the ALB's session cookie name, the password policy. Never hard-coded here.
+var labSettings = sync.OnceValue(func() infra.Settings {
+	if st, err := infra.LoadSettings(); err == nil {
+		return st
+	}
+	return infra.DefaultSettings()
+})
+
+// albCookieName is the session cookie name of the ALB's authenticate rule (shards are
+// <name>-0 .. -3, WIRE 4.2); AWSELBAuthSessionCookie by default.
+func albCookieName() string {
+	for _, r := range labSettings().Rules {
+		if r.Authenticate != nil && r.Authenticate.SessionCookieName != "" {
+			return r.Authenticate.SessionCookieName
+		}
+	}
+	return ALBCookie
+}
+
+// scopes is a client's allowed OAuth scopes, space separated (what it asks for).
+func scopes(c infra.ClientSettings) string { return strings.Join(c.AllowedOAuthScopes, " ") }

@@ -187,7 +187,7 @@ func (r *run) pkceLogin(browser string, narrate bool) (*tokenResponse, error) {
 	state, nonce := randomURLSafe(16), randomURLSafe(16)
 	q := url.Values{
 		"response_type": {"code"}, "client_id": {t.PublicClientID}, "redirect_uri": {redirect},
-		"scope": {"openid email profile aws.cognito.signin.user.admin"}, "state": {state}, "nonce": {nonce},
+		"scope": {scopes(labSettings().PublicClient)}, "state": {state}, "nonce": {nonce},
 		"code_challenge": {PKCEChallenge(verifier)}, "code_challenge_method": {"S256"},
 	}
 	if narrate {
@@ -251,7 +251,7 @@ func (r *run) confidentialExchange() error {
 	}
 	state := randomURLSafe(16)
 	q := url.Values{"response_type": {"code"}, "client_id": {t.ALBClientID}, "redirect_uri": {t.ALBCallbackURL()},
-		"scope": {"openid email profile"}, "state": {state}}
+		"scope": {scopes(labSettings().ALBClient)}, "state": {state}}
 	cb, _, err := r.authorize(BrowserLearner, strings.TrimRight(t.CognitoDomainURL, "/")+"/oauth2/authorize?"+q.Encode(), t.ALBCallbackURL())
 	if err != nil {
 		return err

@@ -19,7 +19,8 @@ import (
 	"strings"
 )
 
-// ALBCookie is the ALB's default session cookie name; shards are -0 .. -3 (WIRE 4.2).
+// ALBCookie is the ALB's default session cookie name (SessionCookieName's default);
+// the lab's own name comes from its settings (albCookieName).
 const ALBCookie = "AWSELBAuthSessionCookie"
 
 // LoginChapter is chapter 4.
@@ -86,8 +87,8 @@ func (r *run) albLogin(browser string, narrate bool) (loginResult, error) {
 	if _, err := r.expectRedirect(h, body, t.AppURL+"/v1/secrets", "the ALB could not redeem the code; its back channel to Cognito failed (see the hops after this one)"); err != nil {
 		return res, err
 	}
-	if !hasSetCookie(h, ALBCookie, false) {
-		return res, r.fail(h, "Set-Cookie "+ALBCookie+"-0", "no session cookie", "the ALB must set its session cookie after a successful login", ErrNoCookie)
+	if !hasSetCookie(h, albCookieName(), false) {
+		return res, r.fail(h, "Set-Cookie "+albCookieName()+"-0", "no session cookie", "the ALB must set its session cookie after a successful login", ErrNoCookie)
 	}
 	r.stepf("GET the protected route, with the cookie")
 	h, body, err = r.get(browser, resolve(h))
