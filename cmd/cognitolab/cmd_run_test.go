@@ -145,3 +145,31 @@ func TestDecode(t *testing.T) {
 		}
 	}
 }
+
+// TestRunAllHandout runs every chapter against the local lab and checks the Markdown
+// reads as a complete handout: every chapter, every hop explained, no secret printed.
+func TestRunAllHandout(t *testing.T) {
+	const password = "Handout-Pa55!"
+	out, err := execute(t, "run", "all", "--format", "markdown", "--set", "password="+password)
+	if err != nil {
+		t.Fatalf("run all: %v\n%s", err, out)
+	}
+	for _, h := range []string{"## Chapter 2: Public and protected", "## Chapter 3: Sign-up", "## Chapter 4: Login through the ALB",
+		"## Chapter 5: The code exchange yourself", "## Chapter 6: Tokens", "## Chapter 7: Logs", "## Chapter 8: Logout", "## Chapter 9: Beyond"} {
+		if !strings.Contains(out, h) {
+			t.Errorf("handout lacks %q", h)
+		}
+	}
+	for _, must := range []string{"Inside AWS: the ALB trades the code for tokens", "#### The id token", "#### The refresh token",
+		"#### The alb-data token", "App log line (from hop", "Cognito remembers you: a code at once, no password", "Your callback listener receives the code"} {
+		if !strings.Contains(out, must) {
+			t.Errorf("handout lacks %q", must)
+		}
+	}
+	if strings.Contains(out, password) {
+		t.Error("the password is printed in the handout")
+	}
+	if n := strings.Count(out, "\n### "); n < 60 {
+		t.Errorf("only %d hops in the handout", n)
+	}
+}
