@@ -137,12 +137,16 @@ func onlyDeclared(tmpl []byte, params map[string]string) map[string]string {
 	return out
 }
 
+// PublicCallbackURL is the learner's loopback callback registered on the public client
+// in lab.yaml (Cognito matches the port exactly).
+const PublicCallbackURL = "http://127.0.0.1:8976/callback"
+
 func targetFromOutputs(ctx context.Context, c *Clients, stack string, out map[string]string, certPEM string) (target.Target, error) {
 	t := target.Target{
 		Kind: target.AWS, Region: c.Region, StackName: stack,
 		AppURL: out["AppURL"], CognitoDomainURL: out["CognitoDomainURL"], CognitoAPIEndpoint: out["CognitoAPIEndpoint"],
 		Issuer: out["Issuer"], UserPoolID: out["UserPoolId"], ALBClientID: out["ALBClientId"],
-		PublicClientID: out["PublicClientId"], MachineClientID: out["MachineClientId"], MachineScope: out["MachineScope"],
+		PublicClientID: out["PublicClientId"], PublicCallbackURL: PublicCallbackURL, MachineClientID: out["MachineClientId"], MachineScope: out["MachineScope"],
 		LogGroup: out["LogGroupName"], ALBKeyURL: out["ALBKeyURL"], ALBArn: out["LoadBalancerArn"], RootCAsPEM: certPEM,
 	}
 	// The secrets are not stack outputs (anyone with console access reads those).

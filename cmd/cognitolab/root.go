@@ -19,7 +19,7 @@ With no command it opens the learning app on the local lab; --aws uses your depl
 		RunE:          runTUI,
 	}
 	pf := root.PersistentFlags()
-	pf.Bool("aws", false, "use the lab deployed with `cognitolab deploy` instead of the local lab")
+	pf.Bool("aws", false, "use the lab deployed by 'cognitolab deploy' instead of the local lab")
 	pf.String("profile", "", "AWS shared-config profile (default: the SDK's default credential chain)")
 	pf.String("region", "", "AWS region (default: from the profile or AWS_REGION)")
 	root.Flags().Bool("present", false, "presenter mode: larger spacing, one pane at a time")

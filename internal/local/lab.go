@@ -194,8 +194,13 @@ func Start(ctx context.Context, opts Options) (*Lab, error) {
 		}
 	}
 	callbackURL := hostURL("127.0.0.1", callbackPort) + "/callback"
-	settings.PublicClient.CallbackURLs = append(slices.Clone(settings.PublicClient.CallbackURLs),
-		callbackURL, hostURL("localhost", callbackPort)+"/callback")
+	cbs := slices.Clone(settings.PublicClient.CallbackURLs)
+	for _, u := range []string{callbackURL, hostURL("localhost", callbackPort) + "/callback"} {
+		if !slices.Contains(cbs, u) {
+			cbs = append(cbs, u)
+		}
+	}
+	settings.PublicClient.CallbackURLs = cbs
 
 	pool, err := cognito.New(cognito.Config{
 		Region: settings.Region, Settings: settings, BaseURL: cogURL, ALBBaseURL: albURL,
