@@ -191,6 +191,9 @@ signature too. TOKEN "-" reads the token from standard input.`,
 			} else if !tv.Expires.IsZero() {
 				p.Event(flows.Event{Info: fmt.Sprintf("Valid until %s (in %s).", tv.Expires.Format(time.RFC3339), tv.Expires.Sub(now).Round(time.Second))})
 			}
+			if tv.Kind == "alb-data" && tv.Padded {
+				p.Event(flows.Event{Info: "This is the ALB's x-amzn-oidc-data token: its base64url segments end in `=` padding and the ES256 signature covers the padded text. Many JWT libraries reject the padding; stripping it breaks the signature. Verify with a library that allows padding (golang-jwt WithPaddingAllowed, aws-jwt-verify's AlbJwtVerifier)."})
+			}
 			if jwksURL == "" && albKeyURL == "" && tv.Kind != "refresh" {
 				p.Event(flows.Event{Info: "Not verified: give --jwks <issuer>/.well-known/jwks.json (Cognito) or --alb-key <key endpoint> (ALB) to check the signature."})
 			}

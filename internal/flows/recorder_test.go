@@ -186,3 +186,25 @@ func FuzzAnnotate(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseForms: any page (the hosted UI is outside input) parses without panicking,
+// and filling a found form keeps its hidden fields.
+func FuzzParseForms(f *testing.F) {
+	f.Add(loginPage, "http://127.0.0.1:9229/login?x=1")
+	f.Add(`<form action="::bad"><input type=hidden name=_csrf value=a><input name=code></form>`, "%%")
+	f.Add(`<form><select name=x></select><textarea name=y>z</textarea>`, "")
+	f.Fuzz(func(t *testing.T, page, pageURL string) {
+		forms := parseForms([]byte(page), pageURL)
+		for _, form := range forms {
+			vals := form.fill(map[string]string{"username": "u", "password": "p", "code": "1", "email": "e"})
+			for _, in := range form.Inputs {
+				if in.Type == "hidden" && vals.Get(in.Name) == "" && in.Value != "" {
+					// a later input of the same name may win; only the first must be present
+					if _, ok := vals[in.Name]; !ok {
+						t.Fatalf("hidden %q lost", in.Name)
+					}
+				}
+			}
+		}
+	})
+}
