@@ -151,11 +151,18 @@ func fakeChapters() []flows.Chapter {
 }
 
 func testOptions(t *testing.T) Options {
+	// Not t.TempDir: a progress save may still be finishing when a test ends, and a
+	// best-effort removal must not fail the test.
+	dir, err := os.MkdirTemp("", "cognitolab-tui-test-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = os.RemoveAll(dir) })
 	return Options{
 		Target:    localTarget(),
 		Local:     &fakeLab{mails: []flows.Mail{{Time: t0, To: "bob@example.com", Username: "bob", Subject: "Your verification code", Code: "654321"}}},
 		Chapters:  fakeChapters,
-		StatePath: filepath.Join(t.TempDir(), "cognitolab", "progress.json"),
+		StatePath: filepath.Join(dir, "cognitolab", "progress.json"),
 		now:       func() time.Time { return t0 },
 	}
 }
@@ -171,7 +178,10 @@ type harness struct {
 func newHarness(t *testing.T, opts Options, w, h int) *harness {
 	t.Helper()
 	hs := &harness{t: t, m: NewModel(opts).(*Model), msgs: make(chan tea.Msg, 64)}
-	t.Cleanup(hs.m.runner.Stop)
+	t.Cleanup(func() {
+		hs.m.runner.Stop()
+		hs.settle()
+	})
 	hs.run(hs.m.Init())
 	hs.send(tea.WindowSizeMsg{Width: w, Height: h})
 	return hs

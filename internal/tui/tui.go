@@ -89,7 +89,9 @@ func Run(ctx context.Context, opts Options) error {
 	opts.logger = slog.New(slog.NewTextHandler(lf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	// Anything written with the standard log package goes to the file too, never to
 	// the screen the TUI draws on.
+	prevLog := log.Writer()
 	log.SetOutput(lf)
+	defer log.SetOutput(prevLog)
 	opts.logger.Info("cognitolab TUI starting", "target", string(opts.Target.Kind), "app", opts.Target.AppURL)
 
 	// Decide the lesson style once, before Bubble Tea owns the terminal.

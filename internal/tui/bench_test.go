@@ -1,0 +1,91 @@
+package tui
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/cognitolab/cognitolab/internal/flows"
+	"github.com/cognitolab/cognitolab/internal/tui/chapter"
+	"github.com/cognitolab/cognitolab/internal/tui/common"
+	"github.com/cognitolab/cognitolab/internal/tui/logs"
+	"github.com/cognitolab/cognitolab/internal/tui/runner"
+	"github.com/cognitolab/cognitolab/internal/tui/timeline"
+)
+
+func manyHops(n int) []flows.Hop {
+	base := loginHops()
+	out := make([]flows.Hop, n)
+	for i := range out {
+		h := base[i%len(base)]
+		h.Seq = i + 1
+		out[i] = h
+	}
+	return out
+}
+
+func manyLines(n int) []flows.LogLine {
+	out := make([]flows.LogLine, n)
+	for i := range out {
+		out[i] = flows.LogLine{Time: t0.Add(time.Duration(i) * time.Millisecond), Stream: "app",
+			Message: fmt.Sprintf(`{"level":"INFO","msg":"request","method":"GET","path":"/v1/secrets","status":200,"trace":"Root=1-6923130c-%024d","user":"alice"}`, i),
+			HopSeq:  i%500 + 1}
+	}
+	return out
+}
+
+// BenchmarkRenderTimeline renders the hop timeline with 500 hops and the logs pane
+// with 10,000 lines (and a whole chapter frame holding both). Target: well under
+// 16 ms per frame.
+func BenchmarkRenderTimeline(b *testing.B) {
+	c := common.New("notty", nil)
+	c.SetSize(120, 40)
+	tl := timeline.New(c)
+	for _, h := range manyHops(500) {
+		tl.Append(h)
+	}
+	tl.SetSize(60, 18)
+	tl.Select(250)
+	lg := logs.New(c)
+	for _, l := range manyLines(logs.Capacity) {
+		lg.Push(l)
+	}
+	lg.SetSize(118, 35)
+	lg.Highlight(250, "")
+
+	b.Run("timeline-500-hops", func(b *testing.B) {
+		for b.Loop() {
+			_ = tl.View()
+		}
+	})
+	b.Run("logs-10000-lines", func(b *testing.B) {
+		for b.Loop() {
+			_ = lg.View()
+		}
+	})
+	b.Run("chapter-frame", func(b *testing.B) {
+		m := NewModel(Options{Target: localTarget(), StatePath: b.TempDir() + "/p.json", Chapters: fakeChapters}).(*Model)
+		m.Update(teaSize(120, 40))
+		sh := m.shared
+		for _, l := range manyLines(logs.Capacity) {
+			sh.Logs.Push(l)
+		}
+		ch := chapter.New(m.ctx, m.c, fakeChapters()[2], "# Login\n\nText.", runner.New(&flows.Session{}, nil), sh, nil)
+		ch.SetSize(118, 37)
+		for _, h := range manyHops(500) {
+			ch.Timeline().Append(h)
+		}
+		for _, p := range []chapter.Pane{chapter.PaneLesson, chapter.PaneLogs} {
+			ch.SetPane(p)
+			b.Run(fmt.Sprintf("pane-%d", p), func(b *testing.B) {
+				for b.Loop() {
+					_ = ch.View()
+				}
+			})
+		}
+	})
+}
+
+func teaSize(w, h int) tea.WindowSizeMsg { return tea.WindowSizeMsg{Width: w, Height: h} }
