@@ -208,3 +208,22 @@ func FuzzParseForms(f *testing.F) {
 		}
 	})
 }
+
+func TestChaptersHaveLessons(t *testing.T) {
+	seen := map[string]bool{}
+	for i, c := range Chapters() {
+		if c.Number != i+2 || c.ID == "" || c.Title == "" || c.Run == nil || seen[c.ID] {
+			t.Errorf("chapter %d: %+v", i, c)
+		}
+		seen[c.ID] = true
+		if _, err := lessons.Chapter(c.Lesson); err != nil {
+			t.Errorf("chapter %s: lesson %s: %v", c.ID, c.Lesson, err)
+		}
+		if got, ok := ChapterByID(c.ID); !ok || got.Number != c.Number {
+			t.Errorf("ChapterByID(%s)", c.ID)
+		}
+	}
+	if len(seen) != 8 {
+		t.Errorf("%d chapters, want 8 (DESIGN.md chapters 2-9)", len(seen))
+	}
+}
