@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# bench/api.sh: Cognito API throughput of `cognitolab serve` and of moto server, with
+# the same Go load client (bench/loadclient): InitiateAuth USER_PASSWORD_AUTH, then
+# SignUp, at concurrency 1, 8 and 64, for BENCH_DURATION (default 2s) per cell. Then
+# the RSA-2048 signing floor (go test -bench BenchmarkRS256Sign): one login signs twice.
+# Targets (issue 7): cognitolab >= 20x moto; login rate >= 70% of the signing floor.
+source "$(dirname "$0")/lib.sh"
+build
+dur=${BENCH_DURATION:-2s}
+tmp=$(mktemp /tmp/bench-api.XXXXXX)
+
+# The floor, measured just before and just after cognitolab's cells (the machine may be
+# shared: the mean of the two brackets the same load).
+floor() {
+  (cd "$ROOT" && go test -run '^$' -bench '^BenchmarkRS256Sign$' -benchtime 2s ./internal/local/cognito/) |
+    awk '/^BenchmarkRS256Sign/{for(i=1;i<=NF;i++) if($(i+1)=="ns/op"){print $i; exit}}'
+}
+say "signing floor (before): go test -bench BenchmarkRS256Sign ./internal/local/cognito/"
+floor_a=$(floor)
+start_serve
+say "cognitolab serve: $SERVE_COGNITO (pool $SERVE_POOL)"
+"$BENCH_BIN/loadclient" throughput -peer cognitolab -endpoint "$SERVE_COGNITO" -pool-id "$SERVE_POOL" -client-id "$SERVE_CLIENT" -duration "$dur" >>"$tmp"
+stop_pid "$SERVE_PID"
+say "signing floor (after)"
+floor_b=$(floor)
+floor_ns=$(awk -v a="$floor_a" -v b="$floor_b" 'BEGIN{printf "%.0f", (a+b)/2}')
+# RunParallel: ns/op is wall time per signature over all cores, so 1e9/ns is the
+# machine's signature rate; a login needs two.
+floor_logins=$(awk -v ns="$floor_ns" 'BEGIN{printf "%.0f", 1e9/ns/2}')
+
+if start_moto; then
+  say "moto server: $MOTO_URL"
+  "$BENCH_BIN/loadclient" throughput -peer moto -endpoint "$MOTO_URL" -create-pool -duration "$dur" >>"$tmp"
+  stop_pid "$MOTO_PID"
+fi
+
+cat "$tmp" >>"$BENCH_RESULTS"
+result "RESULT	floor	rs256_ns	$floor_ns	logins_per_s	$floor_logins"
+
+echo "Cognito API throughput (requests/s, ${dur} per cell; same Go client; $(nproc) cores shared by client and server)"
+printf '%-9s %5s %14s %10s %8s %12s\n' op conc cognitolab moto ratio "% of floor"
+awk -F'\t' -v floor="$floor_logins" '
+  $2=="throughput" { rps[$3,$4,$5]=$8; errs[$3,$4,$5]=$9; if (!seen[$4,$5]++) order[++n]=$4 SUBSEP $5 }
+  END {
+    for (i=1;i<=n;i++) { split(order[i], k, SUBSEP); op=k[1]; c=k[2]
+      l=rps["cognitolab",op,c]; m=rps["moto",op,c]
+      ratio = (m>0) ? sprintf("%.0fx", l/m) : "-"
+      pf = (op=="initiate" && floor>0) ? sprintf("%.0f%%", 100*l/floor) : "-"
+      e = errs["cognitolab",op,c]+errs["moto",op,c]
+      printf "%-9s %5s %14.0f %10s %8s %12s%s\n", op, c, l, (m=="" ? "-" : sprintf("%.0f", m)), ratio, pf, (e>0 ? "  (" e " errors)" : "")
+    }
+  }' "$tmp"
+echo "RSA-2048 RS256 signature: ${floor_a} ns/op before, ${floor_b} after (mean ${floor_ns}) over all cores -> floor ${floor_logins} logins/s (2 signatures per login)"

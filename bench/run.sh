@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# bench/run.sh: every benchmark of issue 7, then one summary table. Each part also
+# runs alone: bench/api.sh, startup.sh, walkthrough.sh, participants.sh, tui.sh.
+set -uo pipefail
+dir=$(cd "$(dirname "$0")" && pwd)
+export BENCH_BIN=${BENCH_BIN:-$(mktemp -d /tmp/cognitolab-bench.XXXXXX)}
+export BENCH_RESULTS=$(mktemp /tmp/bench-results.XXXXXX)
+echo "cognitolab benchmarks — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(go version | cut -d' ' -f3), $(uname -m)"
+echo
+failed=()
+for part in api startup walkthrough participants tui; do
+  bash "$dir/$part.sh" || failed+=("$part")
+  echo
+done
+echo "Summary"
+awk -F'\t' '
+  $2=="throughput" { r[$3,$4,$5]=$8 }
+  $2=="floor"      { floor=$6; ns=$4 }
+  $2=="startup"    { s[$3]=$6 }
+  $2=="walkthrough"{ w[++nw]=$4; m[nw]=$5 }
+  $2=="participants"{ pl=sprintf("%d participants, %d errors, %d ms wall, %.0f hops/s, serve RSS %s -> %s MB", $3,$4,$5,$7,$10,$11) }
+  $2=="tui"        { t[++nt]=sprintf("%s %.2f ms", $3, $4/1e6) }
+  END {
+    split("initiate signup", ops, " "); split("1 8 64", cs, " ")
+    for (i=1;i<=2;i++) for (j=1;j<=3;j++) { op=ops[i]; c=cs[j]; if (r["cognitolab",op,c]=="") continue
+      l=r["cognitolab",op,c]; mo=r["moto",op,c]
+      printf "  %-22s cognitolab %7.0f/s  moto %6s/s  %s%s\n", op " c=" c, l, (mo==""?"-":sprintf("%.0f",mo)), (mo>0?sprintf("%.0fx",l/mo):"-"), (op=="initiate" && floor>0 ? sprintf("  %.0f%% of floor", 100*l/floor) : "") }
+    if (floor) printf "  %-22s %s logins/s (RS256 %s ns/op, 2 per login)\n", "signing floor", floor, ns
+    if (s["cognitolab"]!="") printf "  %-22s cognitolab %s ms, moto %s ms (median)\n", "start-up", s["cognitolab"], (s["moto"]==""?"-":s["moto"])
+    if (nw) { printf "  %-22s", "run all"; for (i=1;i<=nw;i++) printf " %s ms/%s MB", w[i], m[i]; printf "\n" }
+    if (pl!="") printf "  %-22s %s\n", "participants", pl
+    for (i=1;i<=nt;i++) printf "  %-22s %s\n", "tui", t[i]
+  }' "$BENCH_RESULTS"
+if ((${#failed[@]})); then echo; echo "FAILED: ${failed[*]}"; exit 1; fi
