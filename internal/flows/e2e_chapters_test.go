@@ -53,7 +53,7 @@ func TestAllChaptersLocal(t *testing.T) {
 	t.Run("exchange", func(t *testing.T) {
 		hs := rec.hops("exchange")
 		checkHops(t, hs, []hopShape{
-			{method: "GET", path: "/oauth2/authorize", status: 302, locPrefix: "http://localhost:", key: "cognito-authorize-code"},
+			{method: "GET", path: "/oauth2/authorize", status: 302, locPrefix: tg.PublicCallbackURL + "?", key: "cognito-authorize-code"},
 			{method: "GET", path: "/callback", status: 200, key: "local-callback"},
 			{method: "POST", path: "/oauth2/token", status: 200, key: "token-code-pkce"},
 			{method: "GET", path: "/oauth2/authorize", status: 302, locPrefix: app + "/oauth2/idpresponse", key: "cognito-authorize-code"},

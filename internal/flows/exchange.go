@@ -3,14 +3,14 @@ package flows
 // Chapter 5, "The code exchange yourself" (DESIGN.md "Chapters"; RFC 6749 4.1, RFC 7636
 // (PKCE) 4.1-4.6, RFC 6749 2.3.1 (client_secret_basic); WIRE.md 1.1, 1.3).
 //
-// Hops, in order. A: the public client, PKCE S256, a callback listener on 127.0.0.1:0
-// (the registered http://127.0.0.1/callback has no port: loopback callbacks may use any
-// port, WIRE 1.1 "custom ports allowed"):
-//  1. GET  <domain>/oauth2/authorize?response_type=code&client_id=<public>&redirect_uri=http://127.0.0.1:<port>/callback
+// Hops, in order. A: the public client, PKCE S256, a callback listener on the loopback
+// port registered on the client (Target.PublicCallbackURL, http://127.0.0.1:8976/callback;
+// Cognito matches redirect URIs exactly, port included):
+//  1. GET  <domain>/oauth2/authorize?response_type=code&client_id=<public>&redirect_uri=http://127.0.0.1:8976/callback
 //     &scope=...&state=<random>&nonce=<random>&code_challenge=BASE64URL(SHA256(verifier))&code_challenge_method=S256
 //     → 302 to the callback with ?code&state (the browser's `cognito` cookie from chapter 4 skips the form;
 //     without it: 302 /login → 200 form → POST /login → 302 callback)
-//  2. GET  http://127.0.0.1:<port>/callback?code&state → 200 (your listener; state checked)
+//  2. GET  http://127.0.0.1:8976/callback?code&state → 200 (your listener; state checked)
 //  3. POST <domain>/oauth2/token grant_type=authorization_code&client_id&code&redirect_uri&code_verifier
 //     → 200 {id_token, access_token, refresh_token, token_type: Bearer, expires_in: 3600}
 //
@@ -88,33 +88,47 @@ func randomURLSafe(n int) string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// publicRedirect is the public client's loopback redirect_uri; port 0 gives the
-// registered form without a port (lab.yaml registers http://localhost/callback). The
-// host is localhost, as registered; the listener binds 127.0.0.1, which localhost
-// resolves to.
-func publicRedirect(_ string, port int) string {
-	if port == 0 {
-		return "http://localhost/callback"
-	}
-	return fmt.Sprintf("http://localhost:%d/callback", port)
-}
+// publicRedirect is the public client's redirect_uri without a port, as lab.yaml
+// registers it (http://localhost/callback): used where no listener is needed (the
+// hosted-UI sign-up, whose final redirect is not followed).
+func publicRedirect(_ string, _ int) string { return "http://localhost/callback" }
 
 // callbackListener is "your app" for a native/CLI client: a loopback server that
 // receives the browser's redirect (RFC 8252 7.3).
 type callbackListener struct {
-	srv  *http.Server
-	port int
-	got  chan url.Values
+	srv *http.Server
+	// redirect is the redirect_uri to send: exactly as registered.
+	redirect string
+	got      chan url.Values
 }
 
-func startCallbackListener() (*callbackListener, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+// startCallbackListener listens where the target's registered PublicCallbackURL
+// points (Cognito matches redirect URIs exactly, port included). A target without one
+// gets a random loopback port, for pools that accept any port on loopback callbacks
+// (WIRE 1.1, "custom ports allowed").
+func startCallbackListener(registered string) (*callbackListener, error) {
+	addr, path := "127.0.0.1:0", "/callback"
+	if registered != "" {
+		u, err := url.Parse(registered)
+		if err != nil || u.Port() == "" {
+			return nil, fmt.Errorf("the registered callback %q has no loopback port", registered)
+		}
+		host := u.Hostname()
+		if host == "localhost" {
+			host = "127.0.0.1"
+		}
+		addr, path = net.JoinHostPort(host, u.Port()), u.Path
+	}
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, err
 	}
-	cl := &callbackListener{port: ln.Addr().(*net.TCPAddr).Port, got: make(chan url.Values, 1)}
+	cl := &callbackListener{redirect: registered, got: make(chan url.Values, 1)}
+	if registered == "" {
+		cl.redirect = fmt.Sprintf("http://localhost:%d/callback", ln.Addr().(*net.TCPAddr).Port)
+	}
 	mux := http.NewServeMux()
-	mux.HandleFunc("/callback", func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
 		select {
 		case cl.got <- r.URL.Query():
 		default:
@@ -177,12 +191,13 @@ func (r *run) tokenRequest(form url.Values, basic string, hint string) (*Hop, *t
 func (r *run) pkceLogin(browser string, narrate bool) (*tokenResponse, error) {
 	t := r.s.Target
 	r.stepf("start a callback listener on 127.0.0.1")
-	cl, err := startCallbackListener()
+	cl, err := startCallbackListener(t.PublicCallbackURL)
 	if err != nil {
-		return nil, r.fail(nil, "a free loopback port", "none", "something blocks listening on 127.0.0.1", err)
+		return nil, r.fail(nil, "to listen for the callback at "+t.PublicCallbackURL, err.Error(),
+			"another program (or another cognitolab run) holds that port: close it and try again", err)
 	}
 	defer cl.close()
-	redirect := publicRedirect(t.PublicClientID, cl.port)
+	redirect := cl.redirect
 	verifier := NewPKCEVerifier()
 	state, nonce := randomURLSafe(16), randomURLSafe(16)
 	q := url.Values{

@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
+	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -114,8 +116,25 @@ func fakeSession(t *testing.T, f *fakeCognito) (*Session, *[]Event) {
 }
 
 func TestPKCEExchangeSendsExactValues(t *testing.T) {
+	port := freePort(t)
+	for _, registered := range []string{fmt.Sprintf("http://127.0.0.1:%d/callback", port), ""} {
+		t.Run("registered="+registered, func(t *testing.T) { testPKCEExchange(t, registered) })
+	}
+}
+
+func freePort(t *testing.T) int {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+func testPKCEExchange(t *testing.T, registered string) {
 	f := &fakeCognito{}
 	s, _ := fakeSession(t, f)
+	s.Target.PublicCallbackURL = registered
 	r, end := s.begin(context.Background(), "exchange")
 	defer end()
 	if _, err := r.pkceLogin(BrowserLearner, false); err != nil {
@@ -128,7 +147,10 @@ func TestPKCEExchangeSendsExactValues(t *testing.T) {
 		}
 	}
 	redirect := a.Get("redirect_uri")
-	if !strings.HasPrefix(redirect, "http://localhost:") || !strings.HasSuffix(redirect, "/callback") {
+	if registered != "" && redirect != registered {
+		t.Errorf("redirect_uri = %q: want exactly the registered %q", redirect, registered)
+	}
+	if !strings.HasPrefix(redirect, "http://") || !strings.HasSuffix(redirect, "/callback") {
 		t.Errorf("redirect_uri = %q: want the loopback listener", redirect)
 	}
 	if a.Get("state") == "" || a.Get("nonce") == "" || !strings.Contains(a.Get("scope"), "openid") {
@@ -254,5 +276,23 @@ func TestTokenErrorIsTyped(t *testing.T) {
 	}
 	if msg := err.Error(); !strings.Contains(msg, "/oauth2/token") || !strings.Contains(msg, "Try:") {
 		t.Errorf("message %q should name the hop and what to try", msg)
+	}
+}
+
+func TestCallbackPortBusy(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	f := &fakeCognito{}
+	s, _ := fakeSession(t, f)
+	s.Target.PublicCallbackURL = fmt.Sprintf("http://127.0.0.1:%d/callback", ln.Addr().(*net.TCPAddr).Port)
+	r, end := s.begin(context.Background(), "exchange")
+	defer end()
+	_, err = r.pkceLogin(BrowserLearner, false)
+	var se *StepError
+	if !errors.As(err, &se) || !strings.Contains(se.Hint, "port") || f.authorize != nil {
+		t.Errorf("err = %v: want a StepError about the busy port before any hop", err)
 	}
 }
