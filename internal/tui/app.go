@@ -95,6 +95,7 @@ func newModel(ctx context.Context, opts Options) *Model {
 			Logs:   logs.New(c),
 			Tokens: tokens.New(c),
 			Mail:   mailbox.New(c, opts.Local != nil && opts.Target.Kind != target.AWS),
+			Asked:  map[string]bool{},
 		},
 		inputs: map[string]string{},
 		help:   h,
@@ -182,7 +183,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.open(msg.Index)
 	case chapter.BackMsg:
 		m.screen = screenHome
-		m.refreshHome(false)
+		m.home.ResetMoved()
+		m.refreshHome(true)
 		return m, m.resize()
 	case chapter.FinishedMsg:
 		return m, m.finished(msg)
@@ -209,6 +211,15 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 	// The form takes every key (a username may contain q or p).
 	if m.screen == screenChapter && m.chapter != nil && m.chapter.Filling() {
 		return m.chapter.Update(msg)
+	}
+	// Keys typed faster than the terminal is read (tmux send-keys, a quick typist)
+	// arrive as one message with several runes: treat them as separate presses.
+	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {
+		var cmds []tea.Cmd
+		for _, r := range msg.Runes {
+			cmds = append(cmds, m.onKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}}))
+		}
+		return tea.Batch(cmds...)
 	}
 	if m.err != nil {
 		switch {

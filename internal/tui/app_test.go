@@ -278,3 +278,12 @@ func TestBadProgressFileShowsErrorPaneNotCrash(t *testing.T) {
 		t.Fatal("esc did not dismiss the error")
 	}
 }
+
+func TestRunsOfKeysActAsSeparatePresses(t *testing.T) {
+	h := newHarness(t, testOptions(t), 80, 24)
+	h.settle()
+	h.key("jjj") // one message with three runes, as tmux send-keys delivers them
+	if got := h.m.home.Selected(); got != idxLogin {
+		t.Fatalf("selected = %d after jjj, want %d", got, idxLogin)
+	}
+}

@@ -60,11 +60,15 @@ type FinishedMsg struct {
 	Inputs map[string]string
 }
 
-// Shared are the panes that live across chapters (logs, tokens and mail accumulate).
+// Shared are the panes that live across chapters (logs, tokens and mail accumulate),
+// and the inputs the learner has already been asked for.
 type Shared struct {
 	Logs   *logs.Model
 	Tokens *tokens.Model
 	Mail   *mailbox.Model
+	// Asked records input keys already offered in a form: a later chapter with the
+	// same inputs starts straight away (e edits them again).
+	Asked map[string]bool
 }
 
 // Model is the chapter screen.
@@ -157,7 +161,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 		{km.Next, km.RunAll, km.PrevItem, km.NextItem},
 		{km.Up, km.Down, km.PageUp, km.PageDown, km.Top, km.Bottom},
 		{km.NextPane, km.Lesson, km.Hop, km.Tokens, km.Logs, km.Mail},
-		{km.Reveal, km.Present, km.Back, km.Help, km.Quit},
+		{km.Reveal, km.Edit, km.Present, km.Back, km.Help, km.Quit},
 	}
 }
 
@@ -183,6 +187,11 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case inputs.SubmittedMsg:
 		for k, v := range msg.Values {
 			m.inputs[k] = v
+		}
+		if m.shared.Asked != nil {
+			for _, in := range m.ch.Inputs {
+				m.shared.Asked[in.Key] = true
+			}
 		}
 		m.form = nil
 		return m.start()
@@ -253,6 +262,11 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		return m.SetPane(PaneLogs)
 	case key.Matches(msg, km.Mail):
 		return m.SetPane(PaneMail)
+	case key.Matches(msg, km.Edit):
+		if len(m.ch.Inputs) > 0 && m.state != Running && m.state != Starting {
+			return m.openForm()
+		}
+		return nil
 	case key.Matches(msg, km.Reveal):
 		m.reveal = !m.reveal
 		m.inspector.SetReveal(m.reveal)

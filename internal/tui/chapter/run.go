@@ -67,13 +67,20 @@ func (m *Model) begin() tea.Cmd {
 		id := m.ch.ID
 		return func() tea.Msg { return FinishedMsg{ID: id} }
 	}
-	if len(m.ch.Inputs) > 0 {
-		m.form = inputs.New(m.c, m.ch.Inputs, m.inputs)
-		m.form.SetSize(m.width, m.height)
-		m.state = Filling
-		return m.form.Init()
+	for _, in := range m.ch.Inputs {
+		if m.shared.Asked == nil || !m.shared.Asked[in.Key] {
+			return m.openForm()
+		}
 	}
 	return m.start()
+}
+
+// openForm shows the inputs form; submitting it starts the chapter.
+func (m *Model) openForm() tea.Cmd {
+	m.form = inputs.New(m.c, m.ch.Inputs, m.inputs)
+	m.form.SetSize(m.width, m.height)
+	m.state = Filling
+	return m.form.Init()
 }
 
 // start resets the run's view and asks the runner to start the chapter.

@@ -175,14 +175,14 @@ func (m *Model) card(w, h int) string {
 		b.WriteString(s.HopNote.Width(w).Render(plain(hop.Note)))
 	}
 	if len(hop.LookAt) > 0 {
-		b.WriteString("\n" + s.Notable.Render("look at: ") + s.Text.Render(strings.Join(hop.LookAt, ", ")) + s.Muted.Render("  (2 opens the hop)"))
+		b.WriteString("\n" + lipgloss.NewStyle().Width(w).Render(s.Notable.Render("look at: ")+s.Text.Render(strings.Join(hop.LookAt, ", "))+s.Muted.Render("  (2 opens the hop)")))
 	}
 	return lipgloss.NewStyle().MaxHeight(h).Render(strings.TrimRight(b.String(), "\n"))
 }
 
 // plain strips the Markdown emphasis a note may carry, for a one-glance card.
 func plain(md string) string {
-	r := strings.NewReplacer("**", "", "__", "")
+	r := strings.NewReplacer("**", "", "__", "", "`", "")
 	return strings.TrimSpace(r.Replace(md))
 }
 
@@ -196,6 +196,9 @@ func (m *Model) status() string {
 			out = s.StatusBar.Render("reading chapter · esc for the chapter list")
 		} else {
 			out = s.StatusBar.Render("press n to start · c runs to the end")
+			if len(m.ch.Inputs) > 0 {
+				out += s.StatusBar.Render(" · e edits your choices")
+			}
 		}
 	case Filling:
 		out = s.StatusBar.Render("choose your values · enter on the last field starts")

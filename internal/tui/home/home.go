@@ -29,6 +29,7 @@ type Model struct {
 	prog     progress.Progress
 	users    []string
 	sel      int
+	moved    bool // the learner moved the selection: loading progress must not undo it
 	width    int
 	height   int
 }
@@ -44,16 +45,20 @@ func (m *Model) Init() tea.Cmd { return nil }
 // SetSize sets the drawing area.
 func (m *Model) SetSize(w, h int) { m.width, m.height = w, h }
 
-// SetProgress shows the learner's progress and selects the current chapter.
+// SetProgress shows the learner's progress and selects the current chapter (unless
+// the learner has moved the selection since the last SetProgress with selectCurrent).
 func (m *Model) SetProgress(p progress.Progress, selectCurrent bool) {
 	m.prog = p
-	if !selectCurrent {
+	if !selectCurrent || m.moved {
 		return
 	}
 	if i := m.Current(); i >= 0 {
 		m.sel = i
 	}
 }
+
+// ResetMoved lets the next SetProgress select the current chapter again.
+func (m *Model) ResetMoved() { m.moved = false }
 
 // SetUsers lists the users known to the lab.
 func (m *Model) SetUsers(users []string) { m.users = users }
@@ -81,6 +86,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	km := m.c.KeyMap
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
+		if !key.Matches(msg, km.Open) {
+			m.moved = true
+		}
 		switch {
 		case key.Matches(msg, km.Up), key.Matches(msg, km.PrevItem):
 			m.sel = max(0, m.sel-1)

@@ -30,6 +30,7 @@ type KeyMap struct {
 	Mail     key.Binding
 
 	Reveal  key.Binding
+	Edit    key.Binding
 	Present key.Binding
 	Help    key.Binding
 	Quit    key.Binding
@@ -68,6 +69,7 @@ func DefaultKeyMap() *KeyMap {
 		Mail:     key.NewBinding(key.WithKeys("5"), key.WithHelp("5", "mailbox")),
 
 		Reveal:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reveal secrets")),
+		Edit:    key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit your choices")),
 		Present: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "presenter mode")),
 		Help:    key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:    key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),

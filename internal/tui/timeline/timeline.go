@@ -155,6 +155,9 @@ func (m *Model) row(i int) string {
 	method := fmt.Sprintf("%-5s", h.Method)
 	party := fmt.Sprintf("%-12s", PartyLabel(h.Party))
 	where := Where(h.URL)
+	if action := apiAction(h); action != "" {
+		where += " " + action
+	}
 	tail := ""
 	if h.BackChannel {
 		tail = "  ⇄ inside AWS"
@@ -210,4 +213,18 @@ func Where(raw string) string {
 		s += "?" + u.RawQuery
 	}
 	return s
+}
+
+// apiAction is the operation of an AWS JSON API call (the part of X-Amz-Target after
+// the dot: "SignUp"), since every such call is a POST to "/".
+func apiAction(h flows.Hop) string {
+	for _, f := range h.ReqHeaders {
+		if strings.EqualFold(f.Name, "X-Amz-Target") {
+			if i := strings.LastIndex(f.Value, "."); i >= 0 {
+				return f.Value[i+1:]
+			}
+			return f.Value
+		}
+	}
+	return ""
 }
