@@ -236,6 +236,9 @@ func Start(ctx context.Context, opts Options) (*Lab, error) {
 		CognitoDomainURL: cogURL, ALBClientID: albc.ID, LogoutURI: albURL + settings.ALBClient.LogoutPath,
 		Issuer: pool.Issuer(), AllowedClientIDs: []string{pool.PublicClient().ID, albc.ID},
 		Stdout: opts.AppStdout, Now: opts.Now, AWSConfig: &awsCfg,
+		// On loopback a batch costs nothing: ship lines at once so a learner (and the
+		// logs chapter) sees them within a blink, not after the 1-second AWS default.
+		LogFlushInterval: 50 * time.Millisecond,
 	})
 	if err != nil {
 		return fail(fmt.Errorf("starting the app: %w", err))
@@ -260,7 +263,7 @@ func Start(ctx context.Context, opts Options) (*Lab, error) {
 		AppURL: albURL, CognitoDomainURL: cogURL, CognitoAPIEndpoint: cogURL, Issuer: pool.Issuer(),
 		UserPoolID: pool.PoolID(), ALBClientID: albc.ID, ALBClientSecret: albc.Secret,
 		PublicClientID: pub.ID, PublicCallbackURL: callbackURL,
-		LogsEndpoint:   logsURL, LogGroup: settings.LogGroup,
+		LogsEndpoint: logsURL, LogGroup: settings.LogGroup,
 		ALBKeyURL: keysURL, ALBArn: l.ALB.ARN(),
 		MailboxURL: cogURL + "/_cognitolab/mailbox",
 	}
