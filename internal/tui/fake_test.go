@@ -142,7 +142,7 @@ func fakeChapters() []flows.Chapter {
 			h := loginHops()[5]
 			s.Emit(flows.Event{Hop: &h})
 			return &StepError{Chapter: "logs", Step: "find the app's log line", Expected: "a log line with the hop's trace id",
-				Got: "nothing after 10 s", Hint: "The app ships logs every few seconds: press n to run the chapter again."}
+				Got: "nothing after 10 s", Hint: "The app ships logs every few seconds: press a to run the chapter again."}
 		}},
 		{ID: "boom", Number: 8, Title: "Logout", Lesson: "08-logout.md", Run: func(ctx context.Context, s *flows.Session) error {
 			panic("nil map")

@@ -56,9 +56,12 @@ func TestGolden(t *testing.T) {
 		for _, sc := range scenes {
 			t.Run(fmt.Sprintf("%s_%dx%d", sc.name, sz[0], sz[1]), func(t *testing.T) {
 				h := newHarness(t, testOptions(t), sz[0], sz[1])
-				h.settle()
+				h.until("mailbox loaded", func() bool { return h.m.shared.Mail.Len() > 0 })
 				sc.play(h)
 				h.settle()
+				if h.m.chapter != nil {
+					h.until("lesson rendered", h.m.chapter.LessonRendered)
+				}
 				golden.RequireEqual(t, []byte(h.m.View()))
 			})
 		}

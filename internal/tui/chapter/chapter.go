@@ -136,6 +136,9 @@ func (m *Model) Timeline() *timeline.Model { return m.timeline }
 // Waiting reports whether a hop was let through and has not arrived yet.
 func (m *Model) Waiting() bool { return m.waiting }
 
+// LessonRendered reports whether the lesson is rendered for the current width.
+func (m *Model) LessonRendered() bool { return m.lesson.Rendered() }
+
 // Filling reports whether the inputs form has the keyboard.
 func (m *Model) Filling() bool { return m.state == Filling }
 
@@ -158,7 +161,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 		return [][]key.Binding{m.form.ShortHelp()}
 	}
 	return [][]key.Binding{
-		{km.Next, km.RunAll, km.PrevItem, km.NextItem},
+		{km.Next, km.RunAll, km.Again, km.PrevItem, km.NextItem},
 		{km.Up, km.Down, km.PageUp, km.PageDown, km.Top, km.Bottom},
 		{km.NextPane, km.Lesson, km.Hop, km.Tokens, km.Logs, km.Mail},
 		{km.Reveal, km.Edit, km.Present, km.Back, km.Help, km.Quit},
@@ -241,6 +244,8 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		return m.next()
 	case key.Matches(msg, km.RunAll):
 		return m.runAll()
+	case key.Matches(msg, km.Again):
+		return m.again()
 	case key.Matches(msg, km.PrevItem), key.Matches(msg, km.NextItem):
 		if m.pane == PaneTokens {
 			return m.shared.Tokens.Update(msg)

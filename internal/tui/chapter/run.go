@@ -22,8 +22,15 @@ func (m *Model) spin() tea.Cmd {
 // seen, or let the next hop through.
 func (m *Model) next() tea.Cmd {
 	switch m.state {
-	case Idle, Done, Failed:
+	case Idle:
 		return m.begin()
+	case Done, Failed:
+		// A finished chapter runs again only on a (spare presses of n are harmless).
+		if !m.timeline.AtEnd() {
+			m.timeline.Select(m.timeline.Index() + 1)
+			m.syncSelection()
+		}
+		return nil
 	case Running:
 		if !m.timeline.AtEnd() {
 			m.timeline.Select(m.timeline.Index() + 1)
@@ -43,7 +50,7 @@ func (m *Model) next() tea.Cmd {
 // runAll is the c key: run to the end.
 func (m *Model) runAll() tea.Cmd {
 	switch m.state {
-	case Idle, Done, Failed:
+	case Idle:
 		m.release = true
 		return m.begin()
 	case Running:
@@ -56,6 +63,14 @@ func (m *Model) runAll() tea.Cmd {
 		}
 	case Starting, Filling:
 		m.release = true
+	}
+	return nil
+}
+
+// again is the a key: run a finished chapter again.
+func (m *Model) again() tea.Cmd {
+	if m.state == Done || m.state == Failed || m.state == Idle {
+		return m.begin()
 	}
 	return nil
 }

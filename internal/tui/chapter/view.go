@@ -214,9 +214,9 @@ func (m *Model) status() string {
 			out = s.StatusBar.Render(fmt.Sprintf("hop %d · press n for the next hop · c runs to the end", m.timeline.Len()))
 		}
 	case Done:
-		out = s.Done.Render("✓ chapter done") + s.StatusBar.Render(fmt.Sprintf(" · %d hops · esc for the chapter list · n runs it again", m.timeline.Len()))
+		out = s.Done.Render("✓ chapter done") + s.StatusBar.Render(fmt.Sprintf(" · %d hops · esc for the chapter list · a runs it again", m.timeline.Len()))
 	case Failed:
-		out = s.Failed.Render("✗ the chapter stopped") + s.StatusBar.Render(" · read the pane above · n runs it again · esc goes back")
+		out = s.Failed.Render("✗ the chapter stopped") + s.StatusBar.Render(" · read the pane above · a runs it again · esc goes back")
 	}
 	return ansi.Truncate(out, max(m.width, 10), "…")
 }

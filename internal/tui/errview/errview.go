@@ -41,7 +41,7 @@ func Describe(err error, doing string) Details {
 		if f["Hint"] != "" {
 			d.Next = f["Hint"]
 		} else {
-			d.Next = "Look at the last hop (press 2), then press esc and run the chapter again."
+			d.Next = "Look at the last hop (press 2), then press a to run the chapter again."
 		}
 	}
 	return d

@@ -18,6 +18,7 @@ type KeyMap struct {
 
 	Next     key.Binding // let the next hop through
 	RunAll   key.Binding // run the chapter to its end
+	Again    key.Binding // run a finished chapter again
 	PrevItem key.Binding // previous hop (or token)
 	NextItem key.Binding // next hop (or token)
 
@@ -57,6 +58,7 @@ func DefaultKeyMap() *KeyMap {
 
 		Next:     key.NewBinding(key.WithKeys("n", "enter"), key.WithHelp("n/enter", "next hop")),
 		RunAll:   key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "run to the end")),
+		Again:    key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "run again")),
 		PrevItem: key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←/h", "previous")),
 		NextItem: key.NewBinding(key.WithKeys("right", "l"), key.WithHelp("→/l", "next")),
 
