@@ -26,7 +26,7 @@ awk -F'\t' '
       l=r["cognitolab",op,c]; mo=r["moto",op,c]
       printf "  %-22s cognitolab %7.0f/s  moto %6s/s  %s%s\n", op " c=" c, l, (mo==""?"-":sprintf("%.0f",mo)), (mo>0?sprintf("%.0fx",l/mo):"-"), (op=="initiate" && floor>0 ? sprintf("  %.0f%% of floor", 100*l/floor) : "") }
     if (floor) printf "  %-22s %s logins/s (RS256 %s ns/op, 2 per login)\n", "signing floor", floor, ns
-    if (s["cognitolab"]!="") printf "  %-22s cognitolab %s ms, moto %s ms (median)\n", "start-up", s["cognitolab"], (s["moto"]==""?"-":s["moto"])
+    if (s["cognitolab"]!="") printf "  %-22s cognitolab %s ms (with --state %s ms), moto %s ms (median)\n", "start-up", s["cognitolab"], s["cognitolab-state"], (s["moto"]==""?"-":s["moto"])
     if (nw) { printf "  %-22s", "run all"; for (i=1;i<=nw;i++) printf " %s ms/%s MB", w[i], m[i]; printf "\n" }
     if (pl!="") printf "  %-22s %s\n", "participants", pl
     for (i=1;i<=nt;i++) printf "  %-22s %s\n", "tui", t[i]

@@ -130,3 +130,15 @@ func TestLoadHundredParticipants(t *testing.T) {
 	t.Logf("heap after GC: before %.1f MB, after %.1f MB (growth %.1f MB, bound %d MB)",
 		float64(before)/(1<<20), float64(after)/(1<<20), float64(growth)/(1<<20), bound>>20)
 }
+
+// BenchmarkLabStart is local.Start then Close on random ports: most of `cognitolab
+// serve`'s start-up and of `cognitolab run all`'s fixed cost.
+func BenchmarkLabStart(b *testing.B) {
+	for b.Loop() {
+		lab, err := Start(context.Background(), RandomPorts())
+		if err != nil {
+			b.Fatal(err)
+		}
+		_ = lab.Close()
+	}
+}
