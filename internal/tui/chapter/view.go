@@ -38,7 +38,7 @@ func (m *Model) geometry() geometry {
 		g.cardH = max(g.bodyH-g.tlH-2, 3)
 	case w >= wideAt:
 		g.wide = true
-		g.lessonW = w * 11 / 20
+		g.lessonW = w * 9 / 20
 		g.rightW = w - g.lessonW - 3
 		g.lessH = g.bodyH
 		g.tlH = max(min(m.timeline.Len(), g.bodyH/2), min(3, g.bodyH))

@@ -26,7 +26,7 @@ func (m *Model) Map(width int, tall bool) string {
 	t := m.target
 	appNote := "EC2, private subnet"
 	if t.Kind == target.Local {
-		appNote = "127.0.0.1:5000"
+		appNote = "behind the ALB"
 	}
 	logsNote := "CloudWatch Logs"
 	if t.LogsEndpoint != "" {

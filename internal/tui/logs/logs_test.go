@@ -8,7 +8,7 @@ import (
 )
 
 func TestRingDropsOldest(t *testing.T) {
-	r := NewRing(3)
+	r := NewRing[flows.LogLine](3)
 	for i := 1; i <= 5; i++ {
 		r.Push(flows.LogLine{Message: strconv.Itoa(i)})
 	}
@@ -23,11 +23,24 @@ func TestRingDropsOldest(t *testing.T) {
 }
 
 func TestRingBoundedAtCapacity(t *testing.T) {
-	r := NewRing(Capacity)
+	r := NewRing[flows.LogLine](Capacity)
 	for i := range Capacity + 123 {
 		r.Push(flows.LogLine{HopSeq: i})
 	}
 	if r.Len() != Capacity || r.At(0).HopSeq != 123 || r.At(Capacity-1).HopSeq != Capacity+122 {
 		t.Fatalf("Len=%d first=%d last=%d", r.Len(), r.At(0).HopSeq, r.At(Capacity-1).HopSeq)
+	}
+}
+
+func TestSummaryOfAppLineHidesRawTokens(t *testing.T) {
+	msg := `{"time":"2026-11-23T15:48:33Z","method":"GET","path":"/v1/secrets","status":200,"trace_id":"1-6b046050-e87340a1743ae4aede54807f",` +
+		`"identity":{"sub":"s","username":"alice","email":"alice@example.com"},"raw_tokens_for_teaching":{"accesstoken":"eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhIn0.c2ln"}}`
+	got := Summary(msg)
+	want := "GET /v1/secrets → 200 · alice · trace 1-6b046050-e87340a1743ae4aede54807f"
+	if got != want {
+		t.Errorf("Summary = %q, want %q", got, want)
+	}
+	if s := Summary("plain eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhIn0.c2ln text"); s != "plain eyJ…(token) text" {
+		t.Errorf("plain line summary = %q", s)
 	}
 }

@@ -1,19 +1,17 @@
 package logs
 
-import "github.com/cognitolab/cognitolab/internal/flows"
-
-// Ring is a bounded ring buffer of log lines: once full, each new line drops the oldest.
-type Ring struct {
-	buf   []flows.LogLine
+// Ring is a bounded ring buffer: once full, each new item drops the oldest.
+type Ring[T any] struct {
+	buf   []T
 	start int
 	n     int
 }
 
-// NewRing returns a ring that holds up to capacity lines.
-func NewRing(capacity int) *Ring { return &Ring{buf: make([]flows.LogLine, max(capacity, 1))} }
+// NewRing returns a ring that holds up to capacity items.
+func NewRing[T any](capacity int) *Ring[T] { return &Ring[T]{buf: make([]T, max(capacity, 1))} }
 
-// Push adds a line.
-func (r *Ring) Push(l flows.LogLine) {
+// Push adds an item.
+func (r *Ring[T]) Push(l T) {
 	if r.n < len(r.buf) {
 		r.buf[(r.start+r.n)%len(r.buf)] = l
 		r.n++
@@ -23,11 +21,11 @@ func (r *Ring) Push(l flows.LogLine) {
 	r.start = (r.start + 1) % len(r.buf)
 }
 
-// Len is the number of lines held.
-func (r *Ring) Len() int { return r.n }
+// Len is the number of items held.
+func (r *Ring[T]) Len() int { return r.n }
 
-// Cap is the most lines the ring holds.
-func (r *Ring) Cap() int { return len(r.buf) }
+// Cap is the most items the ring holds.
+func (r *Ring[T]) Cap() int { return len(r.buf) }
 
-// At returns line i, oldest first.
-func (r *Ring) At(i int) flows.LogLine { return r.buf[(r.start+i)%len(r.buf)] }
+// At returns item i, oldest first.
+func (r *Ring[T]) At(i int) T { return r.buf[(r.start+i)%len(r.buf)] }

@@ -1,0 +1,46 @@
+package errview
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/cognitolab/cognitolab/internal/tui/common"
+)
+
+// StepError has flows.StepError's field names.
+type StepError struct{ Chapter, Step, Expected, Got, Hint string }
+
+func (e *StepError) Error() string { return e.Step }
+
+func TestDescribe(t *testing.T) {
+	step := &StepError{Chapter: "login", Step: "follow the redirect", Expected: "HTTP 302", Got: "200", Hint: "delete the cookie"}
+	tests := []struct {
+		name                          string
+		err                           error
+		doing                         string
+		wantTitle, wantNext, wantWhat string
+	}{
+		{"step error", step, "", "follow the redirect", "delete the cookie", ""},
+		{"wrapped step error", fmt.Errorf("run: %w", step), "", "follow the redirect", "delete the cookie", ""},
+		{"plain error", errors.New("disk full"), "saving your progress", "while saving your progress", "Press esc", "disk full"},
+		{"step error without hint", &StepError{Step: "x"}, "", "“x”", "press a to run", "x"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := Describe(tt.err, tt.doing)
+			if !strings.Contains(d.Title, tt.wantTitle) || !strings.Contains(d.Next, tt.wantNext) || !strings.Contains(d.What, tt.wantWhat) {
+				t.Errorf("Describe = %+v", d)
+			}
+		})
+	}
+}
+
+func TestViewNeverShowsAStack(t *testing.T) {
+	c := common.New("notty", nil)
+	v := View(c, errors.New("boom"), "", 60)
+	if !strings.Contains(v, "What to do next") || strings.Contains(v, "goroutine") {
+		t.Errorf("view:\n%s", v)
+	}
+}
