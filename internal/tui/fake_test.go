@@ -37,13 +37,6 @@ func localTarget() target.Target {
 	}
 }
 
-// StepError mirrors flows.StepError's fields; the error pane reads them by name.
-type StepError struct {
-	Chapter, Step, Expected, Got, Hint string
-}
-
-func (e *StepError) Error() string { return e.Chapter + ": " + e.Step + ": expected " + e.Expected }
-
 // fakeLab is a LocalLab with a fixed mailbox.
 type fakeLab struct{ mails []flows.Mail }
 
@@ -141,7 +134,7 @@ func fakeChapters() []flows.Chapter {
 			}
 			h := loginHops()[5]
 			s.Emit(flows.Event{Hop: &h})
-			return &StepError{Chapter: "logs", Step: "find the app's log line", Expected: "a log line with the hop's trace id",
+			return &flows.StepError{Chapter: "logs", Step: "find the app's log line", Expected: "a log line with the hop's trace id",
 				Got: "nothing after 10 s", Hint: "The app ships logs every few seconds: press a to run the chapter again."}
 		}},
 		{ID: "boom", Number: 8, Title: "Logout", Lesson: "08-logout.md", Run: func(ctx context.Context, s *flows.Session) error {

@@ -4,9 +4,10 @@ package errview
 
 import (
 	"errors"
-	"reflect"
+	"fmt"
 	"strings"
 
+	"github.com/cognitolab/cognitolab/internal/flows"
 	"github.com/cognitolab/cognitolab/internal/tui/common"
 )
 
@@ -19,8 +20,8 @@ type Details struct {
 	Next     string
 }
 
-// Describe turns an error into Details. A flows step error (with Chapter, Step,
-// Expected, Got and Hint fields) fills every part; any other error gives its message
+// Describe turns an error into Details. A *flows.StepError fills every part (which
+// step, what was expected, what came, the hint); any other error gives its message
 // and the generic next step.
 func Describe(err error, doing string) Details {
 	d := Details{Title: "Something went wrong", What: err.Error(),
@@ -28,52 +29,30 @@ func Describe(err error, doing string) Details {
 	if doing != "" {
 		d.Title = "Something went wrong while " + doing
 	}
-	if f, ok := stepFields(err); ok {
-		d.Title = "The step “" + f["Step"] + "” did not go as expected"
-		if f["Chapter"] != "" {
-			d.Title += " (chapter " + f["Chapter"] + ")"
+	var se *flows.StepError
+	if errors.As(err, &se) {
+		d.Title = "The step “" + se.Step + "” did not go as expected"
+		if se.Chapter != "" {
+			d.Title += " (chapter " + se.Chapter + ")"
 		}
-		d.Expected, d.Got = f["Expected"], f["Got"]
+		d.Expected, d.Got = se.Expected, se.Got
 		d.What = ""
-		if d.Expected == "" && d.Got == "" {
+		if se.Hop != nil {
+			d.What = fmt.Sprintf("At hop %d: %s %s.", se.Hop.Seq, se.Hop.Method, se.Hop.URL)
+		}
+		if se.Err != nil {
+			d.What = strings.TrimSpace(d.What + " " + se.Err.Error())
+		}
+		if d.What == "" && d.Expected == "" && d.Got == "" {
 			d.What = err.Error()
 		}
-		if f["Hint"] != "" {
-			d.Next = f["Hint"]
+		if se.Hint != "" {
+			d.Next = se.Hint
 		} else {
 			d.Next = "Look at the last hop (press 2), then press a to run the chapter again."
 		}
 	}
 	return d
-}
-
-// stepFields finds a *StepError in err's chain and reads its string fields. It goes
-// by the type's name and field names (flows.StepError: Chapter, Step, Expected, Got,
-// Hint) so this view does not depend on the engine's other types.
-func stepFields(err error) (map[string]string, bool) {
-	for e := err; e != nil; {
-		v := reflect.ValueOf(e)
-		if v.Kind() == reflect.Pointer && !v.IsNil() && v.Elem().Kind() == reflect.Struct && v.Elem().Type().Name() == "StepError" {
-			out := map[string]string{}
-			for _, name := range []string{"Chapter", "Step", "Expected", "Got", "Hint"} {
-				if f := v.Elem().FieldByName(name); f.IsValid() && f.Kind() == reflect.String {
-					out[name] = f.String()
-				}
-			}
-			return out, true
-		}
-		u, ok := e.(interface{ Unwrap() error })
-		if !ok {
-			var ce common.ErrorMsg
-			if errors.As(e, &ce) && ce.Err != e {
-				e = ce.Err
-				continue
-			}
-			return nil, false
-		}
-		e = u.Unwrap()
-	}
-	return nil, false
 }
 
 // View draws the pane at most width wide.
