@@ -126,7 +126,9 @@ func (m *Model) body(g geometry) string {
 		if m.err != nil {
 			return left
 		}
-		return m.timeline.View() + "\n\n" + m.card(g.rightW, g.cardH)
+		// One pane, big: the hops around the selection, then the selected hop framed.
+		inner := max(g.rightW-8, 20)
+		return m.timeline.View() + "\n\n" + s.PresentCard.Width(g.rightW-2).Render(m.card(inner, max(g.cardH-4, 3)))
 	}
 	right := m.timeline.View() + "\n" + s.Rule.Render(strings.Repeat("─", max(g.rightW, 1))) + "\n" + m.card(g.rightW, g.cardH)
 	if g.wide {

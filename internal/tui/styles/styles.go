@@ -52,6 +52,9 @@ type Styles struct {
 	Current  lipgloss.Style
 	Pending  lipgloss.Style
 
+	// PresentCard frames the selected hop in presenter mode.
+	PresentCard lipgloss.Style
+
 	// Tabs of the chapter screen.
 	Tab       lipgloss.Style
 	ActiveTab lipgloss.Style
@@ -128,6 +131,7 @@ func DefaultStyles() *Styles {
 	s.Current = lipgloss.NewStyle().Bold(true).Foreground(colAccent)
 	s.Pending = lipgloss.NewStyle().Foreground(colSubtle)
 
+	s.PresentCard = lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(colAccent).Padding(1, 3)
 	s.Tab = lipgloss.NewStyle().Foreground(colSubtle).Padding(0, 1)
 	s.ActiveTab = lipgloss.NewStyle().Bold(true).Foreground(colAccent).Background(colLightBg).Padding(0, 1)
 
