@@ -2,8 +2,8 @@
 # bench/startup.sh: time from launching `cognitolab serve` to its first answered
 # request (GET /v1/public through the ALB, which needs the ALB and the app up),
 # beside moto server's first answer (GET /moto-api/). Target: < 150 ms.
-# A fresh lab generates three RSA-2048 keys (almost all of its start-up); with --state
-# the keys come from the state file, so that row shows the rest of the start-up.
+# A fresh lab generates its three RSA-2048 keys in the background while the servers
+# start (a login waits for them); with --state the keys come from the state file.
 source "$(dirname "$0")/lib.sh"
 build
 runs=${BENCH_RUNS:-5}

@@ -33,6 +33,9 @@ type refreshClaims struct {
 // header as additional data. Cognito's header says cty "JWT"; what Cognito seals is
 // opaque, so the local pool seals the claims' JSON directly (GCM authenticates it).
 func (p *Pool) encryptRefresh(rc *refreshClaims) (string, error) {
+	if err := p.waitKeys(); err != nil {
+		return "", err
+	}
 	plain, err := json.Marshal(rc)
 	if err != nil {
 		return "", err
@@ -60,6 +63,9 @@ func (p *Pool) encryptRefresh(rc *refreshClaims) (string, error) {
 // decryptRefresh opens a refresh token. Any failure is NotAuthorizedException
 // "Invalid Refresh Token." (Cognito's answer to a token it cannot read).
 func (p *Pool) decryptRefresh(tok string) (*refreshClaims, error) {
+	if err := p.waitKeys(); err != nil {
+		return nil, err
+	}
 	invalid := Errorf(ErrNotAuthorized, "Invalid Refresh Token.")
 	if len(tok) > 8192 {
 		return nil, invalid

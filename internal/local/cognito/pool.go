@@ -156,6 +156,8 @@ type Pool struct {
 	refreshKid             string
 	idHeader, accessHeader string // precomputed base64url JWT headers
 	jwks                   []byte
+	keysReady              chan struct{} // closed once the keys below exist (initKeys)
+	keysErr                error
 	csrfKey                []byte
 	mailbox                *mailbox
 	persistMu              sync.Mutex

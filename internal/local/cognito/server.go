@@ -21,7 +21,7 @@ func (p *Pool) newHandler() http.Handler {
 		case r.URL.Path == jwksPath && (r.Method == http.MethodGet || r.Method == http.MethodHead):
 			w.Header().Set("Content-Type", "application/json")
 			w.Header().Set("Cache-Control", "max-age=3600")
-			_, _ = w.Write(p.jwks)
+			_, _ = w.Write(p.JWKS())
 		case r.URL.Path == "/_cognitolab/mailbox" && r.Method == http.MethodGet:
 			w.Header().Set("Content-Type", "application/json")
 			msgs := p.Mailbox()

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/cognitolab/cognitolab/infra"
@@ -89,6 +90,9 @@ func New(cfg Config) (*Pool, error) {
 	if err := p.initKeys(st); err != nil {
 		return nil, err
 	}
+	if len(p.csrfKey) == 0 {
+		p.csrfKey = randomBytes(32)
+	}
 	p.initClients(st)
 	if st != nil {
 		for _, u := range st.Users {
@@ -99,7 +103,6 @@ func New(cfg Config) (*Pool, error) {
 		}
 	}
 	p.signOutGrace = map[string]bool{}
-	p.jwks = p.buildJWKS()
 	if err := p.persist(); err != nil {
 		return nil, err
 	}
@@ -139,10 +142,14 @@ func (p *Pool) Now() time.Time { return p.now() }
 // /oauth2/*, /logout, /error, /<poolId>/.well-known/*, GET /_cognitolab/mailbox.
 func (p *Pool) Handler() http.Handler { return p.handler }
 
-// initKeys loads the keys from the state or generates them.
+// initKeys loads the keys from the state or generates them. Generating three RSA-2048
+// keys dominates start-up, so without a state file they are made in the background
+// while the servers start: everything that signs, verifies or publishes a key waits
+// for them (waitKeys). With a state file they are made at once, to be persisted.
 func (p *Pool) initKeys(st *state) error {
-	var err error
+	p.keysReady = make(chan struct{})
 	if st != nil && st.IDKey != "" {
+		var err error
 		if p.idKey, err = parseKey(st.IDKey); err == nil {
 			if p.accessKey, err = parseKey(st.AccessKey); err == nil {
 				p.refreshKey, err = parseKey(st.RefreshKey)
@@ -152,20 +159,50 @@ func (p *Pool) initKeys(st *state) error {
 			return fmt.Errorf("cognito: state file %s holds a bad key (%v); delete it to start afresh", p.cfg.StatePath, err)
 		}
 		p.csrfKey = st.CSRFKey
-	} else {
-		for _, k := range []**rsa.PrivateKey{&p.idKey, &p.accessKey, &p.refreshKey} {
-			if *k, err = rsa.GenerateKey(rand.Reader, p.cfg.RSABits); err != nil {
-				return fmt.Errorf("cognito: generating an RSA key: %w", err)
-			}
+		p.finishKeys()
+		return nil
+	}
+	generate := func() {
+		keys := []**rsa.PrivateKey{&p.idKey, &p.accessKey, &p.refreshKey}
+		errs := make([]error, len(keys))
+		var wg sync.WaitGroup
+		for i, k := range keys {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				*k, errs[i] = rsa.GenerateKey(rand.Reader, p.cfg.RSABits)
+			}()
 		}
+		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			p.keysErr = &Error{Type: ErrInternal, Status: 500, Message: "generating the pool's RSA keys failed: " + err.Error()}
+			close(p.keysReady)
+			return
+		}
+		p.finishKeys()
 	}
-	if len(p.csrfKey) == 0 {
-		p.csrfKey = randomBytes(32)
+	if p.cfg.StatePath != "" {
+		generate()
+		return p.keysErr
 	}
+	go generate()
+	return nil
+}
+
+// finishKeys derives the key ids, JWT headers and JWKS, then releases waitKeys.
+func (p *Pool) finishKeys() {
 	p.idKid, p.accessKid, p.refreshKid = kidOf(&p.idKey.PublicKey), kidOf(&p.accessKey.PublicKey), kidOf(&p.refreshKey.PublicKey)
 	p.idHeader = jwtHeader(p.idKid)
 	p.accessHeader = jwtHeader(p.accessKid)
-	return nil
+	p.jwks = p.buildJWKS()
+	close(p.keysReady)
+}
+
+// waitKeys blocks until the keys exist; after it returns nil the key fields are
+// read-only and safe to use from any goroutine.
+func (p *Pool) waitKeys() error {
+	<-p.keysReady
+	return p.keysErr
 }
 
 // kidOf is a Cognito-looking key id: standard base64 (with its '=') of the SHA-256 of

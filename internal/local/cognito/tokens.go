@@ -106,6 +106,9 @@ func internalErr(err error) *Error {
 // API logins whose only scope is aws.cognito.signin.user.admin) and, with
 // opts.WithRefresh, an encrypted refresh token, for user u and client c.
 func (p *Pool) IssueTokens(u *User, c *Client, opts IssueOptions) (*Tokens, error) {
+	if err := p.waitKeys(); err != nil {
+		return nil, err
+	}
 	now := p.now()
 	scopes := opts.Scopes
 	if len(scopes) == 0 {
@@ -215,6 +218,9 @@ func appendAttributes(obj []byte, attrs map[string]string) []byte {
 // IssueClientCredentials mints an access token for a machine client: sub = client id,
 // no username, no id or refresh token (client_credentials grant).
 func (p *Pool) IssueClientCredentials(c *Client, scopes []string) (*Tokens, error) {
+	if err := p.waitKeys(); err != nil {
+		return nil, err
+	}
 	now := p.now()
 	ac := accessTokenClaims{Sub: c.ID, Iss: p.Issuer(), ClientID: c.ID, TokenUse: "access",
 		Scope: strings.Join(scopes, " "), AuthTime: now.Unix(), Exp: now.Add(c.AccessTokenValidity).Unix(),
@@ -300,6 +306,9 @@ func (p *Pool) RevokeRefreshToken(c *Client, refreshToken string) error {
 // token_use=access, iss, revocation and the user's global sign-out. Client-credentials
 // tokens return a nil user.
 func (p *Pool) ValidateAccessToken(tok string) (*AccessClaims, *User, error) {
+	if err := p.waitKeys(); err != nil {
+		return nil, nil, err
+	}
 	invalid := Errorf(ErrNotAuthorized, "Invalid Access Token")
 	var c accessTokenClaims
 	_, err := jwt.ParseWithClaims(tok, &c, func(t *jwt.Token) (any, error) {
@@ -368,7 +377,13 @@ func (p *Pool) buildJWKS() []byte {
 
 // JWKS returns the public keys (id-token key, access-token key) as a JSON Web Key Set
 // document, the body of /<poolId>/.well-known/jwks.json.
-func (p *Pool) JWKS() []byte { return append([]byte(nil), p.jwks...) }
+func (p *Pool) JWKS() []byte {
+	_ = p.waitKeys() // on failure jwks stays empty and token calls report the error
+	return append([]byte(nil), p.jwks...)
+}
 
 // KeyIDs returns the kids of the id-token and access-token keys.
-func (p *Pool) KeyIDs() (idKid, accessKid string) { return p.idKid, p.accessKid }
+func (p *Pool) KeyIDs() (idKid, accessKid string) {
+	_ = p.waitKeys()
+	return p.idKid, p.accessKid
+}
