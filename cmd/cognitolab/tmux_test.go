@@ -1,0 +1,150 @@
+package main
+
+import (
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cognitolab/cognitolab/internal/testutil"
+)
+
+// tmuxTUI is the real cognitolab binary running in a detached tmux session, driven
+// with send-keys and read with capture-pane, as a person at a terminal would.
+type tmuxTUI struct {
+	t      *testing.T
+	tmux   string
+	socket string
+}
+
+func (m *tmuxTUI) run(args ...string) (string, error) {
+	out, err := exec.Command(m.tmux, append([]string{"-S", m.socket}, args...)...).CombinedOutput()
+	return string(out), err
+}
+
+func (m *tmuxTUI) screen() string {
+	out, _ := m.run("capture-pane", "-p", "-t", "lab")
+	return out
+}
+
+// keys sends each key on its own, with a short pause, like typing.
+func (m *tmuxTUI) keys(keys ...string) {
+	m.t.Helper()
+	for _, k := range keys {
+		if out, err := m.run("send-keys", "-t", "lab", k); err != nil {
+			m.t.Fatalf("send-keys %s: %v %s", k, err, out)
+		}
+		time.Sleep(150 * time.Millisecond)
+	}
+}
+
+// waitFor polls the screen until every want appears, for at most 45 s.
+func (m *tmuxTUI) waitFor(what string, want ...string) string {
+	m.t.Helper()
+	deadline := time.Now().Add(45 * time.Second)
+	var s string
+	for time.Now().Before(deadline) {
+		s = m.screen()
+		ok := true
+		for _, w := range want {
+			if !strings.Contains(s, w) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return s
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	m.t.Fatalf("%s: the screen never showed %q; it shows:\n%s", what, want, s)
+	return ""
+}
+
+// openChapter goes home and opens chapter n (1-based) from the top of the list.
+func (m *tmuxTUI) openChapter(n int, title string) {
+	m.t.Helper()
+	m.keys("Escape")
+	m.waitFor("home screen", "Chapters ·")
+	m.keys("g")
+	for i := 1; i < n; i++ {
+		m.keys("j")
+	}
+	m.keys("Enter")
+	m.waitFor("chapter "+title, "Chapter "+title)
+}
+
+// TestTUIUnderTmux walks chapters 2-4 and the logout chapter in the real binary on the
+// local lab and checks what a learner sees: the 302 to Cognito, the session cookie,
+// the 200 of /v1/secrets, the logout.
+func TestTUIUnderTmux(t *testing.T) {
+	tmux := testutil.NeedTool(t, "tmux", "apt-get install -y tmux")
+	bin := binary(t)
+	dir := t.TempDir()
+	m := &tmuxTUI{t: t, tmux: tmux, socket: filepath.Join(dir, "tmux.sock")}
+	cmd := "env XDG_CONFIG_HOME=" + filepath.Join(dir, "config") + " TERM=xterm-256color " + bin
+	if out, err := m.run("new-session", "-d", "-s", "lab", "-x", "120", "-y", "40", cmd); err != nil {
+		t.Fatalf("tmux new-session: %v %s", err, out)
+	}
+	t.Cleanup(func() { _, _ = m.run("kill-server") })
+
+	m.waitFor("home screen", "Chapters · 0 of 10 done", "Public and protected", "localhost:")
+
+	// Chapter 2: /v1/public answers, /v1/secrets is redirected to Cognito.
+	m.openChapter(2, "2 · Public and protected")
+	m.keys("n")
+	m.waitFor("first hop", "200 app", "/v1/public")
+	m.keys("n")
+	s := m.waitFor("second hop", "302 ALB", "/v1/secrets", "chapter done")
+	if !strings.Contains(s, "/oauth2/authorize") {
+		t.Errorf("the 302's note should point at Cognito's /oauth2/authorize:\n%s", s)
+	}
+
+	// Chapter 3: sign up. The first n opens the inputs form; enter on its last field starts.
+	m.openChapter(3, "3 · Sign-up")
+	m.keys("n")
+	m.waitFor("inputs form", "Password", "policy:")
+	m.keys("Enter", "Enter", "Enter", "Enter", "Enter")
+	m.waitFor("sign-up starts", "SignUp")
+	m.keys("c")
+	m.waitFor("sign-up done", "ConfirmSignUp", "/confirmUser", "chapter done")
+
+	// Chapter 4: the login through the ALB, back channel included.
+	m.openChapter(4, "4 · Login through the ALB")
+	m.keys("c")
+	s = m.waitFor("login done", "/oauth2/idpresponse", "inside AWS", "200 app", "chapter done")
+	if !strings.Contains(s, "302 Cognito") || !strings.Contains(s, "/login") {
+		t.Errorf("the login hops should include Cognito's redirect and /login:\n%s", s)
+	}
+	// The idpresponse hop (three before the last) carries the session cookie.
+	m.keys("h", "h", "h", "2")
+	m.waitFor("session cookie in the hop inspector", "Set-Cookie", "AWSELBAuthSessionCookie-0")
+	m.keys("1")
+
+	// Chapter 8: logout, proven, then the pitfall.
+	m.openChapter(8, "8 · Logout")
+	m.keys("n")
+	m.waitFor("logout hop", "/logout", "302")
+	m.keys("2")
+	m.waitFor("the app's /logout expires every ALB cookie shard", "AWSELBAuthSessionCookie-0", "AWSELBAuthSessionCookie-3",
+		"(expired: the browser deletes it)", "/logout?client_id=")
+	m.keys("1", "n", "n")
+	m.waitFor("Cognito's logout", "Cognito UI   /logout")
+	m.keys("c")
+	m.waitFor("logout done", "chapter done")
+	// Proof: after the logout, /v1/secrets leads to Cognito's login form (a 200 /login),
+	// which the chapter checks before moving on to the pitfall; the pitfall ends on 200.
+	m.keys("g")
+	m.waitFor("the first hops of the chapter", "/logout", "200 Cognito UI   /login")
+
+	m.keys("q")
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if _, err := m.run("has-session", "-t", "lab"); err != nil {
+			return // the program quit and tmux closed its session
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	t.Fatalf("q did not quit cognitolab:\n%s", m.screen())
+}
