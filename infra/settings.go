@@ -1,6 +1,11 @@
 package infra
 
-import "time"
+import (
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+)
 
 // Settings are the lab's behavioural settings: the ones the local lab must share with
 // the AWS lab so the two cannot drift apart. LoadSettings reads them from lab.yaml.
@@ -146,4 +151,56 @@ func DefaultSettings() Settings {
 		LogRetentionDays: 1,
 		AppPort:          5000,
 	}
+}
+
+// Violation returns Cognito's reason when pw breaks the policy ("Password not long
+// enough", "Password must have uppercase characters", ...; WIRE.md 3.4), or "" when pw
+// conforms. The pool, the flows and the TUI's form all check passwords with it.
+func (p PasswordPolicy) Violation(pw string) string {
+	if len([]rune(pw)) < max(p.MinimumLength, 1) {
+		return "Password not long enough"
+	}
+	if len(pw) > 256 {
+		return "Password too long" // Cognito's PasswordType allows at most 256 characters
+	}
+	var up, low, num, sym bool
+	for _, r := range pw {
+		switch {
+		case unicode.IsUpper(r):
+			up = true
+		case unicode.IsLower(r):
+			low = true
+		case r >= '0' && r <= '9':
+			num = true
+		case strings.ContainsRune("^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- ", r):
+			sym = true // Cognito's documented symbol set, plus space
+		}
+	}
+	switch {
+	case p.RequireUppercase && !up:
+		return "Password must have uppercase characters"
+	case p.RequireLowercase && !low:
+		return "Password must have lowercase characters"
+	case p.RequireNumbers && !num:
+		return "Password must have numeric characters"
+	case p.RequireSymbols && !sym:
+		return "Password must have symbol characters"
+	}
+	return ""
+}
+
+// Requirements describes the policy in words, e.g. ["at least 8 characters", "an
+// uppercase letter", ...], for forms that show it before the learner types.
+func (p PasswordPolicy) Requirements() []string {
+	out := []string{"at least " + strconv.Itoa(max(p.MinimumLength, 1)) + " characters"}
+	for _, r := range []struct {
+		on   bool
+		text string
+	}{{p.RequireUppercase, "an uppercase letter"}, {p.RequireLowercase, "a lowercase letter"},
+		{p.RequireNumbers, "a number"}, {p.RequireSymbols, "a symbol"}} {
+		if r.on {
+			out = append(out, r.text)
+		}
+	}
+	return out
 }

@@ -43,7 +43,7 @@ func TestLoadSettings(t *testing.T) {
 		{"alb user existence", s.ALBClient.PreventUserExistenceErrors, "ENABLED"},
 		{"public secret", s.PublicClient.GenerateSecret, false},
 		{"public auth flows", s.PublicClient.ExplicitAuthFlows, []string{"ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH"}},
-		{"public callbacks", s.PublicClient.CallbackURLs, []string{"http://localhost/callback"}},
+		{"public callbacks", s.PublicClient.CallbackURLs, []string{"http://localhost/callback", "http://127.0.0.1:8976/callback", "http://localhost:8976/callback"}},
 		{"public callback path", s.PublicClient.CallbackPath, ""},
 		{"machine flows", s.MachineClient.AllowedOAuthFlows, []string{"client_credentials"}},
 		{"machine scopes", s.MachineClient.AllowedOAuthScopes, []string{"lab-api/read"}},

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"sync"
-	"unicode"
 
 	"github.com/cognitolab/cognitolab/infra"
 )
@@ -59,20 +58,8 @@ const DefaultPassword = "Correct-Horse-42"
 
 // ValidatePassword checks a password against the lab's policy, with Cognito's wording.
 func ValidatePassword(p string) error {
-	pol := labSettings().Password
-	has := func(f func(rune) bool) bool { return strings.IndexFunc(p, f) >= 0 }
-	symbol := func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsSpace(r) }
-	switch {
-	case len(p) < pol.MinimumLength:
-		return fmt.Errorf("Password did not conform with policy: Password not long enough (at least %d characters)", pol.MinimumLength)
-	case pol.RequireUppercase && !has(unicode.IsUpper):
-		return fmt.Errorf("Password did not conform with policy: Password must have uppercase characters")
-	case pol.RequireLowercase && !has(unicode.IsLower):
-		return fmt.Errorf("Password did not conform with policy: Password must have lowercase characters")
-	case pol.RequireNumbers && !has(unicode.IsDigit):
-		return fmt.Errorf("Password did not conform with policy: Password must have numeric characters")
-	case pol.RequireSymbols && !has(symbol):
-		return fmt.Errorf("Password did not conform with policy: Password must have symbol characters")
+	if why := labSettings().Password.Violation(p); why != "" {
+		return fmt.Errorf("Password did not conform with policy: %s", why)
 	}
 	return nil
 }

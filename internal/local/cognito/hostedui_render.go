@@ -6,7 +6,6 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
-	"strconv"
 	"sync"
 )
 
@@ -132,26 +131,4 @@ func (p *Pool) errorDetail(code, clientID string) string {
 }
 
 // policyLines describes the pool's password policy for the sign-up and reset forms.
-func (p *Pool) policyLines() []string {
-	pp := p.passwordPolicy
-	if pp.MinimumLength == 0 {
-		pp = p.cfg.Settings.Password
-	}
-	var out []string
-	if pp.MinimumLength > 0 {
-		out = append(out, "at least "+strconv.Itoa(pp.MinimumLength)+" characters")
-	}
-	if pp.RequireUppercase {
-		out = append(out, "an uppercase letter")
-	}
-	if pp.RequireLowercase {
-		out = append(out, "a lowercase letter")
-	}
-	if pp.RequireNumbers {
-		out = append(out, "a number")
-	}
-	if pp.RequireSymbols {
-		out = append(out, "a special character")
-	}
-	return out
-}
+func (p *Pool) policyLines() []string { return p.passwordPolicy.Requirements() }

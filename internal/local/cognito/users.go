@@ -10,7 +10,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/google/uuid"
 )
@@ -51,38 +50,8 @@ func (p *Pool) CheckSecretHash(c *Client, username, hash string) error {
 
 // CheckPassword applies the pool's password policy with Cognito's messages (WIRE.md 3.4).
 func (p *Pool) CheckPassword(pw string) error {
-	pol := p.passwordPolicy
-	bad := func(what string) error {
-		return Errorf(ErrInvalidPassword, "Password did not conform with policy: %s", what)
-	}
-	if len([]rune(pw)) < max(pol.MinimumLength, 1) {
-		return bad("Password not long enough")
-	}
-	if len(pw) > 256 {
-		return bad("Password too long") // Cognito's PasswordType allows at most 256 characters
-	}
-	var up, low, num, sym bool
-	for _, r := range pw {
-		switch {
-		case unicode.IsUpper(r):
-			up = true
-		case unicode.IsLower(r):
-			low = true
-		case r >= '0' && r <= '9':
-			num = true
-		case strings.ContainsRune("^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- ", r):
-			sym = true // Cognito's documented symbol set, plus space
-		}
-	}
-	switch {
-	case pol.RequireUppercase && !up:
-		return bad("Password must have uppercase characters")
-	case pol.RequireLowercase && !low:
-		return bad("Password must have lowercase characters")
-	case pol.RequireNumbers && !num:
-		return bad("Password must have numeric characters")
-	case pol.RequireSymbols && !sym:
-		return bad("Password must have symbol characters")
+	if why := p.passwordPolicy.Violation(pw); why != "" {
+		return Errorf(ErrInvalidPassword, "Password did not conform with policy: %s", why)
 	}
 	return nil
 }

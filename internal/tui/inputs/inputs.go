@@ -6,7 +6,6 @@ package inputs
 
 import (
 	"maps"
-	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -171,21 +170,9 @@ func (m *Model) View() string {
 
 // PolicyText describes a password policy in words.
 func PolicyText(p infra.PasswordPolicy) string {
-	var need []string
-	if p.RequireUppercase {
-		need = append(need, "an uppercase letter")
-	}
-	if p.RequireLowercase {
-		need = append(need, "a lowercase letter")
-	}
-	if p.RequireNumbers {
-		need = append(need, "a number")
-	}
-	if p.RequireSymbols {
-		need = append(need, "a symbol")
-	}
-	out := "at least " + strconv.Itoa(p.MinimumLength) + " characters"
-	switch len(need) {
+	req := p.Requirements()
+	out := req[0]
+	switch need := req[1:]; len(need) {
 	case 0:
 	case 1:
 		out += ", with " + need[0]
