@@ -1,6 +1,6 @@
 // Package lessons embeds the learner-facing texts: one Markdown file per chapter
-// (NN-name.md) and the per-hop annotations (hops/*.md), each a short Markdown note
-// whose first line is "# <title>".
+// (NN-name.md), the per-hop annotations (hops/*.md), each a short Markdown note
+// whose first line is "# <title>", and the AWS resource explanations (aws/resources.md).
 package lessons
 
 import (
@@ -10,7 +10,7 @@ import (
 	"strings"
 )
 
-//go:embed *.md hops/*.md
+//go:embed *.md hops/*.md aws/*.md
 var files embed.FS
 
 // Chapter returns the Markdown of a chapter file (e.g. "04-login.md").
