@@ -16,6 +16,7 @@ import (
 	"github.com/cognitolab/cognitolab/internal/target"
 	"github.com/cognitolab/cognitolab/internal/tui/chapter"
 	"github.com/cognitolab/cognitolab/internal/tui/common"
+	"github.com/cognitolab/cognitolab/internal/tui/deploy"
 	"github.com/cognitolab/cognitolab/internal/tui/errview"
 	"github.com/cognitolab/cognitolab/internal/tui/home"
 	"github.com/cognitolab/cognitolab/internal/tui/logs"
@@ -43,6 +44,7 @@ type screen int
 const (
 	screenHome screen = iota
 	screenChapter
+	screenAWS // the deploy or destroy screen, opened from chapter 1 or 10
 )
 
 // Model is the root model: it switches screens and handles the global keys.
@@ -57,6 +59,7 @@ type Model struct {
 	screen   screen
 	home     *home.Model
 	chapter  *chapter.Model
+	aws      *deploy.Model
 	shared   chapter.Shared
 	inputs   map[string]string
 
@@ -188,24 +191,66 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.resize()
 	case chapter.FinishedMsg:
 		return m, m.finished(msg)
+	case deploy.BackMsg:
+		m.screen = screenChapter
+		m.aws = nil
+		return m, m.resize()
 	case tea.KeyMsg:
 		return m, m.onKey(msg)
 	case tea.MouseMsg:
+		if m.screen == screenAWS {
+			return m, nil
+		}
 		if m.screen == screenChapter && m.chapter != nil {
 			return m, m.chapter.Update(msg)
 		}
 		return m, m.home.Update(msg)
 	}
-	if m.chapter != nil {
-		return m, m.chapter.Update(msg)
+	var cmds []tea.Cmd
+	if m.aws != nil {
+		cmds = append(cmds, m.aws.Update(msg))
 	}
-	return m, nil
+	if m.chapter != nil {
+		cmds = append(cmds, m.chapter.Update(msg))
+	}
+	return m, tea.Batch(cmds...)
+}
+
+// stop cancels whatever runs: the chapter's flow and a deploy or destroy.
+func (m *Model) stop() {
+	m.runner.Stop()
+	if m.aws != nil {
+		m.aws.Stop()
+	}
+}
+
+// awsKey is the key that opens the AWS screen from the open chapter: d (deploy) in
+// chapter 1, x (destroy) in chapter 10.
+func (m *Model) awsKey() (key.Binding, deploy.Mode, bool) {
+	if m.screen != screenChapter || m.chapter == nil {
+		return key.Binding{}, 0, false
+	}
+	switch m.chapter.Chapter().ID {
+	case "lab":
+		return m.c.KeyMap.Deploy, deploy.Deploy, true
+	case "teardown":
+		return m.c.KeyMap.Destroy, deploy.Destroy, true
+	}
+	return key.Binding{}, 0, false
+}
+
+// openAWS shows the deploy or destroy screen and starts its preflight.
+func (m *Model) openAWS(mode deploy.Mode) tea.Cmd {
+	funcs := deploy.Funcs{Preflight: m.opts.Preflight, Deploy: m.opts.Deploy, Destroy: m.opts.Destroy}
+	m.aws = deploy.New(m.ctx, m.c, mode, m.opts.AWS, funcs)
+	m.screen = screenAWS
+	return tea.Batch(m.resize(), m.aws.Init())
 }
 
 func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 	km := m.c.KeyMap
 	if msg.Type == tea.KeyCtrlC {
-		m.runner.Stop()
+		m.stop()
 		return tea.Quit
 	}
 	// The form takes every key (a username may contain q or p).
@@ -224,7 +269,7 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 	if m.err != nil {
 		switch {
 		case key.Matches(msg, km.Quit):
-			m.runner.Stop()
+			m.stop()
 			return tea.Quit
 		case key.Matches(msg, km.Back), key.Matches(msg, km.Open):
 			m.err = nil
@@ -233,7 +278,7 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 	}
 	switch {
 	case key.Matches(msg, km.Quit):
-		m.runner.Stop()
+		m.stop()
 		return tea.Quit
 	case key.Matches(msg, km.Help):
 		m.showHelp = !m.showHelp
@@ -242,6 +287,12 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, km.Present):
 		m.c.Present = !m.c.Present
 		return m.resize()
+	}
+	if m.screen == screenAWS && m.aws != nil {
+		return m.aws.Update(msg)
+	}
+	if k, mode, ok := m.awsKey(); ok && key.Matches(msg, k) {
+		return m.openAWS(mode)
 	}
 	if m.screen == screenChapter && m.chapter != nil {
 		return m.chapter.Update(msg)
@@ -325,6 +376,12 @@ func (m *Model) helpView() string {
 	var km help.KeyMap = homeKeys{m.home}
 	if m.screen == screenChapter && m.chapter != nil {
 		km = m.chapter
+		if k, _, ok := m.awsKey(); ok {
+			km = withKey{m.chapter, k}
+		}
+	}
+	if m.screen == screenAWS && m.aws != nil {
+		km = m.aws
 	}
 	// help truncates with an ellipsis only when the ellipsis fits; cut any overflow here.
 	lines := strings.Split(m.help.View(km), "\n")
@@ -336,11 +393,28 @@ func (m *Model) helpView() string {
 
 type homeKeys struct{ *home.Model }
 
+// withKey puts one more key first in a screen's help (d or x in chapters 1 and 10).
+type withKey struct {
+	help.KeyMap
+	k key.Binding
+}
+
+func (w withKey) ShortHelp() []key.Binding {
+	return append([]key.Binding{w.k}, w.KeyMap.ShortHelp()...)
+}
+
+func (w withKey) FullHelp() [][]key.Binding {
+	return append([][]key.Binding{{w.k}}, w.KeyMap.FullHelp()...)
+}
+
 func (m *Model) resize() tea.Cmd {
 	helpH := lipgloss.Height(m.helpView())
 	h := max(m.height-helpH-1, 1)
 	w := max(m.width-2, 1)
 	m.home.SetSize(w, h)
+	if m.aws != nil {
+		m.aws.SetSize(w, h)
+	}
 	if m.chapter != nil {
 		return m.chapter.SetSize(w, h)
 	}
@@ -357,6 +431,8 @@ func (m *Model) View() string {
 	switch {
 	case m.err != nil:
 		body = errview.View(m.c, m.err.Err, m.err.Doing, max(m.width-2, 20))
+	case m.screen == screenAWS && m.aws != nil:
+		body = m.aws.View()
 	case m.screen == screenChapter && m.chapter != nil:
 		body = m.chapter.View()
 	default:

@@ -19,8 +19,10 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 
+	"github.com/cognitolab/cognitolab/infra"
 	"github.com/cognitolab/cognitolab/internal/flows"
 	"github.com/cognitolab/cognitolab/internal/target"
+	"github.com/cognitolab/cognitolab/internal/tui/deploy"
 	"github.com/cognitolab/cognitolab/internal/tui/progress"
 )
 
@@ -43,6 +45,15 @@ type Options struct {
 	StatePath string
 	// LogPath is cognitolab's own log file; default beside the state file, cognitolab.log.
 	LogPath string
+	// AWS is the base configuration of the deploy and destroy screens (chapter 1,
+	// key d; chapter 10, key x): the --profile and --region flags.
+	AWS infra.Options
+	// Preflight, Deploy and Destroy replace those screens' AWS calls (tests); nil
+	// uses deploy.CheckAccount, infra.Deploy and infra.Destroy.
+	Preflight func(context.Context, infra.Options) (deploy.Account, error)
+	Deploy    func(context.Context, infra.Options) (target.Target, error)
+	Destroy   func(context.Context, infra.Options) (infra.DestroyReport, error)
+
 	// In and Out are the terminal (default stdin and stdout).
 	In  io.Reader
 	Out io.Writer
@@ -114,7 +125,7 @@ func Run(ctx context.Context, opts Options) error {
 		tea.WithMouseCellMotion(),
 	)
 	_, err = p.Run()
-	m.runner.Stop()
+	m.stop()
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		return ctx.Err()
 	}

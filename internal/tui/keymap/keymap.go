@@ -41,6 +41,11 @@ type KeyMap struct {
 	NextField key.Binding
 	PrevField key.Binding
 	Cancel    key.Binding
+
+	// AWS lab keys (chapters 1 and 10, and the deploy screen).
+	Deploy  key.Binding
+	Destroy key.Binding
+	Confirm key.Binding
 }
 
 // DefaultKeyMap returns the key map.
@@ -80,5 +85,9 @@ func DefaultKeyMap() *KeyMap {
 		NextField: key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab/↓", "next field")),
 		PrevField: key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab/↑", "previous field")),
 		Cancel:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+
+		Deploy:  key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "deploy to AWS")),
+		Destroy: key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "destroy the AWS lab")),
+		Confirm: key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes, go")),
 	}
 }

@@ -103,6 +103,12 @@ type Styles struct {
 	Error      lipgloss.Style
 	Hint       lipgloss.Style
 
+	// Stack events of the deploy and destroy screens.
+	StackProgress lipgloss.Style // *_IN_PROGRESS
+	StackDone     lipgloss.Style // *_COMPLETE
+	StackFailed   lipgloss.Style // *_FAILED and every ROLLBACK status
+	Resource      lipgloss.Style // a logical resource id
+
 	Spinner   lipgloss.Style
 	StatusBar lipgloss.Style
 }
@@ -173,6 +179,11 @@ func DefaultStyles() *Styles {
 	s.ErrorTitle = lipgloss.NewStyle().Bold(true).Foreground(colRed)
 	s.Error = lipgloss.NewStyle().Foreground(colRed)
 	s.Hint = lipgloss.NewStyle().Foreground(colText)
+
+	s.StackProgress = lipgloss.NewStyle().Foreground(colYellow)
+	s.StackDone = lipgloss.NewStyle().Foreground(colGreen)
+	s.StackFailed = lipgloss.NewStyle().Bold(true).Foreground(colRed)
+	s.Resource = lipgloss.NewStyle().Bold(true).Foreground(colText)
 
 	s.Spinner = lipgloss.NewStyle().Foreground(colAccent)
 	s.StatusBar = lipgloss.NewStyle().Foreground(colSubtle)
