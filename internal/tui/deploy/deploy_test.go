@@ -44,9 +44,14 @@ type harness struct {
 
 func newHarness(t *testing.T, mode Mode, funcs Funcs, w, h int) *harness {
 	t.Helper()
+	return newHarnessWith(t, mode, infra.Options{StackName: "cognitolab"}, funcs, w, h)
+}
+
+func newHarnessWith(t *testing.T, mode Mode, o infra.Options, funcs Funcs, w, h int) *harness {
+	t.Helper()
 	c := common.New("notty", nil)
 	c.Now = func() time.Time { return t0 }
-	hs := &harness{t: t, m: New(context.Background(), c, mode, infra.Options{StackName: "cognitolab"}, funcs), msgs: make(chan tea.Msg, 64)}
+	hs := &harness{t: t, m: New(context.Background(), c, mode, o, funcs), msgs: make(chan tea.Msg, 64)}
 	hs.m.SetSize(w, h)
 	t.Cleanup(hs.m.Stop)
 	hs.run(hs.m.Init())
@@ -88,7 +93,12 @@ func (h *harness) key(k string) {
 
 func (h *harness) until(what string, cond func() bool) {
 	h.t.Helper()
-	deadline := time.After(10 * time.Second)
+	h.untilWithin(what, 10*time.Second, cond)
+}
+
+func (h *harness) untilWithin(what string, within time.Duration, cond func() bool) {
+	h.t.Helper()
+	deadline := time.After(within)
 	for !cond() {
 		select {
 		case msg := <-h.msgs:

@@ -1,0 +1,194 @@
+package deploy
+
+import (
+	"context"
+	"encoding/binary"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	ciptypes "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
+
+	"github.com/cognitolab/cognitolab/infra"
+	"github.com/cognitolab/cognitolab/internal/target"
+	"github.com/cognitolab/cognitolab/internal/testutil"
+)
+
+// TestRealDeployAndDestroyThroughTheScreenMoto drives the real preflight,
+// infra.Deploy and infra.Destroy through the screen against moto server, with the
+// reduced template infra's own moto tests use (infra/testdata/moto-lab.yaml).
+//
+// moto has no real ALB to answer GET /v1/public over HTTPS, so the deploy is
+// stopped once it reaches that last check: the screen must then show the real
+// stack events it streamed and the deploy's error. Destroy then runs to its report.
+func TestRealDeployAndDestroyThroughTheScreenMoto(t *testing.T) {
+	ep := testutil.StartMoto(t)
+	t.Setenv("AWS_ACCESS_KEY_ID", "test")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "test")
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
+	t.Setenv(infra.EndpointEnv, "")
+	tmpl, err := os.ReadFile("../../../infra/testdata/moto-lab.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	o := infra.Options{Region: "eu-west-1", Endpoint: ep, Template: tmpl, AppBinary: fakeARM64ELF(t),
+		TargetPath: filepath.Join(t.TempDir(), "aws-target.json"), PollInterval: 50 * time.Millisecond, Timeout: 90 * time.Second}
+	c, err := infra.NewClients(ctx, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.ExtraParameters = motoPool(t, c)
+
+	// The real infra.Deploy, with what moto cannot do done beside it: register the
+	// instance in the target group once the stack is complete, and stop at the
+	// HTTPS check of /v1/public.
+	deployFn := func(ctx context.Context, o infra.Options) (target.Target, error) {
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		screen := o.OnEvent
+		o.OnEvent = func(e infra.StackEvent) {
+			screen(e)
+			if e.Type == "AWS::CloudFormation::Stack" && e.Status == "CREATE_COMPLETE" {
+				registerInstance(t, c)
+			}
+		}
+		o.Out = io.MultiWriter(o.Out, watch{prefix: "Checking ", then: cancel})
+		return infra.Deploy(ctx, o)
+	}
+
+	h := newHarnessWith(t, Deploy, o, Funcs{Deploy: deployFn}, 120, 40)
+	h.untilWithin("confirm", 30*time.Second, h.state(Confirm))
+	if v := h.m.View(); !strings.Contains(v, "account 123456789012 · region eu-west-1") {
+		t.Errorf("the real preflight's account is not shown:\n%s", v)
+	}
+	h.key("y")
+	h.untilWithin("deploy ended", 100*time.Second, func() bool { return h.m.State() == Failed || h.m.State() == Done })
+	if h.m.State() != Failed || !strings.Contains(h.m.Err().Error(), "/v1/public") {
+		t.Fatalf("want the deploy stopped at the /v1/public check, got %v: %v\n%s", h.m.State(), h.m.Err(), h.m.View())
+	}
+	types := map[string]bool{}
+	for _, e := range h.m.Events() {
+		types[e.Type+" "+e.Status] = true
+	}
+	// moto's CloudFormation reports only the stack's own events, not one per resource.
+	for _, want := range []string{"AWS::CloudFormation::Stack CREATE_IN_PROGRESS", "AWS::CloudFormation::Stack CREATE_COMPLETE"} {
+		if !types[want] {
+			t.Errorf("no %s event streamed; got %v", want, types)
+		}
+	}
+	if lines := strings.Join(h.m.Lines(), "\n"); !strings.Contains(lines, "Artifact bucket s3://") || !strings.Contains(lines, "Uploaded the app binary") {
+		t.Errorf("progress lines:\n%s", lines)
+	}
+	if _, ok := h.m.Failure(); ok {
+		t.Errorf("a resource failure is shown for a stack that succeeded")
+	}
+
+	// Destroy through the screen: the stack, the certificate and the bucket go.
+	h = newHarnessWith(t, Destroy, o, Funcs{}, 120, 40)
+	h.untilWithin("confirm", 30*time.Second, h.state(Confirm))
+	h.key("y")
+	h.untilWithin("destroyed", 100*time.Second, func() bool { return h.m.State() == Failed || h.m.State() == Done })
+	rep := h.m.Report()
+	if h.m.State() != Done || len(rep.Left) != 0 || len(rep.Deleted) != 3 {
+		t.Fatalf("destroy: %v %v %+v\n%s", h.m.State(), h.m.Err(), rep, h.m.View())
+	}
+	deleted := false
+	for _, e := range h.m.Events() {
+		deleted = deleted || (e.Type == "AWS::CloudFormation::Stack" && e.Status == "DELETE_COMPLETE")
+	}
+	if !deleted {
+		t.Errorf("no stack DELETE_COMPLETE event streamed: %+v", h.m.Events())
+	}
+	if v := strings.Join(strings.Fields(h.m.View()), " "); !strings.Contains(v, "nothing billable is left") {
+		t.Errorf("destroy view:\n%s", h.m.View())
+	}
+}
+
+// watch calls then once, when a written line starts with prefix.
+type watch struct {
+	prefix string
+	then   func()
+}
+
+func (w watch) Write(p []byte) (int, error) {
+	for _, l := range strings.Split(string(p), "\n") {
+		if strings.HasPrefix(l, w.prefix) {
+			w.then()
+		}
+	}
+	return len(p), nil
+}
+
+var registerOnce sync.Mutex
+
+// registerInstance does what moto's CloudFormation skips: put the app instance in
+// the target group (the real template lists it under Targets).
+func registerInstance(t *testing.T, c *infra.Clients) {
+	registerOnce.Lock()
+	defer registerOnce.Unlock()
+	ctx := context.Background()
+	out, err := c.CFN.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(infra.DefaultStackName)})
+	if err != nil || len(out.Stacks) == 0 {
+		t.Errorf("describe stack: %v", err)
+		return
+	}
+	outs := map[string]string{}
+	for _, o := range out.Stacks[0].Outputs {
+		outs[aws.ToString(o.OutputKey)] = aws.ToString(o.OutputValue)
+	}
+	_, err = c.ELB.RegisterTargets(ctx, &elbv2.RegisterTargetsInput{TargetGroupArn: aws.String(outs["TargetGroupArn"]),
+		Targets: []elbtypes.TargetDescription{{Id: aws.String(outs["AppInstanceId"]), Port: aws.Int32(5000)}}})
+	if err != nil {
+		t.Errorf("register targets: %v", err)
+	}
+}
+
+// motoPool makes the user pool and clients moto's CloudFormation cannot (as infra's moto tests do).
+func motoPool(t *testing.T, c *infra.Clients) map[string]string {
+	t.Helper()
+	ctx := context.Background()
+	pool, err := c.Cognito.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("cognitolab")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid := aws.ToString(pool.UserPool.Id)
+	ids := map[string]string{"UserPoolId": pid}
+	for key, secret := range map[string]bool{"ALBClientId": true, "PublicClientId": false, "MachineClientId": true} {
+		cl, err := c.Cognito.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: aws.String(pid),
+			ClientName: aws.String(key), GenerateSecret: secret, ExplicitAuthFlows: []ciptypes.ExplicitAuthFlowsType{"ALLOW_REFRESH_TOKEN_AUTH"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[key] = aws.ToString(cl.UserPoolClient.ClientId)
+	}
+	return ids
+}
+
+// fakeARM64ELF writes the smallest file debug/elf accepts as a linux/arm64 executable.
+func fakeARM64ELF(t *testing.T) string {
+	t.Helper()
+	h := make([]byte, 64)
+	copy(h, "\x7fELF")
+	h[4], h[5], h[6] = 2, 1, 1
+	binary.LittleEndian.PutUint16(h[16:], 2)   // ET_EXEC
+	binary.LittleEndian.PutUint16(h[18:], 183) // EM_AARCH64
+	binary.LittleEndian.PutUint32(h[20:], 1)
+	binary.LittleEndian.PutUint16(h[52:], 64)
+	p := filepath.Join(t.TempDir(), "cognitolab")
+	if err := os.WriteFile(p, h, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
