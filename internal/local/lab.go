@@ -316,7 +316,7 @@ func (l *Lab) Close() error {
 		defer cancel()
 		// The ALB first (no new requests), then the app (flushes logs), then the rest.
 		for i := len(l.servers) - 1; i >= 0; i-- {
-			if i == 3 { // app server: flush its log shipper while logs still listen
+			if i == srvApp { // flush the app's log shipper while the logs endpoint still listens
 				if err := l.App.Close(ctx); err != nil && l.closeErr == nil {
 					l.closeErr = err
 				}
