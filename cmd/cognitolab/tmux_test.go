@@ -75,9 +75,9 @@ func (m *tmuxTUI) openChapter(n int, title string) {
 	m.waitFor("chapter "+title, "Chapter "+title)
 }
 
-// TestTUIUnderTmux walks chapters 2-4 and the logout chapter in the real binary on the
-// local lab and checks what a learner sees: the 302 to Cognito, the session cookie,
-// the 200 of /v1/secrets, the logout.
+// TestTUIUnderTmux walks chapters 2-4, the logs and the logout chapter in the real binary
+// on the local lab and checks what a learner sees: the 302 to Cognito, the session
+// cookie, the 200 of /v1/secrets, the app's log lines, the logout.
 func TestTUIUnderTmux(t *testing.T) {
 	tmux := testutil.NeedTool(t, "tmux", "apt-get install -y tmux")
 	bin := binary(t)
@@ -120,6 +120,14 @@ func TestTUIUnderTmux(t *testing.T) {
 	// The idpresponse hop (three before the last) carries the session cookie.
 	m.keys("h", "h", "h", "2")
 	m.waitFor("session cookie in the hop inspector", "Set-Cookie", "AWSELBAuthSessionCookie-0")
+	m.keys("1")
+
+	// Chapter 7: the app's CloudWatch log lines, tied to their hops.
+	m.openChapter(7, "7 · Logs")
+	m.keys("c")
+	m.waitFor("logs done", "CloudWatch Logs", "chapter done")
+	m.keys("4")
+	m.waitFor("the logs pane", "/v1/secrets")
 	m.keys("1")
 
 	// Chapter 8: logout, proven, then the pitfall.
