@@ -2,7 +2,6 @@ package alb
 
 import (
 	"crypto/rand"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -132,7 +131,7 @@ func (a *ALB) checkIDToken(tok string, now time.Time) error {
 	if len(parts) != 3 {
 		return errors.New("ID token is not a JWT")
 	}
-	pb, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
+	pb, err := albtoken.DecodeSegment(parts[1])
 	if err != nil {
 		return errors.New("ID token payload is not base64url")
 	}
