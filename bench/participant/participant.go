@@ -24,6 +24,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/cognitolab/cognitolab/internal/albtoken"
 )
 
 // Config says where the lab is and which public client to use.
@@ -405,7 +407,7 @@ func Claims(jwt string) (map[string]any, error) {
 	if len(parts) != 3 {
 		return nil, fmt.Errorf("not a JWT: %d segments", len(parts))
 	}
-	b, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
+	b, err := albtoken.DecodeSegment(parts[1])
 	if err != nil {
 		return nil, fmt.Errorf("JWT payload: %v", err)
 	}
