@@ -34,6 +34,10 @@ func deployWith(ctx context.Context, c *Clients, o Options) (target.Target, erro
 	defer cancel()
 	w := o.out()
 	say := func(s string) { fmt.Fprintln(w, s) }
+	// A flag mistake is found before the cost prompt, and before anything is created.
+	if (o.DomainName == "") != (o.HostedZoneID == "") {
+		return target.Target{}, fmt.Errorf("--domain and --hosted-zone-id go together: give both, or neither for the ALB's own name")
+	}
 	id, err := Preflight(ctx, c, o)
 	if err != nil {
 		return target.Target{}, err
@@ -56,12 +60,8 @@ func deployWith(ctx context.Context, c *Clients, o Options) (target.Target, erro
 	}
 	say(fmt.Sprintf("Uploaded the app binary (sha256 %s…)", sum[:12]))
 
-	custom := o.DomainName != "" && o.HostedZoneID != ""
-	if (o.DomainName == "") != (o.HostedZoneID == "") {
-		return target.Target{}, fmt.Errorf("--domain and --hosted-zone-id go together: give both, or neither for the ALB's own name")
-	}
 	var cert LabCertificate
-	if !custom {
+	if o.DomainName == "" { // no custom domain: the imported self-signed certificate
 		cert, err = EnsureCertificate(ctx, c, o.stackName(), time.Now())
 		if err != nil {
 			return target.Target{}, err

@@ -221,3 +221,19 @@ func TestTargetFile(t *testing.T) {
 		t.Fatalf("damaged file: %v", err)
 	}
 }
+
+// A lone --domain or --hosted-zone-id is refused before the cost prompt and before
+// any AWS call (the zero Clients would panic on the first one).
+func TestDeployDomainFlagsGoTogether(t *testing.T) {
+	for _, o := range []Options{{DomainName: "lab.example.com"}, {HostedZoneID: "Z123"}} {
+		var out bytes.Buffer
+		o.Out = &out
+		_, err := deployWith(context.Background(), &Clients{Region: "eu-west-1"}, o)
+		if err == nil || !strings.Contains(err.Error(), "go together") {
+			t.Errorf("%+v: err = %v, want the go-together error", o, err)
+		}
+		if out.Len() != 0 {
+			t.Errorf("%+v: wrote %q before refusing", o, out.String())
+		}
+	}
+}
