@@ -88,10 +88,15 @@ func randomURLSafe(n int) string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// publicRedirect is the public client's redirect_uri without a port, as lab.yaml
-// registers it (http://localhost/callback): used where no listener is needed (the
-// hosted-UI sign-up, whose final redirect is not followed).
-func publicRedirect(_ string, _ int) string { return "http://localhost/callback" }
+// publicRedirect is the public client's first registered redirect_uri, from the lab's
+// settings (lab.yaml: http://localhost/callback, no port): used where no listener is
+// needed (the hosted-UI sign-up, whose final redirect is not followed).
+func publicRedirect() string {
+	if cbs := labSettings().PublicClient.CallbackURLs; len(cbs) > 0 {
+		return cbs[0]
+	}
+	return ""
+}
 
 // callbackListener is "your app" for a native/CLI client: a loopback server that
 // receives the browser's redirect (RFC 8252 7.3).

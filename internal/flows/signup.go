@@ -176,7 +176,7 @@ func (f *signupFlow) hostedSignUp() error {
 		mail = ch
 	}
 	q := url.Values{"client_id": {f.s.Target.PublicClientID}, "response_type": {"code"},
-		"redirect_uri": {publicRedirect(f.s.Target.PublicClientID, 0)}, "scope": {scopes(labSettings().PublicClient)}}
+		"redirect_uri": {publicRedirect()}, "scope": {scopes(labSettings().PublicClient)}}
 	f.stepf("hosted UI: sign-up form")
 	h, body, err := f.get(BrowserVisitor, f.s.Target.CognitoDomainURL+"/signup?"+q.Encode())
 	if err != nil {
