@@ -1,7 +1,6 @@
 package flows
 
 import (
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -116,7 +115,7 @@ func DecodeToken(raw string, now time.Time) (*TokenView, error) {
 	switch len(parts) {
 	case 5:
 		tv.Kind = "refresh"
-		if hb, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[0], "=")); err == nil {
+		if hb, err := albtoken.DecodeSegment(parts[0]); err == nil {
 			var h map[string]any
 			if json.Unmarshal(hb, &h) == nil {
 				tv.Header = claimList(h, now)
