@@ -35,54 +35,52 @@ func (s *Session) subscribeBackChannel() func() {
 // backChannel emits, after a hop to the ALB, the exchanges it made with Cognito
 // because of it: observed ones from the local lab, or inferred ones against AWS.
 func (s *Session) backChannel(browserHop *Hop) {
-	idp := browserHop.Party == PartyALB && strings.HasPrefix(pathOf(browserHop.URL), "/oauth2/idpresponse")
-	s.mu.Lock()
-	ch := s.bc
-	s.mu.Unlock()
+	// A 302 from /oauth2/idpresponse means the ALB redeemed a code: token exchange,
+	// then userInfo (WIRE 4.2 steps 4-7).
+	redeemed := browserHop.Party == PartyALB && browserHop.Status == http.StatusFound &&
+		strings.HasPrefix(pathOf(browserHop.URL), "/oauth2/idpresponse")
 	if s.Local == nil {
-		if idp && browserHop.Status == http.StatusFound {
+		if redeemed {
 			s.inferBackChannel(browserHop)
 		}
 		return
 	}
+	s.mu.Lock()
+	ch := s.bc
+	s.mu.Unlock()
 	if ch == nil {
 		return
 	}
+	// Wait (bounded) for the two hops a redemption causes; publish whatever else is
+	// already queued without waiting.
 	want := 0
-	if idp && browserHop.Status == http.StatusFound {
-		want = 2 // token exchange, then userInfo (WIRE 4.2 steps 4-7)
-	}
-	got := 0
 	var deadline <-chan time.Time
-	if want > 0 {
+	if redeemed {
+		want = 2
 		t := time.NewTimer(backChannelWait)
 		defer t.Stop()
 		deadline = t.C
 	}
-	for {
-		if got >= want {
+	for got := 0; ; got++ {
+		var h Hop
+		var ok bool
+		if got < want {
 			select {
-			case h, ok := <-ch:
-				if !ok {
-					return
-				}
-				s.publishBackChannel(h, browserHop)
-				got++
-				continue
+			case h, ok = <-ch:
+			case <-deadline:
+				return
+			}
+		} else {
+			select {
+			case h, ok = <-ch:
 			default:
 				return
 			}
 		}
-		select {
-		case h, ok := <-ch:
-			if !ok {
-				return
-			}
-			s.publishBackChannel(h, browserHop)
-			got++
-		case <-deadline:
+		if !ok {
 			return
 		}
+		s.publishBackChannel(h, browserHop)
 	}
 }
 
