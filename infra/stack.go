@@ -26,6 +26,12 @@ type StackEvent struct {
 // Failed reports whether the event marks a failure.
 func (e StackEvent) Failed() bool { return strings.HasSuffix(e.Status, "_FAILED") }
 
+// Cancelled reports whether the event is a knock-on failure: CloudFormation stopped
+// the resource because another one failed, so it is a consequence, not a cause.
+func (e StackEvent) Cancelled() bool {
+	return strings.Contains(e.Reason, "Resource creation cancelled") || strings.Contains(e.Reason, "Resource update cancelled")
+}
+
 // String is the plain-text line for the event.
 func (e StackEvent) String() string {
 	s := fmt.Sprintf("%s  %-28s %-40s %s", e.Time.Local().Format("15:04:05"), e.Status, e.LogicalID, e.Type)
@@ -141,8 +147,7 @@ func waitStack(ctx context.Context, cfn CloudFormationAPI, stack string, seen ma
 	var failures []StackEvent
 	emit := func(evs []StackEvent) {
 		for _, e := range evs {
-			// "Resource creation cancelled" is a consequence, not a cause.
-			if e.Failed() && e.Reason != "" && !strings.Contains(e.Reason, "Resource creation cancelled") {
+			if e.Failed() && e.Reason != "" && !e.Cancelled() {
 				failures = append(failures, e)
 			}
 			if onEvent != nil {

@@ -172,3 +172,19 @@ func TestStackErrorText(t *testing.T) {
 		}
 	}
 }
+
+func TestStackEventCancelled(t *testing.T) {
+	for _, tc := range []struct {
+		reason string
+		want   bool
+	}{
+		{"Resource creation cancelled", true},
+		{"Resource update cancelled", true},
+		{"The following resource(s) failed to create: [NatGateway].", false},
+		{"", false},
+	} {
+		if got := (StackEvent{Status: "CREATE_FAILED", Reason: tc.reason}).Cancelled(); got != tc.want {
+			t.Errorf("Cancelled(%q) = %v, want %v", tc.reason, got, tc.want)
+		}
+	}
+}

@@ -151,7 +151,7 @@ func (m *Model) onRun(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		m.tl.add(msg.event)
-		if msg.event.Failed() && m.failure == nil && !cancelledReason(msg.event.Reason) {
+		if msg.event.Failed() && m.failure == nil && !msg.event.Cancelled() {
 			ev := msg.event
 			m.failure = &ev
 		}
@@ -182,12 +182,6 @@ func (m *Model) onRun(msg tea.Msg) tea.Cmd {
 		}
 	}
 	return nil
-}
-
-// cancelledReason marks the knock-on failures CloudFormation reports for resources it
-// stopped because another one failed: the first real failure is the one to show.
-func cancelledReason(r string) bool {
-	return strings.Contains(r, "Resource creation cancelled") || strings.Contains(r, "Resource update cancelled")
 }
 
 // lineWriter turns what infra writes into whole lines.

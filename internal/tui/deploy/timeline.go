@@ -97,7 +97,7 @@ func (t *timeline) lines(s *styles.Styles, w int, loc *time.Location) []string {
 				s.Resource.Render(fmt.Sprintf("%-26s", e.LogicalID)) + " " + s.Muted.Render(e.Type)
 		}
 		out = append(out, ansi.Truncate(row, w, "…"))
-		if Class(e.Status) == "failed" && e.Reason != "" && !cancelledReason(e.Reason) {
+		if Class(e.Status) == "failed" && e.Reason != "" && !e.Cancelled() {
 			out = append(out, ansi.Truncate(strings.Repeat(" ", 12)+s.Error.Render("reason: "+oneLine(e.Reason)), w, "…"))
 		}
 		if !t.first[i] {
