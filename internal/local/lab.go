@@ -331,27 +331,38 @@ func (l *Lab) Close() error {
 // SubscribeBackChannel implements flows.LocalLab: the ALB's calls to Cognito, as hops.
 func (l *Lab) SubscribeBackChannel() (<-chan flows.Hop, func()) {
 	evs, cancel := l.ALB.Events()
-	out := make(chan flows.Hop, 64)
-	go func() {
-		defer close(out)
-		for ev := range evs {
-			out <- backChannelHop(ev)
-		}
-	}()
-	return out, cancel
+	return relay(evs, cancel, 64, backChannelHop)
 }
 
 // SubscribeMail implements flows.LocalLab.
 func (l *Lab) SubscribeMail() (<-chan flows.Mail, func()) {
 	msgs, cancel := l.Pool.SubscribeMailbox()
-	out := make(chan flows.Mail, 16)
+	return relay(msgs, cancel, 16, mail)
+}
+
+// relay converts what arrives on in and passes it on over a channel of size buf,
+// closed when in closes. The returned cancel calls stop (which closes in) and also
+// ends a relay blocked on a reader that no longer reads, so it never leaks.
+func relay[T, U any](in <-chan T, stop func(), buf int, conv func(T) U) (<-chan U, func()) {
+	out := make(chan U, buf)
+	done := make(chan struct{})
 	go func() {
 		defer close(out)
-		for m := range msgs {
-			out <- mail(m)
+		for v := range in {
+			select {
+			case out <- conv(v):
+			case <-done:
+				return
+			}
 		}
 	}()
-	return out, cancel
+	var once sync.Once
+	return out, func() {
+		once.Do(func() {
+			close(done)
+			stop()
+		})
+	}
 }
 
 // Mailbox implements flows.LocalLab.
