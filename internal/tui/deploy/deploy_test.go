@@ -399,3 +399,15 @@ func TestLineWriter(t *testing.T) {
 		t.Errorf("lines = %q, want %q", got, want)
 	}
 }
+
+// A StackError that reaches the screen wrapped still names its failed resource.
+func TestFailureFromWrappedStackError(t *testing.T) {
+	m := New(context.Background(), common.New("notty", nil), Deploy, infra.Options{}, Funcs{Preflight: okPreflight})
+	m.runID, m.state = 7, Running
+	nat := ev(40, "NatGateway", "AWS::EC2::NatGateway", "CREATE_FAILED", "address limit")
+	serr := &infra.StackError{Stack: "cognitolab", Status: "ROLLBACK_COMPLETE", Failures: []infra.StackEvent{nat}}
+	m.Update(doneMsg{id: 7, err: fmt.Errorf("deploying: %w", serr)})
+	if f, ok := m.Failure(); !ok || f.LogicalID != "NatGateway" {
+		t.Fatalf("failure = %+v %v, want the NAT gateway", f, ok)
+	}
+}

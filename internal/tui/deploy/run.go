@@ -3,6 +3,7 @@ package deploy
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"runtime/debug"
 	"strings"
@@ -174,7 +175,8 @@ func (m *Model) onRun(msg tea.Msg) tea.Cmd {
 		if msg.err != nil {
 			m.state = Failed
 			if m.failure == nil {
-				if se, ok := msg.err.(*infra.StackError); ok && len(se.Failures) > 0 {
+				var se *infra.StackError
+				if errors.As(msg.err, &se) && len(se.Failures) > 0 {
 					f := se.Failures[0]
 					m.failure = &f
 				}
