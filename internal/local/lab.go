@@ -316,12 +316,14 @@ func (l *Lab) Close() error {
 		defer cancel()
 		// The ALB first (no new requests), then the app (flushes logs), then the rest.
 		for i := len(l.servers) - 1; i >= 0; i-- {
-			if i == srvApp { // flush the app's log shipper while the logs endpoint still listens
+			_ = l.servers[i].Shutdown(ctx)
+			// Once the app's requests have finished (and logged), flush its log shipper
+			// while the logs endpoint still listens.
+			if i == srvApp {
 				if err := l.App.Close(ctx); err != nil && l.closeErr == nil {
 					l.closeErr = err
 				}
 			}
-			_ = l.servers[i].Shutdown(ctx)
 		}
 		l.Logs.Close()
 	})
