@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -45,9 +44,11 @@ and an environment snippet for the aws CLI, and runs until you press Ctrl+C.`,
 					fmt.Fprintln(out, "\nstopping the local lab…")
 					return lab.Close()
 				case m, ok := <-mail:
-					if ok {
-						fmt.Fprintf(out, "mail │ to %s (%s): %s — code %s\n", m.To, m.Username, m.Subject, m.Code)
+					if !ok {
+						mail = nil // closed: wait for Ctrl+C only, instead of spinning
+						continue
 					}
+					fmt.Fprintf(out, "mail │ to %s (%s): %s — code %s\n", m.To, m.Username, m.Subject, m.Code)
 				}
 			}
 		},
@@ -129,5 +130,3 @@ func (p *prefixWriter) Write(b []byte) (int, error) {
 	}
 	return len(b), nil
 }
-
-var _ = os.Stdout
