@@ -16,10 +16,9 @@ import (
 // UI's entry points. It must never panic, and never redirect anywhere but this
 // server's own pages or a URL registered on some client (no open redirect).
 func FuzzHostedUIRequests(f *testing.F) {
-	p, err := New(Config{Settings: infra.DefaultSettings(), ALBBaseURL: "http://localhost:8080", BaseURL: "http://127.0.0.1:9229"})
-	if err != nil {
-		f.Fatal(err)
-	}
+	p := newTestPool(f, func(c *Config) {
+		c.Settings, c.ALBBaseURL, c.BaseURL = infra.DefaultSettings(), "http://localhost:8080", "http://127.0.0.1:9229"
+	})
 	h := p.Handler()
 	var registered []string
 	for _, c := range p.Clients() {
@@ -84,10 +83,9 @@ func checkRedirect(t *testing.T, what, loc string, registered []string) {
 // FuzzTokenRequest feeds arbitrary bodies and Authorization headers to
 // /oauth2/token and /oauth2/revoke: never a panic, and every error is Cognito's JSON.
 func FuzzTokenRequest(f *testing.F) {
-	p, err := New(Config{Settings: infra.DefaultSettings(), ALBBaseURL: "http://localhost:8080", BaseURL: "http://127.0.0.1:9229"})
-	if err != nil {
-		f.Fatal(err)
-	}
+	p := newTestPool(f, func(c *Config) {
+		c.Settings, c.ALBBaseURL, c.BaseURL = infra.DefaultSettings(), "http://localhost:8080", "http://127.0.0.1:9229"
+	})
 	h := p.Handler()
 	pub, alb := p.PublicClient(), p.ALBClient()
 	f.Add("grant_type=authorization_code&client_id="+pub.ID+"&code=x&redirect_uri=http%3A%2F%2Flocalhost%2Fcallback&code_verifier=abc", "")

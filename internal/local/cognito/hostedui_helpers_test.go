@@ -54,10 +54,9 @@ const testPassword = "Passw0rd!"
 func newUIEnv(t *testing.T) *uiEnv {
 	t.Helper()
 	clock := &uiClock{}
-	p, err := New(Config{Settings: infra.DefaultSettings(), Now: clock.Now, ALBBaseURL: "http://localhost:8080"})
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
+	p := newTestPool(t, func(c *Config) {
+		c.Settings, c.Now, c.ALBBaseURL = infra.DefaultSettings(), clock.Now, "http://localhost:8080"
+	})
 	srv := httptest.NewServer(p.Handler())
 	t.Cleanup(srv.Close)
 	p.SetBaseURL(srv.URL)
