@@ -90,11 +90,13 @@ func (t *timeline) lines(s *styles.Styles, w int, loc *time.Location) []string {
 			ts = e.Time.In(loc).Format("15:04:05")
 		}
 		st, sym := statusStyle(s, e.Status)
-		row := s.LogTime.Render(ts) + "  " + st.Render(fmt.Sprintf("%s %-22s", sym, e.Status)) + " " +
-			s.Resource.Render(e.LogicalID) + " " + s.Muted.Render(strings.TrimPrefix(e.Type, "AWS::"))
+		var row string
 		if wide {
 			row = s.LogTime.Render(ts) + "  " + st.Render(fmt.Sprintf("%s %-28s", sym, e.Status)) + " " +
 				s.Resource.Render(fmt.Sprintf("%-26s", e.LogicalID)) + " " + s.Muted.Render(e.Type)
+		} else {
+			row = s.LogTime.Render(ts) + "  " + st.Render(fmt.Sprintf("%s %-22s", sym, e.Status)) + " " +
+				s.Resource.Render(e.LogicalID) + " " + s.Muted.Render(strings.TrimPrefix(e.Type, "AWS::"))
 		}
 		out = append(out, ansi.Truncate(row, w, "…"))
 		if Class(e.Status) == "failed" && e.Reason != "" && !e.Cancelled() {
