@@ -38,26 +38,21 @@ func ParseResources(md string) map[string]string {
 		}
 		typ, para = "", nil
 	}
-	inPara := false
 	for _, line := range strings.Split(md, "\n") {
 		line = strings.TrimSpace(line)
 		switch {
 		case strings.HasPrefix(line, "## "):
 			flush()
 			typ = strings.TrimSpace(strings.TrimPrefix(line, "## "))
-			inPara = false
 		case strings.HasPrefix(line, "#"):
 			flush()
 		case typ == "":
 		case line == "":
-			if inPara {
-				// Only the first paragraph is the one-line explanation.
-				out[typ] = strings.Join(para, " ")
-				typ, para, inPara = "", nil, false
+			if len(para) > 0 {
+				flush() // only the first paragraph is the one-line explanation
 			}
 		default:
 			para = append(para, line)
-			inPara = true
 		}
 	}
 	flush()
