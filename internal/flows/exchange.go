@@ -109,8 +109,8 @@ type callbackListener struct {
 
 // startCallbackListener listens where the target's registered PublicCallbackURL
 // points (Cognito matches redirect URIs exactly, port included). A target without one
-// gets a random loopback port, for pools that accept any port on loopback callbacks
-// (WIRE 1.1, "custom ports allowed").
+// gets a random loopback port; its redirect_uri works only with a pool that registers
+// that URL (WIRE 1.1 says loopback URLs may carry a port, not that any port matches).
 func startCallbackListener(registered string) (*callbackListener, error) {
 	addr, path := "127.0.0.1:0", "/callback"
 	if registered != "" {
