@@ -121,7 +121,7 @@ func Start(ctx context.Context, opts Options) (*Lab, error) {
 	if opts.AppStdout == nil {
 		opts.AppStdout = io.Discard
 	}
-	settings := infra.DefaultSettings()
+	var settings infra.Settings
 	if opts.Settings != nil {
 		settings = *opts.Settings
 	} else if s, err := infra.LoadSettings(); err == nil {
