@@ -13,11 +13,9 @@ _bench_pids=()
 bench_cleanup() {
   local pid
   for pid in "${_bench_pids[@]:-}"; do
-    [[ -n $pid ]] || continue
-    kill -INT "$pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
+    [[ -n $pid ]] && stop_pid "$pid"
   done
+  return 0
 }
 trap bench_cleanup EXIT
 
