@@ -322,11 +322,11 @@ func (p *Pool) handleLogout(w http.ResponseWriter, r *http.Request) {
 	p.redirectToError(w, r, errorPage{Code: "invalid_request", ClientID: clientID})
 }
 
-// maskEmailForPage masks an address like CodeDeliveryDetails: a***@e***.
+// maskEmailForPage is MaskEmail (the masking of CodeDeliveryDetails, a***@e***) for
+// a page: "" when the user has no e-mail, so the page leaves the sentence out.
 func maskEmailForPage(email string) string {
-	local, domain, ok := strings.Cut(email, "@")
-	if !ok || local == "" || domain == "" {
+	if email == "" {
 		return ""
 	}
-	return string([]rune(local)[:1]) + "***@" + string([]rune(domain)[:1]) + "***"
+	return MaskEmail(email)
 }
