@@ -197,8 +197,9 @@ func recordRequest(h *Hop, req *http.Request, body []byte) {
 	for _, c := range req.Cookies() {
 		h.ReqCookies = append(h.ReqCookies, Cookie{Name: c.Name, Value: c.Value, Secret: IsSecretCookie(c.Name)})
 	}
-	for _, k := range sortedKeys(req.URL.Query()) {
-		for _, v := range req.URL.Query()[k] {
+	query := req.URL.Query()
+	for _, k := range sortedKeys(query) {
+		for _, v := range query[k] {
 			h.Query = append(h.Query, Field{Name: k, Value: v, Secret: secretNames[k]})
 		}
 	}
