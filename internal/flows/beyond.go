@@ -144,11 +144,9 @@ func (f *beyondFlow) globalSignOut() error {
 	if err := f.ensureCognitoCookie(); err != nil {
 		return err
 	}
-	tr, err := f.pkceLogin(BrowserLearner, false)
-	if err != nil {
+	if _, err := f.pkceLogin(BrowserLearner, false); err != nil {
 		return err
 	}
-	_ = tr
 	f.info("A new code, no password: the browser's Cognito session survived GlobalSignOut. Only Cognito's `/logout` in the browser ends it.")
 	return nil
 }
