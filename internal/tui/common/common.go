@@ -4,7 +4,9 @@
 package common
 
 import (
+	"fmt"
 	"log/slog"
+	"regexp"
 	"time"
 
 	"github.com/cognitolab/cognitolab/internal/tui/keymap"
@@ -61,3 +63,11 @@ func (e ErrorMsg) Error() string {
 	}
 	return e.Doing + ": " + e.Err.Error()
 }
+
+// TokenPattern finds JWT-like strings inside text: three (or five) dot-separated
+// base64url runs, = padding allowed (the ALB keeps it). The inspector masks them and
+// the logs pane cuts them short.
+var TokenPattern = regexp.MustCompile(`eyJ[A-Za-z0-9_\-]+=*\.[A-Za-z0-9_\-]+=*(\.[A-Za-z0-9_\-=]*)+`)
+
+// Masked is what a hidden secret of n bytes shows until the learner presses reveal.
+func Masked(n int) string { return fmt.Sprintf("•••••••• (%d chars, r to reveal)", n) }

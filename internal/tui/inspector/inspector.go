@@ -5,7 +5,6 @@ package inspector
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -89,14 +88,11 @@ func (m *Model) refresh() {
 var secretNames = []string{"password", "client_secret", "authorization", "code_verifier",
 	"x-amzn-oidc-accesstoken", "x-amzn-oidc-data", "access_token", "id_token", "refresh_token", "token"}
 
-// jwtish finds tokens inside bodies: three (or five) dot-separated base64url runs.
-var jwtish = regexp.MustCompile(`eyJ[A-Za-z0-9_\-]+=*\.[A-Za-z0-9_\-]+=*(\.[A-Za-z0-9_\-=]*)+`)
-
 func (m *Model) mask(v string, secret bool) string {
 	if !secret || m.reveal || v == "" {
 		return v
 	}
-	return fmt.Sprintf("•••••••• (%d chars, r to reveal)", len(v))
+	return common.Masked(len(v))
 }
 
 func isSecret(name string, flagged bool) bool {
@@ -128,7 +124,7 @@ func (m *Model) render(h flows.Hop) string {
 	section := func(t string) { b.WriteString("\n" + s.Section.Render(t) + "\n") }
 	body := func(t string) {
 		if !m.reveal {
-			t = jwtish.ReplaceAllStringFunc(t, func(tok string) string { return m.mask(tok, true) })
+			t = common.TokenPattern.ReplaceAllStringFunc(t, func(tok string) string { return m.mask(tok, true) })
 		}
 		b.WriteString(ansi.Wrap(s.Text.Render(strings.TrimSpace(t)), wrap, "") + "\n")
 	}

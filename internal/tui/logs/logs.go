@@ -6,7 +6,6 @@ package logs
 import (
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -177,9 +176,6 @@ type appLine struct {
 	} `json:"identity"`
 }
 
-// tokenish finds JWT-like strings, which the lab's log lines carry on purpose.
-var tokenish = regexp.MustCompile(`eyJ[A-Za-z0-9_\-]+=*\.[A-Za-z0-9_\-]+=*(\.[A-Za-z0-9_\-=]*)+`)
-
 // Summary turns one log message into a line for the pane: the app's JSON request
 // lines become "GET /v1/secrets → 200 · alice · trace 1-...", anything else is kept
 // on one line with tokens cut short (the raw tokens the lab logs for teaching are
@@ -203,5 +199,5 @@ func Summary(msg string) string {
 		return out
 	}
 	msg = strings.ReplaceAll(msg, "\n", " ")
-	return tokenish.ReplaceAllString(msg, "eyJ…(token)")
+	return common.TokenPattern.ReplaceAllString(msg, "eyJ…(token)")
 }

@@ -173,7 +173,7 @@ func (m *Model) render(t flows.TokenView) string {
 		if m.reveal {
 			b.WriteString(ansi.Wrap(s.Text.Render(t.Raw), wrap, ""))
 		} else {
-			b.WriteString(s.Secret.Render(fmt.Sprintf("•••••••• (%d chars, r to reveal)", len(t.Raw))))
+			b.WriteString(s.Secret.Render(common.Masked(len(t.Raw))))
 		}
 	}
 	return b.String()
