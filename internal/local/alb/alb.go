@@ -299,13 +299,8 @@ func (a *ALB) authenticate(w http.ResponseWriter, r *http.Request, rl *rule, tra
 		var ie *idpError
 		switch {
 		case rerr == nil:
-			cookies, cerr := a.sealer.sessionCookies(auth.SessionCookieName, ns, now)
-			if cerr != nil {
-				a.fail(w, trace, http.StatusInternalServerError, "ELBAuthUserClaimsSizeExceeded", cerr)
+			if !a.setSession(w, r, trace, auth.SessionCookieName, ns, now) {
 				return
-			}
-			for _, c := range append(cookies, expiredShards(r, auth.SessionCookieName, len(cookies))...) {
-				http.SetCookie(w, c)
 			}
 			sess = ns
 		case errors.As(rerr, &ie) && ie.unreachable:
@@ -416,15 +411,25 @@ func (a *ALB) idpResponse(w http.ResponseWriter, r *http.Request, trace string) 
 	}
 	sess := &session{AccessToken: tr.AccessToken, RefreshToken: tr.RefreshToken, Claims: claims,
 		AccessExpires: now.Add(expiresIn(tr)).Unix(), SessionEnds: now.Add(auth.SessionTimeout).Unix()}
-	cookies, err := a.sealer.sessionCookies(auth.SessionCookieName, sess, now)
-	if err != nil {
-		a.fail(w, trace, http.StatusInternalServerError, "ELBAuthUserClaimsSizeExceeded", err)
+	if !a.setSession(w, r, trace, auth.SessionCookieName, sess, now) {
 		return
 	}
-	for _, c := range append(cookies, expiredShards(r, auth.SessionCookieName, len(cookies))...) {
+	a.redirect(w, a.base+st.URL)
+}
+
+// setSession writes sess as the session cookie shards <name>-0.. and expires any
+// higher shard r still carries. When the session does not fit it answers 500
+// (ELBAuthUserClaimsSizeExceeded) and reports false.
+func (a *ALB) setSession(w http.ResponseWriter, r *http.Request, trace, name string, sess *session, now time.Time) bool {
+	cookies, err := a.sealer.sessionCookies(name, sess, now)
+	if err != nil {
+		a.fail(w, trace, http.StatusInternalServerError, "ELBAuthUserClaimsSizeExceeded", err)
+		return false
+	}
+	for _, c := range append(cookies, expiredShards(r, name, len(cookies))...) {
 		http.SetCookie(w, c)
 	}
-	a.redirect(w, a.base+st.URL)
+	return true
 }
 
 // idpFail maps a back-channel failure: unreachable → 500, error answer → 561.
