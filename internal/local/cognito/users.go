@@ -172,6 +172,11 @@ func (p *Pool) newCodeLocked(u *User, kind string, now time.Time) *Message {
 	code := newCode()
 	u.ConfirmCode, u.ConfirmCodeExpires = code, now.Add(confirmCodeValidity)
 	u.CodesSent = append(recentSends(u.CodesSent, now), now)
+	return codeMessage(u, kind, code, now)
+}
+
+// codeMessage is the e-mail that carries a verification code (sign-up or reset) to u.
+func codeMessage(u *User, kind, code string, now time.Time) *Message {
 	return &Message{
 		Time: now, To: u.Attributes["email"], Username: u.Username, Kind: kind,
 		Subject: "Your verification code", Body: "Your verification code is " + code + ".",
@@ -501,9 +506,7 @@ func (p *Pool) ForgotPassword(username string) (string, error) {
 	code := newCode()
 	u.ResetCode, u.ResetCodeExpires = code, now.Add(resetCodeValidity)
 	u.CodesSent = append(recentSends(u.CodesSent, now), now)
-	msg := &Message{Time: now, To: u.Attributes["email"], Username: u.Username, Kind: "forgot-password",
-		Subject: "Your verification code", Body: "Your verification code is " + code + ".",
-		Code: code, Destination: MaskEmail(u.Attributes["email"])}
+	msg := codeMessage(u, "forgot-password", code, now)
 	p.mu.Unlock()
 	dest := p.deliver(msg)
 	return dest, p.persistOrInternal()
