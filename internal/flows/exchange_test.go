@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/cognitolab/cognitolab/internal/target"
+	"github.com/cognitolab/cognitolab/internal/testutil"
 )
 
 func TestPKCEChallenge(t *testing.T) {
@@ -116,19 +117,10 @@ func fakeSession(t *testing.T, f *fakeCognito) (*Session, *[]Event) {
 }
 
 func TestPKCEExchangeSendsExactValues(t *testing.T) {
-	port := freePort(t)
+	port := testutil.FreePort(t)
 	for _, registered := range []string{fmt.Sprintf("http://127.0.0.1:%d/callback", port), ""} {
 		t.Run("registered="+registered, func(t *testing.T) { testPKCEExchange(t, registered) })
 	}
-}
-
-func freePort(t *testing.T) int {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
 }
 
 func testPKCEExchange(t *testing.T, registered string) {
