@@ -5,8 +5,8 @@
 package inputs
 
 import (
-	"maps"
 	"strings"
+	"sync"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
@@ -121,7 +121,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 					return m.setFocus(i)
 				}
 			}
-			vals := maps.Clone(m.Values())
+			vals := m.Values() // a fresh map
 			return func() tea.Msg { return SubmittedMsg{Values: vals} }
 		case key.Matches(k, km.NextField):
 			m.validate(m.focus)
@@ -156,7 +156,7 @@ func (m *Model) View() string {
 		b.WriteString("\n" + s.Label.Width(w).Render(f.Label) + "\n")
 		b.WriteString(m.ti[i].View() + "\n")
 		if f.Key == "password" || f.Validate != nil && f.Secret {
-			b.WriteString(s.Muted.Width(w).Render("  policy: "+PolicyText(infra.DefaultSettings().Password)) + "\n")
+			b.WriteString(s.Muted.Width(w).Render("  policy: "+labPolicy()) + "\n")
 		}
 		switch {
 		case m.errs[i] != "":
@@ -167,6 +167,17 @@ func (m *Model) View() string {
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
+
+// labPolicy is the pool's password policy in words as lab.yaml sets it: the policy
+// the chapters' Validate checks (flows reads the same settings), worked out once
+// rather than on every frame.
+var labPolicy = sync.OnceValue(func() string {
+	st, err := infra.LoadSettings()
+	if err != nil {
+		st = infra.DefaultSettings()
+	}
+	return PolicyText(st.Password)
+})
 
 // PolicyText describes a password policy in words.
 func PolicyText(p infra.PasswordPolicy) string {
