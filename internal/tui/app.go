@@ -438,10 +438,10 @@ func (m *Model) View() string {
 	default:
 		body = m.home.View()
 	}
-	helpH := lipgloss.Height(m.helpView())
-	bodyH := max(m.height-helpH-1, 1)
+	footer := m.helpView()
+	bodyH := max(m.height-lipgloss.Height(footer)-1, 1)
 	bodyW := max(m.width-2, 1)
 	body = lipgloss.NewStyle().Height(bodyH).MaxHeight(bodyH).MaxWidth(bodyW).Render(body)
-	out := s.App.Render(body + "\n\n" + m.helpView())
+	out := s.App.Render(body + "\n\n" + footer)
 	return strings.TrimRight(out, " ")
 }
