@@ -2,12 +2,14 @@ package cognito
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -165,6 +167,30 @@ func required(pairs ...string) error {
 		}
 	}
 	return nil
+}
+
+// pageToken is the opaque pagination token (ListUsers' PaginationToken,
+// ListUserPoolClients' NextToken) that resumes a listing at offset n.
+func pageToken(n int) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("o:" + strconv.Itoa(n)))
+}
+
+// pageOffset reads a pageToken; "" is the start of the listing. Anything the pool did
+// not issue is InvalidParameterException.
+func pageOffset(tok string) (int, error) {
+	if tok == "" {
+		return 0, nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(tok)
+	if err != nil {
+		return 0, Errorf(ErrInvalidParameter, "Invalid pagination token.")
+	}
+	digits, ok := strings.CutPrefix(string(b), "o:")
+	n, err := strconv.Atoi(digits)
+	if !ok || err != nil || n < 0 {
+		return 0, Errorf(ErrInvalidParameter, "Invalid pagination token.")
+	}
+	return n, nil
 }
 
 // epoch is an AWS JSON timestamp: seconds since the epoch as a JSON number.

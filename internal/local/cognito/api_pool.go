@@ -1,11 +1,6 @@
 package cognito
 
-import (
-	"encoding/base64"
-	"strconv"
-	"strings"
-	"time"
-)
+import "time"
 
 // Pool and client description operations of the JSON API: DescribeUserPool,
 // DescribeUserPoolClient, ListUserPoolClients. Member names follow botocore's
@@ -198,14 +193,9 @@ func opListUserPoolClients(p *Pool, body []byte) (any, error) {
 		}
 		limit = *in.MaxResults
 	}
-	start := 0
-	if in.NextToken != "" {
-		b, err := base64.RawURLEncoding.DecodeString(in.NextToken)
-		n, err2 := strconv.Atoi(strings.TrimPrefix(string(b), "o:"))
-		if err != nil || err2 != nil || n < 0 {
-			return nil, Errorf(ErrInvalidParameter, "Invalid pagination token.")
-		}
-		start = n
+	start, err := pageOffset(in.NextToken)
+	if err != nil {
+		return nil, err
 	}
 	all := p.Clients()
 	out := struct {
@@ -214,7 +204,7 @@ func opListUserPoolClients(p *Pool, body []byte) (any, error) {
 	}{UserPoolClients: []clientDescription{}}
 	for i := start; i < len(all); i++ {
 		if len(out.UserPoolClients) == limit {
-			out.NextToken = base64.RawURLEncoding.EncodeToString([]byte("o:" + strconv.Itoa(i)))
+			out.NextToken = pageToken(i)
 			break
 		}
 		out.UserPoolClients = append(out.UserPoolClients, clientDescription{all[i].ID, p.cfg.PoolID, all[i].Name})

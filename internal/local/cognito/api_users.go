@@ -1,10 +1,8 @@
 package cognito
 
 import (
-	"encoding/base64"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 )
 
@@ -273,14 +271,9 @@ func opListUsers(p *Pool, body []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	start := 0
-	if in.PaginationToken != "" {
-		b, err := base64.RawURLEncoding.DecodeString(in.PaginationToken)
-		n, err2 := strconv.Atoi(strings.TrimPrefix(string(b), "o:"))
-		if err != nil || err2 != nil || !strings.HasPrefix(string(b), "o:") || n < 0 {
-			return nil, Errorf(ErrInvalidParameter, "Invalid pagination token.")
-		}
-		start = n
+	start, err := pageOffset(in.PaginationToken)
+	if err != nil {
+		return nil, err
 	}
 	out := listUsersOutput{Users: []userType{}}
 	var matched int
@@ -293,7 +286,7 @@ func opListUsers(p *Pool, body []byte) (any, error) {
 			continue
 		}
 		if len(out.Users) == limit {
-			out.PaginationToken = base64.RawURLEncoding.EncodeToString([]byte("o:" + strconv.Itoa(start+limit)))
+			out.PaginationToken = pageToken(start + limit)
 			break
 		}
 		out.Users = append(out.Users, toUserType(u, in.AttributesToGet))

@@ -1,7 +1,9 @@
 package cognito
 
 import (
+	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -107,4 +109,31 @@ func FuzzAPIRequest(f *testing.F) {
 			t.Fatalf("error without __type/message: %s", w.Body.String())
 		}
 	})
+}
+
+// TestPageToken checks that both listings read back only the tokens the pool issues.
+func TestPageToken(t *testing.T) {
+	b64 := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+	for _, tc := range []struct {
+		tok     string
+		want    int
+		wantErr bool
+	}{
+		{"", 0, false},
+		{pageToken(0), 0, false},
+		{pageToken(60), 60, false},
+		{b64("7"), 0, true}, // no "o:" prefix
+		{b64("o:-1"), 0, true},
+		{b64("o:x"), 0, true},
+		{"%%%", 0, true},
+	} {
+		got, err := pageOffset(tc.tok)
+		if (err != nil) != tc.wantErr || (err == nil && got != tc.want) {
+			t.Errorf("pageOffset(%q) = %d, %v; want %d, error %v", tc.tok, got, err, tc.want, tc.wantErr)
+		}
+		var e *Error
+		if err != nil && (!errors.As(err, &e) || e.Type != ErrInvalidParameter) {
+			t.Errorf("pageOffset(%q) error = %v, want %s", tc.tok, err, ErrInvalidParameter)
+		}
+	}
 }
