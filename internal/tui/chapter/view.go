@@ -120,10 +120,7 @@ func (m *Model) body(g geometry) string {
 		left = errview.View(m.c, m.err, "", g.lessonW)
 	}
 	if m.c.Present {
-		if m.timeline.Len() == 0 && m.err == nil {
-			return left
-		}
-		if m.err != nil {
+		if m.timeline.Len() == 0 || m.err != nil {
 			return left
 		}
 		// One pane, big: the hops around the selection, then the selected hop framed.
@@ -182,11 +179,11 @@ func (m *Model) card(w, h int) string {
 	return lipgloss.NewStyle().MaxHeight(h).Render(strings.TrimRight(b.String(), "\n"))
 }
 
+// emphasis removes the Markdown emphasis marks a note may carry.
+var emphasis = strings.NewReplacer("**", "", "__", "", "`", "")
+
 // plain strips the Markdown emphasis a note may carry, for a one-glance card.
-func plain(md string) string {
-	r := strings.NewReplacer("**", "", "__", "", "`", "")
-	return strings.TrimSpace(r.Replace(md))
-}
+func plain(md string) string { return strings.TrimSpace(emphasis.Replace(md)) }
 
 // status is the bottom line: what the run is doing and what to press.
 func (m *Model) status() string {
