@@ -80,16 +80,16 @@ func (t Target) ALBCallbackURL() string {
 	return strings.TrimRight(t.AppURL, "/") + "/oauth2/idpresponse"
 }
 
-// Validate reports the first missing field a flow cannot do without.
+// Validate reports the missing fields a flow cannot do without, in field order.
 func (t Target) Validate() error {
 	missing := []string{}
-	for name, v := range map[string]string{
-		"AppURL": t.AppURL, "CognitoDomainURL": t.CognitoDomainURL,
-		"CognitoAPIEndpoint": t.CognitoAPIEndpoint, "Issuer": t.Issuer,
-		"UserPoolID": t.UserPoolID, "ALBClientID": t.ALBClientID, "PublicClientID": t.PublicClientID,
+	for _, f := range []struct{ name, v string }{
+		{"AppURL", t.AppURL}, {"CognitoDomainURL", t.CognitoDomainURL},
+		{"CognitoAPIEndpoint", t.CognitoAPIEndpoint}, {"Issuer", t.Issuer},
+		{"UserPoolID", t.UserPoolID}, {"ALBClientID", t.ALBClientID}, {"PublicClientID", t.PublicClientID},
 	} {
-		if v == "" {
-			missing = append(missing, name)
+		if f.v == "" {
+			missing = append(missing, f.name)
 		}
 	}
 	if len(missing) > 0 {
