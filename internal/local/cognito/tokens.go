@@ -285,10 +285,15 @@ func (p *Pool) refreshWith(c *Client, rc *refreshClaims) (*Tokens, *User, error)
 }
 
 // RevokeRefreshToken revokes a refresh token, and the access tokens issued from the
-// same authentication, if it belongs to c. Unknown or invalid tokens, or tokens of
-// another client, are a silent success (as /oauth2/revoke: WIRE.md 1.5). A client with
-// EnableTokenRevocation off gets UnsupportedOperationException.
+// same authentication, if it belongs to c. An id or access token (a three-part JWS;
+// refresh tokens are five-part JWEs) is UnsupportedTokenTypeException. Unknown or
+// invalid tokens, or tokens of another client, are a silent success (as
+// /oauth2/revoke: WIRE.md 1.5). A client with EnableTokenRevocation off gets
+// UnsupportedOperationException.
 func (p *Pool) RevokeRefreshToken(c *Client, refreshToken string) error {
+	if strings.Count(refreshToken, ".") == 2 {
+		return Errorf(ErrUnsupportedTokenType, "Only refresh tokens can be revoked; this looks like an access or id token.")
+	}
 	if c != nil && !c.EnableTokenRevocation {
 		return Errorf(ErrUnsupportedOperation, "Token revocation is not enabled for this client")
 	}
