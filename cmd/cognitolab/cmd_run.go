@@ -107,17 +107,8 @@ func newRunSession(ctx context.Context, cmd *cobra.Command) (*flows.Session, fun
 	region, _ := cmd.Flags().GetString("region")
 	s := &flows.Session{Gate: flows.FreeRun{}, Inputs: map[string]string{}, Profile: profile}
 	if useAWS {
-		t, err := infra.LoadTarget()
-		if errors.Is(err, infra.ErrNoTarget) {
-			return nil, nil, errors.New("no deployed lab: run `cognitolab deploy`")
-		}
+		t, err := loadAWSTarget(region)
 		if err != nil {
-			return nil, nil, err
-		}
-		if region != "" {
-			t.Region = region
-		}
-		if err := t.Validate(); err != nil {
 			return nil, nil, err
 		}
 		s.Target = t
@@ -129,6 +120,21 @@ func newRunSession(ctx context.Context, cmd *cobra.Command) (*flows.Session, fun
 	}
 	s.Target, s.Local = lab.Target(), lab
 	return s, func() { _ = lab.Close() }, nil
+}
+
+// loadAWSTarget reads the target `cognitolab deploy` saved, with --region applied.
+func loadAWSTarget(region string) (target.Target, error) {
+	t, err := infra.LoadTarget()
+	if errors.Is(err, infra.ErrNoTarget) {
+		return t, errors.New("no deployed lab: run `cognitolab deploy` first (or drop --aws to use the local lab)")
+	}
+	if err != nil {
+		return t, err
+	}
+	if region != "" {
+		t.Region = region
+	}
+	return t, t.Validate()
 }
 
 // runLabOptions are the local lab's options for `run`: the default ports, random ones

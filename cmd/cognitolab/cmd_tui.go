@@ -7,7 +7,6 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
-	"github.com/cognitolab/cognitolab/infra"
 	"github.com/cognitolab/cognitolab/internal/flows"
 	"github.com/cognitolab/cognitolab/internal/local"
 	"github.com/cognitolab/cognitolab/internal/tui"
@@ -28,7 +27,7 @@ func runTUI(cmd *cobra.Command, _ []string) error {
 	opts.AWS.Profile, _ = cmd.Flags().GetString("profile")
 	opts.AWS.Region, _ = cmd.Flags().GetString("region")
 	if useAWS {
-		t, err := infra.LoadTarget()
+		t, err := loadAWSTarget(opts.AWS.Region)
 		if err != nil {
 			return err
 		}
