@@ -173,3 +173,13 @@ func TestRunAllHandout(t *testing.T) {
 		t.Errorf("only %d hops in the handout", n)
 	}
 }
+
+// TestRunAWSWithoutDeployedLab: --aws before any deploy says what to do, not a file error.
+func TestRunAWSWithoutDeployedLab(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	t.Setenv("HOME", t.TempDir())
+	_, err := execute(t, "run", "public", "--aws")
+	if err == nil || !strings.Contains(err.Error(), "no deployed lab: run `cognitolab deploy` first") {
+		t.Fatalf("want the no-deployed-lab hint, got %v", err)
+	}
+}
