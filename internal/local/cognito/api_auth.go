@@ -1,10 +1,7 @@
 package cognito
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/base64"
 	"encoding/json"
 	"strings"
 	"time"
@@ -156,7 +153,7 @@ func (p *Pool) passwordAuth(c *Client, params map[string]string) (any, error) {
 			}
 		}
 		ab, _ := json.Marshal(attrs)
-		return initiateAuthOutput{ChallengeName: "NEW_PASSWORD_REQUIRED", Session: p.challengeSession(u.Username, c.ID),
+		return initiateAuthOutput{ChallengeName: "NEW_PASSWORD_REQUIRED", Session: p.sealSession(challengePurpose, u.Username, c.ID, p.now().Add(challengeSessionValidity)),
 			ChallengeParameters: map[string]string{"USER_ID_FOR_SRP": u.Username, "requiredAttributes": "[]",
 				"userAttributes": string(ab)}}, nil
 	}
@@ -197,50 +194,6 @@ func (p *Pool) refreshAuth(c *Client, flow string, params map[string]string) (an
 	return tokensOutput(t), nil
 }
 
-// challengeSession is an opaque, MAC-protected Session for a challenge: it names the
-// user and client and expires after AuthSessionValidity.
-func (p *Pool) challengeSession(username, clientID string) string {
-	b, _ := json.Marshal(struct {
-		U   string `json:"u"`
-		C   string `json:"c"`
-		Exp int64  `json:"exp"`
-	}{username, clientID, p.now().Add(challengeSessionValidity).Unix()})
-	payload := base64.RawURLEncoding.EncodeToString(b)
-	return payload + "." + base64.RawURLEncoding.EncodeToString(p.sessionMAC(payload))
-}
-
-func (p *Pool) sessionMAC(payload string) []byte {
-	m := hmac.New(sha256.New, append([]byte("challenge-session:"), p.csrfKey...))
-	m.Write([]byte(payload))
-	return m.Sum(nil)
-}
-
-// openChallengeSession checks a Session and returns its user.
-func (p *Pool) openChallengeSession(s, clientID string) (string, error) {
-	bad := Errorf(ErrNotAuthorized, "Invalid session for the user, session is expired.")
-	payload, mac, ok := strings.Cut(s, ".")
-	if !ok || len(s) > 4096 {
-		return "", bad
-	}
-	got, err := base64.RawURLEncoding.DecodeString(mac)
-	if err != nil || subtle.ConstantTimeCompare(got, p.sessionMAC(payload)) != 1 {
-		return "", bad
-	}
-	raw, err := base64.RawURLEncoding.DecodeString(payload)
-	if err != nil {
-		return "", bad
-	}
-	var v struct {
-		U   string `json:"u"`
-		C   string `json:"c"`
-		Exp int64  `json:"exp"`
-	}
-	if json.Unmarshal(raw, &v) != nil || v.C != clientID || p.now().Unix() > v.Exp {
-		return "", bad
-	}
-	return v.U, nil
-}
-
 type respondInput struct {
 	ClientID           string            `json:"ClientId"`
 	ChallengeName      string            `json:"ChallengeName"`
@@ -264,9 +217,9 @@ func opRespondToAuthChallenge(p *Pool, body []byte) (any, error) {
 	if in.ChallengeName != "NEW_PASSWORD_REQUIRED" {
 		return nil, Errorf(ErrInvalidParameter, "The local lab answers only the NEW_PASSWORD_REQUIRED challenge, not %s.", in.ChallengeName)
 	}
-	username, err := p.openChallengeSession(in.Session, c.ID)
-	if err != nil {
-		return nil, err
+	username, ok := p.openSession(challengePurpose, in.Session, c.ID)
+	if !ok {
+		return nil, Errorf(ErrNotAuthorized, "Invalid session for the user, session is expired.")
 	}
 	r := in.ChallengeResponses
 	if r["USERNAME"] == "" {

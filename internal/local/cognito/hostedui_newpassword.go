@@ -5,56 +5,13 @@ package cognito
 // the form asks for a new one (the hosted UI's answer to NEW_PASSWORD_REQUIRED).
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
 	"net/http"
-	"strconv"
-	"strings"
 	"time"
 )
 
 // newPasswordWindow is how long the change-password form stays valid after the
 // temporary password was checked.
 const newPasswordWindow = 5 * time.Minute
-
-// newPasswordSession binds the form to the user and client that proved the temporary
-// password: base64url(username).expiry.base64url(HMAC).
-func (p *Pool) newPasswordSession(username, clientID string, exp time.Time) string {
-	payload := base64.RawURLEncoding.EncodeToString([]byte(username)) + "." + strconv.FormatInt(exp.Unix(), 10)
-	return payload + "." + p.newPasswordMAC(payload, clientID)
-}
-
-func (p *Pool) newPasswordMAC(payload, clientID string) string {
-	m := hmac.New(sha256.New, append([]byte("hosted-ui-new-password:"), p.csrfKey...))
-	m.Write([]byte(clientID + "|" + payload))
-	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
-}
-
-// checkNewPasswordSession returns the username of a valid, unexpired session value.
-func (p *Pool) checkNewPasswordSession(s, clientID string) (string, bool) {
-	i := strings.LastIndexByte(s, '.')
-	if i < 0 {
-		return "", false
-	}
-	payload, mac := s[:i], s[i+1:]
-	if !hmac.Equal([]byte(mac), []byte(p.newPasswordMAC(payload, clientID))) {
-		return "", false
-	}
-	userB64, expS, ok := strings.Cut(payload, ".")
-	if !ok {
-		return "", false
-	}
-	exp, err := strconv.ParseInt(expS, 10, 64)
-	if err != nil || p.Now().Unix() > exp {
-		return "", false
-	}
-	user, err := base64.RawURLEncoding.DecodeString(userB64)
-	if err != nil {
-		return "", false
-	}
-	return string(user), true
-}
 
 // newPasswordPage is the change-password form for username.
 func (p *Pool) newPasswordPage(w http.ResponseWriter, r *http.Request, az *authzRequest, username, session string) pageData {
@@ -80,7 +37,7 @@ func (p *Pool) handleForceChangePassword(w http.ResponseWriter, r *http.Request)
 		return
 	}
 	session := r.PostForm.Get("session")
-	username, valid := p.checkNewPasswordSession(session, az.Client.ID)
+	username, valid := p.openSession(newPasswordPurpose, session, az.Client.ID)
 	if !valid {
 		d := p.basePage(w, r, az, "Sign in", "/login")
 		d.Error = "Your change-password session has expired. Sign in again with your temporary password."

@@ -93,7 +93,7 @@ func (p *Pool) handleLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	if u.Status == "FORCE_CHANGE_PASSWORD" {
 		// The temporary password was right: ask for a new one (NEW_PASSWORD_REQUIRED).
-		session := p.newPasswordSession(u.Username, az.Client.ID, p.Now().Add(newPasswordWindow))
+		session := p.sealSession(newPasswordPurpose, u.Username, az.Client.ID, p.Now().Add(newPasswordWindow))
 		p.render(w, http.StatusOK, "newpassword", p.newPasswordPage(w, r, az, u.Username, session))
 		return
 	}

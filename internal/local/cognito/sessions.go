@@ -1,6 +1,11 @@
 package cognito
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -115,4 +120,54 @@ func (p *Pool) maybeSweepLocked() {
 			delete(p.revoked, k)
 		}
 	}
+}
+
+// Purposes of sealed sessions: each keys its own MAC, so a value sealed for one is
+// refused by the other.
+const (
+	challengePurpose   = "challenge-session"      // the API's NEW_PASSWORD_REQUIRED Session
+	newPasswordPurpose = "hosted-ui-new-password" // the hosted UI's change-password form
+)
+
+// sealedSession is what a sealed session names: a user, a client and an expiry.
+type sealedSession struct {
+	U   string `json:"u"`
+	C   string `json:"c"`
+	Exp int64  `json:"exp"`
+}
+
+// sealSession is an opaque, MAC-protected value that names username and clientID
+// until exp: base64url(JSON) "." base64url(HMAC-SHA256), keyed by purpose.
+func (p *Pool) sealSession(purpose, username, clientID string, exp time.Time) string {
+	b, _ := json.Marshal(sealedSession{username, clientID, exp.Unix()})
+	payload := base64.RawURLEncoding.EncodeToString(b)
+	return payload + "." + base64.RawURLEncoding.EncodeToString(p.sessionMAC(purpose, payload))
+}
+
+func (p *Pool) sessionMAC(purpose, payload string) []byte {
+	m := hmac.New(sha256.New, append([]byte(purpose+":"), p.csrfKey...))
+	m.Write([]byte(payload))
+	return m.Sum(nil)
+}
+
+// openSession returns the user of a value sealSession made for this purpose and
+// client, until it expires; false for anything else.
+func (p *Pool) openSession(purpose, s, clientID string) (string, bool) {
+	payload, mac, ok := strings.Cut(s, ".")
+	if !ok || len(s) > 4096 {
+		return "", false
+	}
+	got, err := base64.RawURLEncoding.DecodeString(mac)
+	if err != nil || !hmac.Equal(got, p.sessionMAC(purpose, payload)) {
+		return "", false
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(payload)
+	if err != nil {
+		return "", false
+	}
+	var v sealedSession
+	if json.Unmarshal(raw, &v) != nil || v.C != clientID || p.now().Unix() > v.Exp {
+		return "", false
+	}
+	return v.U, true
 }

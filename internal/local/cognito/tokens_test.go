@@ -386,3 +386,31 @@ func TestMaskEmailAndMailbox(t *testing.T) {
 		t.Fatalf("GET mailbox: %v %+v", err, msgs)
 	}
 }
+
+// TestSealedSession checks the sessions that carry a challenge (API) or the
+// change-password form (hosted UI): bound to purpose, client and expiry, tamper-proof.
+func TestSealedSession(t *testing.T) {
+	clock := &fakeClock{t: time.Unix(1_700_000_000, 0)}
+	p := newTestPool(t, func(c *Config) { c.Now = clock.Now })
+	s := p.sealSession(challengePurpose, "alice", "client1", clock.Now().Add(time.Minute))
+	payload, mac, _ := strings.Cut(s, ".")
+	for _, tc := range []struct {
+		name, purpose, value, client string
+		ok                           bool
+	}{
+		{"as sealed", challengePurpose, s, "client1", true},
+		{"other purpose", newPasswordPurpose, s, "client1", false},
+		{"other client", challengePurpose, s, "client2", false},
+		{"tampered payload", challengePurpose, flip(payload) + "." + mac, "client1", false},
+		{"no mac", challengePurpose, payload, "client1", false},
+		{"empty", challengePurpose, "", "client1", false},
+	} {
+		if u, ok := p.openSession(tc.purpose, tc.value, tc.client); ok != tc.ok || (ok && u != "alice") {
+			t.Errorf("%s: openSession = %q, %v; want ok %v", tc.name, u, ok, tc.ok)
+		}
+	}
+	clock.Advance(time.Minute + time.Second)
+	if _, ok := p.openSession(challengePurpose, s, "client1"); ok {
+		t.Error("openSession accepted an expired session")
+	}
+}
