@@ -42,11 +42,11 @@ type userPoolType struct {
 	} `json:"AccountRecoverySetting"`
 }
 
-// created is the pool's creation time: its first client's.
-func (p *Pool) created() time.Time {
+// createdAndUsers is the pool's creation time (its first client's) and its number of users.
+func (p *Pool) createdAndUsers() (time.Time, int) {
 	p.mu.RLock()
 	defer p.mu.RUnlock()
-	return p.clients[p.order[0]].Created
+	return p.clients[p.order[0]].Created, len(p.users)
 }
 
 func opDescribeUserPool(p *Pool, body []byte) (any, error) {
@@ -71,10 +71,11 @@ func opDescribeUserPool(p *Pool, body []byte) (any, error) {
 		// The local stand-in for the pre sign-up Lambda that auto-confirms (WIRE.md 3.5).
 		up.LambdaConfig["PreSignUp"] = "arn:aws:lambda:" + p.cfg.Region + ":000000000000:function:cognitolab-auto-confirm"
 	}
-	up.CreationDate, up.LastModifiedDate = epoch(p.created()), epoch(p.created())
+	created, users := p.createdAndUsers()
+	up.CreationDate, up.LastModifiedDate = epoch(created), epoch(created)
 	up.AutoVerifiedAttributes = p.autoVerifiedAttributes
 	up.MfaConfiguration = "OFF"
-	up.EstimatedNumberOfUsers = len(p.Users())
+	up.EstimatedNumberOfUsers = users
 	up.Domain = s.DomainPrefix
 	up.AdminCreateUserConfig.UnusedAccountValidityDays = pp.TemporaryPasswordValidityDays
 	up.Arn = "arn:aws:cognito-idp:" + p.cfg.Region + ":000000000000:userpool/" + p.cfg.PoolID
