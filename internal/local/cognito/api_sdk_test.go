@@ -465,8 +465,10 @@ func TestSDKDescribeClients(t *testing.T) {
 	}
 	_, err = e.cip.DescribeUserPoolClient(ctx, &cip.DescribeUserPoolClientInput{UserPoolId: pool, ClientId: aws.String("nope")})
 	wantAPIError[*types.ResourceNotFoundException](t, err, "User pool client nope does not exist.")
+	e.signUpConfirmed(t, "dora", "dora@example.com")
 	dp, err := e.cip.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: pool})
-	if err != nil || aws.ToString(dp.UserPool.Id) != e.pool.PoolID() || aws.ToInt32(dp.UserPool.Policies.PasswordPolicy.MinimumLength) != 8 {
+	if err != nil || aws.ToString(dp.UserPool.Id) != e.pool.PoolID() || aws.ToInt32(dp.UserPool.Policies.PasswordPolicy.MinimumLength) != 8 ||
+		dp.UserPool.EstimatedNumberOfUsers != 1 || dp.UserPool.CreationDate == nil || !dp.UserPool.CreationDate.Equal(*dp.UserPool.LastModifiedDate) {
 		t.Fatalf("DescribeUserPool: %v %+v", err, dp)
 	}
 }
