@@ -133,3 +133,26 @@ func TestImplicitFlow(t *testing.T) {
 		t.Fatalf("fragment %v, want id_token, access_token, token_type=bearer, expires_in=3600, state, no refresh token", f)
 	}
 }
+
+// TestConfirmForgotPasswordHidesUserExistence: with PreventUserExistenceErrors=ENABLED
+// (the ALB client) the reset page names no destination, so it cannot tell a known user
+// from an unknown one; with LEGACY (the public client) it shows the masked address.
+func TestConfirmForgotPasswordHidesUserExistence(t *testing.T) {
+	e := newUIEnv(t)
+	masked := MaskEmail(e.email)
+	page := func(clientID, redirect, user string) string {
+		q := url.Values{"client_id": {clientID}, "response_type": {"code"}, "redirect_uri": {redirect}, "username": {user}}
+		_, body := e.get(browser(t), "/confirmForgotPassword?"+q.Encode())
+		return body
+	}
+	alb := e.pool.ALBClient()
+	if alb.PreventUserExistenceErrors != "ENABLED" {
+		t.Fatalf("the ALB client should prevent user-existence errors, has %q", alb.PreventUserExistenceErrors)
+	}
+	if body := page(alb.ID, e.albCB, e.user); strings.Contains(body, masked) {
+		t.Errorf("ENABLED: the page reveals that %s exists (%s)", e.user, masked)
+	}
+	if body := page(e.pool.PublicClient().ID, e.pubCB, e.user); !strings.Contains(body, masked) {
+		t.Errorf("LEGACY: the page should show where the code went (%s)", masked)
+	}
+}

@@ -250,7 +250,9 @@ func (p *Pool) handleConfirmForgotPassword(w http.ResponseWriter, r *http.Reques
 	d.PasswordPolicy = p.policyLines()
 	if r.Method != http.MethodPost {
 		d.Username = r.URL.Query().Get("username")
-		if u := p.User(d.Username); u != nil {
+		// With PreventUserExistenceErrors=ENABLED the page must not tell a known user
+		// from an unknown one, so it names no destination at all (as /forgotPassword).
+		if u := p.User(d.Username); u != nil && az.Client.PreventUserExistenceErrors != "ENABLED" {
 			d.Destination = maskEmailForPage(u.Attributes["email"])
 		}
 		p.render(w, http.StatusOK, "confirmforgot", d)
