@@ -102,6 +102,10 @@ type Config struct {
 	LogFlushInterval time.Duration
 	LogBufferSize    int
 	LogMaxBackoff    time.Duration
+	// LogShipEagerly sends each line as soon as it is written (lines that arrive while
+	// a batch is on the wire go in the next one) instead of waiting for the interval.
+	// The local lab sets it: on loopback a batch costs nothing.
+	LogShipEagerly bool
 }
 
 // env names the environment variables that back the flags.
@@ -288,6 +292,7 @@ func New(cfg Config) (*App, error) {
 			return nil, err
 		}
 		a.ship = newShipper(api, cfg.LogGroup, cfg.LogStream, cfg.LogFlushInterval, cfg.LogMaxBackoff, cfg.LogBufferSize, a.note)
+		a.ship.eager = cfg.LogShipEagerly
 		go a.ship.run()
 	}
 	return a, nil

@@ -57,6 +57,8 @@ type shipper struct {
 	ready    bool       // group and stream exist
 	lastErr  string
 
+	eager bool // kick the sender on every line, not only when a batch is full
+
 	kick chan struct{}
 	stop chan struct{}
 	done chan struct{}
@@ -90,7 +92,7 @@ func (s *shipper) Enqueue(t time.Time, msg string) {
 	}
 	full := len(s.buf) >= batchMaxEvents
 	s.mu.Unlock()
-	if full {
+	if full || s.eager {
 		select {
 		case s.kick <- struct{}{}:
 		default:

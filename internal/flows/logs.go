@@ -58,8 +58,8 @@ func LogsChapter() Chapter {
 		}}
 }
 
-// logWait bounds the wait for log lines: the local app ships about once a second; on
-// AWS ingestion takes seconds.
+// logWait bounds the wait for log lines: the local app ships each line at once; on
+// AWS the app batches for a second and ingestion takes seconds more.
 func (s *Session) logWait() time.Duration {
 	if s.Target.Kind == target.AWS {
 		return 90 * time.Second
@@ -79,9 +79,13 @@ func (r *run) appLogLines(traces []string) ([]LogLine, error) {
 		since = hs[0].Start.Add(-time.Minute)
 	}
 	deadline := time.Now().Add(r.s.logWait())
-	wait := 40 * time.Millisecond
+	// The local app ships each line as it writes it, a millisecond after the answer
+	// that caused it: a short pause makes the first FilterLogEvents find them.
+	wait := 10 * time.Millisecond
 	if r.s.Target.Kind == target.AWS {
 		wait = time.Second
+	} else if !r.sleep(5 * time.Millisecond) {
+		return nil, r.ctx.Err()
 	}
 	r.stepf("FilterLogEvents")
 	for {
@@ -106,12 +110,22 @@ func (r *run) appLogLines(traces []string) ([]LogLine, error) {
 			return lines, r.fail(r.s.lastHop(BrowserSDK), "a log line with trace_id "+missing, "none yet",
 				"the app ships its lines asynchronously; wait a little and run the chapter again, or check the app's log group "+r.s.Target.LogGroup, ErrNoLogLine)
 		}
-		select {
-		case <-time.After(wait):
-		case <-r.ctx.Done():
+		if !r.sleep(wait) {
 			return nil, r.ctx.Err()
 		}
 		wait = min(wait*2, 3*time.Second)
+	}
+}
+
+// sleep waits d, or less when the run is cancelled; it reports whether d passed.
+func (r *run) sleep(d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-r.ctx.Done():
+		return false
 	}
 }
 

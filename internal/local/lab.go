@@ -238,7 +238,8 @@ func Start(ctx context.Context, opts Options) (*Lab, error) {
 		Stdout: opts.AppStdout, Now: opts.Now, AWSConfig: &awsCfg,
 		// On loopback a batch costs nothing: ship lines at once so a learner (and the
 		// logs chapter) sees them within a blink, not after the 1-second AWS default.
-		LogFlushInterval: 50 * time.Millisecond,
+		// The interval still paces retries while the logs endpoint is down.
+		LogFlushInterval: 50 * time.Millisecond, LogShipEagerly: true,
 	})
 	if err != nil {
 		return fail(fmt.Errorf("starting the app: %w", err))
