@@ -248,6 +248,33 @@ func TestShipperBatchesAndOrders(t *testing.T) {
 	}
 }
 
+// TestShipperEagerShipsEachLine: with LogShipEagerly (the local lab) a line is sent
+// without waiting for the interval, here an hour; without it, nothing goes out early.
+func TestShipperEagerShipsEachLine(t *testing.T) {
+	delivered := func(f *fakeLogs) int {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		n := 0
+		for _, b := range f.batches {
+			n += len(b)
+		}
+		return n
+	}
+	lazy, eager := &fakeLogs{}, &fakeLogs{}
+	for _, f := range []*fakeLogs{lazy, eager} {
+		s := newShipper(f, "g", "s", time.Hour, time.Hour, 100, func(string, ...any) {})
+		s.eager = f == eager
+		go s.run()
+		t.Cleanup(func() { _ = s.Close(context.Background()) })
+		s.Enqueue(time.Now(), "one")
+		s.Enqueue(time.Now(), "two")
+	}
+	waitFor(t, "both lines shipped eagerly", func() bool { return delivered(eager) == 2 })
+	if n := delivered(lazy); n != 0 {
+		t.Fatalf("the interval-paced shipper sent %d lines before its first tick", n)
+	}
+}
+
 func TestShipperCloseReportsUndelivered(t *testing.T) {
 	f := &fakeLogs{down: true}
 	s := newShipper(f, "g", "s", time.Hour, time.Hour, 10, func(string, ...any) {})
