@@ -1,6 +1,7 @@
 package cognito
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -32,5 +33,30 @@ func TestCoreSmoke(t *testing.T) {
 	}
 	if _, _, err := p.Refresh(c, tok.RefreshToken); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestMailboxKeepsNewest: past its bound the mailbox shows the newest mailboxCap
+// messages, oldest first, however many were sent, and its backing slice stays bounded.
+func TestMailboxKeepsNewest(t *testing.T) {
+	p := &Pool{mailbox: newMailbox()}
+	for _, total := range []int{mailboxCap - 1, mailboxCap, 2*mailboxCap - 1, 2 * mailboxCap, 5*mailboxCap + 7} {
+		p.mailbox = newMailbox()
+		for i := range total {
+			p.mailbox.add(Message{Code: fmt.Sprint(i)})
+		}
+		got := p.Mailbox()
+		want := min(total, mailboxCap)
+		if len(got) != want {
+			t.Fatalf("after %d messages: Mailbox holds %d, want %d", total, len(got), want)
+		}
+		for i, m := range got {
+			if m.Code != fmt.Sprint(total-want+i) {
+				t.Fatalf("after %d messages: message %d is %q, want %d", total, i, m.Code, total-want+i)
+			}
+		}
+		if n := len(p.mailbox.msgs); n >= 2*mailboxCap {
+			t.Fatalf("after %d messages the mailbox keeps %d, over twice its bound", total, n)
+		}
 	}
 }

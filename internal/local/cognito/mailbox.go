@@ -26,7 +26,9 @@ func (m *mailbox) add(msg Message) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.msgs = append(m.msgs, msg)
-	if len(m.msgs) > mailboxCap {
+	// Trim only once the slice holds twice the bound: one copy per mailboxCap
+	// messages instead of one per message (Mailbox shows the newest mailboxCap).
+	if len(m.msgs) >= 2*mailboxCap {
 		m.msgs = append([]Message(nil), m.msgs[len(m.msgs)-mailboxCap:]...)
 	}
 	for ch := range m.subs {
@@ -41,7 +43,8 @@ func (m *mailbox) add(msg Message) {
 func (p *Pool) Mailbox() []Message {
 	p.mailbox.mu.Lock()
 	defer p.mailbox.mu.Unlock()
-	return append([]Message(nil), p.mailbox.msgs...)
+	msgs := p.mailbox.msgs
+	return append([]Message(nil), msgs[max(0, len(msgs)-mailboxCap):]...)
 }
 
 // SubscribeMailbox streams new messages (buffered, non-blocking fan-out); cancel
