@@ -123,11 +123,22 @@ func (p *Pool) IssueTokens(u *User, c *Client, opts IssueOptions) (*Tokens, erro
 		origin = uuid.NewString()
 	}
 	eventID := uuid.NewString()
-	p.mu.Lock()
-	if lu := p.bySub[u.Sub]; lu != nil && !lu.SignedOutAt.IsZero() && lu.SignedOutAt.Unix() == now.Unix() {
-		p.signOutGrace[origin] = true
+	// Logins take only the read lock: the write lock is needed just in the rare
+	// second right after the user's global sign-out.
+	signedOutNow := func() bool {
+		lu := p.bySub[u.Sub]
+		return lu != nil && !lu.SignedOutAt.IsZero() && lu.SignedOutAt.Unix() == now.Unix()
 	}
-	p.mu.Unlock()
+	p.mu.RLock()
+	grace := signedOutNow()
+	p.mu.RUnlock()
+	if grace {
+		p.mu.Lock()
+		if signedOutNow() {
+			p.signOutGrace[origin] = true
+		}
+		p.mu.Unlock()
+	}
 
 	ac := accessTokenClaims{
 		Sub: u.Sub, Iss: p.Issuer(), ClientID: c.ID, OriginJTI: origin, EventID: eventID,
