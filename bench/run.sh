@@ -29,7 +29,10 @@ awk -F'\t' '
     if (floor) printf "  %-22s %s logins/s (RS256 %s ns/op, 2 per login)\n", "signing floor", floor, ns
     if (inter!="") printf "  %-22s login rate %s%% of the two-signature floor (BenchmarkLoginVsSignFloor)\n", "interleaved floor", inter
     if (s["cognitolab"]!="") printf "  %-22s cognitolab %s ms (with --state %s ms), moto %s ms (median)\n", "start-up", s["cognitolab"], s["cognitolab-state"], (s["moto"]==""?"-":s["moto"])
-    if (nw) { printf "  %-22s", "run all"; for (i=1;i<=nw;i++) printf " %s ms/%s MB", w[i], m[i]; printf "\n" }
+    if (nw) { n=nw; mm=0; for (i=1;i<=n;i++) { ws[i]=w[i]+0; if (m[i]+0>mm) mm=m[i]+0 }
+      for (i=2;i<=n;i++) { v=ws[i]; for (j=i-1; j>=1 && ws[j]>v; j--) ws[j+1]=ws[j]; ws[j+1]=v }
+      med=(n%2 ? ws[(n+1)/2] : (ws[n/2]+ws[n/2+1])/2); under=0; for (i=1;i<=n;i++) if (ws[i]<500) under++
+      printf "  %-22s %d runs: median %.0f ms, min %s, max %s ms, %d under 500 ms; peak RSS %.1f MB\n", "run all", n, med, ws[1], ws[n], under, mm }
     if (pl!="") printf "  %-22s %s\n", "participants", pl
     for (i=1;i<=nt;i++) printf "  %-22s %s\n", "tui", t[i]
   }' "$BENCH_RESULTS"

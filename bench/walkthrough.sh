@@ -3,7 +3,7 @@
 # wall time and peak memory (max RSS), with /usr/bin/time -v. Targets: < 500 ms, < 60 MB.
 source "$(dirname "$0")/lib.sh"
 build
-runs=${BENCH_RUNS:-3}
+runs=${BENCH_RUNS:-10}
 if ! "$BENCH_BIN/cognitolab" run --help >/dev/null 2>&1; then
   echo "Walkthrough: skipped: this cognitolab has no 'run' command yet"; exit 0
 fi
