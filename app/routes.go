@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/cognitolab/cognitolab/infra"
+	"github.com/cognitolab/cognitolab/internal/albtoken"
 )
 
 //go:embed templates/index.html
@@ -127,7 +128,7 @@ func (a *App) logout(w http.ResponseWriter, r *http.Request) {
 	if strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") || r.TLS != nil {
 		secure = "; Secure"
 	}
-	for i := 0; i < 4; i++ {
+	for i := range albtoken.MaxSessionShards {
 		// Written by hand: net/http renders a negative MaxAge as "Max-Age=0"; the ALB
 		// guide says to set the expiry to -1, which RFC 6265 5.2.2 treats the same way.
 		w.Header().Add("Set-Cookie", a.cfg.SessionCookieName+"-"+string(rune('0'+i))+

@@ -21,6 +21,16 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 )
 
+// The ALB's session cookie, shared by the local ALB that writes it and the app that
+// expires it at logout (WIRE.md 4.2, 4.5).
+const (
+	// SessionCookieName is AuthenticateCognitoConfig's default SessionCookieName.
+	SessionCookieName = "AWSELBAuthSessionCookie"
+	// MaxSessionShards is how many shards, <name>-0 .. <name>-3, the ALB writes at
+	// most ("cookies up to 16K in size and can therefore create up to 4 shards").
+	MaxSessionShards = 4
+)
+
 // Header is the x-amzn-oidc-data JOSE header, in the ALB's field order.
 type Header struct {
 	Typ    string `json:"typ"`

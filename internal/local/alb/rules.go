@@ -6,11 +6,12 @@ import (
 	"time"
 
 	"github.com/cognitolab/cognitolab/infra"
+	"github.com/cognitolab/cognitolab/internal/albtoken"
 )
 
 // Defaults of AuthenticateCognitoConfig (WIRE.md 4.1, BOTO-ELB).
 const (
-	DefaultSessionCookieName = "AWSELBAuthSessionCookie"
+	DefaultSessionCookieName = albtoken.SessionCookieName
 	DefaultScope             = "openid"
 	DefaultSessionTimeout    = 7 * 24 * time.Hour
 )

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/cognitolab/cognitolab/internal/albtoken"
 )
 
 // Cookie and state limits (WIRE.md 4.2).
@@ -22,7 +24,7 @@ const (
 	ShardSize = 4096
 	// MaxShards is how many shards the ALB supports ("cookies up to 16K in size and
 	// can therefore create up to 4 shards").
-	MaxShards = 4
+	MaxShards = albtoken.MaxSessionShards
 	// CookieLifetime is the Expires attribute of the session cookie: "The cookie expiry
 	// is an attribute of the cookie, which is set to 7 days." The session itself ends at
 	// the rule's SessionTimeout, sealed inside the value.
