@@ -17,7 +17,9 @@ With no command it opens the learning app on the local lab; --aws uses your depl
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,
 		RunE:          runTUI,
+		Version:       version(),
 	}
+	root.SetVersionTemplate("cognitolab {{.Version}}\n")
 	pf := root.PersistentFlags()
 	pf.Bool("aws", false, "use the lab deployed by 'cognitolab deploy' instead of the local lab")
 	pf.String("profile", "", "AWS shared-config profile (default: the SDK's default credential chain)")
