@@ -57,3 +57,17 @@ inter=$(cd "$ROOT" && go test -run '^$' -bench '^BenchmarkLoginVsSignFloor$' -be
   awk '/^BenchmarkLoginVsSignFloor/{for(i=1;i<=NF;i++) if($(i+1)=="rate-vs-floor-%"){print $i; exit}}')
 result "RESULT	floor_interleaved	$inter"
 echo "Interleaved in-process (BenchmarkLoginVsSignFloor): login rate = ${inter}% of the two-signature floor (target >= 70%)"
+
+# The ceiling for the InitiateAuth target: 20x moto needs 40x moto's login rate in
+# RSA-2048 signatures per second. OpenSSL (what moto's tokens are signed with) is the
+# fastest RSA on most machines; its rate on all cores bounds any implementation.
+if command -v openssl >/dev/null 2>&1; then
+  ossl=$(openssl speed -seconds 2 -multi "$(nproc)" rsa2048 2>/dev/null | awk '/^rsa 2048 bits/{print $(NF-1); exit}')
+  moto_login=$(awk -F'\t' '$2=="throughput" && $3=="moto" && $4=="initiate" && $8>m {m=$8} END{printf "%.0f", m}' "$tmp")
+  if [[ -n $ossl && ${moto_login:-0} != 0 ]]; then
+    result "RESULT	openssl_ceiling	$ossl	$moto_login"
+    awk -v o="$ossl" -v m="$moto_login" 'BEGIN{
+      printf "Ceiling: 20x moto (%.0f logins/s at its best) needs %.0f RSA-2048 signatures/s; OpenSSL signs %.0f/s on all cores,\n", m, 40*m, o
+      printf "  so no implementation on this machine can pass %.1fx moto at InitiateAuth, before any HTTP, JSON or client cost.\n", o/2/m }'
+  fi
+fi
