@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # bench/api.sh: Cognito API throughput of `cognitolab serve` and of moto server, with
 # the same Go load client (bench/loadclient): InitiateAuth USER_PASSWORD_AUTH, then
-# SignUp, at concurrency 1, 8 and 64, for BENCH_DURATION (default 2s) per cell. Then
+# SignUp, at concurrency 1, 8 and 64, for BENCH_DURATION (default 2s) per cell. First,
+# as a reference, DescribeUserPool on the fresh pool (one user): the cheapest call, so
+# about each peer's HTTP round trip, which bounds the concurrency-1 cells. Then
 # the RSA-2048 signing floor (go test -bench BenchmarkRS256Sign): one login signs twice.
 # Targets (issue 7): cognitolab >= 20x moto; login rate >= 70% of the signing floor.
 source "$(dirname "$0")/lib.sh"

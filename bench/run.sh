@@ -23,8 +23,8 @@ awk -F'\t' '
   $2=="participants"{ pl=sprintf("%d participants, %d errors, %d ms wall, %.0f hops/s, serve RSS %s -> %s MB", $3,$4,$5,$7,$10,$11) }
   $2=="tui"        { t[++nt]=sprintf("%s %.2f ms", $3, $4/1e6) }
   END {
-    split("initiate signup", ops, " "); split("1 8 64", cs, " ")
-    for (i=1;i<=2;i++) for (j=1;j<=3;j++) { op=ops[i]; c=cs[j]; if (r["cognitolab",op,c]=="") continue
+    split("describe initiate signup", ops, " "); split("1 8 64", cs, " ")
+    for (i=1;i<=3;i++) for (j=1;j<=3;j++) { op=ops[i]; c=cs[j]; if (r["cognitolab",op,c]=="") continue
       l=r["cognitolab",op,c]; mo=r["moto",op,c]
       printf "  %-22s cognitolab %7.0f/s  moto %6s/s  %s%s\n", op " c=" c, l, (mo==""?"-":sprintf("%.0f",mo)), (mo>0?sprintf("%.0fx",l/mo):"-"), (op=="initiate" && floor>0 ? sprintf("  %.0f%% of floor", 100*l/floor) : "") }
     if (floor) printf "  %-22s %s logins/s (RS256 %s ns/op, 2 per login)\n", "signing floor", floor, ns

@@ -112,7 +112,7 @@ func throughput(args []string) error {
 	concs := fs.String("conc", "1,8,64", "concurrency levels")
 	duration := fs.Duration("duration", 2*time.Second, "how long each cell runs")
 	maxReq := fs.Int("max", 0, "stop a cell after this many requests (0: no limit)")
-	ops := fs.String("ops", "initiate,signup", "operations: initiate (InitiateAuth USER_PASSWORD_AUTH), signup (SignUp)")
+	ops := fs.String("ops", "describe,initiate,signup", "operations: initiate (InitiateAuth USER_PASSWORD_AUTH), signup (SignUp), describe (DescribeUserPool: the cheapest call, a reference for each peer's HTTP round trip)")
 	_ = fs.Parse(args)
 	if *endpoint == "" {
 		return fmt.Errorf("-endpoint is required")
@@ -171,6 +171,13 @@ func throughput(args []string) error {
 			n := seq.Add(1)
 			_, _, err := a.call(ctx, "SignUp", map[string]any{"ClientId": *clientID, "Username": fmt.Sprintf("load%d_%d", os.Getpid(), n),
 				"Password": benchPassword, "UserAttributes": []map[string]string{{"Name": "email", "Value": fmt.Sprintf("load%d@example.com", n)}}})
+			return err
+		},
+		"describe": func() error {
+			out, _, err := a.call(ctx, "DescribeUserPool", map[string]any{"UserPoolId": *poolID})
+			if err == nil && out["UserPool"] == nil {
+				err = fmt.Errorf("DescribeUserPool: no UserPool")
+			}
 			return err
 		},
 	}
