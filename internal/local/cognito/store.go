@@ -15,10 +15,10 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/cognitolab/cognitolab/infra"
+	"github.com/cognitolab/cognitolab/internal/lowprio"
 )
 
 // Defaults of a local pool (the lab's conventions, PREAMBLE "Local lab conventions").
@@ -165,15 +165,10 @@ func (p *Pool) initKeys(st *state) error {
 	generate := func() {
 		keys := []**rsa.PrivateKey{&p.idKey, &p.accessKey, &p.refreshKey}
 		errs := make([]error, len(keys))
-		var wg sync.WaitGroup
-		for i, k := range keys {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				*k, errs[i] = rsa.GenerateKey(rand.Reader, p.cfg.RSABits)
-			}()
-		}
-		wg.Wait()
+		// At the lowest CPU priority, so the servers answer at once meanwhile.
+		lowprio.Run(len(keys), func(i int) {
+			*keys[i], errs[i] = rsa.GenerateKey(rand.Reader, p.cfg.RSABits)
+		})
 		if err := errors.Join(errs...); err != nil {
 			p.keysErr = &Error{Type: ErrInternal, Status: 500, Message: "generating the pool's RSA keys failed: " + err.Error()}
 			close(p.keysReady)
