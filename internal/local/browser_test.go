@@ -63,10 +63,23 @@ func TestBrowserSignUpLoginLogout(t *testing.T) {
 			t.Fatalf("%s: %v", name, err)
 		}
 	}
+	// here reads the page's address and text. Called while a submitted form may still be
+	// navigating, when the body node can vanish under the query ("No node with given id
+	// found"): it retries, a bounded number of times, before it fails.
 	here := func() string {
 		t.Helper()
-		step("read location", chromedp.Location(&loc), chromedp.Text("body", &body, chromedp.ByQuery))
-		return loc
+		var err error
+		for range 50 {
+			if err = chromedp.Run(ctx, chromedp.Location(&loc), chromedp.Text("body", &body, chromedp.ByQuery)); err == nil {
+				return loc
+			}
+			if ctx.Err() != nil {
+				break
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		t.Fatalf("read location: %v (last at %s)", err, loc)
+		return ""
 	}
 
 	const user, pass, email = "alice", "Passw0rd!", "alice@example.com"
