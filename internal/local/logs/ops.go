@@ -195,25 +195,34 @@ func (s *Server) describeLogGroups(body []byte) (any, *apiError) {
 	return out, nil
 }
 
-func (s *Server) deleteLogGroup(body []byte) (any, *apiError) {
+// decodeGroupRef reads and validates an input whose only member is logGroupName.
+func decodeGroupRef(body []byte) (string, *apiError) {
 	var in struct {
 		LogGroupName *string `json:"logGroupName"`
 	}
 	if e := decode(body, &in); e != nil {
-		return nil, e
+		return "", e
 	}
 	var v validator
 	v.required(in.LogGroupName == nil, "logGroupName")
 	v.groupName(in.LogGroupName, "logGroupName")
 	if e := v.err(); e != nil {
+		return "", e
+	}
+	return *in.LogGroupName, nil
+}
+
+func (s *Server) deleteLogGroup(body []byte) (any, *apiError) {
+	name, e := decodeGroupRef(body)
+	if e != nil {
 		return nil, e
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.groups[*in.LogGroupName] == nil {
+	if s.groups[name] == nil {
 		return nil, errNoGroup
 	}
-	delete(s.groups, *in.LogGroupName)
+	delete(s.groups, name)
 	return nil, nil
 }
 
@@ -251,21 +260,13 @@ func (s *Server) putRetentionPolicy(body []byte) (any, *apiError) {
 }
 
 func (s *Server) deleteRetentionPolicy(body []byte) (any, *apiError) {
-	var in struct {
-		LogGroupName *string `json:"logGroupName"`
-	}
-	if e := decode(body, &in); e != nil {
-		return nil, e
-	}
-	var v validator
-	v.required(in.LogGroupName == nil, "logGroupName")
-	v.groupName(in.LogGroupName, "logGroupName")
-	if e := v.err(); e != nil {
+	name, e := decodeGroupRef(body)
+	if e != nil {
 		return nil, e
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	g := s.groups[*in.LogGroupName]
+	g := s.groups[name]
 	if g == nil {
 		return nil, errNoGroup
 	}
@@ -297,13 +298,15 @@ func (st *stream) storedBytes() int64 {
 
 func (st *stream) sequenceToken() string { return fmt.Sprintf("%056d", st.uploads) }
 
-func (s *Server) createLogStream(body []byte) (any, *apiError) {
+// decodeStreamRef reads and validates an input of exactly logGroupName and
+// logStreamName, reporting problems in the order the service does.
+func decodeStreamRef(body []byte) (group, stream string, _ *apiError) {
 	var in struct {
 		LogGroupName  *string `json:"logGroupName"`
 		LogStreamName *string `json:"logStreamName"`
 	}
 	if e := decode(body, &in); e != nil {
-		return nil, e
+		return "", "", e
 	}
 	var v validator
 	v.required(in.LogGroupName == nil, "logGroupName")
@@ -311,48 +314,44 @@ func (s *Server) createLogStream(body []byte) (any, *apiError) {
 	v.required(in.LogStreamName == nil, "logStreamName")
 	v.streamName(in.LogStreamName, "logStreamName")
 	if e := v.err(); e != nil {
+		return "", "", e
+	}
+	return *in.LogGroupName, *in.LogStreamName, nil
+}
+
+func (s *Server) createLogStream(body []byte) (any, *apiError) {
+	group, name, e := decodeStreamRef(body)
+	if e != nil {
 		return nil, e
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	g := s.groups[*in.LogGroupName]
+	g := s.groups[group]
 	if g == nil {
 		return nil, errNoGroup
 	}
-	if g.streams[*in.LogStreamName] != nil {
+	if g.streams[name] != nil {
 		return nil, errStreamExists
 	}
-	g.streams[*in.LogStreamName] = &stream{name: *in.LogStreamName, created: s.nowMillis(),
-		events: ring{max: s.opts.MaxEventsPerStream}}
+	g.streams[name] = &stream{name: name, created: s.nowMillis(), events: ring{max: s.opts.MaxEventsPerStream}}
 	return nil, nil
 }
 
 func (s *Server) deleteLogStream(body []byte) (any, *apiError) {
-	var in struct {
-		LogGroupName  *string `json:"logGroupName"`
-		LogStreamName *string `json:"logStreamName"`
-	}
-	if e := decode(body, &in); e != nil {
-		return nil, e
-	}
-	var v validator
-	v.required(in.LogGroupName == nil, "logGroupName")
-	v.groupName(in.LogGroupName, "logGroupName")
-	v.required(in.LogStreamName == nil, "logStreamName")
-	v.streamName(in.LogStreamName, "logStreamName")
-	if e := v.err(); e != nil {
+	group, name, e := decodeStreamRef(body)
+	if e != nil {
 		return nil, e
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	g := s.groups[*in.LogGroupName]
+	g := s.groups[group]
 	if g == nil {
 		return nil, errNoGroup
 	}
-	if g.streams[*in.LogStreamName] == nil {
+	if g.streams[name] == nil {
 		return nil, errNoStream
 	}
-	delete(g.streams, *in.LogStreamName)
+	delete(g.streams, name)
 	return nil, nil
 }
 
