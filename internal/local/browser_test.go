@@ -1,9 +1,13 @@
 package local_test
 
 import (
+	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -25,30 +29,11 @@ func TestBrowserSignUpLoginLogout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer lab.Close()
+	// Cleanups run last first: Chromium is closed before the lab it is connected to.
+	t.Cleanup(func() { lab.Close() })
 	tg := lab.Target()
 
-	// Chromium's helpers may still write to the profile as it exits: remove it best-effort.
-	profile, err := os.MkdirTemp("", "cognitolab-chromium")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer os.RemoveAll(profile)
-	allocOpts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromium),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.UserDataDir(profile),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("no-first-run", true),
-	)
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), allocOpts...)
-	defer cancelAlloc()
-	ctx, cancelCtx := chromedp.NewContext(actx)
-	defer cancelCtx()
+	ctx := launchChromium(t, chromium)
 	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
 	defer cancel()
 
@@ -183,6 +168,85 @@ func TestBrowserSignUpLoginLogout(t *testing.T) {
 	if !strings.Contains(body, "secret") {
 		t.Fatalf("the silent re-login should land on the secrets, got: %s", body)
 	}
+}
+
+// launchChromium starts headless Chromium on a fresh profile and returns a chromedp
+// context on its first tab, closed when the test ends. On a loaded machine a start can
+// fail (Chromium slow to print its DevTools address, or dying as it starts): each try
+// gets a fresh allocator, context and profile, because chromedp must never allocate
+// twice on a context whose allocation failed (it panics: "close of closed channel").
+// After three failed tries the test fails with Chromium's own output.
+func launchChromium(t *testing.T, chromium string) context.Context {
+	t.Helper()
+	const tries = 3
+	var errs []string
+	for try := 1; try <= tries; try++ {
+		// Chromium's helpers may still write to the profile as it exits: removed best-effort.
+		profile, err := os.MkdirTemp("", "cognitolab-chromium")
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := &lockedBuffer{}
+		opts := append(chromedp.DefaultExecAllocatorOptions[:],
+			chromedp.ExecPath(chromium),
+			chromedp.NoSandbox,
+			chromedp.DisableGPU,
+			chromedp.UserDataDir(profile),
+			chromedp.Flag("disable-quic", true),
+			chromedp.Flag("disable-background-networking", true),
+			chromedp.Flag("disable-component-update", true),
+			chromedp.Flag("disable-sync", true),
+			chromedp.Flag("no-first-run", true),
+			chromedp.WSURLReadTimeout(45*time.Second),
+			chromedp.CombinedOutput(out),
+		)
+		actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+		ctx, cancelCtx := chromedp.NewContext(actx)
+		stop := func() {
+			cancelCtx()
+			cancelAlloc()
+			os.RemoveAll(profile)
+		}
+		// The first Run starts the browser with ctx as its lifetime, so it cannot carry
+		// a deadline itself: a watchdog cancels a start that hangs past the DevTools read.
+		watchdog := time.AfterFunc(60*time.Second, cancelCtx)
+		err = chromedp.Run(ctx)
+		started := watchdog.Stop()
+		if err == nil && started {
+			t.Cleanup(stop)
+			return ctx
+		}
+		if err == nil {
+			err = errors.New("the start outlived its 60 s watchdog")
+		}
+		stop()
+		msg := fmt.Sprintf("try %d: %v", try, err)
+		if said := strings.TrimSpace(out.String()); said != "" && !strings.Contains(msg, said) {
+			msg += "\nChromium said:\n" + said
+		}
+		errs = append(errs, msg)
+		t.Logf("Chromium did not start (try %d of %d): %v", try, tries, err)
+	}
+	t.Fatalf("Chromium did not start in %d tries:\n%s", tries, strings.Join(errs, "\n"))
+	return nil
+}
+
+// lockedBuffer collects Chromium's output, which chromedp copies from its own goroutine.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 func hasCookie(cs []*network.Cookie, name string) bool {
