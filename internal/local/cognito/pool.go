@@ -160,7 +160,7 @@ type Pool struct {
 	keysErr                error
 	csrfKey                []byte
 	mailbox                *mailbox
-	persistMu              sync.Mutex
+	stateWrites            groupCommit
 	autoConfirm            bool
 	passwordPolicy         infra.PasswordPolicy
 	autoVerifiedAttributes []string

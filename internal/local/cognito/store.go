@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/cognitolab/cognitolab/infra"
@@ -395,13 +396,52 @@ func loadState(path string) (*state, error) {
 
 // persist writes the state atomically (temp file in the same directory + rename,
 // mode 0600: it holds private keys, client secrets and password hashes). No-op
-// without StatePath.
+// without StatePath. It returns once a write that began after the caller's change
+// has finished: concurrent callers share one write (group commit), so a class signing
+// up at once costs a few writes, not one per person.
 func (p *Pool) persist() error {
 	if p.cfg.StatePath == "" {
 		return nil
 	}
-	p.persistMu.Lock()
-	defer p.persistMu.Unlock()
+	return p.stateWrites.do(p.writeState)
+}
+
+// groupCommit runs a write on behalf of every caller waiting when it starts.
+type groupCommit struct {
+	mu      sync.Mutex
+	cond    *sync.Cond
+	writing bool
+	asked   uint64 // callers so far
+	covered uint64 // callers the last finished write covered
+	err     error  // that write's result
+}
+
+func (g *groupCommit) do(write func() error) error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.cond == nil {
+		g.cond = sync.NewCond(&g.mu)
+	}
+	g.asked++
+	me := g.asked
+	for g.writing {
+		g.cond.Wait()
+	}
+	if g.covered >= me {
+		return g.err // a write that started after this caller asked has finished
+	}
+	g.writing = true
+	upTo := g.asked // the write below reads state after all of these callers' changes
+	g.mu.Unlock()
+	err := write()
+	g.mu.Lock()
+	g.writing, g.covered, g.err = false, upTo, err
+	g.cond.Broadcast()
+	return err
+}
+
+// writeState writes one snapshot of the pool to StatePath.
+func (p *Pool) writeState() error {
 	st := state{
 		Version: stateVersion, PoolID: p.cfg.PoolID,
 		IDKey: marshalKey(p.idKey), AccessKey: marshalKey(p.accessKey), RefreshKey: marshalKey(p.refreshKey),
