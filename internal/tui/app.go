@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
@@ -26,12 +27,6 @@ import (
 	"github.com/cognitolab/cognitolab/internal/tui/tokens"
 	"github.com/cognitolab/cognitolab/lessons"
 )
-
-// progressLoadedMsg carries the progress file's contents.
-type progressLoadedMsg struct {
-	p   progress.Progress
-	err error
-}
 
 // progressSavedMsg says the progress file was written (err when it was not).
 type progressSavedMsg struct{ err error }
@@ -56,6 +51,7 @@ type Model struct {
 
 	chapters []flows.Chapter
 	prog     progress.Progress
+	saves    *saveOrder
 	screen   screen
 	home     *home.Model
 	chapter  *chapter.Model
@@ -89,10 +85,11 @@ func newModel(ctx context.Context, opts Options) *Model {
 	h.Styles.FullDesc = c.Styles.Muted
 	h.Styles.ShortSeparator = c.Styles.Faint
 	h.Styles.FullSeparator = c.Styles.Faint
-	return &Model{
+	m := &Model{
 		c: c, ctx: ctx, opts: opts,
 		runner:   runner.New(sess, c.Logger),
 		chapters: chs,
+		saves:    &saveOrder{},
 		home:     home.New(c, opts.Target, chs),
 		shared: chapter.Shared{
 			Logs:   logs.New(c),
@@ -103,6 +100,18 @@ func newModel(ctx context.Context, opts Options) *Model {
 		inputs: map[string]string{},
 		help:   h,
 	}
+	// The progress file is read here, before the first key: read later, it would
+	// replace whatever the learner had done meanwhile.
+	if opts.StatePath != "" {
+		p, err := progress.Load(opts.StatePath)
+		if err != nil {
+			c.Logger.Warn("progress file unreadable", "err", err.Error())
+			m.err = &common.ErrorMsg{Doing: "reading your progress", Err: err}
+		}
+		m.prog = p
+	}
+	m.refreshHome(true)
+	return m
 }
 
 // withReadingChapters adds the chapters without a flow: 1 (the lab) and 10 (teardown).
@@ -120,18 +129,9 @@ func withReadingChapters(chs []flows.Chapter) []flows.Chapter {
 	return out
 }
 
-// Init loads the progress file and the mailbox.
+// Init loads the mailbox.
 func (m *Model) Init() tea.Cmd {
-	path := m.opts.StatePath
-	cmds := []tea.Cmd{func() tea.Msg {
-		if path == "" {
-			return progressLoadedMsg{}
-		}
-		p, err := progress.Load(path)
-		return progressLoadedMsg{p: p, err: err}
-	}}
-	cmds = append(cmds, m.loadMailbox())
-	return tea.Batch(cmds...)
+	return m.loadMailbox()
 }
 
 func (m *Model) loadMailbox() tea.Cmd {
@@ -142,6 +142,9 @@ func (m *Model) loadMailbox() tea.Cmd {
 	return func() tea.Msg { return mailboxMsg{mails: local.Mailbox()} }
 }
 
+// saveProgress writes a snapshot of the progress in a command. Commands run
+// concurrently, in no set order: saveOrder keeps an older snapshot from landing after
+// a newer one.
 func (m *Model) saveProgress() tea.Cmd {
 	path, p := m.opts.StatePath, m.prog
 	if path == "" {
@@ -149,7 +152,38 @@ func (m *Model) saveProgress() tea.Cmd {
 	}
 	p.Done = slices.Clone(p.Done)
 	p.Users = slices.Clone(p.Users)
-	return func() tea.Msg { return progressSavedMsg{err: progress.Save(path, p)} }
+	gen := m.saves.take()
+	return func() tea.Msg {
+		return progressSavedMsg{err: m.saves.write(gen, func() error { return progress.Save(path, p) })}
+	}
+}
+
+// saveOrder numbers the progress snapshots and writes only ones newer than the last
+// written.
+type saveOrder struct {
+	mu      sync.Mutex
+	taken   uint64
+	written uint64
+}
+
+func (o *saveOrder) take() uint64 {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.taken++
+	return o.taken
+}
+
+func (o *saveOrder) write(gen uint64, save func() error) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if gen <= o.written {
+		return nil // a newer snapshot is already on disk
+	}
+	if err := save(); err != nil {
+		return err
+	}
+	o.written = gen
+	return nil
 }
 
 // Update routes messages: global keys first, then the active screen; run messages
@@ -160,14 +194,6 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.width, m.height = msg.Width, msg.Height
 		m.c.SetSize(msg.Width, msg.Height)
 		return m, m.resize()
-	case progressLoadedMsg:
-		if msg.err != nil {
-			m.c.Logger.Warn("progress file unreadable", "err", msg.err.Error())
-			m.err = &common.ErrorMsg{Doing: "reading your progress", Err: msg.err}
-		}
-		m.prog = msg.p
-		m.refreshHome(true)
-		return m, nil
 	case progressSavedMsg:
 		if msg.err != nil {
 			m.c.Logger.Warn("progress not saved", "err", msg.err.Error())

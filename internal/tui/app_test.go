@@ -287,3 +287,44 @@ func TestRunsOfKeysActAsSeparatePresses(t *testing.T) {
 		t.Fatalf("selected = %d after jjj, want %d", got, idxLogin)
 	}
 }
+
+// TestProgressIsThereBeforeTheFirstKey: the progress file is read when the model is
+// made, so nothing the learner does can be replaced by a late read of it.
+func TestProgressIsThereBeforeTheFirstKey(t *testing.T) {
+	opts := testOptions(t)
+	saved := progress.Progress{Done: []string{"lab", "public"}, Current: "signup", Users: []string{"ann"}}
+	if err := progress.Save(opts.StatePath, saved); err != nil {
+		t.Fatal(err)
+	}
+	m := NewModel(opts).(*Model) // no Init, no message delivered
+	if !m.prog.IsDone("public") || m.prog.Current != "signup" {
+		t.Fatalf("progress not loaded by NewModel: %+v", m.prog)
+	}
+	if got := m.home.Selected(); got != idxSignup {
+		t.Fatalf("home selects %d, want %d (the current chapter)", got, idxSignup)
+	}
+}
+
+// TestOlderProgressSaveNeverLandsLast: save commands run in no set order; a snapshot
+// that reaches the disk after a newer one is dropped.
+func TestOlderProgressSaveNeverLandsLast(t *testing.T) {
+	opts := testOptions(t)
+	m := NewModel(opts).(*Model)
+	m.prog.Current = "public"
+	older := m.saveProgress()
+	m.prog.MarkDone("public")
+	m.prog.Current = "signup"
+	newer := m.saveProgress()
+	for _, c := range []tea.Cmd{newer, older} {
+		if msg, ok := c().(progressSavedMsg); !ok || msg.err != nil {
+			t.Fatalf("save: %#v", msg)
+		}
+	}
+	p, err := progress.Load(opts.StatePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Current != "signup" || !p.IsDone("public") {
+		t.Fatalf("the older snapshot landed last: %+v", p)
+	}
+}
