@@ -9,7 +9,9 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -84,6 +86,39 @@ func TestFaultCognitoDownMidLogin(t *testing.T) {
 	q := participant.New(participantConfig(lab), "afterwards")
 	if err := q.Run(ctx, true); err != nil {
 		t.Fatalf("a full journey after Cognito came back: %v", err)
+	}
+}
+
+// TestFaultBusyMachineFirstLogin: on a machine whose cores are all busy, a fresh lab's
+// first login still goes through. The pool makes its RSA keys at the lowest CPU
+// priority so the servers answer at once; a busy machine gives those threads no CPU,
+// and the ALB's back channel used to time out waiting for a token (500). Whoever
+// waits for the keys now has them made again at normal priority.
+func TestFaultBusyMachineFirstLogin(t *testing.T) {
+	sh := "/bin/sh"
+	n := 2 * runtime.NumCPU()
+	for range n {
+		busy := exec.Command(sh, "-c", "while :; do :; done")
+		if err := busy.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = busy.Process.Kill(); _ = busy.Wait() })
+	}
+	lab := startLab(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	p := participant.New(participantConfig(lab), "busy")
+	if err := p.SignUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Confirm(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Login(ctx); err != nil {
+		t.Fatalf("the first login with %d busy processes on %d cores: %v", n, runtime.NumCPU(), err)
+	}
+	if err := p.CheckSecrets(ctx); err != nil {
+		t.Fatal(err)
 	}
 }
 

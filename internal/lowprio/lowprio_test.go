@@ -5,17 +5,52 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
-// TestRunRunsEveryTaskAndRestoresGOMAXPROCS: each index runs once, GOMAXPROCS is
-// raised by n while tasks run and is back afterwards, also when Runs overlap.
-func TestRunRunsEveryTaskAndRestoresGOMAXPROCS(t *testing.T) {
-	before := runtime.GOMAXPROCS(0)
+// run is Start(n, task).Wait() for tasks without a result.
+func run(n int, task func(i int)) {
+	Start(n, func(i int) struct{} { task(i); return struct{}{} }).Wait()
+}
+
+// eventually polls cond (bounded): a task's thread gives its P back just after its
+// result is in.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for range 500 {
+		if cond() {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("%s: not within 5 s", what)
+}
+
+// settled waits until no task thread of an earlier test holds an extra P, and returns
+// GOMAXPROCS then.
+func settled(t *testing.T) int {
+	t.Helper()
+	eventually(t, "earlier tasks' threads to end", func() bool {
+		procs.Lock()
+		defer procs.Unlock()
+		return procs.extra == 0
+	})
+	return runtime.GOMAXPROCS(0)
+}
+
+// TestStartRunsEveryTaskAndRestoresGOMAXPROCS: each index runs once, GOMAXPROCS is
+// raised by n while tasks run and is back afterwards, also when Works overlap.
+func TestStartRunsEveryTaskAndRestoresGOMAXPROCS(t *testing.T) {
+	before := settled(t)
 	var seen [5]atomic.Int32
 	var during atomic.Int32
-	Run(len(seen), func(i int) {
+	var all sync.WaitGroup // no task ends before every task has read GOMAXPROCS
+	all.Add(len(seen))
+	run(len(seen), func(i int) {
 		seen[i].Add(1)
 		during.Store(int32(runtime.GOMAXPROCS(0)))
+		all.Done()
+		all.Wait()
 	})
 	for i := range seen {
 		if n := seen[i].Load(); n != 1 {
@@ -25,40 +60,84 @@ func TestRunRunsEveryTaskAndRestoresGOMAXPROCS(t *testing.T) {
 	if got := int(during.Load()); got != before+len(seen) {
 		t.Fatalf("GOMAXPROCS while running = %d, want %d", got, before+len(seen))
 	}
-	if got := runtime.GOMAXPROCS(0); got != before {
-		t.Fatalf("GOMAXPROCS after Run = %d, want %d", got, before)
-	}
-
-	// Overlapping Runs: the second ends while the first still runs.
+	eventually(t, "GOMAXPROCS back after the tasks", func() bool { return runtime.GOMAXPROCS(0) == before })
+	// Overlapping Works: the second ends while the first still runs.
 	release := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
 	started := make(chan struct{})
-	go func() {
-		defer wg.Done()
-		Run(2, func(i int) {
-			if i == 0 {
-				close(started)
-			}
-			<-release
-		})
-	}()
+	first := Start(2, func(i int) int {
+		if i == 0 {
+			close(started)
+		}
+		<-release
+		return i
+	})
 	<-started
-	Run(3, func(int) {})
-	if got := runtime.GOMAXPROCS(0); got != before+2 {
-		t.Fatalf("GOMAXPROCS with one Run of 2 left = %d, want %d", got, before+2)
-	}
+	run(3, func(int) {})
+	eventually(t, "GOMAXPROCS with one Work of 2 left", func() bool { return runtime.GOMAXPROCS(0) == before+2 })
 	close(release)
-	wg.Wait()
-	if got := runtime.GOMAXPROCS(0); got != before {
-		t.Fatalf("GOMAXPROCS after both Runs = %d, want %d", got, before)
+	if r := first.Wait(); r[0] != 0 || r[1] != 1 {
+		t.Fatalf("results %v, want [0 1]", r)
 	}
-	Run(0, func(int) { t.Fatal("Run(0) ran a task") })
+	eventually(t, "GOMAXPROCS after both Works", func() bool { return runtime.GOMAXPROCS(0) == before })
+	w := Start(0, func(int) int { t.Fatal("Start(0) ran a task"); return 0 })
+	if len(w.Wait()) != 0 {
+		t.Fatal("Start(0) has results")
+	}
 }
 
-// TestRunLowersOnlyTheTaskThreads: a task's thread runs at nice 19 (Linux); the
+// TestHurryRunsStarvedTasksAtNormalPriority: a task whose low-priority run makes no
+// progress (here: blocked until the test ends) gets its result from the normal-priority
+// run Hurry starts; a finished task is not run again; the late low-priority result
+// does not replace the one kept.
+func TestHurryRunsStarvedTasksAtNormalPriority(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("per-thread nice values are Linux's")
+	}
+	before := settled(t)
+	starved := make(chan struct{})
+	var runs [2]atomic.Int32
+	w := Start(2, func(i int) string {
+		runs[i].Add(1)
+		nice, _ := threadNice()
+		if i == 1 && nice == lowestNice {
+			<-starved // the low-priority run of task 1 never gets the CPU
+			return "late"
+		}
+		if nice == lowestNice {
+			return "low"
+		}
+		return "normal"
+	})
+	select {
+	case <-w.Done():
+		t.Fatal("done while task 1 is starved")
+	case <-time.After(50 * time.Millisecond):
+	}
+	w.Hurry()
+	w.Hurry() // only the first call counts
+	select {
+	case <-w.Done():
+	case <-time.After(5 * time.Second):
+		t.Fatal("Hurry did not finish the starved task within 5 s")
+	}
+	r := w.Wait()
+	if r[0] != "low" || r[1] != "normal" {
+		t.Fatalf("results %q, want [low normal]", r)
+	}
+	close(starved)
+	// Its thread gives back its P just after it offers its result.
+	eventually(t, "the starved run to end", func() bool { return runtime.GOMAXPROCS(0) == before })
+	if r := w.Wait(); r[1] != "normal" {
+		t.Fatalf("the late low-priority result replaced the kept one: %q", r)
+	}
+	if runs[0].Load() != 1 || runs[1].Load() != 2 {
+		t.Fatalf("runs %d and %d, want 1 (finished before Hurry) and 2", runs[0].Load(), runs[1].Load())
+	}
+}
+
+// TestStartLowersOnlyTheTaskThreads: a task's thread runs at nice 19 (Linux); the
 // caller's thread, and threads made afterwards, keep their priority.
-func TestRunLowersOnlyTheTaskThreads(t *testing.T) {
+func TestStartLowersOnlyTheTaskThreads(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("per-thread nice values are Linux's")
 	}
@@ -69,7 +148,7 @@ func TestRunLowersOnlyTheTaskThreads(t *testing.T) {
 		t.Fatal(err)
 	}
 	var inTask int
-	Run(1, func(int) { inTask, _ = threadNice() })
+	run(1, func(int) { inTask, _ = threadNice() })
 	if inTask != lowestNice {
 		t.Fatalf("task thread nice = %d, want %d", inTask, lowestNice)
 	}

@@ -157,6 +157,7 @@ type Pool struct {
 	idHeader, accessHeader string // precomputed base64url JWT headers
 	jwks                   []byte
 	keysReady              chan struct{} // closed once the keys below exist (initKeys)
+	keysWork               func()        // makes the missing keys at normal priority (lowprio.Work.Hurry)
 	keysErr                error
 	csrfKey                []byte
 	mailbox                *mailbox

@@ -149,6 +149,7 @@ func (p *Pool) Handler() http.Handler { return p.handler }
 // for them (waitKeys). With a state file they are made at once, to be persisted.
 func (p *Pool) initKeys(st *state) error {
 	p.keysReady = make(chan struct{})
+	p.keysWork = func() {}
 	if st != nil && st.IDKey != "" {
 		var err error
 		if p.idKey, err = parseKey(st.IDKey); err == nil {
@@ -163,26 +164,34 @@ func (p *Pool) initKeys(st *state) error {
 		p.finishKeys()
 		return nil
 	}
-	generate := func() {
-		keys := []**rsa.PrivateKey{&p.idKey, &p.accessKey, &p.refreshKey}
-		errs := make([]error, len(keys))
-		// At the lowest CPU priority, so the servers answer at once meanwhile.
-		lowprio.Run(len(keys), func(i int) {
-			*keys[i], errs[i] = rsa.GenerateKey(rand.Reader, p.cfg.RSABits)
-		})
-		if err := errors.Join(errs...); err != nil {
+	keys := lowprio.Start(3, func(int) keyResult {
+		k, err := rsa.GenerateKey(rand.Reader, p.cfg.RSABits)
+		return keyResult{k, err}
+	})
+	p.keysWork = keys.Hurry
+	finish := func() {
+		r := keys.Wait()
+		if err := errors.Join(r[0].err, r[1].err, r[2].err); err != nil {
 			p.keysErr = &Error{Type: ErrInternal, Status: 500, Message: "generating the pool's RSA keys failed: " + err.Error()}
 			close(p.keysReady)
 			return
 		}
+		p.idKey, p.accessKey, p.refreshKey = r[0].key, r[1].key, r[2].key
 		p.finishKeys()
 	}
 	if p.cfg.StatePath != "" {
-		generate()
+		keys.Hurry() // New waits for these keys: no reason to let them idle
+		finish()
 		return p.keysErr
 	}
-	go generate()
+	go finish()
 	return nil
+}
+
+// keyResult is one key generation's outcome.
+type keyResult struct {
+	key *rsa.PrivateKey
+	err error
 }
 
 // finishKeys derives the key ids, JWT headers and JWKS, then releases waitKeys.
@@ -194,10 +203,29 @@ func (p *Pool) finishKeys() {
 	close(p.keysReady)
 }
 
+// keysHurryAfter is how long a caller waits for the keys made at the lowest priority
+// before they are made again at normal priority (lowprio.Work.Hurry). On an idle
+// machine they are done well within it (an RSA-2048 key takes 20-370 ms here); on a
+// busy one the low-priority threads may get no CPU at all, and the ALB's back channel
+// would time out waiting for a token.
+const keysHurryAfter = 200 * time.Millisecond
+
 // waitKeys blocks until the keys exist; after it returns nil the key fields are
 // read-only and safe to use from any goroutine.
 func (p *Pool) waitKeys() error {
-	<-p.keysReady
+	select {
+	case <-p.keysReady:
+		return p.keysErr
+	default:
+	}
+	t := time.NewTimer(keysHurryAfter)
+	defer t.Stop()
+	select {
+	case <-p.keysReady:
+	case <-t.C:
+		p.keysWork()
+		<-p.keysReady
+	}
 	return p.keysErr
 }
 
