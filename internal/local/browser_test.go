@@ -33,7 +33,7 @@ func TestBrowserSignUpLoginLogout(t *testing.T) {
 	t.Cleanup(func() { lab.Close() })
 	tg := lab.Target()
 
-	ctx := launchChromium(t, chromium)
+	ctx, said := launchChromium(t, chromium)
 	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
 	defer cancel()
 
@@ -43,7 +43,7 @@ func TestBrowserSignUpLoginLogout(t *testing.T) {
 		if err := chromedp.Run(ctx, actions...); err != nil {
 			_ = chromedp.Run(ctx, chromedp.Location(&loc), chromedp.Text("body", &body, chromedp.ByQuery))
 			if os.Getenv("CI") != "" || testing.Verbose() {
-				t.Logf("page at failure: %s\n%s", loc, body)
+				t.Logf("page at failure: %s\n%s\nChromium said:\n%s", loc, body, said.tail(40))
 			}
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -63,7 +63,7 @@ func TestBrowserSignUpLoginLogout(t *testing.T) {
 			}
 			time.Sleep(100 * time.Millisecond)
 		}
-		t.Fatalf("read location: %v (last at %s)", err, loc)
+		t.Fatalf("read location: %v (last at %s)\nChromium said:\n%s", err, loc, said.tail(40))
 		return ""
 	}
 
@@ -176,7 +176,7 @@ func TestBrowserSignUpLoginLogout(t *testing.T) {
 // gets a fresh allocator, context and profile, because chromedp must never allocate
 // twice on a context whose allocation failed (it panics: "close of closed channel").
 // After three failed tries the test fails with Chromium's own output.
-func launchChromium(t *testing.T, chromium string) context.Context {
+func launchChromium(t *testing.T, chromium string) (context.Context, *lockedBuffer) {
 	t.Helper()
 	const tries = 3
 	var errs []string
@@ -214,7 +214,7 @@ func launchChromium(t *testing.T, chromium string) context.Context {
 		started := watchdog.Stop()
 		if err == nil && started {
 			t.Cleanup(stop)
-			return ctx
+			return ctx, out
 		}
 		if err == nil {
 			err = errors.New("the start outlived its 60 s watchdog")
@@ -228,7 +228,7 @@ func launchChromium(t *testing.T, chromium string) context.Context {
 		t.Logf("Chromium did not start (try %d of %d): %v", try, tries, err)
 	}
 	t.Fatalf("Chromium did not start in %d tries:\n%s", tries, strings.Join(errs, "\n"))
-	return nil
+	return nil, nil
 }
 
 // lockedBuffer collects Chromium's output, which chromedp copies from its own goroutine.
@@ -241,6 +241,15 @@ func (l *lockedBuffer) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.Write(p)
+}
+
+// tail returns the last n lines.
+func (l *lockedBuffer) tail(n int) string {
+	lines := strings.Split(strings.TrimRight(l.String(), "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
 }
 
 func (l *lockedBuffer) String() string {
