@@ -201,7 +201,10 @@ func launchChromium(t *testing.T, chromium string) (context.Context, *lockedBuff
 			chromedp.CombinedOutput(out),
 		)
 		actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-		ctx, cancelCtx := chromedp.NewContext(actx)
+		// chromedp's own complaints (a message it could not read, an event it did not
+		// know) go with Chromium's output into the failure report.
+		say := func(format string, args ...any) { fmt.Fprintf(out, "chromedp: "+format+"\n", args...) }
+		ctx, cancelCtx := chromedp.NewContext(actx, chromedp.WithErrorf(say), chromedp.WithLogf(say))
 		stop := func() {
 			cancelCtx()
 			cancelAlloc()
