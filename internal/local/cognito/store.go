@@ -179,12 +179,10 @@ func (p *Pool) initKeys(st *state) error {
 		p.idKey, p.accessKey, p.refreshKey = r[0].key, r[1].key, r[2].key
 		p.finishKeys()
 	}
-	if p.cfg.StatePath != "" {
-		keys.Hurry() // New waits for these keys: no reason to let them idle
-		finish()
-		return p.keysErr
-	}
 	go finish()
+	if p.cfg.StatePath != "" {
+		return p.waitKeys() // to be persisted by New
+	}
 	return nil
 }
 
