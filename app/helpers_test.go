@@ -1,7 +1,6 @@
 package app
 
 import (
-	"bytes"
 	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -10,11 +9,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/cognitolab/cognitolab/internal/albtoken"
+	"github.com/cognitolab/cognitolab/internal/testutil"
 )
 
 const (
@@ -26,24 +25,6 @@ const (
 
 // testNow is the fixed clock of every test app.
 var testNow = time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
-
-// syncBuffer is a goroutine-safe stdout.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // albKeys is a fake ALB public-key endpoint: GET /<kid> answers the PEM of a known kid
 // and 404 otherwise, like public-keys.auth.elb.<region>.amazonaws.com.
@@ -92,9 +73,9 @@ func (k *albKeys) sign(t testing.TB, h albtoken.Header, claims map[string]any) s
 }
 
 // newTestApp builds an app with stdout captured and CloudWatch off unless cfg says otherwise.
-func newTestApp(t testing.TB, keys *albKeys, mod func(*Config)) (*App, *syncBuffer) {
+func newTestApp(t testing.TB, keys *albKeys, mod func(*Config)) (*App, *testutil.Buffer) {
 	t.Helper()
-	out := &syncBuffer{}
+	out := &testutil.Buffer{}
 	cfg := Config{
 		Stdout: out, Now: func() time.Time { return testNow }, LogsDisabled: true,
 		ExpectedSigner: testSigner, LogStream: "test-stream",

@@ -53,24 +53,7 @@ type servedLab struct {
 	cognito, logs, alb string
 	publicClient       string
 	poolID             string
-	out                *safeBuffer
-}
-
-type safeBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *safeBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *safeBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+	out                *testutil.Buffer
 }
 
 func startServe(t *testing.T, extra ...string) *servedLab {
@@ -93,7 +76,7 @@ func startServe(t *testing.T, extra ...string) *servedLab {
 		cancel()
 		t.Fatal(err)
 	}
-	s := &servedLab{out: &safeBuffer{}}
+	s := &servedLab{out: &testutil.Buffer{}}
 	ready := make(chan struct{})
 	go func() {
 		sc := bufio.NewScanner(pr)

@@ -1,13 +1,11 @@
 package local_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -71,7 +69,7 @@ func browserJourney(t *testing.T, chromium string) (lost error) {
 	// gone reports a lost connection: ctx was canceled, and not by its deadline or by us.
 	gone := func(what string, err error) {
 		if errors.Is(ctx.Err(), context.Canceled) {
-			panic(lostBrowser{fmt.Errorf("%s: %w\nChromium said:\n%s", what, err, said.tail(40))})
+			panic(lostBrowser{fmt.Errorf("%s: %w\nChromium said:\n%s", what, err, said.Tail(40))})
 		}
 	}
 
@@ -82,7 +80,7 @@ func browserJourney(t *testing.T, chromium string) (lost error) {
 			gone(name, err)
 			_ = chromedp.Run(ctx, chromedp.Location(&loc), chromedp.Text("body", &body, chromedp.ByQuery))
 			if os.Getenv("CI") != "" || testing.Verbose() {
-				t.Logf("page at failure: %s\n%s\nChromium said:\n%s", loc, body, said.tail(40))
+				t.Logf("page at failure: %s\n%s\nChromium said:\n%s", loc, body, said.Tail(40))
 			}
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -103,7 +101,7 @@ func browserJourney(t *testing.T, chromium string) (lost error) {
 			}
 			time.Sleep(100 * time.Millisecond)
 		}
-		t.Fatalf("read location: %v (last at %s)\nChromium said:\n%s", err, loc, said.tail(40))
+		t.Fatalf("read location: %v (last at %s)\nChromium said:\n%s", err, loc, said.Tail(40))
 		return ""
 	}
 
@@ -218,7 +216,7 @@ func browserJourney(t *testing.T, chromium string) (lost error) {
 // never allocate twice on a context whose allocation failed (it panics: "close of
 // closed channel").
 // After three failed tries the test fails with Chromium's own output.
-func launchChromium(t *testing.T, chromium string) (context.Context, *lockedBuffer, func()) {
+func launchChromium(t *testing.T, chromium string) (context.Context, *testutil.Buffer, func()) {
 	t.Helper()
 	const tries = 3
 	var errs []string
@@ -228,7 +226,7 @@ func launchChromium(t *testing.T, chromium string) (context.Context, *lockedBuff
 		if err != nil {
 			t.Fatal(err)
 		}
-		out := &lockedBuffer{}
+		out := &testutil.Buffer{}
 		opts := append(chromedp.DefaultExecAllocatorOptions[:],
 			chromedp.ExecPath(chromium),
 			chromedp.NoSandbox,
@@ -273,33 +271,6 @@ func launchChromium(t *testing.T, chromium string) (context.Context, *lockedBuff
 	}
 	t.Fatalf("Chromium did not start in %d tries:\n%s", tries, strings.Join(errs, "\n"))
 	return nil, nil, nil
-}
-
-// lockedBuffer collects Chromium's output, which chromedp copies from its own goroutine.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-// tail returns the last n lines.
-func (l *lockedBuffer) tail(n int) string {
-	lines := strings.Split(strings.TrimRight(l.String(), "\n"), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "\n")
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 func hasCookie(cs []*network.Cookie, name string) bool {

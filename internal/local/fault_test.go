@@ -14,30 +14,12 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/cognitolab/cognitolab/bench/participant"
+	"github.com/cognitolab/cognitolab/internal/testutil"
 )
-
-// lockedBuffer collects the app's stdout.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // TestFaultCognitoDownMidLogin stops Cognito after POST /login answered with the
 // code and before the browser reaches the ALB's /oauth2/idpresponse: the ALB cannot
@@ -168,7 +150,7 @@ func logsFilter(t *testing.T, endpoint, group string) ([]string, error) {
 // requests: every request still answers 200, the lines wait in the app's buffer, and
 // when the endpoint is back every line arrives, in order, none dropped.
 func TestFaultLogsEndpointDown(t *testing.T) {
-	out := &lockedBuffer{}
+	out := &testutil.Buffer{}
 	lab := startLab(t, func(o *Options) { o.AppStdout = out })
 	tg := lab.Target()
 	get := func(ua string) {

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/cognitolab/cognitolab/bench/participant"
+	"github.com/cognitolab/cognitolab/internal/testutil"
 )
 
 // TestSecurityLoopbackByDefault checks the address every server of the lab is bound
@@ -312,7 +313,7 @@ func TestSecurityNoOpenRedirect(t *testing.T) {
 // in the app's stdout (which logs raw tokens on purpose, as raw_tokens_for_teaching)
 // nor in the mailbox endpoint's output.
 func TestSecurityNoSecretInLogs(t *testing.T) {
-	out := &lockedBuffer{}
+	out := &testutil.Buffer{}
 	lab := startLab(t, func(o *Options) { o.AppStdout = out })
 	tg := lab.Target()
 	ctx := context.Background()
