@@ -96,31 +96,19 @@ func TestLogsSurviveEndpointOutage(t *testing.T) {
 		}
 	}
 	// Wait (bounded) until the shipper has tried and failed at least once.
-	waitFor(t, "a failed delivery note", func() bool { return strings.Contains(out.String(), "lines kept in the buffer") })
+	testutil.Eventually(t, "a failed delivery note", time.Minute, func() bool { return strings.Contains(out.String(), "lines kept in the buffer") })
 	if pending, dropped := a.ship.Buffered(); pending != 5 || dropped != 0 {
 		t.Fatalf("during the outage: %d pending, %d dropped; want 5, 0", pending, dropped)
 	}
 
 	testutil.StartMotoPort(t, port)
-	waitFor(t, "the buffer to drain", func() bool { p, _ := a.ship.Buffered(); return p == 0 })
+	testutil.Eventually(t, "the buffer to drain", time.Minute, func() bool { p, _ := a.ship.Buffered(); return p == 0 })
 	for i := 0; i < 5; i++ {
 		root := strings.TrimPrefix(traceHeader(100+i), "Root=")
 		if msgs := findTrace(t, endpoint, "/cognitolab/outage", root); len(msgs) != 1 {
 			t.Fatalf("trace %s after recovery: %q", root, msgs)
 		}
 	}
-}
-
-// waitFor polls cond every 20 ms, at most 3,000 times (a minute).
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	for i := 0; i < 3000; i++ {
-		if cond() {
-			return
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	t.Fatalf("gave up waiting for %s", what)
 }
 
 // fakeLogs records PutLogEvents batches and fails while down is set.
@@ -269,7 +257,7 @@ func TestShipperEagerShipsEachLine(t *testing.T) {
 		s.Enqueue(time.Now(), "one")
 		s.Enqueue(time.Now(), "two")
 	}
-	waitFor(t, "both lines shipped eagerly", func() bool { return delivered(eager) == 2 })
+	testutil.Eventually(t, "both lines shipped eagerly", time.Minute, func() bool { return delivered(eager) == 2 })
 	if n := delivered(lazy); n != 0 {
 		t.Fatalf("the interval-paced shipper sent %d lines before its first tick", n)
 	}
@@ -299,7 +287,7 @@ func TestAppBufferFullDropsOldestAndKeepsServing(t *testing.T) {
 			t.Fatalf("request %d: %d", i, rec.Code)
 		}
 	}
-	waitFor(t, "the drop report", func() bool { return strings.Contains(out.String(), "dropped the 2 oldest lines") })
+	testutil.Eventually(t, "the drop report", time.Minute, func() bool { return strings.Contains(out.String(), "dropped the 2 oldest lines") })
 	kept := a.ship.snapshot()
 	if len(kept) != 3 || !strings.Contains(kept[0], traceHeader(202)[5:]) || !strings.Contains(kept[2], traceHeader(204)[5:]) {
 		t.Fatalf("buffer holds %d lines, want the 3 newest: %q", len(kept), kept)

@@ -6,6 +6,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/cognitolab/cognitolab/internal/testutil"
 )
 
 // run is Start(n, task).Wait() for tasks without a result.
@@ -13,24 +15,11 @@ func run(n int, task func(i int)) {
 	Start(n, func(i int) struct{} { task(i); return struct{}{} }).Wait()
 }
 
-// eventually polls cond (bounded): a task's thread gives its P back just after its
-// result is in.
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	for range 500 {
-		if cond() {
-			return
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	t.Fatalf("%s: not within 5 s", what)
-}
-
 // settled waits until no task thread of an earlier test holds an extra P, and returns
 // GOMAXPROCS then.
 func settled(t *testing.T) int {
 	t.Helper()
-	eventually(t, "earlier tasks' threads to end", func() bool {
+	testutil.Eventually(t, "earlier tasks' threads to end", 5*time.Second, func() bool {
 		procs.Lock()
 		defer procs.Unlock()
 		return procs.extra == 0
@@ -60,7 +49,7 @@ func TestStartRunsEveryTaskAndRestoresGOMAXPROCS(t *testing.T) {
 	if got := int(during.Load()); got != before+len(seen) {
 		t.Fatalf("GOMAXPROCS while running = %d, want %d", got, before+len(seen))
 	}
-	eventually(t, "GOMAXPROCS back after the tasks", func() bool { return runtime.GOMAXPROCS(0) == before })
+	testutil.Eventually(t, "GOMAXPROCS back after the tasks", 5*time.Second, func() bool { return runtime.GOMAXPROCS(0) == before })
 	// Overlapping Works: the second ends while the first still runs.
 	release := make(chan struct{})
 	started := make(chan struct{})
@@ -73,12 +62,12 @@ func TestStartRunsEveryTaskAndRestoresGOMAXPROCS(t *testing.T) {
 	})
 	<-started
 	run(3, func(int) {})
-	eventually(t, "GOMAXPROCS with one Work of 2 left", func() bool { return runtime.GOMAXPROCS(0) == before+2 })
+	testutil.Eventually(t, "GOMAXPROCS with one Work of 2 left", 5*time.Second, func() bool { return runtime.GOMAXPROCS(0) == before+2 })
 	close(release)
 	if r := first.Wait(); r[0] != 0 || r[1] != 1 {
 		t.Fatalf("results %v, want [0 1]", r)
 	}
-	eventually(t, "GOMAXPROCS after both Works", func() bool { return runtime.GOMAXPROCS(0) == before })
+	testutil.Eventually(t, "GOMAXPROCS after both Works", 5*time.Second, func() bool { return runtime.GOMAXPROCS(0) == before })
 	w := Start(0, func(int) int { t.Fatal("Start(0) ran a task"); return 0 })
 	if len(w.Wait()) != 0 {
 		t.Fatal("Start(0) has results")
@@ -126,7 +115,7 @@ func TestHurryRunsStarvedTasksAtNormalPriority(t *testing.T) {
 	}
 	close(starved)
 	// Its thread gives back its P just after it offers its result.
-	eventually(t, "the starved run to end", func() bool { return runtime.GOMAXPROCS(0) == before })
+	testutil.Eventually(t, "the starved run to end", 5*time.Second, func() bool { return runtime.GOMAXPROCS(0) == before })
 	if r := w.Wait(); r[1] != "normal" {
 		t.Fatalf("the late low-priority result replaced the kept one: %q", r)
 	}

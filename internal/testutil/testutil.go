@@ -109,3 +109,18 @@ func AWSEnv(region string) []string {
 		"AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test", "AWS_DEFAULT_REGION="+region, "AWS_REGION="+region,
 		"AWS_PAGER=", "AWS_EC2_METADATA_DISABLED=true")
 }
+
+// Eventually polls cond every 10 ms until it holds, and fails the test if it does not
+// hold within the given time.
+func Eventually(t testing.TB, what string, within time.Duration, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(within); ; {
+		if cond() {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("gave up waiting for %s (%v)", what, within)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

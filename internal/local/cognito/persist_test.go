@@ -7,6 +7,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/cognitolab/cognitolab/internal/testutil"
 )
 
 // TestGroupCommitSharesWrites: callers that ask while a write runs share the next
@@ -28,7 +30,7 @@ func TestGroupCommitSharesWrites(t *testing.T) {
 	}
 	first := make(chan error)
 	go func() { first <- g.do(write) }()
-	waitFor(t, func() bool { return started.Load() == 1 })
+	testutil.Eventually(t, "the first write to start", 5*time.Second, func() bool { return started.Load() == 1 })
 
 	const waiting = 10
 	var wg sync.WaitGroup
@@ -42,7 +44,7 @@ func TestGroupCommitSharesWrites(t *testing.T) {
 			seen[i] = finished.Load()
 		}()
 	}
-	waitFor(t, func() bool { g.mu.Lock(); defer g.mu.Unlock(); return g.asked == 1+waiting })
+	testutil.Eventually(t, "the callers to queue", 5*time.Second, func() bool { g.mu.Lock(); defer g.mu.Unlock(); return g.asked == 1+waiting })
 	close(release)
 	if err := <-first; err != nil {
 		t.Fatalf("first write: %v", err)
@@ -89,15 +91,4 @@ func TestStateKeepsConcurrentSignUps(t *testing.T) {
 			t.Fatalf("user%02d is missing after a restart", i)
 		}
 	}
-}
-
-func waitFor(t *testing.T, cond func() bool) {
-	t.Helper()
-	for range 500 {
-		if cond() {
-			return
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	t.Fatal("condition not met in 5 s")
 }
