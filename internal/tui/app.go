@@ -71,7 +71,7 @@ func newModel(ctx context.Context, opts Options) *Model {
 	if opts.now != nil {
 		c.Now = opts.now
 	}
-	c.Present = opts.Present
+	c.SetPresent(opts.Present)
 	sess := &flows.Session{Target: opts.Target, Local: opts.Local, Inputs: map[string]string{}}
 	var chs []flows.Chapter
 	if opts.Chapters != nil {
@@ -311,7 +311,7 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		m.help.ShowAll = m.showHelp
 		return m.resize()
 	case key.Matches(msg, km.Present):
-		m.c.Present = !m.c.Present
+		m.c.SetPresent(!m.c.Present)
 		return m.resize()
 	}
 	if m.screen == screenAWS && m.aws != nil {

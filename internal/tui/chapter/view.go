@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/cognitolab/cognitolab/internal/tui/common"
 	"github.com/cognitolab/cognitolab/internal/tui/errview"
 	"github.com/cognitolab/cognitolab/internal/tui/timeline"
 )
@@ -91,13 +92,27 @@ func (m *Model) tabs() string {
 	s := m.c.Styles
 	var out []string
 	for i, name := range paneNames {
-		if Pane(i) == m.pane {
-			out = append(out, s.ActiveTab.Render(name))
-		} else {
+		if Pane(i) == PaneLesson && m.showsHops() {
+			// Presenter mode shows the hops in place of the lesson: the tab says so.
+			name = "1 hops"
+		}
+		switch {
+		case Pane(i) != m.pane:
 			out = append(out, s.Tab.Render(name))
+		case m.c.Plain():
+			// Without colour the active tab is marked with brackets.
+			out = append(out, s.Tab.Render("["+name+"]"))
+		default:
+			out = append(out, s.ActiveTab.Render(name))
 		}
 	}
 	return ansi.Truncate(strings.Join(out, ""), max(m.width, 10), "")
+}
+
+// showsHops reports whether presenter mode shows the hops (timeline and card) in
+// place of the lesson.
+func (m *Model) showsHops() bool {
+	return m.c.Present && m.timeline.Len() > 0 && m.err == nil && m.state != Filling
 }
 
 func (m *Model) body(g geometry) string {
@@ -145,11 +160,11 @@ func (m *Model) card(w, h int) string {
 	if !ok {
 		switch {
 		case m.info != "":
-			b.WriteString(s.HopNote.Width(w).Render(plain(m.info)))
+			b.WriteString(s.HopNote.Render(wrap(plain(m.info), w)))
 		case m.ch.Run == nil:
-			b.WriteString(s.Muted.Width(w).Render("This chapter is reading only: nothing to run. Press esc for the chapter list."))
+			b.WriteString(s.Muted.Render(wrap("This chapter is reading only: nothing to run. Press esc for the chapter list.", w)))
 		default:
-			b.WriteString(s.Muted.Width(w).Render("Press n to start. Each press lets one request through; c runs to the end."))
+			b.WriteString(s.Muted.Render(wrap("Press n to start. Each press lets one request through; c runs to the end.", w)))
 		}
 		return lipgloss.NewStyle().MaxHeight(h).Render(b.String())
 	}
@@ -165,16 +180,16 @@ func (m *Model) card(w, h int) string {
 	}
 	b.WriteString(ansi.Truncate(line, w, "…") + "\n")
 	if hop.Title != "" {
-		b.WriteString(s.HopTitle.Width(w).Render(hop.Title) + "\n")
+		b.WriteString(s.HopTitle.Render(wrap(hop.Title, w)) + "\n")
 	}
 	if m.c.Present {
 		b.WriteString("\n")
 	}
 	if hop.Note != "" {
-		b.WriteString(s.HopNote.Width(w).Render(plain(hop.Note)))
+		b.WriteString(s.HopNote.Render(wrap(plain(hop.Note), w)))
 	}
 	if len(hop.LookAt) > 0 {
-		b.WriteString("\n" + lipgloss.NewStyle().Width(w).Render(s.Notable.Render("look at: ")+s.Text.Render(strings.Join(hop.LookAt, ", "))+s.Muted.Render("  (2 opens the hop)")))
+		b.WriteString("\n" + wrap(s.Notable.Render("look at:")+" "+s.Text.Render(strings.Join(hop.LookAt, ", "))+" "+s.Muted.Render("(2 opens the hop)"), w))
 	}
 	return lipgloss.NewStyle().MaxHeight(h).Render(strings.TrimRight(b.String(), "\n"))
 }
@@ -182,8 +197,12 @@ func (m *Model) card(w, h int) string {
 // emphasis removes the Markdown emphasis marks a note may carry.
 var emphasis = strings.NewReplacer("**", "", "__", "", "`", "")
 
-// plain strips the Markdown emphasis a note may carry, for a one-glance card.
-func plain(md string) string { return strings.TrimSpace(emphasis.Replace(md)) }
+// plain strips the Markdown emphasis a note may carry, for a one-glance card, and
+// joins its source lines into paragraphs.
+func plain(md string) string { return common.Reflow(strings.TrimSpace(emphasis.Replace(md))) }
+
+// wrap breaks text at spaces only, never inside X-Forwarded-Proto or a URL.
+func wrap(text string, w int) string { return common.Wrap(text, w) }
 
 // status is the bottom line: what the run is doing and what to press.
 func (m *Model) status() string {

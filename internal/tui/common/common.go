@@ -18,7 +18,8 @@ type Common struct {
 	Width, Height int
 	Styles        *styles.Styles
 	KeyMap        *keymap.KeyMap
-	// Present is presenter mode: larger spacing, one pane at a time.
+	// Present is presenter mode: larger spacing, one pane at a time, high-contrast
+	// styles. Change it with SetPresent, which swaps Styles.
 	Present bool
 	// GlamourStyle is the glamour standard style for lessons: "dark", "light" or "notty".
 	GlamourStyle string
@@ -44,6 +45,24 @@ func New(glamourStyle string, logger *slog.Logger) *Common {
 		Logger:       logger,
 	}
 }
+
+// SetPresent turns presenter mode on or off, with its high-contrast styles.
+func (c *Common) SetPresent(on bool) {
+	c.Present = on
+	if on {
+		c.Styles = styles.PresenterStyles()
+	} else {
+		c.Styles = styles.DefaultStyles()
+	}
+}
+
+// Plain reports whether colour is off (NO_COLOR, or no terminal): views then mark
+// state with words and symbols alone.
+func (c *Common) Plain() bool { return c.GlamourStyle == "notty" }
+
+// PresentWidth is the widest a line may be in presenter mode: 80 columns read from
+// the back of a room.
+const PresentWidth = 80
 
 // SetSize records the terminal size.
 func (c *Common) SetSize(w, h int) { c.Width, c.Height = w, h }

@@ -63,7 +63,7 @@ func View(c *common.Common, err error, doing string, width int) string {
 	var b strings.Builder
 	b.WriteString(s.ErrorTitle.Render("✗ " + d.Title))
 	if d.What != "" {
-		b.WriteString("\n\n" + s.Text.Width(inner).Render(d.What))
+		b.WriteString("\n\n" + s.Text.Render(common.Wrap(common.Reflow(d.What), inner)))
 	}
 	if d.Expected != "" {
 		b.WriteString("\n\n" + s.Label.Render("Expected  ") + s.Text.Render(d.Expected))
@@ -71,6 +71,6 @@ func View(c *common.Common, err error, doing string, width int) string {
 	if d.Got != "" {
 		b.WriteString("\n" + s.Label.Render("Got       ") + s.Error.Render(d.Got))
 	}
-	b.WriteString("\n\n" + s.Label.Render("What to do next") + "\n" + s.Hint.Width(inner).Render(d.Next))
+	b.WriteString("\n\n" + s.Label.Render("What to do next") + "\n" + s.Hint.Render(common.Wrap(common.Reflow(d.Next), inner)))
 	return s.ErrorBox.Width(max(width-2, 24)).Render(b.String())
 }

@@ -12,7 +12,6 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/cognitolab/cognitolab/internal/flows"
 	"github.com/cognitolab/cognitolab/internal/tui/common"
@@ -95,6 +94,10 @@ func (m *Model) mask(v string, secret bool) string {
 	return common.Masked(len(v))
 }
 
+// jsonUnescape undoes Go's HTML-safe JSON escapes in a body shown to a person:
+// "->" reads better than "-\u003e".
+var jsonUnescape = strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u0026`, "&")
+
 func isSecret(name string, flagged bool) bool {
 	return flagged || slices.Contains(secretNames, strings.ToLower(name))
 }
@@ -119,14 +122,14 @@ func (m *Model) render(h flows.Hop) string {
 			vs = s.Secret
 		}
 		line := mark + nameStyle.Render(name+": ") + vs.Render(v)
-		b.WriteString(ansi.Wrap(line, wrap, "") + "\n")
+		b.WriteString(common.Wrap(line, wrap) + "\n")
 	}
 	section := func(t string) { b.WriteString("\n" + s.Section.Render(t) + "\n") }
 	body := func(t string) {
 		if !m.reveal {
 			t = common.TokenPattern.ReplaceAllStringFunc(t, func(tok string) string { return m.mask(tok, true) })
 		}
-		b.WriteString(ansi.Wrap(s.Text.Render(strings.TrimSpace(t)), wrap, "") + "\n")
+		b.WriteString(s.Text.Render(common.Wrap(jsonUnescape.Replace(strings.TrimSpace(t)), wrap)) + "\n")
 	}
 
 	title := fmt.Sprintf("Hop %d · %s", h.Seq, timeline.PartyLabel(h.Party))
@@ -138,7 +141,7 @@ func (m *Model) render(h flows.Hop) string {
 		b.WriteString(s.HopTitle.Render(h.Title) + "\n")
 	}
 	section("Request")
-	b.WriteString(ansi.Wrap(s.HopRequest.Render(h.Method+" "+h.URL), wrap, "") + "\n")
+	b.WriteString(common.Wrap(s.HopRequest.Render(h.Method+" "+h.URL), wrap) + "\n")
 	for _, f := range h.ReqHeaders {
 		field(f.Name, f.Value, isSecret(f.Name, f.Secret), notable(f.Name, f.Notable))
 	}

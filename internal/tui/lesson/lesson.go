@@ -9,16 +9,21 @@ import (
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/glamour"
+	"github.com/charmbracelet/glamour/ansi"
+	"github.com/charmbracelet/lipgloss"
+	xansi "github.com/charmbracelet/x/ansi"
 
 	"github.com/cognitolab/cognitolab/internal/tui/common"
+	"github.com/cognitolab/cognitolab/internal/tui/styles"
 )
 
-// RenderedMsg carries a lesson rendered for one width.
+// RenderedMsg carries a lesson rendered for one width and look.
 type RenderedMsg struct {
-	ID    string
-	Width int
-	Out   string
-	Err   error
+	ID      string
+	Width   int
+	Present bool
+	Out     string
+	Err     error
 }
 
 // Model is the lesson pane.
@@ -27,9 +32,12 @@ type Model struct {
 	id       string
 	markdown string
 	vp       viewport.Model
-	// rendered is the width the current content was rendered for (0: not yet).
-	rendered int
-	want     int
+	// rendered is the width the current content was rendered for (0: not yet);
+	// want and wantPresent are the width and look asked for last.
+	rendered    int
+	want        int
+	wantPresent bool
+	height      int
 }
 
 // New returns a lesson pane for a chapter's Markdown.
@@ -42,41 +50,86 @@ func (m *Model) Init() tea.Cmd { return nil }
 
 // SetSize sets the area; a new width returns the command that re-renders.
 func (m *Model) SetSize(w, h int) tea.Cmd {
-	m.vp.Width, m.vp.Height = w, max(h, 1)
-	if w <= 0 || w == m.want {
+	m.vp.Width, m.height = w, max(h, 1)
+	m.fit()
+	if w <= 0 || (w == m.want && m.c.Present == m.wantPresent) {
 		return nil
 	}
-	m.want = w
+	m.want, m.wantPresent = w, m.c.Present
 	if m.rendered == 0 {
-		m.vp.SetContent(m.c.Styles.Muted.Render("  Loading the lesson…"))
+		m.setContent(m.c.Styles.Muted.Render("Loading the lesson…"))
 	}
-	return Render(m.id, m.markdown, w, m.c.GlamourStyle)
+	pal := m.c.Styles.Palette
+	return Render(m.id, m.markdown, w, m.c.Present, styles.Glamour(pal, m.c.GlamourStyle == "dark", m.c.Plain()))
 }
 
-// Render renders Markdown to fit width, off the UI goroutine.
-func Render(id, markdown string, width int, style string) tea.Cmd {
+// Render renders Markdown to fit width with the given style, off the UI goroutine.
+// Lines break at spaces only (never inside X-Forwarded-Proto or a URL); a word
+// longer than the line is cut with "…".
+func Render(id, markdown string, width int, present bool, style ansi.StyleConfig) tea.Cmd {
 	return func() tea.Msg {
-		r, err := glamour.NewTermRenderer(glamour.WithStandardStyle(style), glamour.WithWordWrap(max(width-4, 20)))
+		msg := RenderedMsg{ID: id, Width: width, Present: present}
+		r, err := glamour.NewTermRenderer(
+			glamour.WithStyles(style),
+			glamour.WithColorProfile(lipgloss.ColorProfile()),
+			glamour.WithWordWrap(max(width-1, 20)),
+		)
 		if err != nil {
-			return RenderedMsg{ID: id, Width: width, Err: err}
+			msg.Err = err
+			return msg
 		}
-		out, err := r.Render(markdown)
-		return RenderedMsg{ID: id, Width: width, Out: strings.TrimRight(out, "\n "), Err: err}
+		out, err := r.Render(common.ProtectHyphens(markdown))
+		out = strings.Trim(common.RestoreHyphens(out), "\n")
+		msg.Out, msg.Err = common.TruncateLines(trimRight(out), width), err
+		return msg
 	}
+}
+
+// trimRight drops the blanks glamour pads each line with (styled or not), which
+// would otherwise paint blocks at line ends.
+func trimRight(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		plain := xansi.Strip(l)
+		keep := xansi.StringWidth(strings.TrimRight(plain, " "))
+		if keep < xansi.StringWidth(plain) {
+			l = xansi.Truncate(l, keep, "")
+			if strings.Contains(l, "\x1b[") {
+				l += "\x1b[0m"
+			}
+		}
+		lines[i] = l
+	}
+	return strings.Join(lines, "\n")
+}
+
+// setContent shows text and recomputes whether the "more" marker is needed.
+func (m *Model) setContent(s string) {
+	m.vp.SetContent(s)
+	m.fit()
+}
+
+// fit keeps the last row for a "more" marker when the text is taller than the pane.
+func (m *Model) fit() {
+	h := max(m.height, 1)
+	if m.vp.TotalLineCount() > h && h > 2 {
+		h--
+	}
+	m.vp.Height = h
 }
 
 // Update takes rendered text and scrolls.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	if r, ok := msg.(RenderedMsg); ok {
-		if r.ID != m.id || r.Width != m.want {
-			return nil // an older width
+		if r.ID != m.id || r.Width != m.want || r.Present != m.wantPresent {
+			return nil // an older width or look
 		}
 		m.rendered = r.Width
 		if r.Err != nil {
-			m.vp.SetContent(m.markdown) // plain text is still readable
+			m.setContent(common.Wrap(common.Reflow(m.markdown), m.want)) // plain text is still readable
 			return nil
 		}
-		m.vp.SetContent(r.Out)
+		m.setContent(r.Out)
 		return nil
 	}
 	var cmd tea.Cmd
@@ -93,5 +146,16 @@ func (m *Model) ShortHelp() []key.Binding {
 	return []key.Binding{km.Up, km.Down, km.PageDown}
 }
 
-// View draws the visible part.
-func (m *Model) View() string { return m.vp.View() }
+// View draws the visible part, with a marker under it when text is cut.
+func (m *Model) View() string {
+	out := m.vp.View()
+	if m.vp.Height >= m.height {
+		return out
+	}
+	s := m.c.Styles
+	marker := s.Accent.Render("↓ more") + s.Muted.Render(" · ↓/pgdn scrolls the lesson")
+	if m.vp.AtBottom() {
+		marker = s.Muted.Render("end of the lesson · g goes to the top")
+	}
+	return out + "\n" + xansi.Truncate(marker, max(m.vp.Width, 1), "…")
+}

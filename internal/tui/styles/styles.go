@@ -10,25 +10,54 @@ import (
 	"github.com/cognitolab/cognitolab/internal/flows"
 )
 
-// The palette: a few calm colours, each with a light- and a dark-terminal variant.
-var (
-	colText    = lipgloss.AdaptiveColor{Light: "#1F1F28", Dark: "#DCDCE4"}
-	colSubtle  = lipgloss.AdaptiveColor{Light: "#8A8A99", Dark: "#6C6C80"}
-	colFaint   = lipgloss.AdaptiveColor{Light: "#C8C8D4", Dark: "#3A3A4A"}
-	colAccent  = lipgloss.AdaptiveColor{Light: "#6B50FF", Dark: "#A78BFA"}
-	colGreen   = lipgloss.AdaptiveColor{Light: "#0A8F5A", Dark: "#6BD6A4"}
-	colYellow  = lipgloss.AdaptiveColor{Light: "#A66A00", Dark: "#F2C66D"}
-	colRed     = lipgloss.AdaptiveColor{Light: "#C73A3A", Dark: "#FF7F7F"}
-	colBlue    = lipgloss.AdaptiveColor{Light: "#1E66D0", Dark: "#7CB7FF"}
-	colPink    = lipgloss.AdaptiveColor{Light: "#C2185B", Dark: "#F59AC0"}
-	colCyan    = lipgloss.AdaptiveColor{Light: "#00838F", Dark: "#7FDBDA"}
-	colSelBg   = lipgloss.AdaptiveColor{Light: "#ECE8FF", Dark: "#2A2540"}
-	colLightBg = lipgloss.AdaptiveColor{Light: "#F4F4F8", Dark: "#1E1E28"}
-)
+// Palette is the few calm colours every style is built from, each with a light- and
+// a dark-terminal variant. The lesson renderer (Glamour) and `cognitolab run` use
+// the same colours.
+type Palette struct {
+	Text, Subtle, Faint, Accent          lipgloss.AdaptiveColor
+	Green, Yellow, Red, Blue, Pink, Cyan lipgloss.AdaptiveColor
+	SelBg, LightBg                       lipgloss.AdaptiveColor
+}
+
+// Screen is the palette for a terminal read up close.
+var Screen = Palette{
+	Text:    lipgloss.AdaptiveColor{Light: "#1F1F28", Dark: "#DCDCE4"},
+	Subtle:  lipgloss.AdaptiveColor{Light: "#8A8A99", Dark: "#6C6C80"},
+	Faint:   lipgloss.AdaptiveColor{Light: "#C8C8D4", Dark: "#3A3A4A"},
+	Accent:  lipgloss.AdaptiveColor{Light: "#6B50FF", Dark: "#A78BFA"},
+	Green:   lipgloss.AdaptiveColor{Light: "#0A8F5A", Dark: "#6BD6A4"},
+	Yellow:  lipgloss.AdaptiveColor{Light: "#A66A00", Dark: "#F2C66D"},
+	Red:     lipgloss.AdaptiveColor{Light: "#C73A3A", Dark: "#FF7F7F"},
+	Blue:    lipgloss.AdaptiveColor{Light: "#1E66D0", Dark: "#7CB7FF"},
+	Pink:    lipgloss.AdaptiveColor{Light: "#C2185B", Dark: "#F59AC0"},
+	Cyan:    lipgloss.AdaptiveColor{Light: "#00838F", Dark: "#7FDBDA"},
+	SelBg:   lipgloss.AdaptiveColor{Light: "#ECE8FF", Dark: "#2A2540"},
+	LightBg: lipgloss.AdaptiveColor{Light: "#F4F4F8", Dark: "#1E1E28"},
+}
+
+// Projector is the high-contrast palette of presenter mode: a projector washes out
+// dim grey, so nothing the audience must read is drawn in it.
+var Projector = Palette{
+	Text:    lipgloss.AdaptiveColor{Light: "#000000", Dark: "#FFFFFF"},
+	Subtle:  lipgloss.AdaptiveColor{Light: "#2A2A36", Dark: "#D8D8E4"},
+	Faint:   lipgloss.AdaptiveColor{Light: "#6C6C80", Dark: "#8A8A99"},
+	Accent:  lipgloss.AdaptiveColor{Light: "#4B2FE0", Dark: "#C4B0FF"},
+	Green:   lipgloss.AdaptiveColor{Light: "#006B40", Dark: "#7CF0B8"},
+	Yellow:  lipgloss.AdaptiveColor{Light: "#7A4E00", Dark: "#FFD680"},
+	Red:     lipgloss.AdaptiveColor{Light: "#A31F1F", Dark: "#FF9494"},
+	Blue:    lipgloss.AdaptiveColor{Light: "#0B4FB0", Dark: "#9CCBFF"},
+	Pink:    lipgloss.AdaptiveColor{Light: "#9C0E48", Dark: "#FFB0D2"},
+	Cyan:    lipgloss.AdaptiveColor{Light: "#005F68", Dark: "#9AF0EF"},
+	SelBg:   lipgloss.AdaptiveColor{Light: "#DCD4FF", Dark: "#3A3060"},
+	LightBg: lipgloss.AdaptiveColor{Light: "#E8E8F0", Dark: "#2A2A3A"},
+}
 
 // Styles are the TUI's semantic styles. Build them once with DefaultStyles and share
 // them through common.Common; never build styles inside a View.
 type Styles struct {
+	// Palette is the colours the styles were built from.
+	Palette Palette
+
 	App      lipgloss.Style
 	Logo     lipgloss.Style
 	Title    lipgloss.Style
@@ -114,8 +143,19 @@ type Styles struct {
 }
 
 // DefaultStyles returns the TUI's styles.
-func DefaultStyles() *Styles {
-	s := &Styles{}
+func DefaultStyles() *Styles { return New(Screen) }
+
+// PresenterStyles returns the high-contrast styles of presenter mode.
+func PresenterStyles() *Styles { return New(Projector) }
+
+// New builds the styles from a palette.
+func New(p Palette) *Styles {
+	var (
+		colText, colSubtle, colFaint, colAccent = p.Text, p.Subtle, p.Faint, p.Accent
+		colGreen, colYellow, colRed, colBlue    = p.Green, p.Yellow, p.Red, p.Blue
+		colPink, colCyan, colSelBg, colLightBg  = p.Pink, p.Cyan, p.SelBg, p.LightBg
+	)
+	s := &Styles{Palette: p}
 	s.App = lipgloss.NewStyle().Padding(0, 1)
 	s.Logo = lipgloss.NewStyle().Bold(true).Foreground(colAccent)
 	s.Title = lipgloss.NewStyle().Bold(true).Foreground(colText)

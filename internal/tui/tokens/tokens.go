@@ -146,7 +146,7 @@ func (m *Model) render(t flows.TokenView) string {
 		b.WriteString(s.Failed.Render("✗ not verified"))
 	}
 	if t.Problem != "" {
-		b.WriteString("\n" + ansi.Wrap(s.Failed.Render("  why: ")+s.Text.Render(t.Problem), wrap, ""))
+		b.WriteString("\n" + common.Wrap(s.Failed.Render("  why:")+" "+s.Text.Render(t.Problem), wrap))
 	}
 	if !t.Expires.IsZero() {
 		b.WriteString("\n" + s.Label.Render("expires ") + s.Text.Render(Human(t.Expires, m.c.Now())))
@@ -160,9 +160,9 @@ func (m *Model) render(t flows.TokenView) string {
 		}
 		b.WriteString("\n\n" + s.Section.Render(title))
 		for _, c := range cs {
-			b.WriteString("\n" + ansi.Wrap(s.ClaimName.Render(c.Name)+s.Muted.Render(" = ")+s.ClaimValue.Render(c.Value), wrap, ""))
+			b.WriteString("\n" + common.Wrap(s.ClaimName.Render(c.Name)+" "+s.Muted.Render("=")+" "+s.ClaimValue.Render(c.Value), wrap))
 			if c.Explain != "" {
-				b.WriteString("\n" + ansi.Wrap(s.ClaimExplain.Render("    "+c.Explain), wrap, "    "))
+				b.WriteString("\n" + common.Wrap("    "+s.ClaimExplain.Render(c.Explain), wrap))
 			}
 		}
 	}
@@ -171,7 +171,7 @@ func (m *Model) render(t flows.TokenView) string {
 	if t.Raw != "" {
 		b.WriteString("\n\n" + s.Section.Render("Raw") + "\n")
 		if m.reveal {
-			b.WriteString(ansi.Wrap(s.Text.Render(t.Raw), wrap, ""))
+			b.WriteString(ansi.Hardwrap(s.Text.Render(t.Raw), wrap, false))
 		} else {
 			b.WriteString(s.Secret.Render(common.Masked(len(t.Raw))))
 		}

@@ -1,0 +1,100 @@
+package common
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+func TestWrapNeverBreaksInsideWords(t *testing.T) {
+	text := "The ALB adds X-Forwarded-Proto, x-amzn-oidc-identity and x-amzn-oidc-accesstoken, " +
+		"and Cognito sets the XSRF-TOKEN cookie beside AWSELBAuthSessionCookie-0 before it answers."
+	words := strings.Fields(text)
+	// From the longest word's width up: below it, a word cannot fit whole anywhere.
+	for w := 25; w <= 80; w++ {
+		out := Wrap(text, w)
+		for _, line := range strings.Split(out, "\n") {
+			if got := ansi.StringWidth(line); got > w {
+				t.Fatalf("width %d: line %q is %d wide", w, line, got)
+			}
+		}
+		// Every word survives whole, in order: joining the lines with spaces gives
+		// back the text.
+		if got := strings.Fields(out); strings.Join(got, " ") != strings.Join(words, " ") {
+			t.Fatalf("width %d: words changed:\n%s", w, out)
+		}
+	}
+}
+
+func TestWrapCutsLongURLsWithEllipsis(t *testing.T) {
+	url := "http://localhost:8080/oauth2/idpresponse?code=c34e2af0-1b2c-4d5e-8f90-123456789abc&state=abcdefghijkl"
+	out := Wrap("Then the browser goes to "+url+" and the ALB answers.", 40)
+	lines := strings.Split(out, "\n")
+	var urlLine string
+	for _, l := range lines {
+		if ansi.StringWidth(l) > 40 {
+			t.Fatalf("line %q wider than 40", l)
+		}
+		if strings.HasPrefix(l, "http://") {
+			urlLine = l
+		}
+	}
+	if !strings.HasSuffix(urlLine, "…") || !strings.HasPrefix(url, strings.TrimSuffix(urlLine, "…")) {
+		t.Fatalf("the URL should be cut with …, got lines %q", lines)
+	}
+	if strings.Contains(out, "\nhttp") && strings.Contains(out, "state=\n") {
+		t.Fatalf("URL broken across lines: %q", out)
+	}
+}
+
+func TestWrapSplitsOnlyOpaqueValuesLongerThanALine(t *testing.T) {
+	tok := strings.Repeat("a", 50)
+	out := Wrap("token "+tok, 20)
+	if got := strings.ReplaceAll(out, "\n", ""); got != "token"+tok {
+		t.Fatalf("a long opaque value must be kept whole across lines, got %q", out)
+	}
+}
+
+func TestWrapKeepsANSIAndIndent(t *testing.T) {
+	styled := "\x1b[1mX-Forwarded-Proto\x1b[0m is https and \x1b[1mX-Forwarded-Port\x1b[0m is 443"
+	out := Wrap("  "+styled, 24)
+	for _, l := range strings.Split(out, "\n") {
+		if !strings.HasPrefix(ansi.Strip(l), "  ") {
+			t.Fatalf("continuation lost its indent: %q", out)
+		}
+	}
+	if !strings.Contains(ansi.Strip(out), "X-Forwarded-Proto") || !strings.Contains(ansi.Strip(out), "X-Forwarded-Port") {
+		t.Fatalf("hyphenated header broken: %q", ansi.Strip(out))
+	}
+}
+
+func TestReflowJoinsParagraphLines(t *testing.T) {
+	in := "The ALB found a valid\nsession cookie, so it\nforwarded the request.\n\n- one\n- two\nwrapped item"
+	want := "The ALB found a valid session cookie, so it forwarded the request.\n\n- one\n- two wrapped item"
+	if got := Reflow(in); got != want {
+		t.Fatalf("Reflow:\n got %q\nwant %q", got, want)
+	}
+}
+
+func TestProtectHyphens(t *testing.T) {
+	in := "x-amzn-oidc-identity - a list\n- item\n---"
+	p := ProtectHyphens(in)
+	if strings.Contains(strings.Split(p, " ")[0], "-") {
+		t.Fatalf("in-word hyphens left: %q", p)
+	}
+	if !strings.Contains(p, " - a list\n- item\n---") {
+		t.Fatalf("Markdown hyphens changed: %q", p)
+	}
+	if RestoreHyphens(p) != in {
+		t.Fatalf("round trip: %q", RestoreHyphens(p))
+	}
+}
+
+func TestPlural(t *testing.T) {
+	for n, want := range map[int]string{0: "0 lines", 1: "1 line", 2: "2 lines"} {
+		if got := Plural(n, "line", "lines"); got != want {
+			t.Errorf("Plural(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
