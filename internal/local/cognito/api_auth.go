@@ -89,12 +89,14 @@ func opInitiateAuth(p *Pool, body []byte) (any, error) {
 			return nil, Errorf(ErrInvalidParameter, "USER_PASSWORD_AUTH flow not enabled for this client")
 		}
 		return p.passwordAuth(c, in.AuthParameters)
+	case "USER_SRP_AUTH":
+		return p.srpInitiate(c, in.AuthParameters)
 	case "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN":
 		return p.refreshAuth(c, in.AuthFlow, in.AuthParameters)
 	case "ADMIN_NO_SRP_AUTH", "ADMIN_USER_PASSWORD_AUTH":
 		return nil, Errorf(ErrInvalidParameter, "Initiate Auth method not supported.")
-	default: // USER_SRP_AUTH, CUSTOM_AUTH, USER_AUTH
-		return nil, Errorf(ErrUnsupportedOperation, "%s is not supported by the local lab; use USER_PASSWORD_AUTH (enabled on the learner client) or the hosted UI.", in.AuthFlow)
+	default: // CUSTOM_AUTH, USER_AUTH
+		return nil, Errorf(ErrUnsupportedOperation, "%s is not supported by the local lab; use USER_SRP_AUTH or USER_PASSWORD_AUTH (both enabled on the learner client) or the hosted UI.", in.AuthFlow)
 	}
 }
 
@@ -121,10 +123,12 @@ func opAdminInitiateAuth(p *Pool, body []byte) (any, error) {
 		return p.passwordAuth(c, in.AuthParameters)
 	case "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN":
 		return p.refreshAuth(c, in.AuthFlow, in.AuthParameters)
+	case "USER_SRP_AUTH":
+		return p.srpInitiate(c, in.AuthParameters)
 	case "USER_PASSWORD_AUTH":
 		return nil, Errorf(ErrInvalidParameter, "Initiate Auth method not supported.")
 	default:
-		return nil, Errorf(ErrUnsupportedOperation, "%s is not supported by the local lab; use ADMIN_USER_PASSWORD_AUTH.", in.AuthFlow)
+		return nil, Errorf(ErrUnsupportedOperation, "%s is not supported by the local lab; use USER_SRP_AUTH or ADMIN_USER_PASSWORD_AUTH.", in.AuthFlow)
 	}
 }
 
@@ -145,6 +149,12 @@ func (p *Pool) passwordAuth(c *Client, params map[string]string) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	return p.signedIn(c, u)
+}
+
+// signedIn ends a proven sign-in (password or SRP): the NEW_PASSWORD_REQUIRED
+// challenge for a FORCE_CHANGE_PASSWORD user, else tokens.
+func (p *Pool) signedIn(c *Client, u *User) (any, error) {
 	if u.Status == "FORCE_CHANGE_PASSWORD" {
 		attrs := map[string]string{}
 		for k, v := range u.Attributes {
@@ -201,7 +211,8 @@ type respondInput struct {
 	ChallengeResponses map[string]string `json:"ChallengeResponses"`
 }
 
-// opRespondToAuthChallenge answers NEW_PASSWORD_REQUIRED (AdminCreateUser's users).
+// opRespondToAuthChallenge answers PASSWORD_VERIFIER (USER_SRP_AUTH's second hop,
+// srp.go) and NEW_PASSWORD_REQUIRED (AdminCreateUser's users).
 func opRespondToAuthChallenge(p *Pool, body []byte) (any, error) {
 	var in respondInput
 	if err := decode(body, &in); err != nil {
@@ -214,8 +225,11 @@ func opRespondToAuthChallenge(p *Pool, body []byte) (any, error) {
 	if err := required("challengeName", in.ChallengeName); err != nil {
 		return nil, err
 	}
+	if in.ChallengeName == "PASSWORD_VERIFIER" {
+		return p.respondPasswordVerifier(c, in.ChallengeResponses)
+	}
 	if in.ChallengeName != "NEW_PASSWORD_REQUIRED" {
-		return nil, Errorf(ErrInvalidParameter, "The local lab answers only the NEW_PASSWORD_REQUIRED challenge, not %s.", in.ChallengeName)
+		return nil, Errorf(ErrInvalidParameter, "The local lab answers only the PASSWORD_VERIFIER and NEW_PASSWORD_REQUIRED challenges, not %s.", in.ChallengeName)
 	}
 	username, ok := p.openSession(challengePurpose, in.Session, c.ID)
 	if !ok {

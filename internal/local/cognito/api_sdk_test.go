@@ -184,8 +184,8 @@ func TestSDKAuthErrors(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
-	t.Run("SRP unsupported", func(t *testing.T) {
-		wantAPIError[*types.UnsupportedOperationException](t, auth(e.pub, types.AuthFlowTypeUserSrpAuth, map[string]string{"USERNAME": "carol", "SRP_A": "1"}), "")
+	t.Run("custom auth unsupported", func(t *testing.T) {
+		wantAPIError[*types.UnsupportedOperationException](t, auth(e.pub, types.AuthFlowTypeCustomAuth, map[string]string{"USERNAME": "carol"}), "")
 	})
 	t.Run("admin flow on InitiateAuth", func(t *testing.T) {
 		wantAPIError[*types.InvalidParameterException](t, auth(e.pub, types.AuthFlowTypeAdminNoSrpAuth, pw("carol", apiPassword)), "Initiate Auth method not supported.")

@@ -54,6 +54,9 @@ type User struct {
 
 	PasswordHash []byte
 	PasswordSalt []byte
+	// SRPSalt and SRPVerifier (v = g^x mod N) answer USER_SRP_AUTH (srp.go).
+	SRPSalt     []byte `json:",omitempty"`
+	SRPVerifier []byte `json:",omitempty"`
 
 	ConfirmCode        string
 	ConfirmCodeExpires time.Time
@@ -165,6 +168,7 @@ type Pool struct {
 	autoConfirm            bool
 	passwordPolicy         infra.PasswordPolicy
 	autoVerifiedAttributes []string
+	srp                    srpState // USER_SRP_AUTH's key and spent secret blocks (srp.go)
 
 	handler http.Handler
 }

@@ -66,11 +66,6 @@ func hashPassword(salt []byte, pw string) []byte {
 	return m.Sum(nil)
 }
 
-func setPassword(u *User, pw string) {
-	u.PasswordSalt = randomBytes(16)
-	u.PasswordHash = hashPassword(u.PasswordSalt, pw)
-}
-
 func passwordMatches(u *User, pw string) bool {
 	return len(u.PasswordHash) > 0 && hmac.Equal(hashPassword(u.PasswordSalt, pw), u.PasswordHash)
 }
@@ -143,7 +138,7 @@ func (p *Pool) SignUp(c *Client, username, password string, attrs map[string]str
 	if _, ok := u.Attributes["email"]; ok {
 		u.Attributes["email_verified"] = "false"
 	}
-	setPassword(u, password)
+	p.setPassword(u, password)
 
 	p.mu.Lock()
 	if p.users[strings.ToLower(username)] != nil {
@@ -326,7 +321,7 @@ func (p *Pool) AdminCreateUser(username, tempPassword string, attrs map[string]s
 		u.Attributes[k] = v
 	}
 	u.Attributes["sub"] = u.Sub
-	setPassword(u, tempPassword)
+	p.setPassword(u, tempPassword)
 	p.mu.Lock()
 	if p.users[strings.ToLower(username)] != nil {
 		p.mu.Unlock()
@@ -361,7 +356,7 @@ func (p *Pool) CompleteNewPassword(username, newPassword string) (*User, error) 
 		p.mu.Unlock()
 		return nil, Errorf(ErrNotAuthorized, "Invalid session for the user.")
 	}
-	setPassword(u, newPassword)
+	p.setPassword(u, newPassword)
 	u.Status, u.Modified = "CONFIRMED", p.now()
 	p.indexUser(u)
 	cp := u.clone()
@@ -457,6 +452,9 @@ func (p *Pool) Authenticate(c *Client, username, password string) (*User, error)
 		p.now().After(cp.Created.Add(time.Duration(p.passwordPolicy.TemporaryPasswordValidityDays)*24*time.Hour)):
 		return nil, Errorf(ErrNotAuthorized, "Temporary password has expired and must be reset by an administrator.")
 	}
+	if len(cp.SRPVerifier) == 0 {
+		p.keepVerifier(cp.Username, password) // a user from an older state file (srp.go)
+	}
 	p.mu.RLock()
 	out := u.clone()
 	p.mu.RUnlock()
@@ -531,7 +529,7 @@ func (p *Pool) ConfirmForgotPassword(username, code, newPassword string) error {
 		p.mu.Unlock()
 		return Errorf(ErrExpiredCode, "Invalid code provided, please request a code again.")
 	}
-	setPassword(u, newPassword)
+	p.setPassword(u, newPassword)
 	u.ResetCode, u.Modified = "", now
 	if u.Status == "RESET_REQUIRED" || u.Status == "FORCE_CHANGE_PASSWORD" {
 		u.Status = "CONFIRMED"
