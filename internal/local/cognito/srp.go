@@ -175,8 +175,9 @@ type srpState struct {
 	aead cipher.AEAD
 	mac  []byte // keys the simulated salt and user id of unknown users
 
-	mu   sync.Mutex
-	used map[string]time.Time // secret block id → expiry
+	mu      sync.Mutex
+	used    map[string]time.Time // secret block id → expiry
+	inserts int                  // since the last sweep of expired ids
 }
 
 func (p *Pool) srpKeys() *srpState {
@@ -216,8 +217,11 @@ func (s *srpState) seal(sb secretBlock) string {
 }
 
 func (s *srpState) open(block string) (*secretBlock, bool) {
+	if len(block) > 8192 {
+		return nil, false
+	}
 	raw, err := base64.StdEncoding.DecodeString(block)
-	if err != nil || len(raw) < s.aead.NonceSize() || len(block) > 8192 {
+	if err != nil || len(raw) < s.aead.NonceSize() {
 		return nil, false
 	}
 	n := s.aead.NonceSize()
@@ -242,7 +246,8 @@ func (s *srpState) spend(id string, exp, now time.Time) bool {
 	if _, ok := s.used[id]; ok {
 		return false
 	}
-	if len(s.used) >= sweepEvery {
+	if s.inserts++; s.inserts >= sweepEvery {
+		s.inserts = 0
 		for k, e := range s.used {
 			if now.After(e) {
 				delete(s.used, k)

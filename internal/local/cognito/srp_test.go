@@ -3,6 +3,7 @@ package cognito
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"net/http/httptest"
 	"regexp"
 	"strings"
@@ -419,6 +420,43 @@ func FuzzSRPTimestamp(f *testing.F) {
 		ts2, signed2, ok2 := parseSRPTimestamp(signed)
 		if !ok2 || !ts2.Equal(ts) || signed2 != signed || signed != tcTimestamp(ts) {
 			t.Fatalf("%q → %q (%v) → %q (%v)", s, signed, ts, signed2, ts2)
+		}
+	})
+}
+
+// FuzzSRPRequests: any USER_SRP_AUTH parameters and PASSWORD_VERIFIER answers give
+// Cognito's JSON error or challenge, never a panic or a 500.
+func FuzzSRPRequests(f *testing.F) {
+	p := newTestPool(f, nil)
+	p.cfg.StatePath = ""
+	if _, _, err := p.SignUp(p.PublicClient(), "fz", apiPassword, nil); err != nil {
+		f.Fatal(err)
+	}
+	if err := p.AdminConfirmSignUp("fz"); err != nil {
+		f.Fatal(err)
+	}
+	h := p.Handler()
+	pub := p.PublicClient().ID
+	sc := newSRPTestClient(f, p.PoolID())
+	w := postAPI(h, targetPrefix+"InitiateAuth", `{"ClientId":"`+pub+`","AuthFlow":"USER_SRP_AUTH","AuthParameters":{"USERNAME":"fz","SRP_A":"`+sc.srpA()+`"}}`)
+	var ch initiateAuthOutput
+	if err := json.Unmarshal(w.Body.Bytes(), &ch); err != nil || ch.ChallengeName != "PASSWORD_VERIFIER" {
+		f.Fatalf("InitiateAuth: %d %s", w.Code, w.Body.String())
+	}
+	r := sc.respond(f, ch.ChallengeParameters, apiPassword, tcTimestamp(p.Now()))
+	f.Add("fz", sc.srpA(), r["PASSWORD_CLAIM_SECRET_BLOCK"], r["TIMESTAMP"], r["PASSWORD_CLAIM_SIGNATURE"])
+	f.Add("fz", "0", "AAAA", "Fri Dec 04 09:05:07 UTC 2026", "%%%")
+	f.Add("", strings.Repeat("f", 800), "", "", "")
+	f.Fuzz(func(t *testing.T, user, srpA, block, ts, sig string) {
+		in, _ := json.Marshal(initiateAuthInput{ClientID: pub, AuthFlow: "USER_SRP_AUTH", AuthParameters: map[string]string{"USERNAME": user, "SRP_A": srpA}})
+		rs, _ := json.Marshal(respondInput{ClientID: pub, ChallengeName: "PASSWORD_VERIFIER", ChallengeResponses: map[string]string{
+			"USERNAME": user, "PASSWORD_CLAIM_SECRET_BLOCK": block, "TIMESTAMP": ts, "PASSWORD_CLAIM_SIGNATURE": sig}})
+		for _, req := range []struct{ op, body string }{{"InitiateAuth", string(in)}, {"RespondToAuthChallenge", string(rs)}} {
+			w := postAPI(h, targetPrefix+req.op, req.body)
+			var v map[string]any
+			if (w.Code != 200 && w.Code != 400) || json.Unmarshal(w.Body.Bytes(), &v) != nil || (w.Code == 400 && v["__type"] == nil) {
+				t.Fatalf("%s: %d %s", req.op, w.Code, w.Body.String())
+			}
 		}
 	})
 }
