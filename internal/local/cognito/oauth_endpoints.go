@@ -56,19 +56,19 @@ func (p *Pool) handleUserInfo(w http.ResponseWriter, r *http.Request) {
 		userInfoError(w, http.StatusUnauthorized, userInfoInvalidToken, "invalid_token")
 		return
 	}
-	out := map[string]string{"sub": u.Sub, "username": u.Username}
+	// Only schema attributes are released, and never over sub or username: the pool
+	// sets those two last (attributeClaim).
+	out := map[string]string{}
 	release := func(names []string) {
 		for _, n := range names {
-			if v, ok := u.Attributes[n]; ok {
+			if v, ok := u.Attributes[n]; ok && p.attributeClaim(n) {
 				out[n] = v
 			}
 		}
 	}
 	if slices.Contains(scopes, "aws.cognito.signin.user.admin") {
 		// This scope lets the token read every attribute (GetUser's view).
-		for k, v := range u.Attributes {
-			out[k] = v
-		}
+		release(sortedKeys(u.Attributes))
 	}
 	if slices.Contains(scopes, "email") {
 		release(emailClaims)
@@ -79,7 +79,7 @@ func (p *Pool) handleUserInfo(w http.ResponseWriter, r *http.Request) {
 	if slices.Contains(scopes, "profile") {
 		release(profileClaims)
 	}
-	out["sub"] = u.Sub
+	out["sub"], out["username"] = u.Sub, u.Username
 	body, _ := json.Marshal(out)
 	h := w.Header()
 	h.Set("Content-Type", "application/json;charset=UTF-8")

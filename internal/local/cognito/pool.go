@@ -38,6 +38,9 @@ type Config struct {
 	StatePath string
 	// Fixed client ids/secrets (optional; generated when empty).
 	ALBClientID, ALBClientSecret, PublicClientID, MachineClientID, MachineClientSecret string
+	// CustomAttributes are the pool's custom: attributes (its schema beyond the
+	// standard attributes).
+	CustomAttributes []CustomAttribute
 	// RSABits is the key size (2048 like Cognito; tests may not lower it).
 	RSABits int
 }
@@ -168,7 +171,8 @@ type Pool struct {
 	autoConfirm            bool
 	passwordPolicy         infra.PasswordPolicy
 	autoVerifiedAttributes []string
-	srp                    srpState // USER_SRP_AUTH's key and spent secret blocks (srp.go)
+	srp                    srpState              // USER_SRP_AUTH's key and spent secret blocks (srp.go)
+	schema                 map[string]schemaAttr // attribute name → its schema entry (schema.go)
 
 	handler http.Handler
 }

@@ -84,6 +84,11 @@ func New(cfg Config) (*Pool, error) {
 		passwordPolicy:         cfg.Settings.Password,
 		autoVerifiedAttributes: cfg.Settings.AutoVerifiedAttributes,
 	}
+	schema, err := buildSchema(cfg.CustomAttributes)
+	if err != nil {
+		return nil, err
+	}
+	p.schema = schema
 	st, err := loadState(cfg.StatePath)
 	if err != nil {
 		return nil, err

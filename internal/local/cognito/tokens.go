@@ -169,7 +169,7 @@ func (p *Pool) IssueTokens(u *User, c *Client, opts IssueOptions) (*Tokens, erro
 		if err != nil {
 			return nil, internalErr(err)
 		}
-		ib = appendAttributes(ib, u.Attributes)
+		ib = p.appendAttributes(ib, u.Attributes)
 		if t.IDToken, err = sign(p.idHeader, p.idKey, ib); err != nil {
 			return nil, internalErr(err)
 		}
@@ -195,13 +195,14 @@ func wantsIDToken(scopes []string) bool {
 }
 
 // appendAttributes adds the user's other attributes (name, given_name, custom:...,
-// always strings as Cognito's custom attributes) to the id token's JSON object.
-func appendAttributes(obj []byte, attrs map[string]string) []byte {
+// always strings as Cognito's custom attributes) to the id token's JSON object. Only
+// schema attributes that are not claims the pool sets (attributeClaim) are added, so
+// no attribute can repeat or shape a reserved claim; email and email_verified are
+// already in the object.
+func (p *Pool) appendAttributes(obj []byte, attrs map[string]string) []byte {
 	var keys []string
 	for k := range attrs {
-		switch k {
-		case "sub", "email", "email_verified":
-		default:
+		if k != "email" && k != "email_verified" && p.attributeClaim(k) {
 			keys = append(keys, k)
 		}
 	}

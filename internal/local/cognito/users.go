@@ -100,12 +100,8 @@ func validateUsername(username string) error {
 	return nil
 }
 
-func validateAttributes(attrs map[string]string) error {
-	for k := range attrs {
-		if k == "sub" {
-			return Errorf(ErrInvalidParameter, "Cannot modify the non-mutable attribute sub")
-		}
-	}
+// checkEmail refuses an e-mail attribute that is not one plain address.
+func checkEmail(attrs map[string]string) error {
 	if e, ok := attrs["email"]; ok {
 		if a, err := mail.ParseAddress(e); err != nil || a.Address != e {
 			return Errorf(ErrInvalidParameter, "Invalid email address format.")
@@ -121,7 +117,10 @@ func (p *Pool) SignUp(c *Client, username, password string, attrs map[string]str
 	if err := validateUsername(username); err != nil {
 		return nil, "", err
 	}
-	if err := validateAttributes(attrs); err != nil {
+	if err := p.checkAttributes(attrs, writeByClient, true); err != nil {
+		return nil, "", err
+	}
+	if err := checkEmail(attrs); err != nil {
 		return nil, "", err
 	}
 	if err := p.CheckPassword(password); err != nil {
@@ -306,7 +305,10 @@ func (p *Pool) AdminCreateUser(username, tempPassword string, attrs map[string]s
 	if err := validateUsername(username); err != nil {
 		return nil, err
 	}
-	if err := validateAttributes(attrs); err != nil {
+	if err := p.checkAttributes(attrs, writeByAdmin, true); err != nil {
+		return nil, err
+	}
+	if err := checkEmail(attrs); err != nil {
 		return nil, err
 	}
 	if tempPassword == "" {
