@@ -194,13 +194,7 @@ func (c *Config) applyFlagDefaults() {
 		c.Region = firstNonEmpty(os.Getenv("AWS_REGION"), os.Getenv("AWS_DEFAULT_REGION"), s.Region)
 	}
 	if c.SessionCookieName == "" {
-		c.SessionCookieName = albtoken.SessionCookieName
-		for _, r := range s.Rules {
-			if r.Authenticate != nil && r.Authenticate.SessionCookieName != "" {
-				c.SessionCookieName = r.Authenticate.SessionCookieName
-				break
-			}
-		}
+		c.SessionCookieName = s.ALBCookieName()
 	}
 }
 

@@ -86,6 +86,20 @@ type Authenticate struct {
 	ExtraParams              map[string]string
 }
 
+// DefaultSessionCookieName is the ALB's default SessionCookieName.
+const DefaultSessionCookieName = "AWSELBAuthSessionCookie"
+
+// ALBCookieName is the session cookie name of the lab's first ALB authenticate rule
+// (the ALB shards it as <name>-0 .. <name>-3), DefaultSessionCookieName without one.
+func (s Settings) ALBCookieName() string {
+	for _, r := range s.Rules {
+		if r.Authenticate != nil && r.Authenticate.SessionCookieName != "" {
+			return r.Authenticate.SessionCookieName
+		}
+	}
+	return DefaultSessionCookieName
+}
+
 // DefaultSettings are the lab's settings with Cognito's and the ALB's defaults.
 // LoadSettings overrides them from lab.yaml.
 func DefaultSettings() Settings {
@@ -142,7 +156,7 @@ func DefaultSettings() Settings {
 			PathPatterns: []string{"/v1/secrets*"},
 			Authenticate: &Authenticate{
 				Scope:                    "openid email profile",
-				SessionCookieName:        "AWSELBAuthSessionCookie",
+				SessionCookieName:        DefaultSessionCookieName,
 				SessionTimeout:           7 * 24 * time.Hour,
 				OnUnauthenticatedRequest: "authenticate",
 			},

@@ -281,7 +281,7 @@ func (d *cfnDoc) rules() ([]Rule, error) {
 func (d *cfnDoc) authenticate(id string, n *yaml.Node) (*Authenticate, error) {
 	a := &Authenticate{
 		Scope:                    "openid",
-		SessionCookieName:        "AWSELBAuthSessionCookie",
+		SessionCookieName:        DefaultSessionCookieName,
 		SessionTimeout:           604800 * time.Second,
 		OnUnauthenticatedRequest: "authenticate",
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/cognitolab/cognitolab/infra"
 	"github.com/cognitolab/cognitolab/internal/albtoken"
 	"github.com/cognitolab/cognitolab/internal/flows"
+	"github.com/cognitolab/cognitolab/internal/hop"
 	"github.com/cognitolab/cognitolab/internal/local"
 	"github.com/cognitolab/cognitolab/internal/target"
 	"github.com/cognitolab/cognitolab/internal/transcript"
@@ -55,7 +56,7 @@ Formats: text (colour on a terminal unless NO_COLOR is set), markdown (a handout
 			}
 			defer closeLab()
 			out := cmd.OutOrStdout()
-			p := transcript.New(out, f, transcript.Options{Color: f == transcript.Text && colorOK(out), Reveal: reveal})
+			p := transcript.New(out, f, transcript.Options{Color: f == transcript.Text && colorOK(out), Reveal: reveal, Secrets: s.Secrets})
 			s.Emit = p.Event
 			for k, v := range sets {
 				s.Inputs[k] = v
@@ -85,7 +86,7 @@ func selectChapters(arg string) ([]flows.Chapter, error) {
 // build on earlier ones).
 func runChapters(ctx context.Context, s *flows.Session, chapters []flows.Chapter, p *transcript.Printer) error {
 	for _, c := range chapters {
-		p.Chapter(c)
+		p.Chapter(transcript.Chapter{ID: c.ID, Number: c.Number, Title: c.Title, Lesson: c.Lesson})
 		if err := c.Run(ctx, s); err != nil {
 			if errors.Is(err, context.Canceled) {
 				return err
@@ -112,14 +113,28 @@ func newRunSession(ctx context.Context, cmd *cobra.Command) (*flows.Session, fun
 			return nil, nil, err
 		}
 		s.Target = t
+		s.Secrets, err = awsLabSecrets()
+		if err != nil {
+			return nil, nil, err
+		}
 		return s, func() {}, nil
 	}
 	lab, err := local.Start(ctx, runLabOptions())
 	if err != nil {
 		return nil, nil, fmt.Errorf("starting the local lab: %w", err)
 	}
-	s.Target, s.Local = lab.Target(), lab
+	s.Target, s.Local, s.Secrets = lab.Target(), lab, lab.Secrets()
 	return s, func() { _ = lab.Close() }, nil
+}
+
+// awsLabSecrets is the secret policy of the deployed lab: its ALB cookie name is the
+// one lab.yaml (the template `cognitolab deploy` deployed) sets.
+func awsLabSecrets() (hop.Policy, error) {
+	st, err := infra.LoadSettings()
+	if err != nil {
+		return hop.Policy{}, fmt.Errorf("reading the lab's settings from infra/lab.yaml: %w", err)
+	}
+	return hop.NewPolicy(st.ALBCookieName()), nil
 }
 
 // loadAWSTarget reads the target `cognitolab deploy` saved, with --region applied.
@@ -190,18 +205,18 @@ signature too. TOKEN "-" reads the token from standard input.`,
 			verr := verifyDecoded(cmd.Context(), tv, jwksURL, albKeyURL, issuer, client, signer, now)
 			out := cmd.OutOrStdout()
 			p := transcript.New(out, f, transcript.Options{Color: f == transcript.Text && colorOK(out), Reveal: reveal})
-			p.Event(flows.Event{Token: tv})
+			p.Event(hop.Event{Token: tv})
 			if tv.Expired(now) {
-				p.Event(flows.Event{Info: fmt.Sprintf("EXPIRED: this token expired at %s (%s ago). No one should accept it any more.",
+				p.Event(hop.Event{Info: fmt.Sprintf("EXPIRED: this token expired at %s (%s ago). No one should accept it any more.",
 					tv.Expires.Format(time.RFC3339), now.Sub(tv.Expires).Round(time.Second))})
 			} else if !tv.Expires.IsZero() {
-				p.Event(flows.Event{Info: fmt.Sprintf("Valid until %s (in %s).", tv.Expires.Format(time.RFC3339), tv.Expires.Sub(now).Round(time.Second))})
+				p.Event(hop.Event{Info: fmt.Sprintf("Valid until %s (in %s).", tv.Expires.Format(time.RFC3339), tv.Expires.Sub(now).Round(time.Second))})
 			}
 			if tv.Kind == "alb-data" && tv.Padded {
-				p.Event(flows.Event{Info: "This is the ALB's x-amzn-oidc-data token: its base64url segments end in `=` padding and the ES256 signature covers the padded text. Many JWT libraries reject the padding; stripping it breaks the signature. Verify with a library that allows padding (golang-jwt WithPaddingAllowed, aws-jwt-verify's AlbJwtVerifier)."})
+				p.Event(hop.Event{Info: "This is the ALB's x-amzn-oidc-data token: its base64url segments end in `=` padding and the ES256 signature covers the padded text. Many JWT libraries reject the padding; stripping it breaks the signature. Verify with a library that allows padding (golang-jwt WithPaddingAllowed, aws-jwt-verify's AlbJwtVerifier)."})
 			}
 			if jwksURL == "" && albKeyURL == "" && tv.Kind != "refresh" {
-				p.Event(flows.Event{Info: "Not verified: give --jwks <issuer>/.well-known/jwks.json (Cognito) or --alb-key <key endpoint> (ALB) to check the signature."})
+				p.Event(hop.Event{Info: "Not verified: give --jwks <issuer>/.well-known/jwks.json (Cognito) or --alb-key <key endpoint> (ALB) to check the signature."})
 			}
 			if err := p.Err(); err != nil {
 				return err
@@ -225,7 +240,7 @@ signature too. TOKEN "-" reads the token from standard input.`,
 
 // verifyDecoded verifies tv with the key source given, if any; it returns an error
 // when verification was asked for and failed.
-func verifyDecoded(ctx context.Context, tv *flows.TokenView, jwksURL, albKeyURL, issuer, client, signer string, now time.Time) error {
+func verifyDecoded(ctx context.Context, tv *hop.TokenView, jwksURL, albKeyURL, issuer, client, signer string, now time.Time) error {
 	switch {
 	case jwksURL != "":
 		if tv.Kind == "refresh" || tv.Kind == "alb-data" {

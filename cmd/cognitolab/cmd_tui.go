@@ -32,6 +32,9 @@ func runTUI(cmd *cobra.Command, _ []string) error {
 			return err
 		}
 		opts.Target = t
+		if opts.Secrets, err = awsLabSecrets(); err != nil {
+			return err
+		}
 	} else {
 		lo := local.DefaultOptions()
 		lo.RandomIfBusy = true
@@ -43,6 +46,7 @@ func runTUI(cmd *cobra.Command, _ []string) error {
 		defer lab.Close()
 		opts.Target = lab.Target()
 		opts.Local = lab
+		opts.Secrets = lab.Secrets()
 	}
 	return tui.Run(cmd.Context(), opts)
 }

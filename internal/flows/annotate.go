@@ -4,12 +4,13 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/cognitolab/cognitolab/internal/hop"
 	"github.com/cognitolab/cognitolab/lessons"
 )
 
 // HopKey maps a hop to its annotation: lessons/hops/<key>.md. Every hop gets a key;
 // "other" is the fallback.
-func HopKey(h Hop) string {
+func HopKey(h hop.Hop) string {
 	u, _ := url.Parse(h.URL)
 	path := ""
 	if u != nil {
@@ -30,7 +31,7 @@ func HopKey(h Hop) string {
 	}
 	if op := opFromFields(h.ReqHeaders); op != "" {
 		if h.Status >= 400 || h.Err != "" {
-			if h.Party == PartyLogs {
+			if h.Party == hop.PartyLogs {
 				return "logs-error"
 			}
 			return "api-error"
@@ -53,13 +54,13 @@ func HopKey(h Hop) string {
 		case "FilterLogEvents":
 			return "logs-filter"
 		}
-		if h.Party == PartyLogs {
+		if h.Party == hop.PartyLogs {
 			return "logs-api"
 		}
 		return "api-other"
 	}
 	switch h.Party {
-	case PartyALB, PartyApp:
+	case hop.PartyALB, hop.PartyApp:
 		switch {
 		case path == "/oauth2/idpresponse" && h.Status == 302:
 			return "alb-idpresponse"
@@ -79,13 +80,13 @@ func HopKey(h Hop) string {
 			return "app-api-ok"
 		case path == "/" && h.Status == 200:
 			return "app-home"
-		case h.Party == PartyALB && h.Status == 200 && h.Method == "GET" && strings.Count(path, "/") == 1 && len(path) > 30:
+		case h.Party == hop.PartyALB && h.Status == 200 && h.Method == "GET" && strings.Count(path, "/") == 1 && len(path) > 30:
 			return "alb-public-key"
-		case h.Party == PartyALB && (h.Status >= 400 || h.Err != ""):
+		case h.Party == hop.PartyALB && (h.Status >= 400 || h.Err != ""):
 			return "alb-error"
 		}
 		return "app-other"
-	case PartyHostedUI:
+	case hop.PartyHostedUI:
 		hasCode := loc != nil && loc.Query().Get("code") != ""
 		hasErr := loc != nil && loc.Query().Get("error") != ""
 		switch path {
@@ -140,7 +141,7 @@ func HopKey(h Hop) string {
 			return "cognito-userinfo"
 		}
 		return "cognito-other"
-	case PartyCognitoAPI:
+	case hop.PartyCognitoAPI:
 		switch {
 		case strings.HasSuffix(path, "/jwks.json"):
 			return "cognito-jwks"
@@ -148,9 +149,9 @@ func HopKey(h Hop) string {
 			return "cognito-discovery"
 		}
 		return "api-other"
-	case PartyLogs:
+	case hop.PartyLogs:
 		return "logs-api"
-	case PartyLocal:
+	case hop.PartyLocal:
 		return "local-callback"
 	}
 	return "other"
@@ -159,7 +160,7 @@ func HopKey(h Hop) string {
 // Annotate attaches the lesson note of the hop's key: Title, Note and LookAt, and marks
 // the fields LookAt names as Notable. It never fails: an unknown hop gets the generic
 // note and a title made from its method, path and status.
-func Annotate(h *Hop) {
+func Annotate(h *hop.Hop) {
 	key := HopKey(*h)
 	n, ok := Note(key)
 	if !ok {
@@ -179,7 +180,7 @@ func Annotate(h *Hop) {
 	for _, l := range h.LookAt {
 		look[strings.ToLower(l)] = true
 	}
-	for _, fs := range [][]Field{h.ReqHeaders, h.Query, h.Form, h.RespHeaders} {
+	for _, fs := range [][]hop.Field{h.ReqHeaders, h.Query, h.Form, h.RespHeaders} {
 		for i := range fs {
 			if look[strings.ToLower(fs[i].Name)] {
 				fs[i].Notable = true
@@ -224,7 +225,7 @@ func Note(key string) (HopNote, bool) {
 	return n, true
 }
 
-func fieldValue(fs []Field, name string) string {
+func fieldValue(fs []hop.Field, name string) string {
 	for _, f := range fs {
 		if strings.EqualFold(f.Name, name) {
 			return f.Value
@@ -233,7 +234,7 @@ func fieldValue(fs []Field, name string) string {
 	return ""
 }
 
-func opFromFields(hs []Field) string {
+func opFromFields(hs []hop.Field) string {
 	if t := fieldValue(hs, "X-Amz-Target"); t != "" {
 		if _, op, ok := strings.Cut(t, "."); ok {
 			return op

@@ -5,10 +5,9 @@ import (
 	"net/url"
 	"strings"
 	"time"
-)
 
-// BrowserInsideAWS names the back-channel "browser": the ALB itself.
-const BrowserInsideAWS = "the ALB (inside AWS)"
+	"github.com/cognitolab/cognitolab/internal/hop"
+)
 
 // backChannelWait bounds how long the recorder waits for the ALB's back-channel hops
 // after a hop that must have caused them (/oauth2/idpresponse).
@@ -34,10 +33,10 @@ func (s *Session) subscribeBackChannel() func() {
 
 // backChannel emits, after a hop to the ALB, the exchanges it made with Cognito
 // because of it: observed ones from the local lab, or inferred ones against AWS.
-func (s *Session) backChannel(browserHop *Hop) {
+func (s *Session) backChannel(browserHop *hop.Hop) {
 	// A 302 from /oauth2/idpresponse means the ALB redeemed a code: token exchange,
 	// then userInfo (WIRE 4.2 steps 4-7).
-	redeemed := browserHop.Party == PartyALB && browserHop.Status == http.StatusFound &&
+	redeemed := browserHop.Party == hop.PartyALB && browserHop.Status == http.StatusFound &&
 		strings.HasPrefix(pathOf(browserHop.URL), "/oauth2/idpresponse")
 	if s.Local == nil {
 		if redeemed {
@@ -62,7 +61,7 @@ func (s *Session) backChannel(browserHop *Hop) {
 		deadline = t.C
 	}
 	for got := 0; ; got++ {
-		var h Hop
+		var h hop.Hop
 		var ok bool
 		if got < want {
 			select {
@@ -84,17 +83,13 @@ func (s *Session) backChannel(browserHop *Hop) {
 	}
 }
 
-func (s *Session) publishBackChannel(h Hop, cause *Hop) {
+// publishBackChannel publishes a back-channel hop as the local lab built it
+// (local.backChannelHop), placed in the chapter of the browser hop that caused it.
+func (s *Session) publishBackChannel(h hop.Hop, cause *hop.Hop) {
 	h.Seq = 0
-	h.BackChannel = true
-	h.Browser = BrowserInsideAWS
 	h.Chapter = cause.Chapter
 	if h.Step == "" {
 		h.Step = cause.Step
-	}
-	h.RespBody = excerpt(maskJSON([]byte(h.RespBody))) // the token response carries live tokens
-	if h.Party == "" {
-		h.Party = PartyHostedUI
 	}
 	s.publish(&h)
 }
@@ -102,32 +97,32 @@ func (s *Session) publishBackChannel(h Hop, cause *Hop) {
 // inferBackChannel emits the two exchanges AWS's ALB makes after /oauth2/idpresponse
 // (WIRE 4.2 steps 4-7), which nobody outside AWS can observe. They are built from what
 // the browser hop shows (the code) and the target's endpoints, and marked Inferred.
-func (s *Session) inferBackChannel(cause *Hop) {
+func (s *Session) inferBackChannel(cause *hop.Hop) {
 	code := ""
 	if u, err := url.Parse(cause.URL); err == nil {
 		code = u.Query().Get("code")
 	}
 	base := strings.TrimRight(s.Target.CognitoDomainURL, "/")
-	token := Hop{
-		Chapter: cause.Chapter, Step: cause.Step, Browser: BrowserInsideAWS, Party: PartyHostedUI,
+	token := hop.Hop{
+		Chapter: cause.Chapter, Step: cause.Step, Browser: hop.BrowserInsideAWS, Party: hop.PartyHostedUI,
 		BackChannel: true, Inferred: true, Method: http.MethodPost, URL: base + "/oauth2/token",
-		ReqHeaders: []Field{
+		ReqHeaders: []hop.Field{
 			{Name: "Authorization", Value: "Basic base64(" + s.Target.ALBClientID + ":<client secret>)", Secret: true},
 			{Name: "Content-Type", Value: "application/x-www-form-urlencoded"},
 		},
-		Form: []Field{
+		Form: []hop.Field{
 			{Name: "grant_type", Value: "authorization_code"},
 			{Name: "code", Value: code},
 			{Name: "redirect_uri", Value: s.Target.ALBCallbackURL()},
 		},
 		Status:   http.StatusOK,
-		RespBody: `{"access_token":"` + masked + `","id_token":"` + masked + `","refresh_token":"` + masked + `","token_type":"Bearer","expires_in":3600}`,
+		RespBody: `{"access_token":"` + hop.Mask + `","id_token":"` + hop.Mask + `","refresh_token":"` + hop.Mask + `","token_type":"Bearer","expires_in":3600}`,
 		TraceID:  cause.TraceID, Start: cause.Start,
 	}
-	info := Hop{
-		Chapter: cause.Chapter, Step: cause.Step, Browser: BrowserInsideAWS, Party: PartyHostedUI,
+	info := hop.Hop{
+		Chapter: cause.Chapter, Step: cause.Step, Browser: hop.BrowserInsideAWS, Party: hop.PartyHostedUI,
 		BackChannel: true, Inferred: true, Method: http.MethodGet, URL: base + "/oauth2/userInfo",
-		ReqHeaders: []Field{{Name: "Authorization", Value: "Bearer <access token>", Secret: true}},
+		ReqHeaders: []hop.Field{{Name: "Authorization", Value: "Bearer <access token>", Secret: true}},
 		Status:     http.StatusOK,
 		RespBody:   `{"sub":"…","email_verified":"true","email":"…","username":"…"}`,
 		TraceID:    cause.TraceID, Start: cause.Start,

@@ -26,6 +26,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+
+	"github.com/cognitolab/cognitolab/internal/hop"
 )
 
 // BeyondChapter is chapter 9.
@@ -188,7 +190,7 @@ func (f *beyondFlow) clientCredentials() error {
 		return err
 	}
 	VerifyCognito(tv, kf.Keyfunc, t.Issuer, t.MachineClientID, time.Now())
-	f.s.emit(Event{Token: tv})
+	f.s.emit(hop.Event{Token: tv})
 	if !tv.Verified {
 		return f.fail(f.s.lastHop(BrowserCode), "a valid access token", tv.Problem, "compare iss and client_id with the lab target", ErrToken)
 	}

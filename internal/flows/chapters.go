@@ -104,14 +104,7 @@ var labSettings = sync.OnceValue(func() infra.Settings {
 
 // albCookieName is the session cookie name of the ALB's authenticate rule (shards are
 // <name>-0 .. -3, WIRE 4.2); AWSELBAuthSessionCookie by default.
-func albCookieName() string {
-	for _, r := range labSettings().Rules {
-		if r.Authenticate != nil && r.Authenticate.SessionCookieName != "" {
-			return r.Authenticate.SessionCookieName
-		}
-	}
-	return ALBCookie
-}
+func albCookieName() string { return labSettings().ALBCookieName() }
 
 // scopes is a client's allowed OAuth scopes, space separated (what it asks for).
 func scopes(c infra.ClientSettings) string { return strings.Join(c.AllowedOAuthScopes, " ") }

@@ -11,6 +11,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/cognitolab/cognitolab/internal/albtoken"
+	"github.com/cognitolab/cognitolab/internal/hop"
 )
 
 // claimNotes explains Cognito's and the ALB's claims and header fields (WIRE.md 2, 4.4).
@@ -54,9 +55,9 @@ var claimOrder = []string{"token_use", "sub", "iss", "aud", "client_id", "cognit
 var timeClaims = map[string]bool{"exp": true, "iat": true, "auth_time": true, "nbf": true}
 
 // claimList turns a claim map into explained Claims in teaching order.
-func claimList(m map[string]any, now time.Time) []Claim {
+func claimList(m map[string]any, now time.Time) []hop.Claim {
 	seen := map[string]bool{}
-	var out []Claim
+	var out []hop.Claim
 	add := func(k string) {
 		if seen[k] {
 			return
@@ -66,7 +67,7 @@ func claimList(m map[string]any, now time.Time) []Claim {
 			return
 		}
 		seen[k] = true
-		out = append(out, Claim{Name: k, Value: claimValue(k, v, now), Explain: claimNotes[k]})
+		out = append(out, hop.Claim{Name: k, Value: claimValue(k, v, now), Explain: claimNotes[k]})
 	}
 	for _, k := range claimOrder {
 		add(k)
@@ -107,11 +108,11 @@ var ErrNotAToken = errors.New("not a token: expected a JWT (3 dot-separated part
 
 // DecodeToken decodes any Cognito token (id, access, refresh) or ALB x-amzn-oidc-data
 // token without verifying it. Kind is guessed from its shape and claims.
-func DecodeToken(raw string, now time.Time) (*TokenView, error) {
+func DecodeToken(raw string, now time.Time) (*hop.TokenView, error) {
 	raw = strings.TrimSpace(raw)
 	raw = strings.TrimPrefix(raw, "Bearer ")
 	parts := strings.Split(raw, ".")
-	tv := &TokenView{Raw: raw}
+	tv := &hop.TokenView{Raw: raw}
 	switch len(parts) {
 	case 5:
 		tv.Kind = "refresh"
@@ -157,16 +158,11 @@ func DecodeToken(raw string, now time.Time) (*TokenView, error) {
 	return tv, nil
 }
 
-// Expired reports whether the token's exp has passed.
-func (tv *TokenView) Expired(now time.Time) bool {
-	return !tv.Expires.IsZero() && now.After(tv.Expires)
-}
-
 // VerifyCognito checks a Cognito id or access token: RS256 signature with keys (from
 // the pool's JWKS), exp, iss, token_use and the client (aud for id, client_id for
 // access), as the Cognito guide "Verifying a JSON web token" lists. It sets Verified or
 // Problem.
-func VerifyCognito(tv *TokenView, keys jwt.Keyfunc, issuer, clientID string, now time.Time) {
+func VerifyCognito(tv *hop.TokenView, keys jwt.Keyfunc, issuer, clientID string, now time.Time) {
 	claims := jwt.MapClaims{}
 	_, err := jwt.ParseWithClaims(tv.Raw, claims, keys, jwt.WithValidMethods([]string{"RS256"}),
 		jwt.WithTimeFunc(func() time.Time { return now }), jwt.WithExpirationRequired())
@@ -214,7 +210,7 @@ func verifyProblem(err error) string {
 
 // VerifyALB checks an x-amzn-oidc-data token with internal/albtoken (signature over
 // the padded segments, ES256, signer, iss, client, exp) and sets Verified or Problem.
-func VerifyALB(tv *TokenView, keys albtoken.KeySource, opt albtoken.VerifyOptions) {
+func VerifyALB(tv *hop.TokenView, keys albtoken.KeySource, opt albtoken.VerifyOptions) {
 	if _, err := albtoken.Verify(tv.Raw, keys, opt); err != nil {
 		tv.Verified, tv.Problem = false, err.Error()
 		return

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/cognitolab/cognitolab/internal/hop"
 )
 
 // The real ID token payload of WIRE.md Appendix B (hosted-UI code flow, 2019).
@@ -93,13 +95,13 @@ func TestVerifyCognito(t *testing.T) {
 	for _, tt := range tests {
 		c := base()
 		tt.mut(c)
-		tv := &TokenView{Raw: sign(c)}
+		tv := &hop.TokenView{Raw: sign(c)}
 		VerifyCognito(tv, keys, "https://iss", "client", now)
 		if tv.Verified != tt.ok || !strings.Contains(tv.Problem, tt.problem) {
 			t.Errorf("%s: verified %v problem %q", tt.name, tv.Verified, tv.Problem)
 		}
 	}
-	tv := &TokenView{Raw: sign(base())[:20] + "x" + sign(base())[21:]}
+	tv := &hop.TokenView{Raw: sign(base())[:20] + "x" + sign(base())[21:]}
 	VerifyCognito(tv, keys, "", "", now)
 	if tv.Verified {
 		t.Error("a tampered token verified")

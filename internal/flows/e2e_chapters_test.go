@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/cognitolab/cognitolab/internal/flows"
+	"github.com/cognitolab/cognitolab/internal/hop"
 )
 
 func TestAllChaptersLocal(t *testing.T) {
@@ -18,7 +19,7 @@ func TestAllChaptersLocal(t *testing.T) {
 	tg := lab.Target()
 	dom := tg.CognitoDomainURL
 	app := tg.AppURL
-	const alb = flows.ALBCookie + "-0"
+	const alb = hop.DefaultALBCookie + "-0"
 
 	t.Run("public", func(t *testing.T) {
 		checkHops(t, rec.hops("public"), []hopShape{
@@ -35,7 +36,7 @@ func TestAllChaptersLocal(t *testing.T) {
 			{method: "GET", path: "/confirmUser", status: 200, key: "cognito-confirm-form"},
 			{method: "POST", path: "/confirmUser", status: 302, key: "cognito-confirm-post"},
 		})
-		if n := rec.count(func(e flows.Event) bool { return e.Mail != nil }); n != 2 {
+		if n := rec.count(func(e hop.Event) bool { return e.Mail != nil }); n != 2 {
 			t.Errorf("mail events = %d, want 2", n)
 		}
 	})
@@ -99,7 +100,7 @@ func TestAllChaptersLocal(t *testing.T) {
 		}
 	})
 	t.Run("logs", func(t *testing.T) {
-		n := rec.count(func(e flows.Event) bool { return e.Log != nil && e.Log.HopSeq != 0 })
+		n := rec.count(func(e hop.Event) bool { return e.Log != nil && e.Log.HopSeq != 0 })
 		if n < 2 {
 			t.Errorf("log lines tied to hops = %d, want >= 2", n)
 		}
@@ -173,7 +174,7 @@ func TestSignupPaths(t *testing.T) {
 	s2 := newSession(lab, rec2)
 	s2.Local = nil
 	err := flows.SignupChapter().Run(ctx, s2)
-	var se *flows.StepError
+	var se *hop.StepError
 	if !errors.Is(err, flows.ErrNeedInput) || !errors.As(err, &se) || !strings.Contains(se.Hint, "code") {
 		t.Errorf("err = %v, want ErrNeedInput with a hint", err)
 	}

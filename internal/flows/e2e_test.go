@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/cognitolab/cognitolab/internal/flows"
+	"github.com/cognitolab/cognitolab/internal/hop"
 	"github.com/cognitolab/cognitolab/internal/local"
 )
 
@@ -29,19 +30,19 @@ func startLab(t testing.TB) *local.Lab {
 // recorder collects a session's events.
 type recorder struct {
 	mu     sync.Mutex
-	events []flows.Event
+	events []hop.Event
 }
 
-func (r *recorder) emit(e flows.Event) {
+func (r *recorder) emit(e hop.Event) {
 	r.mu.Lock()
 	r.events = append(r.events, e)
 	r.mu.Unlock()
 }
 
-func (r *recorder) hops(chapter string) []flows.Hop {
+func (r *recorder) hops(chapter string) []hop.Hop {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	var out []flows.Hop
+	var out []hop.Hop
 	for _, e := range r.events {
 		if e.Hop != nil && (chapter == "" || e.Hop.Chapter == chapter) {
 			out = append(out, *e.Hop)
@@ -50,7 +51,7 @@ func (r *recorder) hops(chapter string) []flows.Hop {
 	return out
 }
 
-func (r *recorder) count(f func(flows.Event) bool) int {
+func (r *recorder) count(f func(hop.Event) bool) int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	n := 0
@@ -73,7 +74,7 @@ func runAll(t testing.TB, s *flows.Session) {
 	defer cancel()
 	for _, c := range flows.Chapters() {
 		if err := c.Run(ctx, s); err != nil {
-			var se *flows.StepError
+			var se *hop.StepError
 			if errors.As(err, &se) && se.Hop != nil {
 				t.Fatalf("chapter %s: %v\nhop: %+v", c.ID, err, *se.Hop)
 			}
@@ -108,7 +109,7 @@ func pathOf(raw string) string {
 	return raw
 }
 
-func checkHops(t *testing.T, got []flows.Hop, want []hopShape) {
+func checkHops(t *testing.T, got []hop.Hop, want []hopShape) {
 	t.Helper()
 	if len(got) != len(want) {
 		for _, h := range got {
@@ -142,7 +143,7 @@ func checkHops(t *testing.T, got []flows.Hop, want []hopShape) {
 	}
 }
 
-func hasCookie(cs []flows.Cookie, name string, expired bool) bool {
+func hasCookie(cs []hop.Cookie, name string, expired bool) bool {
 	for _, c := range cs {
 		if c.Name == name && c.Expired == expired {
 			return true
@@ -152,7 +153,7 @@ func hasCookie(cs []flows.Cookie, name string, expired bool) bool {
 }
 
 // absLocation resolves a hop's Location against its URL.
-func absLocation(h flows.Hop) string {
+func absLocation(h hop.Hop) string {
 	base, err := url.Parse(h.URL)
 	if err != nil {
 		return h.Location

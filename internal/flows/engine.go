@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/cognitolab/cognitolab/internal/hop"
 )
 
 // run is one chapter in progress: the flow structs of each chapter embed it, and
@@ -42,14 +44,14 @@ func (r *run) stepf(format string, args ...any) {
 
 // info emits a short narrative line (Markdown).
 func (r *run) info(format string, args ...any) {
-	r.s.emit(Event{Info: fmt.Sprintf(format, args...)})
+	r.s.emit(hop.Event{Info: fmt.Sprintf(format, args...)})
 }
 
 type hopSlotKey struct{}
 
 // do makes one request as browser and returns the hop recorded for it and the body.
 // A transport error comes back as a *StepError.
-func (r *run) do(browser, method, rawURL string, form url.Values, hdr http.Header) (*Hop, []byte, error) {
+func (r *run) do(browser, method, rawURL string, form url.Values, hdr http.Header) (*hop.Hop, []byte, error) {
 	if err := r.ctx.Err(); err != nil {
 		return nil, nil, err
 	}
@@ -57,7 +59,7 @@ func (r *run) do(browser, method, rawURL string, form url.Values, hdr http.Heade
 	if form != nil {
 		body = strings.NewReader(form.Encode())
 	}
-	slot := &Hop{}
+	slot := &hop.Hop{}
 	ctx := context.WithValue(r.ctx, hopSlotKey{}, slot)
 	req, err := http.NewRequestWithContext(ctx, method, rawURL, body)
 	if err != nil {
@@ -76,7 +78,7 @@ func (r *run) do(browser, method, rawURL string, form url.Values, hdr http.Heade
 		if ctxErr := r.ctx.Err(); ctxErr != nil {
 			return nil, nil, ctxErr
 		}
-		var h *Hop
+		var h *hop.Hop
 		if slot.Seq != 0 {
 			h = slot
 		}
@@ -88,17 +90,17 @@ func (r *run) do(browser, method, rawURL string, form url.Values, hdr http.Heade
 	return slot, b, nil
 }
 
-func (r *run) get(browser, rawURL string) (*Hop, []byte, error) {
+func (r *run) get(browser, rawURL string) (*hop.Hop, []byte, error) {
 	return r.do(browser, http.MethodGet, rawURL, nil, nil)
 }
 
 // fail builds the StepError for the current step.
-func (r *run) fail(h *Hop, expected, got, hint string, err error) error {
-	return &StepError{Chapter: r.chapter, Step: r.step, Hop: h, Expected: expected, Got: got, Hint: hint, Err: err}
+func (r *run) fail(h *hop.Hop, expected, got, hint string, err error) error {
+	return &hop.StepError{Chapter: r.chapter, Step: r.step, Hop: h, Expected: expected, Got: got, Hint: hint, Err: err}
 }
 
 // expectStatus fails unless h answered want.
-func (r *run) expectStatus(h *Hop, body []byte, want int, hint string) error {
+func (r *run) expectStatus(h *hop.Hop, body []byte, want int, hint string) error {
 	if h.Status == want {
 		return nil
 	}
@@ -115,7 +117,7 @@ func (r *run) expectStatus(h *Hop, body []byte, want int, hint string) error {
 
 // expectRedirect fails unless h is a 302 whose Location starts with prefix (matched on
 // scheme, host and path); it returns the parsed Location.
-func (r *run) expectRedirect(h *Hop, body []byte, prefix, hint string) (*url.URL, error) {
+func (r *run) expectRedirect(h *hop.Hop, body []byte, prefix, hint string) (*url.URL, error) {
 	if h.Status != http.StatusFound && h.Status != http.StatusSeeOther && h.Status != http.StatusMovedPermanently {
 		return nil, r.expectStatus(h, body, http.StatusFound, hint)
 	}
@@ -139,7 +141,7 @@ func stripQuery(s string) string {
 }
 
 // resolve resolves a Location against the URL of the hop that returned it.
-func resolve(h *Hop) string {
+func resolve(h *hop.Hop) string {
 	base, err := url.Parse(h.URL)
 	if err != nil {
 		return h.Location
@@ -153,7 +155,7 @@ func resolve(h *Hop) string {
 
 // hasSetCookie reports whether h set (expired=false) or cleared (expired=true) a
 // cookie whose name starts with prefix.
-func hasSetCookie(h *Hop, prefix string, expired bool) bool {
+func hasSetCookie(h *hop.Hop, prefix string, expired bool) bool {
 	for _, c := range h.SetCookies {
 		if strings.HasPrefix(c.Name, prefix) && c.Expired == expired {
 			return true

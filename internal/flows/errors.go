@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"strings"
 )
 
 // Sentinel errors: wrap them in a StepError; test with errors.Is.
@@ -33,44 +32,6 @@ var (
 	// ErrAPI: an AWS JSON API call failed.
 	ErrAPI = errors.New("API call failed")
 )
-
-// StepError says which hop of which chapter failed, what was expected, what came
-// instead and what to try.
-type StepError struct {
-	Chapter  string
-	Step     string
-	Hop      *Hop
-	Expected string
-	Got      string
-	Hint     string
-	Err      error
-}
-
-func (e *StepError) Error() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %s", e.Chapter, e.Step)
-	if e.Hop != nil {
-		fmt.Fprintf(&b, " (hop %d: %s %s)", e.Hop.Seq, e.Hop.Method, e.Hop.URL)
-	}
-	if e.Expected != "" {
-		fmt.Fprintf(&b, ": expected %s", e.Expected)
-		if e.Got != "" {
-			fmt.Fprintf(&b, ", got %s", e.Got)
-		}
-	} else if e.Got != "" {
-		fmt.Fprintf(&b, ": got %s", e.Got)
-	}
-	if e.Err != nil {
-		fmt.Fprintf(&b, ": %v", e.Err)
-	}
-	if e.Hint != "" {
-		fmt.Fprintf(&b, ". Try: %s", e.Hint)
-	}
-	return b.String()
-}
-
-// Unwrap returns the underlying error (a sentinel, an *OAuthError, an SDK error).
-func (e *StepError) Unwrap() error { return e.Err }
 
 // OAuthError is an OAuth 2.0 error response (RFC 6749 5.2 / 4.1.2.1): the JSON body of
 // the token endpoint, or the error/error_description query of a redirect.

@@ -33,6 +33,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/cognitolab/cognitolab/internal/hop"
 )
 
 // ExchangeChapter is chapter 5.
@@ -173,7 +175,7 @@ type tokenResponse struct {
 
 // tokenRequest POSTs form to the token endpoint as your code, with an optional Basic
 // header, and decodes a 200; anything else is a StepError wrapping an *OAuthError.
-func (r *run) tokenRequest(form url.Values, basic string, hint string) (*Hop, *tokenResponse, error) {
+func (r *run) tokenRequest(form url.Values, basic string, hint string) (*hop.Hop, *tokenResponse, error) {
 	var hdr http.Header
 	if basic != "" {
 		hdr = http.Header{"Authorization": {basic}}

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/cognitolab/cognitolab/internal/hop"
 	"github.com/cognitolab/cognitolab/internal/target"
 	"github.com/cognitolab/cognitolab/internal/testutil"
 )
@@ -101,17 +102,17 @@ func (f *fakeCognito) handler(t *testing.T) http.Handler {
 	return mux
 }
 
-func fakeSession(t *testing.T, f *fakeCognito) (*Session, *[]Event) {
+func fakeSession(t *testing.T, f *fakeCognito) (*Session, *[]hop.Event) {
 	srv := httptest.NewServer(f.handler(t))
 	t.Cleanup(srv.Close)
 	var mu sync.Mutex
-	events := &[]Event{}
+	events := &[]hop.Event{}
 	s := &Session{
 		Target: target.Target{Kind: target.Local, Region: "eu-west-1", AppURL: "http://localhost:1", CognitoDomainURL: srv.URL,
 			CognitoAPIEndpoint: srv.URL, Issuer: srv.URL + "/pool", UserPoolID: "eu-west-1_x",
 			ALBClientID: "albclient", ALBClientSecret: "albsecret", PublicClientID: "publicclient"},
 		Gate: FreeRun{},
-		Emit: func(e Event) { mu.Lock(); *events = append(*events, e); mu.Unlock() },
+		Emit: func(e hop.Event) { mu.Lock(); *events = append(*events, e); mu.Unlock() },
 	}
 	return s, events
 }
@@ -185,7 +186,7 @@ func testPKCEExchange(t *testing.T, registered string) {
 	}
 }
 
-func fieldByName(fs []Field, name string) *Field {
+func fieldByName(fs []hop.Field, name string) *hop.Field {
 	for i := range fs {
 		if fs[i].Name == name {
 			return &fs[i]
@@ -206,7 +207,7 @@ func TestStateMismatchIsRefused(t *testing.T) {
 	if f.tokenForm != nil {
 		t.Error("the code was redeemed despite the wrong state")
 	}
-	var se *StepError
+	var se *hop.StepError
 	if !errors.As(err, &se) || se.Hop == nil || se.Hint == "" || !strings.Contains(se.Error(), "forged-by-an-attacker") {
 		t.Errorf("StepError = %#v", err)
 	}
@@ -262,7 +263,7 @@ func TestTokenErrorIsTyped(t *testing.T) {
 	if !errors.As(err, &oe) || oe.Code != "invalid_grant" || oe.Status != 400 || !strings.Contains(oe.Description, "consumed") {
 		t.Fatalf("err = %v, want an *OAuthError invalid_grant", err)
 	}
-	var se *StepError
+	var se *hop.StepError
 	if !errors.As(err, &se) || se.Expected != "HTTP 200" || !strings.Contains(se.Got, "invalid_grant") || se.Hop == nil || HopKey(*se.Hop) != "token-error" {
 		t.Errorf("StepError = %+v", se)
 	}
@@ -283,7 +284,7 @@ func TestCallbackPortBusy(t *testing.T) {
 	r, end := s.begin(context.Background(), "exchange")
 	defer end()
 	_, err = r.pkceLogin(BrowserLearner, false)
-	var se *StepError
+	var se *hop.StepError
 	if !errors.As(err, &se) || !strings.Contains(se.Hint, "port") || f.authorize != nil {
 		t.Errorf("err = %v: want a StepError about the busy port before any hop", err)
 	}

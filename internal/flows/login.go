@@ -17,11 +17,9 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-)
 
-// ALBCookie is the ALB's default session cookie name (SessionCookieName's default);
-// the lab's own name comes from its settings (albCookieName).
-const ALBCookie = "AWSELBAuthSessionCookie"
+	"github.com/cognitolab/cognitolab/internal/hop"
+)
 
 // LoginChapter is chapter 4.
 func LoginChapter() Chapter {
@@ -58,7 +56,7 @@ type loginResult struct {
 	// SawForm is false when Cognito's session cookie answered authorize straight away.
 	SawForm bool
 	// Secrets is the final 200 hop of /v1/secrets.
-	Secrets *Hop
+	Secrets *hop.Hop
 }
 
 // albLogin is hops 1-6, from the protected route to its 200.

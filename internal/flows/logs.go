@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 
+	"github.com/cognitolab/cognitolab/internal/hop"
 	"github.com/cognitolab/cognitolab/internal/target"
 )
 
@@ -51,7 +52,7 @@ func LogsChapter() Chapter {
 			}
 			for i := range lines {
 				if lines[i].HopSeq != 0 {
-					s.emit(Event{Log: &lines[i]})
+					s.emit(hop.Event{Log: &lines[i]})
 				}
 			}
 			return nil
@@ -69,7 +70,7 @@ func (s *Session) logWait() time.Duration {
 
 // appLogLines polls FilterLogEvents until a line for every trace root has arrived, and
 // returns all app lines since the session began, each tied to its hop.
-func (r *run) appLogLines(traces []string) ([]LogLine, error) {
+func (r *run) appLogLines(traces []string) ([]hop.LogLine, error) {
 	c, err := r.s.logs(r.ctx)
 	if err != nil {
 		return nil, r.fail(nil, "AWS credentials", "none", "configure credentials or pass --profile", err)
@@ -130,8 +131,8 @@ func (r *run) sleep(d time.Duration) bool {
 }
 
 // filterOnce reads every page of the log group since a time (each page is a hop).
-func (r *run) filterOnce(c *cloudwatchlogs.Client, since time.Time) ([]LogLine, error) {
-	var out []LogLine
+func (r *run) filterOnce(c *cloudwatchlogs.Client, since time.Time) ([]hop.LogLine, error) {
+	var out []hop.LogLine
 	var next *string
 	for page := 0; page < 20; page++ {
 		resp, err := c.FilterLogEvents(r.ctx, &cloudwatchlogs.FilterLogEventsInput{
@@ -145,7 +146,7 @@ func (r *run) filterOnce(c *cloudwatchlogs.Client, since time.Time) ([]LogLine, 
 			return nil, r.apiFail("FilterLogEvents", err, "the log group "+r.s.Target.LogGroup+" should exist; the app creates its stream on its first request")
 		}
 		for _, e := range resp.Events {
-			l := LogLine{Time: time.UnixMilli(aws.ToInt64(e.Timestamp)).UTC(), Stream: aws.ToString(e.LogStreamName), Message: aws.ToString(e.Message)}
+			l := hop.LogLine{Time: time.UnixMilli(aws.ToInt64(e.Timestamp)).UTC(), Stream: aws.ToString(e.LogStreamName), Message: aws.ToString(e.Message)}
 			var m struct {
 				TraceID string `json:"trace_id"`
 			}

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/cognitolab/cognitolab/internal/hop"
 )
 
 // BodyExcerpt is the most of a body a Hop keeps.
@@ -20,10 +22,6 @@ const BodyExcerpt = 2048
 
 // maxBody bounds what the recorder reads of any response.
 const maxBody = 1 << 20
-
-// masked replaces secret values inside bodies; Field and Cookie values keep the real
-// value with Secret set, so a view can reveal them on request.
-const masked = "••••••"
 
 // client returns an HTTP client for a browser identity: its own cookie jar, redirects
 // returned rather than followed (each 302 is a hop; STYLE.md 9), and every exchange
@@ -70,7 +68,7 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 	}
 	req = req.Clone(req.Context())
-	h := Hop{Browser: r.browser, Method: req.Method, URL: req.URL.String()}
+	h := hop.Hop{Browser: r.browser, Method: req.Method, URL: req.URL.String()}
 	if s.isALBHost(req.URL) && req.Header.Get("X-Amzn-Trace-Id") == "" {
 		// A browser sends no trace header; we send a Root of our own so the app's log
 		// line can be tied back to this hop. The ALB keeps an incoming Root (WIRE 4.6).
@@ -81,7 +79,7 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 		req.Header.Set("User-Agent", "cognitolab/1 (teaching browser)")
 	}
 	reqBody := readRequestBody(req)
-	recordRequest(&h, req, reqBody)
+	recordRequest(&h, req, reqBody, s.secrets())
 
 	h.Start = time.Now()
 	resp, err := s.baseTransport().RoundTrip(req)
@@ -100,37 +98,37 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	if rerr != nil {
 		h.Err = rerr.Error()
 	}
-	recordResponse(&h, resp, body)
+	recordResponse(&h, resp, body, s.secrets())
 	h.Party = s.partyOf(req, resp)
 	if r.browser == BrowserSDK {
-		if op := opOf(req); op != "" {
+		if op := hop.OpOf(req.Header.Get("X-Amz-Target")); op != "" {
 			h.Step = op
 		}
 	}
 	s.publish(&h)
 	fillSlot(req, &h)
-	if h.Party == PartyALB || h.Party == PartyApp {
+	if h.Party == hop.PartyALB || h.Party == hop.PartyApp {
 		s.backChannel(&h)
 	}
 	return resp, nil
 }
 
 // publish numbers, annotates, stores and emits a hop.
-func (s *Session) publish(h *Hop) {
+func (s *Session) publish(h *hop.Hop) {
 	Annotate(h)
 	s.record(h)
 	c := *h // the view gets its own copy: the flow may still read h
-	s.emit(Event{Hop: &c})
+	s.emit(hop.Event{Hop: &c})
 }
 
 // fillSlot hands the recorded hop back to the flow that made the request.
-func fillSlot(req *http.Request, h *Hop) {
-	if slot, ok := req.Context().Value(hopSlotKey{}).(*Hop); ok && slot != nil {
+func fillSlot(req *http.Request, h *hop.Hop) {
+	if slot, ok := req.Context().Value(hopSlotKey{}).(*hop.Hop); ok && slot != nil {
 		*slot = *h
 	}
 }
 
-func (s *Session) emit(e Event) {
+func (s *Session) emit(e hop.Event) {
 	if s.Emit != nil {
 		s.Emit(e)
 	}
@@ -171,36 +169,22 @@ var (
 	responseHeaders = []string{"Content-Type", "WWW-Authenticate", "X-Amzn-Errortype", "X-Amzn-Errormessage", "X-Amzn-Requestid", "X-Amzn-Trace-Id", "Server", "Cache-Control"}
 )
 
-// secretNames are form fields, JSON keys and query parameters whose values are secret.
-var secretNames = map[string]bool{
-	"password": true, "client_secret": true, "code_verifier": true, "refresh_token": true,
-	"access_token": true, "id_token": true, "token": true,
-	"Password": true, "PASSWORD": true, "ClientSecret": true, "SecretHash": true, "SECRET_HASH": true,
-	"AccessToken": true, "RefreshToken": true, "IdToken": true, "Token": true, "REFRESH_TOKEN": true,
-	"ProposedPassword": true, "PreviousPassword": true, "Session": true,
-}
-
-// IsSecretName reports whether a field of this name holds a secret.
-func IsSecretName(name string) bool { return secretNames[name] }
-
-// IsSecretCookie reports whether a cookie of this name is a session credential.
-func IsSecretCookie(name string) bool {
-	return name == "cognito" || strings.HasPrefix(name, "AWSELBAuthSessionCookie")
-}
-
-func recordRequest(h *Hop, req *http.Request, body []byte) {
+// recordRequest fills the request side of h. Field and Cookie values keep the real
+// value with Secret set (p), so a view can reveal them on request; secret values
+// inside a JSON body are masked here.
+func recordRequest(h *hop.Hop, req *http.Request, body []byte, p hop.Policy) {
 	for _, name := range requestHeaders {
 		if v := req.Header.Get(name); v != "" {
-			h.ReqHeaders = append(h.ReqHeaders, Field{Name: name, Value: v, Secret: name == "Authorization"})
+			h.ReqHeaders = append(h.ReqHeaders, hop.Field{Name: name, Value: v, Secret: p.SecretName(name)})
 		}
 	}
 	for _, c := range req.Cookies() {
-		h.ReqCookies = append(h.ReqCookies, Cookie{Name: c.Name, Value: c.Value, Secret: IsSecretCookie(c.Name)})
+		h.ReqCookies = append(h.ReqCookies, hop.Cookie{Name: c.Name, Value: c.Value, Secret: p.SecretCookie(c.Name)})
 	}
 	query := req.URL.Query()
 	for _, k := range sortedKeys(query) {
 		for _, v := range query[k] {
-			h.Query = append(h.Query, Field{Name: k, Value: v, Secret: secretNames[k]})
+			h.Query = append(h.Query, hop.Field{Name: k, Value: v, Secret: p.SecretName(k)})
 		}
 	}
 	if len(body) == 0 {
@@ -216,23 +200,23 @@ func recordRequest(h *Hop, req *http.Request, body []byte) {
 		}
 		for _, k := range sortedKeys(form) {
 			for _, v := range form[k] {
-				h.Form = append(h.Form, Field{Name: k, Value: v, Secret: secretNames[k]})
+				h.Form = append(h.Form, hop.Field{Name: k, Value: v, Secret: p.SecretName(k)})
 			}
 		}
 	case strings.Contains(ct, "json"):
-		h.Form = jsonFields(body)
-		h.ReqBody = excerpt(maskJSON(body))
+		h.Form = jsonFields(body, p)
+		h.ReqBody = excerpt(p.MaskJSON(body))
 	default:
 		h.ReqBody = excerpt(string(body))
 	}
 }
 
-func recordResponse(h *Hop, resp *http.Response, body []byte) {
+func recordResponse(h *hop.Hop, resp *http.Response, body []byte, p hop.Policy) {
 	h.Status = resp.StatusCode
 	h.Location = resp.Header.Get("Location")
 	for _, name := range responseHeaders {
 		if v := resp.Header.Get(name); v != "" {
-			h.RespHeaders = append(h.RespHeaders, Field{Name: name, Value: v})
+			h.RespHeaders = append(h.RespHeaders, hop.Field{Name: name, Value: v, Secret: p.SecretName(name)})
 		}
 	}
 	if v := resp.Header.Get("X-Amzn-Trace-Id"); v != "" && h.TraceID == "" {
@@ -240,14 +224,14 @@ func recordResponse(h *Hop, resp *http.Response, body []byte) {
 	}
 	now := time.Now()
 	for _, c := range resp.Cookies() {
-		h.SetCookies = append(h.SetCookies, Cookie{
-			Name: c.Name, Value: c.Value, Secret: IsSecretCookie(c.Name),
+		h.SetCookies = append(h.SetCookies, hop.Cookie{
+			Name: c.Name, Value: c.Value, Secret: p.SecretCookie(c.Name),
 			Expired: c.MaxAge < 0 || (!c.Expires.IsZero() && c.Expires.Before(now)),
 			Attrs:   cookieAttrs(c),
 		})
 	}
 	if strings.Contains(resp.Header.Get("Content-Type"), "json") {
-		h.RespBody = excerpt(maskJSON(body))
+		h.RespBody = excerpt(p.MaskJSON(body))
 	} else {
 		h.RespBody = excerpt(string(body))
 	}
@@ -296,17 +280,17 @@ func excerpt(s string) string {
 }
 
 // jsonFields lists the top-level fields of a JSON body (and of AuthParameters).
-func jsonFields(body []byte) []Field {
+func jsonFields(body []byte, p hop.Policy) []hop.Field {
 	var m map[string]any
 	if json.Unmarshal(body, &m) != nil {
 		return nil
 	}
-	var out []Field
+	var out []hop.Field
 	for _, k := range sortedKeys(m) {
 		v := m[k]
 		if sub, ok := v.(map[string]any); ok && (k == "AuthParameters" || k == "ChallengeResponses") {
 			for _, sk := range sortedKeys(sub) {
-				out = append(out, Field{Name: k + "." + sk, Value: fmt.Sprint(sub[sk]), Secret: secretNames[sk]})
+				out = append(out, hop.Field{Name: k + "." + sk, Value: fmt.Sprint(sub[sk]), Secret: p.SecretName(sk)})
 			}
 			continue
 		}
@@ -317,50 +301,9 @@ func jsonFields(body []byte) []Field {
 			b, _ := json.Marshal(v)
 			val = string(b)
 		}
-		out = append(out, Field{Name: k, Value: val, Secret: secretNames[k]})
+		out = append(out, hop.Field{Name: k, Value: val, Secret: p.SecretName(k)})
 	}
 	return out
-}
-
-// maskJSON returns body with every secret value masked (recursively); a body that is
-// not a JSON object comes back unchanged.
-func maskJSON(body []byte) string {
-	var v any
-	if json.Unmarshal(body, &v) != nil {
-		return string(body)
-	}
-	if !maskValue(v) {
-		return string(body)
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return string(body)
-	}
-	return string(b)
-}
-
-func maskValue(v any) bool {
-	changed := false
-	switch t := v.(type) {
-	case map[string]any:
-		for k, sub := range t {
-			if _, isStr := sub.(string); isStr && secretNames[k] {
-				t[k] = masked
-				changed = true
-				continue
-			}
-			if maskValue(sub) {
-				changed = true
-			}
-		}
-	case []any:
-		for _, sub := range t {
-			if maskValue(sub) {
-				changed = true
-			}
-		}
-	}
-	return changed
 }
 
 func sortedKeys[V any](m map[string]V) []string {
@@ -370,15 +313,6 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
-}
-
-// opOf returns the JSON API operation of a request ("SignUp"), from X-Amz-Target.
-func opOf(req *http.Request) string {
-	t := req.Header.Get("X-Amz-Target")
-	if _, op, ok := strings.Cut(t, "."); ok {
-		return op
-	}
-	return ""
 }
 
 func hostOf(raw string) string {
@@ -396,37 +330,37 @@ func (s *Session) isALBHost(u *url.URL) bool {
 // partyOf decides who answered: by the X-Amz-Target of a JSON API call, then by the
 // host the request went to (the ALB's host is split between the ALB itself, for the
 // answers it writes, and the app behind it).
-func (s *Session) partyOf(req *http.Request, resp *http.Response) Party {
+func (s *Session) partyOf(req *http.Request, resp *http.Response) hop.Party {
 	t := req.Header.Get("X-Amz-Target")
 	switch {
 	case strings.HasPrefix(t, "AWSCognitoIdentityProviderService."):
-		return PartyCognitoAPI
+		return hop.PartyCognitoAPI
 	case strings.HasPrefix(t, "Logs_"):
-		return PartyLogs
+		return hop.PartyLogs
 	}
 	host := strings.ToLower(req.URL.Host)
 	tg := s.Target
 	switch {
 	case s.isALBHost(req.URL):
 		if req.URL.Path == "/oauth2/idpresponse" {
-			return PartyALB
+			return hop.PartyALB
 		}
 		if resp != nil && strings.HasPrefix(resp.Header.Get("Server"), "awselb") {
-			return PartyALB
+			return hop.PartyALB
 		}
-		return PartyApp
+		return hop.PartyApp
 	case tg.ALBKeyURL != "" && host == hostOf(tg.ALBKeyURL):
-		return PartyALB
+		return hop.PartyALB
 	case strings.Contains(req.URL.Path, "/.well-known/"):
-		return PartyCognitoAPI
+		return hop.PartyCognitoAPI
 	case host == hostOf(tg.CognitoDomainURL):
-		return PartyHostedUI
+		return hop.PartyHostedUI
 	case host == hostOf(tg.CognitoAPIEndpoint) || host == hostOf(tg.Issuer):
-		return PartyCognitoAPI
+		return hop.PartyCognitoAPI
 	case tg.LogsEndpoint != "" && host == hostOf(tg.LogsEndpoint):
-		return PartyLogs
+		return hop.PartyLogs
 	case strings.HasPrefix(host, "127.0.0.1:") || strings.HasPrefix(host, "localhost:") || strings.HasPrefix(host, "[::1]:"):
-		return PartyLocal
+		return hop.PartyLocal
 	}
-	return PartyApp
+	return hop.PartyApp
 }

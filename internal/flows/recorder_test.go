@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cognitolab/cognitolab/internal/hop"
 	"github.com/cognitolab/cognitolab/internal/target"
 	"github.com/cognitolab/cognitolab/lessons"
 )
@@ -43,7 +44,7 @@ func TestRecorderCookiesAndRedirects(t *testing.T) {
 			t.Errorf("attrs = %q", c.Attrs)
 		}
 	}
-	if len(h.SetCookies) != 3 || h.Party != PartyHostedUI || h.Seq != 1 || h.Chapter != "test" {
+	if len(h.SetCookies) != 3 || h.Party != hop.PartyHostedUI || h.Seq != 1 || h.Chapter != "test" {
 		t.Errorf("hop = %+v", h)
 	}
 	if q := fieldByName(h.Query, "state"); q == nil || q.Value != "abc" {
@@ -70,7 +71,7 @@ func TestRecorderJSONAPI(t *testing.T) {
 	resp.Body.Close()
 	_ = r
 	h := s.Hops()[0]
-	if h.Party != PartyCognitoAPI || h.Step != "InitiateAuth" || HopKey(h) != "api-initiate-auth" {
+	if h.Party != hop.PartyCognitoAPI || h.Step != "InitiateAuth" || HopKey(h) != "api-initiate-auth" {
 		t.Errorf("party %s step %s key %s", h.Party, h.Step, HopKey(h))
 	}
 	if f := fieldByName(h.Form, "AuthParameters.PASSWORD"); f == nil || !f.Secret || f.Value != "p" {
@@ -169,13 +170,13 @@ func FuzzAnnotate(f *testing.F) {
 	f.Add("POST", "http://127.0.0.1:9229/", 200, "", 2, false, "AWSCognitoIdentityProviderService.SignUp", "")
 	f.Add("GET", "%zz", 0, "::", 9, false, "x", "")
 	f.Add("POST", "http://127.0.0.1:9229/login", 302, "http://localhost/callback?code=a", 1, false, "", "")
-	parties := []Party{PartyALB, PartyHostedUI, PartyCognitoAPI, PartyApp, PartyLogs, PartyLocal, ""}
+	parties := []hop.Party{hop.PartyALB, hop.PartyHostedUI, hop.PartyCognitoAPI, hop.PartyApp, hop.PartyLogs, hop.PartyLocal, ""}
 	f.Fuzz(func(t *testing.T, method, rawURL string, status int, location string, party int, back bool, amzTarget, grant string) {
 		if party < 0 {
 			party = -party
 		}
-		h := Hop{Method: method, URL: rawURL, Status: status, Location: location, Party: parties[party%len(parties)], BackChannel: back,
-			ReqHeaders: []Field{{Name: "X-Amz-Target", Value: amzTarget}}, Form: []Field{{Name: "grant_type", Value: grant}}}
+		h := hop.Hop{Method: method, URL: rawURL, Status: status, Location: location, Party: parties[party%len(parties)], BackChannel: back,
+			ReqHeaders: []hop.Field{{Name: "X-Amz-Target", Value: amzTarget}}, Form: []hop.Field{{Name: "grant_type", Value: grant}}}
 		key := HopKey(h)
 		if _, ok := Note(key); !ok {
 			t.Fatalf("key %q has no note (hop %+v)", key, h)

@@ -3,64 +3,7 @@ package flows
 import (
 	"context"
 	"sync"
-	"time"
 )
-
-// Event is what a running chapter emits, in order. Exactly one field is set.
-type Event struct {
-	// Hop is a recorded (or back-channel, or inferred) HTTP exchange.
-	Hop *Hop
-	// Token is a decoded token to show in the token inspector.
-	Token *TokenView
-	// Log is one of the app's CloudWatch log lines.
-	Log *LogLine
-	// Mail is a message the local pool "sent" (confirmation code).
-	Mail *Mail
-	// Info is a short narrative line between hops (Markdown).
-	Info string
-}
-
-// TokenView is a token decoded claim by claim, with its verification result.
-type TokenView struct {
-	// Kind is "id", "access", "refresh", "alb-data".
-	Kind   string  `json:"kind"`
-	Raw    string  `json:"raw"`
-	Header []Claim `json:"header,omitempty"`
-	Claims []Claim `json:"claims,omitempty"`
-	// Verified reports the signature check; Problem says why not (or why it can't be
-	// decoded, for the refresh token).
-	Verified bool      `json:"verified"`
-	Problem  string    `json:"problem,omitempty"`
-	Expires  time.Time `json:"expires,omitempty"`
-	// Padded is set for the ALB token's padded base64url segments.
-	Padded bool `json:"padded,omitempty"`
-}
-
-// Claim is one header field or claim, with its explanation.
-type Claim struct {
-	Name    string `json:"name"`
-	Value   string `json:"value"`
-	Explain string `json:"explain,omitempty"`
-}
-
-// LogLine is one CloudWatch Logs event of the app, tied to a hop by trace id.
-type LogLine struct {
-	Time    time.Time `json:"time"`
-	Stream  string    `json:"stream"`
-	Message string    `json:"message"`
-	TraceID string    `json:"traceId,omitempty"`
-	// HopSeq is the Seq of the hop that caused the line (0 when unknown).
-	HopSeq int `json:"hopSeq,omitempty"`
-}
-
-// Mail is a confirmation code the pool "e-mailed".
-type Mail struct {
-	Time     time.Time `json:"time"`
-	To       string    `json:"to"`
-	Username string    `json:"username"`
-	Subject  string    `json:"subject"`
-	Code     string    `json:"code"`
-}
 
 // Input is something the learner decides before (or during) a chapter.
 type Input struct {

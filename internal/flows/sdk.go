@@ -13,6 +13,7 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/smithy-go"
 
+	"github.com/cognitolab/cognitolab/internal/hop"
 	"github.com/cognitolab/cognitolab/internal/target"
 )
 
@@ -105,7 +106,7 @@ func (r *run) apiFail(op string, err error, hint string) error {
 }
 
 // lastHop returns the last hop made by browser (nil if none).
-func (st *state) lastHop(browser string) *Hop {
+func (st *state) lastHop(browser string) *hop.Hop {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	for i := len(st.hops) - 1; i >= 0; i-- {

@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"github.com/cognitolab/cognitolab/internal/hop"
 	"github.com/cognitolab/cognitolab/internal/target"
 )
 
@@ -12,7 +13,7 @@ type Session struct {
 	// Gate paces hops (FreeRun for `cognitolab run`, a StepGate in the TUI).
 	Gate Gate
 	// Emit receives every event in order. It must not block for long.
-	Emit func(Event)
+	Emit func(hop.Event)
 	// Inputs holds the learner's choices (username, email, password, code).
 	Inputs map[string]string
 	// Local is set when the target is the in-process local lab: it gives access to
@@ -20,16 +21,27 @@ type Session struct {
 	Local LocalLab
 	// Profile is the AWS shared-config profile for SDK calls against AWS ("" = default).
 	Profile string
+	// Secrets is the lab's secret policy (its ALB cookie name comes from the lab's
+	// settings); the zero value uses lab.yaml's.
+	Secrets hop.Policy
 
 	state
+}
+
+// secrets is the policy the recorder marks and masks hops with.
+func (s *Session) secrets() hop.Policy {
+	if s.Secrets.IsZero() {
+		return hop.NewPolicy(albCookieName())
+	}
+	return s.Secrets
 }
 
 // LocalLab is what the in-process local lab offers beyond the wire.
 type LocalLab interface {
 	// SubscribeBackChannel streams the ALB's back-channel hops; cancel stops it.
-	SubscribeBackChannel() (<-chan Hop, func())
+	SubscribeBackChannel() (<-chan hop.Hop, func())
 	// SubscribeMail streams confirmation codes the pool "sent".
-	SubscribeMail() (<-chan Mail, func())
+	SubscribeMail() (<-chan hop.Mail, func())
 	// Mailbox returns all messages so far.
-	Mailbox() []Mail
+	Mailbox() []hop.Mail
 }

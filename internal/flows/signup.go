@@ -24,6 +24,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+
+	"github.com/cognitolab/cognitolab/internal/hop"
 )
 
 // mailWait bounds the wait for a confirmation code in the local mailbox.
@@ -71,7 +73,7 @@ func (f *signupFlow) apiSignUp() error {
 	if err != nil {
 		return f.fail(nil, "AWS credentials", "none", "configure credentials (`aws configure`) or pass --profile", err)
 	}
-	var mail <-chan Mail
+	var mail <-chan hop.Mail
 	if f.s.Local != nil {
 		ch, cancel := f.s.Local.SubscribeMail()
 		defer cancel()
@@ -125,7 +127,7 @@ func (f *signupFlow) setConfirmed() {
 
 // code returns the confirmation code for username: from the local mailbox, or the
 // learner's input (inputKey) against AWS.
-func (f *run) code(mail <-chan Mail, username, inputKey string) (string, error) {
+func (f *run) code(mail <-chan hop.Mail, username, inputKey string) (string, error) {
 	if f.s.Local == nil {
 		if c := strings.TrimSpace(f.s.Inputs[inputKey]); c != "" {
 			return c, nil
@@ -133,20 +135,20 @@ func (f *run) code(mail <-chan Mail, username, inputKey string) (string, error) 
 		return "", f.fail(nil, "the confirmation code Cognito e-mailed", "no code",
 			fmt.Sprintf("type the code from the e-mail (input %q), or confirm as an admin (confirm=admin)", inputKey), ErrNeedInput)
 	}
-	found := func(m Mail) bool { return m.Username == username && m.Code != "" }
+	found := func(m hop.Mail) bool { return m.Username == username && m.Code != "" }
 	deadline := time.NewTimer(mailWait)
 	defer deadline.Stop()
 	for {
 		for _, m := range f.s.Local.Mailbox() {
 			if found(m) {
-				f.s.emit(Event{Mail: &m})
+				f.s.emit(hop.Event{Mail: &m})
 				return m.Code, nil
 			}
 		}
 		select {
 		case m, ok := <-mail:
 			if ok && found(m) {
-				f.s.emit(Event{Mail: &m})
+				f.s.emit(hop.Event{Mail: &m})
 				return m.Code, nil
 			}
 			if !ok {
@@ -169,7 +171,7 @@ func (f *signupFlow) hostedSignUp() error {
 	email = strings.Replace(email, "@", "+ui@", 1)
 	f.s.resetJar(BrowserVisitor)
 	defer f.s.resetJar(BrowserVisitor)
-	var mail <-chan Mail
+	var mail <-chan hop.Mail
 	if f.s.Local != nil {
 		ch, cancel := f.s.Local.SubscribeMail()
 		defer cancel()

@@ -6,6 +6,8 @@ import (
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/cognitolab/cognitolab/internal/hop"
 )
 
 // Browser identities: each has its own cookie jar, as two browsers would.
@@ -38,12 +40,12 @@ type state struct {
 
 	seq      int
 	jars     map[string]http.CookieJar
-	hops     []Hop
+	hops     []hop.Hop
 	traceSeq map[string]int // trace root → Seq of the hop that carried it
 	awsCfg   *aws.Config
 
 	transport http.RoundTripper
-	bc        <-chan Hop // the local ALB's back-channel hops, while a chapter runs
+	bc        <-chan hop.Hop // the local ALB's back-channel hops, while a chapter runs
 
 	// the learner's user
 	username  string
@@ -61,7 +63,7 @@ type state struct {
 }
 
 // nextSeq numbers a hop and remembers it.
-func (st *state) record(h *Hop) {
+func (st *state) record(h *hop.Hop) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	st.seq++
@@ -116,10 +118,10 @@ func (st *state) position() (string, string) {
 }
 
 // Hops returns a copy of every hop recorded in this session so far.
-func (st *state) Hops() []Hop {
+func (st *state) Hops() []hop.Hop {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	return append([]Hop(nil), st.hops...)
+	return append([]hop.Hop(nil), st.hops...)
 }
 
 // SeqForTrace returns the Seq of the hop that carried trace root id (0 if unknown).

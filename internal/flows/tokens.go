@@ -22,6 +22,7 @@ import (
 	"github.com/MicahParks/keyfunc/v3"
 
 	"github.com/cognitolab/cognitolab/internal/albtoken"
+	"github.com/cognitolab/cognitolab/internal/hop"
 )
 
 // TokensChapter is chapter 6.
@@ -77,7 +78,7 @@ func (f *tokensFlow) cognitoTokens() error {
 			return f.fail(nil, "a JWT", "something else", "the token endpoint returned a malformed token", err)
 		}
 		VerifyCognito(tv, kf.Keyfunc, f.s.Target.Issuer, tk.ClientID, now)
-		f.s.emit(Event{Token: tv})
+		f.s.emit(hop.Event{Token: tv})
 		if !tv.Verified {
 			return f.fail(f.s.lastHop(BrowserCode), "a valid "+tv.Kind+" token", tv.Problem, "compare iss and the client id with the lab target", ErrToken)
 		}
@@ -85,9 +86,9 @@ func (f *tokensFlow) cognitoTokens() error {
 	if tk.RefreshToken != "" {
 		tv, err := DecodeToken(tk.RefreshToken, now)
 		if err != nil {
-			tv = &TokenView{Kind: "refresh", Raw: tk.RefreshToken, Problem: "opaque: " + err.Error()}
+			tv = &hop.TokenView{Kind: "refresh", Raw: tk.RefreshToken, Problem: "opaque: " + err.Error()}
 		}
-		f.s.emit(Event{Token: tv})
+		f.s.emit(hop.Event{Token: tv})
 	}
 	f.info("Verifying means: the signature checks out with a key from the JWKS (matched by `kid`), `iss` is your pool, `token_use` is what you expect, `aud` (ID token) or `client_id` (access token) is your app client, and `exp` has not passed.")
 	return nil
@@ -122,7 +123,7 @@ func (f *tokensFlow) albToken() error {
 		if json.Unmarshal([]byte(l.Message), &m) == nil {
 			raw = m.Raw.Data
 		}
-		f.s.emit(Event{Log: &l})
+		f.s.emit(hop.Event{Log: &l})
 	}
 	if raw == "" {
 		f.info("The app's log line has no `raw_tokens_for_teaching` (the app was started without it), so the ALB token cannot be shown here.")
@@ -136,7 +137,7 @@ func (f *tokensFlow) albToken() error {
 	f.stepf("fetch the ALB's public key and verify")
 	keys := albtoken.NewKeyCache(f.s.Target.ALBKeyURL, f.s.client(BrowserCode))
 	VerifyALB(tv, keys.Key, albtoken.VerifyOptions{Signer: f.s.Target.ALBArn, Issuer: f.s.Target.Issuer, Client: f.s.Target.ALBClientID, Now: func() time.Time { return now }})
-	f.s.emit(Event{Token: tv})
+	f.s.emit(hop.Event{Token: tv})
 	if !tv.Verified {
 		return f.fail(f.s.lastHop(BrowserCode), "a valid ALB token", tv.Problem, "the ALB key endpoint is "+f.s.Target.ALBKeyURL, ErrToken)
 	}

@@ -2,37 +2,38 @@ package local
 
 import (
 	"net/http"
-	"slices"
 	"sort"
-	"strings"
 
-	"github.com/cognitolab/cognitolab/internal/flows"
+	"github.com/cognitolab/cognitolab/internal/hop"
 	"github.com/cognitolab/cognitolab/internal/local/alb"
 )
 
-// backChannelHop turns an ALB back-channel event into a hop marked "inside AWS". The
-// flows engine annotates it; secret values stay but are marked, so views mask them.
-func backChannelHop(ev alb.BackChannelEvent) flows.Hop {
-	h := flows.Hop{
-		Party:       flows.PartyHostedUI, // the token and userInfo endpoints live on the Cognito domain
+// backChannelHop turns an ALB back-channel event into the hop the views show: made
+// "inside AWS" by the ALB, secrets marked by the lab's policy p (values kept, so a view
+// can reveal them) and the tokens in the response body masked. It is the only place a
+// back-channel hop is built from the local lab; the flows only number it, stamp the
+// chapter and step of the browser hop that caused it, and annotate it.
+func backChannelHop(ev alb.BackChannelEvent, p hop.Policy) hop.Hop {
+	h := hop.Hop{
+		Party:       hop.PartyHostedUI, // the token and userInfo endpoints live on the Cognito domain
 		BackChannel: true,
-		Browser:     "the ALB",
+		Browser:     hop.BrowserInsideAWS,
 		Step:        "back channel: " + ev.Kind,
 		Method:      ev.Method,
 		URL:         ev.URL,
 		Status:      ev.Status,
-		RespBody:    ev.Body,
+		RespBody:    p.MaskJSON([]byte(ev.Body)), // the token response carries live tokens
 		TraceID:     ev.TraceID,
 		Start:       ev.Start,
 		Duration:    ev.Duration,
 		Err:         ev.Err,
 	}
 	if ev.Kind == alb.EventError {
-		h.Party = flows.PartyALB
+		h.Party = hop.PartyALB
 		h.Step = "ALB error: " + ev.Reason
 	}
-	h.ReqHeaders = fields(ev.RequestHeaders, ev.SecretHeaders)
-	h.RespHeaders = fields(ev.ResponseHeaders, nil)
+	h.ReqHeaders = fields(ev.RequestHeaders)
+	h.RespHeaders = fields(ev.ResponseHeaders)
 	keys := make([]string, 0, len(ev.Form))
 	for k := range ev.Form {
 		keys = append(keys, k)
@@ -40,23 +41,23 @@ func backChannelHop(ev alb.BackChannelEvent) flows.Hop {
 	sort.Strings(keys)
 	for _, k := range keys {
 		for _, v := range ev.Form[k] {
-			h.Form = append(h.Form, flows.Field{Name: k, Value: v, Secret: slices.Contains(ev.SecretFields, k)})
+			h.Form = append(h.Form, hop.Field{Name: k, Value: v})
 		}
 	}
+	p.Mark(&h)
 	return h
 }
 
-func fields(hdr http.Header, secret []string) []flows.Field {
+func fields(hdr http.Header) []hop.Field {
 	keys := make([]string, 0, len(hdr))
 	for k := range hdr {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	var out []flows.Field
+	var out []hop.Field
 	for _, k := range keys {
-		isSecret := slices.ContainsFunc(secret, func(s string) bool { return strings.EqualFold(s, k) })
 		for _, v := range hdr[k] {
-			out = append(out, flows.Field{Name: k, Value: v, Secret: isSecret})
+			out = append(out, hop.Field{Name: k, Value: v})
 		}
 	}
 	return out

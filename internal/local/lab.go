@@ -22,7 +22,7 @@ import (
 
 	"github.com/cognitolab/cognitolab/app"
 	"github.com/cognitolab/cognitolab/infra"
-	"github.com/cognitolab/cognitolab/internal/flows"
+	"github.com/cognitolab/cognitolab/internal/hop"
 	"github.com/cognitolab/cognitolab/internal/local/alb"
 	"github.com/cognitolab/cognitolab/internal/local/cognito"
 	"github.com/cognitolab/cognitolab/internal/local/logs"
@@ -87,6 +87,7 @@ type Lab struct {
 	Logs *logs.Server
 
 	target    target.Target
+	secrets   hop.Policy
 	endpoints []Endpoint
 	servers   []*http.Server
 	lns       []net.Listener // servers[i] serves lns[i] (control.go)
@@ -130,7 +131,7 @@ func Start(ctx context.Context, opts Options) (*Lab, error) {
 		return nil, fmt.Errorf("reading the lab's settings from infra/lab.yaml: %w", err)
 	}
 
-	l := &Lab{}
+	l := &Lab{secrets: hop.NewPolicy(settings.ALBCookieName())}
 	var listeners []net.Listener
 	fail := func(err error) (*Lab, error) {
 		for _, ln := range listeners {
@@ -331,14 +332,18 @@ func (l *Lab) Close() error {
 	return l.closeErr
 }
 
+// Secrets is the lab's secret policy: its ALB session cookie name comes from the
+// lab's settings.
+func (l *Lab) Secrets() hop.Policy { return l.secrets }
+
 // SubscribeBackChannel implements flows.LocalLab: the ALB's calls to Cognito, as hops.
-func (l *Lab) SubscribeBackChannel() (<-chan flows.Hop, func()) {
+func (l *Lab) SubscribeBackChannel() (<-chan hop.Hop, func()) {
 	evs, cancel := l.ALB.Events()
-	return relay(evs, cancel, 64, backChannelHop)
+	return relay(evs, cancel, 64, func(ev alb.BackChannelEvent) hop.Hop { return backChannelHop(ev, l.secrets) })
 }
 
 // SubscribeMail implements flows.LocalLab.
-func (l *Lab) SubscribeMail() (<-chan flows.Mail, func()) {
+func (l *Lab) SubscribeMail() (<-chan hop.Mail, func()) {
 	msgs, cancel := l.Pool.SubscribeMailbox()
 	return relay(msgs, cancel, 16, mail)
 }
@@ -369,15 +374,15 @@ func relay[T, U any](in <-chan T, stop func(), buf int, conv func(T) U) (<-chan 
 }
 
 // Mailbox implements flows.LocalLab.
-func (l *Lab) Mailbox() []flows.Mail {
+func (l *Lab) Mailbox() []hop.Mail {
 	msgs := l.Pool.Mailbox()
-	out := make([]flows.Mail, 0, len(msgs))
+	out := make([]hop.Mail, 0, len(msgs))
 	for _, m := range msgs {
 		out = append(out, mail(m))
 	}
 	return out
 }
 
-func mail(m cognito.Message) flows.Mail {
-	return flows.Mail{Time: m.Time, To: m.To, Username: m.Username, Subject: m.Subject, Code: m.Code}
+func mail(m cognito.Message) hop.Mail {
+	return hop.Mail{Time: m.Time, To: m.To, Username: m.Username, Subject: m.Subject, Code: m.Code}
 }

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/cognitolab/cognitolab/internal/flows"
+	"github.com/cognitolab/cognitolab/internal/hop"
 	"github.com/cognitolab/cognitolab/lessons"
 )
 
@@ -20,7 +20,7 @@ func (p *Printer) mdBegin() {
 	p.printf("# %s\n\nA transcript of every HTTP exchange (\"hop\") of the lab, with what each one means. Secret values are masked (••••••).\n", title)
 }
 
-func (p *Printer) mdChapter(c flows.Chapter) {
+func (p *Printer) mdChapter(c Chapter) {
 	p.mdBegin()
 	p.printf("\n## Chapter %d: %s\n", c.Number, c.Title)
 	if body, err := lessons.Chapter(c.Lesson); err == nil {
@@ -42,15 +42,15 @@ func lessonIntro(md string) string {
 	return ""
 }
 
-func (p *Printer) mdEvent(e flows.Event) {
+func (p *Printer) mdEvent(e hop.Event) {
 	p.mdBegin()
 	switch {
 	case e.Hop != nil:
-		p.mdHop(MaskHop(*e.Hop, p.opt.Reveal))
+		p.mdHop(p.hop(*e.Hop))
 	case e.Token != nil:
 		p.mdToken(e.Token)
 	case e.Log != nil:
-		l := maskLog(*e.Log, p.opt.Reveal)
+		l := p.log(*e.Log)
 		ref := ""
 		if l.HopSeq != 0 {
 			ref = fmt.Sprintf(" (from hop %d)", l.HopSeq)
@@ -63,7 +63,7 @@ func (p *Printer) mdEvent(e flows.Event) {
 	}
 }
 
-func (p *Printer) mdHop(h flows.Hop) {
+func (p *Printer) mdHop(h hop.Hop) {
 	where := string(h.Party)
 	if h.BackChannel {
 		where += ", inside AWS"
@@ -132,7 +132,7 @@ func (p *Printer) mdHop(h flows.Hop) {
 	}
 }
 
-func (p *Printer) mdToken(t *flows.TokenView) {
+func (p *Printer) mdToken(t *hop.TokenView) {
 	p.printf("\n#### The %s token\n\n", t.Kind)
 	switch {
 	case t.Verified:
@@ -144,7 +144,7 @@ func (p *Printer) mdToken(t *flows.TokenView) {
 		p.printf(" Its base64url segments carry `=` padding.")
 	}
 	p.printf("\n\n| claim | value | meaning |\n|---|---|---|\n")
-	row := func(c flows.Claim, where string) {
+	row := func(c hop.Claim, where string) {
 		p.printf("| %s`%s` | %s | %s |\n", where, c.Name, mdCell(clip(c.Value, 80)), mdCell(c.Explain))
 	}
 	for _, c := range t.Header {

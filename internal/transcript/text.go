@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"net/url"
 
-	"github.com/cognitolab/cognitolab/internal/flows"
+	"github.com/cognitolab/cognitolab/internal/hop"
 )
 
 // textWidth bounds long values (URLs, state, tokens) in the text format.
@@ -17,11 +17,11 @@ func clip(s string, n int) string {
 	return s[:n] + "…"
 }
 
-func (p *Printer) textEvent(e flows.Event) {
+func (p *Printer) textEvent(e hop.Event) {
 	st := p.st
 	switch {
 	case e.Hop != nil:
-		h := MaskHop(*e.Hop, p.opt.Reveal)
+		h := p.hop(*e.Hop)
 		who := h.Browser + " → " + string(h.Party)
 		if h.BackChannel {
 			who = st.back.Render("↳ " + h.Browser + " → " + string(h.Party))
@@ -78,11 +78,11 @@ func (p *Printer) textEvent(e flows.Event) {
 			p.printf(" %s", st.dim.Render("(padded base64url segments)"))
 		}
 		p.printf("\n")
-		for _, c := range append(append([]flows.Claim(nil), t.Header...), t.Claims...) {
+		for _, c := range append(append([]hop.Claim(nil), t.Header...), t.Claims...) {
 			p.printf("     %-18s %s  %s\n", c.Name, clip(c.Value, 70), st.dim.Render(c.Explain))
 		}
 	case e.Log != nil:
-		p.printf("   %s %s\n", st.info.Render(fmt.Sprintf("log (hop #%d):", e.Log.HopSeq)), clip(maskLog(*e.Log, p.opt.Reveal).Message, 160))
+		p.printf("   %s %s\n", st.info.Render(fmt.Sprintf("log (hop #%d):", e.Log.HopSeq)), clip(p.log(*e.Log).Message, 160))
 	case e.Mail != nil:
 		p.printf("   %s to %s: code %s\n", st.info.Render("mail"), e.Mail.To, e.Mail.Code)
 	case e.Info != "":

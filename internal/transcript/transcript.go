@@ -14,7 +14,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 
-	"github.com/cognitolab/cognitolab/internal/flows"
+	"github.com/cognitolab/cognitolab/internal/hop"
 )
 
 // Format is an output format.
@@ -47,10 +47,10 @@ type Options struct {
 	Reveal bool
 	// Title heads a Markdown handout ("" = a default title).
 	Title string
+	// Secrets is the lab's secret policy (its ALB cookie name from the lab's
+	// settings); the zero value knows the ALB's default cookie name.
+	Secrets hop.Policy
 }
-
-// Mask replaces a secret value.
-const Mask = "••••••"
 
 // Printer writes events as they come. It is not safe for concurrent use.
 type Printer struct {
@@ -106,8 +106,18 @@ func (p *Printer) printf(format string, args ...any) {
 	_, p.err = fmt.Fprintf(p.w, format, args...)
 }
 
+// Chapter heads a chapter's part of a transcript: what the printer needs of a flow
+// chapter (the flows package fills it; the printer never runs flows).
+type Chapter struct {
+	ID     string
+	Number int
+	Title  string
+	// Lesson is the lessons/ file whose first paragraph a Markdown handout quotes.
+	Lesson string
+}
+
 // Chapter starts a chapter.
-func (p *Printer) Chapter(c flows.Chapter) {
+func (p *Printer) Chapter(c Chapter) {
 	switch p.format {
 	case JSON:
 		p.jsonLine("chapter", "id", c.ID, "number", c.Number, "title", c.Title)
@@ -119,7 +129,7 @@ func (p *Printer) Chapter(c flows.Chapter) {
 }
 
 // Event prints one event.
-func (p *Printer) Event(e flows.Event) {
+func (p *Printer) Event(e hop.Event) {
 	switch p.format {
 	case JSON:
 		p.jsonEvent(e)
@@ -135,7 +145,7 @@ func (p *Printer) Failure(chapter string, err error) {
 	switch p.format {
 	case JSON:
 		kv := []any{"chapter", chapter, "error", err.Error()}
-		var se *flows.StepError
+		var se *hop.StepError
 		if errors.As(err, &se) {
 			kv = append(kv, "step", se.Step, "expected", se.Expected, "got", se.Got, "hint", se.Hint)
 			if se.Hop != nil {
@@ -187,19 +197,19 @@ func (p *Printer) jsonLine(typ string, kv ...any) {
 	p.printf("%s", b.String())
 }
 
-func (p *Printer) jsonEvent(e flows.Event) {
+func (p *Printer) jsonEvent(e hop.Event) {
 	switch {
 	case e.Hop != nil:
-		h := MaskHop(*e.Hop, p.opt.Reveal)
+		h := p.hop(*e.Hop)
 		p.jsonLine("hop", "hop", h)
 	case e.Token != nil:
 		tv := *e.Token
 		if !p.opt.Reveal {
-			tv.Raw = maskToken(tv.Raw)
+			tv.Raw = hop.MaskToken(tv.Raw)
 		}
 		p.jsonLine("token", "token", tv)
 	case e.Log != nil:
-		p.jsonLine("log", "log", maskLog(*e.Log, p.opt.Reveal))
+		p.jsonLine("log", "log", p.log(*e.Log))
 	case e.Mail != nil:
 		p.jsonLine("mail", "mail", e.Mail)
 	case e.Info != "":
@@ -207,69 +217,20 @@ func (p *Printer) jsonEvent(e flows.Event) {
 	}
 }
 
-// MaskHop returns a copy of h with every secret value masked (unless reveal).
-func MaskHop(h flows.Hop, reveal bool) flows.Hop {
-	if reveal {
+// hop returns h as printed: every secret value masked by the lab's policy, unless
+// the reader asked to reveal them.
+func (p *Printer) hop(h hop.Hop) hop.Hop {
+	if p.opt.Reveal {
 		return h
 	}
-	mf := func(fs []flows.Field) []flows.Field {
-		out := make([]flows.Field, len(fs))
-		for i, f := range fs {
-			out[i] = f
-			if f.Secret {
-				out[i].Value = maskValue(f.Value)
-			}
-		}
-		return out
-	}
-	mc := func(cs []flows.Cookie) []flows.Cookie {
-		out := make([]flows.Cookie, len(cs))
-		for i, c := range cs {
-			out[i] = c
-			if c.Secret && c.Value != "" {
-				out[i].Value = Mask
-			}
-		}
-		return out
-	}
-	h.ReqHeaders, h.Query, h.Form, h.RespHeaders = mf(h.ReqHeaders), mf(h.Query), mf(h.Form), mf(h.RespHeaders)
-	h.ReqCookies, h.SetCookies = mc(h.ReqCookies), mc(h.SetCookies)
-	return h
+	return p.opt.Secrets.MaskHop(h)
 }
 
-// maskValue keeps an auth scheme ("Basic", "Bearer") and masks the rest.
-func maskValue(v string) string {
-	if scheme, _, ok := strings.Cut(v, " "); ok && (scheme == "Basic" || scheme == "Bearer") {
-		return scheme + " " + Mask
-	}
-	if v == "" {
-		return v
-	}
-	return Mask
-}
-
-func maskToken(raw string) string {
-	if len(raw) <= 12 {
-		return Mask
-	}
-	return raw[:12] + "…" + Mask
-}
-
-// maskLog hides the raw tokens the app logs for teaching.
-func maskLog(l flows.LogLine, reveal bool) flows.LogLine {
-	if reveal {
+// log returns l as printed: the raw tokens the app logs for teaching masked, unless
+// revealed.
+func (p *Printer) log(l hop.LogLine) hop.LogLine {
+	if p.opt.Reveal {
 		return l
 	}
-	var m map[string]any
-	if json.Unmarshal([]byte(l.Message), &m) != nil {
-		return l
-	}
-	if raw, ok := m["raw_tokens_for_teaching"].(map[string]any); ok {
-		for k := range raw {
-			raw[k] = Mask
-		}
-		b, _ := json.Marshal(m)
-		l.Message = string(b)
-	}
-	return l
+	return hop.MaskLog(l)
 }

@@ -12,53 +12,54 @@ import (
 	"time"
 
 	"github.com/cognitolab/cognitolab/internal/flows"
+	"github.com/cognitolab/cognitolab/internal/hop"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
 
 // sampleRun is a fixed, annotated slice of a login, for golden output.
-func sampleRun() (flows.Chapter, []flows.Event) {
+func sampleRun() (Chapter, []hop.Event) {
 	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	hops := []flows.Hop{
-		{Browser: flows.BrowserLearner, Party: flows.PartyALB, Method: "GET", URL: "http://localhost:8080/v1/secrets", Status: 302,
+	hops := []hop.Hop{
+		{Browser: flows.BrowserLearner, Party: hop.PartyALB, Method: "GET", URL: "http://localhost:8080/v1/secrets", Status: 302,
 			Location:   "http://127.0.0.1:9229/oauth2/authorize?client_id=albclient&redirect_uri=http%3A%2F%2Flocalhost%3A8080%2Foauth2%2Fidpresponse&response_type=code&scope=openid&state=STATE",
-			ReqHeaders: []flows.Field{{Name: "X-Amzn-Trace-Id", Value: "Root=1-00000000-000000000000000000000001"}}, TraceID: "1-00000000-000000000000000000000001"},
-		{Browser: flows.BrowserLearner, Party: flows.PartyHostedUI, Method: "POST", URL: "http://127.0.0.1:9229/login?client_id=albclient", Status: 302,
+			ReqHeaders: []hop.Field{{Name: "X-Amzn-Trace-Id", Value: "Root=1-00000000-000000000000000000000001"}}, TraceID: "1-00000000-000000000000000000000001"},
+		{Browser: flows.BrowserLearner, Party: hop.PartyHostedUI, Method: "POST", URL: "http://127.0.0.1:9229/login?client_id=albclient", Status: 302,
 			Location:   "http://localhost:8080/oauth2/idpresponse?code=CODE&state=STATE",
-			ReqHeaders: []flows.Field{{Name: "Content-Type", Value: "application/x-www-form-urlencoded"}},
-			ReqCookies: []flows.Cookie{{Name: "XSRF-TOKEN", Value: "csrf"}},
-			Form:       []flows.Field{{Name: "_csrf", Value: "csrf"}, {Name: "password", Value: "Correct-Horse-42", Secret: true}, {Name: "username", Value: "learner"}},
-			SetCookies: []flows.Cookie{{Name: "cognito", Value: "session-secret", Secret: true, Attrs: "Path=/; HttpOnly"}}},
-		{Browser: flows.BrowserLearner, Party: flows.PartyALB, Method: "GET", URL: "http://localhost:8080/oauth2/idpresponse?code=CODE&state=STATE", Status: 302,
+			ReqHeaders: []hop.Field{{Name: "Content-Type", Value: "application/x-www-form-urlencoded"}},
+			ReqCookies: []hop.Cookie{{Name: "XSRF-TOKEN", Value: "csrf"}},
+			Form:       []hop.Field{{Name: "_csrf", Value: "csrf"}, {Name: "password", Value: "Correct-Horse-42", Secret: true}, {Name: "username", Value: "learner"}},
+			SetCookies: []hop.Cookie{{Name: "cognito", Value: "session-secret", Secret: true, Attrs: "Path=/; HttpOnly"}}},
+		{Browser: flows.BrowserLearner, Party: hop.PartyALB, Method: "GET", URL: "http://localhost:8080/oauth2/idpresponse?code=CODE&state=STATE", Status: 302,
 			Location:   "http://localhost:8080/v1/secrets",
-			SetCookies: []flows.Cookie{{Name: "AWSELBAuthSessionCookie-0", Value: "sealed-session", Secret: true, Attrs: "Path=/; HttpOnly; SameSite=Lax"}}},
-		{Browser: flows.BrowserInsideAWS, Party: flows.PartyHostedUI, BackChannel: true, Inferred: true, Method: "POST", URL: "https://lab.auth.eu-west-1.amazoncognito.com/oauth2/token", Status: 200,
-			ReqHeaders: []flows.Field{{Name: "Authorization", Value: "Basic YWxiY2xpZW50OmFsYnNlY3JldA==", Secret: true}},
-			Form:       []flows.Field{{Name: "grant_type", Value: "authorization_code"}, {Name: "code", Value: "CODE"}},
+			SetCookies: []hop.Cookie{{Name: "AWSELBAuthSessionCookie-0", Value: "sealed-session", Secret: true, Attrs: "Path=/; HttpOnly; SameSite=Lax"}}},
+		{Browser: hop.BrowserInsideAWS, Party: hop.PartyHostedUI, BackChannel: true, Inferred: true, Method: "POST", URL: "https://lab.auth.eu-west-1.amazoncognito.com/oauth2/token", Status: 200,
+			ReqHeaders: []hop.Field{{Name: "Authorization", Value: "Basic YWxiY2xpZW50OmFsYnNlY3JldA==", Secret: true}},
+			Form:       []hop.Field{{Name: "grant_type", Value: "authorization_code"}, {Name: "code", Value: "CODE"}},
 			RespBody:   `{"access_token":"••••••","token_type":"Bearer","expires_in":3600}`},
-		{Browser: flows.BrowserLearner, Party: flows.PartyApp, Method: "GET", URL: "http://localhost:8080/v1/secrets", Status: 200,
-			ReqCookies:  []flows.Cookie{{Name: "AWSELBAuthSessionCookie-0", Value: "sealed-session", Secret: true}},
-			RespHeaders: []flows.Field{{Name: "Content-Type", Value: "application/json"}}, RespBody: `{"secret":"the answer is 42"}`},
-		{Browser: flows.BrowserLearner, Party: flows.PartyApp, Method: "GET", URL: "http://localhost:8080/logout", Status: 302,
+		{Browser: flows.BrowserLearner, Party: hop.PartyApp, Method: "GET", URL: "http://localhost:8080/v1/secrets", Status: 200,
+			ReqCookies:  []hop.Cookie{{Name: "AWSELBAuthSessionCookie-0", Value: "sealed-session", Secret: true}},
+			RespHeaders: []hop.Field{{Name: "Content-Type", Value: "application/json"}}, RespBody: `{"secret":"the answer is 42"}`},
+		{Browser: flows.BrowserLearner, Party: hop.PartyApp, Method: "GET", URL: "http://localhost:8080/logout", Status: 302,
 			Location:   "http://127.0.0.1:9229/logout?client_id=albclient&logout_uri=http%3A%2F%2Flocalhost%3A8080%2F",
-			SetCookies: []flows.Cookie{{Name: "AWSELBAuthSessionCookie-0", Secret: true, Expired: true, Attrs: "Path=/; Max-Age=0"}}},
+			SetCookies: []hop.Cookie{{Name: "AWSELBAuthSessionCookie-0", Secret: true, Expired: true, Attrs: "Path=/; Max-Age=0"}}},
 	}
-	var events []flows.Event
-	events = append(events, flows.Event{Mail: &flows.Mail{Time: t0, To: "learner@example.com", Username: "learner", Subject: "Your verification code", Code: "123456"}})
+	var events []hop.Event
+	events = append(events, hop.Event{Mail: &hop.Mail{Time: t0, To: "learner@example.com", Username: "learner", Subject: "Your verification code", Code: "123456"}})
 	for i := range hops {
 		hops[i].Seq, hops[i].Chapter, hops[i].Start, hops[i].Duration = i+1, "login", t0, time.Millisecond
 		flows.Annotate(&hops[i])
-		events = append(events, flows.Event{Hop: &hops[i]})
+		events = append(events, hop.Event{Hop: &hops[i]})
 	}
 	events = append(events,
-		flows.Event{Info: "You are in. The app never saw your password."},
-		flows.Event{Token: &flows.TokenView{Kind: "id", Raw: "eyJraWQiOiJrIn0.eyJzdWIiOiJzIn0.sig", Verified: true,
-			Claims: []flows.Claim{{Name: "token_use", Value: "id", Explain: flows.ExplainClaim("token_use")}, {Name: "aud", Value: "publicclient", Explain: flows.ExplainClaim("aud")}}}},
-		flows.Event{Token: &flows.TokenView{Kind: "refresh", Raw: "a.b.c.d.e", Problem: "This is a JWE: nobody but Cognito can read it."}},
-		flows.Event{Log: &flows.LogLine{Time: t0, Stream: "app", HopSeq: 5, TraceID: "1-00000000-000000000000000000000001",
+		hop.Event{Info: "You are in. The app never saw your password."},
+		hop.Event{Token: &hop.TokenView{Kind: "id", Raw: "eyJraWQiOiJrIn0.eyJzdWIiOiJzIn0.sig", Verified: true,
+			Claims: []hop.Claim{{Name: "token_use", Value: "id", Explain: flows.ExplainClaim("token_use")}, {Name: "aud", Value: "publicclient", Explain: flows.ExplainClaim("aud")}}}},
+		hop.Event{Token: &hop.TokenView{Kind: "refresh", Raw: "a.b.c.d.e", Problem: "This is a JWE: nobody but Cognito can read it."}},
+		hop.Event{Log: &hop.LogLine{Time: t0, Stream: "app", HopSeq: 5, TraceID: "1-00000000-000000000000000000000001",
 			Message: `{"path":"/v1/secrets","status":200,"trace_id":"1-00000000-000000000000000000000001","raw_tokens_for_teaching":{"data":"eyJ.secret.token"}}`}},
 	)
-	return flows.Chapter{ID: "login", Number: 4, Title: "Login through the ALB", Lesson: "no-such-lesson.md"}, events
+	return Chapter{ID: "login", Number: 4, Title: "Login through the ALB", Lesson: "no-such-lesson.md"}, events
 }
 
 func render(t *testing.T, f Format, opt Options) string {
@@ -70,7 +71,7 @@ func render(t *testing.T, f Format, opt Options) string {
 	for _, e := range events {
 		p.Event(e)
 	}
-	p.Failure("login", &flows.StepError{Chapter: "login", Step: "GET the protected route", Expected: "HTTP 200", Got: "502", Hint: "check the app", Err: flows.ErrUnexpectedStatus})
+	p.Failure("login", &hop.StepError{Chapter: "login", Step: "GET the protected route", Expected: "HTTP 200", Got: "502", Hint: "check the app", Err: flows.ErrUnexpectedStatus})
 	p.Done(true)
 	if err := p.Err(); err != nil {
 		t.Fatal(err)

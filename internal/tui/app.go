@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/cognitolab/cognitolab/internal/flows"
+	"github.com/cognitolab/cognitolab/internal/hop"
 	"github.com/cognitolab/cognitolab/internal/target"
 	"github.com/cognitolab/cognitolab/internal/tui/chapter"
 	"github.com/cognitolab/cognitolab/internal/tui/common"
@@ -32,7 +33,7 @@ import (
 type progressSavedMsg struct{ err error }
 
 // mailboxMsg carries the local lab's mailbox.
-type mailboxMsg struct{ mails []flows.Mail }
+type mailboxMsg struct{ mails []hop.Mail }
 
 type screen int
 
@@ -72,7 +73,8 @@ func newModel(ctx context.Context, opts Options) *Model {
 		c.Now = opts.now
 	}
 	c.SetPresent(opts.Present)
-	sess := &flows.Session{Target: opts.Target, Local: opts.Local, Inputs: map[string]string{}}
+	c.Secrets = opts.Secrets
+	sess := &flows.Session{Target: opts.Target, Local: opts.Local, Inputs: map[string]string{}, Secrets: opts.Secrets}
 	var chs []flows.Chapter
 	if opts.Chapters != nil {
 		chs = opts.Chapters()

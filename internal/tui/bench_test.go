@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/cognitolab/cognitolab/internal/flows"
+	"github.com/cognitolab/cognitolab/internal/hop"
 	"github.com/cognitolab/cognitolab/internal/tui/chapter"
 	"github.com/cognitolab/cognitolab/internal/tui/common"
 	"github.com/cognitolab/cognitolab/internal/tui/logs"
@@ -15,9 +16,9 @@ import (
 	"github.com/cognitolab/cognitolab/internal/tui/timeline"
 )
 
-func manyHops(n int) []flows.Hop {
+func manyHops(n int) []hop.Hop {
 	base := loginHops()
-	out := make([]flows.Hop, n)
+	out := make([]hop.Hop, n)
 	for i := range out {
 		h := base[i%len(base)]
 		h.Seq = i + 1
@@ -26,10 +27,10 @@ func manyHops(n int) []flows.Hop {
 	return out
 }
 
-func manyLines(n int) []flows.LogLine {
-	out := make([]flows.LogLine, n)
+func manyLines(n int) []hop.LogLine {
+	out := make([]hop.LogLine, n)
 	for i := range out {
-		out[i] = flows.LogLine{Time: t0.Add(time.Duration(i) * time.Millisecond), Stream: "app",
+		out[i] = hop.LogLine{Time: t0.Add(time.Duration(i) * time.Millisecond), Stream: "app",
 			Message: fmt.Sprintf(`{"level":"INFO","msg":"request","method":"GET","path":"/v1/secrets","status":200,"trace":"Root=1-6923130c-%024d","user":"alice"}`, i),
 			HopSeq:  i%500 + 1}
 	}

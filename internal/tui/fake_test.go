@@ -16,6 +16,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/cognitolab/cognitolab/internal/flows"
+	"github.com/cognitolab/cognitolab/internal/hop"
 	"github.com/cognitolab/cognitolab/internal/target"
 )
 
@@ -38,55 +39,55 @@ func localTarget() target.Target {
 }
 
 // fakeLab is a LocalLab with a fixed mailbox.
-type fakeLab struct{ mails []flows.Mail }
+type fakeLab struct{ mails []hop.Mail }
 
-func (f *fakeLab) SubscribeBackChannel() (<-chan flows.Hop, func()) {
-	return make(chan flows.Hop), func() {}
+func (f *fakeLab) SubscribeBackChannel() (<-chan hop.Hop, func()) {
+	return make(chan hop.Hop), func() {}
 }
-func (f *fakeLab) SubscribeMail() (<-chan flows.Mail, func()) {
-	return make(chan flows.Mail), func() {}
+func (f *fakeLab) SubscribeMail() (<-chan hop.Mail, func()) {
+	return make(chan hop.Mail), func() {}
 }
-func (f *fakeLab) Mailbox() []flows.Mail { return f.mails }
+func (f *fakeLab) Mailbox() []hop.Mail { return f.mails }
 
-func loginHops() []flows.Hop {
+func loginHops() []hop.Hop {
 	base := t0
-	return []flows.Hop{
-		{Seq: 1, Party: flows.PartyALB, Method: "GET", URL: "http://localhost:8080/v1/secrets", Status: 302,
+	return []hop.Hop{
+		{Seq: 1, Party: hop.PartyALB, Method: "GET", URL: "http://localhost:8080/v1/secrets", Status: 302,
 			Location:    "http://127.0.0.1:9229/oauth2/authorize?client_id=albclient&redirect_uri=http%3A%2F%2Flocalhost%3A8080%2Foauth2%2Fidpresponse&response_type=code&scope=openid&state=abc",
-			RespHeaders: []flows.Field{{Name: "Location", Value: "http://127.0.0.1:9229/oauth2/authorize?..."}},
+			RespHeaders: []hop.Field{{Name: "Location", Value: "http://127.0.0.1:9229/oauth2/authorize?..."}},
 			Title:       "The ALB sends you to Cognito", Note: "No **session cookie**, so the ALB answers 302 to Cognito's authorize endpoint.",
 			LookAt: []string{"Location"}, Start: base, TraceID: "Root=1-6923130c-000000000000000000000001"},
-		{Seq: 2, Party: flows.PartyHostedUI, Method: "GET", URL: "http://127.0.0.1:9229/oauth2/authorize?client_id=albclient", Status: 302,
+		{Seq: 2, Party: hop.PartyHostedUI, Method: "GET", URL: "http://127.0.0.1:9229/oauth2/authorize?client_id=albclient", Status: 302,
 			Location: "http://127.0.0.1:9229/login?client_id=albclient", Title: "Cognito shows its login page", Start: base},
-		{Seq: 3, Party: flows.PartyHostedUI, Method: "POST", URL: "http://127.0.0.1:9229/login?client_id=albclient", Status: 302,
-			Form:     []flows.Field{{Name: "_csrf", Value: "csrf123"}, {Name: "username", Value: "alice", Notable: true}, {Name: "password", Value: "Correct-Horse-42", Secret: true}},
+		{Seq: 3, Party: hop.PartyHostedUI, Method: "POST", URL: "http://127.0.0.1:9229/login?client_id=albclient", Status: 302,
+			Form:     []hop.Field{{Name: "_csrf", Value: "csrf123"}, {Name: "username", Value: "alice", Notable: true}, {Name: "password", Value: "Correct-Horse-42", Secret: true}},
 			Location: "http://localhost:8080/oauth2/idpresponse?code=c0de&state=abc", Title: "You sign in; Cognito sends you back with a code", Start: base},
-		{Seq: 4, Party: flows.PartyCognitoAPI, BackChannel: true, Method: "POST", URL: "http://127.0.0.1:9229/oauth2/token", Status: 200,
-			ReqHeaders: []flows.Field{{Name: "Authorization", Value: "Basic YWxiY2xpZW50OnNlY3JldA=="}},
-			Form:       []flows.Field{{Name: "grant_type", Value: "authorization_code"}, {Name: "code", Value: "c0de"}},
+		{Seq: 4, Party: hop.PartyCognitoAPI, BackChannel: true, Method: "POST", URL: "http://127.0.0.1:9229/oauth2/token", Status: 200,
+			ReqHeaders: []hop.Field{{Name: "Authorization", Value: "Basic YWxiY2xpZW50OnNlY3JldA=="}},
+			Form:       []hop.Field{{Name: "grant_type", Value: "authorization_code"}, {Name: "code", Value: "c0de"}},
 			RespBody:   `{"access_token":"eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhIn0.c2ln","token_type":"Bearer","expires_in":3600}`,
 			Title:      "The ALB trades the code for tokens", Start: base},
-		{Seq: 5, Party: flows.PartyALB, Method: "GET", URL: "http://localhost:8080/oauth2/idpresponse?code=c0de&state=abc", Status: 302,
+		{Seq: 5, Party: hop.PartyALB, Method: "GET", URL: "http://localhost:8080/oauth2/idpresponse?code=c0de&state=abc", Status: 302,
 			Location:   "http://localhost:8080/v1/secrets",
-			SetCookies: []flows.Cookie{{Name: "AWSELBAuthSessionCookie-0", Value: "sealedvalue", Secret: true, Attrs: "Path=/; HttpOnly; Expires=Sun, 30 Nov 2025 14:00:00 GMT"}},
+			SetCookies: []hop.Cookie{{Name: "AWSELBAuthSessionCookie-0", Value: "sealedvalue", Secret: true, Attrs: "Path=/; HttpOnly; Expires=Sun, 30 Nov 2025 14:00:00 GMT"}},
 			Title:      "The session cookie", Start: base},
-		{Seq: 6, Party: flows.PartyApp, Method: "GET", URL: "http://localhost:8080/v1/secrets", Status: 200,
-			ReqCookies: []flows.Cookie{{Name: "AWSELBAuthSessionCookie-0", Value: "sealedvalue", Secret: true}},
+		{Seq: 6, Party: hop.PartyApp, Method: "GET", URL: "http://localhost:8080/v1/secrets", Status: 200,
+			ReqCookies: []hop.Cookie{{Name: "AWSELBAuthSessionCookie-0", Value: "sealedvalue", Secret: true}},
 			RespBody:   `{"secrets":["the cake is a lie"],"user":"alice"}`, Title: "The app answers 200",
 			TraceID: "Root=1-6923130c-000000000000000000000006", Start: base},
 	}
 }
 
 // gated emits hops one per gate opening, with a log line after each.
-func gated(hops []flows.Hop, extra func(s *flows.Session)) func(context.Context, *flows.Session) error {
+func gated(hops []hop.Hop, extra func(s *flows.Session)) func(context.Context, *flows.Session) error {
 	return func(ctx context.Context, s *flows.Session) error {
 		for i := range hops {
 			if err := s.Gate.Wait(ctx); err != nil {
 				return err
 			}
 			h := hops[i]
-			s.Emit(flows.Event{Hop: &h})
-			s.Emit(flows.Event{Log: &flows.LogLine{Time: t0.Add(time.Duration(i) * time.Second), Stream: "app",
+			s.Emit(hop.Event{Hop: &h})
+			s.Emit(hop.Event{Log: &hop.LogLine{Time: t0.Add(time.Duration(i) * time.Second), Stream: "app",
 				Message: fmt.Sprintf("%s %s -> %d", h.Method, Where(h.URL), h.Status), HopSeq: h.Seq, TraceID: h.TraceID}})
 		}
 		if extra != nil {
@@ -118,23 +119,23 @@ func fakeChapters() []flows.Chapter {
 				}},
 			},
 			Run: func(ctx context.Context, s *flows.Session) error {
-				s.Emit(flows.Event{Mail: &flows.Mail{Time: t0, To: "alice@example.com", Username: s.Inputs["username"], Subject: "Your verification code", Code: "123456"}})
+				s.Emit(hop.Event{Mail: &hop.Mail{Time: t0, To: "alice@example.com", Username: s.Inputs["username"], Subject: "Your verification code", Code: "123456"}})
 				s.Inputs["username"] = strings.TrimSpace(s.Inputs["username"])
 				return nil
 			}},
 		{ID: "login", Number: 4, Title: "Login through the ALB", Lesson: "04-login.md", Run: gated(loginHops(), func(s *flows.Session) {
-			s.Emit(flows.Event{Token: &flows.TokenView{Kind: "id", Raw: "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhIn0.c2ln", Verified: true, Expires: t0.Add(59 * time.Minute),
-				Header: []flows.Claim{{Name: "alg", Value: "RS256", Explain: "RSA signature with SHA-256"}},
-				Claims: []flows.Claim{{Name: "token_use", Value: "id", Explain: "an ID token: who the user is"}, {Name: "aud", Value: "albclient", Explain: "the app client it was issued to"}}}})
-			s.Emit(flows.Event{Info: "Logged in."})
+			s.Emit(hop.Event{Token: &hop.TokenView{Kind: "id", Raw: "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhIn0.c2ln", Verified: true, Expires: t0.Add(59 * time.Minute),
+				Header: []hop.Claim{{Name: "alg", Value: "RS256", Explain: "RSA signature with SHA-256"}},
+				Claims: []hop.Claim{{Name: "token_use", Value: "id", Explain: "an ID token: who the user is"}, {Name: "aud", Value: "albclient", Explain: "the app client it was issued to"}}}})
+			s.Emit(hop.Event{Info: "Logged in."})
 		})},
 		{ID: "logs", Number: 7, Title: "Logs", Lesson: "07-logs.md", Run: func(ctx context.Context, s *flows.Session) error {
 			if err := s.Gate.Wait(ctx); err != nil {
 				return err
 			}
 			h := loginHops()[5]
-			s.Emit(flows.Event{Hop: &h})
-			return &flows.StepError{Chapter: "logs", Step: "find the app's log line", Expected: "a log line with the hop's trace id",
+			s.Emit(hop.Event{Hop: &h})
+			return &hop.StepError{Chapter: "logs", Step: "find the app's log line", Expected: "a log line with the hop's trace id",
 				Got: "nothing after 10 s", Hint: "The app ships logs every few seconds: press a to run the chapter again."}
 		}},
 		{ID: "boom", Number: 8, Title: "Logout", Lesson: "08-logout.md", Run: func(ctx context.Context, s *flows.Session) error {
@@ -153,7 +154,7 @@ func testOptions(t *testing.T) Options {
 	t.Cleanup(func() { _ = os.RemoveAll(dir) })
 	return Options{
 		Target:    localTarget(),
-		Local:     &fakeLab{mails: []flows.Mail{{Time: t0, To: "bob@example.com", Username: "bob", Subject: "Your verification code", Code: "654321"}}},
+		Local:     &fakeLab{mails: []hop.Mail{{Time: t0, To: "bob@example.com", Username: "bob", Subject: "Your verification code", Code: "654321"}}},
 		Chapters:  fakeChapters,
 		StatePath: filepath.Join(dir, "cognitolab", "progress.json"),
 		now:       func() time.Time { return t0 },

@@ -21,6 +21,7 @@ import (
 
 	"github.com/cognitolab/cognitolab/infra"
 	"github.com/cognitolab/cognitolab/internal/flows"
+	"github.com/cognitolab/cognitolab/internal/hop"
 	"github.com/cognitolab/cognitolab/internal/target"
 	"github.com/cognitolab/cognitolab/internal/tui/deploy"
 	"github.com/cognitolab/cognitolab/internal/tui/progress"
@@ -37,6 +38,9 @@ type Options struct {
 	Target target.Target
 	// Local is the in-process local lab (nil on AWS).
 	Local flows.LocalLab
+	// Secrets is the lab's secret policy (ALB cookie name from its settings): what
+	// the panes mask and the recorder marks. The zero value knows the default name.
+	Secrets hop.Policy
 	// Chapters lists the flow chapters (flows.Chapters in production, fakes in tests).
 	Chapters func() []flows.Chapter
 	// Present starts in presenter mode.

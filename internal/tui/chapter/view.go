@@ -10,7 +10,6 @@ import (
 
 	"github.com/cognitolab/cognitolab/internal/tui/common"
 	"github.com/cognitolab/cognitolab/internal/tui/errview"
-	"github.com/cognitolab/cognitolab/internal/tui/timeline"
 )
 
 // wideAt is the width from which the lesson and the timeline sit side by side.
@@ -174,7 +173,7 @@ func (m *Model) card(w, h int) string {
 	}
 	line := s.HopSeq.Render(fmt.Sprintf("hop %d of %d  ", m.timeline.Index()+1, m.timeline.Len())) +
 		s.HopRequest.Render(hop.Method+" ") + s.Status(hop.StatusClass()).Render(status) +
-		" " + s.Party(hop.Party).Render(timeline.PartyLabel(hop.Party))
+		" " + s.Party(hop.Party).Render(hop.Party.Label())
 	if hop.BackChannel {
 		line += s.BackChannel.Render("  ⇄ inside AWS: your browser never sees this")
 	}

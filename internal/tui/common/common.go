@@ -4,11 +4,10 @@
 package common
 
 import (
-	"fmt"
 	"log/slog"
-	"regexp"
 	"time"
 
+	"github.com/cognitolab/cognitolab/internal/hop"
 	"github.com/cognitolab/cognitolab/internal/tui/keymap"
 	"github.com/cognitolab/cognitolab/internal/tui/styles"
 )
@@ -27,6 +26,8 @@ type Common struct {
 	Now func() time.Time
 	// Logger writes to the log file, never to the terminal.
 	Logger *slog.Logger
+	// Secrets is the lab's secret policy: what every pane masks until revealed.
+	Secrets hop.Policy
 }
 
 // New returns a Common with the default styles and key map.
@@ -82,11 +83,3 @@ func (e ErrorMsg) Error() string {
 	}
 	return e.Doing + ": " + e.Err.Error()
 }
-
-// TokenPattern finds JWT-like strings inside text: three (or five) dot-separated
-// base64url runs, = padding allowed (the ALB keeps it). The inspector masks them and
-// the logs pane cuts them short.
-var TokenPattern = regexp.MustCompile(`eyJ[A-Za-z0-9_\-]+=*\.[A-Za-z0-9_\-]+=*(\.[A-Za-z0-9_\-=]*)+`)
-
-// Masked is what a hidden secret of n bytes shows until the learner presses reveal.
-func Masked(n int) string { return fmt.Sprintf("•••••••• (%d chars, r to reveal)", n) }

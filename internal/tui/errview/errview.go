@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/cognitolab/cognitolab/internal/flows"
+	"github.com/cognitolab/cognitolab/internal/hop"
 	"github.com/cognitolab/cognitolab/internal/tui/common"
 )
 
@@ -20,7 +20,7 @@ type Details struct {
 	Next     string
 }
 
-// Describe turns an error into Details. A *flows.StepError fills every part (which
+// Describe turns an error into Details. A *hop.StepError fills every part (which
 // step, what was expected, what came, the hint); any other error gives its message
 // and the generic next step.
 func Describe(err error, doing string) Details {
@@ -29,7 +29,7 @@ func Describe(err error, doing string) Details {
 	if doing != "" {
 		d.Title = "Something went wrong while " + doing
 	}
-	var se *flows.StepError
+	var se *hop.StepError
 	if errors.As(err, &se) {
 		d.Title = "The step “" + se.Step + "” did not go as expected"
 		if se.Chapter != "" {

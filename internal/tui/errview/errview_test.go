@@ -6,12 +6,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cognitolab/cognitolab/internal/flows"
+	"github.com/cognitolab/cognitolab/internal/hop"
 	"github.com/cognitolab/cognitolab/internal/tui/common"
 )
 
 func TestDescribe(t *testing.T) {
-	step := &flows.StepError{Chapter: "login", Step: "follow the redirect", Expected: "HTTP 302", Got: "200", Hint: "delete the cookie"}
+	step := &hop.StepError{Chapter: "login", Step: "follow the redirect", Expected: "HTTP 302", Got: "200", Hint: "delete the cookie"}
 	tests := []struct {
 		name                          string
 		err                           error
@@ -21,7 +21,7 @@ func TestDescribe(t *testing.T) {
 		{"step error", step, "", "follow the redirect", "delete the cookie", ""},
 		{"wrapped step error", fmt.Errorf("run: %w", step), "", "follow the redirect", "delete the cookie", ""},
 		{"plain error", errors.New("disk full"), "saving your progress", "while saving your progress", "Press esc", "disk full"},
-		{"step error without hint", &flows.StepError{Step: "x", Err: errors.New("invalid_grant")}, "", "“x”", "press a to run", "invalid_grant"},
+		{"step error without hint", &hop.StepError{Step: "x", Err: errors.New("invalid_grant")}, "", "“x”", "press a to run", "invalid_grant"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

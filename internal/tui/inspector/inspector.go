@@ -13,16 +13,15 @@ import (
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/cognitolab/cognitolab/internal/flows"
+	"github.com/cognitolab/cognitolab/internal/hop"
 	"github.com/cognitolab/cognitolab/internal/tui/common"
-	"github.com/cognitolab/cognitolab/internal/tui/timeline"
 )
 
 // Model is the hop inspector.
 type Model struct {
 	c      *common.Common
 	vp     viewport.Model
-	hop    *flows.Hop
+	hop    *hop.Hop
 	reveal bool
 	width  int
 }
@@ -41,7 +40,7 @@ func (m *Model) SetSize(w, h int) {
 }
 
 // SetHop shows a hop (nil clears).
-func (m *Model) SetHop(h *flows.Hop) {
+func (m *Model) SetHop(h *hop.Hop) {
 	same := m.hop != nil && h != nil && m.hop.Seq == h.Seq && m.hop.URL == h.URL
 	m.hop = h
 	m.refresh()
@@ -83,27 +82,20 @@ func (m *Model) refresh() {
 	m.vp.SetContent(m.render(*m.hop))
 }
 
-// secretNames are field names treated as secret even if the engine did not say so.
-var secretNames = []string{"password", "client_secret", "authorization", "code_verifier",
-	"x-amzn-oidc-accesstoken", "x-amzn-oidc-data", "access_token", "id_token", "refresh_token", "token"}
-
 func (m *Model) mask(v string, secret bool) string {
 	if !secret || m.reveal || v == "" {
 		return v
 	}
-	return common.Masked(len(v))
+	return hop.Hint(len(v))
 }
 
 // jsonUnescape undoes Go's HTML-safe JSON escapes in a body shown to a person:
 // "->" reads better than "-\u003e".
 var jsonUnescape = strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u0026`, "&")
 
-func isSecret(name string, flagged bool) bool {
-	return flagged || slices.Contains(secretNames, strings.ToLower(name))
-}
-
-func (m *Model) render(h flows.Hop) string {
+func (m *Model) render(h hop.Hop) string {
 	s := m.c.Styles
+	sec := m.c.Secrets
 	var b strings.Builder
 	wrap := max(m.width-2, 20)
 	notable := func(name string, flagged bool) bool {
@@ -127,12 +119,12 @@ func (m *Model) render(h flows.Hop) string {
 	section := func(t string) { b.WriteString("\n" + s.Section.Render(t) + "\n") }
 	body := func(t string) {
 		if !m.reveal {
-			t = common.TokenPattern.ReplaceAllStringFunc(t, func(tok string) string { return m.mask(tok, true) })
+			t = hop.TokenPattern.ReplaceAllStringFunc(t, func(tok string) string { return m.mask(tok, true) })
 		}
 		b.WriteString(s.Text.Render(common.Wrap(jsonUnescape.Replace(strings.TrimSpace(t)), wrap)) + "\n")
 	}
 
-	title := fmt.Sprintf("Hop %d · %s", h.Seq, timeline.PartyLabel(h.Party))
+	title := fmt.Sprintf("Hop %d · %s", h.Seq, h.Party.Label())
 	if h.BackChannel {
 		title += " · inside AWS (the browser never sees this)"
 	}
@@ -143,18 +135,18 @@ func (m *Model) render(h flows.Hop) string {
 	section("Request")
 	b.WriteString(common.Wrap(s.HopRequest.Render(h.Method+" "+h.URL), wrap) + "\n")
 	for _, f := range h.ReqHeaders {
-		field(f.Name, f.Value, isSecret(f.Name, f.Secret), notable(f.Name, f.Notable))
+		field(f.Name, f.Value, sec.Field(f), notable(f.Name, f.Notable))
 	}
 	if len(h.ReqCookies) > 0 {
 		section("Cookies sent")
 		for _, c := range h.ReqCookies {
-			field(c.Name, c.Value, isSecret(c.Name, c.Secret), notable(c.Name, false))
+			field(c.Name, c.Value, sec.Cookie(c), notable(c.Name, false))
 		}
 	}
 	if len(h.Form) > 0 {
 		section("Form")
 		for _, f := range h.Form {
-			field(f.Name, f.Value, isSecret(f.Name, f.Secret), notable(f.Name, f.Notable))
+			field(f.Name, f.Value, sec.Field(f), notable(f.Name, f.Notable))
 		}
 	}
 	if h.ReqBody != "" {
@@ -176,16 +168,16 @@ func (m *Model) render(h flows.Hop) string {
 		if strings.EqualFold(f.Name, "Location") && h.Location != "" {
 			continue
 		}
-		field(f.Name, f.Value, isSecret(f.Name, f.Secret), notable(f.Name, f.Notable))
+		field(f.Name, f.Value, sec.Field(f), notable(f.Name, f.Notable))
 	}
 	if len(h.SetCookies) > 0 {
 		section("Set-Cookie")
 		for _, c := range h.SetCookies {
-			v := m.mask(c.Value, isSecret(c.Name, c.Secret))
+			v := m.mask(c.Value, sec.Cookie(c))
 			if c.Expired {
 				v = "(expired: the browser deletes it)"
 			}
-			note := notable(c.Name, strings.HasPrefix(c.Name, "AWSELBAuthSessionCookie"))
+			note := notable(c.Name, sec.ALBCookie(c.Name))
 			field(c.Name, v, false, note)
 			if c.Attrs != "" {
 				b.WriteString("    " + s.Muted.Render(c.Attrs) + "\n")

@@ -12,7 +12,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/cognitolab/cognitolab/internal/flows"
+	"github.com/cognitolab/cognitolab/internal/hop"
 	"github.com/cognitolab/cognitolab/internal/tui/common"
 )
 
@@ -48,12 +48,12 @@ func (m *Model) SetSize(w, h int) {
 
 // entry is a line with its one-line summary, made once when it arrives.
 type entry struct {
-	line flows.LogLine
+	line hop.LogLine
 	text string
 }
 
 // Push adds a line and keeps tailing if the view was at the bottom.
-func (m *Model) Push(l flows.LogLine) {
+func (m *Model) Push(l hop.LogLine) {
 	m.ring.Push(entry{line: l, text: Summary(l.Message)})
 	if m.follow {
 		m.top = m.maxTop()
@@ -69,7 +69,7 @@ func (m *Model) Len() int { return m.ring.Len() }
 func (m *Model) Highlight(hopSeq int, traceID string) { m.hopSeq, m.traceID = hopSeq, traceID }
 
 // Matches reports whether a line belongs to the highlighted hop.
-func (m *Model) Matches(l flows.LogLine) bool {
+func (m *Model) Matches(l hop.LogLine) bool {
 	return (m.hopSeq != 0 && l.HopSeq == m.hopSeq) || (m.traceID != "" && l.TraceID == m.traceID)
 }
 
@@ -199,5 +199,5 @@ func Summary(msg string) string {
 		return out
 	}
 	msg = strings.ReplaceAll(msg, "\n", " ")
-	return common.TokenPattern.ReplaceAllString(msg, "eyJ…(token)")
+	return hop.TokenPattern.ReplaceAllString(msg, "eyJ…(token)")
 }

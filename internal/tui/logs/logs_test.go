@@ -4,13 +4,13 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/cognitolab/cognitolab/internal/flows"
+	"github.com/cognitolab/cognitolab/internal/hop"
 )
 
 func TestRingDropsOldest(t *testing.T) {
-	r := NewRing[flows.LogLine](3)
+	r := NewRing[hop.LogLine](3)
 	for i := 1; i <= 5; i++ {
-		r.Push(flows.LogLine{Message: strconv.Itoa(i)})
+		r.Push(hop.LogLine{Message: strconv.Itoa(i)})
 	}
 	if r.Len() != 3 {
 		t.Fatalf("Len = %d, want 3", r.Len())
@@ -23,9 +23,9 @@ func TestRingDropsOldest(t *testing.T) {
 }
 
 func TestRingBoundedAtCapacity(t *testing.T) {
-	r := NewRing[flows.LogLine](Capacity)
+	r := NewRing[hop.LogLine](Capacity)
 	for i := range Capacity + 123 {
-		r.Push(flows.LogLine{HopSeq: i})
+		r.Push(hop.LogLine{HopSeq: i})
 	}
 	if r.Len() != Capacity || r.At(0).HopSeq != 123 || r.At(Capacity-1).HopSeq != Capacity+122 {
 		t.Fatalf("Len=%d first=%d last=%d", r.Len(), r.At(0).HopSeq, r.At(Capacity-1).HopSeq)

@@ -9,7 +9,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/cognitolab/cognitolab/internal/flows"
+	"github.com/cognitolab/cognitolab/internal/hop"
 	"github.com/cognitolab/cognitolab/internal/tui/common"
 )
 
@@ -17,7 +17,7 @@ import (
 type Model struct {
 	c      *common.Common
 	local  bool
-	mails  []flows.Mail
+	mails  []hop.Mail
 	width  int
 	height int
 	top    int
@@ -34,7 +34,7 @@ func (m *Model) SetSize(w, h int) { m.width, m.height = w, h }
 
 // Add records messages, skipping ones already shown (a Mail event and the mailbox
 // listing report the same message).
-func (m *Model) Add(mails ...flows.Mail) {
+func (m *Model) Add(mails ...hop.Mail) {
 	for _, nm := range mails {
 		dup := false
 		for _, om := range m.mails {

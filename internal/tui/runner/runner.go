@@ -17,6 +17,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/cognitolab/cognitolab/internal/flows"
+	"github.com/cognitolab/cognitolab/internal/hop"
 )
 
 // eventBuffer is how many events a run may emit ahead of the TUI.
@@ -36,7 +37,7 @@ type StartedMsg struct {
 // EventMsg carries one event of run ID.
 type EventMsg struct {
 	ID    int
-	Event flows.Event
+	Event hop.Event
 	next  <-chan item
 }
 
@@ -50,7 +51,7 @@ type DoneMsg struct {
 }
 
 type item struct {
-	ev     flows.Event
+	ev     hop.Event
 	done   bool
 	err    error
 	inputs map[string]string
@@ -114,7 +115,7 @@ func (r *Runner) Start(parent context.Context, ch flows.Chapter, inputs map[stri
 		events := make(chan item, eventBuffer)
 		gate := flows.NewStepGate()
 		r.sess.Gate = gate
-		r.sess.Emit = func(ev flows.Event) {
+		r.sess.Emit = func(ev hop.Event) {
 			select {
 			case events <- item{ev: ev}:
 			case <-ctx.Done():

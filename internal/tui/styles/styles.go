@@ -7,7 +7,7 @@ package styles
 import (
 	"github.com/charmbracelet/lipgloss"
 
-	"github.com/cognitolab/cognitolab/internal/flows"
+	"github.com/cognitolab/cognitolab/internal/hop"
 )
 
 // Palette is the few calm colours every style is built from, each with a light- and
@@ -231,15 +231,15 @@ func New(p Palette) *Styles {
 }
 
 // Party returns the style of a party's name.
-func (s *Styles) Party(p flows.Party) lipgloss.Style {
+func (s *Styles) Party(p hop.Party) lipgloss.Style {
 	switch p {
-	case flows.PartyALB:
+	case hop.PartyALB:
 		return s.PartyALB
-	case flows.PartyHostedUI, flows.PartyCognitoAPI:
+	case hop.PartyHostedUI, hop.PartyCognitoAPI:
 		return s.PartyCognito
-	case flows.PartyApp:
+	case hop.PartyApp:
 		return s.PartyApp
-	case flows.PartyLogs:
+	case hop.PartyLogs:
 		return s.PartyLogs
 	default:
 		return s.PartyLocal

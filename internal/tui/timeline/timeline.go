@@ -13,14 +13,14 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/cognitolab/cognitolab/internal/flows"
+	"github.com/cognitolab/cognitolab/internal/hop"
 	"github.com/cognitolab/cognitolab/internal/tui/common"
 )
 
 // Model is the timeline component.
 type Model struct {
 	c      *common.Common
-	hops   []flows.Hop
+	hops   []hop.Hop
 	sel    int
 	offset int
 	width  int
@@ -42,7 +42,7 @@ func (m *Model) SetSize(w, h int) {
 }
 
 // Append adds a hop; the selection follows the newest hop unless the learner moved it.
-func (m *Model) Append(h flows.Hop) {
+func (m *Model) Append(h hop.Hop) {
 	m.hops = append(m.hops, h)
 	if m.follow {
 		m.sel = len(m.hops) - 1
@@ -60,9 +60,9 @@ func (m *Model) Len() int { return len(m.hops) }
 func (m *Model) Index() int { return m.sel }
 
 // Selected returns the selected hop.
-func (m *Model) Selected() (flows.Hop, bool) {
+func (m *Model) Selected() (hop.Hop, bool) {
 	if m.sel < 0 || m.sel >= len(m.hops) {
-		return flows.Hop{}, false
+		return hop.Hop{}, false
 	}
 	return m.hops[m.sel], true
 }
@@ -153,9 +153,9 @@ func (m *Model) row(i int) string {
 	}
 	seq := fmt.Sprintf("%3d ", h.Seq)
 	method := fmt.Sprintf("%-5s", h.Method)
-	party := fmt.Sprintf("%-12s", PartyLabel(h.Party))
+	party := fmt.Sprintf("%-12s", h.Party.Label())
 	where := Where(h.URL)
-	if action := apiAction(h); action != "" {
+	if action := h.Op(); action != "" {
 		where += " " + action
 	}
 	tail := ""
@@ -180,24 +180,6 @@ func (m *Model) row(i int) string {
 	return line
 }
 
-// PartyLabel is a party's short name for the timeline column.
-func PartyLabel(p flows.Party) string {
-	switch p {
-	case flows.PartyHostedUI:
-		return "Cognito UI"
-	case flows.PartyCognitoAPI:
-		return "Cognito API"
-	case flows.PartyLogs:
-		return "CloudWatch"
-	case flows.PartyLocal:
-		return "you"
-	case "":
-		return "?"
-	default:
-		return string(p)
-	}
-}
-
 // Where shortens a URL to its path and query: the party column already says which
 // host answered, and the inspector shows the full URL.
 func Where(raw string) string {
@@ -213,18 +195,4 @@ func Where(raw string) string {
 		s += "?" + u.RawQuery
 	}
 	return s
-}
-
-// apiAction is the operation of an AWS JSON API call (the part of X-Amz-Target after
-// the dot: "SignUp"), since every such call is a POST to "/".
-func apiAction(h flows.Hop) string {
-	for _, f := range h.ReqHeaders {
-		if strings.EqualFold(f.Name, "X-Amz-Target") {
-			if i := strings.LastIndex(f.Value, "."); i >= 0 {
-				return f.Value[i+1:]
-			}
-			return f.Value
-		}
-	}
-	return ""
 }

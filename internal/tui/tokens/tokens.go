@@ -13,7 +13,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/cognitolab/cognitolab/internal/flows"
+	"github.com/cognitolab/cognitolab/internal/hop"
 	"github.com/cognitolab/cognitolab/internal/tui/common"
 )
 
@@ -21,7 +21,7 @@ import (
 type Model struct {
 	c      *common.Common
 	vp     viewport.Model
-	tokens []flows.TokenView
+	tokens []hop.TokenView
 	sel    int
 	reveal bool
 	width  int
@@ -41,7 +41,7 @@ func (m *Model) SetSize(w, h int) {
 }
 
 // Add records a token; a newer token of the same kind replaces the older one.
-func (m *Model) Add(t flows.TokenView) {
+func (m *Model) Add(t hop.TokenView) {
 	for i := range m.tokens {
 		if m.tokens[i].Kind == t.Kind {
 			m.tokens[i] = t
@@ -136,7 +136,7 @@ func (m *Model) refresh() {
 	m.vp.SetContent(m.render(m.tokens[m.sel]))
 }
 
-func (m *Model) render(t flows.TokenView) string {
+func (m *Model) render(t hop.TokenView) string {
 	s := m.c.Styles
 	wrap := max(m.width-2, 20)
 	var b strings.Builder
@@ -154,7 +154,7 @@ func (m *Model) render(t flows.TokenView) string {
 	if t.Padded {
 		b.WriteString("\n" + s.Muted.Render("Its base64url segments keep their = padding (the ALB does this; many JWT libraries reject it)."))
 	}
-	claims := func(title string, cs []flows.Claim) {
+	claims := func(title string, cs []hop.Claim) {
 		if len(cs) == 0 {
 			return
 		}
@@ -173,7 +173,7 @@ func (m *Model) render(t flows.TokenView) string {
 		if m.reveal {
 			b.WriteString(ansi.Hardwrap(s.Text.Render(t.Raw), wrap, false))
 		} else {
-			b.WriteString(s.Secret.Render(common.Masked(len(t.Raw))))
+			b.WriteString(s.Secret.Render(hop.Hint(len(t.Raw))))
 		}
 	}
 	return b.String()

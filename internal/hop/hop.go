@@ -1,9 +1,13 @@
-// Package flows performs the lab's HTTP exchanges step by step, records each as a Hop,
-// and attaches the lesson text that explains it. It never imports terminal code: the
-// TUI and the plain printer (cognitolab run) both consume its hops.
-package flows
+// Package hop is the lab's shared vocabulary: one recorded HTTP exchange (a Hop) and
+// the other events a chapter emits, the one policy that says which values are secret
+// and how they are masked, and the facts every view derives from a hop (its API
+// operation, path, resolved Location, party label). It is a leaf: the emulator, the
+// app, the flows, the TUI and the printers all import it, and it imports none of them.
+package hop
 
 import (
+	"net/url"
+	"strings"
 	"time"
 )
 
@@ -19,6 +23,27 @@ const (
 	PartyLogs       Party = "CloudWatch Logs"
 	PartyLocal      Party = "your machine" // e.g. the learner's own callback listener
 )
+
+// BrowserInsideAWS names the back-channel "browser": the ALB itself.
+const BrowserInsideAWS = "the ALB (inside AWS)"
+
+// Label is a party's short name (the timeline's party column).
+func (p Party) Label() string {
+	switch p {
+	case PartyHostedUI:
+		return "Cognito UI"
+	case PartyCognitoAPI:
+		return "Cognito API"
+	case PartyLogs:
+		return "CloudWatch"
+	case PartyLocal:
+		return "you"
+	case "":
+		return "?"
+	default:
+		return string(p)
+	}
+}
 
 // Field is one name/value pair of a request or response (header, cookie, form field,
 // query parameter, claim). Secret values are masked by views until revealed.
@@ -102,4 +127,56 @@ func (h Hop) StatusClass() string {
 	default:
 		return "5xx"
 	}
+}
+
+// Failed reports a transport error or an error status (4xx, 5xx).
+func (h Hop) Failed() bool { return h.Err != "" || h.Status >= 400 }
+
+// Path is the path of the hop's URL ("" when it does not parse).
+func (h Hop) Path() string { return PathOf(h.URL) }
+
+// PathOf is the path of a URL ("" when it does not parse).
+func PathOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	return u.Path
+}
+
+// Op is the AWS JSON API operation of the hop ("SignUp", "FilterLogEvents"): the part
+// of its X-Amz-Target header after the dot; "" for a hop that is no API call.
+func (h Hop) Op() string { return OpOf(Value(h.ReqHeaders, "X-Amz-Target")) }
+
+// OpOf is the operation named by an X-Amz-Target value
+// ("AWSCognitoIdentityProviderService.SignUp" → "SignUp").
+func OpOf(target string) string {
+	if _, op, ok := strings.Cut(target, "."); ok {
+		return op
+	}
+	return ""
+}
+
+// ResolvedLocation is the hop's Location resolved against its URL (a relative
+// "/login?..." becomes absolute); the Location as it is when either does not parse.
+func (h Hop) ResolvedLocation() string {
+	base, err := url.Parse(h.URL)
+	if err != nil {
+		return h.Location
+	}
+	loc, err := base.Parse(h.Location)
+	if err != nil {
+		return h.Location
+	}
+	return loc.String()
+}
+
+// Value is the value of the first field named name (case-insensitive), or "".
+func Value(fs []Field, name string) string {
+	for _, f := range fs {
+		if strings.EqualFold(f.Name, name) {
+			return f.Value
+		}
+	}
+	return ""
 }

@@ -1,0 +1,106 @@
+package hop
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Event is what a running chapter emits, in order. Exactly one field is set.
+type Event struct {
+	// Hop is a recorded (or back-channel, or inferred) HTTP exchange.
+	Hop *Hop
+	// Token is a decoded token to show in the token inspector.
+	Token *TokenView
+	// Log is one of the app's CloudWatch log lines.
+	Log *LogLine
+	// Mail is a message the local pool "sent" (confirmation code).
+	Mail *Mail
+	// Info is a short narrative line between hops (Markdown).
+	Info string
+}
+
+// TokenView is a token decoded claim by claim, with its verification result.
+type TokenView struct {
+	// Kind is "id", "access", "refresh", "alb-data".
+	Kind   string  `json:"kind"`
+	Raw    string  `json:"raw"`
+	Header []Claim `json:"header,omitempty"`
+	Claims []Claim `json:"claims,omitempty"`
+	// Verified reports the signature check; Problem says why not (or why it can't be
+	// decoded, for the refresh token).
+	Verified bool      `json:"verified"`
+	Problem  string    `json:"problem,omitempty"`
+	Expires  time.Time `json:"expires,omitempty"`
+	// Padded is set for the ALB token's padded base64url segments.
+	Padded bool `json:"padded,omitempty"`
+}
+
+// Expired reports whether the token's exp has passed.
+func (tv *TokenView) Expired(now time.Time) bool {
+	return !tv.Expires.IsZero() && now.After(tv.Expires)
+}
+
+// Claim is one header field or claim, with its explanation.
+type Claim struct {
+	Name    string `json:"name"`
+	Value   string `json:"value"`
+	Explain string `json:"explain,omitempty"`
+}
+
+// LogLine is one CloudWatch Logs event of the app, tied to a hop by trace id.
+type LogLine struct {
+	Time    time.Time `json:"time"`
+	Stream  string    `json:"stream"`
+	Message string    `json:"message"`
+	TraceID string    `json:"traceId,omitempty"`
+	// HopSeq is the Seq of the hop that caused the line (0 when unknown).
+	HopSeq int `json:"hopSeq,omitempty"`
+}
+
+// Mail is a confirmation code the pool "e-mailed".
+type Mail struct {
+	Time     time.Time `json:"time"`
+	To       string    `json:"to"`
+	Username string    `json:"username"`
+	Subject  string    `json:"subject"`
+	Code     string    `json:"code"`
+}
+
+// StepError says which hop of which chapter failed, what was expected, what came
+// instead and what to try. The flows return it; the TUI and the printers show it.
+type StepError struct {
+	Chapter  string
+	Step     string
+	Hop      *Hop
+	Expected string
+	Got      string
+	Hint     string
+	Err      error
+}
+
+func (e *StepError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %s", e.Chapter, e.Step)
+	if e.Hop != nil {
+		fmt.Fprintf(&b, " (hop %d: %s %s)", e.Hop.Seq, e.Hop.Method, e.Hop.URL)
+	}
+	if e.Expected != "" {
+		fmt.Fprintf(&b, ": expected %s", e.Expected)
+		if e.Got != "" {
+			fmt.Fprintf(&b, ", got %s", e.Got)
+		}
+	} else if e.Got != "" {
+		fmt.Fprintf(&b, ": got %s", e.Got)
+	}
+	if e.Err != nil {
+		fmt.Fprintf(&b, ": %v", e.Err)
+	}
+	if e.Hint != "" {
+		fmt.Fprintf(&b, ". Try: %s", e.Hint)
+	}
+	return b.String()
+}
+
+// Unwrap returns the underlying error (a sentinel, an *OAuthError, an SDK error).
+func (e *StepError) Unwrap() error { return e.Err }

@@ -1,0 +1,233 @@
+package hop
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// DefaultALBCookie is the default SessionCookieName of an ALB authenticate-cognito
+// action; the ALB shards it as <name>-0 .. <name>-3.
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_AuthenticateCognitoActionConfig.html
+const DefaultALBCookie = "AWSELBAuthSessionCookie"
+
+// HostedUICookie is the hosted UI's own session cookie, named "cognito" by Cognito
+// (not configurable).
+const HostedUICookie = "cognito"
+
+// Mask replaces a secret value in printed output (transcripts, masked bodies).
+const Mask = "••••••"
+
+// Hint is what an interactive view shows for a hidden secret of n bytes until the
+// learner presses r (reveal).
+func Hint(n int) string { return fmt.Sprintf("•••••••• (%d chars, r to reveal)", n) }
+
+// secretNames are the names (lower case) of form fields, query parameters, JSON keys
+// and headers whose values are secret. A dotted name (AuthParameters.PASSWORD) is
+// judged by its last part.
+var secretNames = map[string]bool{
+	"password": true, "proposedpassword": true, "previouspassword": true,
+	"client_secret": true, "clientsecret": true, "secret_hash": true, "secrethash": true,
+	"code_verifier": true, "session": true,
+	"access_token": true, "accesstoken": true, "id_token": true, "idtoken": true,
+	"refresh_token": true, "refreshtoken": true, "token": true,
+	// headers
+	"authorization": true, "x-amzn-oidc-accesstoken": true, "x-amzn-oidc-data": true,
+}
+
+// Policy is the one secret policy of every view: which names, headers, cookies and
+// JSON fields hold secrets, and how a hop, a value and a JSON body are masked. Its
+// cookie names come from the lab's settings (the ALB's SessionCookieName); the zero
+// Policy uses the ALB's default cookie name.
+type Policy struct {
+	albCookies []string
+}
+
+// NewPolicy returns the policy of a lab whose ALB session cookies are named
+// albCookies (empty names are ignored; none means DefaultALBCookie).
+func NewPolicy(albCookies ...string) Policy {
+	var p Policy
+	for _, c := range albCookies {
+		if c != "" {
+			p.albCookies = append(p.albCookies, c)
+		}
+	}
+	return p
+}
+
+// IsZero reports whether p is the zero Policy (no cookie name given).
+func (p Policy) IsZero() bool { return len(p.albCookies) == 0 }
+
+// ALBCookies are the ALB session cookie names (prefixes of their shards).
+func (p Policy) ALBCookies() []string {
+	if len(p.albCookies) == 0 {
+		return []string{DefaultALBCookie}
+	}
+	return p.albCookies
+}
+
+// SecretName reports whether a form field, query parameter, JSON key or header of
+// this name holds a secret.
+func (p Policy) SecretName(name string) bool {
+	if i := strings.LastIndexByte(name, '.'); i >= 0 {
+		name = name[i+1:]
+	}
+	return secretNames[strings.ToLower(name)]
+}
+
+// SecretCookie reports whether a cookie of this name is a session credential: the
+// hosted UI's session, or a shard of the ALB's session cookie.
+func (p Policy) SecretCookie(name string) bool {
+	return name == HostedUICookie || p.ALBCookie(name)
+}
+
+// ALBCookie reports whether name is one of the ALB session cookie's shards.
+func (p Policy) ALBCookie(name string) bool {
+	for _, c := range p.ALBCookies() {
+		if strings.HasPrefix(name, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// Field reports whether f is secret: flagged so by whoever recorded it, or by name.
+func (p Policy) Field(f Field) bool { return f.Secret || p.SecretName(f.Name) }
+
+// Cookie reports whether c is secret: flagged, or by name.
+func (p Policy) Cookie(c Cookie) bool { return c.Secret || p.SecretCookie(c.Name) }
+
+// Mark sets the Secret flag of every field and cookie of h the policy calls secret
+// (flags already set stay set).
+func (p Policy) Mark(h *Hop) {
+	for _, fs := range [][]Field{h.ReqHeaders, h.Query, h.Form, h.RespHeaders} {
+		for i := range fs {
+			fs[i].Secret = p.Field(fs[i])
+		}
+	}
+	for _, cs := range [][]Cookie{h.ReqCookies, h.SetCookies} {
+		for i := range cs {
+			cs[i].Secret = p.Cookie(cs[i])
+		}
+	}
+}
+
+// MaskHop returns a copy of h with every secret field and cookie value replaced by
+// Mask (an auth scheme such as "Bearer" kept). Bodies are masked when recorded
+// (MaskJSON).
+func (p Policy) MaskHop(h Hop) Hop {
+	mf := func(fs []Field) []Field {
+		if fs == nil {
+			return nil
+		}
+		out := make([]Field, len(fs))
+		for i, f := range fs {
+			out[i] = f
+			if p.Field(f) {
+				out[i].Secret = true
+				out[i].Value = MaskValue(f.Value)
+			}
+		}
+		return out
+	}
+	mc := func(cs []Cookie) []Cookie {
+		if cs == nil {
+			return nil
+		}
+		out := make([]Cookie, len(cs))
+		for i, c := range cs {
+			out[i] = c
+			if p.Cookie(c) {
+				out[i].Secret = true
+				if c.Value != "" {
+					out[i].Value = Mask
+				}
+			}
+		}
+		return out
+	}
+	h.ReqHeaders, h.Query, h.Form, h.RespHeaders = mf(h.ReqHeaders), mf(h.Query), mf(h.Form), mf(h.RespHeaders)
+	h.ReqCookies, h.SetCookies = mc(h.ReqCookies), mc(h.SetCookies)
+	return h
+}
+
+// MaskValue masks a secret value, keeping an auth scheme ("Basic", "Bearer").
+func MaskValue(v string) string {
+	if scheme, _, ok := strings.Cut(v, " "); ok && (scheme == "Basic" || scheme == "Bearer") {
+		return scheme + " " + Mask
+	}
+	if v == "" {
+		return v
+	}
+	return Mask
+}
+
+// MaskJSON returns body with every secret string value masked (recursively); a body
+// that is not JSON, or holds no secret, comes back unchanged.
+func (p Policy) MaskJSON(body []byte) string {
+	var v any
+	if json.Unmarshal(body, &v) != nil {
+		return string(body)
+	}
+	if !p.maskJSONValue(v) {
+		return string(body)
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return string(body)
+	}
+	return string(b)
+}
+
+func (p Policy) maskJSONValue(v any) bool {
+	changed := false
+	switch t := v.(type) {
+	case map[string]any:
+		for k, sub := range t {
+			if _, isStr := sub.(string); isStr && p.SecretName(k) {
+				t[k] = Mask
+				changed = true
+				continue
+			}
+			if p.maskJSONValue(sub) {
+				changed = true
+			}
+		}
+	case []any:
+		for _, sub := range t {
+			if p.maskJSONValue(sub) {
+				changed = true
+			}
+		}
+	}
+	return changed
+}
+
+// TokenPattern finds JWT-like strings inside text: three (or five) dot-separated
+// base64url runs, = padding allowed (the ALB keeps it).
+var TokenPattern = regexp.MustCompile(`eyJ[A-Za-z0-9_\-]+=*\.[A-Za-z0-9_\-]+=*(\.[A-Za-z0-9_\-=]*)+`)
+
+// MaskToken shows the start of a raw token (its header) and masks the rest.
+func MaskToken(raw string) string {
+	if len(raw) <= 12 {
+		return Mask
+	}
+	return raw[:12] + "…" + Mask
+}
+
+// MaskLog hides the raw tokens the app logs for teaching (raw_tokens_for_teaching).
+func MaskLog(l LogLine) LogLine {
+	var m map[string]any
+	if json.Unmarshal([]byte(l.Message), &m) != nil {
+		return l
+	}
+	if raw, ok := m["raw_tokens_for_teaching"].(map[string]any); ok {
+		for k := range raw {
+			raw[k] = Mask
+		}
+		b, _ := json.Marshal(m)
+		l.Message = string(b)
+	}
+	return l
+}
