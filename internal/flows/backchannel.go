@@ -37,7 +37,7 @@ func (s *Session) backChannel(browserHop *hop.Hop) {
 	// A 302 from /oauth2/idpresponse means the ALB redeemed a code: token exchange,
 	// then userInfo (WIRE 4.2 steps 4-7).
 	redeemed := browserHop.Party == hop.PartyALB && browserHop.Status == http.StatusFound &&
-		strings.HasPrefix(pathOf(browserHop.URL), "/oauth2/idpresponse")
+		strings.HasPrefix(browserHop.Path(), idpResponsePath)
 	if s.Local == nil {
 		if redeemed {
 			s.inferBackChannel(browserHop)
@@ -129,12 +129,4 @@ func (s *Session) inferBackChannel(cause *hop.Hop) {
 	}
 	s.publish(&token)
 	s.publish(&info)
-}
-
-func pathOf(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return ""
-	}
-	return u.Path
 }

@@ -50,7 +50,7 @@ func TestInferredBackChannel(t *testing.T) {
 			t.Errorf("hop %d title %q does not say it is inferred", i, h.Title)
 		}
 	}
-	if fieldValue(hs[1].Form, "code") != "the-code" || hs[1].Seq != 2 || hs[2].Seq != 3 {
+	if hop.Value(hs[1].Form, "code") != "the-code" || hs[1].Seq != 2 || hs[2].Seq != 3 {
 		t.Errorf("token hop: %+v", hs[1])
 	}
 	if c := hs[0].SetCookies; len(c) != 1 || !strings.Contains(c[0].Attrs, "Secure") {

@@ -68,7 +68,7 @@ func (f *beyondFlow) refresh() error {
 func (f *beyondFlow) bearerAPI() error {
 	api := f.s.Target.AppURL + "/v1/api"
 	f.stepf("call the API without a token")
-	h, body, err := f.get(BrowserCode, api)
+	h, body, err := f.as("app-api-unauthorized", http.StatusUnauthorized, "", "").get(BrowserCode, api)
 	if err != nil {
 		return err
 	}
@@ -76,7 +76,7 @@ func (f *beyondFlow) bearerAPI() error {
 		return err
 	}
 	f.stepf("call the API with the access token")
-	h, body, err = f.do(BrowserCode, http.MethodGet, api, nil, http.Header{"Authorization": {"Bearer " + f.s.Tokens().AccessToken}})
+	h, body, err = f.as("app-api-ok", http.StatusOK, "", "").do(BrowserCode, http.MethodGet, api, nil, http.Header{"Authorization": {"Bearer " + f.s.Tokens().AccessToken}})
 	if err != nil {
 		return err
 	}

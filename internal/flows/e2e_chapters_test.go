@@ -151,6 +151,28 @@ func TestAllChaptersLocal(t *testing.T) {
 			}
 		}
 	})
+	t.Run("named keys agree with the rule table", func(t *testing.T) {
+		// A step names the key of the answer it expects; on the way every chapter
+		// takes, the rule table must give the same key (it decides the other answers).
+		named := 0
+		for _, h := range rec.hops("") {
+			if h.Key == "" {
+				t.Errorf("hop %s %s has no key", h.Method, h.URL)
+				continue
+			}
+			bare := h
+			bare.Key = ""
+			if k := flows.HopKey(bare); k != h.Key {
+				t.Errorf("hop %s %s → %d: the step named %q, the rule table says %q", h.Method, h.URL, h.Status, h.Key, k)
+			}
+			if !h.BackChannel && h.Browser != flows.BrowserSDK {
+				named++
+			}
+		}
+		if named == 0 {
+			t.Error("no hop recorded")
+		}
+	})
 }
 
 func TestSignupPaths(t *testing.T) {

@@ -19,6 +19,8 @@ type run struct {
 	s       *Session
 	chapter string
 	step    string
+	// expect is the lesson key the next request names (set on a copy by as).
+	expect *expectation
 }
 
 // begin starts a chapter: it subscribes to the back channel (local lab) and sets the
@@ -49,6 +51,25 @@ func (r *run) info(format string, args ...any) {
 
 type hopSlotKey struct{}
 
+// hopSlot travels in a request's context from the step that makes it to the
+// recorder: the lesson key the step names (if any) in, the recorded hop out.
+type hopSlot struct {
+	expect *expectation
+	hop    hop.Hop
+}
+
+// as names the lesson key of the next request's hop, for the answer the step expects:
+// status, and for a redirect the suffix of the Location's path (loc, "" any) and a
+// query parameter it must carry (param, "" none). Another answer is classified by the
+// rule table (classify.go).
+//
+//	h, body, err := r.as("app-public", http.StatusOK, "", "").get(browser, url)
+func (r *run) as(key string, status int, loc, param string) *run {
+	c := *r
+	c.expect = &expectation{key: key, status: status, loc: loc, param: param}
+	return &c
+}
+
 // do makes one request as browser and returns the hop recorded for it and the body.
 // A transport error comes back as a *StepError.
 func (r *run) do(browser, method, rawURL string, form url.Values, hdr http.Header) (*hop.Hop, []byte, error) {
@@ -59,7 +80,7 @@ func (r *run) do(browser, method, rawURL string, form url.Values, hdr http.Heade
 	if form != nil {
 		body = strings.NewReader(form.Encode())
 	}
-	slot := &hop.Hop{}
+	slot := &hopSlot{expect: r.expect}
 	ctx := context.WithValue(r.ctx, hopSlotKey{}, slot)
 	req, err := http.NewRequestWithContext(ctx, method, rawURL, body)
 	if err != nil {
@@ -79,15 +100,15 @@ func (r *run) do(browser, method, rawURL string, form url.Values, hdr http.Heade
 			return nil, nil, ctxErr
 		}
 		var h *hop.Hop
-		if slot.Seq != 0 {
-			h = slot
+		if slot.hop.Seq != 0 {
+			h = &slot.hop
 		}
 		return h, nil, r.fail(h, "an answer from "+hostOf(rawURL), "no answer",
 			"is the lab running? Start it with `cognitolab serve` (local) or check `cognitolab status` (AWS)", err)
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	return slot, b, nil
+	return &slot.hop, b, nil
 }
 
 func (r *run) get(browser, rawURL string) (*hop.Hop, []byte, error) {
@@ -121,7 +142,7 @@ func (r *run) expectRedirect(h *hop.Hop, body []byte, prefix, hint string) (*url
 	if h.Status != http.StatusFound && h.Status != http.StatusSeeOther && h.Status != http.StatusMovedPermanently {
 		return nil, r.expectStatus(h, body, http.StatusFound, hint)
 	}
-	abs := resolve(h)
+	abs := h.ResolvedLocation()
 	loc, err := url.Parse(abs)
 	if err != nil || !strings.HasPrefix(strings.ToLower(stripQuery(abs)), strings.ToLower(prefix)) {
 		var cause error = ErrUnexpectedRedirect
@@ -138,19 +159,6 @@ func stripQuery(s string) string {
 		return s[:i]
 	}
 	return s
-}
-
-// resolve resolves a Location against the URL of the hop that returned it.
-func resolve(h *hop.Hop) string {
-	base, err := url.Parse(h.URL)
-	if err != nil {
-		return h.Location
-	}
-	loc, err := base.Parse(h.Location)
-	if err != nil {
-		return h.Location
-	}
-	return loc.String()
 }
 
 // hasSetCookie reports whether h set (expired=false) or cleared (expired=true) a

@@ -220,7 +220,7 @@ func (r *run) pkceLogin(browser string, narrate bool) (*tokenResponse, error) {
 		return nil, err
 	}
 	r.stepf("the browser brings the code to your listener")
-	h, body, err := r.get(browser, cb.String())
+	h, body, err := r.as("local-callback", http.StatusOK, "", "").get(browser, cb.String())
 	if err != nil {
 		return nil, err
 	}

@@ -64,7 +64,7 @@ func (r *run) albLogin(browser string, narrate bool) (loginResult, error) {
 	t := r.s.Target
 	var res loginResult
 	r.stepf("GET the protected route")
-	h, body, err := r.get(browser, t.AppURL+"/v1/secrets")
+	h, body, err := r.as("alb-redirect-authorize", http.StatusFound, "/oauth2/authorize", "").get(browser, t.AppURL+"/v1/secrets")
 	if err != nil {
 		return res, err
 	}
@@ -78,7 +78,7 @@ func (r *run) albLogin(browser string, narrate bool) (loginResult, error) {
 	}
 	res.SawForm = sawForm
 	r.stepf("back to the ALB with the code")
-	h, body, err = r.get(browser, cb.String())
+	h, body, err = r.as("alb-idpresponse", http.StatusFound, "", "").get(browser, cb.String())
 	if err != nil {
 		return res, err
 	}
@@ -89,7 +89,7 @@ func (r *run) albLogin(browser string, narrate bool) (loginResult, error) {
 		return res, r.fail(h, "Set-Cookie "+albCookieName()+"-0", "no session cookie", "the ALB must set its session cookie after a successful login", ErrNoCookie)
 	}
 	r.stepf("GET the protected route, with the cookie")
-	h, body, err = r.get(browser, resolve(h))
+	h, body, err = r.as("app-secrets", http.StatusOK, "", "").get(browser, h.ResolvedLocation())
 	if err != nil {
 		return res, err
 	}
@@ -119,8 +119,8 @@ func (r *run) authorize(browser, authorizeURL, callbackPrefix string) (*url.URL,
 	if err != nil {
 		return nil, false, err
 	}
-	if h.Status == http.StatusFound && strings.HasPrefix(strings.ToLower(resolve(h)), strings.ToLower(callbackPrefix)) {
-		loc, _ := url.Parse(resolve(h))
+	if h.Status == http.StatusFound && strings.HasPrefix(strings.ToLower(h.ResolvedLocation()), strings.ToLower(callbackPrefix)) {
+		loc, _ := url.Parse(h.ResolvedLocation())
 		if oe := OAuthErrorFromQuery(loc); oe != nil {
 			return nil, false, r.fail(h, "a code", "an error", "read error_description", oe)
 		}
@@ -130,7 +130,7 @@ func (r *run) authorize(browser, authorizeURL, callbackPrefix string) (*url.URL,
 		return nil, false, err
 	}
 	r.stepf("the hosted UI login page")
-	h, body, err = r.get(browser, resolve(h))
+	h, body, err = r.as("cognito-login-form", http.StatusOK, "", "").get(browser, h.ResolvedLocation())
 	if err != nil {
 		return nil, true, err
 	}
@@ -143,7 +143,7 @@ func (r *run) authorize(browser, authorizeURL, callbackPrefix string) (*url.URL,
 	}
 	username, _, password := r.user()
 	r.stepf("submit username and password")
-	h, body, err = r.do(browser, http.MethodPost, form.Action, form.fill(map[string]string{"username": username, "password": password}), nil)
+	h, body, err = r.as("cognito-login-post", http.StatusFound, "", "code").do(browser, http.MethodPost, form.Action, form.fill(map[string]string{"username": username, "password": password}), nil)
 	if err != nil {
 		return nil, true, err
 	}

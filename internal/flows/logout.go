@@ -47,7 +47,7 @@ type logoutFlow struct{ *run }
 func (f *logoutFlow) logout() error {
 	t := f.s.Target
 	f.stepf("the app's /logout")
-	h, body, err := f.get(BrowserLearner, t.AppURL+"/logout")
+	h, body, err := f.as("app-logout", http.StatusFound, "/logout", "").get(BrowserLearner, t.AppURL+"/logout")
 	if err != nil {
 		return err
 	}
@@ -63,7 +63,7 @@ func (f *logoutFlow) logout() error {
 	f.s.mu.Unlock()
 	logoutURI := loc.Query().Get("logout_uri")
 	f.stepf("Cognito's /logout")
-	h, body, err = f.get(BrowserLearner, loc.String())
+	h, body, err = f.as("cognito-logout", http.StatusFound, "", "").get(BrowserLearner, loc.String())
 	if err != nil {
 		return err
 	}
@@ -74,7 +74,7 @@ func (f *logoutFlow) logout() error {
 		return f.fail(h, "Set-Cookie cognito expired", "no expiring cookie", "Cognito's /logout should clear its session cookie", ErrNoCookie)
 	}
 	f.stepf("the sign-out landing page")
-	h, body, err = f.get(BrowserLearner, resolve(h))
+	h, body, err = f.get(BrowserLearner, h.ResolvedLocation())
 	if err != nil {
 		return err
 	}
@@ -85,7 +85,7 @@ func (f *logoutFlow) logout() error {
 func (f *logoutFlow) prove() error {
 	t := f.s.Target
 	f.stepf("proof: the protected route again")
-	h, body, err := f.get(BrowserLearner, t.AppURL+"/v1/secrets")
+	h, body, err := f.as("alb-redirect-authorize", http.StatusFound, "/oauth2/authorize", "").get(BrowserLearner, t.AppURL+"/v1/secrets")
 	if err != nil {
 		return err
 	}
@@ -93,14 +93,14 @@ func (f *logoutFlow) prove() error {
 		return err
 	}
 	f.stepf("proof: Cognito asks for the password")
-	h, body, err = f.get(BrowserLearner, resolve(h))
+	h, body, err = f.as("cognito-authorize-login", http.StatusFound, "/login", "").get(BrowserLearner, h.ResolvedLocation())
 	if err != nil {
 		return err
 	}
 	if _, err := f.expectRedirect(h, body, t.CognitoDomainURL+"/login", "Cognito's session cookie should be gone, so it must show the login form"); err != nil {
 		return err
 	}
-	h, body, err = f.get(BrowserLearner, resolve(h))
+	h, body, err = f.as("cognito-login-form", http.StatusOK, "", "").get(BrowserLearner, h.ResolvedLocation())
 	if err != nil {
 		return err
 	}

@@ -32,7 +32,7 @@ type publicFlow struct{ *run }
 
 func (f *publicFlow) public() error {
 	f.stepf("GET the public route")
-	h, body, err := f.get(BrowserVisitor, f.s.Target.AppURL+"/v1/public")
+	h, body, err := f.as("app-public", http.StatusOK, "", "").get(BrowserVisitor, f.s.Target.AppURL+"/v1/public")
 	if err != nil {
 		return err
 	}
@@ -41,7 +41,7 @@ func (f *publicFlow) public() error {
 
 func (f *publicFlow) protected() error {
 	f.stepf("GET the protected route without a cookie")
-	h, body, err := f.get(BrowserVisitor, f.s.Target.AppURL+"/v1/secrets")
+	h, body, err := f.as("alb-redirect-authorize", http.StatusFound, "/oauth2/authorize", "").get(BrowserVisitor, f.s.Target.AppURL+"/v1/secrets")
 	if err != nil {
 		return err
 	}

@@ -87,8 +87,9 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 		h.Duration = time.Since(h.Start)
 		h.Err = err.Error()
 		h.Party = s.partyOf(req, nil)
+		slot := slotOf(req)
 		s.publish(&h)
-		fillSlot(req, &h)
+		slot.fill(&h)
 		return nil, err
 	}
 	body, rerr := io.ReadAll(io.LimitReader(resp.Body, maxBody))
@@ -105,8 +106,12 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 			h.Step = op
 		}
 	}
+	slot := slotOf(req)
+	if slot != nil && slot.expect.holds(h) {
+		h.Key = slot.expect.key
+	}
 	s.publish(&h)
-	fillSlot(req, &h)
+	slot.fill(&h)
 	if h.Party == hop.PartyALB || h.Party == hop.PartyApp {
 		s.backChannel(&h)
 	}
@@ -121,10 +126,16 @@ func (s *Session) publish(h *hop.Hop) {
 	s.emit(hop.Event{Hop: &c})
 }
 
-// fillSlot hands the recorded hop back to the flow that made the request.
-func fillSlot(req *http.Request, h *hop.Hop) {
-	if slot, ok := req.Context().Value(hopSlotKey{}).(*hop.Hop); ok && slot != nil {
-		*slot = *h
+// slotOf is the slot of a request a flow step made (nil for other requests).
+func slotOf(req *http.Request) *hopSlot {
+	slot, _ := req.Context().Value(hopSlotKey{}).(*hopSlot)
+	return slot
+}
+
+// fill hands the recorded hop back to the flow that made the request.
+func (slot *hopSlot) fill(h *hop.Hop) {
+	if slot != nil {
+		slot.hop = *h
 	}
 }
 
@@ -342,7 +353,7 @@ func (s *Session) partyOf(req *http.Request, resp *http.Response) hop.Party {
 	tg := s.Target
 	switch {
 	case s.isALBHost(req.URL):
-		if req.URL.Path == "/oauth2/idpresponse" {
+		if req.URL.Path == idpResponsePath {
 			return hop.PartyALB
 		}
 		if resp != nil && strings.HasPrefix(resp.Header.Get("Server"), "awselb") {

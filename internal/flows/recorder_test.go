@@ -29,7 +29,7 @@ func TestRecorderCookiesAndRedirects(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if h.Status != 302 || h.Location != "/next" || pathOf(h.URL) != "/start" {
+	if h.Status != 302 || h.Location != "/next" || hop.PathOf(h.URL) != "/start" {
 		t.Errorf("redirect was followed or lost: %d %q %s", h.Status, h.Location, h.URL)
 	}
 	want := map[string]struct{ expired, secret bool }{

@@ -180,7 +180,7 @@ func (f *signupFlow) hostedSignUp() error {
 	q := url.Values{"client_id": {f.s.Target.PublicClientID}, "response_type": {"code"},
 		"redirect_uri": {publicRedirect()}, "scope": {scopes(labSettings().PublicClient)}}
 	f.stepf("hosted UI: sign-up form")
-	h, body, err := f.get(BrowserVisitor, f.s.Target.CognitoDomainURL+"/signup?"+q.Encode())
+	h, body, err := f.as("cognito-signup-form", http.StatusOK, "", "").get(BrowserVisitor, f.s.Target.CognitoDomainURL+"/signup?"+q.Encode())
 	if err != nil {
 		return err
 	}
@@ -198,7 +198,7 @@ func (f *signupFlow) hostedSignUp() error {
 	}
 	if h.Status == http.StatusFound {
 		f.stepf("hosted UI: confirm form")
-		h, body, err = f.get(BrowserVisitor, resolve(h))
+		h, body, err = f.get(BrowserVisitor, h.ResolvedLocation())
 		if err != nil {
 			return err
 		}

@@ -47,7 +47,7 @@ type tokensFlow struct{ *run }
 // jwks fetches the pool's JWKS (a hop) and returns a keyfunc over it.
 func (r *run) jwks() (keyfunc.Keyfunc, error) {
 	r.stepf("fetch the pool's signing keys")
-	h, body, err := r.get(BrowserCode, r.s.Target.JWKSURL())
+	h, body, err := r.as("cognito-jwks", http.StatusOK, "", "").get(BrowserCode, r.s.Target.JWKSURL())
 	if err != nil {
 		return nil, err
 	}
@@ -99,7 +99,7 @@ func (f *tokensFlow) albToken() error {
 		return err
 	}
 	f.stepf("GET the protected route: the ALB adds x-amzn-oidc-data")
-	h, body, err := f.get(BrowserLearner, f.s.Target.AppURL+"/v1/secrets")
+	h, body, err := f.as("app-secrets", http.StatusOK, "", "").get(BrowserLearner, f.s.Target.AppURL+"/v1/secrets")
 	if err != nil {
 		return err
 	}

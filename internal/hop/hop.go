@@ -105,6 +105,9 @@ type Hop struct {
 	// Err is the transport error, if the exchange failed before a response.
 	Err string `json:"err,omitempty"`
 
+	// Key is the hop's lesson key (lessons/hops/<key>.md): named by the flow step that
+	// made the hop, or found by the flows' rule table.
+	Key string `json:"key,omitempty"`
 	// Title is a one-line headline ("The ALB sends you to Cognito").
 	Title string `json:"title,omitempty"`
 	// Note is the annotation: the lesson text for this hop (Markdown).

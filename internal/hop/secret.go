@@ -3,6 +3,7 @@ package hop
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"regexp"
 	"strings"
 )
@@ -149,7 +150,37 @@ func (p Policy) MaskHop(h Hop) Hop {
 	}
 	h.ReqHeaders, h.Query, h.Form, h.RespHeaders = mf(h.ReqHeaders), mf(h.Query), mf(h.Form), mf(h.RespHeaders)
 	h.ReqCookies, h.SetCookies = mc(h.ReqCookies), mc(h.SetCookies)
+	h.URL, h.Location = p.MaskURL(h.URL), p.MaskURL(h.Location)
 	return h
+}
+
+// MaskURL masks the values of the secret query parameters of a URL, keeping the rest
+// of it as written.
+func (p Policy) MaskURL(raw string) string {
+	base, query, ok := strings.Cut(raw, "?")
+	if !ok {
+		return raw
+	}
+	query, frag, hasFrag := strings.Cut(query, "#")
+	parts := strings.Split(query, "&")
+	changed := false
+	for i, kv := range parts {
+		k, v, _ := strings.Cut(kv, "=")
+		name, err := url.QueryUnescape(k)
+		if err != nil || v == "" || !p.SecretName(name) {
+			continue
+		}
+		parts[i] = k + "=" + Mask
+		changed = true
+	}
+	if !changed {
+		return raw
+	}
+	out := base + "?" + strings.Join(parts, "&")
+	if hasFrag {
+		out += "#" + frag
+	}
+	return out
 }
 
 // MaskValue masks a secret value, keeping an auth scheme ("Basic", "Bearer").

@@ -133,7 +133,11 @@ func (m *Model) render(h hop.Hop) string {
 		b.WriteString(s.HopTitle.Render(h.Title) + "\n")
 	}
 	section("Request")
-	b.WriteString(common.Wrap(s.HopRequest.Render(h.Method+" "+h.URL), wrap) + "\n")
+	target, location := h.URL, h.Location
+	if !m.reveal {
+		target, location = sec.MaskURL(target), sec.MaskURL(location)
+	}
+	b.WriteString(common.Wrap(s.HopRequest.Render(h.Method+" "+target), wrap) + "\n")
 	for _, f := range h.ReqHeaders {
 		field(f.Name, f.Value, sec.Field(f), notable(f.Name, f.Notable))
 	}
@@ -162,7 +166,7 @@ func (m *Model) render(h hop.Hop) string {
 			s.Muted.Render(fmt.Sprintf("  in %s", h.Duration.Round(time.Millisecond))) + "\n")
 	}
 	if h.Location != "" {
-		field("Location", h.Location, false, true)
+		field("Location", location, false, true)
 	}
 	for _, f := range h.RespHeaders {
 		if strings.EqualFold(f.Name, "Location") && h.Location != "" {

@@ -154,7 +154,7 @@ func (m *Model) row(i int) string {
 	seq := fmt.Sprintf("%3d ", h.Seq)
 	method := fmt.Sprintf("%-5s", h.Method)
 	party := fmt.Sprintf("%-12s", h.Party.Label())
-	where := Where(h.URL)
+	where := Where(m.c.Secrets.MaskURL(h.URL))
 	if action := h.Op(); action != "" {
 		where += " " + action
 	}

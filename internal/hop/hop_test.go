@@ -1,0 +1,47 @@
+package hop
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestHelpers(t *testing.T) {
+	h := Hop{URL: "http://127.0.0.1:9229/oauth2/authorize?client_id=x", Location: "/login?client_id=x",
+		ReqHeaders: []Field{{Name: "x-amz-target", Value: "AWSCognitoIdentityProviderService.InitiateAuth"}}}
+	if h.Op() != "InitiateAuth" || h.Path() != "/oauth2/authorize" || h.ResolvedLocation() != "http://127.0.0.1:9229/login?client_id=x" {
+		t.Errorf("op %q path %q location %q", h.Op(), h.Path(), h.ResolvedLocation())
+	}
+	if (Hop{}).Op() != "" || PartyHostedUI.Label() != "Cognito UI" || Party("").Label() != "?" {
+		t.Error("empty op or party labels")
+	}
+}
+
+func TestPolicy(t *testing.T) {
+	var zero Policy
+	if !zero.SecretCookie("AWSELBAuthSessionCookie-1") || !zero.SecretCookie("cognito") || zero.SecretCookie("XSRF-TOKEN") {
+		t.Error("zero policy: the ALB's default cookie, the hosted UI's cookie")
+	}
+	p := NewPolicy("Mine")
+	if !p.SecretCookie("Mine-0") || p.SecretCookie("AWSELBAuthSessionCookie-0") {
+		t.Error("a renamed ALB cookie")
+	}
+	for name, want := range map[string]bool{"password": true, "PASSWORD": true, "AuthParameters.SECRET_HASH": true,
+		"Authorization": true, "x-amzn-oidc-data": true, "username": false, "code": false, "state": false} {
+		if p.SecretName(name) != want {
+			t.Errorf("SecretName(%s) = %v", name, !want)
+		}
+	}
+	if got := p.MaskURL("https://h/p?a=1&client_secret=s3&b=2#f"); got != "https://h/p?a=1&client_secret="+Mask+"&b=2#f" {
+		t.Errorf("MaskURL = %s", got)
+	}
+	if got := p.MaskJSON([]byte(`{"x":{"RefreshToken":"rt"},"n":1}`)); strings.Contains(got, `"rt"`) || !strings.Contains(got, Mask) {
+		t.Errorf("MaskJSON = %s", got)
+	}
+	if MaskValue("Basic abc") != "Basic "+Mask || MaskValue("") != "" {
+		t.Error("MaskValue")
+	}
+	m := p.MaskHop(Hop{Form: []Field{{Name: "password", Value: "pw"}}, SetCookies: []Cookie{{Name: "Mine-0", Value: "v"}}})
+	if m.Form[0].Value != Mask || !m.Form[0].Secret || m.SetCookies[0].Value != Mask {
+		t.Errorf("MaskHop = %+v", m)
+	}
+}
