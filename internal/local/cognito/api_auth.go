@@ -197,7 +197,7 @@ func (p *Pool) refreshAuth(c *Client, flow string, params map[string]string) (an
 			}
 		}
 	}
-	t, _, err := p.refreshWith(c, rc)
+	t, _, err := p.refreshWith(c, rc, false)
 	if err != nil {
 		return nil, err
 	}

@@ -341,14 +341,22 @@ func TestEveryTokenDecodesStrictly(t *testing.T) {
 	if err := json.Unmarshal(w.Body.Bytes(), &ia); err != nil || w.Code != 200 {
 		t.Fatalf("InitiateAuth: %d %s", w.Code, w.Body)
 	}
-	checkTokenClaims(t, p, ia.AuthenticationResult.IdToken, "id", u, pub)
+	idc := checkTokenClaims(t, p, ia.AuthenticationResult.IdToken, "id", u, pub)
 	checkTokenClaims(t, p, ia.AuthenticationResult.AccessToken, "access", u, pub)
+	// at_hash only in the OAuth endpoints' id tokens, never InitiateAuth's (WIRE.md 0).
+	wantAtHash := func(what string, idc map[string]any, want bool) {
+		t.Helper()
+		if _, has := idc["at_hash"]; has != want {
+			t.Errorf("%s id token: at_hash present = %v, want %v", what, has, want)
+		}
+	}
+	wantAtHash("InitiateAuth", idc, false)
 	w = postAPI(p.Handler(), targetPrefix+"InitiateAuth", `{"ClientId":"`+pub.ID+`","AuthFlow":"REFRESH_TOKEN_AUTH","AuthParameters":{"REFRESH_TOKEN":"`+ia.AuthenticationResult.RefreshToken+`"}}`)
 	ia.AuthenticationResult.IdToken = ""
 	if err := json.Unmarshal(w.Body.Bytes(), &ia); err != nil || w.Code != 200 || ia.AuthenticationResult.IdToken == "" {
 		t.Fatalf("REFRESH_TOKEN_AUTH: %d %s", w.Code, w.Body)
 	}
-	checkTokenClaims(t, p, ia.AuthenticationResult.IdToken, "id", u, pub)
+	wantAtHash("REFRESH_TOKEN_AUTH", checkTokenClaims(t, p, ia.AuthenticationResult.IdToken, "id", u, pub), false)
 	checkTokenClaims(t, p, ia.AuthenticationResult.AccessToken, "access", u, pub)
 
 	// Hosted UI code grant + token-endpoint refresh, and userInfo.
@@ -356,14 +364,14 @@ func TestEveryTokenDecodesStrictly(t *testing.T) {
 	if st != 200 {
 		t.Fatalf("code grant: %d %v", st, m)
 	}
-	checkTokenClaims(t, p, m["id_token"].(string), "id", u, pub)
+	wantAtHash("authorization_code", checkTokenClaims(t, p, m["id_token"].(string), "id", u, pub), true)
 	checkTokenClaims(t, p, m["access_token"].(string), "access", u, pub)
 	checkUserInfo(t, p, userInfoBody(t, p, m["access_token"].(string)), u)
 	st, m, _ = e.token(url.Values{"grant_type": {"refresh_token"}, "client_id": {pub.ID}, "refresh_token": {m["refresh_token"].(string)}}, "", "")
 	if st != 200 {
 		t.Fatalf("refresh: %d %v", st, m)
 	}
-	checkTokenClaims(t, p, m["id_token"].(string), "id", u, pub)
+	wantAtHash("refresh_token grant", checkTokenClaims(t, p, m["id_token"].(string), "id", u, pub), true)
 	checkTokenClaims(t, p, m["access_token"].(string), "access", u, pub)
 
 	mc := p.MachineClient()

@@ -31,7 +31,7 @@ func TestCoreSmoke(t *testing.T) {
 	if _, _, err := p.ValidateAccessToken(tok.AccessToken); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := p.Refresh(c, tok.RefreshToken); err != nil {
+	if _, _, err := p.Refresh(c, tok.RefreshToken, true); err != nil {
 		t.Fatal(err)
 	}
 }

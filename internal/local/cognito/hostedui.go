@@ -66,7 +66,7 @@ func (p *Pool) handleNotFound(w http.ResponseWriter, r *http.Request) {
 // implicit flow, tokens in the fragment) for user u who authenticated at authTime.
 func (p *Pool) authorizeRedirect(w http.ResponseWriter, r *http.Request, az *authzRequest, u *User, authTime time.Time) {
 	if az.ResponseType == "token" {
-		toks, err := p.IssueTokens(u, az.Client, IssueOptions{Scopes: az.Scopes, AuthTime: authTime, Nonce: az.Nonce})
+		toks, err := p.IssueTokens(u, az.Client, IssueOptions{Scopes: az.Scopes, AuthTime: authTime, Nonce: az.Nonce, AtHash: true})
 		if err != nil {
 			http.Redirect(w, r, az.errorURL("server_error", "the pool could not issue tokens"), http.StatusFound)
 			return

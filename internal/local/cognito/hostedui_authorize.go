@@ -124,23 +124,31 @@ func (p *Pool) parseAuthorize(q url.Values) (*authzRequest, *authzError) {
 		return back("unauthorized_client", "")
 	}
 
-	scopes, requested := filterScopes(q.Get("scope"), c.AllowedOAuthScopes)
-	if requested && len(scopes) == 0 {
-		return back("invalid_scope", "")
+	// A scope the client does not allow is refused, not dropped: Cognito sends the
+	// browser back with ?error_description=invalid_scope&state=...&error=invalid_request
+	// (WIRE.md 0; https://github.com/mlops-club/awscdk-minecraft/issues/40,
+	// https://github.com/aws-samples/cloudfront-authorization-at-edge/issues/82).
+	scopes, ok := grantScopes(q.Get("scope"), c.AllowedOAuthScopes)
+	if !ok {
+		return back("invalid_request", "invalid_scope")
 	}
 	az.Scopes = scopes
 	return az, nil
 }
 
-// filterScopes keeps the requested scopes the client allows, in the client's order
-// ("scopes not enabled on the client are ignored; if none requested → all scopes of
-// the client", WIRE.md 1.1). phone, email and profile need openid: without it they
-// are dropped too (UNCONFIRMED whether Cognito drops them or refuses; dropping gives
-// the relying party the token it can use).
-func filterScopes(scope string, allowed []string) (granted []string, requested bool) {
+// grantScopes checks the requested scopes against the client's: every one must be
+// allowed (ok false otherwise). No scope requested grants all the client's scopes.
+// phone, email and profile need openid: without it they are not granted, and a request
+// left with nothing is refused as well. Granted scopes keep the client's order.
+func grantScopes(scope string, allowed []string) (granted []string, ok bool) {
 	want := strings.Fields(scope)
 	if len(want) == 0 {
-		return slices.Clone(allowed), false
+		return slices.Clone(allowed), true
+	}
+	for _, s := range want {
+		if !slices.Contains(allowed, s) {
+			return nil, false
+		}
 	}
 	openid := slices.Contains(want, "openid")
 	for _, s := range allowed {
@@ -152,7 +160,7 @@ func filterScopes(scope string, allowed []string) (granted []string, requested b
 		}
 		granted = append(granted, s)
 	}
-	return granted, true
+	return granted, len(granted) > 0
 }
 
 // validChallenge checks a code_challenge: 43-128 unreserved characters (RFC 7636 4.2;

@@ -43,7 +43,10 @@ func TestAuthorizeValidation(t *testing.T) {
 		{"S256 PKCE", base(func(q url.Values) { q.Set("code_challenge", challenge); q.Set("code_challenge_method", "S256") }), "/login?"},
 		{"identity_provider COGNITO", base(func(q url.Values) { q.Set("identity_provider", "COGNITO") }), "/login?"},
 		{"other identity_provider", base(func(q url.Values) { q.Set("identity_provider", "Google") }), e.pubCB + "?error=invalid_request"},
-		{"only unknown scopes", base(func(q url.Values) { q.Set("scope", "admin:all") }), e.pubCB + "?error=invalid_scope"},
+		{"only unknown scopes", base(func(q url.Values) { q.Set("scope", "admin:all") }), e.pubCB + "?error=invalid_request&error_description=invalid_scope&state=st"},
+		{"one scope the client does not allow", base(func(q url.Values) { q.Set("scope", "openid email phone") }), e.pubCB + "?error=invalid_request&error_description=invalid_scope&state=st"},
+		{"allowed scopes", base(func(q url.Values) { q.Set("scope", "openid email") }), "/login?"},
+		{"email without openid", base(func(q url.Values) { q.Set("scope", "email profile") }), e.pubCB + "?error=invalid_request&error_description=invalid_scope&state=st"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			resp, body := e.get(browser(t), e.authorizeURL(tc.q))
@@ -67,22 +70,24 @@ func TestAuthorizeValidation(t *testing.T) {
 	}
 }
 
-func TestFilterScopes(t *testing.T) {
+func TestGrantScopes(t *testing.T) {
 	allowed := []string{"openid", "email", "profile", "aws.cognito.signin.user.admin"}
 	for _, tc := range []struct {
-		in        string
-		want      string
-		requested bool
+		in   string
+		want string
+		ok   bool
 	}{
-		{"", "openid email profile aws.cognito.signin.user.admin", false},
+		{"", "openid email profile aws.cognito.signin.user.admin", true},
 		{"openid email", "openid email", true},
-		{"email openid phone bogus", "openid email", true},
-		{"email profile", "", true},
+		{"email openid", "openid email", true},
+		{"email openid phone", "", false},
+		{"openid bogus", "", false},
+		{"email profile", "", false},
 		{"aws.cognito.signin.user.admin", "aws.cognito.signin.user.admin", true},
 	} {
-		got, req := filterScopes(tc.in, allowed)
-		if strings.Join(got, " ") != tc.want || req != tc.requested {
-			t.Errorf("filterScopes(%q) = %q %v, want %q %v", tc.in, got, req, tc.want, tc.requested)
+		got, ok := grantScopes(tc.in, allowed)
+		if strings.Join(got, " ") != tc.want || ok != tc.ok {
+			t.Errorf("grantScopes(%q) = %q %v, want %q %v", tc.in, got, ok, tc.want, tc.ok)
 		}
 	}
 }

@@ -196,7 +196,7 @@ func (p *Pool) grantCode(c *Client, form url.Values) (*Tokens, *oauthError) {
 		return nil, &errInvalidGrant
 	}
 	toks, err := p.IssueTokens(u, c, IssueOptions{
-		Scopes: ac.Scopes, AuthTime: ac.AuthTime, Nonce: ac.Nonce, WithRefresh: true,
+		Scopes: ac.Scopes, AuthTime: ac.AuthTime, Nonce: ac.Nonce, WithRefresh: true, AtHash: true,
 	})
 	if err != nil {
 		return nil, &oauthError{http.StatusInternalServerError, "server_error"}
@@ -221,7 +221,7 @@ func (p *Pool) grantRefresh(c *Client, form url.Values) (*Tokens, *oauthError) {
 	if rt == "" {
 		return nil, &errInvalidRequest
 	}
-	toks, _, err := p.Refresh(c, rt)
+	toks, _, err := p.Refresh(c, rt, true)
 	if err != nil {
 		return nil, &errInvalidGrant
 	}
@@ -229,9 +229,9 @@ func (p *Pool) grantRefresh(c *Client, form url.Values) (*Tokens, *oauthError) {
 	return toks, nil
 }
 
-// grantClientCredentials mints an access token for a machine client. Requested scopes
-// the client lacks are dropped; when none is left the request is invalid_scope
-// (RFC 6749 5.2; UNCONFIRMED which of the two Cognito answers).
+// grantClientCredentials mints an access token for a machine client. A requested
+// scope the client lacks is invalid_scope (RFC 6749 5.2), as /oauth2/authorize refuses
+// one (WIRE.md 0) rather than dropping it.
 func (p *Pool) grantClientCredentials(c *Client, form url.Values) (*Tokens, *oauthError) {
 	if !slices.Contains(c.AllowedOAuthFlows, "client_credentials") || c.Secret == "" {
 		return nil, &errUnauthorizedClient
@@ -244,8 +244,10 @@ func (p *Pool) grantClientCredentials(c *Client, form url.Values) (*Tokens, *oau
 				scopes = append(scopes, s)
 			}
 		}
-		if len(scopes) == 0 {
-			return nil, &errInvalidScope
+		for _, s := range want {
+			if !slices.Contains(c.AllowedOAuthScopes, s) {
+				return nil, &errInvalidScope
+			}
 		}
 	}
 	toks, err := p.IssueClientCredentials(c, scopes)

@@ -220,6 +220,10 @@ func TestRefreshRevokeAndClientCredentials(t *testing.T) {
 	if st != 400 || m["error"] != "invalid_scope" {
 		t.Errorf("client_credentials with an unknown scope: %d %v, want invalid_scope", st, m)
 	}
+	st, m, _ = e.token(url.Values{"grant_type": {"client_credentials"}, "scope": {strings.Join(mc.AllowedOAuthScopes, " ") + " nope/nothing"}}, mc.ID, mc.Secret)
+	if st != 400 || m["error"] != "invalid_scope" {
+		t.Errorf("client_credentials with an allowed and an unknown scope: %d %v, want invalid_scope (not dropped)", st, m)
+	}
 }
 
 // TestUserInfoErrors checks the exact WWW-Authenticate answers of WIRE.md 1.4.

@@ -115,6 +115,10 @@ type IssueOptions struct {
 	OriginJTI string
 	// WithRefresh issues a refresh token.
 	WithRefresh bool
+	// AtHash puts at_hash in the id token: only the OAuth endpoints' id tokens carry it
+	// (token endpoint, hosted UI); InitiateAuth's do not (WIRE.md 0;
+	// https://github.com/NabuCasa/pycognito/issues/20).
+	AtHash bool
 }
 
 // AccessClaims are the validated claims of an access token.

@@ -156,10 +156,13 @@ func (p *Pool) IssueTokens(u *User, c *Client, opts IssueOptions) (*Tokens, erro
 	}
 	if wantsIDToken(scopes) {
 		ic := idTokenClaims{
-			AtHash: atHash(t.AccessToken), Sub: u.Sub, Iss: ac.Iss, Username: u.Username,
+			Sub: u.Sub, Iss: ac.Iss, Username: u.Username,
 			OriginJTI: origin, Aud: c.ID, EventID: eventID, TokenUse: "id", AuthTime: ac.AuthTime,
 			Nonce: opts.Nonce, Exp: now.Add(c.IDTokenValidity).Unix(), Iat: ac.Iat, JTI: uuid.NewString(),
 			Email: u.Attributes["email"],
+		}
+		if opts.AtHash {
+			ic.AtHash = atHash(t.AccessToken)
 		}
 		if v, ok := u.Attributes["email_verified"]; ok {
 			b := v == "true"
@@ -251,16 +254,18 @@ func (p *Pool) IssueClientCredentials(c *Client, scopes []string) (*Tokens, erro
 // Refresh validates a refresh token for client c (not revoked, not expired, user not
 // globally signed out since) and mints new id + access tokens with the original
 // auth_time, scopes and origin_jti; no new refresh token (no rotation, WIRE.md 3.2).
-func (p *Pool) Refresh(c *Client, refreshToken string) (*Tokens, *User, error) {
+// oauth is true at the token endpoint (its id tokens carry at_hash), false for the
+// API's REFRESH_TOKEN_AUTH.
+func (p *Pool) Refresh(c *Client, refreshToken string, oauth bool) (*Tokens, *User, error) {
 	rc, err := p.decryptRefresh(refreshToken)
 	if err != nil {
 		return nil, nil, err
 	}
-	return p.refreshWith(c, rc)
+	return p.refreshWith(c, rc, oauth)
 }
 
 // refreshWith checks decrypted refresh claims and mints tokens.
-func (p *Pool) refreshWith(c *Client, rc *refreshClaims) (*Tokens, *User, error) {
+func (p *Pool) refreshWith(c *Client, rc *refreshClaims, oauth bool) (*Tokens, *User, error) {
 	invalid := Errorf(ErrNotAuthorized, "Invalid Refresh Token.")
 	if c == nil || rc.ClientID != c.ID {
 		return nil, nil, invalid
@@ -289,7 +294,7 @@ func (p *Pool) refreshWith(c *Client, rc *refreshClaims) (*Tokens, *User, error)
 	if rc.Scope != "" {
 		scopes = strings.Fields(rc.Scope)
 	}
-	t, err := p.IssueTokens(cp, c, IssueOptions{Scopes: scopes, AuthTime: time.Unix(rc.AuthTime, 0), OriginJTI: rc.OriginJTI})
+	t, err := p.IssueTokens(cp, c, IssueOptions{Scopes: scopes, AuthTime: time.Unix(rc.AuthTime, 0), OriginJTI: rc.OriginJTI, AtHash: oauth})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -46,7 +46,7 @@ func TestTokenClaims(t *testing.T) {
 	p := newTestPool(t, func(c *Config) { c.Now = clock.Now; c.BaseURL = "http://127.0.0.1:9229" })
 	u := confirmedUser(t, p, "mia")
 	c := p.PublicClient()
-	tok, err := p.IssueTokens(u, c, IssueOptions{Scopes: []string{"openid", "email"}, Nonce: "n-0S6", WithRefresh: true,
+	tok, err := p.IssueTokens(u, c, IssueOptions{Scopes: []string{"openid", "email"}, Nonce: "n-0S6", WithRefresh: true, AtHash: true,
 		AuthTime: clock.Now().Add(-time.Minute)})
 	if err != nil {
 		t.Fatal(err)
@@ -129,7 +129,7 @@ func TestTokenClaims(t *testing.T) {
 		}
 	}
 	// After a refresh: same auth_time and origin_jti, no nonce, no new refresh token.
-	r, _, err := p.Refresh(c, tok.RefreshToken)
+	r, _, err := p.Refresh(c, tok.RefreshToken, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -241,13 +241,13 @@ func TestRefreshTokenRejections(t *testing.T) {
 	ct := mustB64(t, parts[3])
 	ct[0] ^= 1
 	parts[3] = base64.RawURLEncoding.EncodeToString(ct)
-	_, _, err := p.Refresh(c, strings.Join(parts, "."))
+	_, _, err := p.Refresh(c, strings.Join(parts, "."), true)
 	wantMsg(err, "Invalid Refresh Token.")
 	// Revoked (and its access token with it).
 	if err := p.RevokeRefreshToken(c, tok.RefreshToken); err != nil {
 		t.Fatal(err)
 	}
-	_, _, err = p.Refresh(c, tok.RefreshToken)
+	_, _, err = p.Refresh(c, tok.RefreshToken, true)
 	wantMsg(err, "Refresh Token has been revoked")
 	_, _, err = p.ValidateAccessToken(tok.AccessToken)
 	wantMsg(err, "Access Token has been revoked")
@@ -260,11 +260,11 @@ func TestRefreshTokenRejections(t *testing.T) {
 	clock.Advance(time.Hour + time.Second)
 	_, _, err = p.ValidateAccessToken(tok.AccessToken)
 	wantMsg(err, "Access Token has expired")
-	if _, _, err := p.Refresh(c, tok.RefreshToken); err != nil {
+	if _, _, err := p.Refresh(c, tok.RefreshToken, true); err != nil {
 		t.Fatalf("refresh within 30 days: %v", err)
 	}
 	clock.Advance(30 * 24 * time.Hour)
-	_, _, err = p.Refresh(c, tok.RefreshToken)
+	_, _, err = p.Refresh(c, tok.RefreshToken, true)
 	wantMsg(err, "Refresh Token has expired")
 	// Global sign-out: earlier tokens die, later ones live.
 	tok = issue()
@@ -274,7 +274,7 @@ func TestRefreshTokenRejections(t *testing.T) {
 	}
 	_, _, err = p.ValidateAccessToken(tok.AccessToken)
 	wantMsg(err, "Access Token has been revoked")
-	_, _, err = p.Refresh(c, tok.RefreshToken)
+	_, _, err = p.Refresh(c, tok.RefreshToken, true)
 	wantMsg(err, "Refresh Token has been revoked")
 	tok = issue() // same second as the sign-out
 	if _, _, err := p.ValidateAccessToken(tok.AccessToken); err != nil {
@@ -344,7 +344,7 @@ func TestStatePersists(t *testing.T) {
 	if _, err := q.Authenticate(q.PublicClient(), "pia", apiPassword); err != nil {
 		t.Fatalf("user lost across a restart: %v", err)
 	}
-	if _, _, err := q.Refresh(q.PublicClient(), tok.RefreshToken); err != nil {
+	if _, _, err := q.Refresh(q.PublicClient(), tok.RefreshToken, true); err != nil {
 		t.Fatalf("refresh token from before the restart: %v", err)
 	}
 	if string(q.JWKS()) != string(p.JWKS()) {
