@@ -94,9 +94,9 @@ func TestTUIUnderTmux(t *testing.T) {
 	// Chapter 2: /v1/public answers, /v1/secrets is redirected to Cognito.
 	m.openChapter(2, "2 · Public and protected")
 	m.keys("n")
-	m.waitFor("first hop", "200 app", "/v1/public")
+	m.waitFor("first hop", "200 browser → app", "/v1/public")
 	m.keys("n")
-	s := m.waitFor("second hop", "302 ALB", "/v1/secrets", "chapter done")
+	s := m.waitFor("second hop", "302 browser → ALB", "/v1/secrets", "chapter done")
 	if !strings.Contains(s, "/oauth2/authorize") {
 		t.Errorf("the 302's note should point at Cognito's /oauth2/authorize:\n%s", s)
 	}
@@ -113,8 +113,8 @@ func TestTUIUnderTmux(t *testing.T) {
 	// Chapter 4: the login through the ALB, back channel included.
 	m.openChapter(4, "4 · Login through the ALB")
 	m.keys("c")
-	s = m.waitFor("login done", "/oauth2/idpresponse", "inside AWS", "200 app", "chapter done")
-	if !strings.Contains(s, "302 Cognito") || !strings.Contains(s, "/login") {
+	s = m.waitFor("login done", "/oauth2/idpresponse", "inside AWS", "200 browser → app", "chapter done")
+	if !strings.Contains(s, "302 browser → Cognito") || !strings.Contains(s, "/login") {
 		t.Errorf("the login hops should include Cognito's redirect and /login:\n%s", s)
 	}
 	// The idpresponse hop (three before the last) carries the session cookie.
@@ -138,13 +138,13 @@ func TestTUIUnderTmux(t *testing.T) {
 	m.waitFor("the app's /logout expires every ALB cookie shard", "AWSELBAuthSessionCookie-0", "AWSELBAuthSessionCookie-3",
 		"(expired: the browser deletes it)", "/logout?client_id=")
 	m.keys("1", "n", "n")
-	m.waitFor("Cognito's logout", "Cognito UI   /logout")
+	m.waitFor("Cognito's logout", "302 browser → Cognito", "/logout")
 	m.keys("c")
 	m.waitFor("logout done", "chapter done")
 	// Proof: after the logout, /v1/secrets leads to Cognito's login form (a 200 /login),
 	// which the chapter checks before moving on to the pitfall; the pitfall ends on 200.
 	m.keys("g")
-	m.waitFor("the first hops of the chapter", "/logout", "200 Cognito UI   /login")
+	m.waitFor("the first hops of the chapter", "/logout", "200 browser → Cognito")
 
 	m.keys("q")
 	deadline := time.Now().Add(10 * time.Second)

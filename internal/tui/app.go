@@ -7,11 +7,9 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/cognitolab/cognitolab/internal/flows"
 	"github.com/cognitolab/cognitolab/internal/hop"
@@ -20,6 +18,7 @@ import (
 	"github.com/cognitolab/cognitolab/internal/tui/common"
 	"github.com/cognitolab/cognitolab/internal/tui/deploy"
 	"github.com/cognitolab/cognitolab/internal/tui/errview"
+	helpui "github.com/cognitolab/cognitolab/internal/tui/help"
 	"github.com/cognitolab/cognitolab/internal/tui/home"
 	"github.com/cognitolab/cognitolab/internal/tui/logs"
 	"github.com/cognitolab/cognitolab/internal/tui/mailbox"
@@ -60,7 +59,6 @@ type Model struct {
 	shared   chapter.Shared
 	inputs   map[string]string
 
-	help     help.Model
 	showHelp bool
 	err      *common.ErrorMsg
 	width    int
@@ -80,13 +78,6 @@ func newModel(ctx context.Context, opts Options) *Model {
 		chs = opts.Chapters()
 	}
 	chs = withReadingChapters(chs)
-	h := help.New()
-	h.Styles.ShortKey = c.Styles.Accent
-	h.Styles.FullKey = c.Styles.Accent
-	h.Styles.ShortDesc = c.Styles.Muted
-	h.Styles.FullDesc = c.Styles.Muted
-	h.Styles.ShortSeparator = c.Styles.Faint
-	h.Styles.FullSeparator = c.Styles.Faint
 	m := &Model{
 		c: c, ctx: ctx, opts: opts,
 		runner:   runner.New(sess, c.Logger),
@@ -100,7 +91,6 @@ func newModel(ctx context.Context, opts Options) *Model {
 			Asked:  map[string]bool{},
 		},
 		inputs: map[string]string{},
-		help:   h,
 	}
 	// The progress file is read here, before the first key: read later, it would
 	// replace whatever the learner had done meanwhile.
@@ -308,12 +298,18 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, km.Quit):
 		m.stop()
 		return tea.Quit
-	case key.Matches(msg, km.Help):
-		m.showHelp = !m.showHelp
-		m.help.ShowAll = m.showHelp
-		return m.resize()
 	case key.Matches(msg, km.Present):
 		m.c.SetPresent(!m.c.Present)
+		return m.resize()
+	case m.showHelp:
+		// The help page is on top: only its own keys work.
+		if key.Matches(msg, km.Help) || key.Matches(msg, km.Back) {
+			m.showHelp = false
+			return m.resize()
+		}
+		return nil
+	case key.Matches(msg, km.Help):
+		m.showHelp = true
 		return m.resize()
 	}
 	if m.screen == screenAWS && m.aws != nil {
@@ -398,10 +394,9 @@ func (m *Model) refreshHome(selectCurrent bool) {
 	m.home.SetUsers(users)
 }
 
-// helpView is the footer drawn from the active screen's key map.
-func (m *Model) helpView() string {
-	m.help.Width = max(m.width-2, 10)
-	var km help.KeyMap = homeKeys{m.home}
+// keyMap is the active screen's keys, for the help footer and page.
+func (m *Model) keyMap() helpui.KeyMap {
+	var km helpui.KeyMap = homeKeys{m.home}
 	if m.screen == screenChapter && m.chapter != nil {
 		km = m.chapter
 		if k, _, ok := m.awsKey(); ok {
@@ -411,19 +406,45 @@ func (m *Model) helpView() string {
 	if m.screen == screenAWS && m.aws != nil {
 		km = m.aws
 	}
-	// help truncates with an ellipsis only when the ellipsis fits; cut any overflow here.
-	lines := strings.Split(m.help.View(km), "\n")
-	for i, l := range lines {
-		lines[i] = ansi.Truncate(l, m.help.Width, "…")
-	}
-	return strings.Join(lines, "\n")
+	return km
 }
+
+// helpView is the footer: presenter mode's badge, then the screen's main keys.
+func (m *Model) helpView() string {
+	w := m.contentWidth()
+	badge := ""
+	if m.c.Present {
+		badge = m.c.Styles.ActiveTab.Render("PRESENTER") + " "
+		if m.c.Plain() {
+			badge = "[PRESENTER] "
+		}
+	}
+	return badge + helpui.Short(m.c.Styles, m.keyMap().ShortHelp(), max(w-lipgloss.Width(badge), 10))
+}
+
+// contentWidth is the width screens draw in: the terminal less the margins, and at
+// most 80 columns in presenter mode (lines a room can read).
+func (m *Model) contentWidth() int {
+	w := max(m.width-2, 1)
+	if m.c.Present {
+		w = min(w, common.PresentWidth)
+	}
+	return w
+}
+
+// Below minW×minH the screens cannot be drawn usefully: View says so instead.
+const (
+	minW = 60
+	minH = 16
+)
+
+func (m *Model) tooSmall() bool { return m.width < minW || m.height < minH }
 
 type homeKeys struct{ *home.Model }
 
 // withKey puts one more key first in a screen's help (d or x in chapters 1 and 10).
 type withKey struct {
-	help.KeyMap
+	helpui.KeyMap
 	k key.Binding
 }
 
@@ -438,7 +459,7 @@ func (w withKey) FullHelp() [][]key.Binding {
 func (m *Model) resize() tea.Cmd {
 	helpH := lipgloss.Height(m.helpView())
 	h := max(m.height-helpH-1, 1)
-	w := max(m.width-2, 1)
+	w := m.contentWidth()
 	m.home.SetSize(w, h)
 	if m.aws != nil {
 		m.aws.SetSize(w, h)
@@ -449,16 +470,25 @@ func (m *Model) resize() tea.Cmd {
 	return nil
 }
 
-// View draws the active screen (or the error pane) above the help footer.
+// View draws the active screen (or the error pane, or the help page) above the
+// help footer.
 func (m *Model) View() string {
 	if m.width == 0 {
 		return ""
 	}
 	s := m.c.Styles
+	if m.tooSmall() {
+		msg := fmt.Sprintf("The terminal is too small: %d×%d.\ncognitolab needs at least %d×%d.\n\nMake the window bigger (or the font smaller).\nq quits.",
+			m.width, m.height, minW, minH)
+		return lipgloss.Place(m.width, m.height, lipgloss.Center, lipgloss.Center,
+			s.Text.Render(common.Wrap(msg, max(m.width-2, 10))))
+	}
 	var body string
 	switch {
+	case m.showHelp:
+		body = helpui.Full(s, "Keys", m.keyMap().FullHelp(), m.contentWidth())
 	case m.err != nil:
-		body = errview.View(m.c, m.err.Err, m.err.Doing, max(m.width-2, 20))
+		body = errview.View(m.c, m.err.Err, m.err.Doing, m.contentWidth())
 	case m.screen == screenAWS && m.aws != nil:
 		body = m.aws.View()
 	case m.screen == screenChapter && m.chapter != nil:
@@ -468,8 +498,11 @@ func (m *Model) View() string {
 	}
 	footer := m.helpView()
 	bodyH := max(m.height-lipgloss.Height(footer)-1, 1)
-	bodyW := max(m.width-2, 1)
+	bodyW := m.contentWidth()
 	body = lipgloss.NewStyle().Height(bodyH).MaxHeight(bodyH).MaxWidth(bodyW).Render(body)
 	out := s.App.Render(body + "\n\n" + footer)
+	if m.c.Present && m.width > bodyW+2 {
+		out = lipgloss.PlaceHorizontal(m.width, lipgloss.Center, out)
+	}
 	return strings.TrimRight(out, " ")
 }

@@ -2,8 +2,10 @@ package tui
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/cognitolab/cognitolab/internal/tui/chapter"
@@ -18,6 +20,12 @@ func TestGolden(t *testing.T) {
 	}{
 		{"home", func(h *harness) {}},
 		{"help", func(h *harness) { h.key("?") }},
+		{"help_chapter", func(h *harness) { openChapter(h, idxLogin); h.key("?") }},
+		{"help_reading", func(h *harness) { openChapter(h, idxLab); h.key("?") }},
+		{"diagram", func(h *harness) { runLogin(h); h.key("s"); h.key("left") }},
+		{"reading", func(h *harness) { openChapter(h, idxLab) }},
+		{"presenter_home", func(h *harness) { h.key("p") }},
+		{"presenter_diagram", func(h *harness) { runLogin(h); h.key("p"); h.key("s") }},
 		{"login_stepping", func(h *harness) {
 			openChapter(h, idxLogin)
 			for i := 1; i <= 4; i++ {
@@ -72,4 +80,55 @@ func runLogin(h *harness) {
 	openChapter(h, idxLogin)
 	h.key("c")
 	h.until("done", func() bool { return h.m.chapter.State() == chapter.Done })
+}
+
+// TestHelpListsEveryKey checks that the help page at 80x24 shows every key the
+// screen offers, whole (no column cut off at the right edge).
+func TestHelpListsEveryKey(t *testing.T) {
+	for _, sc := range []struct {
+		name string
+		idx  int
+	}{{"home", -1}, {"chapter", idxLogin}, {"reading", idxLab}, {"teardown", idxTeardown}} {
+		t.Run(sc.name, func(t *testing.T) {
+			h := newHarness(t, testOptions(t), 80, 24)
+			if sc.idx >= 0 {
+				openChapter(h, sc.idx)
+			}
+			h.key("?")
+			v := h.m.View()
+			for _, group := range h.m.keyMap().FullHelp() {
+				for _, k := range group {
+					want := k.Help().Key + "  "
+					if !strings.Contains(v, want) || !strings.Contains(v, k.Help().Desc) {
+						t.Errorf("help lacks %q (%s):\n%s", k.Help().Key, k.Help().Desc, v)
+					}
+				}
+			}
+			for _, l := range strings.Split(v, "\n") {
+				if ansi.StringWidth(l) > 80 {
+					t.Errorf("line wider than 80: %q", l)
+				}
+			}
+		})
+	}
+}
+
+// TestReadingChapterOffersNoRunKeys: chapters 1 and 10 have nothing to run, so
+// their help lists no n, c, a or ←/→.
+func TestReadingChapterOffersNoRunKeys(t *testing.T) {
+	h := newHarness(t, testOptions(t), 80, 24)
+	openChapter(h, idxLab)
+	km := h.m.c.KeyMap
+	for _, group := range h.m.keyMap().FullHelp() {
+		for _, k := range group {
+			for _, run := range []string{km.Next.Help().Key, km.RunAll.Help().Key, km.Again.Help().Key, km.PrevItem.Help().Key} {
+				if k.Help().Key == run {
+					t.Errorf("reading chapter lists %q", run)
+				}
+			}
+		}
+	}
+	if v := h.m.View(); strings.Contains(v, "No hops yet") || strings.Contains(v, "Press n") {
+		t.Errorf("reading chapter invites n:\n%s", v)
+	}
 }

@@ -145,26 +145,38 @@ func (m *Model) Filling() bool { return m.state == Filling }
 // Init implements the component contract.
 func (m *Model) Init() tea.Cmd { return nil }
 
-// ShortHelp lists the keys for the footer.
+// ShortHelp lists the keys for the footer. A reading-only chapter (nothing to
+// run) lists no run keys.
 func (m *Model) ShortHelp() []key.Binding {
 	km := m.c.KeyMap
 	if m.state == Filling && m.form != nil {
 		return m.form.ShortHelp()
 	}
-	return []key.Binding{km.Next, km.RunAll, km.PrevItem, km.NextItem, km.NextPane, km.Reveal, km.Back, km.Help, km.Quit}
+	if m.ch.Run == nil {
+		return []key.Binding{km.Down, km.PageDown, km.NextPane, km.Back, km.Help, km.Quit}
+	}
+	return []key.Binding{km.Next, km.RunAll, km.PrevItem, km.NextItem, km.Sequence, km.NextPane, km.Reveal, km.Back, km.Help, km.Quit}
 }
 
-// FullHelp lists every key of the screen.
+// FullHelp lists every key of the screen that does something here.
 func (m *Model) FullHelp() [][]key.Binding {
 	km := m.c.KeyMap
 	if m.state == Filling && m.form != nil {
 		return [][]key.Binding{m.form.ShortHelp()}
 	}
+	move := []key.Binding{km.Up, km.Down, km.PageUp, km.PageDown, km.Top, km.Bottom}
+	panes := []key.Binding{km.NextPane, km.PrevPane, km.Lesson, km.Hop, km.Tokens, km.Logs, km.Mail}
+	if m.ch.Run == nil {
+		return [][]key.Binding{move, panes, {km.Reveal, km.Present, km.Back, km.Help, km.Quit}}
+	}
+	other := []key.Binding{km.Sequence, km.Reveal}
+	if len(m.ch.Inputs) > 0 {
+		other = append(other, km.Edit)
+	}
+	other = append(other, km.Present, km.Back, km.Help, km.Quit)
 	return [][]key.Binding{
 		{km.Next, km.RunAll, km.Again, km.PrevItem, km.NextItem},
-		{km.Up, km.Down, km.PageUp, km.PageDown, km.Top, km.Bottom},
-		{km.NextPane, km.Lesson, km.Hop, km.Tokens, km.Logs, km.Mail},
-		{km.Reveal, km.Edit, km.Present, km.Back, km.Help, km.Quit},
+		move, panes, other,
 	}
 }
 
@@ -272,6 +284,9 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 			return m.openForm()
 		}
 		return nil
+	case key.Matches(msg, km.Sequence):
+		m.c.Diagram = !m.c.Diagram
+		return m.layout()
 	case key.Matches(msg, km.Reveal):
 		m.reveal = !m.reveal
 		m.inspector.SetReveal(m.reveal)

@@ -10,10 +10,19 @@ import (
 
 	"github.com/cognitolab/cognitolab/internal/tui/common"
 	"github.com/cognitolab/cognitolab/internal/tui/errview"
+	"github.com/cognitolab/cognitolab/internal/tui/seq"
+	"github.com/cognitolab/cognitolab/internal/tui/styles"
 )
 
 // wideAt is the width from which the lesson and the timeline sit side by side.
 const wideAt = 100
+
+// minCard and minLesson are the fewest rows the hop card and the lesson get when
+// the timeline takes the rest.
+const (
+	minCard   = 3
+	minLesson = 3
+)
 
 // geometry is where each part of the lesson pane goes.
 type geometry struct {
@@ -22,6 +31,21 @@ type geometry struct {
 	lessonW, lessH int
 	rightW         int
 	tlH, cardH     int
+	// hops is false when no timeline is drawn: a reading-only chapter, or an error.
+	hops bool
+}
+
+// hopRows is how many rows the timeline (or the diagram, with its heading) needs
+// to show every hop; 1 before the first hop, for the "press n" line.
+func (m *Model) hopRows() int {
+	n := m.timeline.Len()
+	if n == 0 {
+		return 1
+	}
+	if m.c.Diagram {
+		return n + 1
+	}
+	return n
 }
 
 func (m *Model) geometry() geometry {
@@ -30,30 +54,51 @@ func (m *Model) geometry() geometry {
 		g.bodyH = max(m.height-5, 3)
 	}
 	w := max(m.width, 20)
+	g.hops = m.ch.Run != nil
+	want := m.hopRows()
 	switch {
 	case m.c.Present:
+		// One thing at a time, big: the lesson (or the error) until there are hops,
+		// then the whole timeline with the selected hop's card below.
 		g.lessonW, g.lessH = w, g.bodyH
 		g.rightW = w
-		g.tlH = min(max(m.timeline.Len(), 1), 5)
-		g.cardH = max(g.bodyH-g.tlH-2, 3)
+		g.cardH = max(min(g.bodyH/3, 12), minCard+4)
+		g.tlH = max(min(want, g.bodyH-g.cardH-1), 1)
+		g.cardH = max(g.bodyH-g.tlH-1, 1)
+	case !g.hops || (m.err != nil && m.timeline.Len() == 0):
+		// Nothing to run (or it failed before any hop): the lesson or the error
+		// takes the whole pane.
+		g.lessonW, g.rightW = w, w
+		g.lessH = g.bodyH
+		g.hops = false
 	case w >= wideAt:
 		g.wide = true
 		g.lessonW = w * 9 / 20
+		if m.c.Diagram {
+			g.lessonW = w * 7 / 20 // the diagram's lanes need the room
+		}
 		g.rightW = w - g.lessonW - 3
 		g.lessH = g.bodyH
-		g.tlH = max(min(m.timeline.Len(), g.bodyH/2), min(3, g.bodyH))
+		g.tlH = max(min(want, g.bodyH-minCard-1-3), 1)
 		g.cardH = max(g.bodyH-g.tlH-1, 1)
 	default:
 		g.lessonW = w
 		g.rightW = w
-		g.lessH = max(g.bodyH/3, 4)
-		if m.err != nil {
-			// The error pane needs the room more than the lesson does.
-			g.lessH = max(g.bodyH-6, 4)
+		avail := g.bodyH - 2 // two rules
+		if m.timeline.Len() == 0 {
+			// Before the first hop the lesson takes the room; one line says what to press.
+			g.tlH, g.cardH = 0, 1
+			g.lessH = max(avail+1-g.cardH, minLesson)
+			break
 		}
-		rest := max(g.bodyH-g.lessH-1, 2)
-		g.tlH = max(rest/2, 1)
-		g.cardH = max(rest-g.tlH, 1)
+		g.tlH = max(min(want, avail-minLesson-minCard), 1)
+		rest := avail - g.tlH
+		g.lessH = max(min(rest/2, rest-minCard), minLesson)
+		if m.err != nil {
+			// The error box needs the room more than the card does.
+			g.lessH = max(rest-minCard, minLesson)
+		}
+		g.cardH = max(rest-g.lessH, 1)
 	}
 	return g
 }
@@ -61,7 +106,7 @@ func (m *Model) geometry() geometry {
 // layout sizes every pane; it returns the lesson's re-render command when its width changed.
 func (m *Model) layout() tea.Cmd {
 	g := m.geometry()
-	m.timeline.SetSize(g.rightW, g.tlH)
+	m.timeline.SetSize(g.rightW, max(g.tlH, 1))
 	m.inspector.SetSize(m.width, g.bodyH)
 	m.shared.Tokens.SetSize(m.width, g.bodyH)
 	m.shared.Logs.SetSize(m.width, g.bodyH)
@@ -72,10 +117,25 @@ func (m *Model) layout() tea.Cmd {
 	return m.lesson.SetSize(g.lessonW, g.lessH)
 }
 
+// hopsView is the timeline, or the sequence diagram when it is on.
+func (m *Model) hopsView(g geometry) string {
+	if m.c.Diagram && m.timeline.Len() > 0 {
+		return seq.View(m.c, m.timeline.Hops(), m.timeline.Index(), g.rightW, g.tlH)
+	}
+	if m.timeline.Len() == 0 {
+		return m.c.Styles.Muted.Render("No hops yet.")
+	}
+	return m.timeline.View()
+}
+
 // View draws the header, the tabs, the body and the status line.
 func (m *Model) View() string {
 	s := m.c.Styles
 	g := m.geometry()
+	// The timeline grows with every hop: lay the heights out again for this frame
+	// (widths, which re-render the lesson, change only in layout).
+	m.timeline.SetSize(g.rightW, max(g.tlH, 1))
+	m.lesson.SetHeight(g.lessH)
 	gap := "\n"
 	if m.c.Present {
 		gap = "\n\n"
@@ -134,21 +194,33 @@ func (m *Model) body(g geometry) string {
 		left = errview.View(m.c, m.err, "", g.lessonW)
 	}
 	if m.c.Present {
-		if m.timeline.Len() == 0 || m.err != nil {
+		if !m.showsHops() {
 			return left
 		}
-		// One pane, big: the hops around the selection, then the selected hop framed.
+		// One pane, big: the whole timeline, then the selected hop framed.
 		inner := max(g.rightW-8, 20)
-		return m.timeline.View() + "\n\n" + s.PresentCard.Width(g.rightW-2).Render(m.card(inner, max(g.cardH-4, 3)))
+		return m.hopsView(g) + "\n" + s.PresentCard.Width(g.rightW-2).Render(m.card(inner, max(g.cardH-4, 2)))
 	}
-	right := m.timeline.View() + "\n" + s.Rule.Render(strings.Repeat("─", max(g.rightW, 1))) + "\n" + m.card(g.rightW, g.cardH)
+	if !g.hops {
+		return left
+	}
+	var right string
+	if g.tlH > 0 {
+		right = fit(m.hopsView(g), g.tlH) + "\n" + s.Rule.Render(strings.Repeat("─", max(g.rightW, 1))) + "\n"
+	}
+	right += m.card(g.rightW, g.cardH)
 	if g.wide {
 		left = lipgloss.NewStyle().Width(g.lessonW).MaxWidth(g.lessonW).Height(g.lessH).MaxHeight(g.lessH).Render(left)
 		sep := s.Rule.Render(strings.TrimRight(strings.Repeat(" │\n", g.bodyH), "\n"))
 		return lipgloss.JoinHorizontal(lipgloss.Top, left, sep+" ", right)
 	}
-	left = lipgloss.NewStyle().Height(g.lessH).MaxHeight(g.lessH).Render(left)
+	left = fit(left, g.lessH)
 	return left + "\n" + s.Rule.Render(strings.Repeat("─", max(m.width, 1))) + "\n" + right
+}
+
+// fit pads or cuts text to exactly h lines.
+func fit(text string, h int) string {
+	return lipgloss.NewStyle().Height(h).MaxHeight(h).Render(text)
 }
 
 // card is the selected hop's headline and annotation (or the latest narrative line).
@@ -173,7 +245,7 @@ func (m *Model) card(w, h int) string {
 	}
 	line := s.HopSeq.Render(fmt.Sprintf("hop %d of %d  ", m.timeline.Index()+1, m.timeline.Len())) +
 		s.HopRequest.Render(hop.Method+" ") + s.Status(hop.StatusClass()).Render(status) +
-		" " + s.Party(hop.Party).Render(hop.Party.Label())
+		" " + s.Text.Render(seq.Caller(hop)) + s.Arrow.Render(" → ") + s.Party(hop.Party).Render(seq.Callee(hop))
 	if hop.BackChannel {
 		line += s.BackChannel.Render("  ⇄ inside AWS: your browser never sees this")
 	}
@@ -190,7 +262,19 @@ func (m *Model) card(w, h int) string {
 	if len(hop.LookAt) > 0 {
 		b.WriteString("\n" + wrap(s.Notable.Render("look at:")+" "+s.Text.Render(strings.Join(hop.LookAt, ", "))+" "+s.Muted.Render("(2 opens the hop)"), w))
 	}
-	return lipgloss.NewStyle().MaxHeight(h).Render(strings.TrimRight(b.String(), "\n"))
+	return cut(s, strings.TrimRight(b.String(), "\n"), w, h)
+}
+
+// cut keeps the first h lines of text, the last of them saying more is in the hop
+// pane when the text is longer.
+func cut(s *styles.Styles, text string, w, h int) string {
+	lines := strings.Split(text, "\n")
+	if len(lines) <= h {
+		return text
+	}
+	h = max(h, 1)
+	more := s.Accent.Render("… more") + s.Muted.Render(" · 2 shows the whole hop")
+	return strings.Join(lines[:h-1], "\n") + "\n" + ansi.Truncate(more, max(w, 1), "…")
 }
 
 // emphasis removes the Markdown emphasis marks a note may carry.
@@ -233,7 +317,7 @@ func (m *Model) status() string {
 	case Done:
 		out = s.Done.Render("✓ chapter done") + s.StatusBar.Render(fmt.Sprintf(" · %d hops · esc for the chapter list · a runs it again", m.timeline.Len()))
 	case Failed:
-		out = s.Failed.Render("✗ the chapter stopped") + s.StatusBar.Render(" · read the pane above · a runs it again · esc goes back")
+		out = s.Failed.Render("✗ the chapter stopped") + s.StatusBar.Render(" · the red box says why and what to do · a runs it again · esc goes back")
 	}
 	return ansi.Truncate(out, max(m.width, 10), "…")
 }

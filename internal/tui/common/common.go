@@ -20,6 +20,8 @@ type Common struct {
 	// Present is presenter mode: larger spacing, one pane at a time, high-contrast
 	// styles. Change it with SetPresent, which swaps Styles.
 	Present bool
+	// Diagram shows a chapter's hops as a sequence diagram instead of a list.
+	Diagram bool
 	// GlamourStyle is the glamour standard style for lessons: "dark", "light" or "notty".
 	GlamourStyle string
 	// Now is the clock (token expiry is shown relative to it).

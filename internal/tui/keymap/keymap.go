@@ -30,11 +30,12 @@ type KeyMap struct {
 	Logs     key.Binding
 	Mail     key.Binding
 
-	Reveal  key.Binding
-	Edit    key.Binding
-	Present key.Binding
-	Help    key.Binding
-	Quit    key.Binding
+	Reveal   key.Binding
+	Sequence key.Binding // the hops as a sequence diagram
+	Edit     key.Binding
+	Present  key.Binding
+	Help     key.Binding
+	Quit     key.Binding
 
 	// Form keys.
 	Submit    key.Binding
@@ -75,11 +76,12 @@ func DefaultKeyMap() *KeyMap {
 		Logs:     key.NewBinding(key.WithKeys("4"), key.WithHelp("4", "logs")),
 		Mail:     key.NewBinding(key.WithKeys("5"), key.WithHelp("5", "mailbox")),
 
-		Reveal:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reveal secrets")),
-		Edit:    key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit your choices")),
-		Present: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "presenter mode")),
-		Help:    key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
-		Quit:    key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+		Reveal:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reveal secrets")),
+		Sequence: key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sequence diagram")),
+		Edit:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit your choices")),
+		Present:  key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "presenter mode")),
+		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		Quit:     key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 
 		Submit:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next field / start")),
 		NextField: key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab/↓", "next field")),

@@ -63,6 +63,13 @@ func (m *Model) SetSize(w, h int) tea.Cmd {
 	return Render(m.id, m.markdown, w, m.c.Present, styles.Glamour(pal, m.c.GlamourStyle == "dark", m.c.Plain()))
 }
 
+// SetHeight changes only the pane's height (as hops arrive and the timeline grows);
+// it never re-renders.
+func (m *Model) SetHeight(h int) {
+	m.height = max(h, 1)
+	m.fit()
+}
+
 // Render renders Markdown to fit width with the given style, off the UI goroutine.
 // Lines break at spaces only (never inside X-Forwarded-Proto or a URL); a word
 // longer than the line is cut with "…".

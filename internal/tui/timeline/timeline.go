@@ -15,6 +15,7 @@ import (
 
 	"github.com/cognitolab/cognitolab/internal/hop"
 	"github.com/cognitolab/cognitolab/internal/tui/common"
+	"github.com/cognitolab/cognitolab/internal/tui/seq"
 )
 
 // Model is the timeline component.
@@ -128,19 +129,40 @@ func (m *Model) View() string {
 		return m.c.Styles.Muted.Render("No hops yet. Press n to make the first request.")
 	}
 	h := max(m.height, 1)
+	more := len(m.hops) > h && h > 1
+	if more {
+		// The last row says what is cut off.
+		h--
+		m.offset = max(0, min(m.offset, len(m.hops)-h))
+		if m.sel >= m.offset+h {
+			m.offset = m.sel - h + 1
+		}
+	}
 	end := min(len(m.hops), m.offset+h)
+	fromW := 0
+	for i := m.offset; i < end; i++ {
+		fromW = max(fromW, ansi.StringWidth(seq.FromTo(m.hops[i])))
+	}
 	var b strings.Builder
 	for i := m.offset; i < end; i++ {
 		if i > m.offset {
 			b.WriteByte('\n')
 		}
-		b.WriteString(m.row(i))
+		b.WriteString(m.row(i, fromW))
+	}
+	if more {
+		note := fmt.Sprintf("  ↑ %d above · ↓ %d below · ←/→ moves", m.offset, len(m.hops)-end)
+		b.WriteString("\n" + m.c.Styles.Muted.Render(ansi.Truncate(note, max(m.width, 1), "…")))
 	}
 	return b.String()
 }
 
-// row draws hop i: marker, seq, method, status, party, where, and the back-channel mark.
-func (m *Model) row(i int) string {
+// Hops are the hops shown (not a copy: do not change them).
+func (m *Model) Hops() []hop.Hop { return m.hops }
+
+// row draws hop i: marker, seq, method, status, who called whom, where, and the
+// back-channel mark. fromW is the width of the "from → to" column.
+func (m *Model) row(i, fromW int) string {
 	s := m.c.Styles
 	h := m.hops[i]
 	marker := "  "
@@ -151,9 +173,10 @@ func (m *Model) row(i int) string {
 	if h.StatusClass() == "error" {
 		status = "ERR"
 	}
-	seq := fmt.Sprintf("%3d ", h.Seq)
+	seqNo := fmt.Sprintf("%3d ", h.Seq)
 	method := fmt.Sprintf("%-5s", h.Method)
-	party := fmt.Sprintf("%-12s", h.Party.Label())
+	from, to := seq.Caller(h), seq.Callee(h)
+	pad := strings.Repeat(" ", max(fromW-ansi.StringWidth(from+" → "+to), 0))
 	where := Where(m.c.Secrets.MaskURL(h.URL))
 	if action := h.Op(); action != "" {
 		where += " " + action
@@ -165,19 +188,20 @@ func (m *Model) row(i int) string {
 			tail += " (not observed)"
 		}
 	}
-	fixed := 2 + len(seq) + len(method) + 1 + len(status) + 1 + len(party) + 1
+	fixed := 2 + len(seqNo) + len(method) + 1 + len(status) + 1 + fromW + 1
 	room := m.width - fixed - ansi.StringWidth(tail)
 	if room < 8 {
 		room = 8
 	}
 	where = ansi.Truncate(where, room, "…")
-	line := marker + s.HopSeq.Render(seq) + s.HopRequest.Render(method) + " " +
-		s.Status(h.StatusClass()).Render(status) + " " + s.Party(h.Party).Render(party) + " " +
+	line := marker + s.HopSeq.Render(seqNo) + s.HopRequest.Render(method) + " " +
+		s.Status(h.StatusClass()).Render(status) + " " +
+		s.Text.Render(from) + s.Arrow.Render(" → ") + s.Party(h.Party).Render(to) + pad + " " +
 		s.HopRequest.Render(where)
 	if tail != "" {
 		line += s.BackChannel.Render(tail)
 	}
-	return line
+	return ansi.Truncate(line, max(m.width, 1), "…")
 }
 
 // Where shortens a URL to its path and query: the party column already says which

@@ -1,0 +1,103 @@
+// Package seq draws a chapter's hops as a sequence diagram: one lane per party
+// (browser, ALB, Cognito, app, CloudWatch), one arrow per hop from the caller to the
+// party that answered, the status on the arrow and the current hop highlighted.
+// It also says, for the timeline's "from → to" column, who called whom.
+package seq
+
+import (
+	"strings"
+
+	"github.com/cognitolab/cognitolab/internal/hop"
+)
+
+// Lane is one party's column in the diagram.
+type Lane int
+
+// The lanes, left to right in the order a login crosses them.
+const (
+	LaneBrowser Lane = iota // the learner's browser, or cognitolab acting as "your code"
+	LaneALB
+	LaneCognito
+	LaneApp
+	LaneLogs
+	numLanes
+)
+
+// laneNames head the diagram's lanes.
+var laneNames = [numLanes]string{"browser / you", "ALB", "Cognito", "app", "CloudWatch"}
+
+// Name is a lane's heading.
+func (l Lane) Name() string {
+	if l < 0 || l >= numLanes {
+		return "?"
+	}
+	return laneNames[l]
+}
+
+// Route says who called whom in hop h: the caller's lane and the answering party's
+// lane. A hop answered by the app went through the ALB (the diagram draws it across
+// the ALB's lane); a back-channel hop is the ALB's own call inside AWS. A hop to the
+// learner's own listener (chapter 5's callback) stays in the browser lane.
+func Route(h hop.Hop) (from, to Lane) {
+	from = LaneBrowser
+	if h.BackChannel {
+		from = LaneALB
+	}
+	switch h.Party {
+	case hop.PartyALB:
+		to = LaneALB
+	case hop.PartyHostedUI, hop.PartyCognitoAPI:
+		to = LaneCognito
+	case hop.PartyApp:
+		to = LaneApp
+	case hop.PartyLogs:
+		to = LaneLogs
+	default:
+		to = LaneBrowser
+	}
+	if from == to && from == LaneALB {
+		from = LaneBrowser
+	}
+	return from, to
+}
+
+// Caller is the short name of who made hop h: "browser", "your code", "ALB".
+func Caller(h hop.Hop) string {
+	if h.BackChannel {
+		return "ALB"
+	}
+	b := strings.ToLower(h.Browser)
+	if strings.Contains(b, "code") || strings.Contains(b, "sdk") {
+		return "your code"
+	}
+	return "browser"
+}
+
+// Callee is the short name of the party that answered hop h.
+func Callee(h hop.Hop) string {
+	switch h.Party {
+	case hop.PartyALB:
+		return "ALB"
+	case hop.PartyHostedUI:
+		return "Cognito"
+	case hop.PartyCognitoAPI:
+		if h.BackChannel {
+			return "Cognito"
+		}
+		return "Cognito API"
+	case hop.PartyApp:
+		return "app"
+	case hop.PartyLogs:
+		return "CloudWatch"
+	case hop.PartyLocal:
+		return "your code"
+	case "":
+		return "?"
+	default:
+		return string(h.Party)
+	}
+}
+
+// FromTo is the timeline's "who calls whom" label: "browser → ALB",
+// "ALB → Cognito", "your code → Cognito API".
+func FromTo(h hop.Hop) string { return Caller(h) + " → " + Callee(h) }

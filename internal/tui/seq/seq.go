@@ -1,0 +1,272 @@
+package seq
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/cognitolab/cognitolab/internal/hop"
+	"github.com/cognitolab/cognitolab/internal/tui/common"
+	"github.com/cognitolab/cognitolab/internal/tui/styles"
+)
+
+// shortNames head the lanes when they are narrow.
+var shortNames = [numLanes]string{"browser", "ALB", "Cognito", "app", "Logs"}
+
+// seqW is the width of the hop number column ("› 12 ").
+const seqW = 5
+
+// View draws hops as a sequence diagram in w columns and at most h rows: a heading
+// row naming the lanes, then one row per hop (its arrow from caller to callee with
+// the status on it, then the request on the right), scrolled so that hop sel is in
+// view, with a line saying how many hops are above and below when not all fit. It
+// draws only the rows shown, so a frame costs the same with 10 hops or 500.
+func View(c *common.Common, hops []hop.Hop, sel, w, h int) string {
+	s := c.Styles
+	w = max(w, 30)
+	h = max(h, 2)
+	if len(hops) == 0 {
+		return s.Muted.Render("No hops yet: the diagram fills as requests are made.")
+	}
+	g := newGrid(w)
+	rows := h - 1
+	more := len(hops) > rows
+	if more {
+		rows = max(rows-1, 1)
+	}
+	sel = max(0, min(sel, len(hops)-1))
+	// Keep the selection in view, with the newest hops shown when it is at the end.
+	top := max(0, min(sel-rows/2, len(hops)-rows))
+	if sel == len(hops)-1 {
+		top = max(0, len(hops)-rows)
+	}
+	end := min(len(hops), top+rows)
+
+	var b strings.Builder
+	b.WriteString(g.heading(s))
+	for i := top; i < end; i++ {
+		b.WriteByte('\n')
+		b.WriteString(g.row(s, c.Secrets.MaskURL, hops[i], i == sel))
+	}
+	if more {
+		b.WriteByte('\n')
+		note := fmt.Sprintf("↑ %d above · ↓ %d below · ←/→ moves", top, len(hops)-end)
+		b.WriteString(s.Muted.Render(ansi.Truncate(note, w, "…")))
+	}
+	return b.String()
+}
+
+// grid is where the lanes sit for one width.
+type grid struct {
+	w      int
+	x      [numLanes]int // each lane's column, from the start of the lane area
+	area   int           // width of the lane area
+	labelW int           // width of the request column on the right
+	names  [numLanes]string
+}
+
+func newGrid(w int) grid {
+	g := grid{w: w}
+	g.labelW = max(min(w*2/5, 44), 14)
+	g.area = w - seqW - g.labelW - 1
+	gap := max(g.area/int(numLanes), 8)
+	g.area = gap * int(numLanes)
+	g.labelW = max(w-seqW-g.area-1, 8)
+	names := laneNames
+	if gap < 13 {
+		names = shortNames
+	}
+	for i := range numLanes {
+		g.x[i] = gap*int(i) + gap/2
+		n := names[i]
+		if len(n) > gap-1 {
+			n = n[:max(gap-1, 1)]
+		}
+		g.names[i] = n
+	}
+	return g
+}
+
+// heading names the lanes, each centred on its lifeline, in its party's colour.
+func (g grid) heading(s *styles.Styles) string {
+	var b strings.Builder
+	b.WriteString(strings.Repeat(" ", seqW))
+	col := 0
+	for i := range numLanes {
+		n := g.names[i]
+		start := max(g.x[i]-len(n)/2, col)
+		b.WriteString(strings.Repeat(" ", start-col))
+		b.WriteString(laneStyle(s, i).Bold(true).Render(n))
+		col = start + len(n)
+	}
+	return b.String()
+}
+
+func laneStyle(s *styles.Styles, l Lane) lipgloss.Style {
+	switch l {
+	case LaneALB:
+		return s.PartyALB
+	case LaneCognito:
+		return s.PartyCognito
+	case LaneApp:
+		return s.PartyApp
+	case LaneLogs:
+		return s.PartyLogs
+	}
+	return s.Title
+}
+
+// cell kinds, each drawn in one style.
+const (
+	kLife = iota
+	kArrow
+	kStatus
+)
+
+// row draws one hop: number, lifelines with the arrow and status, the request.
+func (g grid) row(s *styles.Styles, mask func(string) string, h hop.Hop, selected bool) string {
+	from, to := Route(h)
+	cells := make([]rune, g.area)
+	kinds := make([]byte, g.area)
+	for i := range cells {
+		cells[i] = ' '
+	}
+	for l := range numLanes {
+		cells[g.x[l]] = '│'
+	}
+	dash := '─'
+	if h.BackChannel {
+		dash = '┄'
+	}
+	status := strconv.Itoa(h.Status)
+	if h.StatusClass() == "error" {
+		status = "ERR"
+	}
+	a, z := g.x[from], g.x[to]
+	switch {
+	case a < z:
+		for i := a + 1; i < z; i++ {
+			cells[i], kinds[i] = dash, kArrow
+			if isLifeline(g, i) {
+				cells[i] = '┼'
+			}
+		}
+		cells[z-1] = '▶'
+		// The status sits in the first stretch, beside the caller, clear of the
+		// lifelines the arrow crosses.
+		put(cells, kinds, status, a+1, min(g.x[from+1], z-1))
+	case a > z:
+		for i := z + 1; i < a; i++ {
+			cells[i], kinds[i] = dash, kArrow
+			if isLifeline(g, i) {
+				cells[i] = '┼'
+			}
+		}
+		cells[z+1] = '◀'
+		put(cells, kinds, status, max(g.x[from-1]+1, z+2), a)
+	default:
+		// A call within the lane (the browser to your own listener): a loop.
+		end := min(a+3, g.area)
+		for i := a + 1; i < end; i++ {
+			cells[i], kinds[i] = dash, kArrow
+		}
+		if end-1 > a {
+			cells[end-1], kinds[end-1] = '↩', kArrow
+		}
+		if end+len(status)+1 <= g.area {
+			put(cells, kinds, " "+status, end, end+len(status)+1)
+		}
+	}
+
+	var b strings.Builder
+	num := fmt.Sprintf("%3d ", h.Seq)
+	if selected {
+		b.WriteString(s.Current.Render("›") + s.Current.Render(num))
+	} else {
+		b.WriteString(" " + s.HopSeq.Render(num))
+	}
+	arrow := s.Arrow
+	switch {
+	case selected:
+		arrow = s.Current
+	case h.BackChannel:
+		arrow = s.BackChannel
+	}
+	statusSt := s.Status(h.StatusClass())
+	// Write runs of one kind in one style.
+	for i := 0; i < len(cells); {
+		j := i
+		for j < len(cells) && kinds[j] == kinds[i] {
+			j++
+		}
+		text := string(cells[i:j])
+		switch kinds[i] {
+		case kLife:
+			b.WriteString(s.Rule.Render(text))
+		case kArrow:
+			b.WriteString(arrow.Render(text))
+		case kStatus:
+			b.WriteString(statusSt.Render(text))
+		}
+		i = j
+	}
+	label := h.Method + " " + where(h, mask)
+	if h.BackChannel {
+		label += " (inside AWS)"
+	}
+	label = " " + ansi.Truncate(label, g.labelW, "…")
+	if selected {
+		b.WriteString(s.Selected.Render(label))
+	} else {
+		b.WriteString(s.HopRequest.Render(label))
+	}
+	return b.String()
+}
+
+func isLifeline(g grid, col int) bool {
+	for _, x := range g.x {
+		if x == col {
+			return true
+		}
+	}
+	return false
+}
+
+// put writes text centred between columns lo and hi (exclusive) when it fits with a
+// dash either side.
+func put(cells []rune, kinds []byte, text string, lo, hi int) {
+	n := len([]rune(text))
+	if hi-lo < n {
+		return
+	}
+	if hi-lo < n+2 {
+		hi = lo + n // no room for dashes around it: at the start
+	}
+	start := lo + (hi-lo-n)/2
+	for i, r := range []rune(text) {
+		cells[start+i], kinds[start+i] = r, kStatus
+	}
+}
+
+// where is the request's path and query (the lane already says which host), secret
+// query values masked, with the operation of an AWS JSON API call ("/ SignUp").
+func where(h hop.Hop, mask func(string) string) string {
+	out := mask(h.URL)
+	if u, err := url.Parse(out); err == nil && u.Host != "" {
+		out = u.Path
+		if out == "" {
+			out = "/"
+		}
+		if u.RawQuery != "" {
+			out += "?" + u.RawQuery
+		}
+	}
+	if op := h.Op(); op != "" {
+		out += " " + op
+	}
+	return out
+}

@@ -1,0 +1,132 @@
+package seq
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/cognitolab/cognitolab/internal/hop"
+	"github.com/cognitolab/cognitolab/internal/tui/common"
+)
+
+// loginHops are chapter 4's hops as the local lab records them.
+func loginHops() []hop.Hop {
+	api := func(op string) []hop.Field {
+		return []hop.Field{{Name: "X-Amz-Target", Value: "AWSCognitoIdentityProviderService." + op}}
+	}
+	hs := []hop.Hop{
+		{Party: hop.PartyCognitoAPI, Browser: "your code", Method: "POST", URL: "http://127.0.0.1:9229/", Status: 200, ReqHeaders: api("SignUp")},
+		{Party: hop.PartyCognitoAPI, Browser: "your code", Method: "POST", URL: "http://127.0.0.1:9229/", Status: 200, ReqHeaders: api("ConfirmSignUp")},
+		{Party: hop.PartyALB, Browser: "your browser", Method: "GET", URL: "http://localhost:8080/v1/secrets", Status: 302},
+		{Party: hop.PartyHostedUI, Browser: "your browser", Method: "GET", URL: "http://127.0.0.1:9229/oauth2/authorize?client_id=abc&response_type=code", Status: 302},
+		{Party: hop.PartyHostedUI, Browser: "your browser", Method: "GET", URL: "http://127.0.0.1:9229/login?client_id=abc", Status: 200},
+		{Party: hop.PartyHostedUI, Browser: "your browser", Method: "POST", URL: "http://127.0.0.1:9229/login?client_id=abc", Status: 302},
+		{Party: hop.PartyALB, Browser: "your browser", Method: "GET", URL: "http://localhost:8080/oauth2/idpresponse?code=c0de&state=abc", Status: 302},
+		{Party: hop.PartyHostedUI, Browser: hop.BrowserInsideAWS, BackChannel: true, Method: "POST", URL: "http://127.0.0.1:9229/oauth2/token", Status: 200},
+		{Party: hop.PartyHostedUI, Browser: hop.BrowserInsideAWS, BackChannel: true, Method: "GET", URL: "http://127.0.0.1:9229/oauth2/userInfo", Status: 200},
+		{Party: hop.PartyApp, Browser: "your browser", Method: "GET", URL: "http://localhost:8080/v1/secrets", Status: 200},
+		{Party: hop.PartyLogs, Browser: "your code", Method: "POST", URL: "http://127.0.0.1:4586/", Status: 400},
+		{Party: hop.PartyLocal, Browser: "your browser", Method: "GET", URL: "http://127.0.0.1:8976/callback?code=x", Status: 200},
+	}
+	for i := range hs {
+		hs[i].Seq = i + 1
+	}
+	return hs
+}
+
+// TestGoldenDiagram snapshots the diagram (colour off) at the widths it is drawn in:
+// the right column at 120x40, the full 80 columns, and cut to fewer rows than hops.
+// Refresh with go test ./internal/tui/seq -update
+func TestGoldenDiagram(t *testing.T) {
+	s := common.New("notty", nil)
+	for _, tc := range []struct {
+		name  string
+		w, h  int
+		sel   int
+		hopsN int
+	}{
+		{"w76_all", 76, 20, 9, 12},
+		{"w80_all", 80, 20, 6, 12},
+		{"w60_scrolled", 60, 8, 3, 12},
+		{"w80_empty", 80, 5, 0, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := View(s, loginHops()[:tc.hopsN], tc.sel, tc.w, tc.h)
+			checkFits(t, out, tc.w, tc.h)
+			golden.RequireEqual(t, []byte(out))
+		})
+	}
+}
+
+func checkFits(t *testing.T, out string, w, h int) {
+	t.Helper()
+	lines := strings.Split(out, "\n")
+	if len(lines) > h {
+		t.Errorf("%d lines, want at most %d", len(lines), h)
+	}
+	for _, l := range lines {
+		if ansi.StringWidth(l) > w {
+			t.Errorf("line %q is %d wide, want at most %d", l, ansi.StringWidth(l), w)
+		}
+	}
+}
+
+func TestDiagramArrows(t *testing.T) {
+	s := common.New("notty", nil)
+	hops := loginHops()
+	out := ansi.Strip(View(s, hops, len(hops)-1, 80, 20))
+	lines := strings.Split(out, "\n")
+	if !strings.Contains(lines[0], "ALB") || !strings.Contains(lines[0], "Cognito") || !strings.Contains(lines[0], "CloudWatch") && !strings.Contains(lines[0], "Logs") {
+		t.Fatalf("heading lacks lanes: %q", lines[0])
+	}
+	row := func(seq int) string { return lines[seq] }
+	// Hop 3 (browser → ALB, 302) points right; hop 8 (ALB → Cognito) is dashed.
+	if r := row(3); !strings.Contains(r, "302") || !strings.Contains(r, "▶") {
+		t.Errorf("hop 3: %q", r)
+	}
+	if r := row(8); !strings.Contains(r, "┄") || !strings.Contains(r, "inside AWS") {
+		t.Errorf("hop 8 (back channel): %q", r)
+	}
+	// Hop 10 (browser → app) crosses the ALB's and Cognito's lifelines.
+	if r := row(10); strings.Count(r, "┼") != 2 {
+		t.Errorf("hop 10 should cross two lanes: %q", r)
+	}
+	// The selected hop is marked.
+	if r := row(12); !strings.HasPrefix(r, "›") {
+		t.Errorf("selected hop unmarked: %q", r)
+	}
+}
+
+func TestRoute(t *testing.T) {
+	hops := loginHops()
+	want := []string{
+		"your code → Cognito API", "your code → Cognito API", "browser → ALB", "browser → Cognito",
+		"browser → Cognito", "browser → Cognito", "browser → ALB", "ALB → Cognito", "ALB → Cognito",
+		"browser → app", "your code → CloudWatch", "browser → your code",
+	}
+	for i, h := range hops {
+		if got := FromTo(h); got != want[i] {
+			t.Errorf("hop %d: FromTo = %q, want %q", i+1, got, want[i])
+		}
+	}
+}
+
+// BenchmarkDiagram500 draws one frame of the diagram with 500 hops: it must stay
+// well under a 60 Hz frame (16 ms).
+func BenchmarkDiagram500(b *testing.B) {
+	s := common.New("notty", nil)
+	base := loginHops()
+	hops := make([]hop.Hop, 500)
+	for i := range hops {
+		hops[i] = base[i%len(base)]
+		hops[i].Seq = i + 1
+	}
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		_ = View(s, hops, i%500, 120, 40)
+	}
+	_ = fmt.Sprint()
+}
