@@ -76,7 +76,7 @@ func opConfirmSignUp(p *Pool, body []byte) (any, error) {
 	if err := p.CheckSecretHash(c, in.Username, in.SecretHash); err != nil {
 		return nil, err
 	}
-	return struct{}{}, p.ConfirmSignUp(in.Username, in.ConfirmationCode)
+	return struct{}{}, hideConfirmError(c, p.ConfirmSignUp(in.Username, in.ConfirmationCode))
 }
 
 type usernameClientInput struct {
@@ -114,6 +114,7 @@ func clientUserOp(p *Pool, body []byte, f func(string) (string, error)) (any, er
 		return nil, err
 	}
 	dest, err := f(in.Username)
+	dest, err = p.hideSendError(c, in.Username, dest, err)
 	if err != nil {
 		return nil, err
 	}
@@ -143,7 +144,7 @@ func opConfirmForgotPassword(p *Pool, body []byte) (any, error) {
 	if err := p.CheckSecretHash(c, in.Username, in.SecretHash); err != nil {
 		return nil, err
 	}
-	return struct{}{}, p.ConfirmForgotPassword(in.Username, in.ConfirmationCode, in.Password)
+	return struct{}{}, hideConfirmError(c, p.ConfirmForgotPassword(in.Username, in.ConfirmationCode, in.Password))
 }
 
 type adminUserInput struct {

@@ -290,6 +290,33 @@ func TestCustomAttributes(t *testing.T) {
 	if m["custom:team"] != "blue" || m["custom:tenant"] != "t1" {
 		t.Errorf("id token custom attributes = %v %v", m["custom:team"], m["custom:tenant"])
 	}
+	// The profile scope releases every readable attribute in userInfo, custom ones too
+	// (WIRE.md 0); email alone releases only email and email_verified.
+	for _, tc := range []struct {
+		scopes []string
+		want   []string
+		not    []string
+	}{
+		{[]string{"openid", "profile"}, []string{"custom:team", "custom:tenant", "email"}, nil},
+		{[]string{"openid", "email"}, []string{"email", "email_verified"}, []string{"custom:team"}},
+	} {
+		tok, err := p.IssueTokens(u, p.PublicClient(), IssueOptions{Scopes: tc.scopes})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ui := userInfoBody(t, p, tok.AccessToken)
+		checkUserInfo(t, p, ui, u)
+		for _, k := range tc.want {
+			if _, ok := ui[k]; !ok {
+				t.Errorf("userInfo with %v lacks %s: %v", tc.scopes, k, ui)
+			}
+		}
+		for _, k := range tc.not {
+			if _, ok := ui[k]; ok {
+				t.Errorf("userInfo with %v has %s: %v", tc.scopes, k, ui)
+			}
+		}
+	}
 	for _, bad := range [][]CustomAttribute{{{Name: ""}}, {{Name: strings.Repeat("x", 21)}}, {{Name: "a"}, {Name: "a"}}, {{Name: "a", Type: "Blob"}}} {
 		if _, err := buildSchema(bad); err == nil {
 			t.Errorf("buildSchema(%v) accepted it", bad)

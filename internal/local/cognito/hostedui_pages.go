@@ -172,7 +172,7 @@ func (p *Pool) handleConfirmUser(w http.ResponseWriter, r *http.Request) {
 		p.render(w, http.StatusBadRequest, "confirm", d)
 		return
 	}
-	if err := p.ConfirmSignUp(username, code); err != nil {
+	if err := hideConfirmError(az.Client, p.ConfirmSignUp(username, code)); err != nil {
 		e := cognitoError(err)
 		d.Error = e.Message
 		p.render(w, e.Status, "confirm", d)
@@ -198,6 +198,7 @@ func (p *Pool) handleResendCode(w http.ResponseWriter, r *http.Request) {
 	d := p.confirmPage(w, r, az, username)
 	d.Action = "/confirmUser?" + az.carry()
 	dest, err := p.ResendCode(username)
+	dest, err = p.hideSendError(az.Client, username, dest, err)
 	if err != nil {
 		e := cognitoError(err)
 		d.Error = e.Message
@@ -227,15 +228,14 @@ func (p *Pool) handleForgotPassword(w http.ResponseWriter, r *http.Request) {
 		p.render(w, http.StatusBadRequest, "forgot", d)
 		return
 	}
-	if _, err := p.ForgotPassword(d.Username); err != nil {
+	// With PreventUserExistenceErrors=ENABLED an unknown user looks like a known one:
+	// the page moves on as if a code had been sent (hideSendError).
+	dest, err := p.ForgotPassword(d.Username)
+	if _, err = p.hideSendError(az.Client, d.Username, dest, err); err != nil {
 		e := cognitoError(err)
-		// With PreventUserExistenceErrors=ENABLED an unknown user looks like a known
-		// one: the page moves on as if a code had been sent.
-		if !(e.Type == ErrUserNotFound && az.Client.PreventUserExistenceErrors == "ENABLED") {
-			d.Error = e.Message
-			p.render(w, e.Status, "forgot", d)
-			return
-		}
+		d.Error = e.Message
+		p.render(w, e.Status, "forgot", d)
+		return
 	}
 	http.Redirect(w, r, "/confirmForgotPassword?"+az.carry("username", d.Username), http.StatusFound)
 }
@@ -271,7 +271,7 @@ func (p *Pool) handleConfirmForgotPassword(w http.ResponseWriter, r *http.Reques
 		p.render(w, http.StatusBadRequest, "confirmforgot", d)
 		return
 	}
-	if err := p.ConfirmForgotPassword(d.Username, code, pw); err != nil {
+	if err := hideConfirmError(az.Client, p.ConfirmForgotPassword(d.Username, code, pw)); err != nil {
 		e := cognitoError(err)
 		d.Error = e.Message
 		p.render(w, e.Status, "confirmforgot", d)

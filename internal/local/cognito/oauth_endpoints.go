@@ -16,10 +16,8 @@ const (
 	userInfoInvalidToken = `error="invalid_token", error_description="Access token is expired, disabled, or deleted, or the user has globally signed out."`
 )
 
-// Standard OIDC claims released by the profile and phone scopes (OIDC Core 5.4).
+// Claims released by the phone and email scopes (OIDC Core 5.4).
 var (
-	profileClaims = []string{"name", "family_name", "given_name", "middle_name", "nickname", "preferred_username",
-		"profile", "picture", "website", "gender", "birthdate", "zoneinfo", "locale", "updated_at", "address"}
 	phoneClaims = []string{"phone_number", "phone_number_verified"}
 	emailClaims = []string{"email", "email_verified"}
 )
@@ -66,8 +64,11 @@ func (p *Pool) handleUserInfo(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	if slices.Contains(scopes, "aws.cognito.signin.user.admin") {
-		// This scope lets the token read every attribute (GetUser's view).
+	if slices.Contains(scopes, "aws.cognito.signin.user.admin") || slices.Contains(scopes, "profile") {
+		// aws.cognito.signin.user.admin lets the token read every attribute (GetUser's
+		// view); profile "authorizes all user attributes that the app client can read",
+		// custom ones included (WIRE.md 0; the scopes bound what userInfo returns:
+		// https://docs.aws.amazon.com/cognito/latest/developerguide/userinfo-endpoint.html).
 		release(sortedKeys(u.Attributes))
 	}
 	if slices.Contains(scopes, "email") {
@@ -75,9 +76,6 @@ func (p *Pool) handleUserInfo(w http.ResponseWriter, r *http.Request) {
 	}
 	if slices.Contains(scopes, "phone") {
 		release(phoneClaims)
-	}
-	if slices.Contains(scopes, "profile") {
-		release(profileClaims)
 	}
 	out["sub"], out["username"] = u.Sub, u.Username
 	body, _ := json.Marshal(out)
