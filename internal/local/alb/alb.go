@@ -4,9 +4,10 @@
 // It follows WIRE.md section 4 (ALB user guide, "Authenticate users using an
 // Application Load Balancer"). For a request that matches a rule with authenticate:
 //
-//  1. no valid session cookie → 302 to Cognito's /oauth2/authorize with a sealed state;
+//  1. no valid session cookie → 302 to Cognito's /oauth2/authorize with a sealed state
+//     and the AWSALBAuthNonce cookie bound to it; redirect_uri is built from the Host;
 //  2. Cognito sends the browser back to /oauth2/idpresponse?code=..&state=.. (handled
-//     here, never forwarded);
+//     here, never forwarded, and only for the browser holding the nonce cookie);
 //  3. back channel: POST /oauth2/token (code → tokens), GET /oauth2/userInfo;
 //  4. 302 to the original URL with the session cookie <name>-0..-3;
 //  5. later requests: the cookie is opened, the access token refreshed when expired,
@@ -22,6 +23,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/subtle"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -194,8 +196,20 @@ func (a *ALB) ARN() string { return a.cfg.ARN }
 // PublicKeyPEM is the PEM KeysHandler serves for KeyID.
 func (a *ALB) PublicKeyPEM() []byte { return append([]byte(nil), a.pem...) }
 
-// RedirectURI is the callback the ALB's app client must register.
+// RedirectURI is the callback the ALB's app client must register for BaseURL.
 func (a *ALB) RedirectURI() string { return a.base + CallbackPath }
+
+// redirectURI is the callback for a request: the ALB builds it from the Host the
+// browser used, lower-cased, so every name users reach the ALB by (its DNS name, a
+// CNAME) must be registered on the app client, "whichever your users will use"
+// (ALB user guide; WIRE.md section 0). An unregistered name gets Cognito's
+// redirect_mismatch: https://repost.aws/knowledge-center/elb-configure-authentication-alb
+func (a *ALB) redirectURI(r *http.Request) string {
+	if r.Host == "" {
+		return a.RedirectURI()
+	}
+	return a.proto + "://" + strings.ToLower(r.Host) + CallbackPath
+}
 
 // KeysHandler serves the public-key endpoint: GET /<kid> → the PEM public key, 404 for
 // any other kid (as https://public-keys.auth.elb.<region>.amazonaws.com/<kid> does).
@@ -334,16 +348,20 @@ func (a *ALB) authenticate(w http.ResponseWriter, r *http.Request, rl *rule, tra
 		}
 		// deny with expired authentication information redirects (ALB user guide).
 	}
-	a.redirect(w, a.authorizeURL(rl, r.URL.RequestURI(), now))
+	// The 302 to the IdP carries the AWSALBAuthNonce cookie; its value is sealed into
+	// the state, so only this browser can finish the login (see NonceCookie).
+	nonce := newNonce()
+	http.SetCookie(w, nonceCookie(nonce, now))
+	a.redirect(w, a.authorizeURL(rl, r, now, nonce))
 }
 
 // authorizeURL is Cognito's /oauth2/authorize with the ALB's parameters in the order
 // captured from AWS (WIRE.md 4.2), then the rule's extra params sorted by name.
-func (a *ALB) authorizeURL(rl *rule, original string, now time.Time) string {
-	state := a.sealer.encodeState(loginState{URL: original, Rule: rl.id, Issued: now.Unix()})
+func (a *ALB) authorizeURL(rl *rule, r *http.Request, now time.Time, nonce string) string {
+	state := a.sealer.encodeState(loginState{URL: r.URL.RequestURI(), Rule: rl.id, Issued: now.Unix(), Nonce: nonce})
 	var b strings.Builder
 	b.WriteString(a.cognito + "/oauth2/authorize?client_id=" + url.QueryEscape(a.cfg.ClientID))
-	b.WriteString("&redirect_uri=" + url.QueryEscape(a.RedirectURI()))
+	b.WriteString("&redirect_uri=" + url.QueryEscape(a.redirectURI(r)))
 	b.WriteString("&response_type=code&scope=" + url.QueryEscape(rl.auth.Scope))
 	b.WriteString("&state=" + url.QueryEscape(state))
 	keys := make([]string, 0, len(rl.auth.ExtraParams))
@@ -366,6 +384,19 @@ func (a *ALB) idpResponse(w http.ResponseWriter, r *http.Request, trace string) 
 		a.fail(w, trace, 561, "AuthIdPError", fmt.Errorf("Cognito returned error=%s error_description=%s", e, q.Get("error_description")))
 		return
 	}
+	// The nonce cookie is checked before the state: AWS logs a callback with a code,
+	// no state and no cookie as 401 AuthMissingAWSALBAuthNonce (access-log sample in
+	// dpetzold/aws-log-parser tests, reason listed by the Knowledge Center article
+	// https://repost.aws/knowledge-center/elb-configure-authentication-alb).
+	nc, cerr := r.Cookie(NonceCookie)
+	if cerr != nil || nc.Value == "" {
+		a.fail(w, trace, http.StatusUnauthorized, "AuthMissingAWSALBAuthNonce", ErrMissingNonce)
+		return
+	}
+	if r.Host == "" {
+		a.fail(w, trace, http.StatusUnauthorized, "AuthMissingHostHeader", errors.New("request has no Host header"))
+		return
+	}
 	raw := q.Get("state")
 	if raw == "" {
 		a.fail(w, trace, http.StatusUnauthorized, "AuthMissingStateParam", errors.New("callback has no state parameter"))
@@ -375,6 +406,10 @@ func (a *ALB) idpResponse(w http.ResponseWriter, r *http.Request, trace string) 
 	st, err := a.sealer.decodeState(raw, now)
 	if err != nil {
 		a.fail(w, trace, http.StatusUnauthorized, "AuthInvalidStateParam", err)
+		return
+	}
+	if subtle.ConstantTimeCompare([]byte(st.Nonce), []byte(nc.Value)) != 1 {
+		a.fail(w, trace, http.StatusUnauthorized, "AuthInvalidAWSALBAuthNonce", ErrInvalidNonce)
 		return
 	}
 	if st.Rule < 0 || st.Rule >= len(a.rules) || a.rules[st.Rule].auth == nil {
@@ -389,7 +424,7 @@ func (a *ALB) idpResponse(w http.ResponseWriter, r *http.Request, trace string) 
 	}
 	tr, err := a.tokenRequest(r.Context(), EventTokenExchange, trace, url.Values{
 		"grant_type": {"authorization_code"}, "client_id": {a.cfg.ClientID},
-		"code": {code}, "redirect_uri": {a.RedirectURI()},
+		"code": {code}, "redirect_uri": {a.redirectURI(r)},
 	})
 	if err != nil {
 		a.idpFail(w, trace, err)
@@ -414,7 +449,7 @@ func (a *ALB) idpResponse(w http.ResponseWriter, r *http.Request, trace string) 
 	if !a.setSession(w, r, trace, auth.SessionCookieName, sess, now) {
 		return
 	}
-	a.redirect(w, a.base+st.URL)
+	a.redirect(w, a.proto+"://"+strings.ToLower(r.Host)+st.URL)
 }
 
 // setSession writes sess as the session cookie shards <name>-0.. and expires any
@@ -432,17 +467,28 @@ func (a *ALB) setSession(w http.ResponseWriter, r *http.Request, trace, name str
 	return true
 }
 
-// idpFail maps a back-channel failure: unreachable → 500, error answer → 561.
+// idpFail maps a back-channel failure to the ALB's status (WIRE.md section 0, per
+// https://repost.aws/knowledge-center/elb-configure-authentication-alb):
+//   - Cognito rejected the request (4xx: invalid_client for a wrong client secret,
+//     invalid_grant for a reused or unknown code, AuthInvalidGrantError) → 401;
+//   - Cognito answered a server error (5xx) → 561, "the IdP returned an error code";
+//   - Cognito unreachable, or 200 with an unusable body (AuthInvalidTokenResponse,
+//     AuthInvalidUserinfoResponse) → 500, the ALB's own failure.
 func (a *ALB) idpFail(w http.ResponseWriter, trace string, err error) {
 	// The exchange itself was already published as an event.
+	a.errorPage(w, idpStatus(err))
+}
+
+func idpStatus(err error) int {
 	var ie *idpError
-	if errors.As(err, &ie) && !ie.unreachable && ie.status != 0 && ie.status != http.StatusOK {
-		a.errorPage(w, 561)
-		return
+	switch {
+	case !errors.As(err, &ie) || ie.unreachable || ie.status == 0 || ie.status == http.StatusOK:
+		return http.StatusInternalServerError
+	case ie.status >= 400 && ie.status < 500:
+		return http.StatusUnauthorized
+	default:
+		return 561
 	}
-	// Unreachable, or 200 with an unusable body (AuthInvalidTokenResponse,
-	// AuthInvalidUserinfoResponse): the ALB's own failure.
-	a.errorPage(w, http.StatusInternalServerError)
 }
 
 // refresh trades the session's refresh token for a new access token and fresh claims

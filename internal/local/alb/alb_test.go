@@ -140,6 +140,7 @@ func TestLoginHopSequence(t *testing.T) {
 func TestIdPResponseErrors(t *testing.T) {
 	l := newLab(t)
 	res := l.login("/v1/secrets")
+	firstNonce := l.nonce
 	resp, _ := l.do(l.srv.URL+"/v1/secrets", nil, nil)
 	authz := resp.Header.Get("Location")
 	state, _ := url.QueryUnescape(authz[strings.Index(authz, "&state=")+7:])
@@ -154,19 +155,24 @@ func TestIdPResponseErrors(t *testing.T) {
 		url    string
 		status int
 	}{
-		{"replayed code", res.callback, 561},
+		// A code Cognito rejects (invalid_grant) is a 401 on AWS, not 561 (WIRE.md 0).
+		{"replayed code", res.callback, 401},
 		{"state tampered", cb(url.Values{"code": {"x"}, "state": {string(tampered)}}), 401},
 		{"state not base64", cb(url.Values{"code": {"x"}, "state": {"%%%"}}), 401},
 		{"state missing", cb(url.Values{"code": {"x"}}), 401},
 		{"code missing", cb(url.Values{"state": {state}}), 401},
-		{"unknown code", cb(url.Values{"code": {"nope"}, "state": {state}}), 561},
+		{"unknown code", cb(url.Values{"code": {"nope"}, "state": {state}}), 401},
 		{"Cognito sent error", cb(url.Values{"error": {"access_denied"}, "state": {state}}), 561},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			events, cancel := l.alb.Events()
 			defer cancel()
-			resp, body := l.do(c.url, nil, nil)
+			var cookies []*http.Cookie
+			if c.name == "replayed code" {
+				cookies = []*http.Cookie{firstNonce} // the browser that logged in
+			}
+			resp, body := l.do(c.url, cookies, nil)
 			expect(t, resp, body, c.status)
 			if resp.Header.Get("Server") != "awselb/2.0" || !strings.HasPrefix(body, "<html>") ||
 				resp.Header.Get("Set-Cookie") != "" {
@@ -308,7 +314,9 @@ func TestNoIDTokenAndUserInfoError(t *testing.T) {
 		kinds  string
 	}{
 		{"scope without openid returns no id token", func(f *fakeCognito) { f.noIDToken = true }, 401, "token,error"},
-		{"userInfo rejects the token", func(f *fakeCognito) { f.userInfoStatus = 401 }, 561, "token,userInfo"},
+		{"userInfo rejects the token", func(f *fakeCognito) { f.userInfoStatus = 401 }, 401, "token,userInfo"},
+		{"token endpoint rejects the client secret", func(f *fakeCognito) { f.secret = "another" }, 401, "token"},
+		{"token endpoint answers a server error", func(f *fakeCognito) { f.tokenStatus = 503 }, 561, "token"},
 		{"token endpoint answers 200 with garbage", func(f *fakeCognito) { f.tokenBody = "<html>" }, 500, "token"},
 	}
 	for _, c := range cases {

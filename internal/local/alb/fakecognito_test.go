@@ -52,6 +52,7 @@ type fakeCognito struct {
 	expiresIn      int64    // access-token expires_in
 	userInfoStatus int      // when non-zero, userInfo answers this error status
 	tokenBody      string   // when set, the token endpoint answers 200 with this body
+	tokenStatus    int      // when non-zero, the token endpoint answers this status
 	tokenAuth      []string // Authorization header of every token request
 	tokenForm      []url.Values
 }
@@ -127,6 +128,10 @@ func (f *fakeCognito) token(w http.ResponseWriter, r *http.Request) {
 	defer f.mu.Unlock()
 	f.tokenAuth = append(f.tokenAuth, r.Header.Get("Authorization"))
 	f.tokenForm = append(f.tokenForm, r.PostForm)
+	if f.tokenStatus != 0 {
+		oauthError(w, f.tokenStatus, "server_error")
+		return
+	}
 	if f.tokenBody != "" {
 		_, _ = w.Write([]byte(f.tokenBody))
 		return

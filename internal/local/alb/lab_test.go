@@ -36,6 +36,11 @@ type testLab struct {
 
 	mu   sync.Mutex
 	last *seen
+	// nonce is the last AWSALBAuthNonce cookie the ALB set: do sends it back on
+	// /oauth2/idpresponse (as the browser that started the login would) unless the
+	// caller passes its own AWSALBAuthNonce or sets freshBrowser.
+	nonce        *http.Cookie
+	freshBrowser bool
 }
 
 // testRules are the lab's default rules plus a deny and an allow rule.
@@ -103,8 +108,13 @@ func (l *testLab) do(rawURL string, cookies []*http.Cookie, hdr map[string]strin
 	if err != nil {
 		l.t.Fatal(err)
 	}
+	ownNonce := false
 	for _, c := range cookies {
 		req.AddCookie(c)
+		ownNonce = ownNonce || c.Name == NonceCookie
+	}
+	if req.URL.Path == CallbackPath && !ownNonce && !l.freshBrowser && l.nonce != nil {
+		req.AddCookie(l.nonce)
 	}
 	for k, v := range hdr {
 		req.Header.Set(k, v)
@@ -112,6 +122,11 @@ func (l *testLab) do(rawURL string, cookies []*http.Cookie, hdr map[string]strin
 	resp, err := l.client.Do(req)
 	if err != nil {
 		l.t.Fatal(err)
+	}
+	for _, c := range resp.Cookies() {
+		if c.Name == NonceCookie {
+			l.nonce = c
+		}
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)

@@ -2,6 +2,7 @@ package alb
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -17,6 +18,16 @@ func (l *testLab) loginVia(authorize string) []*http.Cookie {
 	return resp.Cookies()
 }
 
+// authorizeFor builds the ALB's authorize URL for rl and path as if the browser had
+// asked the listener for path, and keeps the nonce cookie that goes with it.
+func (l *testLab) authorizeFor(rl *rule, path string) string {
+	l.t.Helper()
+	r := httptest.NewRequest(http.MethodGet, l.srv.URL+path, nil)
+	nonce := newNonce()
+	l.nonce = &http.Cookie{Name: NonceCookie, Value: nonce}
+	return l.alb.authorizeURL(rl, r, l.clock.Now(), nonce)
+}
+
 func TestDenyAndAllowWithSession(t *testing.T) {
 	l := newLab(t, func(c *Config) {
 		c.Rules[1].Authenticate.SessionTimeout = time.Hour
@@ -26,8 +37,8 @@ func TestDenyAndAllowWithSession(t *testing.T) {
 	if deny.auth.OnUnauthenticatedRequest != "deny" || allow.auth.OnUnauthenticatedRequest != "allow" {
 		t.Fatal("test rules out of order")
 	}
-	dc := l.loginVia(l.alb.authorizeURL(deny, "/deny/x", l.clock.Now()))
-	ac := l.loginVia(l.alb.authorizeURL(allow, "/maybe/x", l.clock.Now()))
+	dc := l.loginVia(l.authorizeFor(deny, "/deny/x"))
+	ac := l.loginVia(l.authorizeFor(allow, "/maybe/x"))
 	if dc[0].Name != "DenyCookie-0" || ac[0].Name != "AllowCookie-0" {
 		t.Fatalf("cookies %v %v", dc, ac)
 	}

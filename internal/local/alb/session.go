@@ -40,6 +40,8 @@ var (
 	ErrInvalidCookie  = errors.New("session cookie is not valid (AuthInvalidCookie): not sealed by this load balancer")
 	ErrInvalidState   = errors.New("state parameter is not valid (AuthInvalidStateParam)")
 	ErrLoginTimeout   = errors.New("login took longer than 15 minutes: start again from the protected page")
+	ErrMissingNonce   = errors.New("this browser has no AWSALBAuthNonce cookie (AuthMissingAWSALBAuthNonce): the login was started in another browser, or cookies are blocked; open the protected page in this browser to log in")
+	ErrInvalidNonce   = errors.New("this browser's AWSALBAuthNonce cookie does not match the state (AuthInvalidAWSALBAuthNonce): the login link belongs to another login or browser; open the protected page again")
 	ErrClaimsTooLarge = errors.New("user claims and access token do not fit in 4 session cookie shards (ELBAuthUserClaimsSizeExceeded)")
 )
 
@@ -89,6 +91,46 @@ type loginState struct {
 	URL    string `json:"u"` // original request URI (path?query)
 	Rule   int    `json:"r"` // rule id (priority order)
 	Issued int64  `json:"t"` // unix seconds
+	// Nonce is the value of the AWSALBAuthNonce cookie set on the same 302: the
+	// callback is honoured only for the browser that holds it.
+	Nonce string `json:"n"`
+}
+
+// NonceCookie is the cookie a real ALB sets on its 302 to the IdP and checks at
+// /oauth2/idpresponse (WIRE.md section 0; captured value e.g. okt2e445GMpRJB8d). Its
+// access-log reasons are AuthMissingAWSALBAuthNonce and AuthInvalidAWSALBAuthNonce:
+// "the nonce in the authentication state doesn't match a browser cookie. The cookie
+// might differ or might be missing." —
+// https://repost.aws/knowledge-center/elb-configure-authentication-alb
+const NonceCookie = "AWSALBAuthNonce"
+
+// nonceAlphabet and nonceLen: 16 alphanumerics, as in captured values.
+const (
+	nonceAlphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+	nonceLen      = 16
+)
+
+// newNonce returns 16 random alphanumerics (uniform: rejection sampling).
+func newNonce() string {
+	out := make([]byte, 0, nonceLen)
+	var buf [32]byte
+	for len(out) < nonceLen {
+		_, _ = rand.Read(buf[:])
+		for _, b := range buf {
+			if int(b) < 256-256%len(nonceAlphabet) && len(out) < nonceLen {
+				out = append(out, nonceAlphabet[int(b)%len(nonceAlphabet)])
+			}
+		}
+	}
+	return string(out)
+}
+
+// nonceCookie is the Set-Cookie of the 302 to the IdP. Its attributes on AWS are
+// UNCONFIRMED; it lives as long as a login may take (LoginWindow), HttpOnly, Path=/.
+// Like the session cookie it omits Secure on the plain-HTTP local lab.
+func nonceCookie(v string, now time.Time) *http.Cookie {
+	return &http.Cookie{Name: NonceCookie, Value: v, Path: "/", HttpOnly: true,
+		Expires: now.Add(LoginWindow).UTC()}
 }
 
 const statePurpose = "cognitolab-alb-state-v1"
