@@ -135,15 +135,23 @@ func UploadArtifact(ctx context.Context, c *Clients, bucket, path string) (strin
 	return sum, nil
 }
 
-// EmptyAndDeleteBucket deletes every object (and version) in the bucket, then the
-// bucket. A bucket that is not there is not an error.
-func EmptyAndDeleteBucket(ctx context.Context, c *Clients, bucket string) (deleted bool, err error) {
+// bucketExists reports whether the bucket is there (HeadBucket).
+func bucketExists(ctx context.Context, c *Clients, bucket string) (bool, error) {
 	if _, err := c.S3.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(bucket)}); err != nil {
 		var nf *s3types.NotFound
 		if errors.As(err, &nf) || strings.Contains(err.Error(), "NotFound") || strings.Contains(err.Error(), "NoSuchBucket") {
 			return false, nil
 		}
 		return false, fmt.Errorf("looking for bucket %s: %w", bucket, err)
+	}
+	return true, nil
+}
+
+// EmptyAndDeleteBucket deletes every object (and version) in the bucket, then the
+// bucket. A bucket that is not there is not an error.
+func EmptyAndDeleteBucket(ctx context.Context, c *Clients, bucket string) (deleted bool, err error) {
+	if ok, err := bucketExists(ctx, c, bucket); !ok || err != nil {
+		return false, err
 	}
 	for page := 0; page < 1000; page++ { // bounded: 1000 pages of 1000 versions
 		out, err := c.S3.ListObjectVersions(ctx, &s3.ListObjectVersionsInput{Bucket: aws.String(bucket)})

@@ -70,6 +70,9 @@ type Options struct {
 
 	// checkApp replaces the HTTPS check of /v1/public (tests: moto has no real ALB).
 	checkApp func(ctx context.Context, url string, certPEM []byte) error
+	// wrapCFN wraps the CloudFormation client NewClients makes (tests: to watch the
+	// order of calls, or to make a deletion fail as moto cannot).
+	wrapCFN func(CloudFormationAPI) CloudFormationAPI
 }
 
 func (o Options) stackName() string {
@@ -171,6 +174,9 @@ func NewClients(ctx context.Context, o Options) (*Clients, error) {
 	}
 	c := &Clients{Region: cfg.Region, Config: cfg}
 	c.CFN = cloudformation.NewFromConfig(cfg, func(op *cloudformation.Options) { op.BaseEndpoint = base })
+	if o.wrapCFN != nil {
+		c.CFN = o.wrapCFN(c.CFN)
+	}
 	c.S3 = s3.NewFromConfig(cfg, func(op *s3.Options) {
 		op.BaseEndpoint = base
 		// A local endpoint has no per-bucket host names.

@@ -21,15 +21,40 @@ import (
 // the artifact bucket and the app binary, the certificate, the stack (created,
 // updated or resumed), a healthy target and a 200 from /v1/public; then it saves
 // the lab target and returns it.
+//
+// A lab already saved from this machine is updated where it is (its region,
+// profile and stack), whatever the shell's defaults say; a deploy that would put a
+// second lab elsewhere is refused, since the saved target, the only record of
+// where the first one bills, would be overwritten.
 func Deploy(ctx context.Context, o Options) (target.Target, error) {
+	o, saved, err := o.forSavedLab(ctx)
+	if err != nil {
+		return target.Target{}, err
+	}
+	if err := saved.refuseSecondLab(o); err != nil {
+		return target.Target{}, err
+	}
+	for _, n := range saved.notes {
+		fmt.Fprintln(o.out(), n)
+	}
 	c, err := NewClients(ctx, o)
 	if err != nil {
 		return target.Target{}, err
 	}
-	return deployWith(ctx, c, o)
+	return deployWith(ctx, c, o, saved)
 }
 
-func deployWith(ctx context.Context, c *Clients, o Options) (target.Target, error) {
+// refuseSecondLab stops a deploy aimed elsewhere than the saved lab.
+func (s savedLab) refuseSecondLab(o Options) error {
+	if s.lab == nil || s.matches(o) {
+		return nil
+	}
+	return fmt.Errorf("a lab is already deployed from this machine (%s, saved in %s); deploying stack %s in %s would forget it while it keeps billing. "+
+		"Run `cognitolab destroy` first (it deletes that lab, or just forgets it if it is already gone), or drop --region and --stack-name to update it",
+		s.where(), s.path, o.stackName(), o.Region)
+}
+
+func deployWith(ctx context.Context, c *Clients, o Options, saved savedLab) (target.Target, error) {
 	ctx, cancel := context.WithTimeout(ctx, o.timeout())
 	defer cancel()
 	w := o.out()
@@ -38,9 +63,30 @@ func deployWith(ctx context.Context, c *Clients, o Options) (target.Target, erro
 	if (o.DomainName == "") != (o.HostedZoneID == "") {
 		return target.Target{}, fmt.Errorf("--domain and --hosted-zone-id go together: give both, or neither for the ALB's own name")
 	}
+	if o.Region == "" {
+		o.Region = c.Region
+	}
+	if err := saved.refuseSecondLab(o); err != nil {
+		return target.Target{}, err
+	}
 	id, err := Preflight(ctx, c, o)
 	if err != nil {
 		return target.Target{}, err
+	}
+	if msg := saved.accountMismatch(id.Account); msg != "" {
+		return target.Target{}, fmt.Errorf("%s: deploying here would forget that lab while it keeps billing. Use that account's credentials (--profile), or run `cognitolab destroy` with them first", msg)
+	}
+	path, err := o.targetPath()
+	if err != nil {
+		return target.Target{}, err
+	}
+	// Record where the lab goes before anything is created, so that destroy finds
+	// it even if this deploy is interrupted or fails half-way.
+	if saved.lab == nil {
+		where := target.Target{Kind: target.AWS, Region: c.Region, StackName: o.stackName(), Account: id.Account, Profile: o.shellProfile()}
+		if err := SaveTarget(path, where); err != nil {
+			return target.Target{}, err
+		}
 	}
 	// Fail before anything is created if no binary can be had.
 	bin, cleanup, err := AppBinary(ctx, o.AppBinary, say)
@@ -93,6 +139,7 @@ func deployWith(ctx context.Context, c *Clients, o Options) (target.Target, erro
 	if err != nil {
 		return target.Target{}, err
 	}
+	t.Account, t.Profile = id.Account, o.shellProfile()
 	if tg := info.Outputs["TargetGroupArn"]; tg != "" {
 		say("Waiting for the app instance to pass its /health check ...")
 		hctx, cancel := context.WithTimeout(ctx, 15*time.Minute)
@@ -107,10 +154,6 @@ func deployWith(ctx context.Context, c *Clients, o Options) (target.Target, erro
 		check = func(ctx context.Context, url string, pem []byte) error { return CheckApp(ctx, url, pem, o.poll()) }
 	}
 	if err := check(ctx, t.AppURL+"/v1/public", []byte(cert.PEM)); err != nil {
-		return t, err
-	}
-	path, err := o.targetPath()
-	if err != nil {
 		return t, err
 	}
 	if err := SaveTarget(path, t); err != nil {

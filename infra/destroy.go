@@ -15,9 +15,14 @@ import (
 
 // DestroyReport says what destroy removed and what it had to leave behind.
 type DestroyReport struct {
-	Deleted []string
+	// Region, Account and Stack say where destroy looked.
+	Region, Account, Stack string
+	Deleted                []string
 	// Left lists what is still there, with why: these may still cost money.
 	Left []string
+	// Notes are what the learner should know beyond the list: a saved lab target
+	// kept or forgotten, flags that disagreed with it.
+	Notes []string
 }
 
 // NothingThere reports whether destroy found nothing to delete.
@@ -26,8 +31,7 @@ func (r DestroyReport) NothingThere() bool { return len(r.Deleted) == 0 && len(r
 // Print writes the report as plain text.
 func (r DestroyReport) Print(w io.Writer) {
 	if r.NothingThere() {
-		fmt.Fprintln(w, "Nothing to destroy: no lab stack, certificate, bucket or log group was found.")
-		return
+		fmt.Fprintf(w, "Nothing to destroy: no lab stack %s, certificate, bucket or log group was found in %s, account %s.\n", r.Stack, r.Region, r.Account)
 	}
 	for _, d := range r.Deleted {
 		fmt.Fprintln(w, "deleted  "+d)
@@ -35,34 +39,63 @@ func (r DestroyReport) Print(w io.Writer) {
 	for _, l := range r.Left {
 		fmt.Fprintln(w, "LEFT     "+l)
 	}
-	if len(r.Left) == 0 {
-		fmt.Fprintln(w, "Everything the lab created is gone.")
-	} else {
-		fmt.Fprintln(w, "Some resources are left: delete them in the AWS console, or run `cognitolab destroy` again.")
+	switch {
+	case r.NothingThere():
+	case len(r.Left) == 0:
+		fmt.Fprintf(w, "Everything the lab created in %s, account %s, is gone.\n", r.Region, r.Account)
+	default:
+		fmt.Fprintln(w, "Some resources are left and may still cost money: delete them in the AWS console, or run `cognitolab destroy` again.")
+	}
+	for _, n := range r.Notes {
+		fmt.Fprintln(w, n)
 	}
 }
 
 // Destroy deletes the stack, the imported certificate, the emptied artifact bucket
 // and the log group, waits for each, and reports anything left behind. Running it
 // when nothing is there is fine: the report says so.
+//
+// It acts where the saved lab target says the lab was deployed (region, profile,
+// stack), not where the shell's defaults point; a flag that disagrees wins, with a
+// note. The saved target is removed only once its stack is confirmed gone and
+// nothing is left: until then it is the record of where the lab bills.
 func Destroy(ctx context.Context, o Options) (DestroyReport, error) {
+	o, saved, err := o.forSavedLab(ctx)
+	if err != nil {
+		return DestroyReport{}, err
+	}
+	for _, n := range saved.notes {
+		fmt.Fprintln(o.out(), n)
+	}
 	c, err := NewClients(ctx, o)
 	if err != nil {
 		return DestroyReport{}, err
 	}
-	return destroyWith(ctx, c, o)
+	return destroyWith(ctx, c, o, saved)
 }
 
-func destroyWith(ctx context.Context, c *Clients, o Options) (DestroyReport, error) {
+func destroyWith(ctx context.Context, c *Clients, o Options, saved savedLab) (DestroyReport, error) {
 	ctx, cancel := context.WithTimeout(ctx, o.timeout())
 	defer cancel()
-	var rep DestroyReport
+	if o.Region == "" {
+		o.Region = c.Region
+	}
+	stack := o.stackName()
+	rep := DestroyReport{Region: c.Region, Stack: stack}
 	w := o.out()
 	id, err := CallerIdentity(ctx, c)
 	if err != nil {
 		return rep, err
 	}
-	stack := o.stackName()
+	rep.Account = id.Account
+	forget := saved.matches(o) // the saved target is this lab's
+	if msg := saved.accountMismatch(id.Account); msg != "" {
+		if !saved.flagProfile {
+			return rep, fmt.Errorf("%s: nothing was deleted. Use that account's credentials (--profile NAME), or pass --profile to act on this account deliberately", msg)
+		}
+		fmt.Fprintln(w, msg+": looking in this account, as --profile asks.")
+		forget = false
+	}
 	logGroup := "/" + o.labName() + "/app"
 	info, err := describeStack(ctx, c.CFN, stack)
 	exists := err == nil
@@ -77,7 +110,7 @@ func destroyWith(ctx context.Context, c *Clients, o Options) (DestroyReport, err
 			return rep, fmt.Errorf("cancelled: nothing was deleted")
 		}
 		if err := deleteStack(ctx, c, o, info); err != nil {
-			rep.Left = append(rep.Left, fmt.Sprintf("stack %s: %v", stack, err))
+			rep.Left = append(rep.Left, fmt.Sprintf("stack %s in %s: %v", stack, c.Region, err))
 		} else {
 			rep.Deleted = append(rep.Deleted, "stack "+stack+" (VPC, NAT gateway, ALB, EC2 instance, Cognito user pool)")
 		}
@@ -94,23 +127,43 @@ func destroyWith(ctx context.Context, c *Clients, o Options) (DestroyReport, err
 		rep.Left = append(rep.Left, "certificate "+arn+" (kept: the stack's listener may still use it)")
 	}
 
+	// The bucket the instance boots from and the log group it writes to go only
+	// with the stack: while it stands, it still uses them (and they cost cents).
 	bucket := BucketName(id.Account, c.Region)
-	if ok, err := EmptyAndDeleteBucket(ctx, c, bucket); err != nil {
-		rep.Left = append(rep.Left, "bucket: "+err.Error())
-	} else if ok {
-		rep.Deleted = append(rep.Deleted, "bucket s3://"+bucket+" and the app binary")
-	}
-
-	if ok, err := deleteLogGroup(ctx, c, logGroup); err != nil {
-		rep.Left = append(rep.Left, "log group "+logGroup+": "+err.Error())
-	} else if ok {
-		rep.Deleted = append(rep.Deleted, "log group "+logGroup)
-	}
-
-	if len(rep.Left) == 0 {
-		if p, err := o.targetPath(); err == nil {
-			_ = removeTarget(p)
+	if len(rep.Left) > 0 {
+		if ok, _ := bucketExists(ctx, c, bucket); ok {
+			rep.Left = append(rep.Left, "bucket s3://"+bucket+" (kept: the stack's instance boots from it)")
 		}
+		if ok, _ := logGroupExists(ctx, c, logGroup); ok {
+			rep.Left = append(rep.Left, "log group "+logGroup+" (kept: the stack's app writes to it)")
+		}
+	} else {
+		if ok, err := EmptyAndDeleteBucket(ctx, c, bucket); err != nil {
+			rep.Left = append(rep.Left, "bucket: "+err.Error())
+		} else if ok {
+			rep.Deleted = append(rep.Deleted, "bucket s3://"+bucket+" and the app binary")
+		}
+		if ok, err := deleteLogGroup(ctx, c, logGroup); err != nil {
+			rep.Left = append(rep.Left, "log group "+logGroup+": "+err.Error())
+		} else if ok {
+			rep.Deleted = append(rep.Deleted, "log group "+logGroup)
+		}
+	}
+
+	// Only now, with the stack confirmed deleted (or confirmed absent) and nothing
+	// left, may the record of where the lab was go.
+	switch {
+	case saved.lab == nil:
+	case forget && len(rep.Left) == 0:
+		if err := removeTarget(saved.path); err != nil {
+			rep.Left = append(rep.Left, fmt.Sprintf("the saved lab target %s: %v (delete it by hand)", saved.path, err))
+		} else {
+			rep.Notes = append(rep.Notes, "Removed the saved lab target "+saved.path+".")
+		}
+	case forget:
+		rep.Notes = append(rep.Notes, "Kept the saved lab target "+saved.path+", so that `cognitolab destroy` finds what is left.")
+	default:
+		rep.Notes = append(rep.Notes, fmt.Sprintf("Kept the saved lab target %s: it names another lab (%s), which this destroy did not touch. Run `cognitolab destroy` without --region, --stack-name and --profile to delete that one.", saved.path, saved.where()))
 	}
 	return rep, nil
 }
@@ -151,4 +204,18 @@ func deleteLogGroup(ctx context.Context, c *Clients, name string) (bool, error) 
 		return false, err
 	}
 	return true, nil
+}
+
+// logGroupExists reports whether the log group is there.
+func logGroupExists(ctx context.Context, c *Clients, name string) (bool, error) {
+	out, err := c.Logs.DescribeLogGroups(ctx, &cloudwatchlogs.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String(name)})
+	if err != nil {
+		return false, err
+	}
+	for _, g := range out.LogGroups {
+		if aws.ToString(g.LogGroupName) == name {
+			return true, nil
+		}
+	}
+	return false, nil
 }

@@ -119,7 +119,7 @@ func TestDeployStatusDestroyMoto(t *testing.T) {
 	}
 
 	// First deploy: creates everything.
-	tg, err := deployWith(ctx, c, o)
+	tg, err := deployWith(ctx, c, o, savedFor(t, o))
 	if err != nil {
 		t.Fatalf("deploy: %v\n%s", err, out.String())
 	}
@@ -154,7 +154,7 @@ func TestDeployStatusDestroyMoto(t *testing.T) {
 
 	// Second deploy: updates the stack and re-uses the certificate.
 	out.Reset()
-	if _, err := deployWith(ctx, c, o); err != nil {
+	if _, err := deployWith(ctx, c, o, savedFor(t, o)); err != nil {
 		t.Fatalf("second deploy: %v\n%s", err, out.String())
 	}
 	if !strings.Contains(out.String(), "Updating stack") {
@@ -179,7 +179,7 @@ func TestDeployStatusDestroyMoto(t *testing.T) {
 	}
 
 	// Destroy, then destroy again: idempotent.
-	rep, err := destroyWith(ctx, c, o)
+	rep, err := destroyWith(ctx, c, o, savedFor(t, o))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,7 +194,7 @@ func TestDeployStatusDestroyMoto(t *testing.T) {
 	if _, err := os.Stat(o.TargetPath); !os.IsNotExist(err) {
 		t.Errorf("saved target still there after destroy: %v", err)
 	}
-	rep, err = destroyWith(ctx, c, o)
+	rep, err = destroyWith(ctx, c, o, savedFor(t, o))
 	if err != nil || !rep.NothingThere() {
 		t.Errorf("second destroy: %+v %v", rep, err)
 	}
@@ -235,7 +235,7 @@ func TestDestroyNonEmptyBucketMoto(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	rep, err := destroyWith(ctx, c, o)
+	rep, err := destroyWith(ctx, c, o, savedFor(t, o))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -245,4 +245,14 @@ func TestDestroyNonEmptyBucketMoto(t *testing.T) {
 	if _, err := c.S3.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(bucket)}); err == nil {
 		t.Fatal("bucket still exists")
 	}
+}
+
+// savedFor is what Deploy and Destroy find saved for o before they act.
+func savedFor(t *testing.T, o Options) savedLab {
+	t.Helper()
+	_, s, err := o.forSavedLab(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

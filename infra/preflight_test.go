@@ -228,7 +228,7 @@ func TestDeployDomainFlagsGoTogether(t *testing.T) {
 	for _, o := range []Options{{DomainName: "lab.example.com"}, {HostedZoneID: "Z123"}} {
 		var out bytes.Buffer
 		o.Out = &out
-		_, err := deployWith(context.Background(), &Clients{Region: "eu-west-1"}, o)
+		_, err := deployWith(context.Background(), &Clients{Region: "eu-west-1"}, o, savedLab{})
 		if err == nil || !strings.Contains(err.Error(), "go together") {
 			t.Errorf("%+v: err = %v, want the go-together error", o, err)
 		}

@@ -12,6 +12,9 @@ import (
 type Status struct {
 	Stack   string
 	Region  string
+	Account string
+	// Notes say where the flags or the shell disagreed with the saved lab target.
+	Notes   []string
 	Exists  bool
 	State   string // e.g. CREATE_COMPLETE
 	Reason  string
@@ -24,15 +27,27 @@ type Status struct {
 }
 
 // GetStatus reads the stack and its target health.
+// It looks where the saved lab target says the lab was deployed (region, profile,
+// stack), not where the shell's defaults point; a flag that disagrees wins, with a note.
 func GetStatus(ctx context.Context, o Options) (Status, error) {
+	o, saved, err := o.forSavedLab(ctx)
+	if err != nil {
+		return Status{}, err
+	}
 	c, err := NewClients(ctx, o)
 	if err != nil {
 		return Status{}, err
 	}
-	if _, err := CallerIdentity(ctx, c); err != nil {
+	id, err := CallerIdentity(ctx, c)
+	if err != nil {
 		return Status{}, err
 	}
-	return statusWith(ctx, c, o, time.Now())
+	st, err := statusWith(ctx, c, o, time.Now())
+	st.Account, st.Notes = id.Account, saved.notes
+	if msg := saved.accountMismatch(id.Account); msg != "" {
+		st.Notes = append(st.Notes, msg+": this status is of account "+id.Account+".")
+	}
+	return st, err
 }
 
 func statusWith(ctx context.Context, c *Clients, o Options, now time.Time) (Status, error) {
@@ -62,11 +77,18 @@ func statusWith(ctx context.Context, c *Clients, o Options, now time.Time) (Stat
 
 // Print writes the status as plain text.
 func (s Status) Print(w io.Writer) {
+	for _, n := range s.Notes {
+		fmt.Fprintln(w, n)
+	}
+	where := s.Region
+	if s.Account != "" {
+		where += ", account " + s.Account
+	}
 	if !s.Exists {
-		fmt.Fprintf(w, "No lab stack %q in %s: nothing is running (and nothing is billed by it). Run `cognitolab deploy` to create one.\n", s.Stack, s.Region)
+		fmt.Fprintf(w, "No lab stack %q in %s: nothing of the lab runs or bills there. Run `cognitolab deploy` to create one.\n", s.Stack, where)
 		return
 	}
-	fmt.Fprintf(w, "Stack      %s (%s)\n", s.Stack, s.Region)
+	fmt.Fprintf(w, "Stack      %s (%s)\n", s.Stack, where)
 	fmt.Fprintf(w, "State      %s", s.State)
 	if s.Reason != "" {
 		fmt.Fprintf(w, " (%s)", s.Reason)

@@ -26,8 +26,10 @@ func awsOptions(cmd *cobra.Command) infra.Options {
 	return o
 }
 
+// addStackFlag adds --stack-name. Left out, infra uses the saved lab's stack (or
+// cognitolab), so it must default to "", not to a name.
 func addStackFlag(cmd *cobra.Command) {
-	cmd.Flags().String("stack-name", infra.DefaultStackName, "CloudFormation stack name")
+	cmd.Flags().String("stack-name", "", "CloudFormation stack name (default: the deployed lab's, else "+infra.DefaultStackName+")")
 }
 
 func deployCommand() *cobra.Command {

@@ -117,6 +117,9 @@ func newRunSession(ctx context.Context, cmd *cobra.Command) (*flows.Session, fun
 		if err != nil {
 			return nil, nil, err
 		}
+		if s.Profile == "" {
+			s.Profile = t.Profile // the credentials the lab was deployed with
+		}
 		return s, func() {}, nil
 	}
 	lab, err := local.Start(ctx, runLabOptions())
@@ -137,7 +140,9 @@ func awsLabSecrets() (hop.Policy, error) {
 	return hop.NewPolicy(st.ALBCookieName()), nil
 }
 
-// loadAWSTarget reads the target `cognitolab deploy` saved, with --region applied.
+// loadAWSTarget reads the target `cognitolab deploy` saved. The lab lives in the
+// region it was deployed in (its URLs and issuer name it), so a --region that
+// disagrees cannot be honoured: it is refused, plainly.
 func loadAWSTarget(region string) (target.Target, error) {
 	t, err := infra.LoadTarget()
 	if errors.Is(err, infra.ErrNoTarget) {
@@ -146,8 +151,8 @@ func loadAWSTarget(region string) (target.Target, error) {
 	if err != nil {
 		return t, err
 	}
-	if region != "" {
-		t.Region = region
+	if region != "" && region != t.Region {
+		return t, fmt.Errorf("--region %s differs from the region your lab was deployed in (%s, stack %s): drop --region, or deploy a lab in %s after `cognitolab destroy`", region, t.Region, t.StackName, region)
 	}
 	return t, t.Validate()
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/cognitolab/cognitolab/infra"
 	"github.com/cognitolab/cognitolab/internal/flows"
 	"github.com/cognitolab/cognitolab/internal/local"
 	"github.com/cognitolab/cognitolab/internal/tui"
@@ -26,6 +27,11 @@ func runTUI(cmd *cobra.Command, _ []string) error {
 	// `cognitolab deploy` and `cognitolab destroy`.
 	opts.AWS.Profile, _ = cmd.Flags().GetString("profile")
 	opts.AWS.Region, _ = cmd.Flags().GetString("region")
+	// They act where the saved lab is, not where the shell's defaults point (the
+	// screens show the region and account before they ask).
+	if aws, _, err := infra.ForSavedLab(cmd.Context(), opts.AWS); err == nil {
+		opts.AWS = aws
+	}
 	if useAWS {
 		t, err := loadAWSTarget(opts.AWS.Region)
 		if err != nil {

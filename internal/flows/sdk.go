@@ -39,8 +39,12 @@ func (s *Session) awsConfig(ctx context.Context) (aws.Config, error) {
 		}
 	} else {
 		opts := []func(*awsconfig.LoadOptions) error{awsconfig.WithRegion(s.Target.Region)}
-		if s.Profile != "" {
-			opts = append(opts, awsconfig.WithSharedConfigProfile(s.Profile))
+		profile := s.Profile
+		if profile == "" {
+			profile = s.Target.Profile // the credentials the lab was deployed with
+		}
+		if profile != "" {
+			opts = append(opts, awsconfig.WithSharedConfigProfile(profile))
 		}
 		var err error
 		cfg, err = awsconfig.LoadDefaultConfig(ctx, opts...)

@@ -67,6 +67,12 @@ type Target struct {
 
 	// StackName is the CloudFormation stack (AWS only).
 	StackName string `json:"stackName,omitempty"`
+	// Account and Profile say where the stack was deployed from (AWS only): the
+	// account id STS named, and the shared-config profile used ("" = the SDK's
+	// default chain). status and destroy go back to them, whatever the shell's
+	// defaults are by then.
+	Account string `json:"account,omitempty"`
+	Profile string `json:"profile,omitempty"`
 }
 
 // JWKSURL is where the pool publishes its signing keys.
