@@ -1,7 +1,7 @@
 package main
 
 import (
-	"fmt"
+	"errors"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -16,8 +16,9 @@ import (
 // runTUI opens the learning app on the local lab (or, with --aws, the deployed one).
 func runTUI(cmd *cobra.Command, _ []string) error {
 	if !term.IsTerminal(int(os.Stdout.Fd())) || !term.IsTerminal(int(os.Stdin.Fd())) {
-		fmt.Fprint(cmd.OutOrStdout(), tui.NotATerminalHint)
-		return nil
+		// Nothing can be drawn: say why and what to use instead, and fail (status 1)
+		// so a script notices.
+		return withCode(exitFailure, errors.New(tui.NotATerminalHint))
 	}
 	useAWS, _ := cmd.Flags().GetBool("aws")
 	present, _ := cmd.Flags().GetBool("present")

@@ -15,6 +15,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/cognitolab/cognitolab/internal/hop"
+	tuistyles "github.com/cognitolab/cognitolab/internal/tui/styles"
 )
 
 // Format is an output format.
@@ -77,17 +78,19 @@ func newStyles(w io.Writer, color bool) styles {
 		r.SetColorProfile(termenv.Ascii)
 	}
 	s := r.NewStyle
+	// The TUI's palette, so `run` and the TUI colour a hop alike.
+	p := tuistyles.Screen
 	return styles{
-		chapter:  s().Bold(true).Foreground(lipgloss.Color("69")),
-		request:  s().Bold(true),
-		redirect: s().Foreground(lipgloss.Color("214")),
-		ok:       s().Foreground(lipgloss.Color("42")),
-		fail:     s().Bold(true).Foreground(lipgloss.Color("196")),
-		title:    s().Foreground(lipgloss.Color("111")),
-		dim:      s().Faint(true),
-		secret:   s().Foreground(lipgloss.Color("177")),
-		back:     s().Italic(true).Foreground(lipgloss.Color("140")),
-		info:     s().Foreground(lipgloss.Color("250")),
+		chapter:  s().Bold(true).Foreground(p.Accent),
+		request:  s().Bold(true).Foreground(p.Text),
+		redirect: s().Bold(true).Foreground(p.Yellow),
+		ok:       s().Bold(true).Foreground(p.Green),
+		fail:     s().Bold(true).Foreground(p.Red),
+		title:    s().Foreground(p.Blue),
+		dim:      s().Foreground(p.Subtle),
+		secret:   s().Italic(true).Foreground(p.Subtle),
+		back:     s().Italic(true).Foreground(p.Cyan),
+		info:     s().Foreground(p.Text),
 	}
 }
 

@@ -27,10 +27,12 @@ import (
 	"github.com/cognitolab/cognitolab/internal/tui/progress"
 )
 
-// NotATerminalHint is what cognitolab prints instead of drawing when stdout is not a terminal.
-const NotATerminalHint = "cognitolab: stdout is not a terminal, so the interactive lessons cannot be drawn.\n" +
+// NotATerminalHint is why cognitolab will not draw when stdout (or stdin) is not a
+// terminal, and what to use instead; the command prints it after "cognitolab: " on
+// stderr and exits with status 1.
+const NotATerminalHint = "stdout is not a terminal, so the interactive lessons cannot be drawn.\n" +
 	"Use `cognitolab run CHAPTER|all` for a plain transcript of the hops (add --format markdown or json),\n" +
-	"or run cognitolab in a terminal.\n"
+	"or run cognitolab in a terminal."
 
 // Options configure the TUI.
 type Options struct {
