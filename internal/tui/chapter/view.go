@@ -136,6 +136,9 @@ func (m *Model) View() string {
 	// (widths, which re-render the lesson, change only in layout).
 	m.timeline.SetSize(g.rightW, max(g.tlH, 1))
 	m.lesson.SetHeight(g.lessH)
+	if m.form != nil {
+		m.form.SetSize(m.width, g.bodyH)
+	}
 	gap := "\n"
 	if m.c.Present {
 		gap = "\n\n"
@@ -308,14 +311,14 @@ func (m *Model) status() string {
 	case Running:
 		switch {
 		case m.freeRun:
-			out = m.spinner.View() + s.StatusBar.Render(fmt.Sprintf(" running to the end… %d hops", m.timeline.Len()))
+			out = m.spinner.View() + s.StatusBar.Render(" running to the end… "+common.Plural(m.timeline.Len(), "hop", "hops"))
 		case m.waiting:
 			out = m.spinner.View() + s.StatusBar.Render(" waiting for the next hop…")
 		default:
 			out = s.StatusBar.Render(fmt.Sprintf("hop %d · press n for the next hop · c runs to the end", m.timeline.Len()))
 		}
 	case Done:
-		out = s.Done.Render("✓ chapter done") + s.StatusBar.Render(fmt.Sprintf(" · %d hops · esc for the chapter list · a runs it again", m.timeline.Len()))
+		out = s.Done.Render("✓ chapter done") + s.StatusBar.Render(" · "+common.Plural(m.timeline.Len(), "hop", "hops")+" · esc for the chapter list · a runs it again")
 	case Failed:
 		out = s.Failed.Render("✗ the chapter stopped") + s.StatusBar.Render(" · the red box says why and what to do · a runs it again · esc goes back")
 	}

@@ -31,6 +31,7 @@ type Model struct {
 	errs   []string
 	focus  int
 	width  int
+	height int
 }
 
 // New builds a form for the inputs, prefilled from earlier values.
@@ -59,8 +60,8 @@ func New(c *common.Common, fields []flows.Input, prev map[string]string) *Model 
 func (m *Model) Init() tea.Cmd { return textinput.Blink }
 
 // SetSize sets the drawing area.
-func (m *Model) SetSize(w, _ int) {
-	m.width = w
+func (m *Model) SetSize(w, h int) {
+	m.width, m.height = w, h
 	for i := range m.ti {
 		m.ti[i].Width = max(min(w-6, 60), 10)
 	}
@@ -145,27 +146,56 @@ func (m *Model) ShortHelp() []key.Binding {
 	return []key.Binding{km.Submit, km.NextField, km.PrevField, km.Cancel}
 }
 
-// View draws the form.
+// View draws the form; when it is taller than its area (80x24) it scrolls so the
+// focused field shows, with a line saying more fields are above or below.
 func (m *Model) View() string {
 	s := m.c.Styles
-	var b strings.Builder
-	b.WriteString(s.Section.Render("Before we start: your choices") + "\n")
 	w := max(m.width, 20)
-	b.WriteString(s.Muted.Width(w).Render("Leave a field blank to use the value shown in grey. enter moves on; enter on the last field starts.") + "\n")
+	var lines []string
+	add := func(text string) { lines = append(lines, strings.Split(text, "\n")...) }
+	add(s.Section.Render("Before we start: your choices"))
+	add(s.Muted.Render(common.Wrap("Leave a field blank to use the value shown in grey. enter moves on; enter on the last field starts.", w)))
+	focusTop, focusEnd := 0, 0
 	for i, f := range m.fields {
-		b.WriteString("\n" + s.Label.Width(w).Render(f.Label) + "\n")
-		b.WriteString(m.ti[i].View() + "\n")
+		add("")
+		if i == m.focus {
+			focusTop = len(lines)
+		}
+		add(s.Label.Render(common.Wrap(f.Label, w)))
+		add(m.ti[i].View())
 		if f.Key == "password" || f.Validate != nil && f.Secret {
-			b.WriteString(s.Muted.Width(w).Render("  policy: "+labPolicy()) + "\n")
+			add(s.Muted.Render(common.Wrap("  policy: "+labPolicy(), w)))
 		}
 		switch {
 		case m.errs[i] != "":
-			b.WriteString(s.InputError.Width(w).Render("  ✗ "+m.errs[i]) + "\n")
+			add(s.InputError.Render(common.Wrap("  ✗ "+m.errs[i], w)))
 		case f.Validate != nil && m.ti[i].Value() != "":
-			b.WriteString(s.InputOK.Render("  ✓ meets the policy") + "\n")
+			add(s.InputOK.Render("  ✓ meets the policy"))
+		}
+		if i == m.focus {
+			focusEnd = len(lines)
 		}
 	}
-	return strings.TrimRight(b.String(), "\n")
+	h := m.height
+	if h <= 0 || len(lines) <= h {
+		return strings.Join(lines, "\n")
+	}
+	// Scroll: the focused field's block in view, one row kept for the marker.
+	rows := max(h-1, 1)
+	top := 0
+	if focusEnd > rows {
+		top = min(focusEnd-rows, focusTop)
+	}
+	end := min(top+rows, len(lines))
+	var marks []string
+	if top > 0 {
+		marks = append(marks, "↑ more above")
+	}
+	if end < len(lines) {
+		marks = append(marks, "↓ more below")
+	}
+	out := append(lines[top:end:end], s.Accent.Render(strings.Join(marks, " · "))+s.Muted.Render(" · tab/↓ next field"))
+	return strings.Join(out, "\n")
 }
 
 // labPolicy is the pool's password policy in words as lab.yaml sets it: the policy

@@ -131,7 +131,7 @@ func (m *Model) ShortHelp() []key.Binding {
 func (m *Model) View() string {
 	s := m.c.Styles
 	var b strings.Builder
-	head := fmt.Sprintf("CloudWatch Logs · %d lines", m.ring.Len())
+	head := "CloudWatch Logs · " + common.Plural(m.ring.Len(), "line", "lines")
 	if m.hopSeq != 0 || m.traceID != "" {
 		head += fmt.Sprintf(" · lines of hop %d lit", m.hopSeq)
 	}
