@@ -349,10 +349,19 @@ func (a *App) Run(ctx context.Context) error {
 	return a.Serve(ctx, ln)
 }
 
+// IdleTimeout is how long the app keeps an idle keep-alive connection: longer than the
+// ALB's 60-second idle timeout, as AWS asks ("configure the idle timeout of your
+// application to be larger than the idle timeout configured for the load balancer.
+// Otherwise ... the load balancer sends an HTTP 502",
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-load-balancer-attributes.html#connection-idle-timeout).
+const IdleTimeout = 65 * time.Second
+
 // Serve serves on ln until ctx ends, then shuts down gracefully (10 s for requests in
 // flight) and flushes the logs (10 s more).
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
-	srv := &http.Server{Handler: a.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: a.Handler(), ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout: 60 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: IdleTimeout,
+		MaxHeaderBytes: 80 << 10}
 	a.note("listening on %s (log group %s, stream %s)", ln.Addr(), a.cfg.LogGroup, a.cfg.LogStream)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -3,8 +3,6 @@ package local
 import (
 	"fmt"
 	"net"
-	"net/http"
-	"time"
 )
 
 // The servers of a lab, in the order Start serves them (index into Lab.servers).
@@ -67,7 +65,7 @@ func (l *Lab) restart(i int) error {
 	if err != nil {
 		return fmt.Errorf("the %s server cannot listen on %s again (is it still running, or did something else take the port?): %w", serverNames[i], addr, err)
 	}
-	srv := &http.Server{Handler: l.servers[i].Handler, ReadHeaderTimeout: 10 * time.Second}
+	srv := newServer(l.servers[i].Handler, l.timeouts, l.servers[i].WriteTimeout == 0)
 	l.servers[i], l.lns[i] = srv, ln
 	go func() { _ = srv.Serve(ln) }()
 	return nil

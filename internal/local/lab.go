@@ -66,6 +66,8 @@ type Options struct {
 	AppStdout io.Writer
 	// Now is the clock of every server (default time.Now).
 	Now func() time.Time
+	// Timeouts override the servers' read, write and idle timeouts (zero: defaults).
+	Timeouts Timeouts
 }
 
 // DefaultOptions are the fixed ports on 127.0.0.1.
@@ -90,6 +92,7 @@ type Lab struct {
 	secrets   hop.Policy
 	endpoints []Endpoint
 	servers   []*http.Server
+	timeouts  Timeouts
 	lns       []net.Listener // servers[i] serves lns[i] (control.go)
 	closeOnce sync.Once
 	closeErr  error
@@ -246,8 +249,15 @@ func Start(ctx context.Context, opts Options) (*Lab, error) {
 		return fail(fmt.Errorf("starting the app: %w", err))
 	}
 
+	l.timeouts = opts.Timeouts
 	serve := func(ln net.Listener, h http.Handler) {
-		srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+		t := opts.Timeouts
+		if ln == appLn && t.Idle == 0 {
+			// AWS: "configure the idle timeout of your application to be larger than
+			// the idle timeout configured for the load balancer" (else a 502).
+			t.Idle = app.IdleTimeout
+		}
+		srv := newServer(h, t, ln == albLn)
 		l.servers = append(l.servers, srv)
 		l.lns = append(l.lns, ln)
 		go func() { _ = srv.Serve(ln) }()

@@ -235,7 +235,44 @@ func (a *ALB) Handler() http.Handler { return http.HandlerFunc(a.serve) }
 
 type traceKey struct{}
 
+// AWS's HTTP header limits, none adjustable: "Request line 16K, Single header 16K,
+// Entire request header 64K" (ALB quotas,
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html).
+// Past them the ALB answers 400 itself (load-balancer-troubleshooting.html, HTTP 400).
+const (
+	MaxRequestLineBytes = 16 << 10
+	MaxHeaderLineBytes  = 16 << 10
+	MaxHeaderBytes      = 64 << 10
+)
+
+// headersTooLarge says which of AWS's header limits r exceeds ("" when none).
+func headersTooLarge(r *http.Request) string {
+	line := len(r.Method) + 1 + len(r.RequestURI) + 1 + len(r.Proto)
+	if line > MaxRequestLineBytes {
+		return fmt.Sprintf("request line of %d bytes exceeds 16 KB", line)
+	}
+	total := line + len("Host: ") + len(r.Host)
+	for k, vs := range r.Header {
+		for _, v := range vs {
+			n := len(k) + 2 + len(v)
+			if n > MaxHeaderLineBytes {
+				return fmt.Sprintf("header %s of %d bytes exceeds 16 KB", k, n)
+			}
+			total += n
+		}
+	}
+	if total > MaxHeaderBytes {
+		return fmt.Sprintf("request headers of %d bytes exceed 64 KB in all", total)
+	}
+	return ""
+}
+
 func (a *ALB) serve(w http.ResponseWriter, r *http.Request) {
+	if why := headersTooLarge(r); why != "" {
+		a.fail(w, "", http.StatusBadRequest, "", // AWS logs no error_reason for it
+			errors.New(why+" (the ALB's limits)"))
+		return
+	}
 	// Clients must not be able to forge identity: drop any x-amzn-oidc-* they sent,
 	// on every request. Whether AWS does this is UNCONFIRMED (WIRE.md 4.3); it is the
 	// safe choice and what integrators assume.
@@ -265,7 +302,7 @@ func (a *ALB) serve(w http.ResponseWriter, r *http.Request) {
 // page title says what AWS's says ("561 Unauthorized" per third-party references).
 func (a *ALB) errorPage(w http.ResponseWriter, status int) {
 	text := map[int]string{
-		401: "401 Authorization Required", 500: "500 Internal Server Error", 502: "502 Bad Gateway",
+		400: "400 Bad Request", 401: "401 Authorization Required", 500: "500 Internal Server Error", 502: "502 Bad Gateway",
 		561: "561 Unauthorized",
 	}[status]
 	if text == "" {

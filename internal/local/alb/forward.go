@@ -37,6 +37,10 @@ func (a *ALB) newForwarder() http.Handler {
 			}
 		},
 		FlushInterval: -1, // stream: flush every write, as a load balancer does
+		// The ALB's idle timeout (60 s) applies to its target connections too; the app
+		// keeps them longer (app.IdleTimeout), so the ALB always closes first.
+		Transport: &http.Transport{Proxy: nil, MaxIdleConnsPerHost: 64, IdleConnTimeout: 60 * time.Second,
+			ResponseHeaderTimeout: 60 * time.Second},
 		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
 			trace, _ := r.Context().Value(traceKey{}).(string)
 			a.fail(w, trace, http.StatusBadGateway, "TargetConnectionError",

@@ -136,3 +136,36 @@ func TestRedirectURIFromHost(t *testing.T) {
 		t.Errorf("token request redirect_uri %q, want %q", got, want)
 	}
 }
+
+// AWS's header limits: 16 KB a line, 64 KB in all; past them the ALB's own 400.
+func TestHeaderLimits(t *testing.T) {
+	l := newLab(t)
+	big := strings.Repeat("a", 10<<10)
+	cases := []struct {
+		name   string
+		hdr    map[string]string
+		status int
+	}{
+		{"15 KB header", map[string]string{"X-Big": strings.Repeat("b", 15<<10)}, http.StatusOK},
+		{"17 KB header", map[string]string{"X-Big": strings.Repeat("b", 17<<10)}, http.StatusBadRequest},
+		{"70 KB in seven headers", map[string]string{"X-A": big, "X-B": big, "X-C": big, "X-D": big, "X-E": big, "X-F": big, "X-G": big}, http.StatusBadRequest},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			l.lastSeen() // forget the previous case's request
+			resp, body := l.do(l.srv.URL+"/v1/public", nil, c.hdr)
+			expect(t, resp, body, c.status)
+			if c.status == http.StatusBadRequest {
+				if resp.Header.Get("Server") != "awselb/2.0" || !strings.Contains(body, "400 Bad Request") {
+					t.Errorf("not the ALB's 400: %v %q", resp.Header, body)
+				}
+				if l.lastSeen() != nil {
+					t.Error("the app was reached")
+				}
+			}
+		})
+	}
+	// A 17 KB request line (a long query).
+	resp, body := l.do(l.srv.URL+"/v1/public?q="+strings.Repeat("q", 17<<10), nil, nil)
+	expect(t, resp, body, http.StatusBadRequest)
+}

@@ -333,7 +333,7 @@ func (s *Server) createLogStream(body []byte) (any, *apiError) {
 	if g.streams[name] != nil {
 		return nil, errStreamExists
 	}
-	g.streams[name] = &stream{name: name, created: s.nowMillis(), events: ring{max: s.opts.MaxEventsPerStream}}
+	g.streams[name] = &stream{name: name, created: s.nowMillis(), events: ring{max: s.opts.MaxEventsPerStream, maxBytes: s.opts.MaxBytesPerStream}}
 	return nil, nil
 }
 

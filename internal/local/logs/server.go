@@ -11,7 +11,9 @@
 // WIRE.md section 3.1 and the smithy awsJson1_1 specification.
 //
 // Memory stays bounded: each log stream keeps its newest Options.MaxEventsPerStream
-// events (ordered by timestamp) and forgets older ones, like a ring. The TUI can follow
+// events and at most Options.MaxBytesPerStream bytes of messages (ordered by
+// timestamp) and forgets older ones first, like a ring. (AWS keeps everything until
+// the retention period; a lab does not need to.) The TUI can follow
 // a log group without polling through Subscribe.
 //
 // The local lab does not check SigV4 signatures: any credentials are accepted.
@@ -34,6 +36,7 @@ import (
 // Defaults for Options.
 const (
 	DefaultMaxEventsPerStream = 10000
+	DefaultMaxBytesPerStream  = 16 << 20
 	DefaultRegion             = "eu-west-1"
 	// DefaultAccountID is the account id in ARNs; moto uses the same.
 	DefaultAccountID = "123456789012"
@@ -49,6 +52,9 @@ type Options struct {
 	// MaxEventsPerStream bounds memory: a stream keeps only its newest this many events.
 	// Default DefaultMaxEventsPerStream.
 	MaxEventsPerStream int
+	// MaxBytesPerStream bounds memory by message bytes: a stream forgets its oldest
+	// events while it holds more. Default DefaultMaxBytesPerStream.
+	MaxBytesPerStream int
 	// Region and AccountID appear in ARNs. Defaults DefaultRegion and DefaultAccountID.
 	Region    string
 	AccountID string
@@ -112,6 +118,9 @@ func New(opts Options) *Server {
 	}
 	if opts.MaxEventsPerStream <= 0 {
 		opts.MaxEventsPerStream = DefaultMaxEventsPerStream
+	}
+	if opts.MaxBytesPerStream <= 0 {
+		opts.MaxBytesPerStream = DefaultMaxBytesPerStream
 	}
 	if opts.Region == "" {
 		opts.Region = DefaultRegion
@@ -201,9 +210,11 @@ func (s *Server) nowMillis() int64 { return s.opts.Now().UnixMilli() }
 
 // ring holds a stream's newest max events sorted by (ts, seq) in a circular buffer.
 type ring struct {
-	buf     []storedEvent
-	head, n int
-	max     int
+	buf      []storedEvent
+	head, n  int
+	max      int
+	maxBytes int // 0: no byte bound
+	bytes    int // message bytes held
 }
 
 func (r *ring) len() int { return r.n }
@@ -223,11 +234,28 @@ func (r *ring) searchFrom(ts int64) int {
 // insert adds e in order; when full, the oldest event is forgotten (possibly e itself).
 // Appending in order, the usual case, is O(1).
 func (r *ring) insert(e storedEvent) {
+	if r.maxBytes > 0 {
+		if len(e.msg) > r.maxBytes {
+			return
+		}
+		for r.n > 0 && r.bytes+len(e.msg) > r.maxBytes {
+			if e.key().less(r.at(0).key()) {
+				return // older than all we keep: it would be the first forgotten
+			}
+			r.bytes -= len(r.at(0).msg)
+			*r.at(0) = storedEvent{}
+			r.head = (r.head + 1) % len(r.buf)
+			r.n--
+		}
+	}
+	r.bytes += len(e.msg)
 	pos := r.searchAfter(e.key())
 	if r.n == r.max {
 		if pos == 0 {
+			r.bytes -= len(e.msg)
 			return // older than all we keep: it would be the first forgotten
 		}
+		r.bytes -= len(r.at(0).msg)
 		r.head = (r.head + 1) % len(r.buf)
 		r.n--
 		pos--
