@@ -37,7 +37,7 @@ func TestStreamByteBound(t *testing.T) {
 		t.Errorf("stream holds %d bytes, bound %d", st.events.bytes, DefaultMaxBytesPerStream)
 	}
 	if n := st.events.len(); n == 0 || n >= 200 || !strings.HasPrefix(st.events.at(n-1).msg, "00000199") {
-		t.Errorf("stream holds %d events, newest %q", n, st.events.at(n-1).msg[:8])
+		t.Errorf("stream holds %d events, newest %q", n, st.events.at(n - 1).msg[:8])
 	}
 	const bound = 48 << 20 // 16 MB kept plus the test's own garbage
 	if growth := int64(after.HeapAlloc) - int64(before.HeapAlloc); growth > bound {
