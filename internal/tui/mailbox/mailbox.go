@@ -82,7 +82,7 @@ func (m *Model) ShortHelp() []key.Binding { return []key.Binding{m.c.KeyMap.Up, 
 func (m *Model) View() string {
 	s := m.c.Styles
 	var b strings.Builder
-	b.WriteString(s.Section.Render("Mailbox · "+common.Plural(len(m.mails), "message", "messages")))
+	b.WriteString(s.Section.Render("Mailbox · " + common.Plural(len(m.mails), "message", "messages")))
 	b.WriteString("\n")
 	if !m.local {
 		b.WriteString(s.Muted.Render("On AWS, Cognito e-mails the code to the real address you signed up with. Check that inbox, then type the code when the chapter asks."))
