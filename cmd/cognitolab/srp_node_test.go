@@ -56,6 +56,47 @@ const signIn = (pw) => new Promise((resolve) => {
 })().catch((e) => { console.error(e && (e.code + ': ' + e.message)); process.exit(1); });
 `
 
+// srpAmplifyScript does the same with Amplify JS v6 (aws-amplify: signUp, and signIn,
+// whose default authFlowType is USER_SRP_AUTH), through its CommonJS build so NODE_PATH
+// finds a global install.
+const srpAmplifyScript = `
+const { Amplify } = require('aws-amplify');
+const { signUp, signIn, fetchAuthSession } = require('aws-amplify/auth');
+const [mode, endpoint, poolId, clientId, username, password] = process.argv.slice(2);
+const sent = [];
+const realFetch = globalThis.fetch;
+globalThis.fetch = (url, opts) => {
+  const h = opts.headers || {};
+  const body = JSON.parse(opts.body);
+  sent.push({ target: h['x-amz-target'] || h['X-Amz-Target'], flow: body.AuthFlow, challenge: body.ChallengeName,
+              hasPassword: JSON.stringify(body).includes(password) });
+  return realFetch(url, opts);
+};
+console.warn = () => {}; // Amplify warns that the endpoint is custom: it is meant to be
+Amplify.configure({ Auth: { Cognito: { userPoolId: poolId, userPoolClientId: clientId, userPoolEndpoint: endpoint } } });
+const attempt = async (pw) => {
+  const from = sent.length;
+  try {
+    const r = await signIn({ username, password: pw });
+    if (!r.isSignedIn) return { ok: false, code: r.nextStep && r.nextStep.signInStep, sent: sent.slice(from) };
+    const s = await fetchAuthSession();
+    return { ok: true, accessToken: s.tokens.accessToken.toString(), idToken: s.tokens.idToken.toString(), sent: sent.slice(from) };
+  } catch (e) {
+    return { ok: false, code: e.name, message: e.message, sent: sent.slice(from) };
+  }
+};
+(async () => {
+  const out = {};
+  if (mode === 'signup') {
+    const r = await signUp({ username, password, options: { userAttributes: { email: username + '@example.com' } } });
+    out.signUp = { userConfirmed: r.isSignUpComplete };
+  }
+  out.bad = await attempt(password + 'x'); // first: signed in, Amplify refuses another signIn
+  out.good = await attempt(password); // no signOut after it: that would revoke the tokens checked next
+  console.log(JSON.stringify(out));
+})().catch((e) => { console.error(e && (e.name + ': ' + e.message)); process.exit(1); });
+`
+
 type srpNodeAttempt struct {
 	OK          bool   `json:"ok"`
 	Code        string `json:"code"`
@@ -75,29 +116,28 @@ type srpNodeResult struct {
 	Good, Bad srpNodeAttempt
 }
 
-// needCognitoJS returns node and the NODE_PATH under which amazon-cognito-identity-js
+// needNodePackage returns node and the NODE_PATH under which an npm package
 // (installed with npm i -g, as .ci/run does) resolves, or skips/fails the test.
-func needCognitoJS(t *testing.T) (node, nodePath string) {
+func needNodePackage(t *testing.T, pkg, version string) (node, nodePath string) {
 	t.Helper()
-	const install = "npm i -g amazon-cognito-identity-js@6"
 	node = testutil.NeedTool(t, "node", "apt-get install -y nodejs npm (Node 18 or later)")
 	if npm, err := exec.LookPath("npm"); err == nil {
 		if out, err := exec.Command(npm, "root", "-g").Output(); err == nil {
 			nodePath = strings.TrimSpace(string(out))
 		}
 	}
-	check := exec.Command(node, "-e", "require.resolve('amazon-cognito-identity-js'); if (typeof fetch !== 'function') process.exit(3)")
+	check := exec.Command(node, "-e", "require.resolve('"+pkg+"'); if (typeof fetch !== 'function') process.exit(3)")
 	check.Env = append(os.Environ(), "NODE_PATH="+nodePath)
 	if out, err := check.CombinedOutput(); err != nil {
-		testutil.Missing(t, "the npm package amazon-cognito-identity-js for a Node with a global fetch ("+strings.TrimSpace(string(out))+")", install)
+		testutil.Missing(t, "the npm package "+pkg+" for a Node with a global fetch ("+strings.TrimSpace(string(out))+")", "npm i -g "+pkg+"@"+version)
 	}
 	return node, nodePath
 }
 
-func runSRPNode(t *testing.T, node, nodePath, mode string, s *servedLab, username, password string) srpNodeResult {
+func runSRPNode(t *testing.T, node, nodePath, source, mode string, s *servedLab, username, password string) srpNodeResult {
 	t.Helper()
 	script := filepath.Join(t.TempDir(), "srp.js")
-	if err := os.WriteFile(script, []byte(srpNodeScript), 0o600); err != nil {
+	if err := os.WriteFile(script, []byte(source), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
@@ -168,12 +208,12 @@ func checkSRPNode(t *testing.T, s *servedLab, r srpNodeResult, username string) 
 // USER_SRP_AUTH against `cognitolab serve`, and fails with a wrong password; with
 // --state, the user still signs in with SRP after a restart.
 func TestServeSRPWithCognitoJS(t *testing.T) {
-	node, nodePath := needCognitoJS(t)
+	node, nodePath := needNodePackage(t, "amazon-cognito-identity-js", "6")
 	state := filepath.Join(t.TempDir(), "state.json")
 	const username, password = "ada", "Srp-Passw0rd!"
 	t.Run("sign up and sign in", func(t *testing.T) {
 		s := startServe(t, "--state", state, "--auto-confirm", "--quiet")
-		r := runSRPNode(t, node, nodePath, "signup", s, username, password)
+		r := runSRPNode(t, node, nodePath, srpNodeScript, "signup", s, username, password)
 		if r.SignUp == nil || !r.SignUp.UserConfirmed {
 			t.Fatalf("sign-up: %+v", r.SignUp)
 		}
@@ -184,6 +224,19 @@ func TestServeSRPWithCognitoJS(t *testing.T) {
 	}
 	t.Run("after a restart", func(t *testing.T) {
 		s := startServe(t, "--state", state, "--quiet")
-		checkSRPNode(t, s, runSRPNode(t, node, nodePath, "signin", s, username, password), username)
+		checkSRPNode(t, s, runSRPNode(t, node, nodePath, srpNodeScript, "signin", s, username, password), username)
 	})
+}
+
+// TestServeSRPWithAmplify: Amplify JS v6's signIn (USER_SRP_AUTH by default) against
+// `cognitolab serve`, then a wrong password.
+func TestServeSRPWithAmplify(t *testing.T) {
+	node, nodePath := needNodePackage(t, "aws-amplify", "6")
+	s := startServe(t, "--auto-confirm", "--quiet")
+	const username = "grace"
+	r := runSRPNode(t, node, nodePath, srpAmplifyScript, "signup", s, username, "Amplify-Passw0rd!")
+	if r.SignUp == nil || !r.SignUp.UserConfirmed {
+		t.Fatalf("sign-up: %+v", r.SignUp)
+	}
+	checkSRPNode(t, s, r, username)
 }
