@@ -105,7 +105,7 @@ func TestTUIUnderTmux(t *testing.T) {
 	m.openChapter(3, "3 · Sign-up")
 	m.keys("n")
 	m.waitFor("inputs form", "Password", "policy:")
-	m.keys("Enter", "Enter", "Enter", "Enter", "Enter")
+	m.keys("Enter", "Enter", "Enter", "Enter", "Enter", "Enter") // username, e-mail, password, confirm by, code, sign in with
 	m.waitFor("sign-up starts", "SignUp")
 	m.keys("c")
 	m.waitFor("sign-up done", "ConfirmSignUp", "/confirmUser", "chapter done")

@@ -8,6 +8,7 @@ package flows
 //     (The confirmation code arrives by e-mail: the local lab's mailbox, or the learner types it.)
 //  2. ConfirmSignUp {ClientId, Username, ConfirmationCode} → 200 {}
 //     — or, with Inputs["confirm"]="admin", AdminConfirmSignUp {UserPoolId, Username} (SigV4, IAM).
+//     With Inputs["signin"]="srp", the confirmed user then signs in with USER_SRP_AUTH (srp.go, hops 4-5).
 //  3. The hosted UI path, for a second user in a fresh browser:
 //     GET <domain>/signup?client_id&response_type=code&redirect_uri → 200 form (_csrf, username, email, password);
 //     POST /signup → 302 /confirmUser (or 200 with the confirm form);
@@ -36,6 +37,7 @@ func SignupChapter() Chapter {
 	in := append(userInputs(),
 		Input{Key: "confirm", Label: "Confirm by (code | admin)", Placeholder: "code"},
 		Input{Key: "code", Label: "Confirmation code (AWS: from your e-mail)", Placeholder: "123456"},
+		Input{Key: "signin", Label: "Then sign in by API with (none | srp)", Placeholder: "none"},
 	)
 	return Chapter{ID: "signup", Number: 3, Title: "Sign-up", Lesson: "03-signup.md", Inputs: in,
 		Run: func(ctx context.Context, s *Session) error {
@@ -44,6 +46,11 @@ func SignupChapter() Chapter {
 			f := &signupFlow{run: r}
 			if err := f.apiSignUp(); err != nil {
 				return err
+			}
+			if strings.EqualFold(f.input("signin", "none"), "srp") {
+				if err := f.srpSignIn(); err != nil { // hops 4-5, srp.go
+					return err
+				}
 			}
 			return f.hostedSignUp()
 		}}
