@@ -64,12 +64,12 @@ func (p *Printer) mdEvent(e hop.Event) {
 }
 
 func (p *Printer) mdHop(h hop.Hop) {
-	where := string(h.Party)
+	who := h.FromTo() // in the TUI's words
 	if h.BackChannel {
-		where += ", inside AWS"
+		who += ", inside AWS"
 	}
 	p.printf("\n### %d. %s\n\n", h.Seq, h.Title)
-	p.printf("*%s → %s: `%s %s` → %d*\n", h.Browser, where, h.Method, pathOf(h.URL), h.Status)
+	p.printf("*%s: `%s %s` → %d*\n", who, h.Method, pathOf(h.URL), h.Status)
 	if first, seen := p.explained[h.Title]; seen {
 		p.printf("\nAs in hop %d above.\n", first)
 	} else {

@@ -22,9 +22,10 @@ func (p *Printer) textEvent(e hop.Event) {
 	switch {
 	case e.Hop != nil:
 		h := p.hop(*e.Hop)
-		who := h.Browser + " → " + string(h.Party)
+		// Who called whom, in the TUI's words (hop.FromTo).
+		who := h.FromTo()
 		if h.BackChannel {
-			who = st.back.Render("↳ " + h.Browser + " → " + string(h.Party))
+			who = st.back.Render("↳ " + h.FromTo() + ", inside AWS")
 		}
 		p.printf("\n%s %s  %s\n", st.dim.Render(fmt.Sprintf("#%d", h.Seq)), st.request.Render(h.Method+" "+clip(h.URL, textWidth)), who)
 		p.printf("   %s\n", st.title.Render(h.Title))

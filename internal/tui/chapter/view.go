@@ -248,7 +248,7 @@ func (m *Model) card(w, h int) string {
 	}
 	line := s.HopSeq.Render(fmt.Sprintf("hop %d of %d  ", m.timeline.Index()+1, m.timeline.Len())) +
 		s.HopRequest.Render(hop.Method+" ") + s.Status(hop.StatusClass()).Render(status) +
-		" " + s.Text.Render(seq.Caller(hop)) + s.Arrow.Render(" → ") + s.Party(hop.Party).Render(seq.Callee(hop))
+		" " + s.Text.Render(hop.Caller()) + s.Arrow.Render(" → ") + s.Party(hop.Party).Render(hop.Callee())
 	if hop.BackChannel {
 		line += s.BackChannel.Render("  ⇄ inside AWS: your browser never sees this")
 	}

@@ -124,7 +124,7 @@ func (m *Model) render(h hop.Hop) string {
 		b.WriteString(s.Text.Render(common.Wrap(jsonUnescape.Replace(strings.TrimSpace(t)), wrap)) + "\n")
 	}
 
-	title := fmt.Sprintf("Hop %d · %s", h.Seq, h.Party.Label())
+	title := fmt.Sprintf("Hop %d · %s", h.Seq, h.FromTo())
 	if h.BackChannel {
 		title += " · inside AWS (the browser never sees this)"
 	}

@@ -1,12 +1,11 @@
 // Package seq draws a chapter's hops as a sequence diagram: one lane per party
 // (browser, ALB, Cognito, app, CloudWatch), one arrow per hop from the caller to the
 // party that answered, the status on the arrow and the current hop highlighted.
-// It also says, for the timeline's "from → to" column, who called whom.
+// (Who called whom in words, for the timeline's "from → to" column and `cognitolab
+// run`, is hop.Hop's Caller, Callee and FromTo.)
 package seq
 
 import (
-	"strings"
-
 	"github.com/cognitolab/cognitolab/internal/hop"
 )
 
@@ -60,44 +59,3 @@ func Route(h hop.Hop) (from, to Lane) {
 	}
 	return from, to
 }
-
-// Caller is the short name of who made hop h: "browser", "your code", "ALB".
-func Caller(h hop.Hop) string {
-	if h.BackChannel {
-		return "ALB"
-	}
-	b := strings.ToLower(h.Browser)
-	if strings.Contains(b, "code") || strings.Contains(b, "sdk") {
-		return "your code"
-	}
-	return "browser"
-}
-
-// Callee is the short name of the party that answered hop h.
-func Callee(h hop.Hop) string {
-	switch h.Party {
-	case hop.PartyALB:
-		return "ALB"
-	case hop.PartyHostedUI:
-		return "Cognito"
-	case hop.PartyCognitoAPI:
-		if h.BackChannel {
-			return "Cognito"
-		}
-		return "Cognito API"
-	case hop.PartyApp:
-		return "app"
-	case hop.PartyLogs:
-		return "CloudWatch"
-	case hop.PartyLocal:
-		return "your code"
-	case "":
-		return "?"
-	default:
-		return string(h.Party)
-	}
-}
-
-// FromTo is the timeline's "who calls whom" label: "browser → ALB",
-// "ALB → Cognito", "your code → Cognito API".
-func FromTo(h hop.Hop) string { return Caller(h) + " → " + Callee(h) }

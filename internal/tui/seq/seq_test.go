@@ -108,7 +108,7 @@ func TestRoute(t *testing.T) {
 		"browser → app", "your code → CloudWatch", "browser → your code",
 	}
 	for i, h := range hops {
-		if got := FromTo(h); got != want[i] {
+		if got := h.FromTo(); got != want[i] {
 			t.Errorf("hop %d: FromTo = %q, want %q", i+1, got, want[i])
 		}
 	}

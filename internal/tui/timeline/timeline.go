@@ -15,7 +15,6 @@ import (
 
 	"github.com/cognitolab/cognitolab/internal/hop"
 	"github.com/cognitolab/cognitolab/internal/tui/common"
-	"github.com/cognitolab/cognitolab/internal/tui/seq"
 )
 
 // Model is the timeline component.
@@ -141,7 +140,7 @@ func (m *Model) View() string {
 	end := min(len(m.hops), m.offset+h)
 	fromW := 0
 	for i := m.offset; i < end; i++ {
-		fromW = max(fromW, ansi.StringWidth(seq.FromTo(m.hops[i])))
+		fromW = max(fromW, ansi.StringWidth(m.hops[i].FromTo()))
 	}
 	var b strings.Builder
 	for i := m.offset; i < end; i++ {
@@ -175,7 +174,7 @@ func (m *Model) row(i, fromW int) string {
 	}
 	seqNo := fmt.Sprintf("%3d ", h.Seq)
 	method := fmt.Sprintf("%-5s", h.Method)
-	from, to := seq.Caller(h), seq.Callee(h)
+	from, to := h.Caller(), h.Callee()
 	pad := strings.Repeat(" ", max(fromW-ansi.StringWidth(from+" → "+to), 0))
 	where := Where(m.c.Secrets.MaskURL(h.URL))
 	if action := h.Op(); action != "" {
