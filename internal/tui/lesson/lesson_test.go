@@ -1,0 +1,87 @@
+package lesson
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/cognitolab/cognitolab/internal/tui/styles"
+	"github.com/cognitolab/cognitolab/lessons"
+)
+
+func render(t *testing.T, md string, w int, plain bool) string {
+	t.Helper()
+	msg := Render("t", md, w, false, styles.Glamour(styles.Screen, true, plain))().(RenderedMsg)
+	if msg.Err != nil {
+		t.Fatal(msg.Err)
+	}
+	return msg.Out
+}
+
+// hyphenated finds identifiers with in-word hyphens (X-Forwarded-Proto, XSRF-TOKEN).
+var hyphenated = regexp.MustCompile(`[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+`)
+
+// TestLessonsWrapWithoutBreakingIdentifiers renders every lesson at the widths the
+// TUI uses and checks that no line is wider than the pane and that every hyphenated
+// identifier of the source comes out whole.
+func TestLessonsWrapWithoutBreakingIdentifiers(t *testing.T) {
+	for _, name := range lessons.Chapters() {
+		md, err := lessons.Chapter(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range []int{48, 53, 78} {
+			out := ansi.Strip(render(t, md, w, false))
+			for _, l := range strings.Split(out, "\n") {
+				if ansi.StringWidth(l) > w {
+					t.Errorf("%s at %d: line %d wide: %q", name, w, ansi.StringWidth(l), l)
+				}
+			}
+			joined := strings.Join(strings.Fields(out), " ")
+			for _, id := range hyphenated.FindAllString(md, -1) {
+				if len(id) >= w-4 {
+					continue // longer than a line: cut with …
+				}
+				if !strings.Contains(joined, id) {
+					t.Errorf("%s at %d: %q broken (a line ends inside it)", name, w, id)
+				}
+			}
+		}
+	}
+}
+
+// TestPlainLessonsHaveNoMarkdownMarks: with NO_COLOR a lesson is clean text, with no
+// "#" heading marks, no "**" and no escape codes.
+func TestPlainLessonsHaveNoMarkdownMarks(t *testing.T) {
+	for _, name := range lessons.Chapters() {
+		md, err := lessons.Chapter(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := render(t, md, 78, true)
+		if strings.Contains(out, "\x1b[") {
+			t.Errorf("%s: escape codes without colour", name)
+		}
+		for _, l := range strings.Split(out, "\n") {
+			if strings.HasPrefix(strings.TrimSpace(l), "#") || strings.Contains(l, "**") {
+				t.Errorf("%s: Markdown mark left: %q", name, l)
+			}
+		}
+	}
+}
+
+// TestLessonHasNoPaddedLineEnds: glamour pads lines with (styled) blanks, which paint
+// grey blocks at line ends; Render trims them.
+func TestLessonHasNoPaddedLineEnds(t *testing.T) {
+	md, err := lessons.Chapter("04-login.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range strings.Split(render(t, md, 60, false), "\n") {
+		if p := ansi.Strip(l); p != strings.TrimRight(p, " ") {
+			t.Fatalf("line ends in blanks: %q", l)
+		}
+	}
+}
