@@ -55,6 +55,26 @@ var apiOps = map[string]apiOp{
 	"DescribeUserPool":       opDescribeUserPool,
 	"DescribeUserPoolClient": opDescribeUserPoolClient,
 	"ListUserPoolClients":    opListUserPoolClients,
+
+	"ListUserPools":             opListUserPools,
+	"AdminSetUserPassword":      opAdminSetUserPassword,
+	"AdminResetUserPassword":    opAdminResetUserPassword,
+	"AdminUpdateUserAttributes": opAdminUpdateUserAttributes,
+	"AdminDeleteUserAttributes": opAdminDeleteUserAttributes,
+	"UpdateUserAttributes":      opUpdateUserAttributes,
+	"ChangePassword":            opChangePassword,
+	"AdminDisableUser":          opAdminDisableUser,
+	"AdminEnableUser":           opAdminEnableUser,
+	"AdminUserGlobalSignOut":    opAdminUserGlobalSignOut,
+	"CreateGroup":               opCreateGroup,
+	"GetGroup":                  opGetGroup,
+	"ListGroups":                opListGroups,
+	"UpdateGroup":               opUpdateGroup,
+	"DeleteGroup":               opDeleteGroup,
+	"AdminAddUserToGroup":       opAdminAddUserToGroup,
+	"AdminRemoveUserFromGroup":  opAdminRemoveUserFromGroup,
+	"AdminListGroupsForUser":    opAdminListGroupsForUser,
+	"ListUsersInGroup":          opListUsersInGroup,
 }
 
 // serveAPI serves one JSON 1.1 API request.

@@ -50,6 +50,31 @@ func TestAWSCLI(t *testing.T) {
 		t.Fatalf("the CLI's access token does not validate: %v", err)
 	}
 
+	// Issue 12's instructor commands: list-user-pools; admin-set-user-password
+	// --permanent then initiate-auth with it; create-group + admin-add-user-to-group,
+	// then the tokens carry cognito:groups.
+	lp := run("list-user-pools", "--max-results", "10")
+	pools, _ := lp["UserPools"].([]any)
+	if len(pools) != 1 || pools[0].(map[string]any)["Id"] != e.pool.PoolID() {
+		t.Fatalf("list-user-pools printed %v", lp)
+	}
+	const newPassword = "N3w-Passw0rd!"
+	run("admin-set-user-password", "--user-pool-id", e.pool.PoolID(), "--username", "lena", "--password", newPassword, "--permanent")
+	run("create-group", "--user-pool-id", e.pool.PoolID(), "--group-name", "teachers", "--precedence", "1")
+	run("admin-add-user-to-group", "--user-pool-id", e.pool.PoolID(), "--username", "lena", "--group-name", "teachers")
+	ia = run("initiate-auth", "--client-id", e.pub.ID, "--auth-flow", "USER_PASSWORD_AUTH",
+		"--auth-parameters", "USERNAME=lena,PASSWORD="+newPassword)
+	ar, _ = ia["AuthenticationResult"].(map[string]any)
+	if ar == nil {
+		t.Fatalf("initiate-auth with the new password printed %v", ia)
+	}
+	for _, k := range []string{"IdToken", "AccessToken"} {
+		groups, _ := jwtPayload(t, ar[k].(string))["cognito:groups"].([]any)
+		if len(groups) != 1 || groups[0] != "teachers" {
+			t.Errorf("%s cognito:groups = %v, want [teachers]", k, groups)
+		}
+	}
+
 	// An error reaches the CLI as Cognito's error type and message.
 	cmd := exec.Command(awsBin, "cognito-idp", "--endpoint-url", e.srv.URL, "initiate-auth", "--client-id", e.pub.ID,
 		"--auth-flow", "USER_PASSWORD_AUTH", "--auth-parameters", "USERNAME=lena,PASSWORD=Wr0ng-pass")

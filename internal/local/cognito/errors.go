@@ -49,4 +49,5 @@ const (
 	ErrTooManyRequests        = "TooManyRequestsException"
 	ErrInvalidLambdaResponse  = "InvalidLambdaResponseException"
 	ErrMissingAuthenticationT = "MissingAuthenticationTokenException"
+	ErrGroupExists            = "GroupExistsException"
 )

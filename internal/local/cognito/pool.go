@@ -69,6 +69,20 @@ type User struct {
 
 	// SignedOutAt is set by GlobalSignOut: tokens issued before it are rejected.
 	SignedOutAt time.Time
+
+	// Groups are the names of the groups the user belongs to (AdminAddUserToGroup).
+	// The slice is replaced, never changed in place, so copies stay valid.
+	Groups []string `json:",omitempty"`
+}
+
+// Group is a user-pool group (GroupType). Its members are in User.Groups.
+type Group struct {
+	Name        string
+	Description string
+	RoleArn     string
+	Precedence  *int // nil: no precedence (sorts after every group that has one)
+	Created     time.Time
+	Modified    time.Time
 }
 
 // Client is one app client (DescribeUserPoolClient's shape, in Go).
@@ -155,6 +169,7 @@ type Pool struct {
 	codes    map[string]*authCode
 	sessions map[string]*hostedSession
 	revoked  map[string]time.Time // revoked refresh origin_jti → when
+	groups   map[string]*Group    // by name (case-sensitive, as Cognito's)
 	// signOutGrace holds origin_jtis issued in the same second as their user's last
 	// GlobalSignOut: iat has second resolution, so these are told apart by id.
 	signOutGrace map[string]bool

@@ -79,6 +79,7 @@ func New(cfg Config) (*Pool, error) {
 		codes:                  map[string]*authCode{},
 		sessions:               map[string]*hostedSession{},
 		revoked:                map[string]time.Time{},
+		groups:                 map[string]*Group{},
 		mailbox:                newMailbox(),
 		autoConfirm:            cfg.Settings.AutoConfirm,
 		passwordPolicy:         cfg.Settings.Password,
@@ -106,6 +107,11 @@ func New(cfg Config) (*Pool, error) {
 		}
 		for k, v := range st.Revoked {
 			p.revoked[k] = v
+		}
+		for _, g := range st.Groups {
+			if g != nil && g.Name != "" {
+				p.groups[g.Name] = g
+			}
 		}
 	}
 	p.signOutGrace = map[string]bool{}
@@ -394,6 +400,7 @@ type state struct {
 	CSRFKey    []byte               `json:"csrfKey"`
 	Clients    []stateClient        `json:"clients"`
 	Users      []*User              `json:"users"`
+	Groups     []*Group             `json:"groups,omitempty"`
 	Revoked    map[string]time.Time `json:"revoked,omitempty"`
 }
 
@@ -484,8 +491,11 @@ func (p *Pool) writeState() error {
 		st.Clients = append(st.Clients, stateClient{Role: p.roles[i], ID: c.ID, Secret: c.Secret, Created: c.Created})
 	}
 	for _, u := range p.users {
-		cp := *u
-		st.Users = append(st.Users, &cp)
+		st.Users = append(st.Users, u.clone()) // a copy: the JSON is written after the unlock
+	}
+	for _, g := range p.groups {
+		cp := *g
+		st.Groups = append(st.Groups, &cp)
 	}
 	for k, v := range p.revoked {
 		st.Revoked[k] = v

@@ -21,38 +21,40 @@ const APIScope = "aws.cognito.signin.user.admin"
 
 // idTokenClaims are Cognito's id-token claims (WIRE.md 2; Appendix B), in Cognito's order.
 type idTokenClaims struct {
-	AtHash        string `json:"at_hash,omitempty"`
-	Sub           string `json:"sub"`
-	EmailVerified *bool  `json:"email_verified,omitempty"` // a JSON bool in id tokens
-	Iss           string `json:"iss"`
-	Username      string `json:"cognito:username"`
-	OriginJTI     string `json:"origin_jti"`
-	Aud           string `json:"aud"` // a single string, as Cognito's
-	EventID       string `json:"event_id,omitempty"`
-	TokenUse      string `json:"token_use"`
-	AuthTime      int64  `json:"auth_time"`
-	Nonce         string `json:"nonce,omitempty"`
-	Exp           int64  `json:"exp"`
-	Iat           int64  `json:"iat"`
-	JTI           string `json:"jti"`
-	Email         string `json:"email,omitempty"`
+	AtHash        string   `json:"at_hash,omitempty"`
+	Sub           string   `json:"sub"`
+	Groups        []string `json:"cognito:groups,omitempty"` // by precedence (WIRE.md 0)
+	EmailVerified *bool    `json:"email_verified,omitempty"` // a JSON bool in id tokens
+	Iss           string   `json:"iss"`
+	Username      string   `json:"cognito:username"`
+	OriginJTI     string   `json:"origin_jti"`
+	Aud           string   `json:"aud"` // a single string, as Cognito's
+	EventID       string   `json:"event_id,omitempty"`
+	TokenUse      string   `json:"token_use"`
+	AuthTime      int64    `json:"auth_time"`
+	Nonce         string   `json:"nonce,omitempty"`
+	Exp           int64    `json:"exp"`
+	Iat           int64    `json:"iat"`
+	JTI           string   `json:"jti"`
+	Email         string   `json:"email,omitempty"`
 }
 
 // accessTokenClaims are Cognito's access-token claims (WIRE.md 2); no aud.
 type accessTokenClaims struct {
-	Sub       string `json:"sub"`
-	Iss       string `json:"iss"`
-	ClientID  string `json:"client_id"`
-	OriginJTI string `json:"origin_jti,omitempty"`
-	EventID   string `json:"event_id,omitempty"`
-	TokenUse  string `json:"token_use"`
-	Scope     string `json:"scope"`
-	AuthTime  int64  `json:"auth_time"`
-	Exp       int64  `json:"exp"`
-	Iat       int64  `json:"iat"`
-	JTI       string `json:"jti"`
-	Username  string `json:"username,omitempty"`
-	Version   int    `json:"version"`
+	Sub       string   `json:"sub"`
+	Groups    []string `json:"cognito:groups,omitempty"`
+	Iss       string   `json:"iss"`
+	ClientID  string   `json:"client_id"`
+	OriginJTI string   `json:"origin_jti,omitempty"`
+	EventID   string   `json:"event_id,omitempty"`
+	TokenUse  string   `json:"token_use"`
+	Scope     string   `json:"scope"`
+	AuthTime  int64    `json:"auth_time"`
+	Exp       int64    `json:"exp"`
+	Iat       int64    `json:"iat"`
+	JTI       string   `json:"jti"`
+	Username  string   `json:"username,omitempty"`
+	Version   int      `json:"version"`
 }
 
 // jwt.Claims for parsing with golang-jwt.
@@ -140,8 +142,9 @@ func (p *Pool) IssueTokens(u *User, c *Client, opts IssueOptions) (*Tokens, erro
 		p.mu.Unlock()
 	}
 
+	groups := p.groupClaim(u.Groups)
 	ac := accessTokenClaims{
-		Sub: u.Sub, Iss: p.Issuer(), ClientID: c.ID, OriginJTI: origin, EventID: eventID,
+		Sub: u.Sub, Groups: groups, Iss: p.Issuer(), ClientID: c.ID, OriginJTI: origin, EventID: eventID,
 		TokenUse: "access", Scope: strings.Join(scopes, " "), AuthTime: authTime.Unix(),
 		Exp: now.Add(c.AccessTokenValidity).Unix(), Iat: now.Unix(), JTI: uuid.NewString(),
 		Username: u.Username, Version: 2,
@@ -156,7 +159,7 @@ func (p *Pool) IssueTokens(u *User, c *Client, opts IssueOptions) (*Tokens, erro
 	}
 	if wantsIDToken(scopes) {
 		ic := idTokenClaims{
-			Sub: u.Sub, Iss: ac.Iss, Username: u.Username,
+			Sub: u.Sub, Groups: groups, Iss: ac.Iss, Username: u.Username,
 			OriginJTI: origin, Aud: c.ID, EventID: eventID, TokenUse: "id", AuthTime: ac.AuthTime,
 			Nonce: opts.Nonce, Exp: now.Add(c.IDTokenValidity).Unix(), Iat: ac.Iat, JTI: uuid.NewString(),
 			Email: u.Attributes["email"],

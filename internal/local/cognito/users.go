@@ -221,6 +221,7 @@ func (u *User) clone() *User {
 		cp.Attributes[k] = v
 	}
 	cp.CodesSent = append([]time.Time(nil), u.CodesSent...)
+	cp.Groups = append([]string(nil), u.Groups...)
 	return &cp
 }
 
