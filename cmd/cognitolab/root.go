@@ -29,7 +29,7 @@ With no command it opens the learning app on the local lab; --aws uses your depl
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return withCode(exitUsage, err)
 	})
-	root.AddCommand(serveCommand(), appCommand())
+	root.AddCommand(serveCommand(), appCommand(), classroomCommand())
 	root.AddCommand(extraCommands()...)
 	return root
 }

@@ -68,6 +68,9 @@ type Options struct {
 	Now func() time.Time
 	// Timeouts override the servers' read, write and idle timeouts (zero: defaults).
 	Timeouts Timeouts
+	// LogEventsPerStream caps the log events each CloudWatch Logs stream keeps
+	// (default logs.DefaultMaxEventsPerStream); the classroom lowers it per participant.
+	LogEventsPerStream int
 }
 
 // DefaultOptions are the fixed ports on 127.0.0.1.
@@ -217,7 +220,7 @@ func Start(ctx context.Context, opts Options) (*Lab, error) {
 		pool.SetAutoConfirm(true)
 	}
 	l.Pool = pool
-	l.Logs = logs.New(logs.Options{Now: opts.Now})
+	l.Logs = logs.New(logs.Options{Now: opts.Now, MaxEventsPerStream: opts.LogEventsPerStream})
 
 	appTarget, _ := url.Parse(appURL)
 	albc := pool.ALBClient()

@@ -70,6 +70,7 @@ func newModel(ctx context.Context, opts Options) *Model {
 	if opts.now != nil {
 		c.Now = opts.now
 	}
+	c.Renderer = opts.renderer
 	c.SetPresent(opts.Present)
 	c.Secrets = opts.Secrets
 	sess := &flows.Session{Target: opts.Target, Local: opts.Local, Inputs: map[string]string{}, Secrets: opts.Secrets}

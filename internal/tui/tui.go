@@ -65,9 +65,10 @@ type Options struct {
 	Out io.Writer
 
 	// now and logger are set by tests and Run.
-	now    func() time.Time
-	logger *slog.Logger
-	style  string
+	now      func() time.Time
+	logger   *slog.Logger
+	style    string
+	renderer *lipgloss.Renderer // NewSession's
 }
 
 func (o *Options) defaults() error {

@@ -7,6 +7,9 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+
 	"github.com/cognitolab/cognitolab/internal/hop"
 	"github.com/cognitolab/cognitolab/internal/tui/keymap"
 	"github.com/cognitolab/cognitolab/internal/tui/styles"
@@ -30,6 +33,9 @@ type Common struct {
 	Logger *slog.Logger
 	// Secrets is the lab's secret policy: what every pane masks until revealed.
 	Secrets hop.Policy
+	// Renderer, when set, is the terminal the styles draw for (one per SSH session
+	// in the classroom); nil is the process's own terminal. Set it with SetRenderer.
+	Renderer *lipgloss.Renderer
 }
 
 // New returns a Common with the default styles and key map.
@@ -53,10 +59,25 @@ func New(glamourStyle string, logger *slog.Logger) *Common {
 func (c *Common) SetPresent(on bool) {
 	c.Present = on
 	if on {
-		c.Styles = styles.PresenterStyles()
+		c.Styles = styles.PresenterStyles().For(c.Renderer)
 	} else {
-		c.Styles = styles.DefaultStyles()
+		c.Styles = styles.DefaultStyles().For(c.Renderer)
 	}
+}
+
+// SetRenderer binds the styles to a terminal of their own (an SSH session).
+func (c *Common) SetRenderer(r *lipgloss.Renderer) {
+	c.Renderer = r
+	c.Styles = c.Styles.For(r)
+}
+
+// ColorProfile is the colour profile lessons render with: the renderer's, else the
+// process terminal's.
+func (c *Common) ColorProfile() termenv.Profile {
+	if c.Renderer != nil {
+		return c.Renderer.ColorProfile()
+	}
+	return lipgloss.ColorProfile()
 }
 
 // Plain reports whether colour is off (NO_COLOR, or no terminal): views then mark

@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/glamour/ansi"
 	"github.com/charmbracelet/lipgloss"
 	xansi "github.com/charmbracelet/x/ansi"
+	"github.com/muesli/termenv"
 
 	"github.com/cognitolab/cognitolab/internal/tui/common"
 	"github.com/cognitolab/cognitolab/internal/tui/styles"
@@ -60,7 +61,7 @@ func (m *Model) SetSize(w, h int) tea.Cmd {
 		m.setContent(m.c.Styles.Muted.Render("Loading the lesson…"))
 	}
 	pal := m.c.Styles.Palette
-	return Render(m.id, m.markdown, w, m.c.Present, styles.Glamour(pal, m.c.GlamourStyle == "dark", m.c.Plain()))
+	return RenderProfile(m.id, m.markdown, w, m.c.Present, styles.Glamour(pal, m.c.GlamourStyle == "dark", m.c.Plain()), m.c.ColorProfile())
 }
 
 // SetHeight changes only the pane's height (as hops arrive and the timeline grows);
@@ -74,11 +75,16 @@ func (m *Model) SetHeight(h int) {
 // Lines break at spaces only (never inside X-Forwarded-Proto or a URL); a word
 // longer than the line is cut with "…".
 func Render(id, markdown string, width int, present bool, style ansi.StyleConfig) tea.Cmd {
+	return RenderProfile(id, markdown, width, present, style, lipgloss.ColorProfile())
+}
+
+// RenderProfile is Render for a terminal with colour profile p (an SSH session's).
+func RenderProfile(id, markdown string, width int, present bool, style ansi.StyleConfig, p termenv.Profile) tea.Cmd {
 	return func() tea.Msg {
 		msg := RenderedMsg{ID: id, Width: width, Present: present}
 		r, err := glamour.NewTermRenderer(
 			glamour.WithStyles(style),
-			glamour.WithColorProfile(lipgloss.ColorProfile()),
+			glamour.WithColorProfile(p),
 			glamour.WithWordWrap(max(width-1, 20)),
 		)
 		if err != nil {

@@ -1,0 +1,218 @@
+package main
+
+import (
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/spf13/cobra"
+	gossh "golang.org/x/crypto/ssh"
+	"golang.org/x/term"
+
+	"github.com/cognitolab/cognitolab/internal/classroom"
+	"github.com/cognitolab/cognitolab/internal/flows"
+)
+
+func classroomCommand() *cobra.Command {
+	var (
+		listen, code, keysFile, hostKey string
+		port                            int
+		noBoard                         bool
+		cfg                             classroom.Config
+		logLines                        int
+	)
+	cmd := &cobra.Command{
+		Use:   "classroom",
+		Short: "Serve the learning app over SSH to a class: participants join with ssh, nothing installed",
+		Long: `classroom serves the learning app over SSH. Each participant runs
+    ssh -p PORT NAME@HOST
+types the class code as the password, gives a name, and gets the app with a lab, a
+browser and progress of their own. Your terminal shows the class board: who is
+connected, the chapter and hop each is at, who is stuck; 1-9 and 0 send everyone to a
+chapter, r resets a participant, q closes the classroom.
+
+It listens on 127.0.0.1 unless --listen says otherwise. With --aws the class shares the
+lab you deployed (each participant signs up a user of their own); the tokens and logs
+chapters are left out, because the app's log group would show everyone's tokens.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			errOut := cmd.ErrOrStderr()
+			if port <= 0 || port > 65535 {
+				return withCode(exitUsage, fmt.Errorf("--port %d is not a TCP port (1-65535)", port))
+			}
+			cfg.Addr = net.JoinHostPort(listen, strconv.Itoa(port))
+			cfg.HostKeyPath = hostKey
+			if keysFile != "" {
+				keys, err := readAuthorizedKeys(keysFile)
+				if err != nil {
+					return err
+				}
+				cfg.AuthorizedKeys = keys
+			}
+			generated := false
+			if code == "" && keysFile == "" {
+				code, generated = classCode(), true
+			}
+			cfg.ClassCode = code
+			if !isLoopback(listen) {
+				fmt.Fprintf(errOut, "WARNING: --listen %s lets anyone on your network who has the class code (or an allowed key) in.\n"+
+					"SSH encrypts the sessions, but the code is shared with the whole class: use it only on a network you trust.\n\n", listen)
+			}
+			useAWS, _ := cmd.Flags().GetBool("aws")
+			if useAWS {
+				region, _ := cmd.Flags().GetString("region")
+				t, err := loadAWSTarget(region)
+				if err != nil {
+					return err
+				}
+				cfg.Labs = classroom.DeployedLab(t)
+				cfg.Chapters = func() []flows.Chapter {
+					return slices.DeleteFunc(flows.Chapters(), func(c flows.Chapter) bool {
+						return slices.Contains(classroom.SharedLogChapters, c.ID)
+					})
+				}
+			} else {
+				cfg.Labs = classroom.LocalLabs(logLines)
+			}
+			board := !noBoard && term.IsTerminal(int(os.Stdout.Fd())) && term.IsTerminal(int(os.Stdin.Fd()))
+			logFile, err := classroomLog(board, errOut)
+			if err != nil {
+				return err
+			}
+			if logFile != nil {
+				defer logFile.Close()
+				cfg.Logger = slog.New(slog.NewTextHandler(logFile, nil))
+			} else {
+				cfg.Logger = slog.New(slog.NewTextHandler(errOut, nil))
+			}
+
+			srv, err := classroom.New(cfg)
+			if err != nil {
+				return err
+			}
+			ln, err := srv.Listen()
+			if err != nil {
+				return err
+			}
+			served := make(chan error, 1)
+			go func() { served <- srv.Serve(ln) }()
+			defer srv.Close()
+
+			host := listen
+			if host == "0.0.0.0" || host == "::" {
+				host = "HOST"
+			}
+			joinLine := fmt.Sprintf("participants: ssh -p %d NAME@%s", port, host)
+			if code != "" {
+				joinLine += "  (password: the class code " + code + ")"
+			}
+			out := cmd.OutOrStdout()
+			fmt.Fprintln(out, "cognitolab classroom is open.")
+			fmt.Fprintln(out, "  "+joinLine)
+			if generated {
+				fmt.Fprintln(out, "  The class code was made for this class; pass --code to choose one.")
+			}
+			if !board {
+				fmt.Fprintln(out, "  Press Ctrl+C to close the classroom.")
+				select {
+				case <-cmd.Context().Done():
+				case err := <-served:
+					return err
+				}
+				fmt.Fprintln(out, "closing the classroom…")
+				return srv.Close()
+			}
+			r := lipgloss.NewRenderer(os.Stdout)
+			p := tea.NewProgram(classroom.NewBoard(srv, r, joinLine), tea.WithAltScreen(), tea.WithContext(cmd.Context()))
+			go func() {
+				if err := <-served; err != nil {
+					p.Send(tea.Quit())
+				}
+			}()
+			if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
+				return err
+			}
+			return srv.Close()
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&listen, "listen", "127.0.0.1", "address to bind; anything but loopback lets your network in (with the code)")
+	f.IntVar(&port, "port", 2222, "SSH port participants connect to")
+	f.StringVar(&code, "code", "", "class code participants type as the SSH password (default: one is made)")
+	f.StringVar(&keysFile, "authorized-keys", "", "authorized_keys file of participants' public keys allowed in (instead of or beside --code)")
+	f.StringVar(&hostKey, "host-key", "", "the server's SSH host key, made on first use (default <config dir>/cognitolab/classroom_host_ed25519)")
+	f.BoolVar(&noBoard, "no-board", false, "log to stderr instead of drawing the class board")
+	f.IntVar(&cfg.MaxSessions, "max-sessions", classroom.DefaultMaxSessions, "most participants at once")
+	f.DurationVar(&cfg.IdleTimeout, "idle", classroom.DefaultIdleTimeout, "end a session after this long without a key press")
+	f.IntVar(&cfg.MaxSignups, "max-signups", classroom.DefaultMaxSignups, "sign-ups (users) per participant")
+	f.IntVar(&cfg.MaxHops, "max-hops", classroom.DefaultMaxHops, "hops per participant per session")
+	f.IntVar(&logLines, "max-log-lines", classroom.DefaultMaxLogLines, "log lines each participant's lab keeps per log stream")
+	return cmd
+}
+
+// classCode makes a code that is easy to read out in a room: three groups of four
+// lower-case letters and digits, without the look-alikes 0/o and 1/l.
+func classCode() string {
+	const alphabet = "abcdefghijkmnpqrstuvwxyz23456789"
+	b := make([]byte, 12)
+	_, _ = rand.Read(b)
+	out := make([]byte, 0, 14)
+	for i, c := range b {
+		if i > 0 && i%4 == 0 {
+			out = append(out, '-')
+		}
+		out = append(out, alphabet[int(c)%len(alphabet)])
+	}
+	return string(out)
+}
+
+func readAuthorizedKeys(path string) ([]gossh.PublicKey, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading --authorized-keys: %w", err)
+	}
+	var keys []gossh.PublicKey
+	for len(b) > 0 {
+		k, _, _, rest, err := gossh.ParseAuthorizedKey(b)
+		if err != nil {
+			if len(keys) == 0 {
+				return nil, fmt.Errorf("%s has no public key in authorized_keys form (ssh-ed25519 AAAA… name): %w", path, err)
+			}
+			break
+		}
+		keys = append(keys, k)
+		b = rest
+	}
+	return keys, nil
+}
+
+// classroomLog opens <config dir>/cognitolab/classroom.log when the board owns the
+// terminal; otherwise the log goes to stderr (nil file).
+func classroomLog(board bool, errOut io.Writer) (*os.File, error) {
+	if !board {
+		return nil, nil
+	}
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return nil, fmt.Errorf("finding your config directory for the classroom log: %w", err)
+	}
+	path := filepath.Join(dir, "cognitolab", "classroom.log")
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("opening the classroom log %s: %w", path, err)
+	}
+	fmt.Fprintf(errOut, "classroom log: %s\n", path)
+	return f, nil
+}

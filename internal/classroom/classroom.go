@@ -1,0 +1,413 @@
+// Package classroom serves the learning app over SSH (gliderlabs/ssh, the SSH server
+// charmbracelet/wish is built on; see program for why not Wish itself), so a class
+// joins with `ssh -p PORT NAME@HOST` and installs nothing. Each SSH session is one
+// participant with a Bubble Tea program, a terminal renderer (size, colour profile,
+// NO_COLOR), a browser (cookie jars), a lab and progress of their own. The instructor
+// watches and steers the class from the Board.
+package classroom
+
+import (
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/gliderlabs/ssh"
+	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/cognitolab/cognitolab/internal/flows"
+)
+
+// Defaults of Config's limits.
+const (
+	DefaultAddr        = "127.0.0.1:2222"
+	DefaultMaxSessions = 40
+	DefaultIdleTimeout = 30 * time.Minute
+	DefaultMaxSignups  = 5
+	DefaultMaxHops     = 2000
+	DefaultMaxLogLines = 2000
+)
+
+// Config configures a classroom.
+type Config struct {
+	// Addr is host:port to listen on (DefaultAddr: loopback only).
+	Addr string
+	// HostKeyPath is the server's ed25519 host key, made (0600) on first use.
+	// Default: <user config dir>/cognitolab/classroom_host_ed25519.
+	HostKeyPath string
+	// ClassCode, typed as the SSH password, lets a participant in.
+	ClassCode string
+	// AuthorizedKeys let participants in by public key instead (or as well).
+	AuthorizedKeys []gossh.PublicKey
+
+	// MaxSessions is the most SSH sessions at once; more are told the class is full.
+	MaxSessions int
+	// IdleTimeout ends a session that has sent no key for this long.
+	IdleTimeout time.Duration
+	// MaxSignups caps the sign-up chapter runs (so the users) of one participant.
+	MaxSignups int
+	// MaxHops caps the hops one participant's runs may make in a session (reset clears it).
+	MaxHops int
+
+	// Labs makes each participant's lab (required; LocalLabs or DeployedLab).
+	Labs LabFactory
+	// Chapters lists the flow chapters (flows.Chapters by default).
+	Chapters func() []flows.Chapter
+	// Logger receives the server's and the participants' TUI log lines.
+	Logger *slog.Logger
+}
+
+// Status is what the board shows of one participant.
+type Status struct {
+	ID     int
+	Name   string
+	Addr   string
+	Joined time.Time
+	// Joining is true until the participant has given a name and their lab runs.
+	Joining bool
+	// Chapter is the ID of the chapter open or last run ("" on the home screen).
+	Chapter string
+	// Hop is the sequence number of the last hop of the current run; Hops counts every
+	// hop of the session.
+	Hop, Hops int
+	// Running says a chapter's flow is running.
+	Running bool
+	// Stuck says the last run ended on a failed hop; Why says how, in one line.
+	Stuck bool
+	Why   string
+	// LastKey is when the participant last pressed a key.
+	LastKey time.Time
+}
+
+// Server is a running classroom.
+type Server struct {
+	cfg Config
+	ssh *ssh.Server
+	log *slog.Logger
+
+	mu       sync.Mutex
+	nextID   int
+	sessions int // every session holding a slot, joining or not
+	people   map[int]*participant
+	closed   bool
+	done     chan struct{}
+}
+
+// New checks the configuration and prepares the SSH server (the host key is made
+// here when missing). Serve or ListenAndServe starts it.
+func New(cfg Config) (*Server, error) {
+	if cfg.Addr == "" {
+		cfg.Addr = DefaultAddr
+	}
+	if cfg.ClassCode == "" && len(cfg.AuthorizedKeys) == 0 {
+		return nil, errors.New("a classroom needs a class code or a list of allowed public keys: pass --code or --authorized-keys")
+	}
+	if cfg.Labs == nil {
+		return nil, errors.New("classroom: no lab factory")
+	}
+	if cfg.MaxSessions <= 0 {
+		cfg.MaxSessions = DefaultMaxSessions
+	}
+	if cfg.IdleTimeout <= 0 {
+		cfg.IdleTimeout = DefaultIdleTimeout
+	}
+	if cfg.MaxSignups <= 0 {
+		cfg.MaxSignups = DefaultMaxSignups
+	}
+	if cfg.MaxHops <= 0 {
+		cfg.MaxHops = DefaultMaxHops
+	}
+	if cfg.Chapters == nil {
+		cfg.Chapters = flows.Chapters
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.HostKeyPath == "" {
+		p, err := DefaultHostKeyPath()
+		if err != nil {
+			return nil, err
+		}
+		cfg.HostKeyPath = p
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger, people: map[int]*participant{}, done: make(chan struct{})}
+	hostKey, err := loadOrMakeHostKey(cfg.HostKeyPath)
+	if err != nil {
+		return nil, err
+	}
+	srv := &ssh.Server{
+		Addr:    cfg.Addr,
+		Version: "cognitolab-classroom",
+		Handler: s.handle,
+	}
+	srv.AddHostKey(hostKey)
+	if cfg.ClassCode != "" {
+		srv.PasswordHandler = func(_ ssh.Context, pw string) bool {
+			return subtle.ConstantTimeCompare([]byte(pw), []byte(cfg.ClassCode)) == 1
+		}
+	}
+	if len(cfg.AuthorizedKeys) > 0 {
+		srv.PublicKeyHandler = func(_ ssh.Context, key ssh.PublicKey) bool {
+			return slices.ContainsFunc(cfg.AuthorizedKeys, func(k gossh.PublicKey) bool { return ssh.KeysEqual(k, key) })
+		}
+	}
+	// Only the app: a shell request (with a terminal) starts it; exec and subsystem
+	// requests are refused, and with no port-forwarding callbacks or channel handlers
+	// beyond "session", direct-tcpip and tcpip-forward are refused by the library.
+	srv.SessionRequestCallback = func(_ ssh.Session, requestType string) bool { return requestType == "shell" }
+	// Dead connections: the SSH layer's own timeout, beyond the idle-key timeout.
+	srv.IdleTimeout = cfg.IdleTimeout + time.Minute
+	s.ssh = srv
+	return s, nil
+}
+
+// DefaultHostKeyPath is <user config dir>/cognitolab/classroom_host_ed25519.
+func DefaultHostKeyPath() (string, error) {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("finding your config directory for the host key (pass --host-key): %w", err)
+	}
+	return filepath.Join(dir, "cognitolab", "classroom_host_ed25519"), nil
+}
+
+// Serve serves SSH on ln until Close.
+func (s *Server) Serve(ln net.Listener) error {
+	go s.idleWatch()
+	err := s.ssh.Serve(ln)
+	if errors.Is(err, ssh.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// Listen opens the configured address.
+func (s *Server) Listen() (net.Listener, error) {
+	ln, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("the classroom cannot listen on %s: %w (pick another with --port)", s.cfg.Addr, err)
+	}
+	return ln, nil
+}
+
+// Close ends every session and stops the server.
+func (s *Server) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	close(s.done)
+	people := s.snapshotLocked()
+	s.mu.Unlock()
+	for _, p := range people {
+		p.end("the instructor closed the classroom")
+	}
+	return s.ssh.Close()
+}
+
+// Participants lists who is connected, by join order.
+func (s *Server) Participants() []Status {
+	s.mu.Lock()
+	people := s.snapshotLocked()
+	s.mu.Unlock()
+	out := make([]Status, 0, len(people))
+	for _, p := range people {
+		out = append(out, p.status())
+	}
+	return out
+}
+
+func (s *Server) snapshotLocked() []*participant {
+	out := make([]*participant, 0, len(s.people))
+	for _, p := range s.people {
+		out = append(out, p)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].id < out[j].id })
+	return out
+}
+
+// PushAll opens chapter id for everyone who has joined.
+func (s *Server) PushAll(id string) error {
+	if !slices.Contains(s.chapterIDs(), id) {
+		return fmt.Errorf("no chapter %q", id)
+	}
+	s.mu.Lock()
+	people := s.snapshotLocked()
+	s.mu.Unlock()
+	for _, p := range people {
+		p.send(pushMsg{chapter: id})
+	}
+	s.log.Info("everyone to a chapter", "chapter", id, "participants", len(people))
+	return nil
+}
+
+// Reset gives participant id a fresh lab, browser and progress.
+func (s *Server) Reset(id int) error {
+	s.mu.Lock()
+	p := s.people[id]
+	s.mu.Unlock()
+	if p == nil {
+		return fmt.Errorf("no participant %d (they may have left)", id)
+	}
+	p.send(resetMsg{})
+	s.log.Info("participant reset", "id", id)
+	return nil
+}
+
+// Chapter is one chapter as the board lists it.
+type Chapter struct {
+	ID     string
+	Number int
+	Title  string
+}
+
+// Chapters lists the chapters participants see, reading chapters (1, 10) included.
+func (s *Server) Chapters() []Chapter {
+	out := []Chapter{{ID: "lab", Number: 1, Title: "The lab"}}
+	for _, c := range s.cfg.Chapters() {
+		out = append(out, Chapter{ID: c.ID, Number: c.Number, Title: c.Title})
+	}
+	return append(out, Chapter{ID: "teardown", Number: 10, Title: "Teardown"})
+}
+
+func (s *Server) chapterIDs() []string {
+	var ids []string
+	for _, c := range s.Chapters() {
+		ids = append(ids, c.ID)
+	}
+	return ids
+}
+
+// handle serves one SSH session: the app when it can have one, else a plain-words
+// reason. It does what Wish's bubbletea middleware does (a tea.Program on the
+// session's input and output, window changes sent as tea.WindowSizeMsg) with a
+// Lip Gloss renderer per session, which the Wish v1.1.1 the module proxy serves here
+// lacks (it sets one global colour profile) and which cannot be built with a current
+// golang.org/x/crypto (its keygen dependency redeclares ssh.MarshalPrivateKey).
+func (s *Server) handle(sess ssh.Session) {
+	p, reason := s.join(sess)
+	if p == nil {
+		fmt.Fprintln(sess.Stderr(), reason)
+		_ = sess.Exit(1)
+		return
+	}
+	defer s.leave(p)
+	_, winch, _ := sess.Pty()
+	go func() {
+		for {
+			select {
+			case <-sess.Context().Done():
+				p.prog.Quit()
+				return
+			case w, ok := <-winch:
+				if !ok {
+					return
+				}
+				p.prog.Send(tea.WindowSizeMsg{Width: w.Width, Height: w.Height})
+			}
+		}
+	}()
+	if _, err := p.prog.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
+		s.log.Warn("participant's program ended with an error", "id", p.id, "err", err.Error())
+	}
+	p.prog.Kill()
+	if r := p.reason(); r != "" {
+		fmt.Fprintln(sess, r)
+	}
+	_ = sess.Exit(0)
+}
+
+// join takes a slot and makes the participant, or says why not.
+func (s *Server) join(sess ssh.Session) (*participant, string) {
+	pty, _, ok := sess.Pty()
+	if !ok {
+		return nil, "cognitolab classroom needs a terminal: run ssh without -T and without a command."
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil, "The classroom is closed."
+	}
+	if s.sessions >= s.cfg.MaxSessions {
+		return nil, fmt.Sprintf("The class is full (%d sessions); ask the instructor.", s.cfg.MaxSessions)
+	}
+	s.sessions++
+	s.nextID++
+	p := newParticipant(s, s.nextID, sess, pty)
+	s.people[p.id] = p
+	s.log.Info("participant connected", "id", p.id, "user", sess.User(), "addr", sess.RemoteAddr().String())
+	return p, ""
+}
+
+// leave frees the slot and closes the participant's lab.
+func (s *Server) leave(p *participant) {
+	p.closeLab()
+	s.mu.Lock()
+	delete(s.people, p.id)
+	s.sessions--
+	s.mu.Unlock()
+	s.log.Info("participant left", "id", p.id)
+}
+
+// idleWatch ends sessions whose participant has pressed no key for IdleTimeout.
+func (s *Server) idleWatch() {
+	every := min(s.cfg.IdleTimeout/4, 30*time.Second)
+	t := time.NewTicker(max(every, 10*time.Millisecond))
+	defer t.Stop()
+	for {
+		select {
+		case <-s.done:
+			return
+		case now := <-t.C:
+			s.mu.Lock()
+			people := s.snapshotLocked()
+			s.mu.Unlock()
+			for _, p := range people {
+				if now.Sub(p.status().LastKey) > s.cfg.IdleTimeout {
+					p.end(fmt.Sprintf("Your session ended after %s without a key press. Join again with the same command.", s.cfg.IdleTimeout))
+				}
+			}
+		}
+	}
+}
+
+// sessionEnv is an SSH session's environment for termenv: the variables the client
+// sent (ssh -o SetEnv=NO_COLOR=1) and the terminal type of its pty request.
+type sessionEnv []string
+
+func (e sessionEnv) Environ() []string { return e }
+
+func (e sessionEnv) Getenv(k string) string {
+	for i := len(e) - 1; i >= 0; i-- {
+		if v, ok := strings.CutPrefix(e[i], k+"="); ok {
+			return v
+		}
+	}
+	return ""
+}
+
+// darkBackground reads COLORFGBG ("15;0": background colour 0) when the client sent
+// it; otherwise dark, the common case. The server never asks the terminal (an OSC 11
+// query would race the program for the session's input).
+func darkBackground(env sessionEnv) bool {
+	v := env.Getenv("COLORFGBG")
+	if v == "" {
+		return true
+	}
+	parts := strings.Split(v, ";")
+	switch parts[len(parts)-1] {
+	case "7", "15":
+		return false
+	}
+	return true
+}

@@ -1,0 +1,175 @@
+package classroom
+
+import (
+	"context"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/cognitolab/cognitolab/internal/testutil"
+)
+
+const testCode = "open-sesame-42"
+
+// recordingLabs wraps LocalLabs and keeps every lab made, in order.
+type recordingLabs struct {
+	mu   sync.Mutex
+	labs []Lab
+}
+
+func (r *recordingLabs) factory(logLines int) LabFactory {
+	inner := LocalLabs(logLines)
+	return func(ctx context.Context) (Lab, error) {
+		l, err := inner(ctx)
+		if err == nil {
+			r.mu.Lock()
+			r.labs = append(r.labs, l)
+			r.mu.Unlock()
+		}
+		return l, err
+	}
+}
+
+func (r *recordingLabs) get(i int) Lab {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if i < len(r.labs) {
+		return r.labs[i]
+	}
+	return nil
+}
+
+// startServer runs a classroom on a random loopback port.
+func startServer(t testing.TB, cfg Config) (*Server, string) {
+	t.Helper()
+	if cfg.HostKeyPath == "" {
+		cfg.HostKeyPath = filepath.Join(t.TempDir(), "host_ed25519")
+	}
+	if cfg.ClassCode == "" && len(cfg.AuthorizedKeys) == 0 {
+		cfg.ClassCode = testCode
+	}
+	if cfg.Labs == nil {
+		cfg.Labs = LocalLabs(500)
+	}
+	cfg.Addr = "127.0.0.1:0"
+	srv, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	t.Cleanup(func() {
+		srv.Close()
+		if err := <-done; err != nil {
+			t.Errorf("Serve: %v", err)
+		}
+	})
+	return srv, ln.Addr().String()
+}
+
+func dial(addr, user, code string) (*gossh.Client, error) {
+	return gossh.Dial("tcp", addr, &gossh.ClientConfig{
+		User: user,
+		Auth: []gossh.AuthMethod{gossh.Password(code)},
+		// The test server's key is made in a temp dir for this test only.
+		HostKeyCallback: gossh.InsecureIgnoreHostKey(),
+		Timeout:         10 * time.Second,
+	})
+}
+
+// term is one participant's SSH terminal.
+type term struct {
+	t      testing.TB
+	client *gossh.Client
+	sess   *gossh.Session
+	in     io.WriteCloser
+	out    *testutil.Buffer
+}
+
+func join(t testing.TB, addr, user string, env ...string) *term {
+	t.Helper()
+	c, err := dial(addr, user, testCode)
+	if err != nil {
+		t.Fatalf("joining as %s: %v", user, err)
+	}
+	s, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i+1 < len(env); i += 2 {
+		if err := s.Setenv(env[i], env[i+1]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.RequestPty("xterm-256color", 50, 200, gossh.TerminalModes{}); err != nil {
+		t.Fatal(err)
+	}
+	in, err := s.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := &testutil.Buffer{}
+	s.Stdout, s.Stderr = out, out
+	if err := s.Shell(); err != nil {
+		t.Fatal(err)
+	}
+	tm := &term{t: t, client: c, sess: s, in: in, out: out}
+	t.Cleanup(tm.close)
+	return tm
+}
+
+func (tm *term) close() {
+	tm.sess.Close()
+	tm.client.Close()
+}
+
+// mark is where the next wait starts looking.
+func (tm *term) mark() int { return len(tm.out.String()) }
+
+// waitAfter waits until what appears in the output after mark (escape codes removed).
+func (tm *term) waitAfter(mark int, what string) {
+	tm.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		s := tm.out.String()
+		if strings.Contains(ansi.Strip(s[min(mark, len(s)):]), what) {
+			return
+		}
+		if time.Now().After(deadline) {
+			tail := ansi.Strip(s[max(len(s)-3000, 0):])
+			if d := os.Getenv("CLASSROOM_DUMP"); d != "" {
+				_ = os.WriteFile(d, []byte(s), 0o600)
+			}
+			tm.t.Fatalf("gave up waiting for %q; output ends:\n%s", what, tail)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func (tm *term) wait(what string) { tm.t.Helper(); tm.waitAfter(0, what) }
+
+// keys types keys one at a time, the way a person does.
+func (tm *term) keys(ks ...string) {
+	tm.t.Helper()
+	for _, k := range ks {
+		if _, err := io.WriteString(tm.in, k); err != nil {
+			tm.t.Fatalf("typing %q: %v", k, err)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// plain is everything the participant's terminal received, escape codes removed.
+func (tm *term) plain() string { return ansi.Strip(tm.out.String()) }

@@ -1,0 +1,397 @@
+package classroom
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/gliderlabs/ssh"
+	"github.com/muesli/termenv"
+
+	"github.com/cognitolab/cognitolab/infra"
+	"github.com/cognitolab/cognitolab/internal/target"
+	"github.com/cognitolab/cognitolab/internal/tui"
+	"github.com/cognitolab/cognitolab/internal/tui/common"
+	"github.com/cognitolab/cognitolab/internal/tui/deploy"
+	"github.com/cognitolab/cognitolab/internal/tui/runner"
+)
+
+// maxNameLen bounds the name a participant gives.
+const maxNameLen = 32
+
+// participant is one SSH session: its program, its lab and what the board shows.
+type participant struct {
+	id   int
+	srv  *Server
+	prog *tea.Program
+	// ctx ends with the SSH session; every run of the participant's TUI ends with it.
+	ctx context.Context
+
+	mu    sync.Mutex
+	st    Status
+	lab   Lab
+	why   string // why the session was ended by the server
+	ended bool
+}
+
+// Messages the server sends into a participant's program.
+type (
+	pushMsg  struct{ chapter string }
+	resetMsg struct{}
+	endMsg   struct{}
+	labMsg   struct {
+		gen int
+		lab Lab
+		err error
+	}
+)
+
+func newParticipant(s *Server, id int, sess ssh.Session, pty ssh.Pty) *participant {
+	now := time.Now()
+	p := &participant{id: id, srv: s, ctx: sess.Context()}
+	p.st = Status{ID: id, Name: cleanName(sess.User()), Addr: sess.RemoteAddr().String(), Joined: now, Joining: true, LastKey: now}
+
+	env := sessionEnv(append(append([]string{}, sess.Environ()...), "TERM="+pty.Term))
+	r := lipgloss.NewRenderer(sess, termenv.WithEnvironment(env), termenv.WithTTY(true), termenv.WithColorCache(true))
+	r.SetHasDarkBackground(darkBackground(env))
+
+	m := newSessionModel(p, r, pty.Window.Width, pty.Window.Height)
+	p.prog = tea.NewProgram(m,
+		tea.WithInput(sess), tea.WithOutput(sess),
+		tea.WithAltScreen(), tea.WithMouseCellMotion(),
+		// The server's own SIGINT/SIGTERM must not reach thirty programs.
+		tea.WithoutSignalHandler(),
+		tea.WithEnvironment(env),
+	)
+	return p
+}
+
+func (p *participant) status() Status {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.st
+}
+
+func (p *participant) update(f func(*Status)) {
+	p.mu.Lock()
+	f(&p.st)
+	p.mu.Unlock()
+}
+
+func (p *participant) send(msg tea.Msg) { p.prog.Send(msg) }
+
+// end stops the session's program, saying why to the participant.
+func (p *participant) end(why string) {
+	p.mu.Lock()
+	if p.ended {
+		p.mu.Unlock()
+		return
+	}
+	p.ended, p.why = true, why
+	p.mu.Unlock()
+	p.prog.Send(endMsg{})
+}
+
+func (p *participant) reason() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.why
+}
+
+// setLab records the participant's lab (so it is closed when they leave) and closes
+// the one it replaces.
+func (p *participant) setLab(l Lab) {
+	p.mu.Lock()
+	old := p.lab
+	p.lab = l
+	p.mu.Unlock()
+	if old != nil && old != l {
+		go old.Close()
+	}
+}
+
+func (p *participant) closeLab() {
+	p.mu.Lock()
+	l := p.lab
+	p.lab = nil
+	p.mu.Unlock()
+	if l != nil {
+		_ = l.Close()
+	}
+}
+
+// cleanName keeps a name printable and short (it is shown on the instructor's board).
+func cleanName(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsPrint(r) {
+			return r
+		}
+		return -1
+	}, strings.TrimSpace(s))
+	if r := []rune(s); len(r) > maxNameLen {
+		s = string(r[:maxNameLen])
+	}
+	return s
+}
+
+// sessionModel is the root model of one SSH session: the join screen (a name), then
+// the learning app on the participant's own lab. It watches the app's run messages
+// for the board and the per-participant limits.
+type sessionModel struct {
+	p        *participant
+	r        *lipgloss.Renderer
+	name     textinput.Model
+	joined   bool
+	starting bool
+	labGen   int // which labMsg is awaited (a reset makes older ones stale)
+	app      *tui.Model
+	err      string
+
+	width, height int
+	signups       int
+	hops          int
+}
+
+func newSessionModel(p *participant, r *lipgloss.Renderer, w, h int) *sessionModel {
+	ti := textinput.New()
+	ti.Prompt = "Your name: "
+	ti.CharLimit = maxNameLen
+	ti.SetValue(p.st.Name)
+	ti.Focus()
+	ti.PromptStyle = r.NewStyle().Bold(true)
+	ti.TextStyle = r.NewStyle()
+	ti.Cursor.Style = r.NewStyle()
+	return &sessionModel{p: p, r: r, name: ti, width: w, height: h}
+}
+
+func (m *sessionModel) Init() tea.Cmd { return textinput.Blink }
+
+// startLab makes the participant's lab off the UI goroutine.
+func (m *sessionModel) startLab() tea.Cmd {
+	m.labGen++
+	gen := m.labGen
+	m.starting = true
+	p := m.p
+	return func() tea.Msg {
+		l, err := p.srv.cfg.Labs(p.ctx)
+		return labMsg{gen: gen, lab: l, err: err}
+	}
+}
+
+// errNotInClassroom answers the deploy and destroy keys of chapters 1 and 10: the
+// classroom's lab is the instructor's.
+var errNotInClassroom = errors.New("deploying and destroying the AWS lab is not available in the classroom; the instructor runs the lab")
+
+func (m *sessionModel) newApp(l Lab) tea.Cmd {
+	opts := tui.Options{
+		Target: l.Target(), Local: l.Local(), Chapters: m.p.srv.cfg.Chapters,
+		Preflight: func(context.Context, infra.Options) (deploy.Account, error) {
+			return deploy.Account{}, errNotInClassroom
+		},
+		Deploy: func(context.Context, infra.Options) (target.Target, error) { return target.Target{}, errNotInClassroom },
+		Destroy: func(context.Context, infra.Options) (infra.DestroyReport, error) {
+			return infra.DestroyReport{}, errNotInClassroom
+		},
+	}
+	logger := m.p.srv.log.With("participant", m.p.id)
+	m.app = tui.NewSession(m.p.ctx, opts, tui.SessionOptions{Renderer: m.r, Logger: logger})
+	m.signups, m.hops = 0, 0
+	m.p.update(func(s *Status) {
+		s.Joining, s.Chapter, s.Hop, s.Hops, s.Running, s.Stuck, s.Why = false, "", 0, 0, false, false, ""
+	})
+	_, size := m.app.Update(tea.WindowSizeMsg{Width: m.width, Height: m.height})
+	return tea.Batch(m.app.Init(), size)
+}
+
+func (m *sessionModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+	case tea.KeyMsg:
+		now := time.Now()
+		m.p.update(func(s *Status) { s.LastKey = now })
+		if msg.Type == tea.KeyCtrlC {
+			if m.app != nil {
+				m.app.Stop()
+			}
+			return m, tea.Quit
+		}
+		if !m.joined {
+			return m, m.joinKey(msg)
+		}
+		if m.app == nil {
+			if m.err != "" && (msg.String() == "q" || msg.Type == tea.KeyEnter) {
+				return m, tea.Quit
+			}
+			return m, nil
+		}
+	case endMsg:
+		if m.app != nil {
+			m.app.Stop()
+		}
+		return m, tea.Quit
+	case labMsg:
+		if msg.gen != m.labGen {
+			if msg.lab != nil {
+				go msg.lab.Close()
+			}
+			return m, nil
+		}
+		m.starting = false
+		if msg.err != nil {
+			m.p.srv.log.Warn("participant's lab did not start", "id", m.p.id, "err", msg.err.Error())
+			m.err = "Your lab did not start: " + msg.err.Error() + "\nTell the instructor; press q to leave."
+			return m, nil
+		}
+		m.p.setLab(msg.lab)
+		return m, m.newApp(msg.lab)
+	case resetMsg:
+		if m.app != nil {
+			m.app.Stop()
+			m.app = nil
+		}
+		m.err = ""
+		if !m.joined {
+			return m, nil
+		}
+		m.p.update(func(s *Status) { s.Joining = true })
+		return m, m.startLab()
+	case pushMsg:
+		if m.app == nil {
+			return m, nil
+		}
+		m.app.Stop()
+		m.p.update(func(s *Status) { s.Chapter, s.Running, s.Stuck, s.Why, s.Hop = msg.chapter, false, false, "", 0 })
+		return m, m.app.OpenChapter(msg.chapter)
+	case runner.StartedMsg:
+		cmd := m.watchStart(msg)
+		return m, tea.Batch(m.forward(msg), cmd)
+	case runner.EventMsg:
+		cmd := m.watchEvent(msg)
+		return m, tea.Batch(m.forward(msg), cmd)
+	case runner.DoneMsg:
+		m.watchDone(msg)
+	}
+	if !m.joined {
+		var cmd tea.Cmd
+		m.name, cmd = m.name.Update(msg)
+		return m, cmd
+	}
+	return m, m.forward(msg)
+}
+
+func (m *sessionModel) forward(msg tea.Msg) tea.Cmd {
+	if m.app == nil {
+		return nil
+	}
+	_, cmd := m.app.Update(msg)
+	return cmd
+}
+
+func (m *sessionModel) joinKey(msg tea.KeyMsg) tea.Cmd {
+	if msg.Type == tea.KeyEnter {
+		name := cleanName(m.name.Value())
+		if name == "" {
+			m.err = "Type a name the instructor will recognise."
+			return nil
+		}
+		m.err = ""
+		m.joined = true
+		m.p.update(func(s *Status) { s.Name = name })
+		m.p.srv.log.Info("participant joined", "id", m.p.id, "name", name)
+		return m.startLab()
+	}
+	var cmd tea.Cmd
+	m.name, cmd = m.name.Update(msg)
+	return cmd
+}
+
+// limitErr stops the run and tells the participant which class limit they reached.
+func (m *sessionModel) limitErr(what string) tea.Cmd {
+	m.app.Stop()
+	return func() tea.Msg {
+		return common.ErrorMsg{Doing: "starting the chapter", Err: errors.New(what + " Ask the instructor to reset you (a fresh lab and browser).")}
+	}
+}
+
+func (m *sessionModel) watchStart(msg runner.StartedMsg) tea.Cmd {
+	m.p.update(func(s *Status) { s.Chapter, s.Hop, s.Running, s.Stuck, s.Why = msg.Chapter, 0, true, false, "" })
+	if m.app == nil {
+		return nil
+	}
+	switch {
+	case m.hops >= m.p.srv.cfg.MaxHops:
+		return m.limitErr(fmt.Sprintf("You have made %d hops, this class's limit for one participant.", m.p.srv.cfg.MaxHops))
+	case msg.Chapter == "signup" && m.signups >= m.p.srv.cfg.MaxSignups:
+		return m.limitErr(fmt.Sprintf("You have signed up %d users, this class's limit for one participant.", m.p.srv.cfg.MaxSignups))
+	}
+	return nil
+}
+
+func (m *sessionModel) watchEvent(msg runner.EventMsg) tea.Cmd {
+	h := msg.Event.Hop
+	if h == nil {
+		return nil
+	}
+	m.hops++
+	m.p.update(func(s *Status) { s.Hop, s.Hops = h.Seq, m.hops })
+	if m.hops > m.p.srv.cfg.MaxHops && m.app != nil {
+		return m.limitErr(fmt.Sprintf("You have made %d hops, this class's limit for one participant.", m.p.srv.cfg.MaxHops))
+	}
+	return nil
+}
+
+func (m *sessionModel) watchDone(msg runner.DoneMsg) {
+	err := msg.Err
+	if err == nil && msg.Chapter == "signup" {
+		m.signups++
+	}
+	m.p.update(func(s *Status) {
+		s.Running = false
+		switch {
+		case err == nil:
+			s.Stuck, s.Why = false, ""
+		case errors.Is(err, context.Canceled):
+			// Stopped (esc, a push, a limit): not stuck.
+		default:
+			s.Stuck, s.Why = true, firstLine(err.Error())
+		}
+	})
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	if r := []rune(s); len(r) > 120 {
+		s = string(r[:119]) + "…"
+	}
+	return s
+}
+
+func (m *sessionModel) View() string {
+	if m.app != nil {
+		return m.app.View()
+	}
+	title := m.r.NewStyle().Bold(true).Render("cognitolab classroom")
+	var b strings.Builder
+	b.WriteString("\n  " + title + "\n\n")
+	switch {
+	case m.err != "" && m.joined:
+		b.WriteString("  " + strings.ReplaceAll(m.err, "\n", "\n  ") + "\n")
+	case m.starting:
+		b.WriteString("  Starting your own lab (user pool, ALB, app, logs)…\n")
+	default:
+		b.WriteString("  What name should the instructor see on the class board?\n\n  " + m.name.View() + "\n\n")
+		if m.err != "" {
+			b.WriteString("  " + m.err + "\n\n")
+		}
+		b.WriteString("  enter join · ctrl+c leave\n")
+	}
+	return b.String()
+}
