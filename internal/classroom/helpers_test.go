@@ -173,3 +173,19 @@ func (tm *term) keys(ks ...string) {
 
 // plain is everything the participant's terminal received, escape codes removed.
 func (tm *term) plain() string { return ansi.Strip(tm.out.String()) }
+
+// enterUntil presses enter until what appears after mark, at most n times.
+func (tm *term) enterUntil(mark int, what string, n int) {
+	tm.t.Helper()
+	for range n {
+		tm.keys("\r")
+		deadline := time.Now().Add(300 * time.Millisecond)
+		for time.Now().Before(deadline) {
+			if strings.Contains(ansi.Strip(tm.out.String()[mark:]), what) {
+				return
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	tm.waitAfter(mark, what)
+}
