@@ -330,6 +330,45 @@ func TestSRPFollowsPasswordChanges(t *testing.T) {
 	}
 	_, err = e.srpLogin(t, "rita", apiPassword)
 	wantAPIError[*types.NotAuthorizedException](t, err, "Incorrect username or password.")
+
+	// AdminSetUserPassword, permanent and temporary.
+	if _, err := e.cip.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: pool, Username: aws.String("rita"),
+		Password: aws.String("Adm1n-Set-Pass"), Permanent: true}); err != nil {
+		t.Fatal(err)
+	}
+	out, err = e.srpLogin(t, "rita", "Adm1n-Set-Pass")
+	if err != nil || out.AuthenticationResult == nil {
+		t.Fatalf("SRP after AdminSetUserPassword: %v %+v", err, out)
+	}
+	_, err = e.srpLogin(t, "rita", "N3w-Passw0rd")
+	wantAPIError[*types.NotAuthorizedException](t, err, "Incorrect username or password.")
+
+	// ChangePassword with the access token SRP gave.
+	if _, err := e.cip.ChangePassword(ctx, &cip.ChangePasswordInput{AccessToken: out.AuthenticationResult.AccessToken,
+		PreviousPassword: aws.String("Adm1n-Set-Pass"), ProposedPassword: aws.String("Chang3d-Pass")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.srpLogin(t, "rita", "Chang3d-Pass"); err != nil {
+		t.Fatalf("SRP after ChangePassword: %v", err)
+	}
+	_, err = e.srpLogin(t, "rita", "Adm1n-Set-Pass")
+	wantAPIError[*types.NotAuthorizedException](t, err, "Incorrect username or password.")
+
+	if _, err := e.cip.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: pool, Username: aws.String("rita"),
+		Password: aws.String("Temp-Adm1n-Pass")}); err != nil {
+		t.Fatal(err)
+	}
+	out, err = e.srpLogin(t, "rita", "Temp-Adm1n-Pass")
+	if err != nil || out.ChallengeName != types.ChallengeNameTypeNewPasswordRequired {
+		t.Fatalf("SRP after a temporary AdminSetUserPassword: %v %+v", err, out)
+	}
+
+	// A disabled user is refused at the first hop.
+	if _, err := e.cip.AdminDisableUser(ctx, &cip.AdminDisableUserInput{UserPoolId: pool, Username: aws.String("tess")}); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = e.srpStart(t, e.pub, "tess", nil)
+	wantAPIError[*types.NotAuthorizedException](t, err, "User is disabled.")
 }
 
 // TestSRPVerifierPersists: with --state the verifier survives a restart, and a user
