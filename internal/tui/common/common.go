@@ -7,7 +7,9 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/charmbracelet/bubbles/viewport"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
 
 	"github.com/cognitolab/cognitolab/internal/hop"
@@ -105,4 +107,21 @@ func (e ErrorMsg) Error() string {
 		return e.Err.Error()
 	}
 	return e.Doing + ": " + e.Err.Error()
+}
+
+// Scrolled draws a viewport in h rows. When its text is taller than that, the last
+// row says there is more below (and how to scroll), or that this is the end.
+func (c *Common) Scrolled(vp *viewport.Model, h int) string {
+	h = max(h, 1)
+	if vp.TotalLineCount() <= h || h < 3 {
+		vp.Height = h
+		return vp.View()
+	}
+	vp.Height = h - 1
+	s := c.Styles
+	marker := s.Accent.Render("↓ more") + s.Muted.Render(" · ↓/pgdn scrolls")
+	if vp.AtBottom() {
+		marker = s.Muted.Render("end · ↑/pgup scrolls back")
+	}
+	return vp.View() + "\n" + ansi.Truncate(marker, max(vp.Width, 1), "…")
 }

@@ -24,6 +24,7 @@ type Model struct {
 	hop    *hop.Hop
 	reveal bool
 	width  int
+	height int
 }
 
 // New returns an empty inspector.
@@ -34,7 +35,7 @@ func (m *Model) Init() tea.Cmd { return nil }
 
 // SetSize sets the drawing area.
 func (m *Model) SetSize(w, h int) {
-	m.width = w
+	m.width, m.height = w, max(h, 1)
 	m.vp.Width, m.vp.Height = w, max(h, 1)
 	m.refresh()
 }
@@ -72,7 +73,7 @@ func (m *Model) ShortHelp() []key.Binding {
 }
 
 // View draws the inspector.
-func (m *Model) View() string { return m.vp.View() }
+func (m *Model) View() string { return m.c.Scrolled(&m.vp, m.height) }
 
 func (m *Model) refresh() {
 	if m.hop == nil {

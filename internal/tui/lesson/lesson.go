@@ -168,7 +168,7 @@ func (m *Model) View() string {
 	s := m.c.Styles
 	marker := s.Accent.Render("↓ more") + s.Muted.Render(" · ↓/pgdn scrolls the lesson")
 	if m.vp.AtBottom() {
-		marker = s.Muted.Render("end of the lesson · g goes to the top")
+		marker = s.Muted.Render("end of the lesson · ↑/pgup scrolls back")
 	}
 	return out + "\n" + xansi.Truncate(marker, max(m.vp.Width, 1), "…")
 }
