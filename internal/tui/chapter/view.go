@@ -320,7 +320,7 @@ func (m *Model) status() string {
 	case Done:
 		out = s.Done.Render("✓ chapter done") + s.StatusBar.Render(" · "+common.Plural(m.timeline.Len(), "hop", "hops")+" · esc for the chapter list · a runs it again")
 	case Failed:
-		out = s.Failed.Render("✗ the chapter stopped") + s.StatusBar.Render(" · the red box says why and what to do · a runs it again · esc goes back")
+		out = s.Failed.Render("✗ the chapter stopped") + s.StatusBar.Render(" · the box says why · a runs it again · esc goes back")
 	}
 	return ansi.Truncate(out, max(m.width, 10), "…")
 }
