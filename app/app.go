@@ -33,8 +33,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/spf13/pflag"
 
-	"github.com/cognitolab/cognitolab/infra"
 	"github.com/cognitolab/cognitolab/internal/albtoken"
+	"github.com/cognitolab/cognitolab/internal/labconf"
 )
 
 // Config configures the app. The zero value plus New's defaults is a working app on
@@ -44,7 +44,7 @@ type Config struct {
 	// what EC2 needs so the ALB can reach the instance; the local lab sets
 	// "127.0.0.1:5000" (or serves Handler() on its own listener).
 	Addr string
-	// Port is used when Addr is empty (default infra.DefaultSettings().AppPort, 5000).
+	// Port is used when Addr is empty (default labconf.DefaultSettings().AppPort, 5000).
 	Port int
 
 	// LogGroup and LogStream name where request lines go in CloudWatch Logs. LogStream
@@ -70,10 +70,12 @@ type Config struct {
 
 	// CognitoDomainURL, ALBClientID and LogoutURI build /logout's redirect:
 	// <CognitoDomainURL>/logout?client_id=<ALBClientID>&logout_uri=<LogoutURI>.
-	// An empty LogoutURI means the request's own origin plus the ALB client's logout path.
+	// An empty LogoutURI means the request's own origin plus LogoutPath.
 	CognitoDomainURL string
 	ALBClientID      string
 	LogoutURI        string
+	// LogoutPath is the ALB client's sign-out path (default the lab's, "/").
+	LogoutPath string
 	// SessionCookieName is the ALB's session cookie prefix (default from the lab's
 	// authenticate rule, AWSELBAuthSessionCookie); shards are <name>-0 .. <name>-3.
 	SessionCookieName string
@@ -183,7 +185,7 @@ func envName(flag string) string {
 // applyFlagDefaults fills the defaults that do not depend on other fields, so flag
 // help can show them. Derived ones (ALBKeyURL from Region) wait for New, after flags.
 func (c *Config) applyFlagDefaults() {
-	s := infra.DefaultSettings()
+	s := labconf.DefaultSettings()
 	if c.Port == 0 {
 		c.Port = s.AppPort
 	}
@@ -195,6 +197,9 @@ func (c *Config) applyFlagDefaults() {
 	}
 	if c.SessionCookieName == "" {
 		c.SessionCookieName = s.ALBCookieName()
+	}
+	if c.LogoutPath == "" {
+		c.LogoutPath = s.ALBClient.LogoutPath
 	}
 }
 

@@ -11,7 +11,7 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/cognitolab/cognitolab/infra"
+	"github.com/cognitolab/cognitolab/internal/labconf"
 )
 
 func TestConfigDefaults(t *testing.T) {
@@ -19,7 +19,7 @@ func TestConfigDefaults(t *testing.T) {
 	t.Setenv("AWS_DEFAULT_REGION", "")
 	c := ConfigFromEnv()
 	c.applyDefaults() // what New does
-	s := infra.DefaultSettings()
+	s := labconf.DefaultSettings()
 	if c.Port != s.AppPort || c.LogGroup != s.LogGroup || c.Region != s.Region {
 		t.Errorf("defaults: port %d group %q region %q", c.Port, c.LogGroup, c.Region)
 	}

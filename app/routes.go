@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cognitolab/cognitolab/infra"
 	"github.com/cognitolab/cognitolab/internal/albtoken"
 )
 
@@ -144,7 +143,7 @@ func (a *App) logout(w http.ResponseWriter, r *http.Request) {
 	}
 	logoutURI := a.cfg.LogoutURI
 	if logoutURI == "" {
-		logoutURI = requestOrigin(r) + infra.DefaultSettings().ALBClient.LogoutPath
+		logoutURI = requestOrigin(r) + a.cfg.LogoutPath
 	}
 	loc := strings.TrimRight(a.cfg.CognitoDomainURL, "/") + "/logout?client_id=" + url.QueryEscape(a.cfg.ALBClientID) +
 		"&logout_uri=" + url.QueryEscape(logoutURI)

@@ -14,6 +14,7 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 
+	"github.com/cognitolab/cognitolab/internal/labconf"
 	"github.com/cognitolab/cognitolab/internal/target"
 )
 
@@ -166,14 +167,13 @@ func deployWith(ctx context.Context, c *Clients, o Options, saved savedLab) (tar
 // onlyDeclared drops parameters the template does not declare (CloudFormation
 // rejects unknown ones), so smaller test templates can share the code path.
 func onlyDeclared(tmpl []byte, params map[string]string) map[string]string {
-	d, err := parseCFN(tmpl)
+	declared, err := labconf.TemplateParameters(tmpl)
 	if err != nil {
 		return params
 	}
-	ps := get(d.root, "Parameters")
 	out := map[string]string{}
 	for k, v := range params {
-		if get(ps, k) != nil {
+		if declared[k] {
 			out[k] = v
 		}
 	}

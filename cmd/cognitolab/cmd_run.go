@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -19,6 +20,7 @@ import (
 	"github.com/cognitolab/cognitolab/internal/albtoken"
 	"github.com/cognitolab/cognitolab/internal/flows"
 	"github.com/cognitolab/cognitolab/internal/hop"
+	"github.com/cognitolab/cognitolab/internal/labconf"
 	"github.com/cognitolab/cognitolab/internal/local"
 	"github.com/cognitolab/cognitolab/internal/target"
 	"github.com/cognitolab/cognitolab/internal/transcript"
@@ -45,7 +47,7 @@ Formats: text (colour on a terminal unless NO_COLOR is set), markdown (a handout
 			if err != nil {
 				return withCode(exitUsage, err)
 			}
-			chapters, err := selectChapters(args[0])
+			ids, err := selectChapters(args[0])
 			if err != nil {
 				return withCode(exitUsage, err)
 			}
@@ -55,6 +57,12 @@ Formats: text (colour on a terminal unless NO_COLOR is set), markdown (a handout
 				return err
 			}
 			defer closeLab()
+			var chapters []flows.Chapter
+			for _, c := range flows.Chapters(*s.Settings) {
+				if slices.Contains(ids, c.ID) {
+					chapters = append(chapters, c)
+				}
+			}
 			out := cmd.OutOrStdout()
 			p := transcript.New(out, f, transcript.Options{Color: f == transcript.Text && colorOK(out), Reveal: reveal, Secrets: s.Secrets})
 			s.Emit = p.Event
@@ -70,16 +78,16 @@ Formats: text (colour on a terminal unless NO_COLOR is set), markdown (a handout
 	return cmd
 }
 
-// selectChapters resolves CHAPTER|all.
-func selectChapters(arg string) ([]flows.Chapter, error) {
+// selectChapters resolves CHAPTER|all to chapter IDs.
+func selectChapters(arg string) ([]string, error) {
+	ids := flows.ChapterIDs()
 	if arg == "all" {
-		return flows.Chapters(), nil
+		return ids, nil
 	}
-	c, ok := flows.ChapterByID(arg)
-	if !ok {
-		return nil, fmt.Errorf("unknown chapter %q: choose one of %s, or all", arg, strings.Join(flows.ChapterIDs(), ", "))
+	if !slices.Contains(ids, arg) {
+		return nil, fmt.Errorf("unknown chapter %q: choose one of %s, or all", arg, strings.Join(ids, ", "))
 	}
-	return []flows.Chapter{c}, nil
+	return []string{arg}, nil
 }
 
 // runChapters runs chapters in order, stopping at the first failure (later chapters
@@ -113,31 +121,33 @@ func newRunSession(ctx context.Context, cmd *cobra.Command) (*flows.Session, fun
 			return nil, nil, err
 		}
 		s.Target = t
-		s.Secrets, err = awsLabSecrets()
+		st, err := awsLabSettings()
 		if err != nil {
 			return nil, nil, err
 		}
 		if s.Profile == "" {
 			s.Profile = t.Profile // the credentials the lab was deployed with
 		}
+		s.Settings, s.Secrets = &st, hop.NewPolicy(st.ALBCookieName())
 		return s, func() {}, nil
 	}
 	lab, err := local.Start(ctx, runLabOptions())
 	if err != nil {
 		return nil, nil, fmt.Errorf("starting the local lab: %w", err)
 	}
-	s.Target, s.Local, s.Secrets = lab.Target(), lab, lab.Secrets()
+	st := lab.Settings()
+	s.Target, s.Local, s.Settings, s.Secrets = lab.Target(), lab, &st, lab.Secrets()
 	return s, func() { _ = lab.Close() }, nil
 }
 
-// awsLabSecrets is the secret policy of the deployed lab: its ALB cookie name is the
-// one lab.yaml (the template `cognitolab deploy` deployed) sets.
-func awsLabSecrets() (hop.Policy, error) {
-	st, err := infra.LoadSettings()
+// awsLabSettings are the deployed lab's settings: those of lab.yaml, the template
+// `cognitolab deploy` deployed.
+func awsLabSettings() (labconf.Settings, error) {
+	st, err := labconf.LoadSettings()
 	if err != nil {
-		return hop.Policy{}, fmt.Errorf("reading the lab's settings from infra/lab.yaml: %w", err)
+		return st, fmt.Errorf("reading the lab's settings from infra/lab.yaml: %w", err)
 	}
-	return hop.NewPolicy(st.ALBCookieName()), nil
+	return st, nil
 }
 
 // loadAWSTarget reads the target `cognitolab deploy` saved. The lab lives in the

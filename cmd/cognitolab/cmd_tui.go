@@ -9,6 +9,7 @@ import (
 
 	"github.com/cognitolab/cognitolab/infra"
 	"github.com/cognitolab/cognitolab/internal/flows"
+	"github.com/cognitolab/cognitolab/internal/hop"
 	"github.com/cognitolab/cognitolab/internal/local"
 	"github.com/cognitolab/cognitolab/internal/tui"
 )
@@ -23,7 +24,7 @@ func runTUI(cmd *cobra.Command, _ []string) error {
 	useAWS, _ := cmd.Flags().GetBool("aws")
 	present, _ := cmd.Flags().GetBool("present")
 	statePath, _ := cmd.Flags().GetString("state")
-	opts := tui.Options{Present: present, Chapters: flows.Chapters, In: os.Stdin, Out: os.Stdout}
+	opts := tui.Options{Present: present, In: os.Stdin, Out: os.Stdout}
 	// The deploy and destroy screens (chapters 1 and 10) use the same AWS flags as
 	// `cognitolab deploy` and `cognitolab destroy`.
 	opts.AWS.Profile, _ = cmd.Flags().GetString("profile")
@@ -39,9 +40,11 @@ func runTUI(cmd *cobra.Command, _ []string) error {
 			return err
 		}
 		opts.Target = t
-		if opts.Secrets, err = awsLabSecrets(); err != nil {
+		st, err := awsLabSettings()
+		if err != nil {
 			return err
 		}
+		opts.Settings, opts.Secrets = &st, hop.NewPolicy(st.ALBCookieName())
 	} else {
 		lo := local.DefaultOptions()
 		lo.RandomIfBusy = true
@@ -53,7 +56,9 @@ func runTUI(cmd *cobra.Command, _ []string) error {
 		defer lab.Close()
 		opts.Target = lab.Target()
 		opts.Local = lab
-		opts.Secrets = lab.Secrets()
+		st := lab.Settings()
+		opts.Settings, opts.Secrets = &st, lab.Secrets()
 	}
+	opts.Chapters = func() []flows.Chapter { return flows.Chapters(*opts.Settings) }
 	return tui.Run(cmd.Context(), opts)
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/cognitolab/cognitolab/internal/flows"
 	"github.com/cognitolab/cognitolab/internal/hop"
+	"github.com/cognitolab/cognitolab/internal/labconf"
 	"github.com/cognitolab/cognitolab/internal/local"
 )
 
@@ -72,7 +73,7 @@ func runAll(t testing.TB, s *flows.Session) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	for _, c := range flows.Chapters() {
+	for _, c := range flows.Chapters(labconf.DefaultSettings()) {
 		if err := c.Run(ctx, s); err != nil {
 			var se *hop.StepError
 			if errors.As(err, &se) && se.Hop != nil {

@@ -93,8 +93,8 @@ func randomURLSafe(n int) string {
 // publicRedirect is the public client's first registered redirect_uri, from the lab's
 // settings (lab.yaml: http://localhost/callback, no port): used where no listener is
 // needed (the hosted-UI sign-up, whose final redirect is not followed).
-func publicRedirect() string {
-	if cbs := labSettings().PublicClient.CallbackURLs; len(cbs) > 0 {
+func (s *Session) publicRedirect() string {
+	if cbs := s.settings().PublicClient.CallbackURLs; len(cbs) > 0 {
 		return cbs[0]
 	}
 	return ""
@@ -209,7 +209,7 @@ func (r *run) pkceLogin(browser string, narrate bool) (*tokenResponse, error) {
 	state, nonce := randomURLSafe(16), randomURLSafe(16)
 	q := url.Values{
 		"response_type": {"code"}, "client_id": {t.PublicClientID}, "redirect_uri": {redirect},
-		"scope": {scopes(labSettings().PublicClient)}, "state": {state}, "nonce": {nonce},
+		"scope": {scopes(r.s.settings().PublicClient)}, "state": {state}, "nonce": {nonce},
 		"code_challenge": {PKCEChallenge(verifier)}, "code_challenge_method": {"S256"},
 	}
 	if narrate {
@@ -273,7 +273,7 @@ func (r *run) confidentialExchange() error {
 	}
 	state := randomURLSafe(16)
 	q := url.Values{"response_type": {"code"}, "client_id": {t.ALBClientID}, "redirect_uri": {t.ALBCallbackURL()},
-		"scope": {scopes(labSettings().ALBClient)}, "state": {state}}
+		"scope": {scopes(r.s.settings().ALBClient)}, "state": {state}}
 	cb, _, err := r.authorize(BrowserLearner, strings.TrimRight(t.CognitoDomainURL, "/")+"/oauth2/authorize?"+q.Encode(), t.ALBCallbackURL())
 	if err != nil {
 		return err

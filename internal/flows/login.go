@@ -85,8 +85,8 @@ func (r *run) albLogin(browser string, narrate bool) (loginResult, error) {
 	if _, err := r.expectRedirect(h, body, t.AppURL+"/v1/secrets", "the ALB could not redeem the code; its back channel to Cognito failed (see the hops after this one)"); err != nil {
 		return res, err
 	}
-	if !hasSetCookie(h, albCookieName(), false) {
-		return res, r.fail(h, "Set-Cookie "+albCookieName()+"-0", "no session cookie", "the ALB must set its session cookie after a successful login", ErrNoCookie)
+	if !hasSetCookie(h, r.s.albCookieName(), false) {
+		return res, r.fail(h, "Set-Cookie "+r.s.albCookieName()+"-0", "no session cookie", "the ALB must set its session cookie after a successful login", ErrNoCookie)
 	}
 	r.stepf("GET the protected route, with the cookie")
 	h, body, err = r.as("app-secrets", http.StatusOK, "", "").get(browser, h.ResolvedLocation())

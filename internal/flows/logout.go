@@ -55,8 +55,8 @@ func (f *logoutFlow) logout() error {
 	if err != nil {
 		return err
 	}
-	if !hasSetCookie(h, albCookieName(), true) {
-		return f.fail(h, "Set-Cookie "+albCookieName()+"-0 with an expiry in the past", "no expiring cookie", "the app must expire every ALB cookie shard", ErrNoCookie)
+	if !hasSetCookie(h, f.s.albCookieName(), true) {
+		return f.fail(h, "Set-Cookie "+f.s.albCookieName()+"-0 with an expiry in the past", "no expiring cookie", "the app must expire every ALB cookie shard", ErrNoCookie)
 	}
 	f.s.mu.Lock()
 	f.s.loggedIn = false
@@ -122,12 +122,12 @@ func (f *logoutFlow) pitfall() error {
 	app, _ := url.Parse(t.AppURL)
 	var gone []*http.Cookie
 	for _, c := range f.s.jar(BrowserLearner).Cookies(app) {
-		if strings.HasPrefix(c.Name, albCookieName()) {
+		if strings.HasPrefix(c.Name, f.s.albCookieName()) {
 			gone = append(gone, &http.Cookie{Name: c.Name, Value: "", Path: "/", MaxAge: -1})
 		}
 	}
 	if len(gone) == 0 {
-		return f.fail(nil, "an "+albCookieName()+" cookie in the browser", "none", "the login did not set the ALB cookie", ErrNoCookie)
+		return f.fail(nil, "an "+f.s.albCookieName()+" cookie in the browser", "none", "the login did not set the ALB cookie", ErrNoCookie)
 	}
 	f.s.jar(BrowserLearner).SetCookies(app, gone)
 	f.info("Deleted %d ALB cookie(s) from your browser. Cognito's `cognito` cookie (valid 1 hour) is still there.", len(gone))

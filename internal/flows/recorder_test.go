@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/cognitolab/cognitolab/internal/hop"
+	"github.com/cognitolab/cognitolab/internal/labconf"
 	"github.com/cognitolab/cognitolab/internal/target"
 	"github.com/cognitolab/cognitolab/lessons"
 )
@@ -212,7 +213,7 @@ func FuzzParseForms(f *testing.F) {
 
 func TestChaptersHaveLessons(t *testing.T) {
 	seen := map[string]bool{}
-	for i, c := range Chapters() {
+	for i, c := range Chapters(labconf.DefaultSettings()) {
 		if c.Number != i+2 || c.ID == "" || c.Title == "" || c.Run == nil || seen[c.ID] {
 			t.Errorf("chapter %d: %+v", i, c)
 		}
@@ -220,7 +221,7 @@ func TestChaptersHaveLessons(t *testing.T) {
 		if _, err := lessons.Chapter(c.Lesson); err != nil {
 			t.Errorf("chapter %s: lesson %s: %v", c.ID, c.Lesson, err)
 		}
-		if got, ok := ChapterByID(c.ID); !ok || got.Number != c.Number {
+		if got, ok := ChapterByID(labconf.DefaultSettings(), c.ID); !ok || got.Number != c.Number {
 			t.Errorf("ChapterByID(%s)", c.ID)
 		}
 	}

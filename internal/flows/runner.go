@@ -13,6 +13,8 @@ type Input struct {
 	Secret      bool
 	// Validate checks a value (e.g. the pool's password policy); nil accepts anything.
 	Validate func(string) error
+	// Hint is a line shown under the field ("policy: at least 8 characters, ...").
+	Hint string
 }
 
 // Chapter is one lesson's flow.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/cognitolab/cognitolab/infra"
 	"github.com/cognitolab/cognitolab/internal/hop"
+	"github.com/cognitolab/cognitolab/internal/labconf"
 	"github.com/cognitolab/cognitolab/internal/target"
 	"github.com/cognitolab/cognitolab/internal/transcript"
 	"github.com/cognitolab/cognitolab/internal/tui/common"
@@ -28,7 +29,7 @@ func TestSecretPolicyEveryView(t *testing.T) {
 	if bytes.Equal(yaml, infra.LabTemplate) {
 		t.Fatal("lab.yaml no longer names SessionCookieName: update this test")
 	}
-	st, err := infra.SettingsFromTemplate(yaml)
+	st, err := labconf.SettingsFromTemplate(yaml)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package flows
 
 import (
 	"github.com/cognitolab/cognitolab/internal/hop"
+	"github.com/cognitolab/cognitolab/internal/labconf"
 	"github.com/cognitolab/cognitolab/internal/target"
 )
 
@@ -21,6 +22,9 @@ type Session struct {
 	Local LocalLab
 	// Profile is the AWS shared-config profile for SDK calls against AWS ("" = default).
 	Profile string
+	// Settings are the lab's settings (lab.yaml as the lab was started or deployed
+	// with); nil reads the embedded lab.yaml once for this session.
+	Settings *labconf.Settings
 	// Secrets is the lab's secret policy (its ALB cookie name comes from the lab's
 	// settings); the zero value uses lab.yaml's.
 	Secrets hop.Policy
@@ -31,7 +35,7 @@ type Session struct {
 // secrets is the policy the recorder marks and masks hops with.
 func (s *Session) secrets() hop.Policy {
 	if s.Secrets.IsZero() {
-		return hop.NewPolicy(albCookieName())
+		return hop.NewPolicy(s.albCookieName())
 	}
 	return s.Secrets
 }

@@ -73,7 +73,7 @@ func (r *run) ensureUser() error {
 // apiSignUp is hops 1-2.
 func (f *signupFlow) apiSignUp() error {
 	username, email, password := f.user()
-	if err := ValidatePassword(password); err != nil {
+	if err := passwordValidator(f.s.settings().Password)(password); err != nil {
 		return f.fail(nil, "a password that meets the pool's policy", "one that does not", "choose another password", err)
 	}
 	c, err := f.s.cognito(f.ctx)
@@ -185,7 +185,7 @@ func (f *signupFlow) hostedSignUp() error {
 		mail = ch
 	}
 	q := url.Values{"client_id": {f.s.Target.PublicClientID}, "response_type": {"code"},
-		"redirect_uri": {publicRedirect()}, "scope": {scopes(labSettings().PublicClient)}}
+		"redirect_uri": {f.s.publicRedirect()}, "scope": {scopes(f.s.settings().PublicClient)}}
 	f.stepf("hosted UI: sign-up form")
 	h, body, err := f.as("cognito-signup-form", http.StatusOK, "", "").get(BrowserVisitor, f.s.Target.CognitoDomainURL+"/signup?"+q.Encode())
 	if err != nil {

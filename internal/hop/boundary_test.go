@@ -24,7 +24,7 @@ func deps(t *testing.T, pkgs ...string) []string {
 const mod = "github.com/cognitolab/cognitolab/"
 
 // TestImportBoundaries: the hop vocabulary is a leaf; the emulator and the app never
-// link the lesson engine or the terminal UI; the lesson engine never links terminal
+// link the lesson engine, the terminal UI or the deploy code (CloudFormation, S3, ACM); the lesson engine never links terminal
 // code; the TUI's panes and the printers know hops, not flows.
 func TestImportBoundaries(t *testing.T) {
 	for _, tt := range []struct {
@@ -33,7 +33,11 @@ func TestImportBoundaries(t *testing.T) {
 		forbid []string
 	}{
 		{"the local lab and the app", []string{"./internal/local/...", "./app/..."},
-			[]string{mod + "internal/flows", mod + "internal/tui"}},
+			[]string{mod + "internal/flows", mod + "internal/tui", mod + "infra",
+				"github.com/aws/aws-sdk-go-v2/service/cloudformation", "github.com/aws/aws-sdk-go-v2/service/s3",
+				"github.com/aws/aws-sdk-go-v2/service/acm"}},
+		{"the lab's settings", []string{"./internal/labconf"},
+			[]string{mod + "infra", "github.com/aws/aws-sdk-go-v2"}},
 		{"the flows", []string{"./internal/flows/..."},
 			[]string{"github.com/charmbracelet/bubbletea", "github.com/charmbracelet/lipgloss", mod + "internal/tui"}},
 		{"the TUI's panes and styles, and the transcript", []string{"./internal/tui/inspector", "./internal/tui/timeline",

@@ -21,8 +21,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"github.com/cognitolab/cognitolab/app"
-	"github.com/cognitolab/cognitolab/infra"
 	"github.com/cognitolab/cognitolab/internal/hop"
+	"github.com/cognitolab/cognitolab/internal/labconf"
 	"github.com/cognitolab/cognitolab/internal/local/alb"
 	"github.com/cognitolab/cognitolab/internal/local/cognito"
 	"github.com/cognitolab/cognitolab/internal/local/logs"
@@ -56,8 +56,8 @@ type Options struct {
 	CallbackPort int
 	// RandomIfBusy falls back to a random port when a fixed one is taken.
 	RandomIfBusy bool
-	// Settings are the lab's settings (default: infra.LoadSettings()).
-	Settings *infra.Settings
+	// Settings are the lab's settings (default: labconf.LoadSettings()).
+	Settings *labconf.Settings
 	// StatePath persists users, clients and keys across restarts ("" = in memory).
 	StatePath string
 	// AutoConfirm turns on the pre sign-up auto-confirm trigger.
@@ -92,6 +92,7 @@ type Lab struct {
 	Logs *logs.Server
 
 	target    target.Target
+	settings  labconf.Settings
 	secrets   hop.Policy
 	endpoints []Endpoint
 	servers   []*http.Server
@@ -128,10 +129,10 @@ func Start(ctx context.Context, opts Options) (*Lab, error) {
 	if opts.AppStdout == nil {
 		opts.AppStdout = io.Discard
 	}
-	var settings infra.Settings
+	var settings labconf.Settings
 	if opts.Settings != nil {
 		settings = *opts.Settings
-	} else if s, err := infra.LoadSettings(); err == nil {
+	} else if s, err := labconf.LoadSettings(); err == nil {
 		settings = s
 	} else {
 		return nil, fmt.Errorf("reading the lab's settings from infra/lab.yaml: %w", err)
@@ -208,6 +209,7 @@ func Start(ctx context.Context, opts Options) (*Lab, error) {
 		}
 	}
 	settings.PublicClient.CallbackURLs = cbs
+	l.settings = settings
 
 	pool, err := cognito.New(cognito.Config{
 		Region: settings.Region, Settings: settings, BaseURL: cogURL, ALBBaseURL: albURL,
@@ -241,7 +243,7 @@ func Start(ctx context.Context, opts Options) (*Lab, error) {
 		Region: pool.Region(), LogsEndpoint: logsURL, ALBKeyURL: keysURL,
 		ExpectedSigner: l.ALB.ARN(), ExpectedIssuer: pool.Issuer(), ExpectedClient: albc.ID,
 		CognitoDomainURL: cogURL, ALBClientID: albc.ID, LogoutURI: albURL + settings.ALBClient.LogoutPath,
-		Issuer: pool.Issuer(), AllowedClientIDs: []string{pool.PublicClient().ID, albc.ID},
+		SessionCookieName: settings.ALBCookieName(), Issuer: pool.Issuer(), AllowedClientIDs: []string{pool.PublicClient().ID, albc.ID},
 		Stdout: opts.AppStdout, Now: opts.Now, AWSConfig: &awsCfg,
 		// On loopback a batch costs nothing: ship lines at once so a learner (and the
 		// logs chapter) sees them within a blink, not after the 1-second AWS default.
@@ -344,6 +346,9 @@ func (l *Lab) Close() error {
 	})
 	return l.closeErr
 }
+
+// Settings are the settings the lab runs with (lab.yaml unless Options.Settings).
+func (l *Lab) Settings() labconf.Settings { return l.settings }
 
 // Secrets is the lab's secret policy: its ALB session cookie name comes from the
 // lab's settings.

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/cognitolab/cognitolab/infra"
+	"github.com/cognitolab/cognitolab/internal/labconf"
 	"github.com/cognitolab/cognitolab/internal/local"
 )
 
@@ -19,7 +20,7 @@ func TestLocalALBFollowsTheTemplate(t *testing.T) {
 	if !strings.Contains(src, old) {
 		t.Fatalf("lab.yaml no longer has %q; update this test", old)
 	}
-	settings, err := infra.SettingsFromTemplate([]byte(strings.Replace(src, old, "PathPatternConfig: {Values: [/v1/public*]}", 1)))
+	settings, err := labconf.SettingsFromTemplate([]byte(strings.Replace(src, old, "PathPatternConfig: {Values: [/v1/public*]}", 1)))
 	if err != nil {
 		t.Fatal(err)
 	}

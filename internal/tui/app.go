@@ -73,7 +73,7 @@ func newModel(ctx context.Context, opts Options) *Model {
 	c.Renderer = opts.renderer
 	c.SetPresent(opts.Present)
 	c.Secrets = opts.Secrets
-	sess := &flows.Session{Target: opts.Target, Local: opts.Local, Inputs: map[string]string{}, Secrets: opts.Secrets}
+	sess := &flows.Session{Target: opts.Target, Local: opts.Local, Inputs: map[string]string{}, Settings: opts.Settings, Secrets: opts.Secrets}
 	var chs []flows.Chapter
 	if opts.Chapters != nil {
 		chs = opts.Chapters()

@@ -17,6 +17,7 @@ import (
 
 	"github.com/cognitolab/cognitolab/internal/flows"
 	"github.com/cognitolab/cognitolab/internal/hop"
+	"github.com/cognitolab/cognitolab/internal/labconf"
 	"github.com/cognitolab/cognitolab/internal/target"
 )
 
@@ -116,7 +117,7 @@ func fakeChapters() []flows.Chapter {
 						return errors.New("Password did not conform with policy: Password not long enough")
 					}
 					return nil
-				}},
+				}, Hint: "policy: " + labconf.DefaultSettings().Password.Describe()},
 			},
 			Run: func(ctx context.Context, s *flows.Session) error {
 				s.Emit(hop.Event{Mail: &hop.Mail{Time: t0, To: "alice@example.com", Username: s.Inputs["username"], Subject: "Your verification code", Code: "123456"}})

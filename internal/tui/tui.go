@@ -22,6 +22,7 @@ import (
 	"github.com/cognitolab/cognitolab/infra"
 	"github.com/cognitolab/cognitolab/internal/flows"
 	"github.com/cognitolab/cognitolab/internal/hop"
+	"github.com/cognitolab/cognitolab/internal/labconf"
 	"github.com/cognitolab/cognitolab/internal/target"
 	"github.com/cognitolab/cognitolab/internal/tui/deploy"
 	"github.com/cognitolab/cognitolab/internal/tui/progress"
@@ -40,6 +41,8 @@ type Options struct {
 	Target target.Target
 	// Local is the in-process local lab (nil on AWS).
 	Local flows.LocalLab
+	// Settings are the lab's settings, handed to the flows' session (nil: lab.yaml's).
+	Settings *labconf.Settings
 	// Secrets is the lab's secret policy (ALB cookie name from its settings): what
 	// the panes mask and the recorder marks. The zero value knows the default name.
 	Secrets hop.Policy

@@ -36,8 +36,8 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/cognitolab/cognitolab/infra"
 	"github.com/cognitolab/cognitolab/internal/albtoken"
+	"github.com/cognitolab/cognitolab/internal/labconf"
 )
 
 // CallbackPath is where Cognito returns the browser; the ALB handles it itself.
@@ -59,9 +59,9 @@ type Config struct {
 	// ClientID and ClientSecret are the ALB's app client (it must have a secret).
 	ClientID     string
 	ClientSecret string
-	// Rules are the listener rules (infra.DefaultSettings().Rules); unmatched requests
+	// Rules are the listener rules (labconf.DefaultSettings().Rules); unmatched requests
 	// are forwarded.
-	Rules []infra.Rule
+	Rules []labconf.Rule
 	// Target is the app's URL for forward; TargetHandler, when set, is called in
 	// process instead (Target is then ignored).
 	Target        *url.URL

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cognitolab/cognitolab/infra"
+	"github.com/cognitolab/cognitolab/internal/labconf"
 )
 
 // seen is what the app received on one request.
@@ -44,12 +44,12 @@ type testLab struct {
 }
 
 // testRules are the lab's default rules plus a deny and an allow rule.
-func testRules() []infra.Rule {
-	rules := infra.DefaultSettings().Rules
+func testRules() []labconf.Rule {
+	rules := labconf.DefaultSettings().Rules
 	return append(rules,
-		infra.Rule{Priority: 20, PathPatterns: []string{"/deny*"}, Authenticate: &infra.Authenticate{
+		labconf.Rule{Priority: 20, PathPatterns: []string{"/deny*"}, Authenticate: &labconf.Authenticate{
 			Scope: "openid", SessionCookieName: "DenyCookie", OnUnauthenticatedRequest: "deny"}},
-		infra.Rule{Priority: 30, PathPatterns: []string{"/maybe*"}, Authenticate: &infra.Authenticate{
+		labconf.Rule{Priority: 30, PathPatterns: []string{"/maybe*"}, Authenticate: &labconf.Authenticate{
 			Scope: "openid", SessionCookieName: "AllowCookie", OnUnauthenticatedRequest: "allow"}},
 	)
 }

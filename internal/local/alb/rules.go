@@ -5,8 +5,8 @@ import (
 	"sort"
 	"time"
 
-	"github.com/cognitolab/cognitolab/infra"
 	"github.com/cognitolab/cognitolab/internal/albtoken"
+	"github.com/cognitolab/cognitolab/internal/labconf"
 )
 
 // Defaults of AuthenticateCognitoConfig (WIRE.md 4.1, BOTO-ELB).
@@ -23,18 +23,18 @@ const (
 	OnUnauthAllow        = "allow"
 )
 
-// rule is one listener rule, ready to match: a copy of infra.Rule with defaults filled in.
+// rule is one listener rule, ready to match: a copy of labconf.Rule with defaults filled in.
 type rule struct {
 	id       int // index in priority order; sealed into the login state
 	priority int
 	patterns []string
-	auth     *infra.Authenticate // nil: forward only
+	auth     *labconf.Authenticate // nil: forward only
 }
 
 // compileRules copies rules, sorts them by priority (lowest first, as the ALB
 // evaluates them) and fills in the authenticate defaults.
-func compileRules(in []infra.Rule) ([]rule, error) {
-	sorted := append([]infra.Rule(nil), in...)
+func compileRules(in []labconf.Rule) ([]rule, error) {
+	sorted := append([]labconf.Rule(nil), in...)
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Priority < sorted[j].Priority })
 	out := make([]rule, 0, len(sorted))
 	seen := map[string]int{}

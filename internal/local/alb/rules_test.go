@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cognitolab/cognitolab/infra"
+	"github.com/cognitolab/cognitolab/internal/labconf"
 )
 
 func TestMatchPath(t *testing.T) {
@@ -50,9 +50,9 @@ func TestMatchPath(t *testing.T) {
 }
 
 func TestRulesOrderAndDefaults(t *testing.T) {
-	rules, err := compileRules([]infra.Rule{
+	rules, err := compileRules([]labconf.Rule{
 		{Priority: 50, PathPatterns: []string{"/*"}},
-		{Priority: 10, PathPatterns: []string{"/v1/secrets*"}, Authenticate: &infra.Authenticate{}},
+		{Priority: 10, PathPatterns: []string{"/v1/secrets*"}, Authenticate: &labconf.Authenticate{}},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -72,11 +72,11 @@ func TestRulesOrderAndDefaults(t *testing.T) {
 	if match(rules[:1], "nothing") != nil {
 		t.Error("a path without / must not match /*")
 	}
-	bad := [][]infra.Rule{
+	bad := [][]labconf.Rule{
 		{{Priority: 1}},
-		{{Priority: 1, PathPatterns: []string{"/a"}, Authenticate: &infra.Authenticate{OnUnauthenticatedRequest: "maybe"}}},
-		{{Priority: 1, PathPatterns: []string{"/a"}, Authenticate: &infra.Authenticate{}},
-			{Priority: 2, PathPatterns: []string{"/b"}, Authenticate: &infra.Authenticate{}}}, // same cookie name
+		{{Priority: 1, PathPatterns: []string{"/a"}, Authenticate: &labconf.Authenticate{OnUnauthenticatedRequest: "maybe"}}},
+		{{Priority: 1, PathPatterns: []string{"/a"}, Authenticate: &labconf.Authenticate{}},
+			{Priority: 2, PathPatterns: []string{"/b"}, Authenticate: &labconf.Authenticate{}}}, // same cookie name
 		{{Priority: 1, PathPatterns: []string{strings.Repeat("a", 129)}}},
 	}
 	for i, b := range bad {
@@ -85,7 +85,7 @@ func TestRulesOrderAndDefaults(t *testing.T) {
 		}
 	}
 	// The lab's settings compile.
-	if _, err := compileRules(infra.DefaultSettings().Rules); err != nil {
+	if _, err := compileRules(labconf.DefaultSettings().Rules); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -12,7 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/aws/smithy-go"
 
-	"github.com/cognitolab/cognitolab/infra"
+	"github.com/cognitolab/cognitolab/internal/labconf"
 )
 
 // apiEnv is a pool served by httptest with an SDK client pointed at it.
@@ -27,7 +27,7 @@ type apiEnv struct {
 func newAPIEnv(t *testing.T, mod func(*Config)) *apiEnv {
 	t.Helper()
 	p := newTestPool(t, func(c *Config) {
-		s := infra.DefaultSettings()
+		s := labconf.DefaultSettings()
 		s.PublicClient.ExplicitAuthFlows = append(s.PublicClient.ExplicitAuthFlows, "ALLOW_ADMIN_USER_PASSWORD_AUTH")
 		s.ALBClient.ExplicitAuthFlows = append(s.ALBClient.ExplicitAuthFlows, "ALLOW_USER_PASSWORD_AUTH")
 		c.Settings = s

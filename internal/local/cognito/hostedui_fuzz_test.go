@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cognitolab/cognitolab/infra"
+	"github.com/cognitolab/cognitolab/internal/labconf"
 )
 
 // FuzzHostedUIRequests feeds arbitrary query strings and form bodies to the hosted
@@ -17,7 +17,7 @@ import (
 // server's own pages or a URL registered on some client (no open redirect).
 func FuzzHostedUIRequests(f *testing.F) {
 	p := newTestPool(f, func(c *Config) {
-		c.Settings, c.ALBBaseURL, c.BaseURL = infra.DefaultSettings(), "http://localhost:8080", "http://127.0.0.1:9229"
+		c.Settings, c.ALBBaseURL, c.BaseURL = labconf.DefaultSettings(), "http://localhost:8080", "http://127.0.0.1:9229"
 	})
 	h := p.Handler()
 	var registered []string
@@ -84,7 +84,7 @@ func checkRedirect(t *testing.T, what, loc string, registered []string) {
 // /oauth2/token and /oauth2/revoke: never a panic, and every error is Cognito's JSON.
 func FuzzTokenRequest(f *testing.F) {
 	p := newTestPool(f, func(c *Config) {
-		c.Settings, c.ALBBaseURL, c.BaseURL = infra.DefaultSettings(), "http://localhost:8080", "http://127.0.0.1:9229"
+		c.Settings, c.ALBBaseURL, c.BaseURL = labconf.DefaultSettings(), "http://localhost:8080", "http://127.0.0.1:9229"
 	})
 	h := p.Handler()
 	pub, alb := p.PublicClient(), p.ALBClient()

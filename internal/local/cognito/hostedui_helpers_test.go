@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cognitolab/cognitolab/infra"
+	"github.com/cognitolab/cognitolab/internal/labconf"
 )
 
 // uiClock is real time plus an offset the test can move forward (expiry tests without sleeping).
@@ -55,7 +55,7 @@ func newUIEnv(t *testing.T) *uiEnv {
 	t.Helper()
 	clock := &uiClock{}
 	p := newTestPool(t, func(c *Config) {
-		c.Settings, c.Now, c.ALBBaseURL = infra.DefaultSettings(), clock.Now, "http://localhost:8080"
+		c.Settings, c.Now, c.ALBBaseURL = labconf.DefaultSettings(), clock.Now, "http://localhost:8080"
 	})
 	srv := httptest.NewServer(p.Handler())
 	t.Cleanup(srv.Close)

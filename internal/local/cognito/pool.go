@@ -16,14 +16,14 @@ import (
 	"sync"
 	"time"
 
-	"github.com/cognitolab/cognitolab/infra"
+	"github.com/cognitolab/cognitolab/internal/labconf"
 )
 
 // Config configures a local pool.
 type Config struct {
 	Region   string // default from Settings.Region
 	PoolID   string // default "<region>_cognitolab" (pattern [\w-]+_[0-9a-zA-Z]+)
-	Settings infra.Settings
+	Settings labconf.Settings
 	// BaseURL is this server's external base URL, e.g. http://127.0.0.1:9229. The
 	// issuer is BaseURL + "/" + PoolID. It may be set after listening with SetBaseURL.
 	BaseURL string
@@ -188,7 +188,7 @@ type Pool struct {
 	mailbox                *mailbox
 	stateWrites            groupCommit
 	autoConfirm            bool
-	passwordPolicy         infra.PasswordPolicy
+	passwordPolicy         labconf.PasswordPolicy
 	autoVerifiedAttributes []string
 	srp                    srpState              // USER_SRP_AUTH's key and spent secret blocks (srp.go)
 	schema                 map[string]schemaAttr // attribute name → its schema entry (schema.go)

@@ -18,7 +18,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/cognitolab/cognitolab/infra"
+	"github.com/cognitolab/cognitolab/internal/labconf"
 	"github.com/cognitolab/cognitolab/internal/lowprio"
 )
 
@@ -38,7 +38,7 @@ const (
 // file when it exists and written back on every change.
 func New(cfg Config) (*Pool, error) {
 	if cfg.Settings.Region == "" && cfg.Settings.PoolName == "" {
-		cfg.Settings = infra.DefaultSettings()
+		cfg.Settings = labconf.DefaultSettings()
 	}
 	if cfg.Region == "" {
 		cfg.Region = cfg.Settings.Region
@@ -276,7 +276,7 @@ func (p *Pool) initClients(st *state) {
 	alb.LogoutURLs = append([]string{strings.TrimRight(p.cfg.ALBBaseURL, "/") + alb.LogoutPath}, alb.LogoutURLs...)
 	specs := []struct {
 		role     string
-		cs       infra.ClientSettings
+		cs       labconf.ClientSettings
 		id, secr string
 	}{
 		{"alb", alb, p.cfg.ALBClientID, p.cfg.ALBClientSecret},
@@ -318,7 +318,7 @@ func (p *Pool) initClients(st *state) {
 }
 
 // clientFromSettings applies Cognito's defaults (WIRE.md 2 "Validity"; 3.2).
-func clientFromSettings(cs infra.ClientSettings, now time.Time) *Client {
+func clientFromSettings(cs labconf.ClientSettings, now time.Time) *Client {
 	orDefault := func(d, def time.Duration) time.Duration {
 		if d <= 0 {
 			return def

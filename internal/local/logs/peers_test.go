@@ -19,7 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 	"github.com/aws/smithy-go"
 
-	"github.com/cognitolab/cognitolab/infra"
+	"github.com/cognitolab/cognitolab/internal/labconf"
 	"github.com/cognitolab/cognitolab/internal/testutil"
 )
 
@@ -213,7 +213,7 @@ func awsCLI(t *testing.T, endpoint string, wantErr bool, args ...string) string 
 
 func TestAWSCLI(t *testing.T) {
 	testutil.NeedTool(t, "aws", "pip install awscli (the aws CLI v1)")
-	settings := infra.DefaultSettings()
+	settings := labconf.DefaultSettings()
 	group := settings.LogGroup
 	hs := httptest.NewServer(New(Options{}).Handler())
 	t.Cleanup(hs.Close)

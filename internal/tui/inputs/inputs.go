@@ -6,13 +6,11 @@ package inputs
 
 import (
 	"strings"
-	"sync"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/cognitolab/cognitolab/infra"
 	"github.com/cognitolab/cognitolab/internal/flows"
 	"github.com/cognitolab/cognitolab/internal/tui/common"
 )
@@ -163,8 +161,8 @@ func (m *Model) View() string {
 		}
 		add(s.Label.Render(common.Wrap(f.Label, w)))
 		add(m.ti[i].View())
-		if f.Key == "password" || f.Validate != nil && f.Secret {
-			add(s.Muted.Render(common.Wrap("  policy: "+labPolicy(), w)))
+		if f.Hint != "" {
+			add(s.Muted.Render(common.Wrap("  "+f.Hint, w)))
 		}
 		switch {
 		case m.errs[i] != "":
@@ -196,29 +194,4 @@ func (m *Model) View() string {
 	}
 	out := append(lines[top:end:end], s.Accent.Render(strings.Join(marks, " · "))+s.Muted.Render(" · tab/↓ next field"))
 	return strings.Join(out, "\n")
-}
-
-// labPolicy is the pool's password policy in words as lab.yaml sets it: the policy
-// the chapters' Validate checks (flows reads the same settings), worked out once
-// rather than on every frame.
-var labPolicy = sync.OnceValue(func() string {
-	st, err := infra.LoadSettings()
-	if err != nil {
-		st = infra.DefaultSettings()
-	}
-	return PolicyText(st.Password)
-})
-
-// PolicyText describes a password policy in words.
-func PolicyText(p infra.PasswordPolicy) string {
-	req := p.Requirements()
-	out := req[0]
-	switch need := req[1:]; len(need) {
-	case 0:
-	case 1:
-		out += ", with " + need[0]
-	default:
-		out += ", with " + strings.Join(need[:len(need)-1], ", ") + " and " + need[len(need)-1]
-	}
-	return out
 }

@@ -1,4 +1,4 @@
-package infra
+package labconf
 
 import (
 	"fmt"
@@ -15,6 +15,21 @@ import (
 type cfnDoc struct {
 	root   *yaml.Node
 	params map[string]string // parameter name -> Default (when it has one)
+}
+
+// TemplateParameters are the names of the parameters a template declares.
+func TemplateParameters(tmpl []byte) (map[string]bool, error) {
+	d, err := parseCFN(tmpl)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]bool{}
+	if ps := get(d.root, "Parameters"); ps != nil && ps.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(ps.Content); i += 2 {
+			out[ps.Content[i].Value] = true
+		}
+	}
+	return out, nil
 }
 
 func parseCFN(b []byte) (*cfnDoc, error) {

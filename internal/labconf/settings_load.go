@@ -1,19 +1,18 @@
-package infra
+package labconf
 
 import (
-	_ "embed"
 	"fmt"
 	"sort"
 	"strings"
 	"time"
 
+	"github.com/cognitolab/cognitolab"
+
 	"gopkg.in/yaml.v3"
 )
 
 // LabTemplate is infra/lab.yaml, the CloudFormation template of the AWS lab.
-//
-//go:embed lab.yaml
-var LabTemplate []byte
+var LabTemplate = cognitolab.LabTemplate
 
 // Logical ids of the template's Cognito clients.
 const (

@@ -1,4 +1,4 @@
-package infra
+package labconf
 
 import (
 	"strconv"
@@ -165,6 +165,21 @@ func DefaultSettings() Settings {
 		LogRetentionDays: 1,
 		AppPort:          5000,
 	}
+}
+
+// Describe says the policy in words: "at least 8 characters, with an uppercase
+// letter, a lowercase letter, a number and a symbol".
+func (p PasswordPolicy) Describe() string {
+	req := p.Requirements()
+	out := req[0]
+	switch need := req[1:]; len(need) {
+	case 0:
+	case 1:
+		out += ", with " + need[0]
+	default:
+		out += ", with " + strings.Join(need[:len(need)-1], ", ") + " and " + need[len(need)-1]
+	}
+	return out
 }
 
 // Violation returns Cognito's reason when pw breaks the policy ("Password not long
