@@ -75,8 +75,12 @@ chapters are left out, because the app's log group would show everyone's tokens.
 					return err
 				}
 				cfg.Labs = classroom.DeployedLab(t)
+				st, err := awsLabSettings()
+				if err != nil {
+					return err
+				}
 				cfg.Chapters = func() []flows.Chapter {
-					return slices.DeleteFunc(flows.Chapters(), func(c flows.Chapter) bool {
+					return slices.DeleteFunc(flows.Chapters(st), func(c flows.Chapter) bool {
 						return slices.Contains(classroom.SharedLogChapters, c.ID)
 					})
 				}

@@ -25,6 +25,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/cognitolab/cognitolab/internal/flows"
+	"github.com/cognitolab/cognitolab/internal/labconf"
 )
 
 // Defaults of Config's limits.
@@ -127,7 +128,11 @@ func New(cfg Config) (*Server, error) {
 		cfg.MaxHops = DefaultMaxHops
 	}
 	if cfg.Chapters == nil {
-		cfg.Chapters = flows.Chapters
+		st, err := labconf.LoadSettings()
+		if err != nil {
+			return nil, fmt.Errorf("reading the lab's settings from infra/lab.yaml: %w", err)
+		}
+		cfg.Chapters = func() []flows.Chapter { return flows.Chapters(st) }
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
