@@ -3,6 +3,8 @@ package main
 import (
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -101,11 +103,9 @@ func TestTUIUnderTmux(t *testing.T) {
 		t.Errorf("the 302's note should point at Cognito's /oauth2/authorize:\n%s", s)
 	}
 
-	// Chapter 3: sign up. The first n opens the inputs form; enter on its last field starts.
+	// Chapter 3: sign up with the defaults: n starts at once (only e opens the form).
 	m.openChapter(3, "3 · Sign-up")
 	m.keys("n")
-	m.waitFor("inputs form", "Password", "policy:")
-	m.keys("Enter", "Enter", "Enter", "Enter", "Enter", "Enter") // username, e-mail, password, confirm by, code, sign in with
 	m.waitFor("sign-up starts", "SignUp")
 	m.keys("c")
 	m.waitFor("sign-up done", "ConfirmSignUp", "/confirmUser", "chapter done")
@@ -155,4 +155,81 @@ func TestTUIUnderTmux(t *testing.T) {
 		time.Sleep(200 * time.Millisecond)
 	}
 	t.Fatalf("q did not quit cognitolab:\n%s", m.screen())
+}
+
+// startTmux starts the real binary in a detached tmux session of w×h with extra args.
+func startTmux(t *testing.T, w, h int, args ...string) *tmuxTUI {
+	tmux := testutil.NeedTool(t, "tmux", "apt-get install -y tmux")
+	bin := binary(t)
+	dir := t.TempDir()
+	m := &tmuxTUI{t: t, tmux: tmux, socket: filepath.Join(dir, "tmux.sock")}
+	cmd := "env XDG_CONFIG_HOME=" + filepath.Join(dir, "config") + " TERM=xterm-256color " + strings.Join(append([]string{bin}, args...), " ")
+	if out, err := m.run("new-session", "-d", "-s", "lab", "-x", strconv.Itoa(w), "-y", strconv.Itoa(h), cmd); err != nil {
+		t.Fatalf("tmux new-session: %v %s", err, out)
+	}
+	t.Cleanup(func() { _, _ = m.run("kill-server") })
+	m.waitFor("home screen", "Chapters · 0 of 10 done")
+	return m
+}
+
+// firstOwnHop is the first row of the chapter's own hops (after a folded set-up row).
+var firstOwnHop = regexp.MustCompile(`(?m)^.*\s1 GET\s+302 browser → ALB\s+/v1/secrets`)
+
+// timelineRow matches one hop row of the timeline.
+var timelineRow = regexp.MustCompile(`(?m)^\s*(›\s+)?s?\d+ (GET|POST)\s+(\d{3}|ERR)\s`)
+
+// TestTUIRunsChaptersAgainUnderTmux: a chapter runs again with a fresh browser
+// (chapter 4 twice, chapter 8 then 4: each starts with /v1/secrets → 302), typed
+// inputs are sent as typed (a username and a wrong code in chapter 3), and presenter
+// mode shows the whole login.
+func TestTUIRunsChaptersAgainUnderTmux(t *testing.T) {
+	m := startTmux(t, 120, 40)
+
+	// Chapter 4 twice: the second run passes and starts with the 302 again.
+	m.openChapter(4, "4 · Login through the ALB")
+	m.keys("c")
+	m.waitFor("first login", "200 browser → app", "chapter done")
+	m.keys("a")
+	m.waitFor("second run, first hop", "hop 1 · press n for the next hop")
+	m.keys("c")
+	s := m.waitFor("second login", "200 browser → app", "chapter done")
+	if !firstOwnHop.MatchString(s) {
+		t.Errorf("the second run should start with GET /v1/secrets → 302:\n%s", s)
+	}
+
+	// Presenter mode shows the login's hops (at least 8 rows) at 120×40.
+	m.keys("p")
+	s = m.waitFor("presenter mode", "1 hops")
+	if n := len(timelineRow.FindAllString(s, -1)); n < 8 {
+		t.Errorf("presenter mode shows %d timeline rows, want at least 8:\n%s", n, s)
+	}
+	m.keys("p")
+
+	// Chapter 8 ends logged out after logging in again; chapter 4 after it still
+	// starts with the 302 and passes.
+	m.openChapter(8, "8 · Logout")
+	m.keys("c")
+	m.waitFor("logout done", "chapter done")
+	m.openChapter(4, "4 · Login through the ALB")
+	m.waitFor("chapter 4 keeps its last run", "chapter done")
+	m.keys("a")
+	m.waitFor("chapter 4 again, first hop", "hop 1 · press n for the next hop")
+	m.keys("c")
+	s = m.waitFor("login after logout", "200 browser → app", "chapter done")
+	if !firstOwnHop.MatchString(s) {
+		t.Errorf("chapter 4 after chapter 8 should start with GET /v1/secrets → 302:\n%s", s)
+	}
+
+	// Chapter 3: e sets the username and a wrong code; both are sent as typed.
+	m.openChapter(3, "3 · Sign-up")
+	m.keys("e")
+	m.waitFor("inputs form", "Before we start", "Confirmation code")
+	// username, e-mail, password, confirm by, code; enter on the code and on the
+	// last field ("sign in with") saves.
+	m.keys("brand-new-user", "Tab", "Tab", "Tab", "Tab", "000000", "Enter", "Enter")
+	m.waitFor("choices saved", "choices saved")
+	m.keys("c")
+	m.waitFor("the wrong code is refused", "ConfirmSignUp", "CodeMismatchException", "the chapter stopped")
+	m.keys("g", "2")
+	m.waitFor("the SignUp hop carries the typed username", "brand-new-user", "SignUp")
 }

@@ -3,7 +3,10 @@ package flows
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"net/mail"
+	"regexp"
 	"strings"
 
 	"github.com/cognitolab/cognitolab/internal/labconf"
@@ -53,11 +56,12 @@ func ChapterIDs() []string {
 	return ids
 }
 
-// userInputs are the learner's choices for sign-up and login.
+// userInputs are the learner's choices for sign-up and login. Their placeholders
+// are only a fallback: the TUI shows Session.Defaults, the values a run would use.
 func userInputs() []Input {
 	return []Input{
-		{Key: "username", Label: "Username", Placeholder: "learner-1234"},
-		{Key: "email", Label: "E-mail (codes go to the local mailbox; on AWS use a real address)", Placeholder: "learner@example.com"},
+		{Key: "username", Label: "Username", Placeholder: "learner-1234", Validate: ValidateUsername},
+		{Key: "email", Label: "E-mail (codes go to the local mailbox; on AWS use a real address)", Placeholder: "learner@example.com", Validate: ValidateEmail},
 		{Key: "password", Label: "Password", Placeholder: DefaultPassword, Secret: true}, // Validate, Hint: Chapters
 	}
 }
@@ -75,27 +79,150 @@ func passwordValidator(p labconf.PasswordPolicy) func(string) error {
 	}
 }
 
-// user returns the learner's username, e-mail and password, choosing defaults once
-// per session (a random username, so re-runs against AWS do not collide).
-func (r *run) user() (username, email, password string) {
-	st := r.s
+// ValidateEmail checks an e-mail address as Cognito checks the email attribute on
+// SignUp: an address alone, as net/mail parses it ("Invalid email address format."
+// otherwise; the local pool applies the same rule, internal/local/cognito/users.go).
+// Empty is accepted: the run then uses the default address.
+func ValidateEmail(e string) error {
+	e = strings.TrimSpace(e)
+	if e == "" {
+		return nil
+	}
+	if a, err := mail.ParseAddress(e); err != nil || a.Address != e {
+		return errors.New("Invalid email address format: write it as name@example.com, without spaces or a display name")
+	}
+	return nil
+}
+
+// ValidateUsername checks a username as Cognito does: 1-128 characters, no spaces or
+// control characters (the pattern [\p{L}\p{M}\p{S}\p{N}\p{P}]+,
+// https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SignUp.html).
+func ValidateUsername(u string) error {
+	u = strings.TrimSpace(u)
+	if u == "" {
+		return nil
+	}
+	if len([]rune(u)) > 128 || !usernameRE.MatchString(u) {
+		return errors.New("a username is 1 to 128 letters, digits, marks or punctuation, without spaces")
+	}
+	return nil
+}
+
+var usernameRE = regexp.MustCompile(`^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$`)
+
+// learner is a user the session knows: the one a run signs up or logs in as.
+type learner struct {
+	username, email, password string
+}
+
+// Defaults returns the values a run of chapter id would use for each input left
+// blank: the TUI shows them in its form, so the defaults shown are the ones used.
+func (s *Session) Defaults(id string) map[string]string {
+	u := s.defaultUser(id, map[string]string{})
+	code := "empty: read it from the mailbox"
+	if s.Local == nil {
+		code = "the code from your e-mail"
+	}
+	return map[string]string{"username": u.username, "email": u.email, "password": u.password, "confirm": "code", "code": code}
+}
+
+// defaultUser is the user a run of chapter id uses given the typed inputs in: typed
+// values win; otherwise sign-up proposes a fresh name (so running it again never
+// collides) and every other chapter uses the learner signed up last.
+func (s *Session) defaultUser(id string, in map[string]string) learner {
+	st := &s.state
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	if st.username == "" {
-		st.username = strings.TrimSpace(r.s.Inputs["username"])
-		if st.username == "" {
-			st.username = "learner-" + randHex(3)
+	var u learner
+	if id != "signup" && st.learner != nil {
+		u = *st.learner
+	} else {
+		if st.next == "" {
+			st.next = "learner-" + randHex(3)
 		}
-		st.email = strings.TrimSpace(r.s.Inputs["email"])
-		if st.email == "" {
-			st.email = st.username + "@example.com"
-		}
-		st.password = r.s.Inputs["password"]
-		if st.password == "" {
-			st.password = DefaultPassword
+		u = learner{username: st.next, email: st.next + "@example.com", password: DefaultPassword}
+	}
+	if v := strings.TrimSpace(in["username"]); v != "" && v != u.username {
+		// Another user: its own e-mail and (unless typed) the default password.
+		u = learner{username: v, email: v + "@example.com", password: DefaultPassword}
+		if known, ok := st.users[v]; ok {
+			u = known
 		}
 	}
-	return st.username, st.email, st.password
+	if v := strings.TrimSpace(in["email"]); v != "" {
+		u.email = v
+	}
+	if v := in["password"]; v != "" {
+		u.password = v
+	}
+	return u
+}
+
+// user returns the username, e-mail and password this run uses: the inputs of this
+// run, the defaults for the blank ones (Defaults). It is decided at the run's first
+// call and kept for the run, so a sign-up and the login after it agree.
+func (r *run) user() (username, email, password string) {
+	if r.u == nil {
+		u := r.s.defaultUser(r.chapter, r.s.Inputs)
+		r.u = &u
+	}
+	return r.u.username, r.u.email, r.u.password
+}
+
+// confirmedUser records that username is confirmed in the pool: later runs log in as
+// it by default, and the next sign-up proposes a fresh name.
+func (st *state) confirmedUser(u learner) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.users == nil {
+		st.users = map[string]learner{}
+	}
+	st.users[u.username] = u
+	st.learner = &u
+	if st.next == u.username {
+		st.next = ""
+	}
+}
+
+// isConfirmed reports whether username was confirmed in this session.
+func (st *state) isConfirmed(username string) bool {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	_, ok := st.users[username]
+	return ok
+}
+
+// FreshBrowser forgets every cookie jar and the tokens: the next run starts as a new
+// browser would (no ALB, nonce or Cognito cookie) and sets up what it needs itself.
+// Users already confirmed stay confirmed.
+func (s *Session) FreshBrowser() {
+	st := &s.state
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.jars = nil
+	st.loggedIn = false
+	st.tokens = Tokens{}
+}
+
+// Learner is the username runs use by default: the user confirmed last ("" if none).
+func (s *Session) Learner() string {
+	s.state.mu.Lock()
+	defer s.state.mu.Unlock()
+	if s.state.learner == nil {
+		return ""
+	}
+	return s.state.learner.username
+}
+
+// NewLearner is FreshBrowser plus a new default user: the next run signs up a fresh
+// learner (unless a username is typed).
+func (s *Session) NewLearner() {
+	s.FreshBrowser()
+	st := &s.state
+	st.mu.Lock()
+	st.learner = nil
+	st.next = ""
+	st.mu.Unlock()
 }
 
 func randHex(n int) string {

@@ -21,6 +21,8 @@ type run struct {
 	step    string
 	// expect is the lesson key the next request names (set on a copy by as).
 	expect *expectation
+	// u is the user this run signs up or logs in as (user), decided once per run.
+	u *learner
 }
 
 // begin starts a chapter: it subscribes to the back channel (local lab) and sets the
@@ -36,6 +38,28 @@ func (s *Session) begin(ctx context.Context, chapter string) (*run, func()) {
 	r := &run{ctx: ctx, s: s, chapter: chapter}
 	s.where(chapter, "")
 	return r, stop
+}
+
+// setupf runs fn as set-up: the preconditions a chapter needs before its own first
+// hop (a confirmed user, a logged-in browser). Its hops are marked Setup and run
+// without waiting on the gate; the narrative line says what is set up and why.
+func (r *run) setupf(fn func() error, format string, args ...any) error {
+	r.info(format, args...)
+	r.s.mu.Lock()
+	r.s.setup++
+	r.s.mu.Unlock()
+	defer func() {
+		r.s.mu.Lock()
+		r.s.setup--
+		r.s.mu.Unlock()
+	}()
+	return fn()
+}
+
+func (st *state) inSetup() bool {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.setup > 0
 }
 
 // stepf names the step the next hops belong to.

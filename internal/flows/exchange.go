@@ -259,9 +259,10 @@ func (r *run) ensureTokens() error {
 	if err := r.ensureUser(); err != nil {
 		return err
 	}
-	r.info("This chapter needs tokens; getting them with the PKCE flow first (chapter 5 explains these hops).")
-	_, err := r.pkceLogin(BrowserLearner, false)
-	return err
+	return r.setupf(func() error {
+		_, err := r.pkceLogin(BrowserLearner, false)
+		return err
+	}, "Set-up: this chapter needs tokens, so it gets them with the PKCE flow first (chapter 5 explains these hops).")
 }
 
 // confidentialExchange is part B: the ALB's client, authenticated with HTTP Basic.

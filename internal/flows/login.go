@@ -46,9 +46,10 @@ func (r *run) ensureLogin() error {
 	if in {
 		return nil
 	}
-	r.info("This chapter needs your browser logged in through the ALB; doing that first (chapter 4 explains these hops).")
-	_, err := r.albLogin(BrowserLearner, false)
-	return err
+	return r.setupf(func() error {
+		_, err := r.albLogin(BrowserLearner, false)
+		return err
+	}, "Set-up: this chapter needs your browser logged in through the ALB, so it logs in first (chapter 4 explains these hops).")
 }
 
 // loginResult says how a login went.
@@ -147,7 +148,7 @@ func (r *run) authorize(browser, authorizeURL, callbackPrefix string) (*url.URL,
 	if err != nil {
 		return nil, true, err
 	}
-	loc, err := r.expectRedirect(h, body, callbackPrefix, "check the username and password (the user must be confirmed)")
+	loc, err := r.expectRedirect(h, body, callbackPrefix, "check the Username and Password (press e); the user must be signed up and confirmed (chapter 3)")
 	if err != nil {
 		return nil, true, err
 	}

@@ -62,7 +62,7 @@ type recorder struct {
 // and then emits the back-channel hops it caused.
 func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	s := r.s
-	if s.Gate != nil {
+	if s.Gate != nil && !s.inSetup() {
 		if err := s.Gate.Wait(req.Context()); err != nil {
 			return nil, err
 		}

@@ -58,23 +58,34 @@ func SignupChapter() Chapter {
 
 type signupFlow struct{ *run }
 
-// ensureUser signs up and confirms the learner's user if this session has not yet.
+// ensureUser signs up and confirms the run's user unless this session already did.
+// A user that exists already (UsernameExistsException: signed up in an earlier
+// session, or on AWS by hand) is taken as confirmed: the login that follows says
+// whether its password is right.
 func (r *run) ensureUser() error {
-	r.s.mu.Lock()
-	done := r.s.confirmed
-	r.s.mu.Unlock()
-	if done {
+	username, _, _ := r.user()
+	if r.s.isConfirmed(username) {
 		return nil
 	}
-	r.info("This chapter needs a confirmed user; signing one up first (chapter 3 explains these hops).")
-	return (&signupFlow{run: r}).apiSignUp()
+	return r.setupf(func() error {
+		err := (&signupFlow{run: r}).apiSignUp()
+		if code, _ := apiErrorCode(err); code == "UsernameExistsException" {
+			u, e, p := r.user()
+			r.s.confirmedUser(learner{username: u, email: e, password: p})
+			return nil
+		}
+		return err
+	}, "Set-up: this chapter needs a confirmed user, so it signs up **%s** first (chapter 3 explains these hops).", username)
 }
 
 // apiSignUp is hops 1-2.
 func (f *signupFlow) apiSignUp() error {
 	username, email, password := f.user()
 	if err := passwordValidator(f.s.settings().Password)(password); err != nil {
-		return f.fail(nil, "a password that meets the pool's policy", "one that does not", "choose another password", err)
+		return f.fail(nil, "a password that meets the pool's policy", "one that does not", "choose another Password (press e)", err)
+	}
+	if err := ValidateEmail(email); err != nil {
+		return f.fail(nil, "an e-mail address", email, "fix the E-mail field (press e)", err)
 	}
 	c, err := f.s.cognito(f.ctx)
 	if err != nil {
@@ -92,14 +103,14 @@ func (f *signupFlow) apiSignUp() error {
 		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String(email)}},
 	})
 	if err != nil {
-		return f.apiFail("SignUp", err, "pick another username (it may exist already) or a password that meets the policy")
+		return f.apiFail("SignUp", err, signUpAdvice(err, username))
 	}
 	f.s.mu.Lock()
 	f.s.sub = aws.ToString(out.UserSub)
 	f.s.mu.Unlock()
 	if out.UserConfirmed {
 		f.info("The pre sign-up trigger auto-confirmed **%s**: no code needed.", username)
-		f.setConfirmed()
+		f.setConfirmed(username, email, password)
 		return nil
 	}
 	if d := out.CodeDeliveryDetails; d != nil {
@@ -110,7 +121,7 @@ func (f *signupFlow) apiSignUp() error {
 		if _, err := c.AdminConfirmSignUp(f.ctx, &cip.AdminConfirmSignUpInput{UserPoolId: aws.String(f.s.Target.UserPoolID), Username: aws.String(username)}); err != nil {
 			return f.apiFail("AdminConfirmSignUp", err, "the admin path needs IAM credentials allowed cognito-idp:AdminConfirmSignUp")
 		}
-		f.setConfirmed()
+		f.setConfirmed(username, email, password)
 		return nil
 	}
 	f.stepf("read the confirmation code")
@@ -120,25 +131,53 @@ func (f *signupFlow) apiSignUp() error {
 	}
 	f.stepf("ConfirmSignUp")
 	if _, err := c.ConfirmSignUp(f.ctx, &cip.ConfirmSignUpInput{ClientId: aws.String(f.s.Target.PublicClientID), Username: aws.String(username), ConfirmationCode: aws.String(code)}); err != nil {
-		return f.apiFail("ConfirmSignUp", err, "check the code (it is valid for 24 hours) or confirm as an admin (confirm=admin)")
+		return f.apiFail("ConfirmSignUp", err, confirmAdvice(err))
 	}
-	f.setConfirmed()
+	f.setConfirmed(username, email, password)
 	return nil
 }
 
-func (f *signupFlow) setConfirmed() {
-	f.s.mu.Lock()
-	f.s.confirmed = true
-	f.s.mu.Unlock()
+func (f *signupFlow) setConfirmed(username, email, password string) {
+	f.s.confirmedUser(learner{username: username, email: email, password: password})
+}
+
+// signUpAdvice names the input that made SignUp fail and what to do about it.
+func signUpAdvice(err error, username string) string {
+	code, _ := apiErrorCode(err)
+	switch code {
+	case "UsernameExistsException":
+		return fmt.Sprintf("the user %s exists already: press e and type another Username, or leave Username empty to get a fresh one; N starts over as a new learner", username)
+	case "InvalidPasswordException":
+		return "press e and choose another Password: it must meet the pool's policy shown in the form"
+	case "InvalidParameterException":
+		return "press e and check the Username (no spaces) and the E-mail (name@example.com)"
+	case "TooManyRequestsException", "LimitExceededException":
+		return "wait a minute and press a to run the chapter again"
+	}
+	return "press e to check the Username, E-mail and Password, then a to run the chapter again"
+}
+
+// confirmAdvice says what to do when ConfirmSignUp fails.
+func confirmAdvice(err error) string {
+	code, _ := apiErrorCode(err)
+	switch code {
+	case "CodeMismatchException":
+		return "the Confirmation code is wrong: press e and type the code from the mailbox (key 5), or leave the field empty so cognitolab reads it"
+	case "ExpiredCodeException":
+		return "the code expired (codes last 24 hours): leave the Confirmation code empty and press a, or confirm as an admin (Confirm by: admin)"
+	}
+	return "check the Confirmation code (press e), or confirm as an admin (Confirm by: admin)"
 }
 
 // code returns the confirmation code for username: from the local mailbox, or the
 // learner's input (inputKey) against AWS.
 func (f *run) code(mail <-chan hop.Mail, username, inputKey string) (string, error) {
+	// A typed code is sent as typed, even on the local lab (a wrong one shows
+	// CodeMismatchException); empty means "read it from the mailbox".
+	if c := strings.TrimSpace(f.s.Inputs[inputKey]); c != "" {
+		return c, nil
+	}
 	if f.s.Local == nil {
-		if c := strings.TrimSpace(f.s.Inputs[inputKey]); c != "" {
-			return c, nil
-		}
 		return "", f.fail(nil, "the confirmation code Cognito e-mailed", "no code",
 			fmt.Sprintf("type the code from the e-mail (input %q), or confirm as an admin (confirm=admin)", inputKey), ErrNeedInput)
 	}

@@ -47,13 +47,16 @@ type state struct {
 	transport http.RoundTripper
 	bc        <-chan hop.Hop // the local ALB's back-channel hops, while a chapter runs
 
-	// the learner's user
-	username  string
-	password  string
-	email     string
-	sub       string
-	confirmed bool
-	loggedIn  bool // the learner's browser holds an ALB session cookie
+	// the learners: users confirmed in this session, the one runs use by default,
+	// and the name the next sign-up proposes ("" until asked)
+	users    map[string]learner
+	learner  *learner
+	next     string
+	sub      string
+	loggedIn bool // the learner's browser holds an ALB session cookie
+	// setup counts nested set-up sections: their hops are marked Setup and do not
+	// wait on the gate (the chapter's own first hop does).
+	setup int
 
 	tokens Tokens // the public client's tokens (chapter exchange)
 
@@ -73,6 +76,9 @@ func (st *state) record(h *hop.Hop) {
 	}
 	if h.Step == "" {
 		h.Step = st.step
+	}
+	if st.setup > 0 {
+		h.Setup = true
 	}
 	if h.TraceID != "" && !h.BackChannel {
 		if st.traceSeq == nil {

@@ -80,6 +80,9 @@ type Hop struct {
 	// shown because AWS makes it (against a deployed lab).
 	BackChannel bool `json:"backChannel,omitempty"`
 	Inferred    bool `json:"inferred,omitempty"`
+	// Setup marks hops a chapter made to set up its preconditions (a confirmed
+	// user, a logged-in browser) before its own first hop; views may fold them.
+	Setup bool `json:"setup,omitempty"`
 
 	Method     string   `json:"method"`
 	URL        string   `json:"url"`

@@ -89,7 +89,7 @@ func newModel(ctx context.Context, opts Options) *Model {
 			Logs:   logs.New(c),
 			Tokens: tokens.New(c),
 			Mail:   mailbox.New(c, opts.Local != nil && opts.Target.Kind != target.AWS),
-			Asked:  map[string]bool{},
+			Runs:   map[string]*chapter.LastRun{},
 		},
 		inputs: map[string]string{},
 	}
@@ -346,7 +346,7 @@ func (m *Model) open(i int) tea.Cmd {
 	if err != nil {
 		md = fmt.Sprintf("# %s\n\nThe lesson text for this chapter (%s) is missing from this build. The hops below still explain themselves.", ch.Title, name)
 	}
-	m.chapter = chapter.New(m.ctx, m.c, ch, md, m.runner, m.shared, m.inputs)
+	m.chapter = chapter.New(m.ctx, m.c, ch, md, m.runner, m.shared, m.inputs) // the learner's choices, shared by every chapter
 	if ch.Run == nil {
 		// A reading chapter is done once opened.
 		m.prog.MarkDone(ch.ID)
@@ -367,7 +367,13 @@ func (m *Model) finished(msg chapter.FinishedMsg) tea.Cmd {
 	}
 	m.prog.MarkDone(msg.ID)
 	if msg.ID == "signup" {
-		m.prog.AddUser(m.inputs["username"])
+		u := m.runner.Session().Learner()
+		if u == "" {
+			u = m.inputs["username"]
+		}
+		if u != "" {
+			m.prog.AddUser(u)
+		}
 	}
 	m.advanceCurrent(msg.ID)
 	m.refreshHome(true)

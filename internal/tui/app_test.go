@@ -151,7 +151,7 @@ func TestInputsFormChecksPolicyAndKeepsLetterKeys(t *testing.T) {
 	h := newHarness(t, opts, 80, 24)
 	openChapter(h, idxSignup)
 	c := h.m.chapter
-	h.key("n")
+	h.key("e")
 	if !c.Filling() {
 		t.Fatalf("state = %v, want Filling", c.State())
 	}
@@ -167,6 +167,11 @@ func TestInputsFormChecksPolicyAndKeepsLetterKeys(t *testing.T) {
 	}
 	h.key("-and-Longer-1")
 	h.key("enter")
+	h.until("form closed", func() bool { return !c.Filling() })
+	if c.State() != chapter.Idle {
+		t.Fatalf("submitting the form should save the values, not start: state %v", c.State())
+	}
+	h.key("n")
 	h.until("signed up", func() bool { return c.State() == chapter.Done })
 	h.until("user recorded", func() bool { return len(h.m.prog.Users) == 1 })
 	if h.m.prog.Users[0] != "quinn" {

@@ -44,7 +44,7 @@ func TestGolden(t *testing.T) {
 		{"mailbox", func(h *harness) { openChapter(h, idxPublic); h.key("5") }},
 		{"inputs_form", func(h *harness) {
 			openChapter(h, idxSignup)
-			h.key("n")
+			h.key("e")
 			h.key("alice")
 			h.key("enter")
 			h.key("weak")

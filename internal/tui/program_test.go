@@ -35,11 +35,13 @@ func TestProgramWalksChapters(t *testing.T) {
 	wait("1 of 7 done")
 	key(tea.KeyEnter)
 	wait("Chapter 3 · Sign-up")
-	tm.Type("n")
+	tm.Type("e") // only e opens the form; n and c never type into it
 	wait("Before we start")
 	tm.Type("alice")
 	key(tea.KeyEnter)
-	key(tea.KeyEnter) // blank password: the chapter's default
+	key(tea.KeyEnter) // blank password: the chapter's default; the values are saved
+	wait("saved")
+	tm.Type("c")
 	wait("chapter done")
 
 	key(tea.KeyEsc)

@@ -5,12 +5,14 @@ package chapter
 
 import (
 	"context"
+	"slices"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/cognitolab/cognitolab/internal/flows"
+	"github.com/cognitolab/cognitolab/internal/hop"
 	"github.com/cognitolab/cognitolab/internal/tui/common"
 	"github.com/cognitolab/cognitolab/internal/tui/inputs"
 	"github.com/cognitolab/cognitolab/internal/tui/inspector"
@@ -61,15 +63,25 @@ type FinishedMsg struct {
 }
 
 // Shared are the panes that live across chapters (logs, tokens and mail accumulate),
-// and the inputs the learner has already been asked for.
+// and each chapter's last run, shown again when the chapter is opened again.
 type Shared struct {
 	Logs   *logs.Model
 	Tokens *tokens.Model
 	Mail   *mailbox.Model
-	// Asked records input keys already offered in a form: a later chapter with the
-	// same inputs starts straight away (e edits them again).
-	Asked map[string]bool
+	// Runs keeps each chapter's last run (by chapter ID) until it is run again.
+	Runs map[string]*LastRun
 }
+
+// LastRun is what a chapter keeps of its last run.
+type LastRun struct {
+	Hops  []hop.Hop
+	State State
+	Err   error
+	Info  string
+}
+
+// maxKeptHops bounds the hops a chapter keeps of its last run.
+const maxKeptHops = 2000
 
 // Model is the chapter screen.
 type Model struct {
@@ -97,25 +109,54 @@ type Model struct {
 	info    string
 	inputs  map[string]string
 	reveal  bool
+	// formFrom is the state to return to when the form closes.
+	formFrom State
+	// saved says the form's values were just saved (the status line says so).
+	saved bool
+	// pressed counts the first hops still owed to presses of n: the first hop that
+	// arrives after a press is selected, later ones of the same press are not.
+	pressed bool
 
 	width, height int
 }
 
-// New returns the screen for one chapter; markdown is its lesson text.
-func New(ctx context.Context, c *common.Common, ch flows.Chapter, markdown string, r *runner.Runner, sh Shared, prevInputs map[string]string) *Model {
+// New returns the screen for one chapter; markdown is its lesson text. inputs are the
+// learner's choices, shared by every chapter: the form edits this map, and each run
+// uses what it holds when it starts. The chapter's last run, if any, shows again.
+func New(ctx context.Context, c *common.Common, ch flows.Chapter, markdown string, r *runner.Runner, sh Shared, inputs map[string]string) *Model {
 	sp := spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(c.Styles.Spinner))
-	in := map[string]string{}
-	for k, v := range prevInputs {
-		in[k] = v
+	if inputs == nil {
+		inputs = map[string]string{}
 	}
-	return &Model{
+	m := &Model{
 		c: c, ctx: ctx, ch: ch, runner: r, shared: sh,
 		lesson:    lesson.New(c, ch.ID, markdown),
 		timeline:  timeline.New(c),
 		inspector: inspector.New(c),
 		spinner:   sp,
-		inputs:    in,
+		inputs:    inputs,
 	}
+	if last := sh.Runs[ch.ID]; last != nil {
+		for _, h := range last.Hops {
+			m.timeline.Append(h)
+		}
+		m.timeline.Select(m.timeline.Len() - 1)
+		m.state, m.err, m.info = last.State, last.Err, last.Info
+		m.syncSelection()
+	}
+	return m
+}
+
+// keep remembers this run for when the chapter is opened again.
+func (m *Model) keep() {
+	if m.shared.Runs == nil {
+		return
+	}
+	hops := slices.Clone(m.timeline.Hops())
+	if len(hops) > maxKeptHops {
+		hops = hops[len(hops)-maxKeptHops:]
+	}
+	m.shared.Runs[m.ch.ID] = &LastRun{Hops: hops, State: m.state, Err: m.err, Info: m.info}
 }
 
 // Chapter is the chapter shown.
@@ -175,7 +216,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	}
 	other = append(other, km.Present, km.Back, km.Help, km.Quit)
 	return [][]key.Binding{
-		{km.Next, km.RunAll, km.Again, km.PrevItem, km.NextItem},
+		{km.Next, km.RunAll, km.Again, km.NewLearner, km.PrevItem, km.NextItem, km.SetupHops},
 		move, panes, other,
 	}
 }
@@ -200,20 +241,22 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		m.spinner, cmd = m.spinner.Update(msg)
 		return cmd
 	case inputs.SubmittedMsg:
+		// The form's fields replace the earlier choices: a field left blank goes
+		// back to its default. The next run uses them; nothing starts here.
+		for _, in := range m.ch.Inputs {
+			delete(m.inputs, in.Key)
+		}
 		for k, v := range msg.Values {
 			m.inputs[k] = v
 		}
-		if m.shared.Asked != nil {
-			for _, in := range m.ch.Inputs {
-				m.shared.Asked[in.Key] = true
-			}
-		}
 		m.form = nil
-		return m.start()
+		m.state = m.formFrom
+		m.saved = true
+		return m.layout()
 	case inputs.CancelledMsg:
 		m.form = nil
-		m.state = Idle
-		return nil
+		m.state = m.formFrom
+		return m.layout()
 	case runner.StartedMsg, runner.EventMsg, runner.DoneMsg:
 		return m.onRun(msg)
 	case tea.KeyMsg:
@@ -286,6 +329,11 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		return nil
 	case key.Matches(msg, km.Sequence):
 		m.c.Diagram = !m.c.Diagram
+		return m.layout()
+	case key.Matches(msg, km.NewLearner):
+		return m.newLearner()
+	case key.Matches(msg, km.SetupHops) && m.ch.Run != nil:
+		m.timeline.ToggleSetup()
 		return m.layout()
 	case key.Matches(msg, km.Reveal):
 		m.reveal = !m.reveal

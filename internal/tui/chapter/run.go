@@ -1,6 +1,8 @@
 package chapter
 
 import (
+	"slices"
+
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/cognitolab/cognitolab/internal/tui/inputs"
@@ -27,13 +29,13 @@ func (m *Model) next() tea.Cmd {
 	case Done, Failed:
 		// A finished chapter runs again only on a (spare presses of n are harmless).
 		if !m.timeline.AtEnd() {
-			m.timeline.Select(m.timeline.Index() + 1)
+			m.timeline.Next()
 			m.syncSelection()
 		}
 		return nil
 	case Running:
 		if !m.timeline.AtEnd() {
-			m.timeline.Select(m.timeline.Index() + 1)
+			m.timeline.Next()
 			m.syncSelection()
 			return nil
 		}
@@ -41,6 +43,7 @@ func (m *Model) next() tea.Cmd {
 			// The gate holds at most one pass, so quick presses never run ahead by more than one hop.
 			m.gate.Next()
 			m.waiting = true
+			m.pressed = true
 			return m.spin()
 		}
 	}
@@ -67,34 +70,59 @@ func (m *Model) runAll() tea.Cmd {
 	return nil
 }
 
-// again is the a key: run a finished chapter again.
+// again is the a key: run the chapter again from its start, with a fresh browser
+// and the current inputs (also in the middle of a run: that run is stopped).
 func (m *Model) again() tea.Cmd {
-	if m.state == Done || m.state == Failed || m.state == Idle {
-		return m.begin()
+	if m.ch.Run == nil || m.state == Filling {
+		return nil
 	}
-	return nil
+	m.release = false
+	return m.start()
 }
 
-// begin shows the inputs form when the chapter declares inputs, else starts.
+// newLearner is the N key: forget the browser and the default user, clear a typed
+// username and e-mail, and run the chapter again, which signs up the fresh learner
+// (chapter 3 itself, or the set-up of the others).
+func (m *Model) newLearner() tea.Cmd {
+	if m.state == Filling || m.state == Starting {
+		return nil
+	}
+	m.runner.Stop()
+	m.runner.NewLearner()
+	delete(m.inputs, "username")
+	delete(m.inputs, "email")
+	if m.ch.Run == nil {
+		m.info = "New learner: the next chapter you run signs up a fresh user in a fresh browser."
+		return nil
+	}
+	m.release = false
+	return m.start()
+}
+
+// begin starts the chapter with the current inputs (the defaults in a fresh
+// session). It never opens the form: only e does.
 func (m *Model) begin() tea.Cmd {
 	if m.ch.Run == nil {
-		m.state = Done
-		id := m.ch.ID
-		return func() tea.Msg { return FinishedMsg{ID: id} }
-	}
-	for _, in := range m.ch.Inputs {
-		if m.shared.Asked == nil || !m.shared.Asked[in.Key] {
-			return m.openForm()
-		}
+		return nil
 	}
 	return m.start()
 }
 
-// openForm shows the inputs form; submitting it starts the chapter.
+// openForm shows the inputs form, its blank fields showing the defaults a run would
+// use; submitting saves the values for the next run.
 func (m *Model) openForm() tea.Cmd {
-	m.form = inputs.New(m.c, m.ch.Inputs, m.inputs)
+	fields := slices.Clone(m.ch.Inputs)
+	defaults := m.runner.Defaults(m.ch.ID)
+	for i, f := range fields {
+		if d, ok := defaults[f.Key]; ok && d != "" {
+			fields[i].Placeholder = d
+		}
+	}
+	m.form = inputs.New(m.c, fields, m.inputs)
 	m.form.SetSize(m.width, m.height)
+	m.formFrom = m.state
 	m.state = Filling
+	m.saved = false
 	return m.form.Init()
 }
 
@@ -104,7 +132,9 @@ func (m *Model) start() tea.Cmd {
 	m.syncSelection()
 	m.err, m.info = nil, ""
 	m.state = Starting
+	m.saved = false
 	m.waiting, m.freeRun = false, false
+	m.pressed = !m.release
 	m.gate = nil
 	cmd := m.runner.Start(m.ctx, m.ch, m.inputs)
 	return tea.Batch(cmd, m.spin(), m.layout())
@@ -131,35 +161,45 @@ func (m *Model) onRun(msg tea.Msg) tea.Cmd {
 		if msg.ID != m.runID {
 			return nil
 		}
-		m.apply(msg)
-		return runner.Next(msg, m.ch.ID)
+		return tea.Batch(m.apply(msg), runner.Next(msg, m.ch.ID))
 	case runner.DoneMsg:
 		if msg.ID != m.runID && !(m.state == Starting && msg.Chapter == m.ch.ID) {
 			return nil
 		}
-		m.gate, m.waiting, m.freeRun = nil, false, false
+		m.gate, m.waiting, m.freeRun, m.pressed = nil, false, false, false
 		m.err = msg.Err
 		m.state = Done
 		if msg.Err != nil {
 			m.state = Failed
 		}
+		m.keep()
 		id, err, in := m.ch.ID, msg.Err, msg.Inputs
-		for k, v := range in {
-			m.inputs[k] = v
-		}
 		return tea.Batch(m.layout(), func() tea.Msg { return FinishedMsg{ID: id, Err: err, Inputs: in} })
 	}
 	return nil
 }
 
-// apply puts one event where it belongs.
-func (m *Model) apply(msg runner.EventMsg) {
+// apply puts one event where it belongs. A hop re-lays the screen out (the
+// timeline grows). In steps, the first hop a press of n brings is selected: the
+// back-channel hops it causes arrive with it, and the next n steps onto them. Set-up
+// hops never take the selection: the chapter's own first hop does.
+func (m *Model) apply(msg runner.EventMsg) tea.Cmd {
 	ev := msg.Event
 	switch {
 	case ev.Hop != nil:
 		m.timeline.Append(*ev.Hop)
-		m.waiting = m.freeRun
+		switch {
+		case m.freeRun:
+			m.timeline.Select(m.timeline.Len() - 1)
+		case m.pressed && !ev.Hop.Setup:
+			m.timeline.Select(m.timeline.Len() - 1)
+			m.pressed = false
+			m.waiting = false
+		case m.timeline.Len() == 1:
+			m.timeline.Select(0)
+		}
 		m.syncSelection()
+		return m.layout()
 	case ev.Token != nil:
 		m.shared.Tokens.Add(*ev.Token)
 	case ev.Log != nil:
@@ -169,4 +209,5 @@ func (m *Model) apply(msg runner.EventMsg) {
 	case ev.Info != "":
 		m.info = ev.Info
 	}
+	return nil
 }

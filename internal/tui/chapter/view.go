@@ -45,7 +45,7 @@ func (m *Model) hopRows() int {
 	if m.c.Diagram {
 		return n + 1
 	}
-	return n
+	return m.timeline.Rows()
 }
 
 func (m *Model) geometry() geometry {
@@ -57,6 +57,10 @@ func (m *Model) geometry() geometry {
 	g.hops = m.ch.Run != nil
 	want := m.hopRows()
 	switch {
+	case m.ch.Run == nil:
+		// A reading chapter: the lesson takes the whole body.
+		g.lessonW, g.lessH = w, g.bodyH
+		g.rightW = w
 	case m.c.Present:
 		// One thing at a time, big: the lesson (or the error) until there are hops,
 		// then the whole timeline with the selected hop's card below.
@@ -196,6 +200,9 @@ func (m *Model) body(g geometry) string {
 	if m.err != nil {
 		left = errview.View(m.c, m.err, "", g.lessonW)
 	}
+	if m.ch.Run == nil {
+		return left
+	}
 	if m.c.Present {
 		if !m.showsHops() {
 			return left
@@ -246,7 +253,14 @@ func (m *Model) card(w, h int) string {
 	if hop.StatusClass() == "error" {
 		status = "no response"
 	}
-	line := s.HopSeq.Render(fmt.Sprintf("hop %d of %d  ", m.timeline.Index()+1, m.timeline.Len())) +
+	// Numbers count this run's hops; "of N" only once the run is over (more may come).
+	num := "hop " + m.timeline.Number()
+	if hop.Setup {
+		num = "set-up hop " + strings.TrimPrefix(m.timeline.Number(), "s")
+	} else if m.state == Done || m.state == Failed {
+		num += fmt.Sprintf(" of %d", m.timeline.Own())
+	}
+	line := s.HopSeq.Render(num+"  ") +
 		s.HopRequest.Render(hop.Method+" ") + s.Status(hop.StatusClass()).Render(status) +
 		" " + s.Text.Render(hop.Caller()) + s.Arrow.Render(" → ") + s.Party(hop.Party).Render(hop.Callee())
 	if hop.BackChannel {
@@ -300,25 +314,30 @@ func (m *Model) status() string {
 			out = s.StatusBar.Render("reading chapter · esc for the chapter list")
 		} else {
 			out = s.StatusBar.Render("press n to start · c runs to the end")
-			if len(m.ch.Inputs) > 0 {
+			if m.saved {
+				out = s.Done.Render("✓ choices saved") + s.StatusBar.Render(" · n starts with them · c runs to the end")
+			} else if len(m.ch.Inputs) > 0 {
 				out += s.StatusBar.Render(" · e edits your choices")
 			}
 		}
 	case Filling:
-		out = s.StatusBar.Render("choose your values · enter on the last field starts")
+		out = s.StatusBar.Render("choose your values · enter on the last field saves them for the next run")
 	case Starting:
 		out = m.spinner.View() + s.StatusBar.Render(" starting the chapter…")
 	case Running:
 		switch {
 		case m.freeRun:
-			out = m.spinner.View() + s.StatusBar.Render(" running to the end… "+common.Plural(m.timeline.Len(), "hop", "hops"))
+			out = m.spinner.View() + s.StatusBar.Render(" running to the end… "+common.Plural(m.timeline.Own(), "hop", "hops"))
 		case m.waiting:
 			out = m.spinner.View() + s.StatusBar.Render(" waiting for the next hop…")
 		default:
-			out = s.StatusBar.Render(fmt.Sprintf("hop %d · press n for the next hop · c runs to the end", m.timeline.Len()))
+			out = s.StatusBar.Render(fmt.Sprintf("hop %d · press n for the next hop · c runs to the end", m.timeline.Own()))
 		}
 	case Done:
-		out = s.Done.Render("✓ chapter done") + s.StatusBar.Render(" · "+common.Plural(m.timeline.Len(), "hop", "hops")+" · esc for the chapter list · a runs it again")
+		out = s.Done.Render("✓ chapter done") + s.StatusBar.Render(" · "+common.Plural(m.timeline.Own(), "hop", "hops")+" · esc for the chapter list · a runs it again")
+		if m.saved {
+			out += s.StatusBar.Render(" · choices saved")
+		}
 	case Failed:
 		out = s.Failed.Render("✗ the chapter stopped") + s.StatusBar.Render(" · the box says why · a runs it again · esc goes back")
 	}

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/aws/smithy-go"
+
 	"github.com/cognitolab/cognitolab/internal/hop"
 	"github.com/cognitolab/cognitolab/internal/tui/common"
 )
@@ -32,16 +34,13 @@ func Describe(err error, doing string) Details {
 	var se *hop.StepError
 	if errors.As(err, &se) {
 		d.Title = "The step “" + se.Step + "” did not go as expected"
-		if se.Chapter != "" {
-			d.Title += " (chapter " + se.Chapter + ")"
-		}
 		d.Expected, d.Got = se.Expected, se.Got
 		d.What = ""
 		if se.Hop != nil {
-			d.What = fmt.Sprintf("At hop %d: %s %s.", se.Hop.Seq, se.Hop.Method, se.Hop.URL)
+			d.What = fmt.Sprintf("At %s %s.", se.Hop.Method, se.Hop.URL)
 		}
 		if se.Err != nil {
-			d.What = strings.TrimSpace(d.What + " " + se.Err.Error())
+			d.What = strings.TrimSpace(d.What + " " + cause(se.Err))
 		}
 		if d.What == "" && d.Expected == "" && d.Got == "" {
 			d.What = err.Error()
@@ -53,6 +52,26 @@ func Describe(err error, doing string) Details {
 		}
 	}
 	return d
+}
+
+// cause says in plain words why a step failed: for an AWS API error its type and
+// message ("Cognito answered UsernameExistsException: User already exists"), never
+// the SDK's "operation error ..., https response error StatusCode: 400, RequestID".
+func cause(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		service := "AWS"
+		var oe *smithy.OperationError
+		if errors.As(err, &oe) {
+			service = strings.TrimSuffix(oe.Service(), " Identity Provider")
+		}
+		msg := ae.ErrorMessage()
+		if msg == "" {
+			return fmt.Sprintf("%s answered %s.", service, ae.ErrorCode())
+		}
+		return fmt.Sprintf("%s answered %s: %s", service, ae.ErrorCode(), strings.TrimSpace(msg))
+	}
+	return err.Error()
 }
 
 // View draws the pane at most width wide.

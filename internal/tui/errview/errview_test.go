@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/smithy-go"
+
 	"github.com/cognitolab/cognitolab/internal/hop"
 	"github.com/cognitolab/cognitolab/internal/tui/common"
 )
@@ -30,6 +32,23 @@ func TestDescribe(t *testing.T) {
 				t.Errorf("Describe = %+v", d)
 			}
 		})
+	}
+}
+
+// An AWS API error reads as the service's answer, not the SDK's dump.
+func TestDescribeAPIError(t *testing.T) {
+	api := &smithy.OperationError{ServiceID: "Cognito Identity Provider", OperationName: "SignUp",
+		Err: fmt.Errorf("https response error StatusCode: 400, RequestID: abc, %w",
+			&smithy.GenericAPIError{Code: "UsernameExistsException", Message: "User already exists"})}
+	d := Describe(&hop.StepError{Chapter: "signup", Step: "SignUp", Got: "UsernameExistsException: User already exists",
+		Hint: "press e and type another Username", Err: fmt.Errorf("%w: %w", errors.New("API call failed"), api)}, "")
+	if !strings.Contains(d.What, "Cognito answered UsernameExistsException: User already exists") {
+		t.Errorf("What = %q", d.What)
+	}
+	for _, bad := range []string{"operation error", "RequestID", "StatusCode", "(chapter signup)"} {
+		if strings.Contains(d.What+d.Title, bad) {
+			t.Errorf("%q in %+v", bad, d)
+		}
 	}
 }
 

@@ -152,7 +152,7 @@ func (m *Model) View() string {
 	var lines []string
 	add := func(text string) { lines = append(lines, strings.Split(text, "\n")...) }
 	add(s.Section.Render("Before we start: your choices"))
-	add(s.Muted.Render(common.Wrap("Leave a field blank to use the value shown in grey. enter moves on; enter on the last field starts.", w)))
+	add(s.Muted.Render(common.Wrap("Leave a field blank to use the value shown in grey: that is the value the run uses. enter moves on; enter on the last field saves, and the next run (n, c or a) uses your choices.", w)))
 	focusTop, focusEnd := 0, 0
 	for i, f := range m.fields {
 		add("")

@@ -16,11 +16,15 @@ type KeyMap struct {
 	Open key.Binding
 	Back key.Binding
 
-	Next     key.Binding // let the next hop through
-	RunAll   key.Binding // run the chapter to its end
-	Again    key.Binding // run a finished chapter again
-	PrevItem key.Binding // previous hop (or token)
-	NextItem key.Binding // next hop (or token)
+	Next   key.Binding // let the next hop through
+	RunAll key.Binding // run the chapter to its end
+	Again  key.Binding // run the chapter again, fresh browser
+	// NewLearner resets the browser and signs up a fresh user.
+	NewLearner key.Binding
+	// SetupHops folds or unfolds a chapter's set-up hops.
+	SetupHops key.Binding
+	PrevItem  key.Binding // previous hop (or token)
+	NextItem  key.Binding // next hop (or token)
 
 	NextPane key.Binding
 	PrevPane key.Binding
@@ -62,11 +66,13 @@ func DefaultKeyMap() *KeyMap {
 		Open: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open chapter")),
 		Back: key.NewBinding(key.WithKeys("esc", "backspace"), key.WithHelp("esc", "back")),
 
-		Next:     key.NewBinding(key.WithKeys("n", "enter"), key.WithHelp("n/enter", "next hop")),
-		RunAll:   key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "run to the end")),
-		Again:    key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "run again")),
-		PrevItem: key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←/h", "previous")),
-		NextItem: key.NewBinding(key.WithKeys("right", "l"), key.WithHelp("→/l", "next")),
+		Next:       key.NewBinding(key.WithKeys("n", "enter"), key.WithHelp("n/enter", "next hop")),
+		RunAll:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "run to the end")),
+		Again:      key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "run again")),
+		NewLearner: key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "new learner")),
+		SetupHops:  key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "unfold set-up hops")),
+		PrevItem:   key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←/h", "previous")),
+		NextItem:   key.NewBinding(key.WithKeys("right", "l"), key.WithHelp("→/l", "next")),
 
 		NextPane: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next pane")),
 		PrevPane: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous pane")),
@@ -83,7 +89,7 @@ func DefaultKeyMap() *KeyMap {
 		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:     key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 
-		Submit:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next field / start")),
+		Submit:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next field / save")),
 		NextField: key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab/↓", "next field")),
 		PrevField: key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab/↑", "previous field")),
 		Cancel:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),

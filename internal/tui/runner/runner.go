@@ -82,8 +82,10 @@ func New(sess *flows.Session, logger *slog.Logger) *Runner {
 // Session returns the session (read it only while no run is active).
 func (r *Runner) Session() *flows.Session { return r.sess }
 
-// Start returns a command that stops any previous run, waits for it to end, merges
-// inputs into the session, and starts ch.Run in a goroutine. Its message is a
+// Start returns a command that stops any previous run, waits for it to end, gives the
+// session a fresh browser (no cookie from an earlier run: each chapter sets up what it
+// needs), makes inputs the session's inputs for this run (a field cleared since the
+// last run is cleared here too), and starts ch.Run in a goroutine. Its message is a
 // StartedMsg, or a DoneMsg with the error when the chapter cannot start.
 func (r *Runner) Start(parent context.Context, ch flows.Chapter, inputs map[string]string) tea.Cmd {
 	r.mu.Lock()
@@ -98,6 +100,9 @@ func (r *Runner) Start(parent context.Context, ch flows.Chapter, inputs map[stri
 		prevCancel()
 	}
 	inputs = maps.Clone(inputs)
+	if inputs == nil {
+		inputs = map[string]string{}
+	}
 
 	return func() tea.Msg {
 		if prevDone != nil {
@@ -121,7 +126,8 @@ func (r *Runner) Start(parent context.Context, ch flows.Chapter, inputs map[stri
 			case <-ctx.Done():
 			}
 		}
-		maps.Copy(r.sess.Inputs, inputs)
+		r.sess.FreshBrowser()
+		r.sess.Inputs = inputs
 		go r.run(ctx, id, ch, events, done)
 		r.logger.Info("chapter started", "chapter", ch.ID, "run", id)
 		return StartedMsg{ID: id, Chapter: ch.ID, Gate: gate, events: events}
@@ -156,6 +162,13 @@ func (r *Runner) run(ctx context.Context, id int, ch flows.Chapter, events chan<
 	}()
 	err = ch.Run(ctx, r.sess)
 }
+
+// Defaults returns the values a run of chapter id would use for blank inputs.
+func (r *Runner) Defaults(id string) map[string]string { return r.sess.Defaults(id) }
+
+// NewLearner forgets the browser and the default user: the next run signs up a
+// fresh learner.
+func (r *Runner) NewLearner() { r.sess.NewLearner() }
 
 // Stop cancels the current run, if any.
 func (r *Runner) Stop() {

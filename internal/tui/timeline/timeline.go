@@ -19,18 +19,23 @@ import (
 
 // Model is the timeline component.
 type Model struct {
-	c      *common.Common
-	hops   []hop.Hop
+	c    *common.Common
+	hops []hop.Hop
+	// num is each hop's number in its run: the chapter's own hops 1, 2, ...; the
+	// set-up hops s1, s2, ...
+	num    []string
+	own    int // the chapter's own hops so far
+	setups int
 	sel    int
-	offset int
+	offset int // first visible row
 	width  int
 	height int
-	// follow keeps the newest hop selected while hops arrive.
-	follow bool
+	// expanded shows set-up hops one per row instead of one folded row.
+	expanded bool
 }
 
 // New returns an empty timeline.
-func New(c *common.Common) *Model { return &Model{c: c, follow: true} }
+func New(c *common.Common) *Model { return &Model{c: c} }
 
 // Init implements the component contract.
 func (m *Model) Init() tea.Cmd { return nil }
@@ -41,23 +46,46 @@ func (m *Model) SetSize(w, h int) {
 	m.scroll()
 }
 
-// Append adds a hop; the selection follows the newest hop unless the learner moved it.
+// Append adds a hop. The selection stays where it is: the chapter screen decides
+// which new hop to select (the first one a key press brought).
 func (m *Model) Append(h hop.Hop) {
 	m.hops = append(m.hops, h)
-	if m.follow {
-		m.sel = len(m.hops) - 1
+	if h.Setup {
+		m.setups++
+		m.num = append(m.num, "s"+strconv.Itoa(m.setups))
+	} else {
+		m.own++
+		m.num = append(m.num, strconv.Itoa(m.own))
 	}
 	m.scroll()
 }
 
 // Reset empties the timeline.
-func (m *Model) Reset() { m.hops, m.sel, m.offset, m.follow = nil, 0, 0, true }
+func (m *Model) Reset() {
+	m.hops, m.num, m.sel, m.offset = nil, nil, 0, 0
+	m.own, m.setups = 0, 0
+}
 
 // Len is the number of hops.
 func (m *Model) Len() int { return len(m.hops) }
 
+// Own is the number of the chapter's own hops (set-up hops not counted).
+func (m *Model) Own() int { return m.own }
+
+// Rows is the number of rows the timeline needs to show every hop (set-up hops
+// folded into one row unless unfolded).
+func (m *Model) Rows() int { return len(m.rows()) }
+
 // Index is the selected hop's index.
 func (m *Model) Index() int { return m.sel }
+
+// Number is the selected hop's number in its run ("3", or "s2" for a set-up hop).
+func (m *Model) Number() string {
+	if m.sel < 0 || m.sel >= len(m.num) {
+		return ""
+	}
+	return m.num[m.sel]
+}
 
 // Selected returns the selected hop.
 func (m *Model) Selected() (hop.Hop, bool) {
@@ -67,18 +95,70 @@ func (m *Model) Selected() (hop.Hop, bool) {
 	return m.hops[m.sel], true
 }
 
-// Select moves the selection to i (clamped).
+// Select moves the selection to hop i (clamped).
 func (m *Model) Select(i int) {
 	if len(m.hops) == 0 {
 		return
 	}
 	m.sel = max(0, min(i, len(m.hops)-1))
-	m.follow = m.sel == len(m.hops)-1
 	m.scroll()
 }
 
 // AtEnd reports whether the newest hop is selected (or there is none).
 func (m *Model) AtEnd() bool { return len(m.hops) == 0 || m.sel == len(m.hops)-1 }
+
+// ToggleSetup folds or unfolds the set-up hops.
+func (m *Model) ToggleSetup() {
+	m.expanded = !m.expanded
+	m.scroll()
+}
+
+// rowRef is one line of the timeline: a hop, or a folded group of set-up hops
+// [first, last].
+type rowRef struct {
+	first, last int
+	group       bool
+}
+
+func (m *Model) rows() []rowRef {
+	out := make([]rowRef, 0, len(m.hops))
+	for i := 0; i < len(m.hops); i++ {
+		if m.expanded || !m.hops[i].Setup {
+			out = append(out, rowRef{first: i, last: i})
+			continue
+		}
+		j := i
+		for j+1 < len(m.hops) && m.hops[j+1].Setup {
+			j++
+		}
+		out = append(out, rowRef{first: i, last: j, group: true})
+		i = j
+	}
+	return out
+}
+
+// rowOf is the row that shows hop i.
+func rowOf(rows []rowRef, i int) int {
+	for r, rr := range rows {
+		if i >= rr.first && i <= rr.last {
+			return r
+		}
+	}
+	return 0
+}
+
+// step moves the selection by d rows (a folded group selects its first hop).
+func (m *Model) step(d int) {
+	rows := m.rows()
+	if len(rows) == 0 {
+		return
+	}
+	r := max(0, min(rowOf(rows, m.sel)+d, len(rows)-1))
+	m.Select(rows[r].first)
+}
+
+// Next selects the hop after the selected one, stepping over a folded set-up group.
+func (m *Model) Next() { m.step(1) }
 
 // Update moves the selection with the item keys.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
@@ -87,9 +167,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case tea.KeyMsg:
 		switch {
 		case key.Matches(msg, km.PrevItem), key.Matches(msg, km.Up):
-			m.Select(m.sel - 1)
+			m.step(-1)
 		case key.Matches(msg, km.NextItem), key.Matches(msg, km.Down):
-			m.Select(m.sel + 1)
+			m.step(1)
 		case key.Matches(msg, km.Top):
 			m.Select(0)
 		case key.Matches(msg, km.Bottom):
@@ -98,9 +178,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case tea.MouseMsg:
 		switch msg.Button {
 		case tea.MouseButtonWheelUp:
-			m.Select(m.sel - 1)
+			m.step(-1)
 		case tea.MouseButtonWheelDown:
-			m.Select(m.sel + 1)
+			m.step(1)
 		}
 	}
 	return nil
@@ -111,46 +191,59 @@ func (m *Model) ShortHelp() []key.Binding {
 	return []key.Binding{m.c.KeyMap.PrevItem, m.c.KeyMap.NextItem}
 }
 
-func (m *Model) scroll() {
+// visible is how many rows fit: all n, or the height less the "above/below" line.
+func (m *Model) visible(n int) int {
 	h := max(m.height, 1)
-	if m.sel < m.offset {
-		m.offset = m.sel
+	if n <= h || h == 1 {
+		return h
 	}
-	if m.sel >= m.offset+h {
-		m.offset = m.sel - h + 1
-	}
-	m.offset = max(0, min(m.offset, len(m.hops)-h))
+	return h - 1
 }
 
-// View draws the visible rows.
+// scroll keeps the selected row visible.
+func (m *Model) scroll() {
+	rows := m.rows()
+	h := m.visible(len(rows))
+	r := rowOf(rows, m.sel)
+	if r < m.offset {
+		m.offset = r
+	}
+	if r >= m.offset+h {
+		m.offset = r - h + 1
+	}
+	m.offset = max(0, min(m.offset, len(rows)-h))
+}
+
+// View draws the visible rows; when they do not all fit, the last line says how
+// many are above and below.
 func (m *Model) View() string {
 	if len(m.hops) == 0 {
 		return m.c.Styles.Muted.Render("No hops yet. Press n to make the first request.")
 	}
-	h := max(m.height, 1)
-	more := len(m.hops) > h && h > 1
-	if more {
-		// The last row says what is cut off.
-		h--
-		m.offset = max(0, min(m.offset, len(m.hops)-h))
-		if m.sel >= m.offset+h {
-			m.offset = m.sel - h + 1
-		}
-	}
-	end := min(len(m.hops), m.offset+h)
+	rows := m.rows()
+	m.scroll()
+	h := m.visible(len(rows))
+	more := len(rows) > h
+	end := min(len(rows), m.offset+h)
 	fromW := 0
-	for i := m.offset; i < end; i++ {
-		fromW = max(fromW, ansi.StringWidth(m.hops[i].FromTo()))
+	for r := m.offset; r < end; r++ {
+		if !rows[r].group {
+			fromW = max(fromW, ansi.StringWidth(m.hops[rows[r].first].FromTo()))
+		}
 	}
 	var b strings.Builder
-	for i := m.offset; i < end; i++ {
-		if i > m.offset {
+	for r := m.offset; r < end; r++ {
+		if r > m.offset {
 			b.WriteByte('\n')
 		}
-		b.WriteString(m.row(i, fromW))
+		if rows[r].group {
+			b.WriteString(m.groupRow(rows[r]))
+		} else {
+			b.WriteString(m.row(rows[r].first, fromW))
+		}
 	}
 	if more {
-		note := fmt.Sprintf("  ↑ %d above · ↓ %d below · ←/→ moves", m.offset, len(m.hops)-end)
+		note := fmt.Sprintf("  ↑ %d above · ↓ %d below · ←/→ moves", m.offset, len(rows)-end)
 		b.WriteString("\n" + m.c.Styles.Muted.Render(ansi.Truncate(note, max(m.width, 1), "…")))
 	}
 	return b.String()
@@ -158,6 +251,52 @@ func (m *Model) View() string {
 
 // Hops are the hops shown (not a copy: do not change them).
 func (m *Model) Hops() []hop.Hop { return m.hops }
+
+// groupRow draws a folded set-up group: what it set up and how many hops it took.
+func (m *Model) groupRow(g rowRef) string {
+	s := m.c.Styles
+	marker := "  "
+	if m.sel >= g.first && m.sel <= g.last {
+		marker = s.Current.Render("› ")
+	}
+	n := g.last - g.first + 1
+	unit := "hops"
+	if n == 1 {
+		unit = "hop"
+	}
+	text := fmt.Sprintf("▸ set-up: %s (%d %s) · u unfolds", setupWhat(m.hops[g.first:g.last+1]), n, unit)
+	return marker + s.Muted.Render(ansi.Truncate(text, max(m.width-2, 8), "…"))
+}
+
+// setupWhat says what a run of set-up hops did: sign a user up, log the browser in,
+// get tokens.
+func setupWhat(hs []hop.Hop) string {
+	var signup, login, tokens bool
+	for _, h := range hs {
+		switch {
+		case h.Party == hop.PartyCognitoAPI && strings.Contains(h.Op(), "SignUp"):
+			signup = true
+		case h.Party == hop.PartyApp || strings.Contains(h.URL, "/oauth2/idpresponse"):
+			login = true
+		case strings.Contains(h.URL, "/oauth2/token") && !h.BackChannel:
+			tokens = true
+		}
+	}
+	var parts []string
+	if signup {
+		parts = append(parts, "a confirmed user")
+	}
+	if login {
+		parts = append(parts, "a logged-in browser")
+	}
+	if tokens {
+		parts = append(parts, "tokens")
+	}
+	if len(parts) == 0 {
+		return "what this chapter needs"
+	}
+	return strings.Join(parts, ", ")
+}
 
 // row draws hop i: marker, seq, method, status, who called whom, where, and the
 // back-channel mark. fromW is the width of the "from → to" column.
@@ -172,7 +311,7 @@ func (m *Model) row(i, fromW int) string {
 	if h.StatusClass() == "error" {
 		status = "ERR"
 	}
-	seqNo := fmt.Sprintf("%3d ", h.Seq)
+	seqNo := fmt.Sprintf("%3s ", m.num[i])
 	method := fmt.Sprintf("%-5s", h.Method)
 	from, to := h.Caller(), h.Callee()
 	pad := strings.Repeat(" ", max(fromW-ansi.StringWidth(from+" → "+to), 0))
