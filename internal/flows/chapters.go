@@ -123,7 +123,7 @@ func (s *Session) Defaults(id string) map[string]string {
 	if s.Local == nil {
 		code = "the code from your e-mail"
 	}
-	return map[string]string{"username": u.username, "email": u.email, "password": u.password, "confirm": "code", "code": code}
+	return map[string]string{"username": u.username, "email": u.email, "password": u.password, "confirm": "code", "code": code, "signin": "none"}
 }
 
 // defaultUser is the user a run of chapter id uses given the typed inputs in: typed
