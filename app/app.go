@@ -86,9 +86,11 @@ type Config struct {
 	// JWT authorizer's "audience" list).
 	AllowedClientIDs []string
 
-	// OmitRawTokens leaves the raw tokens out of the request log. The lab logs them on
-	// purpose (see requestLine); a real app must never do so.
-	OmitRawTokens bool
+	// LogRawTokens writes the raw access token and ALB token into every request log
+	// line (raw_tokens_for_teaching). Off by default: anyone who can read the log group
+	// could use a learner's access token until it expires. Only a local lesson turns it
+	// on; a real app must never do so.
+	LogRawTokens bool
 
 	// Stdout receives the request lines and operational notes (default os.Stdout).
 	Stdout io.Writer
@@ -131,7 +133,7 @@ func ConfigFromEnv() Config {
 		c.Port = p
 	}
 	c.LogsDisabled, _ = strconv.ParseBool(get("LOGS_DISABLED"))
-	c.OmitRawTokens, _ = strconv.ParseBool(get("OMIT_RAW_TOKENS"))
+	c.LogRawTokens, _ = strconv.ParseBool(get("LOG_RAW_TOKENS"))
 	for _, id := range strings.Split(get("ALLOWED_CLIENT_IDS"), ",") {
 		if id = strings.TrimSpace(id); id != "" {
 			c.AllowedClientIDs = append(c.AllowedClientIDs, id)
@@ -174,7 +176,7 @@ func (c *Config) BindFlags(fs *pflag.FlagSet) {
 		fs.StringSliceVar(&c.AllowedClientIDs, "allowed-client-ids", c.AllowedClientIDs, "app clients whose access tokens /v1/api accepts (env "+envPrefix+"ALLOWED_CLIENT_IDS)")
 	}
 	if fs.Lookup("omit-raw-tokens") == nil {
-		fs.BoolVar(&c.OmitRawTokens, "omit-raw-tokens", c.OmitRawTokens, "do not write raw tokens to the request log (env "+envPrefix+"OMIT_RAW_TOKENS)")
+		fs.BoolVar(&c.LogRawTokens, "log-raw-tokens", c.LogRawTokens, "DANGEROUS, local teaching only: write raw tokens to the request log (env "+envPrefix+"LOG_RAW_TOKENS)")
 	}
 }
 

@@ -36,7 +36,15 @@ func (a *App) Handler() http.Handler {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no route " + r.Method + " " + clip(r.URL.Path, 200) + "; try / for the list"})
 	})
-	return a.logRequests(mux)
+	return a.logRequests(nosniff(mux))
+}
+
+// nosniff stops browsers from guessing another type than the one the app declares.
+func nosniff(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		next.ServeHTTP(w, r)
+	})
 }
 
 // publicItems and secretItems are the lab's demo data.
@@ -51,8 +59,13 @@ var (
 	}
 )
 
+// pageCSP is the app page's Content-Security-Policy: no script at all, the inline
+// <style> only, no framing, forms and links only to itself.
+const pageCSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
 func (a *App) index(w http.ResponseWriter, r *http.Request) {
 	v := verificationFrom(r)
+	w.Header().Set("Content-Security-Policy", pageCSP)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	_ = a.page.Execute(w, map[string]any{"V": v, "User": v.Identity})
 }
@@ -253,7 +266,7 @@ func (a *App) logLine(r *http.Request, v Verification, status int, start time.Ti
 	if v.Identity != nil {
 		l.Identity = &logIdentity{Sub: v.Identity.Sub, Username: v.Identity.Username, Email: v.Identity.Email}
 	}
-	if !a.cfg.OmitRawTokens {
+	if a.cfg.LogRawTokens {
 		at, data := r.Header.Get(headerAccessToken), r.Header.Get(headerData)
 		if at != "" || data != "" {
 			l.RawTokens = &rawTokens{AccessToken: clip(at, 16<<10), Data: clip(data, 16<<10)}

@@ -282,14 +282,36 @@ func TestRequestLogFields(t *testing.T) {
 			t.Errorf("%s = %v, want %v", k, l[k], want)
 		}
 	}
-	raw, _ := l["raw_tokens_for_teaching"].(map[string]any)
-	if raw["accesstoken"] != "eyJ.access.token" || raw["data"] != data {
-		t.Errorf("raw_tokens_for_teaching = %v", raw)
+	// By default no raw token is in the line.
+	if _, ok := l["raw_tokens_for_teaching"]; ok || strings.Contains(out.String(), "eyJ.access.token") || strings.Contains(out.String(), data) {
+		t.Errorf("the default log line holds a raw token: %v", l)
 	}
 
-	b, out2 := newTestApp(t, keys, func(c *Config) { c.OmitRawTokens = true })
+	// Only the teaching toggle logs them.
+	b, out2 := newTestApp(t, keys, func(c *Config) { c.LogRawTokens = true })
 	do(t, b.Handler(), "GET", "/v1/secrets", map[string]string{headerData: data, headerAccessToken: "eyJ.access.token"})
-	if strings.Contains(out2.String(), "eyJ.access.token") {
-		t.Error("OmitRawTokens still logged the access token")
+	raw, _ := logLines(t, out2.String())[0]["raw_tokens_for_teaching"].(map[string]any)
+	if raw["accesstoken"] != "eyJ.access.token" || raw["data"] != data {
+		t.Errorf("LogRawTokens: raw_tokens_for_teaching = %v", raw)
+	}
+}
+
+func TestPageHeaders(t *testing.T) {
+	keys := newALBKeys(t)
+	a, _ := newTestApp(t, keys, nil)
+	for _, path := range []string{"/", "/v1/public", "/nope"} {
+		rec := do(t, a.Handler(), "GET", path, nil)
+		if rec.Header().Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("%s: no nosniff", path)
+		}
+	}
+	csp := do(t, a.Handler(), "GET", "/", nil).Header().Get("Content-Security-Policy")
+	for _, want := range []string{"default-src 'none'", "frame-ancestors 'none'"} {
+		if !strings.Contains(csp, want) {
+			t.Errorf("CSP %q lacks %q", csp, want)
+		}
+	}
+	if strings.Contains(csp, "script-src") {
+		t.Errorf("CSP %q allows scripts", csp)
 	}
 }

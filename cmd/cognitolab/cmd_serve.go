@@ -106,11 +106,13 @@ func printLab(w io.Writer, lab *local.Lab) {
 }
 
 // mask shows the first 4 characters of a secret.
+// mask hides a secret fully: not even its first characters (they narrow a guess and
+// end up in screenshots). Its length is not shown either.
 func mask(s string) string {
-	if len(s) <= 4 {
-		return strings.Repeat("•", len(s))
+	if s == "" {
+		return "(none)"
 	}
-	return s[:4] + strings.Repeat("•", 8)
+	return strings.Repeat("•", 8)
 }
 
 // prefixWriter prefixes each line written to it.

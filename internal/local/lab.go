@@ -71,6 +71,9 @@ type Options struct {
 	// LogEventsPerStream caps the log events each CloudWatch Logs stream keeps
 	// (default logs.DefaultMaxEventsPerStream); the classroom lowers it per participant.
 	LogEventsPerStream int
+	// LogRawTokens makes the app write raw tokens into its log lines, for a lesson
+	// that shows why that is dangerous (app.Config.LogRawTokens). Off by default.
+	LogRawTokens bool
 }
 
 // DefaultOptions are the fixed ports on 127.0.0.1.
@@ -244,7 +247,7 @@ func Start(ctx context.Context, opts Options) (*Lab, error) {
 		ExpectedSigner: l.ALB.ARN(), ExpectedIssuer: pool.Issuer(), ExpectedClient: albc.ID,
 		CognitoDomainURL: cogURL, ALBClientID: albc.ID, LogoutURI: albURL + settings.ALBClient.LogoutPath,
 		SessionCookieName: settings.ALBCookieName(), Issuer: pool.Issuer(), AllowedClientIDs: []string{pool.PublicClient().ID, albc.ID},
-		Stdout: opts.AppStdout, Now: opts.Now, AWSConfig: &awsCfg,
+		Stdout: opts.AppStdout, Now: opts.Now, AWSConfig: &awsCfg, LogRawTokens: opts.LogRawTokens,
 		// On loopback a batch costs nothing: ship lines at once so a learner (and the
 		// logs chapter) sees them within a blink, not after the 1-second AWS default.
 		// The interval still paces retries while the logs endpoint is down.
