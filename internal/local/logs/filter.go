@@ -14,22 +14,31 @@ import (
 //	?ERROR ?WARN     events that contain at least one of the ?-terms
 //	ERROR -Retrying  events that contain ERROR but not Retrying
 //
-// JSON ({ $.field = ... }) and space-delimited ([a, b]) patterns are not supported
-// by the local lab: they are rejected with a message that says so, not mis-matched.
+// JSON patterns ({ $.field = ... }) are supported too (filter_json.go). Space-delimited
+// ([a, b]) patterns are not: they are rejected with a message that says so, not
+// mis-matched.
 type pattern struct {
+	json jsonExpr // a JSON pattern; the term lists are then empty
 	all  []string // every term must appear
 	any  []string // at least one ?-term must appear, when there are any
 	none []string // no -term may appear
 }
 
-var errUnsupportedPattern = errors.New("the local CloudWatch Logs supports term patterns only " +
-	`(ERROR, "a phrase", ?ERROR ?WARN, ERROR -Retry), not JSON { $.x = ... } or [a, b] patterns`)
+var errUnsupportedPattern = errors.New("the local CloudWatch Logs supports term patterns " +
+	`(ERROR, "a phrase", ?ERROR ?WARN, ERROR -Retry) and JSON patterns ({ $.status = 401 }), not space-delimited [a, b] patterns`)
 
 // parsePattern parses a term filter pattern. An empty pattern matches every event.
 func parsePattern(p string) (*pattern, error) {
 	out := &pattern{}
 	t := strings.TrimSpace(p)
-	if strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[") {
+	if strings.HasPrefix(t, "{") {
+		e, err := parseJSONPattern(t)
+		if err != nil {
+			return nil, err
+		}
+		return &pattern{json: e}, nil
+	}
+	if strings.HasPrefix(t, "[") {
 		return nil, errUnsupportedPattern
 	}
 	for len(t) > 0 {
@@ -81,6 +90,10 @@ func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\
 
 // match reports whether a message satisfies the pattern. Terms match as substrings.
 func (p *pattern) match(msg string) bool {
+	if p.json != nil {
+		doc := decodeJSONEvent(msg)
+		return doc != nil && p.json.eval(doc)
+	}
 	for _, t := range p.all {
 		if !strings.Contains(msg, t) {
 			return false

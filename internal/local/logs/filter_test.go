@@ -60,7 +60,9 @@ func TestPatternMatch(t *testing.T) {
 }
 
 func TestPatternErrors(t *testing.T) {
-	for _, p := range []string{`"unclosed`, `{ $.level = "ERROR" }`, `[ip, user]`, `ERROR "x`} {
+	for _, p := range []string{`"unclosed`, `[ip, user]`, `ERROR "x`,
+		`{ $.level = "ERROR" `, `{ level = 1 }`, `{ $.a = }`, `{ $.a > abc }`, `{ ($.a = 1 }`,
+		`{ $.a = 1 $.b = 2 }`, `{ $.a IS MAYBE }`, `{ $ = 1 }`, `{ $.a[x] = 1 }`, `{ $.a = "open }`} {
 		if _, err := parsePattern(p); err == nil {
 			t.Errorf("parsePattern(%q): want an error", p)
 		}
