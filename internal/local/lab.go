@@ -71,9 +71,11 @@ type Options struct {
 	// LogEventsPerStream caps the log events each CloudWatch Logs stream keeps
 	// (default logs.DefaultMaxEventsPerStream); the classroom lowers it per participant.
 	LogEventsPerStream int
-	// LogRawTokens makes the app write raw tokens into its log lines, for a lesson
-	// that shows why that is dangerous (app.Config.LogRawTokens). Off by default.
-	LogRawTokens bool
+	// HideRawTokens keeps raw tokens out of the local app's log lines. The local lab
+	// logs them by default because the tokens chapter reads the ALB token from the
+	// app's line (raw_tokens_for_teaching); the app itself, on AWS, never does unless
+	// told to (app.Config.LogRawTokens).
+	HideRawTokens bool
 }
 
 // DefaultOptions are the fixed ports on 127.0.0.1.
@@ -247,7 +249,7 @@ func Start(ctx context.Context, opts Options) (*Lab, error) {
 		ExpectedSigner: l.ALB.ARN(), ExpectedIssuer: pool.Issuer(), ExpectedClient: albc.ID,
 		CognitoDomainURL: cogURL, ALBClientID: albc.ID, LogoutURI: albURL + settings.ALBClient.LogoutPath,
 		SessionCookieName: settings.ALBCookieName(), Issuer: pool.Issuer(), AllowedClientIDs: []string{pool.PublicClient().ID, albc.ID},
-		Stdout: opts.AppStdout, Now: opts.Now, AWSConfig: &awsCfg, LogRawTokens: opts.LogRawTokens,
+		Stdout: opts.AppStdout, Now: opts.Now, AWSConfig: &awsCfg, LogRawTokens: !opts.HideRawTokens,
 		// On loopback a batch costs nothing: ship lines at once so a learner (and the
 		// logs chapter) sees them within a blink, not after the 1-second AWS default.
 		// The interval still paces retries while the logs endpoint is down.
