@@ -168,8 +168,10 @@ func TestSDKRoundTrip(t *testing.T) {
 	}
 	_, err = c.FilterLogEvents(ctx, &cloudwatchlogs.FilterLogEventsInput{LogGroupName: &missing})
 	wantAPIError[*types.ResourceNotFoundException](t, "FilterLogEvents on a missing group", err)
-	_, err = c.FilterLogEvents(ctx, &cloudwatchlogs.FilterLogEventsInput{LogGroupName: &g, FilterPattern: aws.String(`{ $.a = 1 }`)})
-	wantAPIError[*types.InvalidParameterException](t, "FilterLogEvents with a JSON pattern", err)
+	_, err = c.FilterLogEvents(ctx, &cloudwatchlogs.FilterLogEventsInput{LogGroupName: &g, FilterPattern: aws.String(`{ $.a > x }`)})
+	wantAPIError[*types.InvalidParameterException](t, "FilterLogEvents with a bad JSON pattern", err)
+	_, err = c.FilterLogEvents(ctx, &cloudwatchlogs.FilterLogEventsInput{LogGroupName: &g, FilterPattern: aws.String(`[ip, user]`)})
+	wantAPIError[*types.InvalidParameterException](t, "FilterLogEvents with a space-delimited pattern", err)
 
 	ds, err := c.DescribeLogStreams(ctx, &cloudwatchlogs.DescribeLogStreamsInput{LogGroupIdentifier: aws.String("arn:aws:logs:eu-west-1:123456789012:log-group:/cognitolab/app:*")})
 	if err != nil {
