@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 	gossh "golang.org/x/crypto/ssh"
 )
 
@@ -35,8 +36,8 @@ func hostPort(t *testing.T, u string) string {
 }
 
 // TestTwoParticipantsSeeOnlyTheirOwnHops: alice runs chapter 2 and sees her own lab's
-// hops; bob signs up and logs in (chapters 3 and 4); nothing of bob's (his lab's
-// addresses, his username, his cookies' hops) ever reaches alice's terminal. The
+// hops; bob logs in (chapter 4, which signs his user up first); nothing of bob's (his
+// lab's addresses and client ids, his username) ever reaches alice's terminal. The
 // board lists both, each at their chapter.
 func TestTwoParticipantsSeeOnlyTheirOwnHops(t *testing.T) {
 	rec := &recordingLabs{}
@@ -62,31 +63,24 @@ func TestTwoParticipantsSeeOnlyTheirOwnHops(t *testing.T) {
 		t.Errorf("alice's terminal should show hops to her ALB %s", aliceALB)
 	}
 
-	// Bob: chapter 3 as a user with a name nobody else uses, then chapter 4, then his
-	// hop with the ALB's session cookie.
+	// Bob: chapter 4 straight away (it signs a user up first), then his hop with the
+	// ALB's session cookie.
 	m = bob.mark()
-	bob.keys("j", "j", enter)
-	bob.waitAfter(m, "Chapter 3 · Sign-up")
-	bob.keys("n")
-	bob.waitAfter(m, "Before we start")
-	bob.keys("b", "o", "b", "-", "z", "q", "7")
-	// Enter moves through the form's fields (their number is the chapter's business)
-	// and starts the run on the last one.
-	bob.enterUntil(m, "press n for the next hop", 12)
-	bob.keys("c")
-	bob.waitAfter(m, "chapter done")
-	m = bob.mark()
-	bob.keys(esc)
-	bob.waitAfter(m, "Chapters")
-	m = bob.mark()
-	bob.keys(enter)
+	bob.keys("j", "j", "j", enter)
 	bob.waitAfter(m, "Chapter 4 · Login through the ALB")
+	bob.keys("n")
+	bob.submitForm(m, "bob-zq7")
 	bob.keys("c")
 	bob.waitAfter(m, "chapter done")
 	bob.keys("h", "2")
 	bob.waitAfter(m, "AWSELBAuthSessionCookie-0")
-	if !strings.Contains(bob.plain(), "bob-zq7") {
-		t.Errorf("bob's terminal should show his own user bob-zq7")
+	users := bobLab.(localLab).l.Pool.Users()
+	if len(users) != 1 || users[0].Username != "bob-zq7" {
+		t.Fatalf("bob's pool should hold his one user bob-zq7: %d users", len(users))
+	}
+	bobUser := users[0].Username
+	if !strings.Contains(bob.plain(), bobUser) {
+		t.Errorf("bob's terminal should show his own user %s", bobUser)
 	}
 
 	// The board: both participants, each at their chapter.
@@ -107,7 +101,7 @@ func TestTwoParticipantsSeeOnlyTheirOwnHops(t *testing.T) {
 	// Nothing of bob's in alice's terminal.
 	a := alice.plain()
 	bt := bobLab.Target()
-	for _, leak := range []string{"bob-zq7", hostPort(t, bt.AppURL), hostPort(t, bt.CognitoDomainURL), bt.ALBClientID, bt.PublicClientID, bt.Issuer} {
+	for _, leak := range []string{bobUser, hostPort(t, bt.AppURL), hostPort(t, bt.CognitoDomainURL), bt.ALBClientID, bt.PublicClientID, bt.Issuer} {
 		if leak != "" && strings.Contains(a, leak) {
 			t.Errorf("alice's terminal shows %q of bob's", leak)
 		}
@@ -209,5 +203,24 @@ func TestColourPerSession(t *testing.T) {
 	}
 	if !sgrColour(colour.out.String()) {
 		t.Error("the xterm-256color session received no colour")
+	}
+}
+
+// TestResize: a window change reaches the participant's program, which redraws for
+// the new width.
+func TestResize(t *testing.T) {
+	_, addr := startServer(t, Config{})
+	tm := joinAndWait(t, addr, "carol")
+	m := tm.mark()
+	if err := tm.sess.WindowChange(30, 70); err != nil {
+		t.Fatal(err)
+	}
+	tm.waitAfter(m, "Chapters")
+	// Let the frame finish, then no line of the new frames may be wider than 70.
+	tm.waitAfter(m, "all keys")
+	for _, l := range strings.Split(strings.ReplaceAll(ansi.Strip(tm.out.String()[m:]), "\r", ""), "\n") {
+		if w := ansi.StringWidth(l); w > 70 {
+			t.Fatalf("a line %d wide after resizing to 70: %q", w, l)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package classroom
 
 import (
+	"cmp"
 	"context"
 	"io"
 	"net"
@@ -96,6 +97,8 @@ type term struct {
 	sess   *gossh.Session
 	in     io.WriteCloser
 	out    *testutil.Buffer
+	// patience bounds each wait (30 s unless a benchmark on a busy machine says more).
+	patience time.Duration
 }
 
 func join(t testing.TB, addr, user string, env ...string) *term {
@@ -141,14 +144,14 @@ func (tm *term) mark() int { return len(tm.out.String()) }
 // waitAfter waits until what appears in the output after mark (escape codes removed).
 func (tm *term) waitAfter(mark int, what string) {
 	tm.t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(cmp.Or(tm.patience, 30*time.Second))
 	for {
 		s := tm.out.String()
 		if strings.Contains(ansi.Strip(s[min(mark, len(s)):]), what) {
 			return
 		}
 		if time.Now().After(deadline) {
-			tail := ansi.Strip(s[max(len(s)-3000, 0):])
+			tail := lastLines(ansi.Strip(s), 40)
 			if d := os.Getenv("CLASSROOM_DUMP"); d != "" {
 				_ = os.WriteFile(d, []byte(s), 0o600)
 			}
@@ -174,18 +177,42 @@ func (tm *term) keys(ks ...string) {
 // plain is everything the participant's terminal received, escape codes removed.
 func (tm *term) plain() string { return ansi.Strip(tm.out.String()) }
 
-// enterUntil presses enter until what appears after mark, at most n times.
-func (tm *term) enterUntil(mark int, what string, n int) {
+// submitForm fills a chapter's "Before we start" form: first in the first field, the
+// defaults in the others. It counts
+// the form's fields as first drawn after mark and presses enter once per field (the
+// last enter starts the run), then waits for the first hop. It never presses more:
+// a key while the run is starting would start it again.
+func (tm *term) submitForm(mark int, first string) {
 	tm.t.Helper()
-	for range n {
-		tm.keys("\r")
-		deadline := time.Now().Add(300 * time.Millisecond)
-		for time.Now().Before(deadline) {
-			if strings.Contains(ansi.Strip(tm.out.String()[mark:]), what) {
-				return
-			}
-			time.Sleep(10 * time.Millisecond)
+	tm.waitAfter(mark, "choose your values")
+	s := ansi.Strip(tm.out.String()[mark:])
+	s = s[strings.Index(s, "Before we start"):]
+	s = s[:strings.Index(s, "choose your values")]
+	fields := 0
+	for _, l := range strings.Split(s, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(l), "›") {
+			fields++
 		}
 	}
-	tm.waitAfter(mark, what)
+	if fields == 0 {
+		tm.t.Fatalf("no fields in the form: %s", s)
+	}
+	for _, r := range first {
+		tm.keys(string(r))
+	}
+	for range fields {
+		tm.keys("\r")
+	}
+	tm.waitAfter(mark, "press n for the next hop")
+}
+
+// lastLines is the last n non-blank lines of s.
+func lastLines(s string, n int) string {
+	var keep []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.TrimSpace(l) != "" {
+			keep = append(keep, strings.TrimRight(l, " "))
+		}
+	}
+	return strings.Join(keep[max(len(keep)-n, 0):], "\n")
 }
