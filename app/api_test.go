@@ -87,20 +87,77 @@ func TestAPIBearer(t *testing.T) {
 		auth      string
 		status    int
 		challenge string // substring of WWW-Authenticate
-		errPart   string
 	}{
-		{"valid", "Bearer " + p.sign(t, p.accessClaims(allowed), p.key, p.kid), 200, "", ""},
-		{"scheme is case-insensitive", "bearer " + p.sign(t, p.accessClaims(allowed), p.key, p.kid), 200, "", ""},
-		{"no header", "", 401, `Bearer realm="cognitolab-api"`, "Bearer"},
-		{"basic auth", "Basic dXNlcjpwYXNz", 401, `Bearer realm="cognitolab-api"`, "Bearer"},
-		{"expired", "Bearer " + p.sign(t, mod(func(c jwt.MapClaims) { c["exp"] = testNow.Add(-time.Minute).Unix() }), p.key, p.kid), 401, `error="invalid_token"`, "expired"},
-		{"wrong client", "Bearer " + p.sign(t, p.accessClaims("someoneelse"), p.key, p.kid), 401, `error="invalid_token"`, "client_id"},
-		{"id token instead of access", "Bearer " + p.sign(t, idToken, p.key, p.kid), 401, `error="invalid_token"`, "token_use"},
-		{"wrong issuer", "Bearer " + p.sign(t, mod(func(c jwt.MapClaims) { c["iss"] = "https://evil.example/pool" }), p.key, p.kid), 401, `error="invalid_token"`, "issuer"},
-		{"signed by another key", "Bearer " + p.sign(t, p.accessClaims(allowed), other, p.kid), 401, `error="invalid_token"`, "signature"},
-		{"unknown kid", "Bearer " + p.sign(t, p.accessClaims(allowed), p.key, "nope="), 401, `error="invalid_token"`, "rejected"},
-		{"HS256", "Bearer " + hsToken, 401, `error="invalid_token"`, "rejected"},
-		{"garbage", "Bearer abc", 401, `error="invalid_token"`, "malformed"},
+		{"valid", "Bearer " + p.sign(t, p.accessClaims(allowed), p.key, p.kid), 200, ""},
+		{"scheme is case-insensitive", "bearer " + p.sign(t, p.accessClaims(allowed), p.key, p.kid), 200, ""},
+		{"bare token", p.sign(t, p.accessClaims(allowed), p.key, p.kid), 200, ""},
+		{"id token, aud allowed", "Bearer " + p.sign(t, idToken, p.key, p.kid), 200, ""},
+		{"no header", "", 401, ""},
+		{"basic auth", "Basic dXNlcjpwYXNz", 401, ""},
+		{"expired", "Bearer " + p.sign(t, mod(func(c jwt.MapClaims) { c["exp"] = testNow.Add(-time.Minute).Unix() }), p.key, p.kid), 401, "expired"},
+		{"wrong client", "Bearer " + p.sign(t, p.accessClaims("someoneelse"), p.key, p.kid), 401, "client_id"},
+		{"wrong issuer", "Bearer " + p.sign(t, mod(func(c jwt.MapClaims) { c["iss"] = "https://evil.example/pool" }), p.key, p.kid), 401, "issuer"},
+		{"signed by another key", "Bearer " + p.sign(t, p.accessClaims(allowed), other, p.kid), 401, "signature"},
+		{"unknown kid", "Bearer " + p.sign(t, p.accessClaims(allowed), p.key, "nope="), 401, "rejected"},
+		{"HS256", "Bearer " + hsToken, 401, "rejected"},
+		{"garbage", "Bearer abc", 401, "malformed"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			hdr := map[string]string{}
+			if tc.auth != "" {
+				hdr["Authorization"] = tc.auth
+			}
+			rec := do(t, h, "GET", "/v1/api/jwt", hdr)
+			m := decodeJSON(t, rec)
+			if rec.Code != tc.status {
+				t.Fatalf("status %d, want %d: %s", rec.Code, tc.status, rec.Body)
+			}
+			if tc.status == 200 {
+				claims, _ := m["claims"].(map[string]any)
+				if claims["username"] != "ada" {
+					t.Fatalf("claims = %v", m["claims"])
+				}
+				return
+			}
+			if m["message"] != "Unauthorized" || len(m) != 1 {
+				t.Errorf("body %v, want AWS's {\"message\":\"Unauthorized\"}", m)
+			}
+			if ch := rec.Header().Get("WWW-Authenticate"); !strings.Contains(ch, tc.challenge) || (tc.challenge != "" && !strings.Contains(ch, `error="invalid_token"`)) {
+				t.Errorf("WWW-Authenticate = %q, want %q", ch, tc.challenge)
+			}
+		})
+	}
+	if n := p.fetches.Load(); n < 1 || n > 3 {
+		t.Errorf("JWKS fetched %d times; the key set should be cached", n)
+	}
+}
+
+// /v1/api is a REST API method with a Cognito user pool authorizer and no scopes
+// (seed 004): the whole Authorization value is the ID token; AWS's bodies on failure.
+func TestAPIRESTAuthorizer(t *testing.T) {
+	p := newPool(t)
+	a, _ := newTestApp(t, nil, func(c *Config) { c.Issuer, c.AllowedClientIDs = p.issuer, []string{"learnerclient123"} })
+	h := a.Handler()
+	id := p.accessClaims("anyclient")
+	delete(id, "client_id")
+	id["token_use"], id["aud"], id["email"] = "id", "anyclient", "ada@example.com"
+	idTok := p.sign(t, id, p.key, p.kid)
+	expired := p.accessClaims("anyclient")
+	delete(expired, "client_id")
+	expired["token_use"], expired["aud"], expired["exp"] = "id", "anyclient", testNow.Add(-time.Minute).Unix()
+	unauthorized := `{"message":"Unauthorized"}`
+	tests := []struct {
+		name, auth string
+		status     int
+		body       string
+	}{
+		{"raw id token", idTok, 200, ""},
+		{"no header", "", 401, unauthorized},
+		{"Bearer prefix", "Bearer " + idTok, 401, unauthorized},
+		{"access token on a method without scopes", p.sign(t, p.accessClaims("learnerclient123"), p.key, p.kid), 401, unauthorized},
+		{"expired", p.sign(t, expired, p.key, p.kid), 401, `{"message":"The incoming token has expired"}`},
+		{"garbage", "abc", 401, unauthorized},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -109,27 +166,26 @@ func TestAPIBearer(t *testing.T) {
 				hdr["Authorization"] = tc.auth
 			}
 			rec := do(t, h, "GET", "/v1/api", hdr)
-			m := decodeJSON(t, rec)
 			if rec.Code != tc.status {
 				t.Fatalf("status %d, want %d: %s", rec.Code, tc.status, rec.Body)
 			}
 			if tc.status == 200 {
-				claims, _ := m["claims"].(map[string]any)
-				if claims["username"] != "ada" || claims["client_id"] != allowed {
-					t.Fatalf("claims = %v", m["claims"])
+				claims, _ := decodeJSON(t, rec)["claims"].(map[string]any)
+				if claims["email"] != "ada@example.com" || claims["token_use"] != "id" {
+					t.Fatalf("claims %v", claims)
+				}
+				if _, isString := claims["exp"].(string); !isString {
+					t.Errorf("exp is %T; API Gateway passes claims as strings", claims["exp"])
 				}
 				return
 			}
-			if ch := rec.Header().Get("WWW-Authenticate"); !strings.Contains(ch, tc.challenge) {
-				t.Errorf("WWW-Authenticate = %q, want %q", ch, tc.challenge)
-			}
-			if e, _ := m["error"].(string); !strings.Contains(e, tc.errPart) {
-				t.Errorf("error = %q, want it to mention %q", e, tc.errPart)
+			var got, want any
+			_ = json.Unmarshal(rec.Body.Bytes(), &got)
+			_ = json.Unmarshal([]byte(tc.body), &want)
+			if b1, _ := json.Marshal(got); string(b1) != tc.body {
+				t.Errorf("body %s, want %s", rec.Body, tc.body)
 			}
 		})
-	}
-	if n := p.fetches.Load(); n < 1 || n > 3 {
-		t.Errorf("JWKS fetched %d times; the key set should be cached", n)
 	}
 }
 

@@ -4,8 +4,9 @@
 // It has the routes DESIGN.md lists ("The lab being taught"): `/` (an HTML page),
 // `/v1/public`, `/v1/secrets` (needs a user the ALB authenticated), `/logout`
 // (expires the ALB session cookies, then redirects to Cognito's logout endpoint),
-// `/health` for the target group, and `/v1/api`, a bearer-token route checked the way
-// API Gateway's JWT authorizer checks a Cognito access token. It trusts only the
+// `/health` for the target group, `/v1/api`, checked the way an API Gateway REST API
+// Cognito user pool authorizer checks an ID token, and `/v1/api/jwt`, checked the way an
+// HTTP API JWT authorizer checks a bearer token. It trusts only the
 // signed x-amzn-oidc-data header (WIRE.md 4.3, 4.4), verified with internal/albtoken,
 // and writes one JSON line per request to stdout and to CloudWatch Logs.
 package app

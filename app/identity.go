@@ -105,17 +105,11 @@ var (
 	errAPIConfigured = errors.New("this app has no user pool issuer or allowed client ids configured (--issuer, --allowed-client-ids), so /v1/api cannot verify tokens")
 )
 
-// verifyBearer checks an access token the way API Gateway's JWT authorizer does for a
-// Cognito user pool: RS256 signature against the pool's JWKS, iss = the pool, exp,
-// token_use = access, and client_id in the allowed list (access tokens carry no aud).
-func (a *App) verifyBearer(r *http.Request) (jwt.MapClaims, error) {
-	if a.cfg.Issuer == "" || len(a.cfg.AllowedClientIDs) == 0 {
-		return nil, errAPIConfigured
-	}
-	raw, ok := bearerToken(r.Header.Get("Authorization"))
-	if !ok {
-		return nil, errNoBearer
-	}
+// errTokenExpired is an expired but otherwise valid token.
+var errTokenExpired = errors.New("the token has expired")
+
+// parsePoolToken checks raw's RS256 signature against the pool's JWKS, iss and exp.
+func (a *App) parsePoolToken(r *http.Request, raw string) (jwt.MapClaims, error) {
 	kf, err := a.jwksKeyfunc()
 	if err != nil {
 		return nil, err
@@ -130,14 +124,75 @@ func (a *App) verifyBearer(r *http.Request) (jwt.MapClaims, error) {
 	ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
 	defer cancel()
 	if _, err := p.ParseWithClaims(raw, claims, kf.KeyfuncCtx(ctx)); err != nil {
+		if errors.Is(err, jwt.ErrTokenExpired) {
+			return nil, errTokenExpired
+		}
 		return nil, fmt.Errorf("token rejected: %s", clip(err.Error(), 300))
 	}
-	if tu, _ := claims["token_use"].(string); tu != "access" {
-		return nil, fmt.Errorf("token_use is %q, not \"access\": send the access token, not the id token", tu)
+	return claims, nil
+}
+
+// verifyREST checks the Authorization header the way an API Gateway REST API
+// COGNITO_USER_POOLS authorizer does on a method without OAuth scopes (WIRE.md section
+// 0): the whole header value is the token (no "Bearer" prefix), and it must be an ID
+// token of the pool (with scopes on the method it would be an access token instead:
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-integrate-with-cognito.html).
+// The authorizer checks the pool, not the app client. Failures carry AWS's bodies:
+// 401 {"message":"Unauthorized"}, or 401 {"message":"The incoming token has expired"}
+// (seen in aws-amplify/amplify-js#6060).
+func (a *App) verifyREST(r *http.Request) (jwt.MapClaims, error) {
+	if a.cfg.Issuer == "" {
+		return nil, errAPIConfigured
+	}
+	raw := strings.TrimSpace(r.Header.Get("Authorization"))
+	if raw == "" {
+		return nil, errNoBearer
+	}
+	claims, err := a.parsePoolToken(r, raw)
+	if err != nil {
+		return nil, err
+	}
+	if tu, _ := claims["token_use"].(string); tu != "id" {
+		return nil, fmt.Errorf("token_use is %q: a method without OAuth scopes takes the ID token", tu)
+	}
+	return claims, nil
+}
+
+// verifyBearer checks a token the way an API Gateway HTTP API JWT authorizer does for
+// a Cognito user pool: "Bearer " prefix (optional), RS256 signature against the pool's
+// JWKS, iss = the pool, exp, and the audience: aud (ID tokens) or client_id (access
+// tokens, which carry no aud) in the allowed list
+// (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html).
+func (a *App) verifyBearer(r *http.Request) (jwt.MapClaims, error) {
+	if a.cfg.Issuer == "" || len(a.cfg.AllowedClientIDs) == 0 {
+		return nil, errAPIConfigured
+	}
+	h := strings.TrimSpace(r.Header.Get("Authorization"))
+	raw, ok := bearerToken(h)
+	if !ok && h != "" && !strings.Contains(h, " ") {
+		raw, ok = h, true // the JWT authorizer also takes the bare token
+	}
+	if !ok {
+		return nil, errNoBearer
+	}
+	claims, err := a.parsePoolToken(r, raw)
+	if err != nil {
+		return nil, err
+	}
+	aud := ""
+	switch v := claims["aud"].(type) {
+	case string:
+		aud = v
+	case []any:
+		for _, x := range v {
+			if s, _ := x.(string); slices.Contains(a.cfg.AllowedClientIDs, s) {
+				aud = s
+			}
+		}
 	}
 	cid, _ := claims["client_id"].(string)
-	if !slices.Contains(a.cfg.AllowedClientIDs, cid) {
-		return nil, fmt.Errorf("client_id %q is not an allowed app client for this API", clip(cid, 100))
+	if !slices.Contains(a.cfg.AllowedClientIDs, aud) && !slices.Contains(a.cfg.AllowedClientIDs, cid) {
+		return nil, fmt.Errorf("neither aud %q nor client_id %q is an allowed app client for this API", clip(aud, 100), clip(cid, 100))
 	}
 	return claims, nil
 }

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"github.com/golang-jwt/jwt/v5"
+
 	"context"
 	"embed"
 	"encoding/json"
@@ -31,6 +33,7 @@ func (a *App) Handler() http.Handler {
 	mux.HandleFunc("GET /v1/public", a.public)
 	mux.HandleFunc("GET /v1/secrets", a.secrets)
 	mux.HandleFunc("GET /v1/api", a.api)
+	mux.HandleFunc("GET /v1/api/jwt", a.apiJWT)
 	mux.HandleFunc("GET /logout", a.logout)
 	mux.HandleFunc("GET /health", a.health)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
@@ -95,22 +98,61 @@ func (a *App) secrets(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// api is a bearer-token route. Without a token, RFC 6750 3.1 says the challenge carries
-// no error code; with a bad one, error="invalid_token".
+// api is /v1/api, an API Gateway REST API method with a COGNITO_USER_POOLS authorizer
+// and no OAuth scopes (seed 004): Authorization: <ID token>, the whole value. Every
+// failure is AWS's 401 {"message":"Unauthorized"}, an expired token 401 {"message":
+// "The incoming token has expired"}. The reason is told to the lab's own log, never to
+// the caller (API Gateway does not either).
 func (a *App) api(w http.ResponseWriter, r *http.Request) {
+	claims, err := a.verifyREST(r)
+	switch {
+	case errors.Is(err, errAPIConfigured):
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": err.Error()})
+	case errors.Is(err, errTokenExpired):
+		writeJSON(w, http.StatusUnauthorized, map[string]string{"message": "The incoming token has expired"})
+	case err != nil:
+		a.note("/v1/api refused a token: %s", clip(err.Error(), 300))
+		writeJSON(w, http.StatusUnauthorized, map[string]string{"message": "Unauthorized"})
+	default:
+		writeJSON(w, http.StatusOK, map[string]any{
+			"message": "ID token accepted (API Gateway REST API, Cognito user pool authorizer)",
+			// API Gateway hands the claims on as strings (requestContext.authorizer.claims).
+			"claims": stringClaims(claims),
+		})
+	}
+}
+
+// apiJWT is /v1/api/jwt, an API Gateway HTTP API route with a JWT authorizer: Authorization:
+// Bearer <token>, issuer and audience checked. Failures are 401 {"message":"Unauthorized"}
+// with a WWW-Authenticate challenge saying why, as HTTP APIs answer.
+func (a *App) apiJWT(w http.ResponseWriter, r *http.Request) {
 	claims, err := a.verifyBearer(r)
 	switch {
 	case errors.Is(err, errAPIConfigured):
 		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": err.Error()})
 	case errors.Is(err, errNoBearer):
-		w.Header().Set("WWW-Authenticate", `Bearer realm="cognitolab-api"`)
-		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "send Authorization: Bearer <Cognito access token>"})
+		writeJSON(w, http.StatusUnauthorized, map[string]string{"message": "Unauthorized"})
 	case err != nil:
-		w.Header().Set("WWW-Authenticate", `Bearer realm="cognitolab-api", error="invalid_token", error_description="`+quoteSafe(err.Error())+`"`)
-		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": err.Error()})
+		w.Header().Set("WWW-Authenticate", `Bearer scope="" error="invalid_token" error_description="`+quoteSafe(err.Error())+`"`)
+		writeJSON(w, http.StatusUnauthorized, map[string]string{"message": "Unauthorized"})
 	default:
-		writeJSON(w, http.StatusOK, map[string]any{"message": "access token accepted", "claims": claims})
+		writeJSON(w, http.StatusOK, map[string]any{"message": "token accepted (API Gateway HTTP API, JWT authorizer)", "claims": claims})
 	}
+}
+
+// stringClaims renders every claim as a string, as API Gateway's REST API passes them.
+func stringClaims(c jwt.MapClaims) map[string]string {
+	out := make(map[string]string, len(c))
+	for k, v := range c {
+		switch x := v.(type) {
+		case string:
+			out[k] = x
+		default:
+			b, _ := json.Marshal(x)
+			out[k] = string(b)
+		}
+	}
+	return out
 }
 
 // quoteSafe makes s fit in a quoted-string header parameter (RFC 6750 3: error_description

@@ -12,7 +12,7 @@ func appCommand() *cobra.Command {
 		Use:   "app",
 		Short: "Run the demo web app (what the EC2 instance runs behind the ALB)",
 		Long: `app serves the demo web app: / (a page with links), /v1/public, /v1/secrets (needs
-the identity the ALB adds, verified from x-amzn-oidc-data), /v1/api (a bearer-token route),
+the identity the ALB adds, verified from x-amzn-oidc-data), /v1/api (an ID token as a REST API Cognito authorizer takes it) and /v1/api/jwt (Bearer token, as an HTTP API JWT authorizer),
 /logout and /health. It logs one JSON line per request to stdout and CloudWatch Logs.
 Every flag can also be set with a COGNITOLAB_APP_* environment variable.`,
 		Args: cobra.NoArgs,

@@ -212,3 +212,50 @@ func httpGet(url string) (int, error) {
 	resp.Body.Close()
 	return resp.StatusCode, nil
 }
+
+// TestServeSeed004 runs seed 004's commands against `cognitolab serve` with the real
+// aws CLI (sign-up without attributes, admin-confirm-sign-up, initiate-auth), then
+// calls /v1/api through the ALB as an API Gateway REST API with a Cognito user pool
+// authorizer answers: 401 {"message":"Unauthorized"} without a header, 200 with the raw
+// ID token as the whole Authorization value.
+func TestServeSeed004(t *testing.T) {
+	s := startServe(t)
+	const region = "eu-west-1"
+	ep := []string{"--endpoint-url", s.cognito}
+	if _, out, err := awsCLI(t, region, append([]string{"cognito-idp", "sign-up", "--client-id", s.publicClient,
+		"--username", "dave", "--password", "Passw0rd!"}, ep...)...); err != nil {
+		t.Fatalf("sign-up: %v\n%s", err, out)
+	}
+	if _, out, err := awsCLI(t, region, append([]string{"cognito-idp", "admin-confirm-sign-up", "--user-pool-id", s.poolID, "--username", "dave"}, ep...)...); err != nil {
+		t.Fatalf("admin-confirm-sign-up: %v\n%s", err, out)
+	}
+	m, out, err := awsCLI(t, region, append([]string{"cognito-idp", "initiate-auth", "--client-id", s.publicClient,
+		"--auth-flow", "USER_PASSWORD_AUTH", "--auth-parameters", "USERNAME=dave,PASSWORD=Passw0rd!"}, ep...)...)
+	if err != nil {
+		t.Fatalf("initiate-auth: %v\n%s", err, out)
+	}
+	ar, _ := m["AuthenticationResult"].(map[string]any)
+	idToken, _ := ar["IdToken"].(string)
+	if idToken == "" {
+		t.Fatalf("initiate-auth answer: %s", out)
+	}
+	call := func(auth string) (int, string) {
+		req, _ := http.NewRequest(http.MethodGet, s.alb+"/v1/api", nil)
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
+		}
+		resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if st, body := call(""); st != 401 || strings.Join(strings.Fields(body), "") != `{"message":"Unauthorized"}` {
+		t.Errorf("no Authorization: %d %s, want 401 {\"message\":\"Unauthorized\"}", st, body)
+	}
+	if st, body := call(idToken); st != 200 || !strings.Contains(body, `"cognito:username": "dave"`) {
+		t.Errorf("raw ID token: %d %s, want 200 with the claims", st, body)
+	}
+}

@@ -6,7 +6,9 @@ package flows
 //
 // Hops, in order:
 //  1. POST <domain>/oauth2/token grant_type=refresh_token&client_id&refresh_token → 200 {id_token, access_token} (no new refresh token)
-//  2. GET <ALB>/v1/api without Authorization → 401;  3. with Authorization: Bearer <access token> → 200
+//  2. GET <ALB>/v1/api (REST API Cognito authorizer) without Authorization → 401 {"message":"Unauthorized"};
+//     3. with Authorization: <ID token> (the whole value) → 200;
+//     3b. GET <ALB>/v1/api/jwt (HTTP API JWT authorizer) with Authorization: Bearer <access token> → 200
 //  4. RevokeToken {Token: refresh token, ClientId} → 200 {}
 //  5. POST /oauth2/token grant_type=refresh_token (the revoked one) → 400 {"error":"invalid_grant"}
 //  6. InitiateAuth USER_PASSWORD_AUTH → 200 fresh tokens;  7. GetUser → 200
@@ -72,11 +74,19 @@ func (f *beyondFlow) bearerAPI() error {
 	if err != nil {
 		return err
 	}
-	if err := f.expectStatus(h, body, http.StatusUnauthorized, "/v1/api must refuse a request without a bearer token"); err != nil {
+	if err := f.expectStatus(h, body, http.StatusUnauthorized, "/v1/api must refuse a request without a token"); err != nil {
 		return err
 	}
-	f.stepf("call the API with the access token")
-	h, body, err = f.as("app-api-ok", http.StatusOK, "", "").do(BrowserCode, http.MethodGet, api, nil, http.Header{"Authorization": {"Bearer " + f.s.Tokens().AccessToken}})
+	f.stepf("call the API with the ID token (a REST API's Cognito authorizer)")
+	h, body, err = f.as("app-api-ok", http.StatusOK, "", "").do(BrowserCode, http.MethodGet, api, nil, http.Header{"Authorization": {f.s.Tokens().IDToken}})
+	if err != nil {
+		return err
+	}
+	if err := f.expectStatus(h, body, http.StatusOK, "the ID token, as the whole Authorization value, should verify against the pool's JWKS"); err != nil {
+		return err
+	}
+	f.stepf("call the HTTP API route with the access token (a JWT authorizer)")
+	h, body, err = f.as("app-api-ok", http.StatusOK, "", "").do(BrowserCode, http.MethodGet, api+"/jwt", nil, http.Header{"Authorization": {"Bearer " + f.s.Tokens().AccessToken}})
 	if err != nil {
 		return err
 	}

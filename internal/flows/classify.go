@@ -127,6 +127,8 @@ var rules = []rule{
 	{key: "app-secrets", parties: albOrApp, path: "/v1/secrets*", status: 200},
 	{key: "app-api-unauthorized", parties: albOrApp, path: "/v1/api", status: 401},
 	{key: "app-api-ok", parties: albOrApp, path: "/v1/api", status: 200},
+	{key: "app-api-unauthorized", parties: albOrApp, path: "/v1/api/jwt", status: 401},
+	{key: "app-api-ok", parties: albOrApp, path: "/v1/api/jwt", status: 200},
 	{key: "app-home", parties: albOrApp, path: "/", status: 200},
 	// The ALB's public-key endpoint: one path segment, the key id.
 	{key: "alb-public-key", parties: alb, method: "GET", status: 200,
