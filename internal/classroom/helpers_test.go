@@ -184,7 +184,6 @@ func (tm *term) plain() string { return ansi.Strip(tm.out.String()) }
 // a key while the run is starting would start it again.
 func (tm *term) submitForm(mark int, first string) {
 	tm.t.Helper()
-	tm.waitAfter(mark, "choose your values")
 	s := ansi.Strip(tm.out.String()[mark:])
 	s = s[strings.Index(s, "Before we start"):]
 	s = s[:strings.Index(s, "choose your values")]
@@ -215,4 +214,25 @@ func lastLines(s string, n int) string {
 		}
 	}
 	return strings.Join(keep[max(len(keep)-n, 0):], "\n")
+}
+
+// startRun follows n on a chapter: when the chapter asks its "Before we start" form
+// first, it is filled (first in the first field); either way it returns once the run
+// waits at its first hop, saying whether there was a form.
+func (tm *term) startRun(mark int, first string) bool {
+	tm.t.Helper()
+	deadline := time.Now().Add(cmp.Or(tm.patience, 30*time.Second))
+	for {
+		s := ansi.Strip(tm.out.String()[mark:])
+		switch {
+		case strings.Contains(s, "choose your values"):
+			tm.submitForm(mark, first)
+			return true
+		case strings.Contains(s, "press n for the next hop"):
+			return false
+		case time.Now().After(deadline):
+			tm.t.Fatalf("the chapter neither asked its form nor started: %s", lastLines(s, 40))
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }
