@@ -55,7 +55,6 @@ type shipper struct {
 	dropped  int64      // total lines dropped because the buffer was full
 	reported int64      // drops already reported on stdout
 	ready    bool       // group and stream exist
-	lastErr  string
 
 	eager bool // kick the sender on every line, not only when a batch is full
 

@@ -19,6 +19,7 @@ func runTUI(cmd *cobra.Command, _ []string) error {
 	if !term.IsTerminal(int(os.Stdout.Fd())) || !term.IsTerminal(int(os.Stdin.Fd())) {
 		// Nothing can be drawn: say why and what to use instead, and fail (status 1)
 		// so a script notices.
+		//lint:ignore ST1005 the hint is printed as it is, paragraph and final newline included
 		return withCode(exitFailure, errors.New(tui.NotATerminalHint))
 	}
 	useAWS, _ := cmd.Flags().GetBool("aws")

@@ -192,7 +192,7 @@ func TestServeWithAWSCLI(t *testing.T) {
 	}
 	deadline := time.Now().Add(15 * time.Second)
 	for {
-		m, out, err = awsCLI(t, region, "logs", "filter-log-events", "--endpoint-url", s.logs, "--log-group-name", "/cognitolab/app")
+		_, out, err = awsCLI(t, region, "logs", "filter-log-events", "--endpoint-url", s.logs, "--log-group-name", "/cognitolab/app")
 		if err == nil && strings.Contains(out, "/v1/public") {
 			break
 		}

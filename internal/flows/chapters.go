@@ -73,6 +73,7 @@ const DefaultPassword = "Correct-Horse-42"
 func passwordValidator(p labconf.PasswordPolicy) func(string) error {
 	return func(pw string) error {
 		if why := p.Violation(pw); why != "" {
+			//lint:ignore ST1005 Cognito's own wording (InvalidPasswordException)
 			return fmt.Errorf("Password did not conform with policy: %s", why)
 		}
 		return nil

@@ -96,6 +96,7 @@ func (c *srpClient) respond(params map[string]string, password string, now time.
 		return nil, errors.New("the PASSWORD_VERIFIER challenge lacks SRP_B, SALT, USER_ID_FOR_SRP or SECRET_BLOCK")
 	}
 	if new(big.Int).Mod(B, srpGroupN).Sign() == 0 {
+		//lint:ignore ST1005 B is the SRP value's name
 		return nil, errors.New("B mod N is 0: not a valid SRP answer")
 	}
 	u := sha(pad(c.A), pad(B))

@@ -117,12 +117,6 @@ func (st *state) where(chapter, step string) {
 	st.mu.Unlock()
 }
 
-func (st *state) position() (string, string) {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	return st.chapter, st.step
-}
-
 // Hops returns a copy of every hop recorded in this session so far.
 func (st *state) Hops() []hop.Hop {
 	st.mu.Lock()

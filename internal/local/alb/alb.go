@@ -418,6 +418,7 @@ func (a *ALB) idpResponse(w http.ResponseWriter, r *http.Request, trace string) 
 	if e := q.Get("error"); e != "" {
 		// Cognito redirected with ?error=..: "the IdP returned an error code when
 		// authenticating the user" → 561.
+		//lint:ignore ST1005 Cognito is a name
 		a.fail(w, trace, 561, "AuthIdPError", fmt.Errorf("Cognito returned error=%s error_description=%s", e, q.Get("error_description")))
 		return
 	}

@@ -10,8 +10,8 @@ func TestCoreSmoke(t *testing.T) {
 	p := newTestPool(t, nil)
 	c := p.PublicClient()
 	u, dest, err := p.SignUp(c, "alice", "Passw0rd!", map[string]string{"email": "alice@example.com"})
-	if err != nil || dest != "a***@e***" {
-		t.Fatalf("SignUp: %v %q", err, dest)
+	if err != nil || dest != "a***@e***" || u == nil || u.Username != "alice" || u.Status != "UNCONFIRMED" || u.Sub == "" {
+		t.Fatalf("SignUp: %v %q %+v", err, dest, u)
 	}
 	if _, err := p.Authenticate(c, "alice", "Passw0rd!"); err == nil || !strings.Contains(err.Error(), ErrUserNotConfirmed) {
 		t.Fatalf("want UserNotConfirmed, got %v", err)

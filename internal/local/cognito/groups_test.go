@@ -30,6 +30,9 @@ func TestGroupsClaim(t *testing.T) {
 	if _, has := id["cognito:groups"]; has {
 		t.Errorf("id token has cognito:groups without groups: %v", id)
 	}
+	if _, has := ac["cognito:groups"]; has {
+		t.Errorf("access token has cognito:groups without groups: %v", ac)
+	}
 	for _, g := range []string{"beta", "alpha", "zeta"} {
 		if err := p.AdminAddUserToGroup("gina", g); err != nil {
 			t.Fatal(err)

@@ -38,7 +38,7 @@ func TestForceChangePassword(t *testing.T) {
 	} {
 		resp, body = e.postForm(b, action, url.Values{"_csrf": {csrf}, "session": {tc.session}, "password": {tc.pw}, "confirmPassword": {tc.again}})
 		if resp.StatusCode == http.StatusFound {
-			t.Fatalf("%s: accepted", tc.name)
+			t.Fatalf("%s: accepted\n%s", tc.name, body)
 		}
 	}
 	resp, body = e.postForm(b, action, url.Values{"_csrf": {csrf}, "session": {session}, "password": {fresh}, "confirmPassword": {fresh}})

@@ -207,8 +207,8 @@ func TestSignupConfirmLogin(t *testing.T) {
 		t.Fatalf("sign-up redirected to %q, want /confirmUser?...username=carol", loc)
 	}
 	resp, body = e.get(b, loc)
-	if !strings.Contains(body, "c***@e***") {
-		t.Errorf("confirm page does not show the masked destination:\n%s", body)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "c***@e***") {
+		t.Errorf("confirm page: %d, want 200 showing the masked destination:\n%s", resp.StatusCode, body)
 	}
 	var code string
 	for _, m := range e.pool.Mailbox() {
@@ -222,7 +222,7 @@ func TestSignupConfirmLogin(t *testing.T) {
 	action, csrf = formOf(t, body)
 	resp, body = e.postForm(b, action, url.Values{"_csrf": {csrf}, "username": {"carol"}, "code": {"000000x"}})
 	if resp.StatusCode == http.StatusFound {
-		t.Fatalf("a wrong code was accepted")
+		t.Fatalf("a wrong code was accepted:\n%s", body)
 	}
 	resp, body = e.postForm(b, action, url.Values{"_csrf": {csrf}, "username": {"carol"}, "code": {code}})
 	loc = wantRedirect(t, resp, body)

@@ -3,7 +3,6 @@ package cognito
 import (
 	"fmt"
 	"regexp"
-	"sort"
 	"strings"
 	"unicode/utf8"
 )
@@ -154,14 +153,4 @@ var reservedClaims = map[string]bool{
 	"token_use": true, "origin_jti": true, "event_id": true, "client_id": true, "scope": true,
 	"username": true, "version": true, "cognito:username": true, "cognito:groups": true,
 	"cognito:roles": true, "cognito:preferred_role": true, "identities": true,
-}
-
-// sortedSchemaNames lists the schema's attribute names (for messages and tests).
-func (p *Pool) sortedSchemaNames() []string {
-	out := make([]string, 0, len(p.schema))
-	for n := range p.schema {
-		out = append(out, n)
-	}
-	sort.Strings(out)
-	return out
 }
