@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/cognitolab/cognitolab/internal/hop"
+	"github.com/cognitolab/cognitolab/internal/target"
 )
 
 // backChannelWait bounds how long the recorder waits for the ALB's back-channel hops
@@ -41,6 +42,9 @@ func (s *Session) backChannel(browserHop *hop.Hop) {
 	if s.Local == nil {
 		if redeemed {
 			s.inferBackChannel(browserHop)
+		}
+		if s.Target.Kind == target.AWS && browserHop.Party == hop.PartyApp && browserHop.Err == "" {
+			s.inferForward(browserHop)
 		}
 		return
 	}
@@ -91,7 +95,111 @@ func (s *Session) publishBackChannel(h hop.Hop, cause *hop.Hop) {
 	if h.Step == "" {
 		h.Step = cause.Step
 	}
+	if h.Party == hop.PartyApp {
+		s.publishForward(&h, cause)
+		return
+	}
 	s.publish(&h)
+}
+
+// publishForward publishes the request the ALB forwarded to the app (ALB → app):
+// observed by the local lab (its "forward" back-channel event) or inferred against
+// AWS. Its note also says which headers the browser sent that the app did not get,
+// and the x-amzn-oidc-data it carries goes to the token inspector.
+func (s *Session) publishForward(h *hop.Hop, cause *hop.Hop) {
+	Annotate(h)
+	if gone := strippedHeaders(cause.ReqHeaders, h.ReqHeaders); len(gone) > 0 {
+		h.Note += "\n\nYour browser sent these headers and the app did not get them: " + strings.Join(gone, ", ") + "."
+	}
+	s.record(h)
+	c := *h
+	s.emit(hop.Event{Hop: &c})
+	if data := hop.Value(h.ReqHeaders, "X-Amzn-Oidc-Data"); data != "" && !h.Inferred {
+		if tv, err := DecodeToken(data, time.Now()); err == nil {
+			s.emit(hop.Event{Token: tv})
+		}
+	}
+}
+
+// strippedHeaders lists the request headers the browser sent that are missing from
+// (or, for x-amzn-oidc-*, were replaced in) the forwarded request.
+func strippedHeaders(sent, forwarded []hop.Field) []string {
+	got := map[string]string{}
+	for _, f := range forwarded {
+		got[strings.ToLower(f.Name)] = f.Value
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, f := range sent {
+		n := strings.ToLower(f.Name)
+		if seen[n] {
+			continue
+		}
+		seen[n] = true
+		v, ok := got[n]
+		switch {
+		case !ok:
+			out = append(out, f.Name)
+		case strings.HasPrefix(n, "x-amzn-oidc-") && v != f.Value:
+			out = append(out, f.Name+" (replaced by the ALB's own)")
+		}
+	}
+	return out
+}
+
+// inferForward emits, against AWS, the request the ALB forwarded to the app, which
+// nobody outside AWS can observe: the browser's request plus the headers the ALB adds
+// (X-Amzn-Trace-Id, X-Forwarded-For/Proto/Port, and behind an authenticate rule the
+// three x-amzn-oidc-* headers) and without any x-amzn-oidc-* header the browser sent.
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/application/x-forwarded-headers.html
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-authenticate-users.html#user-claims-encoding
+// The values only AWS knows are described, not made up; the hop is marked Inferred.
+// The app's own log line (chapter 7) shows what it really received.
+func (s *Session) inferForward(cause *hop.Hop) {
+	app, err := url.Parse(s.Target.AppURL)
+	if err != nil {
+		return
+	}
+	port := app.Port()
+	if port == "" {
+		port = "80"
+		if app.Scheme == "https" {
+			port = "443"
+		}
+	}
+	var hdr []hop.Field
+	for _, f := range cause.ReqHeaders {
+		n := strings.ToLower(f.Name)
+		if strings.HasPrefix(n, "x-amzn-oidc-") || n == "x-amzn-trace-id" || strings.HasPrefix(n, "x-forwarded-") {
+			continue
+		}
+		hdr = append(hdr, f)
+	}
+	hdr = append(hdr,
+		hop.Field{Name: "X-Amzn-Trace-Id", Value: "Self=<the ALB's>;Root=" + cause.TraceID},
+		hop.Field{Name: "X-Forwarded-For", Value: "<your address as the ALB saw it>"},
+		hop.Field{Name: "X-Forwarded-Proto", Value: app.Scheme},
+		hop.Field{Name: "X-Forwarded-Port", Value: port},
+	)
+	authenticated := false
+	for _, c := range cause.ReqCookies {
+		if strings.HasPrefix(c.Name, s.albCookieName()) {
+			authenticated = true
+		}
+	}
+	if authenticated {
+		hdr = append(hdr,
+			hop.Field{Name: "x-amzn-oidc-accesstoken", Value: "<the access token Cognito issued to the ALB>", Secret: true},
+			hop.Field{Name: "x-amzn-oidc-identity", Value: "<your sub>"},
+			hop.Field{Name: "x-amzn-oidc-data", Value: "<your claims, signed by the ALB (ES256)>", Secret: true},
+		)
+	}
+	h := hop.Hop{
+		Chapter: cause.Chapter, Step: "the ALB forwards to the app", Browser: hop.BrowserInsideAWS, Party: hop.PartyApp,
+		BackChannel: true, Inferred: true, Method: cause.Method, URL: cause.URL, ReqHeaders: hdr, ReqCookies: cause.ReqCookies,
+		Status: cause.Status, TraceID: cause.TraceID, Start: cause.Start,
+	}
+	s.publishForward(&h, cause)
 }
 
 // inferBackChannel emits the two exchanges AWS's ALB makes after /oauth2/idpresponse

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -124,4 +125,71 @@ func TestStepGateHoldsHops(t *testing.T) {
 	if n := len(s2.Hops()); n != 2 {
 		t.Errorf("%d hops, want 2", n)
 	}
+}
+
+// The local lab's "forward" event becomes the ALB → app hop: what the app received,
+// with the headers the browser sent that the app did not get named in its note.
+func TestLocalForwardHop(t *testing.T) {
+	fl := &fakeLocal{ch: make(chan hop.Hop, 4)}
+	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fl.ch <- hop.Hop{BackChannel: true, Browser: hop.BrowserInsideAWS, Party: hop.PartyApp, Step: "the ALB forwards to the app",
+			Method: "GET", URL: "http://127.0.0.1:9300/v1/secrets", Status: 200, ReqHeaders: []hop.Field{
+				{Name: "X-Amzn-Oidc-Data", Value: "e30=.e30=.sig", Secret: true}, {Name: "X-Amzn-Trace-Id", Value: r.Header.Get("X-Amzn-Trace-Id")},
+				{Name: "X-Forwarded-For", Value: "127.0.0.1"}, {Name: "User-Agent", Value: r.UserAgent()}}}
+		_, _ = w.Write([]byte(`{"ok":true}`))
+	}))
+	defer app.Close()
+	s := &Session{Target: target.Target{Kind: target.Local, AppURL: app.URL}, Local: fl}
+	r, end := s.begin(context.Background(), "login")
+	defer end()
+	if _, _, err := r.get(BrowserLearner, app.URL+"/v1/secrets"); err != nil {
+		t.Fatal(err)
+	}
+	hs := s.Hops()
+	if len(hs) != 2 || HopKey(hs[1]) != "alb-forward" || hs[1].FromTo() != "ALB → app" {
+		t.Fatalf("hops = %+v", hs)
+	}
+	if !strings.Contains(hs[1].Title, "app receives") || hop.Value(hs[1].ReqHeaders, "X-Amzn-Oidc-Data") == "" {
+		t.Errorf("forward hop: %q %+v", hs[1].Title, hs[1].ReqHeaders)
+	}
+}
+
+func TestStrippedHeaders(t *testing.T) {
+	sent := []hop.Field{{Name: "Cookie", Value: "a=b"}, {Name: "X-Amzn-Oidc-Identity", Value: "forged"}, {Name: "Upgrade-Insecure-Requests", Value: "1"}}
+	fwd := []hop.Field{{Name: "cookie", Value: "a=b"}, {Name: "x-amzn-oidc-identity", Value: "real-sub"}}
+	got := strings.Join(strippedHeaders(sent, fwd), "; ")
+	if got != "X-Amzn-Oidc-Identity (replaced by the ALB's own); Upgrade-Insecure-Requests" {
+		t.Errorf("stripped = %q", got)
+	}
+}
+
+// Against AWS the forward is inferred: the ALB's headers named, values described.
+func TestAWSForwardInferred(t *testing.T) {
+	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte(`{}`)) }))
+	defer app.Close()
+	s := &Session{Target: target.Target{Kind: target.AWS, AppURL: app.URL}}
+	r, end := s.begin(context.Background(), "login")
+	defer end()
+	s.jar(BrowserLearner).SetCookies(mustURL(t, app.URL), []*http.Cookie{{Name: s.albCookieName() + "-0", Value: "x"}})
+	if _, _, err := r.get(BrowserLearner, app.URL+"/v1/secrets"); err != nil {
+		t.Fatal(err)
+	}
+	hs := s.Hops()
+	if len(hs) != 2 || !hs[1].Inferred || hs[1].FromTo() != "ALB → app" {
+		t.Fatalf("hops = %+v", hs)
+	}
+	for _, n := range []string{"X-Amzn-Trace-Id", "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Port", "x-amzn-oidc-data", "x-amzn-oidc-accesstoken", "x-amzn-oidc-identity"} {
+		if hop.Value(hs[1].ReqHeaders, n) == "" {
+			t.Errorf("inferred forward lacks %s: %+v", n, hs[1].ReqHeaders)
+		}
+	}
+}
+
+func mustURL(t *testing.T, s string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
 }

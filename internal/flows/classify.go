@@ -100,6 +100,8 @@ var rules = []rule{
 	{key: "backchannel-refresh", back: true, path: "*/oauth2/token", grant: "refresh_token"},
 	{key: "backchannel-token", back: true, path: "*/oauth2/token"},
 	{key: "backchannel-userinfo", back: true, path: "*/oauth2/userInfo"},
+	// The ALB's forward to the app: the request the app received (ALB → app).
+	{key: "alb-forward", back: true, parties: []hop.Party{hop.PartyApp}},
 	{key: "backchannel-error", back: true},
 
 	// AWS JSON API calls (the SDK), by X-Amz-Target.
