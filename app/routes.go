@@ -32,6 +32,7 @@ func (a *App) Handler() http.Handler {
 	mux.HandleFunc("GET /{$}", a.index)
 	mux.HandleFunc("GET /v1/public", a.public)
 	mux.HandleFunc("GET /v1/secrets", a.secrets)
+	mux.HandleFunc("GET /v1/secrets/staff", a.staff)
 	mux.HandleFunc("GET /v1/api", a.api)
 	mux.HandleFunc("GET /v1/api/jwt", a.apiJWT)
 	mux.HandleFunc("GET /logout", a.logout)

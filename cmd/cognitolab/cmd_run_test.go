@@ -155,7 +155,8 @@ func TestRunAllHandout(t *testing.T) {
 		t.Fatalf("run all: %v\n%s", err, out)
 	}
 	for _, h := range []string{"## Chapter 2: Public and protected", "## Chapter 3: Sign-up", "## Chapter 4: Login through the ALB",
-		"## Chapter 5: The code exchange yourself", "## Chapter 6: Tokens", "## Chapter 7: Logs", "## Chapter 8: Logout", "## Chapter 9: Beyond"} {
+		"## Chapter 5: The code exchange yourself", "## Chapter 6: Tokens", "## Chapter 7: Logs", "## Chapter 8: Logout", "## Chapter 9: Beyond",
+		"## Chapter 11: Authorization with groups"} {
 		if !strings.Contains(out, h) {
 			t.Errorf("handout lacks %q", h)
 		}

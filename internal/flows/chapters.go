@@ -25,6 +25,7 @@ func Chapters(st labconf.Settings) []Chapter {
 		LogsChapter(),
 		LogoutChapter(),
 		BeyondChapter(),
+		GroupsChapter(),
 	}
 	for _, c := range chs {
 		for i := range c.Inputs {

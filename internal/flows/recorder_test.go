@@ -214,7 +214,12 @@ func FuzzParseForms(f *testing.F) {
 func TestChaptersHaveLessons(t *testing.T) {
 	seen := map[string]bool{}
 	for i, c := range Chapters(labconf.DefaultSettings()) {
-		if c.Number != i+2 || c.ID == "" || c.Title == "" || c.Run == nil || seen[c.ID] {
+		// 2-9 (DESIGN.md), then 11 on: 10 is the TUI's teardown.
+		want := i + 2
+		if want >= 10 {
+			want++
+		}
+		if c.Number != want || c.ID == "" || c.Title == "" || c.Run == nil || seen[c.ID] {
 			t.Errorf("chapter %d: %+v", i, c)
 		}
 		seen[c.ID] = true
@@ -225,7 +230,7 @@ func TestChaptersHaveLessons(t *testing.T) {
 			t.Errorf("ChapterByID(%s)", c.ID)
 		}
 	}
-	if len(seen) != 8 {
-		t.Errorf("%d chapters, want 8 (DESIGN.md chapters 2-9)", len(seen))
+	if len(seen) < 9 {
+		t.Errorf("%d chapters, want DESIGN.md's 2-9 and groups", len(seen))
 	}
 }

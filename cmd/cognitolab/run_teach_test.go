@@ -1,0 +1,29 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// The chapters of issue 16 run in all three formats.
+func TestRunTeachChaptersFormats(t *testing.T) {
+	tests := []struct {
+		chapter, format string
+		want            []string
+	}{
+		{"groups", "text", []string{"── Chapter 11: Authorization with groups ──", "Signed in, but not in the group", "Admitted by group", "All steps passed."}},
+		{"groups", "markdown", []string{"## Chapter 11: Authorization with groups", "CreateGroup", "AdminAddUserToGroup", "#### The access token"}},
+		{"groups", "json", []string{`{"type":"chapter","id":"groups"`, `"key":"app-group-ok"`}},
+	}
+	for _, tt := range tests {
+		out, err := execute(t, "run", tt.chapter, "--format", tt.format)
+		if err != nil {
+			t.Fatalf("%s %s: %v\n%s", tt.chapter, tt.format, err, out)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("%s %s output lacks %q", tt.chapter, tt.format, w)
+			}
+		}
+	}
+}
