@@ -107,6 +107,9 @@ type Hop struct {
 	Duration time.Duration `json:"duration"`
 	// Err is the transport error, if the exchange failed before a response.
 	Err string `json:"err,omitempty"`
+	// Stripped names the client-sent headers the ALB removed before forwarding (only
+	// on a forwarded-request hop: the ALB → app leg).
+	Stripped []string `json:"stripped,omitempty"`
 
 	// Key is the hop's lesson key (lessons/hops/<key>.md): named by the flow step that
 	// made the hop, or found by the flows' rule table.

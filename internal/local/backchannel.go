@@ -53,6 +53,30 @@ func backChannelHop(ev alb.BackChannelEvent, p hop.Policy) hop.Hop {
 	return h
 }
 
+// forwardedHop turns an ALB forward event into the ALB → app hop: the request as the
+// app received it (identity headers added, forged ones stripped and named in
+// Stripped), made inside AWS, with the app's status. Secret headers (the access token,
+// the ALB token) are marked by p, values kept so a view can reveal them.
+func forwardedHop(ev alb.BackChannelEvent, p hop.Policy) hop.Hop {
+	h := hop.Hop{
+		Party:       hop.PartyApp,
+		BackChannel: true,
+		Browser:     hop.BrowserInsideAWS,
+		Step:        "ALB → app: forwarded request",
+		Method:      ev.Method,
+		URL:         ev.URL,
+		Status:      ev.Status,
+		TraceID:     ev.TraceID,
+		Start:       ev.Start,
+		Duration:    ev.Duration,
+		Err:         ev.Err,
+		ReqHeaders:  fields(ev.RequestHeaders),
+		Stripped:    append([]string(nil), ev.Stripped...),
+	}
+	p.Mark(&h)
+	return h
+}
+
 func fields(hdr http.Header) []hop.Field {
 	keys := make([]string, 0, len(hdr))
 	for k := range hdr {

@@ -359,6 +359,13 @@ func (l *Lab) Settings() labconf.Settings { return l.settings }
 // lab's settings.
 func (l *Lab) Secrets() hop.Policy { return l.secrets }
 
+// SubscribeForwarded streams the requests the ALB forwarded to the app, as the app
+// received them (the ALB → app leg), as hops; cancel stops it.
+func (l *Lab) SubscribeForwarded() (<-chan hop.Hop, func()) {
+	evs, cancel := l.ALB.Forwarded()
+	return relay(evs, cancel, 64, func(ev alb.BackChannelEvent) hop.Hop { return forwardedHop(ev, l.secrets) })
+}
+
 // SubscribeBackChannel implements flows.LocalLab: the ALB's calls to Cognito, as hops.
 func (l *Lab) SubscribeBackChannel() (<-chan hop.Hop, func()) {
 	evs, cancel := l.ALB.Events()

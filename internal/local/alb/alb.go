@@ -103,7 +103,8 @@ type ALB struct {
 	client  *http.Client
 	now     func() time.Time
 	forward http.Handler
-	hub     hub
+	hub     hub // back-channel and error events
+	fwdHub  hub // forwarded-request events
 }
 
 // New checks cfg, fills in defaults and builds an ALB.
@@ -235,6 +236,9 @@ func (a *ALB) Handler() http.Handler { return http.HandlerFunc(a.serve) }
 
 type traceKey struct{}
 
+// strippedKey carries the names of the client headers serve removed (EventForward).
+type strippedKey struct{}
+
 // AWS's HTTP header limits, none adjustable: "Request line 16K, Single header 16K,
 // Entire request header 64K" (ALB quotas,
 // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html).
@@ -276,14 +280,17 @@ func (a *ALB) serve(w http.ResponseWriter, r *http.Request) {
 	// Clients must not be able to forge identity: drop any x-amzn-oidc-* they sent,
 	// on every request. Whether AWS does this is UNCONFIRMED (WIRE.md 4.3); it is the
 	// safe choice and what integrators assume.
+	var stripped []string
 	for k := range r.Header {
 		if strings.HasPrefix(strings.ToLower(k), "x-amzn-oidc-") {
+			stripped = append(stripped, k)
 			delete(r.Header, k)
 		}
 	}
+	slices.Sort(stripped)
 	trace, root := a.traceHeader(r.Header.Get("X-Amzn-Trace-Id"))
 	r.Header.Set("X-Amzn-Trace-Id", trace)
-	r = r.WithContext(context.WithValue(r.Context(), traceKey{}, root))
+	r = r.WithContext(context.WithValue(context.WithValue(r.Context(), traceKey{}, root), strippedKey{}, stripped))
 
 	if r.URL.Path == CallbackPath {
 		a.idpResponse(w, r, root)

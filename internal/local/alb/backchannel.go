@@ -22,6 +22,10 @@ const (
 	// EventError is not a request: it reports why the ALB answered an error page,
 	// with the access-log error_reason AWS would record (e.g. AuthInvalidStateParam).
 	EventError = "error"
+	// EventForward is the request the ALB forwarded to the app, as the app received
+	// it: the client's headers after the ALB stripped and added its own
+	// (x-amzn-oidc-*, X-Amzn-Trace-Id, X-Forwarded-For/Proto/Port), and the app's status.
+	EventForward = "forward"
 )
 
 // BackChannelEvent is one exchange between the ALB and Cognito that a browser never
@@ -49,6 +53,9 @@ type BackChannelEvent struct {
 	Err string
 	// Reason is the access-log error_reason for EventError (and failed exchanges).
 	Reason string
+	// Stripped names the client-sent headers the ALB removed before forwarding
+	// (EventForward): a client cannot forge x-amzn-oidc-* identity headers.
+	Stripped []string
 }
 
 // BodyExcerpt is the most of a response body an event keeps.
@@ -104,8 +111,13 @@ type hub struct {
 // Events subscribes to back-channel events. The channel is buffered (64); events are
 // dropped for a subscriber that does not keep up. cancel unsubscribes and closes the
 // channel; it is safe to call more than once.
-func (a *ALB) Events() (<-chan BackChannelEvent, func()) {
-	h := &a.hub
+func (a *ALB) Events() (<-chan BackChannelEvent, func()) { return subscribe(&a.hub) }
+
+// Forwarded subscribes to EventForward events: each request the ALB forwarded to the
+// app, as the app received it. Same buffering and cancel as Events.
+func (a *ALB) Forwarded() (<-chan BackChannelEvent, func()) { return subscribe(&a.fwdHub) }
+
+func subscribe(h *hub) (<-chan BackChannelEvent, func()) {
 	ch := make(chan BackChannelEvent, 64)
 	h.mu.Lock()
 	if h.subs == nil {

@@ -87,8 +87,61 @@ func (a *ALB) forwardTo(w http.ResponseWriter, r *http.Request, sess *session) {
 	// http on the local lab; on AWS the lab's listener is HTTPS, so https there.
 	h.Set("X-Forwarded-Proto", a.proto)
 	h.Set("X-Forwarded-Port", a.port)
-	a.forward.ServeHTTP(w, r)
+
+	// Report what the app receives (the TUI's ALB → app leg), like the back channel.
+	trace, _ := r.Context().Value(traceKey{}).(string)
+	stripped, _ := r.Context().Value(strippedKey{}).([]string)
+	ev := BackChannelEvent{Kind: EventForward, TraceID: trace, Start: a.now(), Method: r.Method,
+		URL: a.targetURL(r), RequestHeaders: h.Clone(), Stripped: stripped,
+		SecretHeaders: []string{"X-Amzn-Oidc-Accesstoken", "X-Amzn-Oidc-Data", "Authorization", "Cookie"}}
+	ev.RequestHeaders.Set("Host", r.Host) // the ALB keeps the client's Host
+	sw := &statusRecorder{ResponseWriter: w}
+	began := time.Now()
+	a.forward.ServeHTTP(sw, r)
+	ev.Duration, ev.Status = time.Since(began), sw.status
+	if ev.Status == 0 {
+		ev.Status = http.StatusOK
+	}
+	a.fwdHub.publish(ev)
 }
+
+// targetURL is the URL the forward sends r to.
+func (a *ALB) targetURL(r *http.Request) string {
+	if a.cfg.TargetHandler != nil || a.cfg.Target == nil {
+		return "http://" + r.Host + r.URL.RequestURI()
+	}
+	return strings.TrimRight(a.cfg.Target.String(), "/") + r.URL.RequestURI()
+}
+
+// statusRecorder remembers the status the target answered; it passes Flush through so
+// the forward still streams.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	if s.status == 0 {
+		s.status = code
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusRecorder) Write(b []byte) (int, error) {
+	if s.status == 0 {
+		s.status = http.StatusOK
+	}
+	return s.ResponseWriter.Write(b)
+}
+
+func (s *statusRecorder) Flush() {
+	if f, ok := s.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// Unwrap lets http.ResponseController reach the connection's writer.
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
 // traceHeader returns the X-Amzn-Trace-Id to forward and the trace's Root value.
 // Without an incoming Root the ALB creates "Root=1-<8 hex epoch>-<24 hex>"; with one,

@@ -169,3 +169,44 @@ func TestHeaderLimits(t *testing.T) {
 	resp, body := l.do(l.srv.URL+"/v1/public?q="+strings.Repeat("q", 17<<10), nil, nil)
 	expect(t, resp, body, http.StatusBadRequest)
 }
+
+// The forwarded-request event is what the app received: the same headers (identity
+// added, forged ones stripped and named), the trace, X-Forwarded-*, the app's status.
+func TestForwardedEvent(t *testing.T) {
+	l := newLab(t)
+	res := l.login("/v1/secrets")
+	evs, cancel := l.alb.Forwarded()
+	defer cancel()
+	resp, body := l.do(l.srv.URL+"/v1/secrets?q=1", res.cookies, map[string]string{
+		"X-Amzn-Oidc-Identity": "forged", "X-Amzn-Oidc-Data": "forged", "X-Forwarded-For": "203.0.113.9"})
+	expect(t, resp, body, http.StatusOK)
+	seen := l.lastSeen()
+	got := drain(evs)
+	if len(got) != 1 {
+		t.Fatalf("%d forward events", len(got))
+	}
+	ev := got[0]
+	if ev.Kind != EventForward || ev.Method != "GET" || !strings.HasSuffix(ev.URL, "/v1/secrets?q=1") || ev.Status != 200 || ev.TraceID == "" {
+		t.Errorf("event %s", prettyJSON(ev))
+	}
+	if strings.Join(ev.Stripped, ",") != "X-Amzn-Oidc-Data,X-Amzn-Oidc-Identity" {
+		t.Errorf("stripped %v", ev.Stripped)
+	}
+	for _, k := range []string{"X-Amzn-Oidc-Accesstoken", "X-Amzn-Oidc-Identity", "X-Amzn-Oidc-Data", "X-Amzn-Trace-Id", "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Port"} {
+		if ev.RequestHeaders.Get(k) == "" || ev.RequestHeaders.Get(k) != seen.Header.Get(k) {
+			t.Errorf("%s: event %q, app saw %q", k, ev.RequestHeaders.Get(k), seen.Header.Get(k))
+		}
+	}
+	if ev.RequestHeaders.Get("X-Amzn-Oidc-Identity") == "forged" || !strings.HasPrefix(ev.RequestHeaders.Get("X-Forwarded-For"), "203.0.113.9, ") {
+		t.Errorf("headers %v", ev.RequestHeaders)
+	}
+	if !strings.Contains(ev.RequestHeaders.Get("X-Amzn-Trace-Id"), ev.TraceID) {
+		t.Errorf("trace %q vs header %q", ev.TraceID, ev.RequestHeaders.Get("X-Amzn-Trace-Id"))
+	}
+	// A public path is reported too, without identity.
+	resp, body = l.do(l.srv.URL+"/v1/public", nil, nil)
+	expect(t, resp, body, http.StatusOK)
+	if got := drain(evs); len(got) != 1 || got[0].RequestHeaders.Get("X-Amzn-Oidc-Data") != "" {
+		t.Errorf("public forward %s", prettyJSON(got))
+	}
+}
