@@ -17,15 +17,6 @@ func Resource(typ string) (text string, ok bool) {
 	return text, ok
 }
 
-// ResourceTypes lists the types aws/resources.md explains.
-func ResourceTypes() []string {
-	out := make([]string, 0, len(resources()))
-	for k := range resources() {
-		out = append(out, k)
-	}
-	return out
-}
-
 // ParseResources reads Markdown where each "## <type>" heading is followed by the
 // type's explanation: its first paragraph, joined into one line.
 func ParseResources(md string) map[string]string {

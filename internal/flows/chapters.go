@@ -91,6 +91,7 @@ func ValidateEmail(e string) error {
 		return nil
 	}
 	if a, err := mail.ParseAddress(e); err != nil || a.Address != e {
+		//lint:ignore ST1005 Cognito's own wording (InvalidParameterException)
 		return errors.New("Invalid email address format: write it as name@example.com, without spaces or a display name")
 	}
 	return nil

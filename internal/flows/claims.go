@@ -45,9 +45,6 @@ var claimNotes = map[string]string{
 	"cognito:groups":   "the user's groups in the pool",
 }
 
-// ExplainClaim returns the explanation of a claim or header field ("" if none).
-func ExplainClaim(name string) string { return claimNotes[name] }
-
 // claimOrder is the teaching order; other claims follow, sorted.
 var claimOrder = []string{"token_use", "sub", "iss", "aud", "client_id", "cognito:username", "username",
 	"scope", "auth_time", "iat", "exp", "nonce", "at_hash", "jti", "origin_jti", "event_id", "version"}

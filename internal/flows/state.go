@@ -65,7 +65,8 @@ type state struct {
 	step    string
 }
 
-// nextSeq numbers a hop and remembers it.
+// record numbers a hop, places it in the current chapter and step (unless it has
+// its own), ties its trace id to it and remembers it.
 func (st *state) record(h *hop.Hop) {
 	st.mu.Lock()
 	defer st.mu.Unlock()

@@ -98,7 +98,7 @@ func (p *Printer) val(v string, secret bool) string {
 	return v
 }
 
-// pathOf is a hop URL's path and query, for headings.
+// pathOf is a hop URL's path, for headings.
 func pathOf(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {

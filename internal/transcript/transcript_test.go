@@ -54,7 +54,7 @@ func sampleRun() (Chapter, []hop.Event) {
 	events = append(events,
 		hop.Event{Info: "You are in. The app never saw your password."},
 		hop.Event{Token: &hop.TokenView{Kind: "id", Raw: "eyJraWQiOiJrIn0.eyJzdWIiOiJzIn0.sig", Verified: true,
-			Claims: []hop.Claim{{Name: "token_use", Value: "id", Explain: flows.ExplainClaim("token_use")}, {Name: "aud", Value: "publicclient", Explain: flows.ExplainClaim("aud")}}}},
+			Claims: []hop.Claim{{Name: "token_use", Value: "id", Explain: "\"id\" (who the user is, for the client) or \"access\" (what the bearer may call): check it"}, {Name: "aud", Value: "publicclient", Explain: "audience: the app client id the ID token was issued to (ID tokens only)"}}}},
 		hop.Event{Token: &hop.TokenView{Kind: "refresh", Raw: "a.b.c.d.e", Problem: "This is a JWE: nobody but Cognito can read it."}},
 		hop.Event{Log: &hop.LogLine{Time: t0, Stream: "app", HopSeq: 5, TraceID: "1-00000000-000000000000000000000001",
 			Message: `{"path":"/v1/secrets","status":200,"trace_id":"1-00000000-000000000000000000000001","raw_tokens_for_teaching":{"data":"eyJ.secret.token"}}`}},
