@@ -7,7 +7,9 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/viewport"
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
@@ -124,4 +126,19 @@ func (c *Common) Scrolled(vp *viewport.Model, h int) string {
 		marker = s.Muted.Render("end · ↑/pgup scrolls back")
 	}
 	return vp.View() + "\n" + ansi.Truncate(marker, max(vp.Width, 1), "…")
+}
+
+// TopBottom scrolls vp to its top on g/home or its bottom on G/end, the keys the help
+// lists for every pane (bubbles' viewport has no binding for them). It reports
+// whether k was one of them.
+func TopBottom(vp *viewport.Model, km *keymap.KeyMap, k tea.KeyMsg) bool {
+	switch {
+	case key.Matches(k, km.Top):
+		vp.GotoTop()
+	case key.Matches(k, km.Bottom):
+		vp.GotoBottom()
+	default:
+		return false
+	}
+	return true
 }

@@ -61,6 +61,9 @@ func (m *Model) SetReveal(on bool) {
 
 // Update scrolls.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	if k, ok := msg.(tea.KeyMsg); ok && common.TopBottom(&m.vp, m.c.KeyMap, k) {
+		return nil
+	}
 	var cmd tea.Cmd
 	m.vp, cmd = m.vp.Update(msg)
 	return cmd

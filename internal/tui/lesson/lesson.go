@@ -145,6 +145,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		m.setContent(r.Out)
 		return nil
 	}
+	if k, ok := msg.(tea.KeyMsg); ok && common.TopBottom(&m.vp, m.c.KeyMap, k) {
+		return nil
+	}
 	var cmd tea.Cmd
 	m.vp, cmd = m.vp.Update(msg)
 	return cmd

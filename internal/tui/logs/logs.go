@@ -135,15 +135,23 @@ func (m *Model) View() string {
 	if m.hopSeq != 0 || m.traceID != "" {
 		head += fmt.Sprintf(" · lines of hop %d lit", m.hopSeq)
 	}
+	if m.top > 0 {
+		head += fmt.Sprintf(" · ↑ %d earlier (g)", m.top)
+	}
 	if !m.follow {
 		head += " · paused (G to follow)"
 	}
-	b.WriteString(s.Section.Render(head))
+	b.WriteString(ansi.Truncate(s.Section.Render(head), max(m.width, 1), "…"))
 	if m.ring.Len() == 0 {
 		b.WriteString("\n" + s.Muted.Render("No log lines yet. The app logs every request it serves; they appear here a moment later."))
 		return b.String()
 	}
 	end := min(m.ring.Len(), m.top+m.bodyHeight())
+	below := m.ring.Len() - end
+	if below > 0 && m.bodyHeight() > 1 {
+		end-- // the last row says how many lines are below
+		below++
+	}
 	for i := m.top; i < end; i++ {
 		e := m.ring.At(i)
 		l := e.line
@@ -160,6 +168,10 @@ func (m *Model) View() string {
 			continue
 		}
 		b.WriteString(mark + s.LogTime.Render(ts) + "  " + s.LogLine.Render(msg))
+	}
+	if below > 0 && m.bodyHeight() > 1 {
+		b.WriteString("\n" + ansi.Truncate(s.Accent.Render("↓ "+common.Plural(below, "more line", "more lines"))+
+			s.Muted.Render(" · ↓/pgdn scrolls · G follows"), max(m.width, 1), "…"))
 	}
 	return b.String()
 }

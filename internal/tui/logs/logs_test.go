@@ -2,7 +2,13 @@ package logs
 
 import (
 	"strconv"
+	"strings"
 	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/cognitolab/cognitolab/internal/tui/common"
 
 	"github.com/cognitolab/cognitolab/internal/hop"
 )
@@ -42,5 +48,33 @@ func TestSummaryOfAppLineHidesRawTokens(t *testing.T) {
 	}
 	if s := Summary("plain eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhIn0.c2ln text"); s != "plain eyJ…(token) text" {
 		t.Errorf("plain line summary = %q", s)
+	}
+}
+
+// TestMoreMarkers: lines out of view are announced, below by a "more" row, above
+// in the header; g and G reach both ends.
+func TestMoreMarkers(t *testing.T) {
+	c := common.New("notty", nil)
+	m := New(c)
+	m.SetSize(80, 6)
+	for i := 1; i <= 20; i++ {
+		m.Push(hop.LogLine{Message: "line " + strconv.Itoa(i)})
+	}
+	v := ansi.Strip(m.View())
+	if strings.Contains(v, "more line") || !strings.Contains(v, "line 20") {
+		t.Fatalf("following the tail, nothing is below:\n%s", v)
+	}
+	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("g")})
+	v = ansi.Strip(m.View())
+	if !strings.Contains(v, "line 1\n") || !strings.Contains(v, "↓ 16 more lines") || strings.Count(v, "\n") != 5 {
+		t.Fatalf("at the top, the last row should count the 16 lines below:\n%s", v)
+	}
+	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("j")})
+	if v = ansi.Strip(m.View()); !strings.Contains(v, "↑ 1 earlier") {
+		t.Fatalf("one line down, the header should say one is above:\n%s", v)
+	}
+	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("G")})
+	if v = ansi.Strip(m.View()); strings.Contains(v, "more line") || !strings.Contains(v, "line 20") {
+		t.Fatalf("G should follow the tail again:\n%s", v)
 	}
 }

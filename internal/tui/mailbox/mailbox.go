@@ -7,6 +7,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/cognitolab/cognitolab/internal/hop"
 	"github.com/cognitolab/cognitolab/internal/tui/common"
@@ -70,6 +71,10 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			m.top = max(0, m.top-1)
 		case key.Matches(k, m.c.KeyMap.Down):
 			m.top = min(max(0, len(m.mails)-1), m.top+1)
+		case key.Matches(k, m.c.KeyMap.Top):
+			m.top = 0
+		case key.Matches(k, m.c.KeyMap.Bottom):
+			m.top = max(0, len(m.mails)-1)
 		}
 	}
 	return nil
@@ -94,12 +99,32 @@ func (m *Model) View() string {
 		}
 		return b.String()
 	}
+	head := strings.Split(strings.TrimRight(b.String(), "\n"), "\n")
+	if m.top > 0 {
+		head[0] += s.Muted.Render(" · ↑ " + common.Plural(m.top, "earlier message", "earlier messages") + " (g)")
+	}
+	lines := head
+	var ends []int // the line after each message's code line
 	for i := m.top; i < len(m.mails); i++ {
 		ml := m.mails[i]
-		b.WriteString("\n")
-		b.WriteString(s.Muted.Render(ml.Time.UTC().Format("15:04:05")) + "  " + s.Text.Render("to "+ml.To) + s.Muted.Render("  ("+ml.Username+")") + "\n")
-		b.WriteString("          " + s.Text.Render(ml.Subject) + "\n")
-		b.WriteString("          " + s.Label.Render("code ") + s.MailCode.Render(ml.Code) + "\n")
+		lines = append(lines, "",
+			s.Muted.Render(ml.Time.UTC().Format("15:04:05"))+"  "+s.Text.Render("to "+ml.To)+s.Muted.Render("  ("+ml.Username+")"),
+			"          "+s.Text.Render(ml.Subject),
+			"          "+s.Label.Render("code ")+s.MailCode.Render(ml.Code))
+		ends = append(ends, len(lines))
 	}
-	return strings.TrimRight(b.String(), "\n")
+	if m.height > 2 && len(lines) > m.height {
+		lines = lines[:m.height-1]
+		hidden := 0
+		for _, e := range ends {
+			if e > len(lines) {
+				hidden++
+			}
+		}
+		lines = append(lines, s.Accent.Render("↓ "+common.Plural(hidden, "more message", "more messages"))+s.Muted.Render(" · ↓ scrolls · G the newest"))
+	}
+	for i, l := range lines {
+		lines[i] = ansi.Truncate(l, max(m.width, 1), "…")
+	}
+	return strings.Join(lines, "\n")
 }

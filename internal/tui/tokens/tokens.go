@@ -25,6 +25,7 @@ type Model struct {
 	sel    int
 	reveal bool
 	width  int
+	height int
 }
 
 // New returns an empty token inspector.
@@ -35,7 +36,7 @@ func (m *Model) Init() tea.Cmd { return nil }
 
 // SetSize sets the drawing area.
 func (m *Model) SetSize(w, h int) {
-	m.width = w
+	m.width, m.height = w, h
 	m.vp.Width, m.vp.Height = w, max(h-1, 1)
 	m.refresh()
 }
@@ -84,6 +85,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			}
 			return nil
 		}
+		if common.TopBottom(&m.vp, km, k) {
+			return nil
+		}
 	}
 	var cmd tea.Cmd
 	m.vp, cmd = m.vp.Update(msg)
@@ -111,7 +115,7 @@ func (m *Model) View() string {
 			tabs = append(tabs, s.Tab.Render(label))
 		}
 	}
-	return strings.Join(tabs, " ") + "\n" + m.vp.View()
+	return strings.Join(tabs, " ") + "\n" + m.c.Scrolled(&m.vp, m.height-1)
 }
 
 // Label names a token kind.
