@@ -70,7 +70,7 @@ func (p *Pool) AdminResetUserPassword(username string) error {
 		u.Status = "RESET_REQUIRED"
 		now := p.now()
 		code := newCode()
-		u.ResetCode, u.ResetCodeExpires = code, now.Add(resetCodeValidity)
+		u.ResetCode, u.ResetCodeExpires, u.CodeFailures = code, now.Add(resetCodeValidity), 0
 		msg = codeMessage(u, "forgot-password", code, now)
 		return nil
 	})

@@ -69,6 +69,7 @@ type User struct {
 	ResetCode          string
 	ResetCodeExpires   time.Time
 	CodesSent          []time.Time // for ResendConfirmationCode's 5/hour limit
+	CodeFailures       int         `json:",omitempty"` // wrong codes since the last code was sent (lockout.go)
 
 	// SignedOutAt is set by GlobalSignOut: tokens issued before it are rejected.
 	SignedOutAt time.Time
@@ -173,6 +174,7 @@ type Pool struct {
 	sessions map[string]*hostedSession
 	revoked  map[string]time.Time // revoked refresh origin_jti → when
 	groups   map[string]*Group    // by name (case-sensitive, as Cognito's)
+	lockouts lockouts             // failed sign-ins (lockout.go)
 	// signOutGrace holds origin_jtis issued in the same second as their user's last
 	// GlobalSignOut: iat has second resolution, so these are told apart by id.
 	signOutGrace map[string]bool

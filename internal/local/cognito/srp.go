@@ -464,6 +464,8 @@ func (p *Pool) respondPasswordVerifier(c *Client, r map[string]string) (any, err
 		return nil, Errorf(ErrUserNotConfirmed, "User is not confirmed.")
 	case cp.Status == "RESET_REQUIRED":
 		return nil, Errorf(ErrPasswordResetRequired, "Password reset required for the user")
+	case p.lockouts.lockedOut(cp.Username, now): // lockout.go, as USER_PASSWORD_AUTH
+		return nil, Errorf(ErrNotAuthorized, "Password attempts exceeded")
 	}
 	sig, err := base64.StdEncoding.DecodeString(r["PASSWORD_CLAIM_SIGNATURE"])
 	if err != nil {
@@ -477,8 +479,10 @@ func (p *Pool) respondPasswordVerifier(c *Client, r map[string]string) (any, err
 	block, _ := base64.StdEncoding.DecodeString(r["PASSWORD_CLAIM_SECRET_BLOCK"])
 	want := srpSignature(srpKey(bigS, u0), srpPoolName(p.cfg.PoolID), cp.Username, block, signed)
 	if !hmac.Equal(sig, want) {
+		p.lockouts.failed(cp.Username, now)
 		return nil, incorrect
 	}
+	p.lockouts.succeeded(cp.Username)
 	if expired := p.tempPasswordExpired(&cp); expired != nil {
 		return nil, expired
 	}

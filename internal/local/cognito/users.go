@@ -164,7 +164,7 @@ func (p *Pool) SignUp(c *Client, username, password string, attrs map[string]str
 // newCodeLocked sets a fresh confirmation code and builds its message. p.mu held.
 func (p *Pool) newCodeLocked(u *User, kind string, now time.Time) *Message {
 	code := newCode()
-	u.ConfirmCode, u.ConfirmCodeExpires = code, now.Add(confirmCodeValidity)
+	u.ConfirmCode, u.ConfirmCodeExpires, u.CodeFailures = code, now.Add(confirmCodeValidity), 0
 	u.CodesSent = append(recentSends(u.CodesSent, now), now)
 	return codeMessage(u, kind, code, now)
 }
@@ -237,7 +237,11 @@ func (p *Pool) ConfirmSignUp(username, code string) error {
 	case u.Status != "UNCONFIRMED":
 		p.mu.Unlock()
 		return Errorf(ErrNotAuthorized, "User cannot be confirmed. Current status is %s", u.Status)
+	case u.CodeFailures >= maxCodeFailures:
+		p.mu.Unlock()
+		return errAttemptLimit()
 	case u.ConfirmCode == "" || subtle.ConstantTimeCompare([]byte(code), []byte(u.ConfirmCode)) != 1:
+		u.CodeFailures++
 		p.mu.Unlock()
 		return Errorf(ErrCodeMismatch, "Invalid verification code provided, please try again.")
 	case now.After(u.ConfirmCodeExpires):
@@ -251,7 +255,7 @@ func (p *Pool) ConfirmSignUp(username, code string) error {
 		}
 		u.Attributes["email_verified"] = "true"
 	}
-	u.Status, u.ConfirmCode, u.Modified = "CONFIRMED", "", now
+	u.Status, u.ConfirmCode, u.Modified, u.CodeFailures = "CONFIRMED", "", now, 0
 	p.indexUser(u)
 	p.mu.Unlock()
 	return p.persistOrInternal()
@@ -449,12 +453,16 @@ func (p *Pool) Authenticate(c *Client, username, password string) (*User, error)
 		return nil, Errorf(ErrUserNotConfirmed, "User is not confirmed.")
 	case cp.Status == "RESET_REQUIRED":
 		return nil, Errorf(ErrPasswordResetRequired, "Password reset required for the user")
+	case p.lockouts.lockedOut(cp.Username, p.now()):
+		return nil, Errorf(ErrNotAuthorized, "Password attempts exceeded")
 	case !passwordMatches(&cp, password):
+		p.lockouts.failed(cp.Username, p.now())
 		return nil, incorrect
 	case cp.Status == "FORCE_CHANGE_PASSWORD" && p.passwordPolicy.TemporaryPasswordValidityDays > 0 &&
 		p.now().After(cp.Created.Add(time.Duration(p.passwordPolicy.TemporaryPasswordValidityDays)*24*time.Hour)):
 		return nil, Errorf(ErrNotAuthorized, "Temporary password has expired and must be reset by an administrator.")
 	}
+	p.lockouts.succeeded(cp.Username)
 	if len(cp.SRPVerifier) == 0 {
 		p.keepVerifier(cp.Username, password) // a user from an older state file (srp.go)
 	}
@@ -505,7 +513,7 @@ func (p *Pool) ForgotPassword(username string) (string, error) {
 		return "", Errorf(ErrLimitExceeded, "Attempt limit exceeded, please try after some time.")
 	}
 	code := newCode()
-	u.ResetCode, u.ResetCodeExpires = code, now.Add(resetCodeValidity)
+	u.ResetCode, u.ResetCodeExpires, u.CodeFailures = code, now.Add(resetCodeValidity), 0
 	u.CodesSent = append(recentSends(u.CodesSent, now), now)
 	msg := codeMessage(u, "forgot-password", code, now)
 	p.mu.Unlock()
@@ -525,7 +533,11 @@ func (p *Pool) ConfirmForgotPassword(username, code, newPassword string) error {
 	case u == nil:
 		p.mu.Unlock()
 		return Errorf(ErrUserNotFound, "Username/client id combination not found.")
+	case u.CodeFailures >= maxCodeFailures:
+		p.mu.Unlock()
+		return errAttemptLimit()
 	case u.ResetCode == "" || subtle.ConstantTimeCompare([]byte(code), []byte(u.ResetCode)) != 1:
+		u.CodeFailures++
 		p.mu.Unlock()
 		return Errorf(ErrCodeMismatch, "Invalid verification code provided, please try again.")
 	case now.After(u.ResetCodeExpires):
@@ -533,7 +545,7 @@ func (p *Pool) ConfirmForgotPassword(username, code, newPassword string) error {
 		return Errorf(ErrExpiredCode, "Invalid code provided, please request a code again.")
 	}
 	p.setPassword(u, newPassword)
-	u.ResetCode, u.Modified = "", now
+	u.ResetCode, u.Modified, u.CodeFailures = "", now, 0
 	if u.Status == "RESET_REQUIRED" || u.Status == "FORCE_CHANGE_PASSWORD" {
 		u.Status = "CONFIRMED"
 	}
