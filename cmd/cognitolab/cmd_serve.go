@@ -27,8 +27,15 @@ and an environment snippet for the aws CLI, and runs until you press Ctrl+C.`,
 				opts.AppStdout = &prefixWriter{w: out, prefix: "app │ "}
 			}
 			if !isLoopback(opts.Listen) {
-				fmt.Fprintf(cmd.ErrOrStderr(), "WARNING: --listen %s exposes the lab (and its test users' tokens) to your network.\n"+
-					"It has no TLS and dummy secrets; use it only on a network you trust, e.g. a classroom.\n\n", opts.Listen)
+				fmt.Fprintf(cmd.ErrOrStderr(), "WARNING: --listen %s exposes the lab to your network. It has no TLS; use it only on a network you trust, e.g. a classroom.\n", opts.Listen)
+				if opts.AdminFromNetwork {
+					fmt.Fprint(cmd.ErrOrStderr(), "--admin-from-network: anyone on the network can use the Admin* operations, read the client secrets and the mailbox,\n"+
+						"so a participant can reset a classmate's password and sign in as them.\n\n")
+				} else {
+					fmt.Fprint(cmd.ErrOrStderr(), "Participants on the network can sign up, confirm, sign in, use the hosted UI, the ALB and the app, and manage their own account.\n"+
+						"Only this computer can use the Admin* and other IAM-only operations, see client secrets, and read the mailbox\n"+
+						"(so read participants' codes out, or run serve with --auto-confirm).\n\n")
+				}
 			}
 			lab, err := local.Start(cmd.Context(), opts)
 			if err != nil {
@@ -64,6 +71,7 @@ and an environment snippet for the aws CLI, and runs until you press Ctrl+C.`,
 	f.IntVar(&opts.KeysPort, "keys-port", local.DefaultKeysPort, "ALB public-key endpoint port")
 	f.StringVar(&opts.StatePath, "state", "", "keep users, clients and keys in this file (0600) across restarts")
 	f.BoolVar(&opts.AutoConfirm, "auto-confirm", false, "turn on the pre sign-up trigger that auto-confirms new users")
+	f.BoolVar(&opts.AdminFromNetwork, "admin-from-network", false, "with --listen: let the network use Admin* operations, client secrets and the mailbox (unsafe in a class)")
 	f.BoolVar(&quietApp, "quiet", false, "do not print the app's request lines")
 	return cmd
 }

@@ -46,6 +46,10 @@ type Options struct {
 	// Listen is the address every server binds (default 127.0.0.1). Anything else
 	// exposes the lab to the network: the caller warns.
 	Listen string
+	// AdminFromNetwork lets callers on the network use the pool's IAM-protected
+	// operations (Admin*, client descriptions with secrets, groups) and its mailbox;
+	// by default only this computer may (cognito.Config.AdminFromNetwork).
+	AdminFromNetwork bool
 	// ALBHost and CognitoHost are the host names in URLs (default localhost and
 	// 127.0.0.1): they must differ, because cookies ignore ports.
 	ALBHost, CognitoHost string
@@ -218,7 +222,7 @@ func Start(ctx context.Context, opts Options) (*Lab, error) {
 
 	pool, err := cognito.New(cognito.Config{
 		Region: settings.Region, Settings: settings, BaseURL: cogURL, ALBBaseURL: albURL,
-		Now: opts.Now, StatePath: opts.StatePath,
+		Now: opts.Now, StatePath: opts.StatePath, AdminFromNetwork: opts.AdminFromNetwork,
 	})
 	if err != nil {
 		return fail(fmt.Errorf("starting the local user pool: %w", err))

@@ -106,9 +106,16 @@ func (p *Pool) callAPI(w http.ResponseWriter, r *http.Request) (out any, err err
 		}
 	}()
 	target := r.Header.Get("X-Amz-Target")
-	op, ok := apiOps[strings.TrimPrefix(target, targetPrefix)]
+	name := strings.TrimPrefix(target, targetPrefix)
+	op, ok := apiOps[name]
 	if !strings.HasPrefix(target, targetPrefix) || !ok {
+		if len(target) > 256 { // never echo a huge header back
+			target = target[:256] + "…"
+		}
 		return nil, Errorf(ErrUnknownOperation, "Unknown operation %q: this endpoint serves %s* (the local lab implements a subset; see the README)", target, targetPrefix)
+	}
+	if !p.networkAllowed(r, name) {
+		return nil, errAdminFromNetwork(name)
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
 	if err != nil {

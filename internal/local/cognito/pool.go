@@ -41,6 +41,10 @@ type Config struct {
 	StatePath string
 	// Fixed client ids/secrets (optional; generated when empty).
 	ALBClientID, ALBClientSecret, PublicClientID, MachineClientID, MachineClientSecret string
+	// AdminFromNetwork lets callers that are not on this computer use the operations
+	// AWS protects with IAM (Admin*, client descriptions, groups, ...) and the mailbox
+	// (netguard.go). Off by default: a lab on --listen is class-safe.
+	AdminFromNetwork bool
 	// CustomAttributes are the pool's custom: attributes (its schema beyond the
 	// standard attributes).
 	CustomAttributes []CustomAttribute

@@ -24,6 +24,12 @@ func (p *Pool) newHandler() http.Handler {
 			_, _ = w.Write(p.JWKS())
 		case r.URL.Path == "/_cognitolab/mailbox" && r.Method == http.MethodGet:
 			w.Header().Set("Content-Type", "application/json")
+			if !p.networkAllowed(r, "") {
+				w.WriteHeader(http.StatusForbidden)
+				e := errAdminFromNetwork("The mailbox")
+				_ = json.NewEncoder(w).Encode(map[string]string{"__type": e.Type, "message": e.Message})
+				return
+			}
 			msgs := p.Mailbox()
 			if msgs == nil {
 				msgs = []Message{}
