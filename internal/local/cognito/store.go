@@ -90,7 +90,7 @@ func New(cfg Config) (*Pool, error) {
 		return nil, err
 	}
 	p.schema = schema
-	st, err := loadState(cfg.StatePath)
+	st, err := loadState(cfg.StatePath, cfg.PoolID)
 	if err != nil {
 		return nil, err
 	}
@@ -411,10 +411,11 @@ type stateClient struct {
 	Created time.Time `json:"created"`
 }
 
-func loadState(path string) (*state, error) {
+func loadState(path, poolID string) (*state, error) {
 	if path == "" {
 		return nil, nil
 	}
+	removeStaleTemps(filepath.Dir(path))
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -422,14 +423,60 @@ func loadState(path string) (*state, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cognito: reading state: %w", err)
 	}
+	damaged := func(why string, args ...any) error {
+		return fmt.Errorf("cognito: state file %s is damaged: %s; fix it, or delete it (or pass another --state file) to start afresh", path, fmt.Sprintf(why, args...))
+	}
 	var st state
 	if err := json.Unmarshal(b, &st); err != nil {
-		return nil, fmt.Errorf("cognito: state file %s is not valid JSON (%v); delete it to start afresh", path, err)
+		return nil, damaged("not valid JSON (%v)", err)
 	}
 	if st.Version != stateVersion {
 		return nil, fmt.Errorf("cognito: state file %s has version %d, want %d; delete it to start afresh", path, st.Version, stateVersion)
 	}
+	if st.PoolID != "" && st.PoolID != poolID {
+		return nil, fmt.Errorf("cognito: state file %s belongs to user pool %s, not this lab's %s; pass another --state file, or delete it to start afresh", path, st.PoolID, poolID)
+	}
+	names, subs := map[string]bool{}, map[string]bool{}
+	for i, u := range st.Users {
+		switch {
+		case u == nil:
+			return nil, damaged("user #%d is null", i+1)
+		case u.Username == "" || u.Sub == "":
+			return nil, damaged("user #%d has no username or no sub", i+1)
+		case names[strings.ToLower(u.Username)]:
+			return nil, damaged("user %q appears twice", u.Username)
+		case subs[u.Sub]:
+			return nil, damaged("sub %s belongs to two users", u.Sub)
+		}
+		names[strings.ToLower(u.Username)], subs[u.Sub] = true, true
+		if u.Attributes == nil {
+			u.Attributes = map[string]string{}
+		}
+		u.Attributes["sub"] = u.Sub
+	}
+	groups := map[string]bool{}
+	for i, g := range st.Groups {
+		switch {
+		case g == nil || g.Name == "":
+			return nil, damaged("group #%d is null or has no name", i+1)
+		case groups[g.Name]:
+			return nil, damaged("group %q appears twice", g.Name)
+		}
+		groups[g.Name] = true
+	}
 	return &st, nil
+}
+
+// removeStaleTemps removes temporary state files that a killed lab left behind
+// (written as .cognito-state-* and renamed over the state file when complete).
+// Only files older than a minute go: a younger one may be another lab's write.
+func removeStaleTemps(dir string) {
+	matches, _ := filepath.Glob(filepath.Join(dir, ".cognito-state-*"))
+	for _, m := range matches {
+		if fi, err := os.Lstat(m); err == nil && fi.Mode().IsRegular() && time.Since(fi.ModTime()) > time.Minute {
+			_ = os.Remove(m)
+		}
+	}
 }
 
 // persist writes the state atomically (temp file in the same directory + rename,
