@@ -115,6 +115,8 @@ func TestAllChaptersLocal(t *testing.T) {
 			{method: "GET", path: "/v1/secrets", status: 302, locPrefix: dom + "/oauth2/authorize", key: "alb-redirect-authorize"},
 			{method: "GET", path: "/oauth2/authorize", status: 302, locPrefix: dom + "/login", key: "cognito-authorize-login"},
 			{method: "GET", path: "/login", status: 200, key: "cognito-login-form"},
+			// replay: the ALB cookie saved before the logout still works (as on AWS)
+			{method: "GET", path: "/v1/secrets", status: 200, key: "app-secrets"},
 		}
 		want = append(want, login...)
 		// pitfall: no form, a code straight away
@@ -127,6 +129,9 @@ func TestAllChaptersLocal(t *testing.T) {
 			hopShape{method: "GET", path: "/v1/secrets", status: 200, key: "app-secrets"},
 		)
 		checkHops(t, hs, want)
+		if len(hs) > 6 && (hs[6].Browser != flows.BrowserCode || len(hs[6].ReqCookies) == 0 || !strings.HasPrefix(hs[6].ReqCookies[0].Name, hop.DefaultALBCookie)) {
+			t.Errorf("replay hop: browser %q, no saved cookie sent", hs[6].Browser)
+		}
 	})
 	t.Run("beyond", func(t *testing.T) {
 		var keys []string

@@ -10,6 +10,8 @@ package flows
 //  3. GET <ALB>/ → 200 (the sign-out page must not be protected)
 // The proof:
 //  4. GET <ALB>/v1/secrets → 302 authorize; 5. GET authorize → 302 /login; 6. GET /login → 200 form
+// The replay (logout_replay.go): the ALB cookie saved before the logout, sent again:
+//  6a. GET <ALB>/v1/secrets with Cookie: AWSELBAuthSessionCookie-0=<saved> → 200, until its access token expires
 // The pitfall: log in again (POST /login → idpresponse → /v1/secrets 200), then delete only
 // the ALB cookie in the browser and:
 //  7. GET /v1/secrets → 302 authorize; 8. GET authorize → 302 <ALB>/oauth2/idpresponse?code (no form!)
@@ -32,10 +34,14 @@ func LogoutChapter() Chapter {
 				return err
 			}
 			f := &logoutFlow{run: r}
+			saved := f.saveALBCookies()
 			if err := f.logout(); err != nil {
 				return err
 			}
 			if err := f.prove(); err != nil {
+				return err
+			}
+			if err := f.replay(saved); err != nil {
 				return err
 			}
 			return f.pitfall()
