@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"crypto/ecdsa"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"os"
+	"strings"
 	"time"
 
 	"github.com/MicahParks/keyfunc/v3"
@@ -41,9 +44,12 @@ signature too. TOKEN "-" reads the token from standard input.`,
 			}
 			raw := args[0]
 			if raw == "-" {
-				b, err := io.ReadAll(io.LimitReader(cmd.InOrStdin(), 64<<10))
+				b, err := io.ReadAll(io.LimitReader(cmd.InOrStdin(), maxTokenInput+1))
 				if err != nil {
 					return err
+				}
+				if len(b) > maxTokenInput {
+					return withCode(exitUsage, fmt.Errorf("standard input holds more than %d KB; a token is a few KB: pipe just the token (e.g. the value of one header)", maxTokenInput>>10))
 				}
 				raw = string(b)
 			}
@@ -53,10 +59,21 @@ signature too. TOKEN "-" reads the token from standard input.`,
 				return withCode(exitUsage, err)
 			}
 			verr := verifyDecoded(cmd.Context(), tv, jwksURL, albKeyURL, issuer, client, signer, now)
+			sigOK := verr != nil && tv.Expired(now) &&
+				verifyDecodedAt(cmd.Context(), raw, jwksURL, albKeyURL, issuer, client, signer, tv.Expires.Add(-time.Second))
+			if sigOK {
+				verr = fmt.Errorf("the signature is valid, but the token expired at %s", tv.Expires.Format(time.RFC3339))
+			}
+			if f != transcript.JSON {
+				safeTokenView(tv, f == transcript.Markdown)
+			}
 			out := cmd.OutOrStdout()
 			p := transcript.New(out, f, transcript.Options{Color: f == transcript.Text && colorOK(out), Reveal: reveal})
 			p.Event(hop.Event{Token: tv})
-			if tv.Expired(now) {
+			if sigOK {
+				p.Event(hop.Event{Info: fmt.Sprintf("SIGNATURE VALID, BUT EXPIRED: the key source signed this token, and it expired at %s (%s ago). No one should accept it any more.",
+					tv.Expires.Format(time.RFC3339), now.Sub(tv.Expires).Round(time.Second))})
+			} else if tv.Expired(now) {
 				p.Event(hop.Event{Info: fmt.Sprintf("EXPIRED: this token expired at %s (%s ago). No one should accept it any more.",
 					tv.Expires.Format(time.RFC3339), now.Sub(tv.Expires).Round(time.Second))})
 			} else if !tv.Expires.IsZero() {
@@ -78,8 +95,8 @@ signature too. TOKEN "-" reads the token from standard input.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&jwksURL, "jwks", "", "verify a Cognito token with this JWKS URL (<issuer>/.well-known/jwks.json)")
-	fl.StringVar(&albKeyURL, "alb-key", "", "verify an ALB token with keys from this endpoint (<url>/<kid>), e.g. https://public-keys.auth.elb.eu-west-1.amazonaws.com")
+	fl.StringVar(&jwksURL, "jwks", "", "verify a Cognito token with this JWKS: a URL (<issuer>/.well-known/jwks.json) or a file")
+	fl.StringVar(&albKeyURL, "alb-key", "", "verify an ALB token with keys from this endpoint (<url>/<kid>), e.g. https://public-keys.auth.elb.eu-west-1.amazonaws.com, or a PEM public-key file")
 	fl.StringVar(&issuer, "issuer", "", "also require this iss")
 	fl.StringVar(&client, "client", "", "also require this app client (aud / client_id / the ALB's client)")
 	fl.StringVar(&signer, "signer", "", "also require this ALB ARN as signer (ALB tokens)")
@@ -96,7 +113,7 @@ func verifyDecoded(ctx context.Context, tv *hop.TokenView, jwksURL, albKeyURL, i
 		if tv.Kind == "refresh" || tv.Kind == "alb-data" {
 			return fmt.Errorf("a %s token cannot be verified with a JWKS", tv.Kind)
 		}
-		kf, err := fetchJWKS(ctx, jwksURL)
+		kf, err := loadJWKS(ctx, jwksURL)
 		if err != nil {
 			return err
 		}
@@ -105,8 +122,11 @@ func verifyDecoded(ctx context.Context, tv *hop.TokenView, jwksURL, albKeyURL, i
 		if tv.Kind != "alb-data" {
 			return fmt.Errorf("this is a %s token, not an ALB token: use --jwks", tv.Kind)
 		}
-		keys := albtoken.NewKeyCache(albKeyURL, nil)
-		flows.VerifyALB(tv, keys.Key, albtoken.VerifyOptions{Signer: signer, Issuer: issuer, Client: client, Now: func() time.Time { return now }})
+		keys, err := albKeySource(albKeyURL)
+		if err != nil {
+			return err
+		}
+		flows.VerifyALB(tv, keys, albtoken.VerifyOptions{Signer: signer, Issuer: issuer, Client: client, Now: func() time.Time { return now }})
 	default:
 		return nil
 	}
@@ -114,6 +134,99 @@ func verifyDecoded(ctx context.Context, tv *hop.TokenView, jwksURL, albKeyURL, i
 		return fmt.Errorf("verification failed: %s", tv.Problem)
 	}
 	return nil
+}
+
+// maxTokenInput bounds what decode reads from standard input.
+const maxTokenInput = 64 << 10
+
+// isURL says whether a key source is a URL rather than a file path.
+func isURL(s string) bool {
+	return strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://")
+}
+
+// readKeyFile reads a small key file, with a plain error.
+func readKeyFile(path, what string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s %q is neither an http(s) URL nor a readable file: %w", what, path, err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, 1<<20))
+	if err != nil {
+		return nil, fmt.Errorf("reading %s %q: %w", what, path, err)
+	}
+	return b, nil
+}
+
+// albKeySource is the key endpoint at a URL, or the one PEM public key in a file
+// (used whatever the token's kid).
+func albKeySource(src string) (albtoken.KeySource, error) {
+	if isURL(src) {
+		return albtoken.NewKeyCache(src, nil).Key, nil
+	}
+	b, err := readKeyFile(src, "--alb-key")
+	if err != nil {
+		return nil, err
+	}
+	k, err := albtoken.ParsePublicKeyPEM(b)
+	if err != nil {
+		return nil, fmt.Errorf("--alb-key %q is not a PEM public key (-----BEGIN PUBLIC KEY-----): %w", src, err)
+	}
+	return func(string) (*ecdsa.PublicKey, error) { return k, nil }, nil
+}
+
+// loadJWKS reads a JWKS from a URL or a file.
+func loadJWKS(ctx context.Context, src string) (keyfunc.Keyfunc, error) {
+	if isURL(src) {
+		return fetchJWKS(ctx, src)
+	}
+	b, err := readKeyFile(src, "--jwks")
+	if err != nil {
+		return nil, err
+	}
+	kf, err := keyfunc.NewJWKSetJSON(json.RawMessage(b))
+	if err != nil {
+		return nil, fmt.Errorf("--jwks %q is not a JWKS ({\"keys\": [...]}): %w", src, err)
+	}
+	return kf, nil
+}
+
+// verifyDecodedAt re-decodes raw and verifies it as of at (just before its exp): true
+// when the signature and every other check pass, so only the expiry failed.
+func verifyDecodedAt(ctx context.Context, raw, jwksURL, albKeyURL, issuer, client, signer string, at time.Time) bool {
+	tv, err := flows.DecodeToken(raw, at)
+	if err != nil {
+		return false
+	}
+	return verifyDecoded(ctx, tv, jwksURL, albKeyURL, issuer, client, signer, at) == nil && tv.Verified
+}
+
+// safeTokenView escapes what a token's author controls before it reaches a terminal
+// or a Markdown file: control characters (ESC sequences, CR/LF that could fake lines)
+// become \xNN / \u escapes, and in Markdown <, > and & become entities.
+func safeTokenView(tv *hop.TokenView, markdown bool) {
+	clean := func(s string) string {
+		var b strings.Builder
+		for _, r := range s {
+			switch {
+			case r < 0x20 || r == 0x7f:
+				fmt.Fprintf(&b, "\\x%02x", r)
+			case r >= 0x80 && r < 0xa0, r == 0x2028, r == 0x2029, r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
+				fmt.Fprintf(&b, "\\u%04x", r)
+			case markdown && (r == '<' || r == '>' || r == '&'):
+				b.WriteString(map[rune]string{'<': "&lt;", '>': "&gt;", '&': "&amp;"}[r])
+			default:
+				b.WriteRune(r)
+			}
+		}
+		return b.String()
+	}
+	for _, cs := range [][]hop.Claim{tv.Header, tv.Claims} {
+		for i := range cs {
+			cs[i].Name, cs[i].Value = clean(cs[i].Name), clean(cs[i].Value)
+		}
+	}
+	tv.Problem = clean(tv.Problem)
 }
 
 func fetchJWKS(ctx context.Context, u string) (keyfunc.Keyfunc, error) {
