@@ -3,7 +3,6 @@ package infra
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,31 +11,12 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
-	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
-	ciptypes "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/cognitolab/cognitolab/internal/testutil"
 )
-
-// fakeARM64ELF writes the smallest file debug/elf accepts as a linux/arm64 executable.
-func fakeARM64ELF(t *testing.T) string {
-	t.Helper()
-	h := make([]byte, 64)
-	copy(h, "\x7fELF")
-	h[4], h[5], h[6] = 2, 1, 1                 // 64-bit, little-endian, version 1
-	binary.LittleEndian.PutUint16(h[16:], 2)   // ET_EXEC
-	binary.LittleEndian.PutUint16(h[18:], 183) // EM_AARCH64
-	binary.LittleEndian.PutUint32(h[20:], 1)
-	binary.LittleEndian.PutUint16(h[52:], 64) // header size
-	p := filepath.Join(t.TempDir(), "cognitolab")
-	if err := os.WriteFile(p, h, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
 
 // motoEnv starts moto and points the SDK's default chain at dummy credentials.
 func motoEnv(t *testing.T) string {
@@ -51,27 +31,6 @@ func motoEnv(t *testing.T) string {
 	return ep
 }
 
-// motoPool makes the user pool and clients moto's CloudFormation cannot.
-func motoPool(t *testing.T, c *Clients) map[string]string {
-	t.Helper()
-	ctx := context.Background()
-	pool, err := c.Cognito.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("cognitolab")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	pid := aws.ToString(pool.UserPool.Id)
-	ids := map[string]string{"UserPoolId": pid}
-	for key, secret := range map[string]bool{"ALBClientId": true, "PublicClientId": false, "MachineClientId": true} {
-		cl, err := c.Cognito.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: aws.String(pid),
-			ClientName: aws.String(key), GenerateSecret: secret, ExplicitAuthFlows: []ciptypes.ExplicitAuthFlowsType{"ALLOW_REFRESH_TOKEN_AUTH"}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ids[key] = aws.ToString(cl.UserPoolClient.ClientId)
-	}
-	return ids
-}
-
 func TestDeployStatusDestroyMoto(t *testing.T) {
 	ep := motoEnv(t)
 	ctx := context.Background()
@@ -83,7 +42,7 @@ func TestDeployStatusDestroyMoto(t *testing.T) {
 	var events []StackEvent
 	var checked []string
 	o := Options{
-		Region: "eu-west-1", Endpoint: ep, Yes: true, Out: &out, AppBinary: fakeARM64ELF(t),
+		Region: "eu-west-1", Endpoint: ep, Yes: true, Out: &out, AppBinary: testutil.FakeARM64ELF(t),
 		Template: tmpl, TargetPath: filepath.Join(t.TempDir(), "cfg", "aws-target.json"),
 		PollInterval: 50 * time.Millisecond, Timeout: 45 * time.Second,
 		OnEvent: func(e StackEvent) { events = append(events, e) },
@@ -99,7 +58,7 @@ func TestDeployStatusDestroyMoto(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o.ExtraParameters = motoPool(t, c)
+	o.ExtraParameters = testutil.MotoPool(t, c.Cognito)
 	// moto's CloudFormation ignores a target group's Targets: register the instance
 	// the way CloudFormation would, as soon as the stack is complete.
 	o.OnEvent = func(e StackEvent) {

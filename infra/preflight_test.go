@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/cognitolab/cognitolab/internal/target"
+	"github.com/cognitolab/cognitolab/internal/testutil"
 )
 
 // noAWSConfig hides every credential source from the SDK's default chain.
@@ -184,7 +185,7 @@ func TestPinnedClient(t *testing.T) {
 }
 
 func TestCheckLinuxARM64(t *testing.T) {
-	if err := CheckLinuxARM64(fakeARM64ELF(t)); err != nil {
+	if err := CheckLinuxARM64(testutil.FakeARM64ELF(t)); err != nil {
 		t.Fatalf("arm64 ELF rejected: %v", err)
 	}
 	if self, _ := os.Executable(); runtime.GOARCH != "arm64" {

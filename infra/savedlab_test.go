@@ -17,6 +17,7 @@ import (
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
 	"github.com/cognitolab/cognitolab/internal/target"
+	"github.com/cognitolab/cognitolab/internal/testutil"
 )
 
 // motoDeploy deploys the reduced moto template with o (its Region set) and returns
@@ -29,13 +30,13 @@ func motoDeploy(t *testing.T, o Options) *Clients {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o.Template, o.AppBinary, o.Yes = tmpl, fakeARM64ELF(t), true
+	o.Template, o.AppBinary, o.Yes = tmpl, testutil.FakeARM64ELF(t), true
 	o.checkApp = func(context.Context, string, []byte) error { return nil }
 	c, err := NewClients(ctx, o)
 	if err != nil {
 		t.Fatal(err)
 	}
-	o.ExtraParameters = motoPool(t, c)
+	o.ExtraParameters = testutil.MotoPool(t, c.Cognito)
 	o.OnEvent = func(e StackEvent) {
 		if e.Type != "AWS::CloudFormation::Stack" || !stackSucceeded(e.Status) {
 			return
@@ -328,7 +329,7 @@ func TestDeploySavesWhereBeforeCreatingMoto(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var sawTarget target.Target
-	o := Options{Region: "eu-west-1", Endpoint: ep, TargetPath: path, Yes: true, AppBinary: fakeARM64ELF(t),
+	o := Options{Region: "eu-west-1", Endpoint: ep, TargetPath: path, Yes: true, AppBinary: testutil.FakeARM64ELF(t),
 		wrapCFN: func(api CloudFormationAPI) CloudFormationAPI {
 			return &stopAtCreate{CloudFormationAPI: api, stop: func() { sawTarget, _ = LoadTargetFile(path); cancel() }}
 		}}

@@ -2,7 +2,6 @@ package deploy
 
 import (
 	"context"
-	"encoding/binary"
 	"io"
 	"os"
 	"path/filepath"
@@ -13,8 +12,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
-	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
-	ciptypes "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
@@ -43,13 +40,13 @@ func TestRealDeployAndDestroyThroughTheScreenMoto(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	o := infra.Options{Region: "eu-west-1", Endpoint: ep, Template: tmpl, AppBinary: fakeARM64ELF(t),
+	o := infra.Options{Region: "eu-west-1", Endpoint: ep, Template: tmpl, AppBinary: testutil.FakeARM64ELF(t),
 		TargetPath: filepath.Join(t.TempDir(), "aws-target.json"), PollInterval: 50 * time.Millisecond, Timeout: 90 * time.Second}
 	c, err := infra.NewClients(ctx, o)
 	if err != nil {
 		t.Fatal(err)
 	}
-	o.ExtraParameters = motoPool(t, c)
+	o.ExtraParameters = testutil.MotoPool(t, c.Cognito)
 
 	// The real infra.Deploy, with what moto cannot do done beside it: register the
 	// instance in the target group once the stack is complete, and stop at the
@@ -153,42 +150,4 @@ func registerInstance(t *testing.T, c *infra.Clients) {
 	if err != nil {
 		t.Errorf("register targets: %v", err)
 	}
-}
-
-// motoPool makes the user pool and clients moto's CloudFormation cannot (as infra's moto tests do).
-func motoPool(t *testing.T, c *infra.Clients) map[string]string {
-	t.Helper()
-	ctx := context.Background()
-	pool, err := c.Cognito.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("cognitolab")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	pid := aws.ToString(pool.UserPool.Id)
-	ids := map[string]string{"UserPoolId": pid}
-	for key, secret := range map[string]bool{"ALBClientId": true, "PublicClientId": false, "MachineClientId": true} {
-		cl, err := c.Cognito.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: aws.String(pid),
-			ClientName: aws.String(key), GenerateSecret: secret, ExplicitAuthFlows: []ciptypes.ExplicitAuthFlowsType{"ALLOW_REFRESH_TOKEN_AUTH"}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ids[key] = aws.ToString(cl.UserPoolClient.ClientId)
-	}
-	return ids
-}
-
-// fakeARM64ELF writes the smallest file debug/elf accepts as a linux/arm64 executable.
-func fakeARM64ELF(t *testing.T) string {
-	t.Helper()
-	h := make([]byte, 64)
-	copy(h, "\x7fELF")
-	h[4], h[5], h[6] = 2, 1, 1
-	binary.LittleEndian.PutUint16(h[16:], 2)   // ET_EXEC
-	binary.LittleEndian.PutUint16(h[18:], 183) // EM_AARCH64
-	binary.LittleEndian.PutUint32(h[20:], 1)
-	binary.LittleEndian.PutUint16(h[52:], 64)
-	p := filepath.Join(t.TempDir(), "cognitolab")
-	if err := os.WriteFile(p, h, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	return p
 }

@@ -1,0 +1,54 @@
+package testutil
+
+import (
+	"context"
+	"encoding/binary"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	ciptypes "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+)
+
+// MotoPool makes, on moto, the user pool and app clients moto's CloudFormation
+// cannot, and returns them as the lab template's extra parameters (UserPoolId,
+// ALBClientId, PublicClientId, MachineClientId).
+func MotoPool(t testing.TB, c *cip.Client) map[string]string {
+	t.Helper()
+	ctx := context.Background()
+	pool, err := c.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("cognitolab")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid := aws.ToString(pool.UserPool.Id)
+	ids := map[string]string{"UserPoolId": pid}
+	for key, secret := range map[string]bool{"ALBClientId": true, "PublicClientId": false, "MachineClientId": true} {
+		cl, err := c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: aws.String(pid),
+			ClientName: aws.String(key), GenerateSecret: secret, ExplicitAuthFlows: []ciptypes.ExplicitAuthFlowsType{"ALLOW_REFRESH_TOKEN_AUTH"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[key] = aws.ToString(cl.UserPoolClient.ClientId)
+	}
+	return ids
+}
+
+// FakeARM64ELF writes the smallest file debug/elf accepts as a linux/arm64 executable
+// (the app binary a deploy test uploads) and returns its path.
+func FakeARM64ELF(t testing.TB) string {
+	t.Helper()
+	h := make([]byte, 64)
+	copy(h, "\x7fELF")
+	h[4], h[5], h[6] = 2, 1, 1                 // 64-bit, little-endian, version 1
+	binary.LittleEndian.PutUint16(h[16:], 2)   // ET_EXEC
+	binary.LittleEndian.PutUint16(h[18:], 183) // EM_AARCH64
+	binary.LittleEndian.PutUint32(h[20:], 1)
+	binary.LittleEndian.PutUint16(h[52:], 64) // header size
+	p := filepath.Join(t.TempDir(), "cognitolab")
+	if err := os.WriteFile(p, h, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
