@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 	gossh "golang.org/x/crypto/ssh"
@@ -222,5 +223,52 @@ func TestResize(t *testing.T) {
 		if w := ansi.StringWidth(l); w > 70 {
 			t.Fatalf("a line %d wide after resizing to 70: %q", w, l)
 		}
+	}
+}
+
+// TestBoardPushesAndResets: the board's 3 sends everyone to chapter 3; r, y resets
+// the chosen participant, who gets a fresh lab and starts again at home.
+func TestBoardPushesAndResets(t *testing.T) {
+	rec := &recordingLabs{}
+	srv, addr := startServer(t, Config{Labs: rec.factory(500)})
+	dan := joinAndWait(t, addr, "dan")
+	eve := joinAndWait(t, addr, "eve")
+	board := NewBoard(srv, lipgloss.NewRenderer(nil), "join")
+	press := func(k string) { board.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}) }
+
+	md, me := dan.mark(), eve.mark()
+	press("3")
+	dan.waitAfter(md, "Chapter 3 · Sign-up")
+	eve.waitAfter(me, "Chapter 3 · Sign-up")
+	for _, p := range srv.Participants() {
+		if p.Chapter != "signup" {
+			t.Errorf("%s is at %q after the push, want signup", p.Name, p.Chapter)
+		}
+	}
+
+	board.refresh()
+	press("j") // the second row: eve
+	press("r")
+	me = eve.mark()
+	press("y")
+	eve.waitAfter(me, "Starting your own lab")
+	eve.waitAfter(me, "Chapters")
+	if rec.get(2) == nil {
+		t.Fatal("the reset made no new lab")
+	}
+	for _, p := range srv.Participants() {
+		switch p.Name {
+		case "eve":
+			if p.Chapter != "" || p.Joining {
+				t.Errorf("eve after the reset: %+v", p)
+			}
+		case "dan":
+			if p.Chapter != "signup" {
+				t.Errorf("dan moved with eve's reset: %+v", p)
+			}
+		}
+	}
+	if strings.Contains(ansi.Strip(dan.out.String()[md:]), "Starting your own lab") {
+		t.Error("dan was reset too")
 	}
 }
