@@ -33,3 +33,32 @@ func TestTopBottomKeysScrollPanes(t *testing.T) {
 	}
 
 }
+
+// TestPresenterCardShowsLookAtValues: in presenter mode the card below the timeline
+// shows the values its "look at" line names, and its frame reaches down to the
+// status line (no empty rows between them but the gap).
+func TestPresenterCardShowsLookAtValues(t *testing.T) {
+	h := newHarness(t, testOptions(t), 120, 40)
+	h.until("mailbox loaded", func() bool { return h.m.shared.Mail.Len() > 0 })
+	runLogin(h)
+	h.key("p")
+	h.key("g")
+	for range 8 {
+		h.key("left")
+	}
+	h.settle()
+	s := ansi.Strip(h.m.View())
+	if !strings.Contains(s, "hop 1 of 6") || !strings.Contains(s, "Location: http://127.0.0.1:9229/oauth2/authorize?client_id=albclient") {
+		t.Fatalf("the card of hop 1 should show its Location:\n%s", s)
+	}
+	lines := strings.Split(s, "\n")
+	bottom := -1
+	for i, l := range lines {
+		if strings.Contains(l, "╰") {
+			bottom = i
+		}
+	}
+	if bottom < 0 || !strings.Contains(lines[bottom+3], "chapter done") {
+		t.Fatalf("the card's frame should end two rows above the status line:\n%s", s)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/cognitolab/cognitolab/internal/hop"
 	"github.com/cognitolab/cognitolab/internal/tui/common"
 	"github.com/cognitolab/cognitolab/internal/tui/errview"
 	"github.com/cognitolab/cognitolab/internal/tui/seq"
@@ -207,9 +208,14 @@ func (m *Model) body(g geometry) string {
 		if !m.showsHops() {
 			return left
 		}
-		// One pane, big: the whole timeline, then the selected hop framed.
-		inner := max(g.rightW-8, 20)
-		return m.hopsView(g) + "\n" + s.PresentCard.Width(g.rightW-2).Render(m.card(inner, max(g.cardH-4, 2)))
+		// One pane, big: the whole timeline, then the selected hop framed, the frame
+		// filling the rows below the timeline.
+		// In a short terminal the frame's blank top and bottom rows go to the text.
+		frame, inner, cardH := s.PresentCard, max(g.rightW-8, 20), max(g.cardH-4, 2)
+		if g.cardH < 12 {
+			frame, cardH = frame.PaddingTop(0).PaddingBottom(0), max(g.cardH-2, 2)
+		}
+		return fit(m.hopsView(g), g.tlH) + "\n" + frame.Width(g.rightW-2).Render(fit(m.card(inner, cardH), cardH))
 	}
 	if !g.hops {
 		return left
@@ -279,7 +285,56 @@ func (m *Model) card(w, h int) string {
 	if len(hop.LookAt) > 0 {
 		b.WriteString("\n" + wrap(s.Notable.Render("look at:")+" "+s.Text.Render(strings.Join(hop.LookAt, ", "))+" "+s.Muted.Render("(2 opens the hop)"), w))
 	}
-	return cut(s, strings.TrimRight(b.String(), "\n"), w, h)
+	text := strings.TrimRight(b.String(), "\n")
+	if m.c.Present {
+		// The projector has the room: the values the note asks to look at, one a
+		// line, so the audience need not open the hop. Only whole, when they fit.
+		if vals := m.lookAtValues(hop, w); len(vals) > 0 && strings.Count(text, "\n")+2+len(vals) <= h {
+			text += "\n\n" + strings.Join(vals, "\n")
+		}
+	}
+	return cut(s, text, w, h)
+}
+
+// lookAtValues are the hop's fields named by its "look at" list, "name: value", cut to
+// w columns, secrets masked unless revealed.
+func (m *Model) lookAtValues(h hop.Hop, w int) []string {
+	s := m.c.Styles
+	var out []string
+	add := func(name, value string, secret bool) {
+		if value == "" {
+			return
+		}
+		if secret && !m.reveal {
+			value = hop.Hint(len(value))
+		}
+		out = append(out, ansi.Truncate(s.Label.Render(name+": ")+s.Text.Render(value), w, "…"))
+	}
+	for _, want := range h.LookAt {
+		switch {
+		case strings.EqualFold(want, "Location"):
+			add("Location", h.Location, false)
+			continue
+		case strings.EqualFold(want, "Set-Cookie"):
+			for _, c := range h.SetCookies {
+				add("Set-Cookie", c.Name+"="+c.Value, c.Secret)
+			}
+			continue
+		case strings.EqualFold(want, "Cookie"):
+			for _, c := range h.ReqCookies {
+				add("Cookie", c.Name+"="+c.Value, c.Secret)
+			}
+			continue
+		}
+		for _, fs := range [][]hop.Field{h.Query, h.Form, h.ReqHeaders, h.RespHeaders} {
+			for _, f := range fs {
+				if strings.EqualFold(f.Name, want) {
+					add(f.Name, f.Value, f.Secret)
+				}
+			}
+		}
+	}
+	return out
 }
 
 // cut keeps the first h lines of text, the last of them saying more is in the hop
