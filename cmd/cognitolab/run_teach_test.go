@@ -14,6 +14,9 @@ func TestRunTeachChaptersFormats(t *testing.T) {
 		{"groups", "text", []string{"── Chapter 11: Authorization with groups ──", "Signed in, but not in the group", "Admitted by group", "All steps passed."}},
 		{"groups", "markdown", []string{"## Chapter 11: Authorization with groups", "CreateGroup", "AdminAddUserToGroup", "#### The access token"}},
 		{"groups", "json", []string{`{"type":"chapter","id":"groups"`, `"key":"app-group-ok"`}},
+		{"clock", "text", []string{"── Chapter 12: The lab clock", "Lab clock +61 min", "All steps passed."}},
+		{"clock", "markdown", []string{"## Chapter 12: The lab clock", "AdminDisableUser", "Lab clock +61 min"}},
+		{"clock", "json", []string{`{"type":"chapter","id":"clock"`, `"key":"backchannel-refresh"`}},
 	}
 	for _, tt := range tests {
 		out, err := execute(t, "run", tt.chapter, "--format", tt.format)

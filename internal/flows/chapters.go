@@ -26,6 +26,7 @@ func Chapters(st labconf.Settings) []Chapter {
 		LogoutChapter(),
 		BeyondChapter(),
 		GroupsChapter(),
+		ClockChapter(),
 	}
 	for _, c := range chs {
 		for i := range c.Inputs {

@@ -117,6 +117,8 @@ var rules = []rule{
 	{key: "api-global-signout", op: "GlobalSignOut"},
 	{key: "api-revoke-token", op: "RevokeToken"},
 	{key: "api-create-group", op: "CreateGroup"},
+	{key: "api-admin-disable-user", op: "AdminDisableUser"},
+	{key: "api-admin-enable-user", op: "AdminEnableUser"},
 	{key: "api-add-user-to-group", op: "AdminAddUserToGroup"},
 	{key: "logs-filter", op: "FilterLogEvents"},
 	{key: "logs-api", op: "*", parties: logsAPI},

@@ -109,7 +109,15 @@ type Lab struct {
 	lns       []net.Listener // servers[i] serves lns[i] (control.go)
 	closeOnce sync.Once
 	closeErr  error
+	clock     *Clock
 }
+
+// Advance moves the lab clock forward (every server shares it) and returns the new
+// lab time.
+func (l *Lab) Advance(d time.Duration) (time.Time, error) { return l.clock.Advance(d) }
+
+// Now is the lab clock's time.
+func (l *Lab) Now() time.Time { return l.clock.Now() }
 
 // Endpoint is one listening server, for `cognitolab serve` to print.
 type Endpoint struct {
@@ -132,9 +140,8 @@ func Start(ctx context.Context, opts Options) (*Lab, error) {
 	if opts.ALBHost == opts.CognitoHost {
 		return nil, fmt.Errorf("the ALB and Cognito need different host names (cookies ignore ports); both are %q", opts.ALBHost)
 	}
-	if opts.Now == nil {
-		opts.Now = time.Now
-	}
+	clock := NewClock(opts.Now)
+	opts.Now = clock.Now
 	if opts.AppStdout == nil {
 		opts.AppStdout = io.Discard
 	}
@@ -147,7 +154,7 @@ func Start(ctx context.Context, opts Options) (*Lab, error) {
 		return nil, fmt.Errorf("reading the lab's settings from infra/lab.yaml: %w", err)
 	}
 
-	l := &Lab{secrets: hop.NewPolicy(settings.ALBCookieName())}
+	l := &Lab{secrets: hop.NewPolicy(settings.ALBCookieName()), clock: clock}
 	var listeners []net.Listener
 	fail := func(err error) (*Lab, error) {
 		for _, ln := range listeners {
