@@ -2,6 +2,9 @@ package tui
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -130,5 +133,45 @@ func TestReadingChapterOffersNoRunKeys(t *testing.T) {
 	}
 	if v := h.m.View(); strings.Contains(v, "No hops yet") || strings.Contains(v, "Press n") {
 		t.Errorf("reading chapter invites n:\n%s", v)
+	}
+}
+
+// TestGoldenLoginShowsEveryHop: the snapshots of chapter 4 after c (login_done at
+// 120x40 and 80x24, presenter at 120x40) show every hop of the chapter as a row.
+func TestGoldenLoginShowsEveryHop(t *testing.T) {
+	for _, sc := range []struct {
+		name    string
+		w, h    int
+		present bool
+	}{{"login_done", 120, 40, false}, {"login_done", 80, 24, false}, {"presenter", 120, 40, true}} {
+		t.Run(fmt.Sprintf("%s_%dx%d", sc.name, sc.w, sc.h), func(t *testing.T) {
+			h := newHarness(t, testOptions(t), sc.w, sc.h)
+			h.until("mailbox loaded", func() bool { return h.m.shared.Mail.Len() > 0 })
+			runLogin(h)
+			if sc.present {
+				h.key("p")
+				h.key("left")
+			}
+			h.settle()
+			view := ansi.Strip(h.m.View())
+			hops := h.m.chapter.Timeline().Hops()
+			if len(hops) < 6 {
+				t.Fatalf("chapter 4 made %d hops, want at least 6", len(hops))
+			}
+			for i, hp := range hops {
+				row := regexp.MustCompile(fmt.Sprintf(`(?m)(^|\s)%d %s\s+%d `, i+1, hp.Method, hp.Status))
+				if !row.MatchString(view) {
+					t.Errorf("hop %d (%s %d) is not on screen:\n%s", i+1, hp.Method, hp.Status, view)
+				}
+			}
+			// The same screen is the golden snapshot TestGolden keeps.
+			golden, err := os.ReadFile(filepath.Join("testdata", "TestGolden", fmt.Sprintf("%s_%dx%d.golden", sc.name, sc.w, sc.h)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(golden) != h.m.View() {
+				t.Errorf("the screen differs from testdata/TestGolden/%s_%dx%d.golden (run TestGolden -update)", sc.name, sc.w, sc.h)
+			}
+		})
 	}
 }

@@ -102,6 +102,9 @@ func (m *Model) geometry() geometry {
 		if m.err != nil {
 			// The error box needs the room more than the card does.
 			g.lessH = max(rest-minCard, minLesson)
+		} else if need := strings.Count(m.card(g.rightW, rest), "\n") + 1; need < rest-g.lessH {
+			// A short card leaves its spare rows to the lesson.
+			g.lessH = rest - max(need, minCard)
 		}
 		g.cardH = max(rest-g.lessH, 1)
 	}
