@@ -80,7 +80,18 @@ func claimList(m map[string]any, now time.Time) []hop.Claim {
 	return out
 }
 
+// maxTimeClaim is the latest time a time claim may name (the year 9999): past it, or
+// before 1970, the value is reported as invalid, not shown as a date.
+const maxTimeClaim = 253402300799
+
+// validTime says whether f is a usable NumericDate (RFC 7519 2) for display and expiry.
+func validTime(f float64) bool { return f >= 0 && f <= maxTimeClaim && f == f }
+
 func claimValue(k string, v any, now time.Time) string {
+	if f, ok := v.(float64); ok && timeClaims[k] && !validTime(f) {
+		b, _ := json.Marshal(v)
+		return string(b) + " (INVALID: not a time between 1970 and 9999)"
+	}
 	if f, ok := v.(float64); ok && timeClaims[k] {
 		t := time.Unix(int64(f), 0).UTC()
 		return fmt.Sprintf("%d (%s, %s)", int64(f), t.Format(time.RFC3339), relTime(t, now))
@@ -112,13 +123,16 @@ func DecodeToken(raw string, now time.Time) (*hop.TokenView, error) {
 	tv := &hop.TokenView{Raw: raw}
 	switch len(parts) {
 	case 5:
-		tv.Kind = "refresh"
-		if hb, err := albtoken.DecodeSegment(parts[0]); err == nil {
-			var h map[string]any
-			if json.Unmarshal(hb, &h) == nil {
-				tv.Header = claimList(h, now)
-			}
+		// A refresh token is a JWE: its header names the key and content encryption
+		// ({"cty":"JWT","enc":"A256GCM","alg":"RSA-OAEP"}). Five dot-separated parts
+		// without such a header are not one.
+		hb, err := albtoken.DecodeSegment(parts[0])
+		var h map[string]any
+		if err != nil || json.Unmarshal(hb, &h) != nil || h["enc"] == nil || h["alg"] == nil {
+			return nil, fmt.Errorf("%w: five parts, but the first is not a JWE header with \"alg\" and \"enc\"", ErrNotAToken)
 		}
+		tv.Kind = "refresh"
+		tv.Header = claimList(h, now)
 		tv.Problem = "This is a JWE: five parts (header, encrypted key, IV, ciphertext, tag), encrypted with a key only Cognito holds. Nobody else can decode or verify it; send it back to Cognito to get new tokens."
 		return tv, nil
 	case 3:
@@ -147,10 +161,15 @@ func DecodeToken(raw string, now time.Time) (*hop.TokenView, error) {
 	default:
 		tv.Kind = "jwt"
 	}
-	if exp, ok := c["exp"].(float64); ok {
+	exp, ok := c["exp"].(float64)
+	if !ok {
+		exp, ok = h["exp"].(float64)
+	}
+	switch {
+	case ok && validTime(exp):
 		tv.Expires = time.Unix(int64(exp), 0).UTC()
-	} else if exp, ok := h["exp"].(float64); ok {
-		tv.Expires = time.Unix(int64(exp), 0).UTC()
+	case ok:
+		tv.Problem = "exp is not a valid time (between 1970 and 9999): no one should accept this token"
 	}
 	return tv, nil
 }

@@ -119,3 +119,29 @@ func FuzzDecodeToken(f *testing.F) {
 		}
 	})
 }
+
+func TestDecodeTokenHardening(t *testing.T) {
+	seg := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+	now := time.Now()
+	// Five parts without a JWE header are not a refresh token.
+	if _, err := DecodeToken("a.b.c.d.e", now); err == nil {
+		t.Error("a.b.c.d.e decoded as a refresh token")
+	}
+	tv, err := DecodeToken(seg(`{"cty":"JWT","enc":"A256GCM","alg":"RSA-OAEP"}`)+".k.iv.ct.tag", now)
+	if err != nil || tv.Kind != "refresh" {
+		t.Errorf("a JWE: %v %+v", err, tv)
+	}
+	// Absurd times are reported invalid, never shown as a date.
+	tv, err = DecodeToken(seg(`{"alg":"RS256"}`)+"."+seg(`{"token_use":"id","iat":1e308,"exp":-5}`)+"."+seg("s"), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range tv.Claims {
+		if (c.Name == "iat" || c.Name == "exp") && !strings.Contains(c.Value, "INVALID") {
+			t.Errorf("%s = %q", c.Name, c.Value)
+		}
+	}
+	if !tv.Expires.IsZero() || !strings.Contains(tv.Problem, "exp is not a valid time") {
+		t.Errorf("expires %v problem %q", tv.Expires, tv.Problem)
+	}
+}
