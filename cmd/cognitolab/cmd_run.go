@@ -32,7 +32,8 @@ func runCommand() *cobra.Command {
 		Long: `run performs a chapter's HTTP exchanges against the local lab (or, with --aws, your
 deployed lab) and prints every hop with its explanation.
 
-Chapters: ` + strings.Join(flows.ChapterIDs(), ", ") + `, or all.
+Chapters: ` + strings.Join(flows.ChapterIDs(), ", ") + `, or all. A script runs chapters and
+moves the local lab clock between them: "login,+61m,tokens" (+5m, +1h, +1d, ...).
 Formats: text (colour on a terminal unless NO_COLOR is set), markdown (a handout), json
 (one object per line). The exit status is non-zero when a step fails.`,
 		Args:      cobra.ExactArgs(1),
@@ -42,9 +43,12 @@ Formats: text (colour on a terminal unless NO_COLOR is set), markdown (a handout
 			if err != nil {
 				return withCode(exitUsage, err)
 			}
-			ids, err := selectChapters(args[0])
-			if err != nil {
-				return withCode(exitUsage, err)
+			script := strings.Contains(args[0], ",") || strings.HasPrefix(args[0], "+")
+			var ids []string
+			if !script {
+				if ids, err = selectChapters(args[0]); err != nil {
+					return withCode(exitUsage, err)
+				}
 			}
 			ctx := cmd.Context()
 			s, closeLab, err := newRunSession(ctx, cmd)
@@ -53,6 +57,11 @@ Formats: text (colour on a terminal unless NO_COLOR is set), markdown (a handout
 			}
 			defer closeLab()
 			var chapters []flows.Chapter
+			if script {
+				if chapters, err = scriptChapters(args[0], flows.Chapters(*s.Settings)); err != nil {
+					return withCode(exitUsage, err)
+				}
+			}
 			for _, c := range flows.Chapters(*s.Settings) {
 				if slices.Contains(ids, c.ID) {
 					chapters = append(chapters, c)
@@ -89,7 +98,9 @@ func selectChapters(arg string) ([]string, error) {
 // build on earlier ones).
 func runChapters(ctx context.Context, s *flows.Session, chapters []flows.Chapter, p *transcript.Printer) error {
 	for _, c := range chapters {
-		p.Chapter(transcript.Chapter{ID: c.ID, Number: c.Number, Title: c.Title, Lesson: c.Lesson})
+		if c.Number != 0 { // 0: a clock jump of a script, shown as its own timeline line
+			p.Chapter(transcript.Chapter{ID: c.ID, Number: c.Number, Title: c.Title, Lesson: c.Lesson})
+		}
 		if err := c.Run(ctx, s); err != nil {
 			if errors.Is(err, context.Canceled) {
 				return err

@@ -30,3 +30,19 @@ func TestRunTeachChaptersFormats(t *testing.T) {
 		}
 	}
 }
+
+// A run script moves the lab clock between chapters; each jump is in the transcript.
+func TestRunScriptClockJump(t *testing.T) {
+	out, err := execute(t, "run", "login,+61m,tokens", "--format", "text")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	for _, w := range []string{"Chapter 4: Login", "Lab clock +61 min", "Chapter 6: Tokens", "All steps passed."} {
+		if !strings.Contains(out, w) {
+			t.Errorf("output lacks %q", w)
+		}
+	}
+	if _, err := execute(t, "run", "login,+soon"); err == nil || !strings.Contains(err.Error(), "clock jump") {
+		t.Errorf("bad jump: err = %v", err)
+	}
+}
