@@ -94,6 +94,10 @@ func printLab(w io.Writer, lab *local.Lab) {
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "  user pool        %s (region %s)\n", t.UserPoolID, t.Region)
 	fmt.Fprintf(w, "  ALB client       %s (secret %s)\n", t.ALBClientID, mask(t.ALBClientSecret))
+	if lab.ALB != nil && lab.ALB.ARN() != "" {
+		// AWS's x-amzn-oidc-data verification sample checks this "signer" field.
+		fmt.Fprintf(w, "  ALB signer       %s (the signer field of x-amzn-oidc-data)\n", lab.ALB.ARN())
+	}
 	fmt.Fprintf(w, "  public client    %s (PKCE, USER_PASSWORD_AUTH)\n", t.PublicClientID)
 	if t.MachineClientID != "" {
 		fmt.Fprintf(w, "  machine client   %s (client_credentials, scope %s)\n", t.MachineClientID, t.MachineScope)

@@ -117,7 +117,7 @@ type userPoolClientType struct {
 }
 
 // inUnit expresses d in the largest of Cognito's TimeUnitsType units that divides it,
-// no larger than pref (hours for access/id tokens, days for refresh tokens by default).
+// no larger than pref (minutes for access/id tokens, days for refresh tokens, as lab.yaml).
 func inUnit(d time.Duration, pref string) (int64, string) {
 	units := []struct {
 		name string
@@ -137,8 +137,10 @@ func (p *Pool) toClientType(c *Client) userPoolClientType {
 	var out userPoolClientType
 	out.UserPoolID, out.ClientName, out.ClientID, out.ClientSecret = p.cfg.PoolID, c.Name, c.ID, c.Secret
 	out.CreationDate, out.LastModifiedDate = epoch(c.Created), epoch(c.Created)
-	out.AccessTokenValidity, out.TokenValidityUnits.AccessToken = inUnit(c.AccessTokenValidity, "hours")
-	out.IDTokenValidity, out.TokenValidityUnits.IDToken = inUnit(c.IDTokenValidity, "hours")
+	// The units infra/lab.yaml's TokenValidityUnits use: minutes for access and id
+	// tokens, days for refresh tokens (so the lab and the stack describe alike).
+	out.AccessTokenValidity, out.TokenValidityUnits.AccessToken = inUnit(c.AccessTokenValidity, "minutes")
+	out.IDTokenValidity, out.TokenValidityUnits.IDToken = inUnit(c.IDTokenValidity, "minutes")
 	out.RefreshTokenValidity, out.TokenValidityUnits.RefreshToken = inUnit(c.RefreshTokenValidity, "days")
 	out.ExplicitAuthFlows, out.SupportedIdentityProviders = c.ExplicitAuthFlows, c.SupportedIdentityProviders
 	out.CallbackURLs, out.LogoutURLs = c.CallbackURLs, c.LogoutURLs

@@ -457,7 +457,7 @@ func TestSDKDescribeClients(t *testing.T) {
 	c := dc.UserPoolClient
 	if aws.ToString(c.ClientSecret) != e.sec.Secret || aws.ToString(c.ClientName) != "cognitolab-alb" || !aws.ToBool(c.AllowedOAuthFlowsUserPoolClient) ||
 		len(c.CallbackURLs) == 0 || c.CallbackURLs[0] != "http://localhost:8080/oauth2/idpresponse" ||
-		c.AccessTokenValidity == nil || *c.AccessTokenValidity != 1 || c.TokenValidityUnits.AccessToken != types.TimeUnitsTypeHours ||
+		c.AccessTokenValidity == nil || *c.AccessTokenValidity != 60 || c.TokenValidityUnits.AccessToken != types.TimeUnitsTypeMinutes ||
 		c.RefreshTokenValidity != 30 || c.TokenValidityUnits.RefreshToken != types.TimeUnitsTypeDays ||
 		c.PreventUserExistenceErrors != types.PreventUserExistenceErrorTypesEnabled || !aws.ToBool(c.EnableTokenRevocation) ||
 		c.CreationDate == nil || c.CreationDate.IsZero() || len(c.SupportedIdentityProviders) != 1 || aws.ToString(c.UserPoolId) != e.pool.PoolID() {
