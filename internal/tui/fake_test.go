@@ -71,7 +71,7 @@ func loginHops() []hop.Hop {
 		{Seq: 5, Party: hop.PartyALB, Method: "GET", URL: "http://localhost:8080/oauth2/idpresponse?code=c0de&state=abc", Status: 302,
 			Location:   "http://localhost:8080/v1/secrets",
 			SetCookies: []hop.Cookie{{Name: "AWSELBAuthSessionCookie-0", Value: "sealedvalue", Secret: true, Attrs: "Path=/; HttpOnly; Expires=Sun, 30 Nov 2025 14:00:00 GMT"}},
-			Title:      "The session cookie", Start: base},
+			Title:      "The session cookie", LookAt: []string{"Set-Cookie"}, Start: base},
 		{Seq: 6, Party: hop.PartyApp, Method: "GET", URL: "http://localhost:8080/v1/secrets", Status: 200,
 			ReqCookies: []hop.Cookie{{Name: "AWSELBAuthSessionCookie-0", Value: "sealedvalue", Secret: true}},
 			RespBody:   `{"secrets":["the cake is a lie"],"user":"alice"}`, Title: "The app answers 200",

@@ -51,6 +51,19 @@ func TestPresenterCardShowsLookAtValues(t *testing.T) {
 	if !strings.Contains(s, "hop 1 of 6") || !strings.Contains(s, "Location: http://127.0.0.1:9229/oauth2/authorize?client_id=albclient") {
 		t.Fatalf("the card of hop 1 should show its Location:\n%s", s)
 	}
+	// A secret's name stays readable; its value is masked until r.
+	h.key("right")
+	h.key("right")
+	h.key("right")
+	h.key("right")
+	s = ansi.Strip(h.m.View())
+	if !strings.Contains(s, "hop 5 of 6") || !strings.Contains(s, "Set-Cookie: AWSELBAuthSessionCookie-0=•••••••• (11 chars") || strings.Contains(s, "sealedvalue") {
+		t.Fatalf("the card of hop 5 should show the session cookie's name, its value masked:\n%s", s)
+	}
+	h.key("r")
+	if s = ansi.Strip(h.m.View()); !strings.Contains(s, "Set-Cookie: AWSELBAuthSessionCookie-0=sealedvalue") {
+		t.Fatalf("r should reveal the cookie's value in the card:\n%s", s)
+	}
 	lines := strings.Split(s, "\n")
 	bottom := -1
 	for i, l := range lines {

@@ -304,35 +304,35 @@ func (m *Model) card(w, h int) string {
 func (m *Model) lookAtValues(h hop.Hop, w int) []string {
 	s := m.c.Styles
 	var out []string
-	add := func(name, value string, secret bool) {
+	add := func(name, prefix, value string, secret bool) {
 		if value == "" {
 			return
 		}
 		if secret && !m.reveal {
 			value = hop.Hint(len(value))
 		}
-		out = append(out, ansi.Truncate(s.Label.Render(name+": ")+s.Text.Render(value), w, "…"))
+		out = append(out, ansi.Truncate(s.Label.Render(name+": ")+s.Text.Render(prefix+value), w, "…"))
 	}
 	for _, want := range h.LookAt {
 		switch {
 		case strings.EqualFold(want, "Location"):
-			add("Location", h.Location, false)
+			add("Location", "", h.Location, false)
 			continue
 		case strings.EqualFold(want, "Set-Cookie"):
 			for _, c := range h.SetCookies {
-				add("Set-Cookie", c.Name+"="+c.Value, c.Secret)
+				add("Set-Cookie", c.Name+"=", c.Value, c.Secret)
 			}
 			continue
 		case strings.EqualFold(want, "Cookie"):
 			for _, c := range h.ReqCookies {
-				add("Cookie", c.Name+"="+c.Value, c.Secret)
+				add("Cookie", c.Name+"=", c.Value, c.Secret)
 			}
 			continue
 		}
 		for _, fs := range [][]hop.Field{h.Query, h.Form, h.ReqHeaders, h.RespHeaders} {
 			for _, f := range fs {
 				if strings.EqualFold(f.Name, want) {
-					add(f.Name, f.Value, f.Secret)
+					add(f.Name, "", f.Value, f.Secret)
 				}
 			}
 		}
