@@ -55,9 +55,11 @@ func (s savedLab) refuseSecondLab(o Options) error {
 		s.where(), s.path, o.stackName(), o.Region)
 }
 
-func deployWith(ctx context.Context, c *Clients, o Options, saved savedLab) (target.Target, error) {
+func deployWith(ctx context.Context, c *Clients, o Options, saved savedLab) (_ target.Target, err error) {
 	ctx, cancel := context.WithTimeout(ctx, o.timeout())
 	defer cancel()
+	var account string
+	defer func() { err = interrupted(ctx, c, "deploy", o.stackName(), account, err) }()
 	w := o.out()
 	say := func(s string) { fmt.Fprintln(w, s) }
 	// A flag mistake is found before the cost prompt, and before anything is created.
@@ -74,6 +76,7 @@ func deployWith(ctx context.Context, c *Clients, o Options, saved savedLab) (tar
 	if err != nil {
 		return target.Target{}, err
 	}
+	account = id.Account
 	if msg := saved.accountMismatch(id.Account); msg != "" {
 		return target.Target{}, fmt.Errorf("%s: deploying here would forget that lab while it keeps billing. Use that account's credentials (--profile), or run `cognitolab destroy` with them first", msg)
 	}
@@ -138,7 +141,7 @@ func deployWith(ctx context.Context, c *Clients, o Options, saved savedLab) (tar
 
 	t, err := targetFromOutputs(ctx, c, o.stackName(), info.Outputs, cert.PEM)
 	if err != nil {
-		return target.Target{}, err
+		return target.Target{}, stillBilling(err, c.Region)
 	}
 	t.Account, t.Profile = id.Account, o.shellProfile()
 	if tg := info.Outputs["TargetGroupArn"]; tg != "" {
@@ -146,7 +149,7 @@ func deployWith(ctx context.Context, c *Clients, o Options, saved savedLab) (tar
 		hctx, cancel := context.WithTimeout(ctx, 15*time.Minute)
 		defer cancel()
 		if err := WaitHealthy(hctx, c, tg, o.poll()); err != nil {
-			return t, err
+			return t, stillBilling(err, c.Region)
 		}
 	}
 	say("Checking " + t.AppURL + "/v1/public ...")
@@ -155,13 +158,18 @@ func deployWith(ctx context.Context, c *Clients, o Options, saved savedLab) (tar
 		check = func(ctx context.Context, url string, pem []byte) error { return CheckApp(ctx, url, pem, o.poll()) }
 	}
 	if err := check(ctx, t.AppURL+"/v1/public", []byte(cert.PEM)); err != nil {
-		return t, err
+		return t, stillBilling(err, c.Region)
 	}
 	if err := SaveTarget(path, t); err != nil {
-		return t, err
+		return t, stillBilling(err, c.Region)
 	}
 	say("Lab target saved to " + path + ". Now run: cognitolab --aws")
 	return t, nil
+}
+
+// stillBilling adds to a failure after the stack is up that the lab bills on.
+func stillBilling(err error, region string) error {
+	return fmt.Errorf("%w.\nThe lab's stack is up in %s and bills by the hour (about $%.2f) while it exists: fix the cause and run `cognitolab deploy` again, or run `cognitolab destroy` to tear it down", err, region, TotalPerHour(HourlyCost()))
 }
 
 // onlyDeclared drops parameters the template does not declare (CloudFormation

@@ -74,14 +74,22 @@ func Destroy(ctx context.Context, o Options) (DestroyReport, error) {
 	return destroyWith(ctx, c, o, saved)
 }
 
-func destroyWith(ctx context.Context, c *Clients, o Options, saved savedLab) (DestroyReport, error) {
+func destroyWith(ctx context.Context, c *Clients, o Options, saved savedLab) (rep DestroyReport, err error) {
 	ctx, cancel := context.WithTimeout(ctx, o.timeout())
 	defer cancel()
 	if o.Region == "" {
 		o.Region = c.Region
 	}
 	stack := o.stackName()
-	rep := DestroyReport{Region: c.Region, Stack: stack}
+	rep = DestroyReport{Region: c.Region, Stack: stack}
+	// Interrupted while CloudFormation deletes: say so, rather than list the stack
+	// as left behind with a context error.
+	defer func() {
+		if err == nil && ctx.Err() != nil {
+			err = context.Cause(ctx)
+		}
+		err = interrupted(ctx, c, "destroy", stack, rep.Account, err)
+	}()
 	w := o.out()
 	id, err := CallerIdentity(ctx, c)
 	if err != nil {
@@ -106,7 +114,7 @@ func destroyWith(ctx context.Context, c *Clients, o Options, saved savedLab) (De
 		if lg := info.Outputs["LogGroupName"]; lg != "" {
 			logGroup = lg
 		}
-		if !o.Yes && !Confirm(o.in(), w, fmt.Sprintf("Delete stack %s (%s) in %s, account %s, and everything cognitolab made for it?", stack, info.Status, c.Region, id.Account)) {
+		if !o.Yes && !confirmCtx(ctx, o.in(), w, fmt.Sprintf("Delete stack %s (%s) in %s, account %s, and everything cognitolab made for it?", stack, info.Status, c.Region, id.Account)) {
 			return rep, fmt.Errorf("cancelled: nothing was deleted")
 		}
 		if err := deleteStack(ctx, c, o, info); err != nil {

@@ -134,14 +134,29 @@ func CostSince(start, now time.Time) float64 {
 
 // Confirm asks a yes/no question; only "y" or "yes" is a yes.
 func Confirm(in io.Reader, out io.Writer, question string) bool {
+	return confirmCtx(context.Background(), in, out, question)
+}
+
+// confirmCtx is Confirm that gives up (a no) when ctx ends: Ctrl-C at the prompt
+// must not wait for Enter, since cognitolab catches the signal itself.
+func confirmCtx(ctx context.Context, in io.Reader, out io.Writer, question string) bool {
 	fmt.Fprintf(out, "%s [y/N] ", question)
-	line, err := bufio.NewReader(in).ReadString('\n')
-	if err != nil && line == "" {
+	answer := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(in).ReadString('\n') // a read error is a no
+		answer <- line
+	}()
+	select {
+	case <-ctx.Done():
 		fmt.Fprintln(out)
 		return false
+	case line := <-answer:
+		if line == "" {
+			fmt.Fprintln(out)
+		}
+		a := strings.ToLower(strings.TrimSpace(line))
+		return a == "y" || a == "yes"
 	}
-	a := strings.ToLower(strings.TrimSpace(line))
-	return a == "y" || a == "yes"
 }
 
 // Preflight checks credentials and region, shows the cost, and asks to go on
@@ -158,7 +173,10 @@ func Preflight(ctx context.Context, c *Clients, o Options) (Identity, error) {
 	fmt.Fprintf(w, "AWS account %s (%s), region %s, stack %s\n\n", id.Account, id.ARN, c.Region, o.stackName())
 	PrintCost(w, HourlyCost())
 	fmt.Fprintln(w)
-	if !o.Yes && !Confirm(o.in(), w, "Create the lab in this account?") {
+	if !o.Yes && !confirmCtx(ctx, o.in(), w, "Create the lab in this account?") {
+		if ctx.Err() != nil {
+			return Identity{}, ctx.Err()
+		}
 		return Identity{}, ErrDeclined
 	}
 	return id, nil

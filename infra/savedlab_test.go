@@ -25,13 +25,28 @@ import (
 // the instance is registered the way CloudFormation would once the stack is complete.
 func motoDeploy(t *testing.T, o Options) *Clients {
 	t.Helper()
+	var out bytes.Buffer
+	o.Out = &out
+	c, err := motoDeployErr(t, o)
+	if err != nil {
+		t.Fatalf("deploy: %v\n%s", err, out.String())
+	}
+	return c
+}
+
+// motoDeployErr is motoDeploy that returns the deploy's error; o.checkApp, when
+// set, stands for the HTTPS check of the app (else it passes).
+func motoDeployErr(t *testing.T, o Options) (*Clients, error) {
+	t.Helper()
 	ctx := context.Background()
 	tmpl, err := os.ReadFile("testdata/moto-lab.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
 	o.Template, o.AppBinary, o.Yes = tmpl, testutil.FakeARM64ELF(t), true
-	o.checkApp = func(context.Context, string, []byte) error { return nil }
+	if o.checkApp == nil {
+		o.checkApp = func(context.Context, string, []byte) error { return nil }
+	}
 	c, err := NewClients(ctx, o)
 	if err != nil {
 		t.Fatal(err)
@@ -51,12 +66,8 @@ func motoDeploy(t *testing.T, o Options) *Clients {
 			t.Error(err)
 		}
 	}
-	var out bytes.Buffer
-	o.Out = &out
-	if _, err := deployWith(ctx, c, o, savedFor(t, o)); err != nil {
-		t.Fatalf("deploy: %v\n%s", err, out.String())
-	}
-	return c
+	_, err = deployWith(ctx, c, o, savedFor(t, o))
+	return c, err
 }
 
 // stackStatus is the stack's status in the region c talks to, "" when there is none.

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"os"
 
@@ -57,7 +59,7 @@ by the hour.`,
 			o.OnEvent = func(e infra.StackEvent) { fmt.Fprintln(out, e.String()) }
 			t, err := infra.Deploy(cmd.Context(), o)
 			if err != nil {
-				return err
+				return awsError(err)
 			}
 			fmt.Fprintf(out, "\nThe lab is up: %s\nYour browser will warn about the self-signed certificate (the AWS chapter explains why).\n", t.AppURL)
 			return nil
@@ -108,7 +110,7 @@ Running it when nothing is deployed is fine.`,
 			o.OnEvent = func(e infra.StackEvent) { fmt.Fprintln(out, e.String()) }
 			rep, err := infra.Destroy(cmd.Context(), o)
 			if err != nil {
-				return err
+				return awsError(err)
 			}
 			rep.Print(out)
 			if len(rep.Left) > 0 {
@@ -120,6 +122,15 @@ Running it when nothing is deployed is fine.`,
 	cmd.Flags().Bool("yes", false, "do not ask for confirmation")
 	addStackFlag(cmd)
 	return cmd
+}
+
+// awsError gives a deploy or destroy error its exit code. Ctrl-C is never a quiet
+// success here: CloudFormation carries on, and the message says with what.
+func awsError(err error) error {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return withCode(exitInterrupted, err)
+	}
+	return withCode(exitFailure, err)
 }
 
 // awsStdinIsTerminal reports whether f is a terminal (/dev/null is not, though it is

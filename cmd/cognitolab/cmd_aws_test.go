@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -75,5 +76,24 @@ func TestDestroyCommandFromAnotherRegionMoto(t *testing.T) {
 	out, err = execute(t, "destroy", "--yes")
 	if err != nil || !strings.Contains(out, "Nothing to destroy: no lab stack cognitolab, certificate, bucket or log group was found in us-east-1, account 123456789012.") {
 		t.Errorf("second destroy: %v\n%s", err, out)
+	}
+}
+
+// Ctrl-C during deploy or destroy is never a quiet success: the exit status is 130
+// and the message (printed by exitCode) says what CloudFormation carries on with.
+// A bare cancellation elsewhere (a learner leaving `run`) stays a quiet 0.
+func TestAWSInterruptExitCode(t *testing.T) {
+	ie := &infra.InterruptedError{Op: "deploy", Stack: "cognitolab", Region: "eu-west-1", Status: "CREATE_IN_PROGRESS", Cause: context.Canceled}
+	if got := exitCode(awsError(ie)); got != exitInterrupted {
+		t.Errorf("interrupted deploy exits %d, want %d", got, exitInterrupted)
+	}
+	if got := exitCode(awsError(errors.New("stack cognitolab ended in ROLLBACK_COMPLETE"))); got != exitFailure {
+		t.Errorf("failed deploy exits %d", got)
+	}
+	if got := exitCode(context.Canceled); got != exitOK {
+		t.Errorf("a bare cancellation exits %d", got)
+	}
+	if !strings.Contains(ie.Error(), "`cognitolab deploy` to resume") {
+		t.Errorf("message: %s", ie)
 	}
 }

@@ -26,6 +26,9 @@ const (
 	exitFailure = 1 // something failed: the message says what and what to do
 	exitUsage   = 2 // bad flags or arguments
 	exitStep    = 3 // a lesson step failed (cognitolab run)
+	// exitInterrupted: Ctrl-C (or a time limit) stopped deploy or destroy while
+	// CloudFormation carries on; 128 + SIGINT, as shells report it.
+	exitInterrupted = 130
 )
 
 // exitError carries an exit code with its message.
@@ -48,12 +51,15 @@ func exitCode(err error) int {
 	if err == nil {
 		return exitOK
 	}
-	if errors.Is(err, context.Canceled) {
+	// A command that gives its error a code has something to say even when Ctrl-C
+	// caused it (deploy and destroy: what is left running); a bare cancellation is a
+	// learner leaving on purpose.
+	var ee *exitError
+	if !errors.As(err, &ee) && errors.Is(err, context.Canceled) {
 		return exitOK
 	}
 	fmt.Fprintln(os.Stderr, "cognitolab:", err)
-	var ee *exitError
-	if errors.As(err, &ee) {
+	if ee != nil {
 		return ee.code
 	}
 	return exitFailure
