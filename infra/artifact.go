@@ -25,9 +25,12 @@ const ArtifactKey = "cognitolab/cognitolab-linux-arm64"
 // modulePath is the Go module that holds cmd/cognitolab.
 const modulePath = "github.com/cognitolab/cognitolab"
 
-// BucketName is the lab's artifact bucket for an account and region.
-func BucketName(account, region string) string {
-	return fmt.Sprintf("cognitolab-artifacts-%s-%s", account, region)
+// BucketName is the artifact bucket of the lab named lab (the stack's LabName) in
+// an account and region: cognitolab-artifacts-<account>-<region> for the default
+// lab, so that two labs never share the bucket one of them boots from. At most
+// 20 + 11 + 12 + 1 + 14 = 58 characters, under S3's 63.
+func BucketName(lab, account, region string) string {
+	return fmt.Sprintf("%s-artifacts-%s-%s", lab, account, region)
 }
 
 // CheckLinuxARM64 verifies that path is a linux/arm64 ELF executable, which is

@@ -27,6 +27,12 @@ func ALBWildcard(region string) string { return "*." + region + ".elb.amazonaws.
 // SelfSignedCert makes an ECDSA P-256 certificate for ALBWildcard(region), valid
 // for a year from now (ACM imports RSA 2048 and EC P-256 keys alike). Browsers warn
 // about it; cognitolab trusts exactly this certificate and nothing else for the lab.
+//
+// It is a plain leaf (not a CA): Firefox refuses a CA certificate presented as a
+// server's own (MOZILLA_PKIX_ERROR_CA_CERT_USED_AS_END_ENTITY, with no way past
+// the warning), while a self-signed leaf gets the ordinary "accept the risk" page.
+// Go's verifier trusts a leaf that is itself in the root pool, so the pinned client
+// works unchanged.
 func SelfSignedCert(region string, now time.Time) (certPEM, keyPEM []byte, err error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -43,10 +49,10 @@ func SelfSignedCert(region string, now time.Time) (certPEM, keyPEM []byte, err e
 		DNSNames:              []string{name},
 		NotBefore:             now.Add(-time.Hour),
 		NotAfter:              now.Add(365 * 24 * time.Hour),
-		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		KeyUsage:              x509.KeyUsageDigitalSignature,
 		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 		BasicConstraintsValid: true,
-		IsCA:                  true, // self-signed: it is its own (only) root
+		IsCA:                  false,
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
 	if err != nil {
@@ -67,11 +73,45 @@ type LabCertificate struct {
 	PEM string
 }
 
-// findLabCertificate returns the ARN of the certificate tagged for the stack, or "".
-func findLabCertificate(ctx context.Context, c *Clients, stack string) (string, error) {
+// allKeyTypes are every key type ACM knows. ListCertificates without
+// Includes.KeyTypes "returns only RSA_1024 and RSA_2048 certificates"
+// (https://docs.aws.amazon.com/acm/latest/APIReference/API_Filters.html), and the
+// lab's certificate is EC_prime256v1: without them it is never found.
+var allKeyTypes = []acmtypes.KeyAlgorithm{
+	acmtypes.KeyAlgorithmRsa1024, acmtypes.KeyAlgorithmRsa2048, acmtypes.KeyAlgorithmRsa3072, acmtypes.KeyAlgorithmRsa4096,
+	acmtypes.KeyAlgorithmEcPrime256v1, acmtypes.KeyAlgorithmEcSecp384r1, acmtypes.KeyAlgorithmEcSecp521r1,
+}
+
+// taggedFor reports whether the certificate carries the lab's tag for stack; a
+// certificate that is gone is not (false, nil).
+func taggedFor(ctx context.Context, c *Clients, arn, stack string) (bool, error) {
+	tags, err := c.ACM.ListTagsForCertificate(ctx, &acm.ListTagsForCertificateInput{CertificateArn: aws.String(arn)})
+	if isCode(err, "ResourceNotFoundException") {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	for _, t := range tags.Tags {
+		if aws.ToString(t.Key) == certTagKey && aws.ToString(t.Value) == stack {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// findLabCertificate returns the ARN of the certificate tagged for the stack, or
+// "": first known (the ARN the saved target recorded), else by listing every key type.
+func findLabCertificate(ctx context.Context, c *Clients, stack, known string) (string, error) {
+	if known != "" {
+		if ok, err := taggedFor(ctx, c, known, stack); err == nil && ok {
+			return known, nil
+		}
+	}
 	var next *string
 	for page := 0; page < 50; page++ {
-		out, err := c.ACM.ListCertificates(ctx, &acm.ListCertificatesInput{NextToken: next})
+		out, err := c.ACM.ListCertificates(ctx, &acm.ListCertificatesInput{NextToken: next,
+			Includes: &acmtypes.Filters{KeyTypes: allKeyTypes}})
 		if err != nil {
 			return "", fmt.Errorf("listing ACM certificates: %w", err)
 		}
@@ -79,14 +119,8 @@ func findLabCertificate(ctx context.Context, c *Clients, stack string) (string, 
 			if s.DomainName == nil || *s.DomainName != ALBWildcard(c.Region) {
 				continue
 			}
-			tags, err := c.ACM.ListTagsForCertificate(ctx, &acm.ListTagsForCertificateInput{CertificateArn: s.CertificateArn})
-			if err != nil {
-				continue // deleted meanwhile
-			}
-			for _, t := range tags.Tags {
-				if aws.ToString(t.Key) == certTagKey && aws.ToString(t.Value) == stack {
-					return aws.ToString(s.CertificateArn), nil
-				}
+			if ok, err := taggedFor(ctx, c, aws.ToString(s.CertificateArn), stack); err == nil && ok {
+				return aws.ToString(s.CertificateArn), nil
 			}
 		}
 		if out.NextToken == nil {
@@ -100,8 +134,8 @@ func findLabCertificate(ctx context.Context, c *Clients, stack string) (string, 
 // EnsureCertificate re-uses the lab's imported certificate when it has a month of
 // validity left, and otherwise imports a fresh self-signed one (into the same ARN
 // when there was one, so the listener need not change).
-func EnsureCertificate(ctx context.Context, c *Clients, stack string, now time.Time) (LabCertificate, error) {
-	arn, err := findLabCertificate(ctx, c, stack)
+func EnsureCertificate(ctx context.Context, c *Clients, stack, known string, now time.Time) (LabCertificate, error) {
+	arn, err := findLabCertificate(ctx, c, stack, known)
 	if err != nil {
 		return LabCertificate{}, err
 	}
@@ -109,7 +143,8 @@ func EnsureCertificate(ctx context.Context, c *Clients, stack string, now time.T
 		got, err := c.ACM.GetCertificate(ctx, &acm.GetCertificateInput{CertificateArn: aws.String(arn)})
 		if err == nil && got.Certificate != nil {
 			if blk, _ := pem.Decode([]byte(*got.Certificate)); blk != nil {
-				if cert, err := x509.ParseCertificate(blk.Bytes); err == nil && cert.NotAfter.After(now.Add(30*24*time.Hour)) {
+				// An older cognitolab imported a CA certificate: replace it with a leaf.
+				if cert, err := x509.ParseCertificate(blk.Bytes); err == nil && !cert.IsCA && cert.NotAfter.After(now.Add(30*24*time.Hour)) {
 					return LabCertificate{ARN: arn, PEM: *got.Certificate}, nil
 				}
 			}
@@ -132,14 +167,35 @@ func EnsureCertificate(ctx context.Context, c *Clients, stack string, now time.T
 	return LabCertificate{ARN: aws.ToString(out.CertificateArn), PEM: string(certPEM)}, nil
 }
 
-// DeleteLabCertificate deletes the stack's imported certificate; false when there was none.
-func DeleteLabCertificate(ctx context.Context, c *Clients, stack string) (bool, error) {
-	arn, err := findLabCertificate(ctx, c, stack)
+// certRetries bounds DeleteLabCertificate's retries on ResourceInUseException.
+const certRetries = 12
+
+// DeleteLabCertificate deletes the stack's imported certificate (known: its ARN
+// when the saved target recorded it); false when there was none. ACM goes on
+// saying the certificate is in use for a while after the load balancer that used
+// it is deleted (ResourceInUseException; about 10 s in
+// https://github.com/aws/aws-cdk/issues/4179, and
+// https://github.com/hashicorp/terraform-provider-aws/issues/3866), so that error is
+// retried, every `every`, a bounded number of times. tries says how many calls it took.
+func DeleteLabCertificate(ctx context.Context, c *Clients, stack, known string, every time.Duration) (deleted bool, tries int, err error) {
+	arn, err := findLabCertificate(ctx, c, stack, known)
 	if err != nil || arn == "" {
-		return false, err
+		return false, 0, err
 	}
-	if _, err := c.ACM.DeleteCertificate(ctx, &acm.DeleteCertificateInput{CertificateArn: aws.String(arn)}); err != nil {
-		return false, fmt.Errorf("deleting certificate %s (it may still be in use by a load balancer): %w", arn, err)
+	for tries = 1; ; tries++ {
+		_, err = c.ACM.DeleteCertificate(ctx, &acm.DeleteCertificateInput{CertificateArn: aws.String(arn)})
+		switch {
+		case err == nil:
+			return true, tries, nil
+		case isCode(err, "ResourceNotFoundException"):
+			return false, tries, nil
+		case !isCode(err, "ResourceInUseException") || tries == certRetries:
+			return false, tries, fmt.Errorf("deleting certificate %s after %d attempt(s) (a load balancer may still use it): %w", arn, tries, err)
+		}
+		select {
+		case <-ctx.Done():
+			return false, tries, fmt.Errorf("deleting certificate %s: still in use when cognitolab stopped: %w", arn, ctx.Err())
+		case <-time.After(every):
+		}
 	}
-	return true, nil
 }

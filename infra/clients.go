@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -14,14 +16,17 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go/logging"
 )
 
-// EndpointEnv names the environment variable that points every AWS client at one
-// endpoint (moto server in tests): COGNITOLAB_AWS_ENDPOINT=http://127.0.0.1:5000.
+// EndpointEnv names an environment variable that points every AWS client at one
+// endpoint: COGNITOLAB_AWS_ENDPOINT=http://127.0.0.1:5000. It is kept for older
+// scripts; AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>, which every AWS SDK and
+// the aws CLI read, work too and are the ones to use.
 const EndpointEnv = "COGNITOLAB_AWS_ENDPOINT"
 
 // DefaultStackName is the CloudFormation stack cognitolab deploys.
@@ -82,11 +87,27 @@ func (o Options) stackName() string {
 	return o.StackName
 }
 
+// labName is the template's LabName: given, else the stack's name, so that every
+// name the lab gives (load balancer, user pool, log group, artifact bucket, domain
+// prefix) follows the stack and a second stack collides with nothing.
 func (o Options) labName() string {
-	if o.LabName == "" {
-		return "cognitolab"
+	if o.LabName != "" {
+		return o.LabName
 	}
-	return o.LabName
+	return o.stackName()
+}
+
+// stackNamePattern is what a stack name may be here: lab.yaml's LabName pattern
+// (lowercase, at most 20, so "<name>-alb" fits the load balancer's 32 characters and
+// its DNS name, the callback URL's host, stays lowercase).
+var stackNamePattern = regexp.MustCompile(`^[a-z][a-z0-9-]{0,19}$`)
+
+// checkStackName refuses a stack name that cannot name the lab's resources.
+func checkStackName(name string) error {
+	if !stackNamePattern.MatchString(name) || strings.HasSuffix(name, "-") {
+		return fmt.Errorf("--stack-name %q cannot be used: it also names the lab's load balancer, user pool, log group and bucket, so it must be 1 to 20 lowercase letters, digits and hyphens, start with a letter and not end with a hyphen (e.g. cognitolab-2)", name)
+	}
+	return nil
 }
 
 func (o Options) out() io.Writer {
@@ -137,11 +158,12 @@ type Clients struct {
 	Config  aws.Config
 	CFN     CloudFormationAPI
 	S3      *s3.Client
-	ACM     *acm.Client
+	ACM     ACMAPI
 	STS     *sts.Client
 	ELB     *elbv2.Client
 	Logs    *cloudwatchlogs.Client
 	Cognito *cognitoidentityprovider.Client
+	EC2     EC2API
 }
 
 // ErrNoRegion says that neither --region nor the AWS configuration names a region.
@@ -149,7 +171,8 @@ var ErrNoRegion = errors.New("no AWS region: pass --region (e.g. --region eu-wes
 
 // NewClients loads the AWS configuration (the SDK's default credential chain, with
 // o.Profile and o.Region when set) and makes every client, pointed at o.Endpoint
-// (or $COGNITOLAB_AWS_ENDPOINT) when that is set.
+// (or $COGNITOLAB_AWS_ENDPOINT) when that is set, else wherever the SDK's own
+// AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> say, else at AWS.
 func NewClients(ctx context.Context, o Options) (*Clients, error) {
 	// The SDK's own warnings (e.g. "falling back to IMDSv1" while it looks for
 	// credentials) would only confuse a learner; errors still come back as errors.
@@ -167,27 +190,40 @@ func NewClients(ctx context.Context, o Options) (*Clients, error) {
 	if cfg.Region == "" {
 		return nil, ErrNoRegion
 	}
-	ep := o.endpoint()
+	// The SDK itself honours AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> (and
+	// endpoint_url in the profile), as the aws CLI does
+	// (https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html):
+	// only an explicit o.Endpoint or COGNITOLAB_AWS_ENDPOINT overrides them, and
+	// nothing here may reset them.
 	var base *string
-	if ep != "" {
+	if ep := o.endpoint(); ep != "" {
 		base = aws.String(ep)
 	}
 	c := &Clients{Region: cfg.Region, Config: cfg}
-	c.CFN = cloudformation.NewFromConfig(cfg, func(op *cloudformation.Options) { op.BaseEndpoint = base })
+	c.CFN = cloudformation.NewFromConfig(cfg, func(op *cloudformation.Options) { op.BaseEndpoint = or(base, op.BaseEndpoint) })
 	if o.wrapCFN != nil {
 		c.CFN = o.wrapCFN(c.CFN)
 	}
 	c.S3 = s3.NewFromConfig(cfg, func(op *s3.Options) {
-		op.BaseEndpoint = base
-		// A local endpoint has no per-bucket host names.
-		op.UsePathStyle = base != nil
+		op.BaseEndpoint = or(base, op.BaseEndpoint)
+		// A local endpoint (moto) has no per-bucket host names.
+		op.UsePathStyle = op.BaseEndpoint != nil
 	})
-	c.ACM = acm.NewFromConfig(cfg, func(op *acm.Options) { op.BaseEndpoint = base })
-	c.STS = sts.NewFromConfig(cfg, func(op *sts.Options) { op.BaseEndpoint = base })
-	c.ELB = elbv2.NewFromConfig(cfg, func(op *elbv2.Options) { op.BaseEndpoint = base })
-	c.Logs = cloudwatchlogs.NewFromConfig(cfg, func(op *cloudwatchlogs.Options) { op.BaseEndpoint = base })
-	c.Cognito = cognitoidentityprovider.NewFromConfig(cfg, func(op *cognitoidentityprovider.Options) { op.BaseEndpoint = base })
+	c.ACM = acm.NewFromConfig(cfg, func(op *acm.Options) { op.BaseEndpoint = or(base, op.BaseEndpoint) })
+	c.STS = sts.NewFromConfig(cfg, func(op *sts.Options) { op.BaseEndpoint = or(base, op.BaseEndpoint) })
+	c.ELB = elbv2.NewFromConfig(cfg, func(op *elbv2.Options) { op.BaseEndpoint = or(base, op.BaseEndpoint) })
+	c.Logs = cloudwatchlogs.NewFromConfig(cfg, func(op *cloudwatchlogs.Options) { op.BaseEndpoint = or(base, op.BaseEndpoint) })
+	c.Cognito = cognitoidentityprovider.NewFromConfig(cfg, func(op *cognitoidentityprovider.Options) { op.BaseEndpoint = or(base, op.BaseEndpoint) })
+	c.EC2 = ec2.NewFromConfig(cfg, func(op *ec2.Options) { op.BaseEndpoint = or(base, op.BaseEndpoint) })
 	return c, nil
+}
+
+// or is a when set, else b.
+func or(a, b *string) *string {
+	if a != nil {
+		return a
+	}
+	return b
 }
 
 // CloudFormationAPI is the part of the CloudFormation client the lab uses (a fake
@@ -198,4 +234,14 @@ type CloudFormationAPI interface {
 	DeleteStack(context.Context, *cloudformation.DeleteStackInput, ...func(*cloudformation.Options)) (*cloudformation.DeleteStackOutput, error)
 	DescribeStacks(context.Context, *cloudformation.DescribeStacksInput, ...func(*cloudformation.Options)) (*cloudformation.DescribeStacksOutput, error)
 	DescribeStackEvents(context.Context, *cloudformation.DescribeStackEventsInput, ...func(*cloudformation.Options)) (*cloudformation.DescribeStackEventsOutput, error)
+}
+
+// ACMAPI is the part of the ACM client the lab uses (a fake in the tests of what
+// moto does not do: ListCertificates' default key-type filter, ResourceInUseException).
+type ACMAPI interface {
+	ListCertificates(context.Context, *acm.ListCertificatesInput, ...func(*acm.Options)) (*acm.ListCertificatesOutput, error)
+	ListTagsForCertificate(context.Context, *acm.ListTagsForCertificateInput, ...func(*acm.Options)) (*acm.ListTagsForCertificateOutput, error)
+	GetCertificate(context.Context, *acm.GetCertificateInput, ...func(*acm.Options)) (*acm.GetCertificateOutput, error)
+	ImportCertificate(context.Context, *acm.ImportCertificateInput, ...func(*acm.Options)) (*acm.ImportCertificateOutput, error)
+	DeleteCertificate(context.Context, *acm.DeleteCertificateInput, ...func(*acm.Options)) (*acm.DeleteCertificateOutput, error)
 }

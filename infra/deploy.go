@@ -72,11 +72,42 @@ func deployWith(ctx context.Context, c *Clients, o Options, saved savedLab) (_ t
 	if err := saved.refuseSecondLab(o); err != nil {
 		return target.Target{}, err
 	}
+	if err := checkStackName(o.stackName()); err != nil {
+		return target.Target{}, err
+	}
+	if o.DomainPrefix != "" {
+		if err := checkDomainPrefix(o.DomainPrefix); err != nil {
+			return target.Target{}, err
+		}
+	}
 	id, err := Preflight(ctx, c, o)
 	if err != nil {
 		return target.Target{}, err
 	}
 	account = id.Account
+	prefix := o.DomainPrefix
+	if prefix == "" {
+		prefix = defaultDomainPrefix(id.Account, o.stackName())
+	}
+	if err := checkDomainPrefix(prefix); err != nil {
+		return target.Target{}, err
+	}
+	ourPool, azs := "", []string(nil)
+	if info, err := describeStack(ctx, c.CFN, o.stackName()); err == nil {
+		ourPool = info.Outputs["UserPoolId"]
+		// A stack keeps its zones: another pair would replace every subnet.
+		if a, b := info.Params["AvailabilityZone1"], info.Params["AvailabilityZone2"]; a != "" && b != "" {
+			azs = []string{a, b}
+		}
+	}
+	if err := checkDomainPrefixFree(ctx, c, prefix, ourPool); err != nil {
+		return target.Target{}, err
+	}
+	if azs == nil && c.EC2 != nil {
+		if azs, err = PickAZs(ctx, c.EC2, c.Region, AppInstanceType); err != nil {
+			return target.Target{}, err
+		}
+	}
 	if msg := saved.accountMismatch(id.Account); msg != "" {
 		return target.Target{}, fmt.Errorf("%s: deploying here would forget that lab while it keeps billing. Use that account's credentials (--profile), or run `cognitolab destroy` with them first", msg)
 	}
@@ -86,11 +117,15 @@ func deployWith(ctx context.Context, c *Clients, o Options, saved savedLab) (_ t
 	}
 	// Record where the lab goes before anything is created, so that destroy finds
 	// it even if this deploy is interrupted or fails half-way.
+	where := target.Target{Kind: target.AWS, Region: c.Region, StackName: o.stackName(), Account: id.Account, Profile: o.shellProfile()}
 	if saved.lab == nil {
-		where := target.Target{Kind: target.AWS, Region: c.Region, StackName: o.stackName(), Account: id.Account, Profile: o.shellProfile()}
 		if err := SaveTarget(path, where); err != nil {
 			return target.Target{}, err
 		}
+	}
+	knownCert := ""
+	if saved.matches(o) {
+		knownCert = saved.lab.CertificateARN
 	}
 	// Fail before anything is created if no binary can be had.
 	bin, cleanup, err := AppBinary(ctx, o.AppBinary, say)
@@ -99,7 +134,7 @@ func deployWith(ctx context.Context, c *Clients, o Options, saved savedLab) (_ t
 	}
 	defer cleanup()
 
-	bucket := BucketName(id.Account, c.Region)
+	bucket := BucketName(o.labName(), id.Account, c.Region)
 	say("Artifact bucket s3://" + bucket)
 	if err := EnsureBucket(ctx, c, bucket); err != nil {
 		return target.Target{}, err
@@ -112,22 +147,27 @@ func deployWith(ctx context.Context, c *Clients, o Options, saved savedLab) (_ t
 
 	var cert LabCertificate
 	if o.DomainName == "" { // no custom domain: the imported self-signed certificate
-		cert, err = EnsureCertificate(ctx, c, o.stackName(), time.Now())
+		cert, err = EnsureCertificate(ctx, c, o.stackName(), knownCert, time.Now())
 		if err != nil {
 			return target.Target{}, err
+		}
+		if saved.lab == nil { // the first deploy: destroy should find this one too
+			where.CertificateARN = cert.ARN
+			if err := SaveTarget(path, where); err != nil {
+				return target.Target{}, err
+			}
 		}
 		say("Certificate for " + ALBWildcard(c.Region) + ": " + cert.ARN)
 	}
 
-	prefix := o.DomainPrefix
-	if prefix == "" {
-		prefix = "lab-" + id.Account
-	}
 	params := map[string]string{
 		"LabName": o.labName(), "DomainPrefix": prefix, "CertificateArn": cert.ARN,
 		"DomainName": o.DomainName, "HostedZoneId": o.HostedZoneID,
 		"AutoConfirm": fmt.Sprint(o.AutoConfirm), "ArtifactBucket": bucket,
 		"ArtifactKey": ArtifactKey, "ArtifactSHA256": sum,
+	}
+	if len(azs) == 2 {
+		params["AvailabilityZone1"], params["AvailabilityZone2"] = azs[0], azs[1]
 	}
 	for k, v := range o.ExtraParameters {
 		params[k] = v
@@ -143,7 +183,7 @@ func deployWith(ctx context.Context, c *Clients, o Options, saved savedLab) (_ t
 	if err != nil {
 		return target.Target{}, stillBilling(err, c.Region)
 	}
-	t.Account, t.Profile = id.Account, o.shellProfile()
+	t.Account, t.Profile, t.CertificateARN = id.Account, o.shellProfile(), cert.ARN
 	if tg := info.Outputs["TargetGroupArn"]; tg != "" {
 		say("Waiting for the app instance to pass its /health check ...")
 		hctx, cancel := context.WithTimeout(ctx, 15*time.Minute)

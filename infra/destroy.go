@@ -125,19 +125,27 @@ func destroyWith(ctx context.Context, c *Clients, o Options, saved savedLab) (re
 	}
 
 	// The certificate may only go once no listener uses it, i.e. after the stack.
+	knownCert := ""
+	if forget {
+		knownCert = saved.lab.CertificateARN
+	}
 	if len(rep.Left) == 0 {
-		if ok, err := DeleteLabCertificate(ctx, c, stack); err != nil {
+		if ok, tries, err := DeleteLabCertificate(ctx, c, stack, knownCert, o.poll()); err != nil {
 			rep.Left = append(rep.Left, "certificate: "+err.Error())
 		} else if ok {
-			rep.Deleted = append(rep.Deleted, "certificate "+ALBWildcard(c.Region)+" (ACM)")
+			d := "certificate " + ALBWildcard(c.Region) + " (ACM)"
+			if tries > 1 {
+				d += fmt.Sprintf(" after %d attempts: ACM said it was still in use for a while after the load balancer went", tries)
+			}
+			rep.Deleted = append(rep.Deleted, d)
 		}
-	} else if arn, _ := findLabCertificate(ctx, c, stack); arn != "" {
+	} else if arn, _ := findLabCertificate(ctx, c, stack, knownCert); arn != "" {
 		rep.Left = append(rep.Left, "certificate "+arn+" (kept: the stack's listener may still use it)")
 	}
 
 	// The bucket the instance boots from and the log group it writes to go only
 	// with the stack: while it stands, it still uses them (and they cost cents).
-	bucket := BucketName(id.Account, c.Region)
+	bucket := BucketName(o.labName(), id.Account, c.Region)
 	if len(rep.Left) > 0 {
 		if ok, _ := bucketExists(ctx, c, bucket); ok {
 			rep.Left = append(rep.Left, "bucket s3://"+bucket+" (kept: the stack's instance boots from it)")

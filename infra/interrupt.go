@@ -17,6 +17,8 @@ type InterruptedError struct {
 	// (yet, or any more), "unknown" when it could not be read.
 	Status string
 	Cause  error // context.Canceled or context.DeadlineExceeded
+	// Step is the error of the step that was running when it stopped.
+	Step error
 }
 
 func (e *InterruptedError) Unwrap() error { return e.Cause }
@@ -50,7 +52,11 @@ func (e *InterruptedError) Error() string {
 	if e.Op == "destroy" {
 		next = "Run `cognitolab destroy` again to finish tearing it down"
 	}
-	return fmt.Sprintf("%s %s: %s. %s; `cognitolab status` shows where it stands", e.Op, why, now, next)
+	msg := fmt.Sprintf("%s %s: %s. %s; `cognitolab status` shows where it stands", e.Op, why, now, next)
+	if e.Step != nil {
+		msg += " (it stopped during: " + e.Step.Error() + ")"
+	}
+	return msg
 }
 
 // interrupted turns err into an InterruptedError when ctx was cancelled or timed
@@ -63,7 +69,10 @@ func interrupted(ctx context.Context, c *Clients, op, stack, account string, err
 	if errors.As(err, &ie) {
 		return err
 	}
-	e := &InterruptedError{Op: op, Stack: stack, Region: c.Region, Account: account, Cause: ctx.Err()}
+	e := &InterruptedError{Op: op, Stack: stack, Region: c.Region, Account: account, Cause: ctx.Err(), Step: err}
+	if err == ctx.Err() { // nothing more to say than the cause
+		e.Step = nil
+	}
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
 	defer cancel()
 	info, derr := describeStack(rctx, c.CFN, stack)

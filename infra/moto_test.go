@@ -3,9 +3,14 @@ package infra
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -18,10 +23,48 @@ import (
 	"github.com/cognitolab/cognitolab/internal/testutil"
 )
 
-// motoEnv starts moto and points the SDK's default chain at dummy credentials.
+// sharedMoto is one moto server for the package's tests, reset before each test
+// that asks for it (starting one per test cost most of the package's time).
+var sharedMoto struct {
+	once sync.Once
+	url  string
+	stop func()
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if sharedMoto.stop != nil {
+		sharedMoto.stop()
+	}
+	os.Exit(code)
+}
+
+// motoEnv gives the test a freshly reset moto and points the SDK's default chain
+// at dummy credentials.
 func motoEnv(t *testing.T) string {
 	t.Helper()
-	ep := testutil.StartMoto(t)
+	py := testutil.NeedPython(t, "python3", "moto")
+	sharedMoto.once.Do(func() {
+		port := testutil.FreePort(t)
+		cmd := exec.Command(py, "-m", "moto.server", "-H", "127.0.0.1", "-p", strconv.Itoa(port))
+		cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test")
+		if err := cmd.Start(); err != nil {
+			t.Fatalf("starting moto: %v", err)
+		}
+		sharedMoto.url = fmt.Sprintf("http://127.0.0.1:%d", port)
+		sharedMoto.stop = func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }
+	})
+	if sharedMoto.url == "" {
+		t.Fatal("moto did not start (see the first test that asked for it)")
+	}
+	ep := sharedMoto.url
+	testutil.WaitHTTP(t, ep+"/moto-api/", 60*time.Second)
+	// Every test starts from an empty moto (http://docs.getmoto.org/en/latest/docs/server_mode.html#reset-api).
+	resp, err := http.Post(ep+"/moto-api/reset", "", nil)
+	if err != nil {
+		t.Fatalf("resetting moto: %v", err)
+	}
+	resp.Body.Close()
 	t.Setenv("AWS_ACCESS_KEY_ID", "test")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "test")
 	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
@@ -44,7 +87,7 @@ func TestDeployStatusDestroyMoto(t *testing.T) {
 	o := Options{
 		Region: "eu-west-1", Endpoint: ep, Yes: true, Out: &out, AppBinary: testutil.FakeARM64ELF(t),
 		Template: tmpl, TargetPath: filepath.Join(t.TempDir(), "cfg", "aws-target.json"),
-		PollInterval: 50 * time.Millisecond, Timeout: 45 * time.Second,
+		PollInterval: 50 * time.Millisecond, Timeout: 5 * time.Minute,
 		OnEvent: func(e StackEvent) { events = append(events, e) },
 		checkApp: func(_ context.Context, url string, pem []byte) error {
 			checked = append(checked, url)
@@ -103,10 +146,10 @@ func TestDeployStatusDestroyMoto(t *testing.T) {
 		t.Fatalf("LoadTargetFile: %+v %v", saved, err)
 	}
 	id, _ := CallerIdentity(ctx, c)
-	if _, err := c.S3.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(BucketName(id.Account, "eu-west-1")), Key: aws.String(ArtifactKey)}); err != nil {
+	if _, err := c.S3.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(BucketName("cognitolab", id.Account, "eu-west-1")), Key: aws.String(ArtifactKey)}); err != nil {
 		t.Errorf("artifact not uploaded: %v", err)
 	}
-	certARN, _ := findLabCertificate(ctx, c, o.stackName())
+	certARN, _ := findLabCertificate(ctx, c, o.stackName(), "")
 	if certARN == "" {
 		t.Errorf("certificate not imported with its tag")
 	}
@@ -119,7 +162,7 @@ func TestDeployStatusDestroyMoto(t *testing.T) {
 	if !strings.Contains(out.String(), "Updating stack") {
 		t.Errorf("second deploy did not update:\n%s", out.String())
 	}
-	if again, _ := findLabCertificate(ctx, c, o.stackName()); again != certARN {
+	if again, _ := findLabCertificate(ctx, c, o.stackName(), ""); again != certARN {
 		t.Errorf("certificate not re-used: %s then %s", certARN, again)
 	}
 
@@ -182,7 +225,7 @@ func TestDestroyNonEmptyBucketMoto(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bucket := BucketName(id.Account, c.Region)
+	bucket := BucketName("cognitolab", id.Account, c.Region)
 	if err := EnsureBucket(ctx, c, bucket); err != nil {
 		t.Fatal(err)
 	}

@@ -133,10 +133,11 @@ func (w *watchCFN) DescribeStackEvents(ctx context.Context, in *cloudformation.D
 }
 
 // shellIn points the SDK's default chain at moto from a "new shell" whose default
-// region is region: only the environment says where AWS is.
+// region is region: only the environment says where AWS is, through the SDK's own
+// AWS_ENDPOINT_URL, as the aws CLI and every SDK read it.
 func shellIn(t *testing.T, ep, region string) {
 	t.Helper()
-	t.Setenv(EndpointEnv, ep)
+	t.Setenv("AWS_ENDPOINT_URL", ep)
 	t.Setenv("AWS_REGION", region)
 	t.Setenv("AWS_DEFAULT_REGION", region)
 }
@@ -362,4 +363,32 @@ type stopAtCreate struct {
 func (s *stopAtCreate) CreateStack(ctx context.Context, in *cloudformation.CreateStackInput, _ ...func(*cloudformation.Options)) (*cloudformation.CreateStackOutput, error) {
 	s.stop()
 	return nil, ctx.Err()
+}
+
+// Every client honours AWS_ENDPOINT_URL_<SERVICE>: with the general variable
+// pointing nowhere and each service's own at moto, destroy still reaches moto.
+func TestClientsHonourPerServiceEndpointsMoto(t *testing.T) {
+	ep := motoEnv(t)
+	t.Setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:1") // refused, if anything used it
+	for _, svc := range []string{"ACM", "CLOUDFORMATION", "CLOUDWATCH_LOGS", "COGNITO_IDENTITY_PROVIDER", "ELASTIC_LOAD_BALANCING_V2", "S3", "STS"} {
+		t.Setenv("AWS_ENDPOINT_URL_"+svc, ep)
+	}
+	t.Setenv("AWS_REGION", "eu-west-1")
+	o := Options{Yes: true, TargetPath: filepath.Join(t.TempDir(), "t.json")}
+	c, err := NewClients(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := CallerIdentity(context.Background(), c)
+	if err != nil || id.Account != "123456789012" {
+		t.Fatalf("STS through AWS_ENDPOINT_URL_STS: %+v %v", id, err)
+	}
+	bucket := BucketName("cognitolab", id.Account, "eu-west-1")
+	if err := EnsureBucket(context.Background(), c, bucket); err != nil { // path-style on a local endpoint
+		t.Fatal(err)
+	}
+	rep, err := Destroy(context.Background(), o)
+	if err != nil || len(rep.Left) != 0 || len(rep.Deleted) != 1 || !strings.Contains(rep.Deleted[0], bucket) {
+		t.Errorf("destroy through per-service endpoints: %+v %v", rep, err)
+	}
 }

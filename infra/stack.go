@@ -69,6 +69,7 @@ type stackInfo struct {
 	Reason  string
 	Created time.Time
 	Outputs map[string]string
+	Params  map[string]string
 }
 
 // errNoStack means the stack does not exist (CloudFormation's ValidationError).
@@ -86,7 +87,10 @@ func describeStack(ctx context.Context, cfn CloudFormationAPI, name string) (sta
 		return stackInfo{}, errNoStack
 	}
 	s := out.Stacks[0]
-	info := stackInfo{ID: aws.ToString(s.StackId), Status: string(s.StackStatus), Reason: aws.ToString(s.StackStatusReason), Outputs: map[string]string{}}
+	info := stackInfo{ID: aws.ToString(s.StackId), Status: string(s.StackStatus), Reason: aws.ToString(s.StackStatusReason), Outputs: map[string]string{}, Params: map[string]string{}}
+	for _, p := range s.Parameters {
+		info.Params[aws.ToString(p.ParameterKey)] = aws.ToString(p.ParameterValue)
+	}
 	if s.CreationTime != nil {
 		info.Created = *s.CreationTime
 	}

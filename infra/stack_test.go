@@ -188,3 +188,18 @@ func TestStackEventCancelled(t *testing.T) {
 		}
 	}
 }
+
+// A stack whose creation was rolled back bills nothing, and status says so instead
+// of counting hours since its creation.
+func TestStatusRolledBackBillsNothing(t *testing.T) {
+	f := &fakeCFN{status: "ROLLBACK_COMPLETE"}
+	st, err := statusWith(context.Background(), &Clients{Region: "eu-west-1", CFN: f}, Options{}, time.Unix(0, 0).Add(5*time.Hour))
+	if err != nil || !st.RolledBack || st.CostSoFar != 0 {
+		t.Fatalf("status: %+v %v", st, err)
+	}
+	var b strings.Builder
+	st.Print(&b)
+	if !strings.Contains(b.String(), "Billing    nothing") || strings.Contains(b.String(), "so far") {
+		t.Errorf("text:\n%s", b.String())
+	}
+}

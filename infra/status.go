@@ -22,8 +22,10 @@ type Status struct {
 	Running time.Duration
 	// CostSoFar is the estimate in USD since the stack was created.
 	CostSoFar float64
-	AppURL    string
-	Targets   []TargetHealth
+	// RolledBack: the stack's creation failed and was rolled back (nothing bills).
+	RolledBack bool
+	AppURL     string
+	Targets    []TargetHealth
 }
 
 // GetStatus reads the stack and its target health.
@@ -60,7 +62,10 @@ func statusWith(ctx context.Context, c *Clients, o Options, now time.Time) (Stat
 		return st, err
 	}
 	st.Exists, st.State, st.Reason, st.Created = true, info.Status, info.Reason, info.Created
-	if !info.Created.IsZero() {
+	// A failed creation rolled back has deleted every resource it made: nothing of
+	// it runs or bills, only the stack's record is left.
+	st.RolledBack = info.Status == "ROLLBACK_COMPLETE"
+	if !info.Created.IsZero() && !st.RolledBack {
 		st.Running = now.Sub(info.Created).Round(time.Minute)
 		st.CostSoFar = CostSince(info.Created, now)
 	}
@@ -94,6 +99,10 @@ func (s Status) Print(w io.Writer) {
 		fmt.Fprintf(w, " (%s)", s.Reason)
 	}
 	fmt.Fprintln(w)
+	if s.RolledBack {
+		fmt.Fprintln(w, "Billing    nothing: the stack's creation failed and was rolled back, so only its record is left. `cognitolab deploy` tries again; `cognitolab destroy` removes the record.")
+		return
+	}
 	if s.AppURL != "" {
 		fmt.Fprintf(w, "App        %s\n", s.AppURL)
 	}

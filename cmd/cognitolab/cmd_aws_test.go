@@ -30,7 +30,8 @@ func TestDestroyCommandFromAnotherRegionMoto(t *testing.T) {
 	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
 	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
-	t.Setenv(infra.EndpointEnv, ep)
+	t.Setenv(infra.EndpointEnv, "")
+	t.Setenv("AWS_ENDPOINT_URL", ep) // the SDK's own variable, as the aws CLI reads it
 	t.Setenv("AWS_REGION", "us-east-1")
 	t.Setenv("AWS_DEFAULT_REGION", "us-east-1")
 

@@ -73,6 +73,9 @@ type Target struct {
 	// defaults are by then.
 	Account string `json:"account,omitempty"`
 	Profile string `json:"profile,omitempty"`
+	// CertificateARN is the self-signed certificate deploy imported into ACM for the
+	// ALB (AWS only; "" with a custom domain), so destroy deletes exactly that one.
+	CertificateARN string `json:"certificateArn,omitempty"`
 }
 
 // JWKSURL is where the pool publishes its signing keys.
