@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode"
 
 	"github.com/aws/smithy-go"
 
@@ -46,7 +47,7 @@ func Describe(err error, doing string) Details {
 			d.What = err.Error()
 		}
 		if se.Hint != "" {
-			d.Next = se.Hint
+			d.Next = sentence(se.Hint)
 		} else {
 			d.Next = "Look at the last hop (press 2), then press a to run the chapter again."
 		}
@@ -72,6 +73,21 @@ func cause(err error) string {
 		return fmt.Sprintf("%s answered %s: %s", service, ae.ErrorCode(), strings.TrimSpace(msg))
 	}
 	return err.Error()
+}
+
+// sentence starts a hint with a capital letter and ends it with a full stop.
+func sentence(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return s
+	}
+	r := []rune(s)
+	r[0] = unicode.ToUpper(r[0])
+	s = string(r)
+	if !strings.HasSuffix(s, ".") && !strings.HasSuffix(s, "?") && !strings.HasSuffix(s, ")") {
+		s += "."
+	}
+	return s
 }
 
 // View draws the pane at most width wide.

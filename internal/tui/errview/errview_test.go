@@ -20,8 +20,8 @@ func TestDescribe(t *testing.T) {
 		doing                         string
 		wantTitle, wantNext, wantWhat string
 	}{
-		{"step error", step, "", "follow the redirect", "delete the cookie", ""},
-		{"wrapped step error", fmt.Errorf("run: %w", step), "", "follow the redirect", "delete the cookie", ""},
+		{"step error", step, "", "follow the redirect", "Delete the cookie.", ""},
+		{"wrapped step error", fmt.Errorf("run: %w", step), "", "follow the redirect", "Delete the cookie.", ""},
 		{"plain error", errors.New("disk full"), "saving your progress", "while saving your progress", "Press esc", "disk full"},
 		{"step error without hint", &hop.StepError{Step: "x", Err: errors.New("invalid_grant")}, "", "“x”", "press a to run", "invalid_grant"},
 	}
