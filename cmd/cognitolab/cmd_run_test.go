@@ -70,7 +70,7 @@ func TestRunChapterFormats(t *testing.T) {
 		want   []string
 	}{
 		{"text", []string{"── Chapter 2: Public and protected ──", "#1 GET http://localhost:", "The ALB sends you to Cognito", "All steps passed."}},
-		{"markdown", []string{"# cognitolab", "## Chapter 2: Public and protected", "### 2. The ALB sends you to Cognito", "```http"}},
+		{"markdown", []string{"# cognitolab", "## Chapter 2: Public and protected", "### 2. Inside AWS: what the app receives", "### 3. The ALB sends you to Cognito", "```http"}},
 		{"json", []string{`{"type":"chapter","id":"public"`, `{"type":"hop","hop":{"seq":1`}},
 	}
 	for _, tt := range tests {

@@ -21,14 +21,49 @@ func (s *Session) subscribeBackChannel() func() {
 		return func() {}
 	}
 	ch, cancel := s.Local.SubscribeBackChannel()
+	fw, cancelFw := s.Local.SubscribeForwarded()
 	s.mu.Lock()
-	s.bc = ch
+	s.bc, s.fw = ch, fw
 	s.mu.Unlock()
 	return func() {
 		s.mu.Lock()
-		s.bc = nil
+		s.bc, s.fw = nil, nil
 		s.mu.Unlock()
 		cancel()
+		cancelFw()
+	}
+}
+
+// forwardWait bounds the wait for the local ALB's report of a request it forwarded.
+const forwardWait = time.Second
+
+// forwarded publishes the local ALB's report of the request it forwarded to the app
+// for browserHop (the ALB → app leg), waiting a bounded time for it.
+func (s *Session) forwarded(browserHop *hop.Hop) {
+	s.mu.Lock()
+	ch := s.fw
+	s.mu.Unlock()
+	if ch == nil {
+		return
+	}
+	t := time.NewTimer(forwardWait)
+	defer t.Stop()
+	for {
+		select {
+		case h, ok := <-ch:
+			if !ok {
+				return
+			}
+			if browserHop.TraceID != "" && h.TraceID != "" && h.TraceID != browserHop.TraceID {
+				continue // an older report (a request this session did not wait for)
+			}
+			h.Seq = 0
+			h.Chapter = browserHop.Chapter
+			s.publishForward(&h, browserHop)
+			return
+		case <-t.C:
+			return
+		}
 	}
 }
 
@@ -47,6 +82,9 @@ func (s *Session) backChannel(browserHop *hop.Hop) {
 			s.inferForward(browserHop)
 		}
 		return
+	}
+	if browserHop.Party == hop.PartyApp && browserHop.Err == "" {
+		s.forwarded(browserHop)
 	}
 	s.mu.Lock()
 	ch := s.bc
@@ -104,21 +142,19 @@ func (s *Session) publishBackChannel(h hop.Hop, cause *hop.Hop) {
 
 // publishForward publishes the request the ALB forwarded to the app (ALB → app):
 // observed by the local lab (its "forward" back-channel event) or inferred against
-// AWS. Its note also says which headers the browser sent that the app did not get,
-// and the x-amzn-oidc-data it carries goes to the token inspector.
+// AWS. Its note also says which headers the browser sent that the app did not get.
 func (s *Session) publishForward(h *hop.Hop, cause *hop.Hop) {
 	Annotate(h)
-	if gone := strippedHeaders(cause.ReqHeaders, h.ReqHeaders); len(gone) > 0 {
+	gone := h.Stripped
+	if len(gone) == 0 {
+		gone = strippedHeaders(cause.ReqHeaders, h.ReqHeaders)
+	}
+	if len(gone) > 0 {
 		h.Note += "\n\nYour browser sent these headers and the app did not get them: " + strings.Join(gone, ", ") + "."
 	}
 	s.record(h)
 	c := *h
 	s.emit(hop.Event{Hop: &c})
-	if data := hop.Value(h.ReqHeaders, "X-Amzn-Oidc-Data"); data != "" && !h.Inferred {
-		if tv, err := DecodeToken(data, time.Now()); err == nil {
-			s.emit(hop.Event{Token: tv})
-		}
-	}
 }
 
 // strippedHeaders lists the request headers the browser sent that are missing from

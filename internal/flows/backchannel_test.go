@@ -60,7 +60,17 @@ func TestInferredBackChannel(t *testing.T) {
 }
 
 // fakeLocal is a LocalLab whose back channel the test feeds.
-type fakeLocal struct{ ch chan hop.Hop }
+type fakeLocal struct{ ch, fw chan hop.Hop }
+
+// SubscribeForwarded feeds fw, or reports nothing (a closed channel) when it is nil.
+func (f *fakeLocal) SubscribeForwarded() (<-chan hop.Hop, func()) {
+	if f.fw == nil {
+		c := make(chan hop.Hop)
+		close(c)
+		return c, func() {}
+	}
+	return f.fw, func() {}
+}
 
 func (f *fakeLocal) SubscribeBackChannel() (<-chan hop.Hop, func()) { return f.ch, func() {} }
 func (f *fakeLocal) SubscribeMail() (<-chan hop.Mail, func())       { return make(chan hop.Mail), func() {} }
@@ -130,10 +140,10 @@ func TestStepGateHoldsHops(t *testing.T) {
 // The local lab's "forward" event becomes the ALB → app hop: what the app received,
 // with the headers the browser sent that the app did not get named in its note.
 func TestLocalForwardHop(t *testing.T) {
-	fl := &fakeLocal{ch: make(chan hop.Hop, 4)}
+	fl := &fakeLocal{ch: make(chan hop.Hop, 4), fw: make(chan hop.Hop, 4)}
 	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		fl.ch <- hop.Hop{BackChannel: true, Browser: hop.BrowserInsideAWS, Party: hop.PartyApp, Step: "the ALB forwards to the app",
-			Method: "GET", URL: "http://127.0.0.1:9300/v1/secrets", Status: 200, ReqHeaders: []hop.Field{
+		fl.fw <- hop.Hop{BackChannel: true, Browser: hop.BrowserInsideAWS, Party: hop.PartyApp, Step: "the ALB forwards to the app",
+			Method: "GET", URL: "http://127.0.0.1:9300/v1/secrets", Status: 200, Stripped: []string{"X-Amzn-Oidc-Identity"}, ReqHeaders: []hop.Field{
 				{Name: "X-Amzn-Oidc-Data", Value: "e30=.e30=.sig", Secret: true}, {Name: "X-Amzn-Trace-Id", Value: r.Header.Get("X-Amzn-Trace-Id")},
 				{Name: "X-Forwarded-For", Value: "127.0.0.1"}, {Name: "User-Agent", Value: r.UserAgent()}}}
 		_, _ = w.Write([]byte(`{"ok":true}`))
@@ -149,7 +159,7 @@ func TestLocalForwardHop(t *testing.T) {
 	if len(hs) != 2 || HopKey(hs[1]) != "alb-forward" || hs[1].FromTo() != "ALB → app" {
 		t.Fatalf("hops = %+v", hs)
 	}
-	if !strings.Contains(hs[1].Title, "app receives") || hop.Value(hs[1].ReqHeaders, "X-Amzn-Oidc-Data") == "" {
+	if !strings.Contains(hs[1].Title, "app receives") || hop.Value(hs[1].ReqHeaders, "X-Amzn-Oidc-Data") == "" || !strings.Contains(hs[1].Note, "X-Amzn-Oidc-Identity") {
 		t.Errorf("forward hop: %q %+v", hs[1].Title, hs[1].ReqHeaders)
 	}
 }

@@ -133,6 +133,19 @@ func TestAllChaptersLocal(t *testing.T) {
 			t.Errorf("replay hop: browser %q, no saved cookie sent", hs[6].Browser)
 		}
 	})
+	t.Run("forward", func(t *testing.T) {
+		// After the login's final 200, the ALB → app leg: what the app received.
+		hs := rec.allHops("login")
+		last := hs[len(hs)-1]
+		if flows.HopKey(last) != "alb-forward" || last.FromTo() != "ALB → app" || !last.BackChannel {
+			t.Fatalf("last login hop %s %s, want the ALB → app forward", flows.HopKey(last), last.FromTo())
+		}
+		for _, n := range []string{"X-Amzn-Oidc-Data", "X-Amzn-Oidc-Accesstoken", "X-Amzn-Oidc-Identity", "X-Amzn-Trace-Id", "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Port"} {
+			if hop.Value(last.ReqHeaders, n) == "" {
+				t.Errorf("the app received no %s: %+v", n, last.ReqHeaders)
+			}
+		}
+	})
 	t.Run("beyond", func(t *testing.T) {
 		var keys []string
 		for _, h := range rec.hops("beyond") {

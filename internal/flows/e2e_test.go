@@ -40,12 +40,27 @@ func (r *recorder) emit(e hop.Event) {
 	r.mu.Unlock()
 }
 
+// hops are the chapter's hops, without the ALB → app forwards (TestForwardedLeg
+// checks those), so the sequences below read as the browser saw them.
 func (r *recorder) hops(chapter string) []hop.Hop {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var out []hop.Hop
 	for _, e := range r.events {
-		if e.Hop != nil && (chapter == "" || e.Hop.Chapter == chapter) {
+		if e.Hop != nil && (chapter == "" || e.Hop.Chapter == chapter) && flows.HopKey(*e.Hop) != "alb-forward" {
+			out = append(out, *e.Hop)
+		}
+	}
+	return out
+}
+
+// allHops are every hop of the chapter, forwards included.
+func (r *recorder) allHops(chapter string) []hop.Hop {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []hop.Hop
+	for _, e := range r.events {
+		if e.Hop != nil && e.Hop.Chapter == chapter {
 			out = append(out, *e.Hop)
 		}
 	}

@@ -46,6 +46,9 @@ type LocalLab interface {
 	SubscribeBackChannel() (<-chan hop.Hop, func())
 	// SubscribeMail streams confirmation codes the pool "sent".
 	SubscribeMail() (<-chan hop.Mail, func())
+	// SubscribeForwarded streams the requests the ALB forwarded to the app, as the
+	// app received them (the ALB → app leg); cancel stops it.
+	SubscribeForwarded() (<-chan hop.Hop, func())
 	// Mailbox returns all messages so far.
 	Mailbox() []hop.Mail
 }

@@ -46,6 +46,7 @@ type state struct {
 
 	transport http.RoundTripper
 	bc        <-chan hop.Hop // the local ALB's back-channel hops, while a chapter runs
+	fw        <-chan hop.Hop // the local ALB's forwarded requests, while a chapter runs
 
 	// the learners: users confirmed in this session, the one runs use by default,
 	// and the name the next sign-up proposes ("" until asked)

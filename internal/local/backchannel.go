@@ -32,10 +32,6 @@ func backChannelHop(ev alb.BackChannelEvent, p hop.Policy) hop.Hop {
 	case alb.EventError:
 		h.Party = hop.PartyALB
 		h.Step = "ALB error: " + ev.Reason
-	case "forward":
-		// The request the ALB forwarded, as the app received it (ALB → app).
-		h.Party = hop.PartyApp
-		h.Step = "the ALB forwards to the app"
 	}
 	h.ReqHeaders = fields(ev.RequestHeaders)
 	h.RespHeaders = fields(ev.ResponseHeaders)

@@ -45,6 +45,14 @@ type fakeLab struct{ mails []hop.Mail }
 func (f *fakeLab) SubscribeBackChannel() (<-chan hop.Hop, func()) {
 	return make(chan hop.Hop), func() {}
 }
+
+// SubscribeForwarded reports nothing: the fake chapters make no ALB → app hop.
+func (f *fakeLab) SubscribeForwarded() (<-chan hop.Hop, func()) {
+	c := make(chan hop.Hop)
+	close(c)
+	return c, func() {}
+}
+
 func (f *fakeLab) SubscribeMail() (<-chan hop.Mail, func()) {
 	return make(chan hop.Mail), func() {}
 }
