@@ -154,7 +154,7 @@ func TestSecretPolicyEveryView(t *testing.T) {
 			c.Secrets = p
 			m := inspector.New(c)
 			m.SetSize(200, 500)
-			m.SetHop(&h)
+			m.SetHop(&h, "")
 			return m.View()
 		},
 		"TUI timeline": func(h hop.Hop) string {

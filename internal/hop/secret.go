@@ -35,6 +35,9 @@ var secretNames = map[string]bool{
 	"refresh_token": true, "refreshtoken": true, "token": true,
 	// headers
 	"authorization": true, "x-amzn-oidc-accesstoken": true, "x-amzn-oidc-data": true,
+	// a raw Cookie or Set-Cookie header carries session cookies: views show cookies one
+	// by one (Hop.ReqCookies, SetCookies); a whole header that reaches a view is masked
+	"cookie": true, "set-cookie": true,
 }
 
 // Policy is the one secret policy of every view: which names, headers, cookies and

@@ -66,11 +66,26 @@ func forwardedHop(ev alb.BackChannelEvent, p hop.Policy) hop.Hop {
 		Start:       ev.Start,
 		Duration:    ev.Duration,
 		Err:         ev.Err,
-		ReqHeaders:  fields(ev.RequestHeaders),
 		Stripped:    append([]string(nil), ev.Stripped...),
 	}
+	h.ReqHeaders, h.ReqCookies = splitCookies(ev.RequestHeaders)
 	p.Mark(&h)
 	return h
+}
+
+// splitCookies returns hdr's fields without its Cookie header, and that header's
+// cookies one by one, as the recorder shows a browser's request: the ALB forwards the
+// browser's cookies to the app (its session cookie shards and the nonce among them),
+// and only as separate cookies can the policy mask the session ones and leave the
+// rest readable.
+func splitCookies(hdr http.Header) ([]hop.Field, []hop.Cookie) {
+	rest := hdr.Clone()
+	rest.Del("Cookie")
+	var cookies []hop.Cookie
+	for _, c := range (&http.Request{Header: http.Header{"Cookie": hdr.Values("Cookie")}}).Cookies() {
+		cookies = append(cookies, hop.Cookie{Name: c.Name, Value: c.Value})
+	}
+	return fields(rest), cookies
 }
 
 func fields(hdr http.Header) []hop.Field {

@@ -56,4 +56,15 @@ func TestForwardedHops(t *testing.T) {
 			t.Errorf("%s secret = %v, want %v", name, h.ReqHeaders[i].Secret, secret)
 		}
 	}
+	// The ALB forwards the browser's cookies: they come as cookies, the session shard
+	// marked secret, and never as a raw Cookie header a view would print unmasked.
+	for _, f := range h.ReqHeaders {
+		if strings.EqualFold(f.Name, "Cookie") {
+			t.Errorf("raw Cookie header in the forwarded hop: %q", f.Value)
+		}
+	}
+	i := slices.IndexFunc(h.ReqCookies, func(c hop.Cookie) bool { return strings.HasPrefix(c.Name, hop.DefaultALBCookie) })
+	if i < 0 || !h.ReqCookies[i].Secret || h.ReqCookies[i].Value == "" {
+		t.Errorf("forwarded hop's ALB session cookie missing or not secret: %+v", h.ReqCookies)
+	}
 }

@@ -354,10 +354,10 @@ func (m *Model) SetPane(p Pane) tea.Cmd {
 func (m *Model) syncSelection() {
 	h, ok := m.timeline.Selected()
 	if !ok {
-		m.inspector.SetHop(nil)
+		m.inspector.SetHop(nil, "")
 		m.shared.Logs.Highlight(0, "")
 		return
 	}
-	m.inspector.SetHop(&h)
+	m.inspector.SetHop(&h, m.timeline.Number())
 	m.shared.Logs.Highlight(h.Seq, h.TraceID)
 }

@@ -6,6 +6,7 @@ package inspector
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -22,6 +23,7 @@ type Model struct {
 	c      *common.Common
 	vp     viewport.Model
 	hop    *hop.Hop
+	num    string // the hop's number in this run ("3", "s1"), as the timeline shows it
 	reveal bool
 	width  int
 	height int
@@ -40,10 +42,11 @@ func (m *Model) SetSize(w, h int) {
 	m.refresh()
 }
 
-// SetHop shows a hop (nil clears).
-func (m *Model) SetHop(h *hop.Hop) {
+// SetHop shows a hop (nil clears), numbered num as the timeline numbers it in this
+// run ("3", or "s1" for a set-up hop), so the inspector and the card say the same.
+func (m *Model) SetHop(h *hop.Hop, num string) {
 	same := m.hop != nil && h != nil && m.hop.Seq == h.Seq && m.hop.URL == h.URL
-	m.hop = h
+	m.hop, m.num = h, num
 	m.refresh()
 	if !same {
 		m.vp.GotoTop()
@@ -128,7 +131,7 @@ func (m *Model) render(h hop.Hop) string {
 		b.WriteString(s.Text.Render(common.Wrap(jsonUnescape.Replace(strings.TrimSpace(t)), wrap)) + "\n")
 	}
 
-	title := fmt.Sprintf("Hop %d · %s", h.Seq, h.FromTo())
+	title := fmt.Sprintf("Hop %s · %s", m.number(h), h.FromTo())
 	if h.BackChannel {
 		title += " · inside AWS (the browser never sees this)"
 	}
@@ -200,4 +203,16 @@ func (m *Model) render(h hop.Hop) string {
 		body(h.RespBody)
 	}
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// number is the hop's label in the title: the run's number the timeline gave it, or
+// its session sequence when no number was given.
+func (m *Model) number(h hop.Hop) string {
+	switch {
+	case strings.HasPrefix(m.num, "s"):
+		return "s" + strings.TrimPrefix(m.num, "s") + " (set-up)"
+	case m.num != "":
+		return m.num
+	}
+	return strconv.Itoa(h.Seq)
 }

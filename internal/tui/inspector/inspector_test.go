@@ -21,7 +21,7 @@ func TestTopBottomKeys(t *testing.T) {
 	for i := range 30 {
 		h.ReqHeaders = append(h.ReqHeaders, hop.Field{Name: "X-Header-" + strconv.Itoa(i), Value: "v"})
 	}
-	m.SetHop(&h)
+	m.SetHop(&h, "")
 	top := ansi.Strip(m.View())
 	if !strings.Contains(top, "↓ more") {
 		t.Fatalf("a 30-header hop should be cut in 10 rows:\n%s", top)
