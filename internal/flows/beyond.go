@@ -61,8 +61,9 @@ func (f *beyondFlow) refresh() error {
 	if err != nil {
 		return err
 	}
-	tk.IDToken, tk.AccessToken = tr.IDToken, tr.AccessToken
+	tk.IDToken, tk.AccessToken, tk.Source = tr.IDToken, tr.AccessToken, SourceRefresh
 	f.s.setTokens(tk)
+	f.showTokens(Tokens{IDToken: tk.IDToken, AccessToken: tk.AccessToken, Source: SourceRefresh})
 	f.info("New ID and access tokens, and no new refresh token: the one you have stays valid (30 days here) until it is revoked.")
 	return nil
 }
@@ -134,6 +135,8 @@ func (f *beyondFlow) globalSignOut() error {
 		return f.fail(f.s.lastHop(BrowserSDK), "tokens", "a challenge "+string(out.ChallengeName), "answer the challenge or use a user without MFA", ErrAPI)
 	}
 	access := aws.ToString(out.AuthenticationResult.AccessToken)
+	f.showTokens(Tokens{IDToken: aws.ToString(out.AuthenticationResult.IdToken), AccessToken: access,
+		RefreshToken: aws.ToString(out.AuthenticationResult.RefreshToken), Source: SourceInitiateAuth})
 	f.stepf("GetUser with the access token")
 	if _, err := c.GetUser(f.ctx, &cip.GetUserInput{AccessToken: aws.String(access)}); err != nil {
 		return f.apiFail("GetUser", err, "the access token should be fresh")
@@ -200,6 +203,7 @@ func (f *beyondFlow) clientCredentials() error {
 		return err
 	}
 	VerifyCognito(tv, kf.Keyfunc, t.Issuer, t.MachineClientID, time.Now())
+	tv.Source = SourceClientCredentials
 	f.s.emit(hop.Event{Token: tv})
 	if !tv.Verified {
 		return f.fail(f.s.lastHop(BrowserCode), "a valid access token", tv.Problem, "compare iss and client_id with the lab target", ErrToken)

@@ -104,11 +104,7 @@ func claimValue(k string, v any, now time.Time) string {
 }
 
 func relTime(t, now time.Time) string {
-	d := t.Sub(now).Round(time.Second)
-	if d >= 0 {
-		return "in " + d.String()
-	}
-	return (-d).String() + " ago"
+	return hop.Relative(t, now)
 }
 
 // ErrNotAToken is returned by DecodeToken for input that is no JWT, JWE or ALB token.
@@ -131,9 +127,9 @@ func DecodeToken(raw string, now time.Time) (*hop.TokenView, error) {
 		if err != nil || json.Unmarshal(hb, &h) != nil || h["enc"] == nil || h["alg"] == nil {
 			return nil, fmt.Errorf("%w: five parts, but the first is not a JWE header with \"alg\" and \"enc\"", ErrNotAToken)
 		}
-		tv.Kind = "refresh"
+		tv.Kind, tv.Opaque = "refresh", true
 		tv.Header = claimList(h, now)
-		tv.Problem = "This is a JWE: five parts (header, encrypted key, IV, ciphertext, tag), encrypted with a key only Cognito holds. Nobody else can decode or verify it; send it back to Cognito to get new tokens."
+		tv.Problem = "This is expected: a refresh token is opaque to you. It is a JWE (five parts: header, encrypted key, IV, ciphertext, tag) encrypted with a key only Cognito holds, so only Cognito can read it. Send it back to Cognito's /oauth2/token (grant_type=refresh_token) to get new tokens."
 		return tv, nil
 	case 3:
 	default:

@@ -72,18 +72,25 @@ func TestAllChaptersLocal(t *testing.T) {
 		}
 	})
 	t.Run("tokens", func(t *testing.T) {
-		kinds := map[string]bool{}
+		kinds, sources := map[string]bool{}, map[string]bool{}
 		rec.mu.Lock()
 		for _, e := range rec.events {
 			if e.Token != nil {
 				kinds[e.Token.Kind] = true
+				sources[e.Token.Source] = true
+				if e.Token.Source == "" {
+					t.Errorf("%s token shown without its source", e.Token.Kind)
+				}
 				switch e.Token.Kind {
 				case "id", "access", "alb-data":
+					if e.Token.Unchecked {
+						break // decoded when received; chapter 6 verifies it
+					}
 					if !e.Token.Verified {
 						t.Errorf("%s token not verified: %s", e.Token.Kind, e.Token.Problem)
 					}
 				case "refresh":
-					if e.Token.Verified || e.Token.Problem == "" {
+					if e.Token.Verified || !e.Token.Opaque || e.Token.Problem == "" {
 						t.Errorf("refresh token: %+v", e.Token)
 					}
 				}
@@ -96,6 +103,11 @@ func TestAllChaptersLocal(t *testing.T) {
 		for _, k := range []string{"id", "access", "refresh", "alb-data"} {
 			if !kinds[k] {
 				t.Errorf("no %s token shown", k)
+			}
+		}
+		for _, src := range []string{flows.SourceCodeExchange, flows.SourceALBData} {
+			if !sources[src] {
+				t.Errorf("no token shown from %q (sources: %v)", src, sources)
 			}
 		}
 	})

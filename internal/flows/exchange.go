@@ -247,7 +247,8 @@ func (r *run) pkceLogin(browser string, narrate bool) (*tokenResponse, error) {
 	if err != nil {
 		return nil, err
 	}
-	r.s.setTokens(Tokens{ClientID: t.PublicClientID, IDToken: tr.IDToken, AccessToken: tr.AccessToken, RefreshToken: tr.RefreshToken, ExpiresIn: tr.ExpiresIn})
+	r.s.setTokens(Tokens{ClientID: t.PublicClientID, IDToken: tr.IDToken, AccessToken: tr.AccessToken, RefreshToken: tr.RefreshToken, ExpiresIn: tr.ExpiresIn, Source: SourceCodeExchange})
+	r.showTokens(r.s.Tokens())
 	return tr, nil
 }
 

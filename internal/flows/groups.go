@@ -196,12 +196,14 @@ func (f *groupsFlow) tokens() error {
 				return err
 			}
 			VerifyCognito(tv, kf.Keyfunc, t.Issuer, t.ALBClientID, now)
+			tv.Source = SourceALBAccess
 			f.s.emit(hop.Event{Token: tv})
 		}
 		if tv, err := DecodeToken(m.Raw.Data, now); err == nil {
 			f.stepf("fetch the ALB's public key and verify")
 			keys := albtoken.NewKeyCache(t.ALBKeyURL, f.s.client(BrowserCode))
 			VerifyALB(tv, keys.Key, albtoken.VerifyOptions{Signer: t.ALBArn, Issuer: t.Issuer, Client: t.ALBClientID, Now: func() time.Time { return now }})
+			tv.Source = SourceALBData
 			f.s.emit(hop.Event{Token: tv})
 		}
 		f.info("Side by side: the access token (from Cognito, RS256) has `cognito:groups`; the ALB's data token (ES256, built from userInfo) has only user attributes.")

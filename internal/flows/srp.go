@@ -160,6 +160,9 @@ func (f *signupFlow) srpSignIn() error {
 	if res.AuthenticationResult == nil {
 		return f.fail(f.s.lastHop(BrowserSDK), "tokens", "a challenge "+string(res.ChallengeName), "answer the challenge or use a user without MFA", ErrAPI)
 	}
+	ar := res.AuthenticationResult
+	f.showTokens(Tokens{IDToken: aws.ToString(ar.IdToken), AccessToken: aws.ToString(ar.AccessToken),
+		RefreshToken: aws.ToString(ar.RefreshToken), Source: SourceSRP})
 	f.info("Signed in with SRP: Cognito checked the signature against the verifier it keeps, and sent tokens. Neither side ever sent the password.")
 	return nil
 }

@@ -31,7 +31,20 @@ type Tokens struct {
 	AccessToken  string
 	RefreshToken string
 	ExpiresIn    int
+	// Source says where they came from (SourceCodeExchange, SourceRefresh, ...).
+	Source string
 }
+
+// Where the session saw a token (hop.TokenView.Source).
+const (
+	SourceCodeExchange      = "code exchange (/oauth2/token)"
+	SourceRefresh           = "refresh (/oauth2/token)"
+	SourceInitiateAuth      = "InitiateAuth"
+	SourceSRP               = "InitiateAuth (SRP) + RespondToAuthChallenge"
+	SourceClientCredentials = "client credentials (/oauth2/token)"
+	SourceALBData           = "ALB header x-amzn-oidc-data"
+	SourceALBAccess         = "ALB header x-amzn-oidc-accesstoken"
+)
 
 // state is the flows engine's own per-session state (jars, tokens, users, the hops
 // seen so far). It is embedded in Session; its zero value is ready to use.

@@ -78,6 +78,7 @@ func (f *tokensFlow) cognitoTokens() error {
 			return f.fail(nil, "a JWT", "something else", "the token endpoint returned a malformed token", err)
 		}
 		VerifyCognito(tv, kf.Keyfunc, f.s.Target.Issuer, tk.ClientID, now)
+		tv.Source = tk.Source
 		f.s.emit(hop.Event{Token: tv})
 		if !tv.Verified {
 			return f.fail(f.s.lastHop(BrowserCode), "a valid "+tv.Kind+" token", tv.Problem, "compare iss and the client id with the lab target", ErrToken)
@@ -86,8 +87,10 @@ func (f *tokensFlow) cognitoTokens() error {
 	if tk.RefreshToken != "" {
 		tv, err := DecodeToken(tk.RefreshToken, now)
 		if err != nil {
-			tv = &hop.TokenView{Kind: "refresh", Raw: tk.RefreshToken, Problem: "opaque: " + err.Error()}
+			tv = &hop.TokenView{Kind: "refresh", Raw: tk.RefreshToken, Opaque: true,
+				Problem: "This is expected: a refresh token is opaque to you (" + err.Error() + "); only Cognito can read it."}
 		}
+		tv.Source = tk.Source
 		f.s.emit(hop.Event{Token: tv})
 	}
 	f.info("Verifying means: the signature checks out with a key from the JWKS (matched by `kid`), `iss` is your pool, `token_use` is what you expect, `aud` (ID token) or `client_id` (access token) is your app client, and `exp` has not passed.")
@@ -137,10 +140,39 @@ func (f *tokensFlow) albToken() error {
 	f.stepf("fetch the ALB's public key and verify")
 	keys := albtoken.NewKeyCache(f.s.Target.ALBKeyURL, f.s.client(BrowserCode))
 	VerifyALB(tv, keys.Key, albtoken.VerifyOptions{Signer: f.s.Target.ALBArn, Issuer: f.s.Target.Issuer, Client: f.s.Target.ALBClientID, Now: func() time.Time { return now }})
+	tv.Source = SourceALBData
 	f.s.emit(hop.Event{Token: tv})
 	if !tv.Verified {
 		return f.fail(f.s.lastHop(BrowserCode), "a valid ALB token", tv.Problem, "the ALB key endpoint is "+f.s.Target.ALBKeyURL, ErrToken)
 	}
 	f.info("The ALB's token is ES256, its segments end in `=` padding, and the signature covers the *padded* text: libraries that strip padding first fail to verify it.")
 	return nil
+}
+
+// showTokens puts tokens the session just received in the token inspector, decoded
+// but not yet verified (chapter 6 verifies them against the pool's JWKS), labelled
+// with where they came from, so the inspector lists every token the session saw.
+func (r *run) showTokens(tk Tokens) {
+	now := time.Now()
+	for _, raw := range []string{tk.IDToken, tk.AccessToken, tk.RefreshToken} {
+		if raw == "" {
+			continue
+		}
+		tv, err := DecodeToken(raw, now)
+		if err != nil {
+			if raw != tk.RefreshToken {
+				continue
+			}
+			tv = &hop.TokenView{Kind: "refresh", Raw: raw, Opaque: true,
+				Problem: "This is expected: a refresh token is opaque to you (" + err.Error() + "); only Cognito can read it."}
+		}
+		tv.Source = tk.Source
+		if !tv.Opaque {
+			tv.Unchecked = true
+			if tv.Problem == "" {
+				tv.Problem = "Decoded, not yet verified: chapter 6 checks its signature against the pool's JWKS."
+			}
+		}
+		r.s.emit(hop.Event{Token: tv})
+	}
 }

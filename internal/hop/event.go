@@ -23,7 +23,10 @@ type Event struct {
 // TokenView is a token decoded claim by claim, with its verification result.
 type TokenView struct {
 	// Kind is "id", "access", "refresh", "alb-data".
-	Kind   string  `json:"kind"`
+	Kind string `json:"kind"`
+	// Source says where the session saw the token: "code exchange (/oauth2/token)",
+	// "InitiateAuth", "refresh (/oauth2/token)", "ALB header x-amzn-oidc-data", ...
+	Source string  `json:"source,omitempty"`
 	Raw    string  `json:"raw"`
 	Header []Claim `json:"header,omitempty"`
 	Claims []Claim `json:"claims,omitempty"`
@@ -34,6 +37,51 @@ type TokenView struct {
 	Expires  time.Time `json:"expires,omitempty"`
 	// Padded is set for the ALB token's padded base64url segments.
 	Padded bool `json:"padded,omitempty"`
+	// Opaque is set for a token no one but its issuer can read (Cognito's refresh
+	// token, a JWE): not verifying it is expected, not a failure.
+	Opaque bool `json:"opaque,omitempty"`
+	// Unchecked is set for a token decoded but not yet verified (no JWKS fetched).
+	Unchecked bool `json:"unchecked,omitempty"`
+}
+
+// Span says a duration in words, the one wording of every expiry in the views:
+// "58 seconds", "1 minute 58 seconds", "2 hours 5 minutes", "30 days".
+func Span(d time.Duration) string {
+	if d < 0 {
+		d = -d
+	}
+	d = d.Round(time.Second)
+	n := func(v int, unit string) string {
+		if v == 1 {
+			return "1 " + unit
+		}
+		return fmt.Sprintf("%d %ss", v, unit)
+	}
+	two := func(a int, ua string, b int, ub string) string {
+		if b == 0 {
+			return n(a, ua)
+		}
+		return n(a, ua) + " " + n(b, ub)
+	}
+	switch {
+	case d < time.Minute:
+		return n(int(d.Seconds()), "second")
+	case d < time.Hour:
+		return two(int(d/time.Minute), "minute", int(d%time.Minute/time.Second), "second")
+	case d < 48*time.Hour:
+		return two(int(d/time.Hour), "hour", int(d%time.Hour/time.Minute), "minute")
+	default:
+		return n(int(d/(24*time.Hour)), "day")
+	}
+}
+
+// Relative says when t is, relative to now: "in 1 minute 58 seconds" or
+// "2 hours ago".
+func Relative(t, now time.Time) string {
+	if d := t.Sub(now); d >= 0 {
+		return "in " + Span(d)
+	}
+	return Span(now.Sub(t)) + " ago"
 }
 
 // Expired reports whether the token's exp has passed.

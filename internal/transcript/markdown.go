@@ -143,6 +143,9 @@ func (p *Printer) mdToken(t *hop.TokenView) {
 	if t.Padded {
 		p.printf(" Its base64url segments carry `=` padding.")
 	}
+	if t.Source != "" {
+		p.printf(" Seen in: %s.", t.Source)
+	}
 	p.printf("\n\n| claim | value | meaning |\n|---|---|---|\n")
 	row := func(c hop.Claim, where string) {
 		p.printf("| %s`%s` | %s | %s |\n", where, c.Name, mdCell(clip(c.Value, 80)), mdCell(c.Explain))

@@ -78,6 +78,9 @@ func (p *Printer) textEvent(e hop.Event) {
 		if t.Padded {
 			p.printf(" %s", st.dim.Render("(padded base64url segments)"))
 		}
+		if t.Source != "" {
+			p.printf(" %s", st.dim.Render("(from "+t.Source+")"))
+		}
 		p.printf("\n")
 		for _, c := range append(append([]hop.Claim(nil), t.Header...), t.Claims...) {
 			p.printf("     %-18s %s  %s\n", c.Name, clip(c.Value, 70), st.dim.Render(c.Explain))

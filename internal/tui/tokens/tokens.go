@@ -4,7 +4,6 @@
 package tokens
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
@@ -41,10 +40,16 @@ func (m *Model) SetSize(w, h int) {
 	m.refresh()
 }
 
-// Add records a token; a newer token of the same kind replaces the older one.
+// Add records a token. Every token the session saw is kept, in order; the same token
+// seen again (the same raw text, say verified in chapter 6 after it was decoded in
+// chapter 5) replaces its earlier entry, keeping the first source when the new one
+// has none.
 func (m *Model) Add(t hop.TokenView) {
 	for i := range m.tokens {
-		if m.tokens[i].Kind == t.Kind {
+		if m.tokens[i].Raw == t.Raw && m.tokens[i].Kind == t.Kind {
+			if t.Source == "" {
+				t.Source = m.tokens[i].Source
+			}
 			m.tokens[i] = t
 			m.sel = i
 			m.refresh()
@@ -109,13 +114,47 @@ func (m *Model) View() string {
 	var tabs []string
 	for i, t := range m.tokens {
 		label := Label(t.Kind)
+		if src := ShortSource(t.Source); src != "" {
+			label += " · " + src
+		}
 		if i == m.sel {
 			tabs = append(tabs, s.ActiveTab.Render("› "+label))
 		} else {
 			tabs = append(tabs, s.Tab.Render(label))
 		}
 	}
-	return strings.Join(tabs, " ") + "\n" + m.c.Scrolled(&m.vp, m.height-1)
+	// Too many tabs for the width: drop the oldest until the selected one fits.
+	first := 0
+	for first < m.sel && m.width > 0 && ansi.StringWidth(strings.Join(tabs[first:m.sel+1], " ")) > m.width-2 {
+		first++
+	}
+	line := strings.Join(tabs[first:], " ")
+	if first > 0 {
+		line = s.Muted.Render("‹ ") + line
+	}
+	if m.width > 0 {
+		line = ansi.Truncate(line, m.width, "…")
+	}
+	return line + "\n" + m.c.Scrolled(&m.vp, m.height-1)
+}
+
+// ShortSource is a token's source in a word or two, for its tab.
+func ShortSource(src string) string {
+	switch {
+	case src == "":
+		return ""
+	case strings.HasPrefix(src, "ALB header"):
+		return "ALB"
+	case strings.HasPrefix(src, "code exchange"):
+		return "code exchange"
+	case strings.HasPrefix(src, "client credentials"):
+		return "client credentials"
+	case strings.HasPrefix(src, "refresh"):
+		return "refresh"
+	case strings.HasPrefix(src, "InitiateAuth (SRP)"):
+		return "SRP"
+	}
+	return src
 }
 
 // Label names a token kind.
@@ -144,13 +183,26 @@ func (m *Model) render(t hop.TokenView) string {
 	s := m.c.Styles
 	wrap := max(m.width-2, 20)
 	var b strings.Builder
-	if t.Verified {
+	switch {
+	case t.Verified:
 		b.WriteString(s.Verified.Render("✓ signature verified"))
-	} else {
+	case t.Opaque:
+		// Expected, not a failure: only Cognito can read its own refresh token.
+		b.WriteString(s.Label.Render("• cannot be verified, as expected"))
+	case t.Unchecked:
+		b.WriteString(s.Label.Render("• decoded, not verified yet"))
+	default:
 		b.WriteString(s.Failed.Render("✗ not verified"))
 	}
 	if t.Problem != "" {
-		b.WriteString("\n" + common.Wrap(s.Failed.Render("  why:")+" "+s.Text.Render(t.Problem), wrap))
+		why := s.Failed.Render("  why:")
+		if t.Verified || t.Opaque || t.Unchecked {
+			why = s.Label.Render("  why:")
+		}
+		b.WriteString("\n" + common.Wrap(why+" "+s.Text.Render(t.Problem), wrap))
+	}
+	if t.Source != "" {
+		b.WriteString("\n" + s.Label.Render("from ") + s.Text.Render(t.Source))
 	}
 	if !t.Expires.IsZero() {
 		b.WriteString("\n" + s.Label.Render("expires ") + s.Text.Render(Human(t.Expires, m.c.Now())))
@@ -186,29 +238,9 @@ func (m *Model) render(t hop.TokenView) string {
 // Human says when t is, relative to now: "in 59 minutes (at 14:03 UTC)" or
 // "expired 2 hours ago (at 12:03 UTC)".
 func Human(t, now time.Time) string {
-	d := t.Sub(now)
 	at := t.UTC().Format("15:04 UTC, 2 Jan 2006")
-	if d >= 0 {
-		return "in " + span(d) + " (at " + at + ")"
+	if !now.After(t) {
+		return hop.Relative(t, now) + " (at " + at + ")"
 	}
-	return "expired " + span(-d) + " ago (at " + at + ")"
-}
-
-func span(d time.Duration) string {
-	plural := func(n int, unit string) string {
-		if n == 1 {
-			return "1 " + unit
-		}
-		return fmt.Sprintf("%d %ss", n, unit)
-	}
-	switch {
-	case d < time.Minute:
-		return plural(int(d.Seconds()), "second")
-	case d < time.Hour:
-		return plural(int(d.Minutes()), "minute")
-	case d < 48*time.Hour:
-		return plural(int(d.Hours()), "hour")
-	default:
-		return plural(int(d.Hours()/24), "day")
-	}
+	return "expired " + hop.Relative(t, now) + " (at " + at + ")"
 }

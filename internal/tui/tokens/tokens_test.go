@@ -1,8 +1,14 @@
 package tokens
 
 import (
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/cognitolab/cognitolab/internal/hop"
+	"github.com/cognitolab/cognitolab/internal/tui/common"
 )
 
 func TestHuman(t *testing.T) {
@@ -20,5 +26,69 @@ func TestHuman(t *testing.T) {
 		if got := Human(tt.at, now); got != tt.want {
 			t.Errorf("Human(%v) = %q, want %q", tt.at, got, tt.want)
 		}
+	}
+}
+
+func testModel(now time.Time) *Model {
+	c := common.New("notty", nil)
+	c.Now = func() time.Time { return now }
+	m := New(c)
+	m.SetSize(120, 40)
+	return m
+}
+
+// Every token the session saw stays listed, each labelled by where it came from; a
+// token of the same kind from another source does not replace the first.
+func TestEveryTokenListedWithSource(t *testing.T) {
+	m := testModel(time.Now())
+	m.Add(hop.TokenView{Kind: "access", Raw: "a.b.c", Source: "code exchange (/oauth2/token)"})
+	m.Add(hop.TokenView{Kind: "access", Raw: "d.e.f", Source: "refresh (/oauth2/token)"})
+	m.Add(hop.TokenView{Kind: "alb-data", Raw: "g.h.i", Source: "ALB header x-amzn-oidc-data"})
+	if v := ansi.Strip(m.View()); !strings.Contains(v, "from ALB header x-amzn-oidc-data") {
+		t.Errorf("selected token lacks its source line:\n%s", v)
+	}
+	m.Add(hop.TokenView{Kind: "access", Raw: "a.b.c", Verified: true}) // seen again, verified
+	if m.Len() != 3 {
+		t.Fatalf("Len = %d, want 3 (one entry per distinct token)", m.Len())
+	}
+	v := ansi.Strip(m.View())
+	for _, want := range []string{"access token · code exchange", "access token · refresh", "x-amzn-oidc-data · ALB"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("view lacks %q:\n%s", want, v)
+		}
+	}
+	m.sel = 0
+	m.refresh()
+	if v := ansi.Strip(m.View()); !strings.Contains(v, "✓ signature verified") || !strings.Contains(v, "from code exchange") {
+		t.Errorf("re-seen token lost its verification or source:\n%s", v)
+	}
+}
+
+// The refresh token's "cannot be verified" is expected: neutral, explained, no ✗.
+func TestRefreshTokenNeutral(t *testing.T) {
+	m := testModel(time.Now())
+	m.Add(hop.TokenView{Kind: "refresh", Raw: "h.k.i.c.t", Opaque: true, Problem: "only Cognito can read it"})
+	v := ansi.Strip(m.View())
+	if strings.Contains(v, "✗") {
+		t.Errorf("refresh token shown as a failure:\n%s", v)
+	}
+	if !strings.Contains(v, "cannot be verified, as expected") || !strings.Contains(v, "only Cognito can read it") {
+		t.Errorf("refresh token lacks its plain explanation:\n%s", v)
+	}
+}
+
+// One wording for expiry: the expires line and the exp claim's explanation agree
+// (no "in 1 minute" above "in 1m58s").
+func TestExpiryOneWording(t *testing.T) {
+	now := time.Date(2025, 11, 23, 14, 0, 0, 0, time.UTC)
+	exp := now.Add(time.Minute + 58*time.Second)
+	if got, want := Human(exp, now), "in 1 minute 58 seconds (at 14:01 UTC, 23 Nov 2025)"; got != want {
+		t.Errorf("Human = %q, want %q", got, want)
+	}
+	if got, want := Human(now.Add(-2*time.Hour-5*time.Minute), now), "expired 2 hours 5 minutes ago (at 11:55 UTC, 23 Nov 2025)"; got != want {
+		t.Errorf("Human = %q, want %q", got, want)
+	}
+	if got := hop.Relative(exp, now); !strings.HasPrefix(Human(exp, now), got) {
+		t.Errorf("claim wording %q differs from the expires line %q", got, Human(exp, now))
 	}
 }
