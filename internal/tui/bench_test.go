@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -90,3 +91,33 @@ func BenchmarkRenderTimeline(b *testing.B) {
 }
 
 func teaSize(w, h int) tea.WindowSizeMsg { return tea.WindowSizeMsg{Width: w, Height: h} }
+
+// BenchmarkKeyToHop is "key → hop on screen" (issue 11, target < 50 ms): the root
+// model with a fake local lab, chapter 4 open at 120×40, a chapter that releases one
+// hop per gate opening; each iteration presses n and delivers the program's messages
+// until the new hop's row is in View(). The timeline grows by one hop per iteration.
+func BenchmarkKeyToHop(b *testing.B) {
+	n := b.N + 1
+	hs := make([]hop.Hop, n)
+	for i := range hs {
+		hs[i] = hop.Hop{Seq: i + 1, Browser: "learner", Method: "GET", URL: fmt.Sprintf("https://app.lab.test/k%07d", i),
+			Status: 200, Title: "The app answers 200", Start: t0}
+	}
+	opts := testOptions(b)
+	opts.Chapters = func() []flows.Chapter {
+		chs := fakeChapters()
+		chs[idxLogin-1].Run = gated(hs, nil)
+		return chs
+	}
+	h := newHarness(b, opts, 120, 40)
+	openChapter(h, idxLogin)
+	c := h.m.chapter
+	b.ResetTimer()
+	for i := range b.N {
+		marker := fmt.Sprintf("k%07d", i)
+		h.key("n")
+		h.until("hop "+marker+" on screen", func() bool {
+			return c.Timeline().Len() == i+1 && !c.Waiting() && strings.Contains(h.m.View(), marker)
+		})
+	}
+}

@@ -153,7 +153,7 @@ func fakeChapters() []flows.Chapter {
 	}
 }
 
-func testOptions(t *testing.T) Options {
+func testOptions(t testing.TB) Options {
 	// Not t.TempDir: a progress save may still be finishing when a test ends, and a
 	// best-effort removal must not fail the test.
 	dir, err := os.MkdirTemp("", "cognitolab-tui-test-")
@@ -173,12 +173,12 @@ func testOptions(t *testing.T) Options {
 // harness drives the root model like a program would: commands run in goroutines,
 // their messages come back to Update one at a time on the test goroutine.
 type harness struct {
-	t    *testing.T
+	t    testing.TB
 	m    *Model
 	msgs chan tea.Msg
 }
 
-func newHarness(t *testing.T, opts Options, w, h int) *harness {
+func newHarness(t testing.TB, opts Options, w, h int) *harness {
 	t.Helper()
 	hs := &harness{t: t, m: NewModel(opts).(*Model), msgs: make(chan tea.Msg, 64)}
 	t.Cleanup(func() {
