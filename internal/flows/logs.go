@@ -14,11 +14,13 @@ package flows
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 
 	"github.com/cognitolab/cognitolab/internal/hop"
 	"github.com/cognitolab/cognitolab/internal/target"
@@ -146,15 +148,77 @@ func (r *run) filterOnce(c *cloudwatchlogs.Client, since time.Time) ([]hop.LogLi
 			return nil, r.apiFail("FilterLogEvents", err, "the log group "+r.s.Target.LogGroup+" should exist; the app creates its stream on its first request")
 		}
 		for _, e := range resp.Events {
-			l := hop.LogLine{Time: time.UnixMilli(aws.ToInt64(e.Timestamp)).UTC(), Stream: aws.ToString(e.LogStreamName), Message: aws.ToString(e.Message)}
-			var m struct {
-				TraceID string `json:"trace_id"`
-			}
-			if json.Unmarshal([]byte(l.Message), &m) == nil {
-				l.TraceID = m.TraceID
-				l.HopSeq = r.s.SeqForTrace(m.TraceID)
-			}
-			out = append(out, l)
+			out = append(out, r.s.logLine(e))
+		}
+		if resp.NextToken == nil || aws.ToString(resp.NextToken) == aws.ToString(next) {
+			break
+		}
+		next = resp.NextToken
+	}
+	return out, nil
+}
+
+// logLine turns one FilterLogEvents event into a line tied to its hop by trace id.
+func (s *Session) logLine(e types.FilteredLogEvent) hop.LogLine {
+	l := hop.LogLine{Time: time.UnixMilli(aws.ToInt64(e.Timestamp)).UTC(), Stream: aws.ToString(e.LogStreamName),
+		Message: aws.ToString(e.Message), EventID: aws.ToString(e.EventId)}
+	var m struct {
+		TraceID string `json:"trace_id"`
+	}
+	if json.Unmarshal([]byte(l.Message), &m) == nil {
+		l.TraceID = m.TraceID
+		l.HopSeq = s.SeqForTrace(m.TraceID)
+	}
+	return l
+}
+
+// CalledApp reports whether any request of this session went through the ALB (it
+// carried an X-Amzn-Trace-Id), so the app may have logged something.
+func (s *Session) CalledApp() bool {
+	for _, h := range s.Hops() {
+		if h.TraceID != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// AppLogLines reads the app's log lines written since the session's first hop, for
+// the TUI's logs pane to tail. It is the pane looking, not a step of a lesson, so
+// its FilterLogEvents calls are not hops (a plain HTTP client, not the recorder).
+// It returns nothing until a request of the session has gone through the ALB. The
+// same event may come back on every call: the pane keeps each eventId once.
+// https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_FilterLogEvents.html
+func (s *Session) AppLogLines(ctx context.Context) ([]hop.LogLine, error) {
+	hs := s.Hops()
+	if !s.CalledApp() {
+		return nil, nil
+	}
+	cfg, err := s.awsConfig(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cfg.HTTPClient = &http.Client{Timeout: 20 * time.Second}
+	c := cloudwatchlogs.NewFromConfig(cfg, func(o *cloudwatchlogs.Options) {
+		if s.Target.LogsEndpoint != "" {
+			o.BaseEndpoint = aws.String(s.Target.LogsEndpoint)
+		}
+	})
+	since := hs[0].Start.Add(-time.Minute)
+	var out []hop.LogLine
+	var next *string
+	for page := 0; page < 20; page++ {
+		resp, err := c.FilterLogEvents(ctx, &cloudwatchlogs.FilterLogEventsInput{
+			LogGroupName: aws.String(s.Target.LogGroup), StartTime: aws.Int64(since.UnixMilli()), NextToken: next,
+		})
+		if code, _ := apiErrorCode(err); code == "ResourceNotFoundException" {
+			return out, nil // the app has not shipped its first line yet
+		}
+		if err != nil {
+			return out, fmt.Errorf("reading the app's log group %s: %w", s.Target.LogGroup, err)
+		}
+		for _, e := range resp.Events {
+			out = append(out, s.logLine(e))
 		}
 		if resp.NextToken == nil || aws.ToString(resp.NextToken) == aws.ToString(next) {
 			break

@@ -102,6 +102,9 @@ type LogLine struct {
 	Stream  string    `json:"stream"`
 	Message string    `json:"message"`
 	TraceID string    `json:"traceId,omitempty"`
+	// EventID is CloudWatch Logs' eventId, unique per event: the logs pane keeps
+	// each event once however often it is read.
+	EventID string `json:"eventId,omitempty"`
 	// HopSeq is the Seq of the hop that caused the line (0 when unknown).
 	HopSeq int `json:"hopSeq,omitempty"`
 }

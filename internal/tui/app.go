@@ -59,6 +59,11 @@ type Model struct {
 	shared   chapter.Shared
 	inputs   map[string]string
 
+	// the logs tail (logtail.go)
+	tailing    bool
+	tailLeft   int
+	tailWarned bool
+
 	showHelp bool
 	err      *common.ErrorMsg
 	width    int
@@ -209,7 +214,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.refreshHome(true)
 		return m, m.resize()
 	case chapter.FinishedMsg:
-		return m, m.finished(msg)
+		return m, tea.Batch(m.finished(msg), m.tailLogs(m.tailAfterRun()))
+	case logsTickMsg:
+		return m, m.readLogs()
+	case logsReadMsg:
+		return m, m.onLogs(msg)
 	case deploy.BackMsg:
 		m.screen = screenChapter
 		m.aws = nil
@@ -226,6 +235,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.home.Update(msg)
 	}
 	var cmds []tea.Cmd
+	if _, ok := msg.(runner.StartedMsg); ok {
+		cmds = append(cmds, m.tailLogs(tailDuringRun))
+	}
 	if m.aws != nil {
 		cmds = append(cmds, m.aws.Update(msg))
 	}

@@ -1,11 +1,13 @@
-// Package logs is the logs pane: the app's CloudWatch lines as they arrive, kept in a
-// bounded ring, tailing unless the learner scrolls up. The lines of the selected hop
+// Package logs is the logs pane: the app's CloudWatch lines as they arrive, each event
+// once (by eventId, else time+stream+message) and in time order, bounded, tailing
+// unless the learner scrolls up. The lines of the selected hop
 // (same HopSeq or trace id) light up.
 package logs
 
 import (
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -22,7 +24,8 @@ const Capacity = 10000
 // Model is the logs pane.
 type Model struct {
 	c      *common.Common
-	ring   *Ring[entry]
+	lines  []entry             // sorted by time; equal times keep arrival order
+	seen   map[string]struct{} // keys of the lines held
 	top    int
 	follow bool
 	width  int
@@ -34,7 +37,7 @@ type Model struct {
 
 // New returns an empty logs pane.
 func New(c *common.Common) *Model {
-	return &Model{c: c, ring: NewRing[entry](Capacity), follow: true}
+	return &Model{c: c, seen: map[string]struct{}{}, follow: true}
 }
 
 // Init implements the component contract.
@@ -52,18 +55,72 @@ type entry struct {
 	text string
 }
 
-// Push adds a line and keeps tailing if the view was at the bottom.
-func (m *Model) Push(l hop.LogLine) {
-	m.ring.Push(entry{line: l, text: Summary(l.Message)})
+// keys are the identities of a line: its eventId, and its time, stream and message
+// (the same event read with and without an eventId is still one event).
+func keys(l hop.LogLine) []string {
+	k := []string{fmt.Sprintf("t%d|%s|%s", l.Time.UnixNano(), l.Stream, l.Message)}
+	if l.EventID != "" {
+		k = append(k, "id|"+l.EventID)
+	}
+	return k
+}
+
+// Push adds a line in time order, unless the pane holds that event already, and
+// keeps tailing if the view was at the bottom. It reports whether the line was new.
+func (m *Model) Push(l hop.LogLine) bool {
+	ks := keys(l)
+	for _, k := range ks {
+		if _, ok := m.seen[k]; ok {
+			return false
+		}
+	}
+	for _, k := range ks {
+		m.seen[k] = struct{}{}
+	}
+	i := sort.Search(len(m.lines), func(i int) bool { return m.lines[i].line.Time.After(l.Time) })
+	m.lines = append(m.lines, entry{})
+	copy(m.lines[i+1:], m.lines[i:])
+	m.lines[i] = entry{line: l, text: Summary(l.Message)}
+	if !m.follow && i < m.top {
+		m.top++ // a line arrived above the view: keep the same lines in view
+	}
+	if len(m.lines) > Capacity {
+		for _, k := range keys(m.lines[0].line) {
+			delete(m.seen, k)
+		}
+		m.lines = m.lines[1:]
+		if !m.follow && m.top > 0 {
+			m.top-- // the oldest line dropped: keep the same lines in view
+		}
+	}
 	if m.follow {
 		m.top = m.maxTop()
-	} else if m.ring.Len() == m.ring.Cap() && m.top > 0 {
-		m.top-- // the oldest line dropped: keep the same lines in view
 	}
+	return true
+}
+
+// PushAll adds lines (see Push) and returns how many were new.
+func (m *Model) PushAll(ls []hop.LogLine) int {
+	n := 0
+	for _, l := range ls {
+		if m.Push(l) {
+			n++
+		}
+	}
+	return n
 }
 
 // Len is the number of lines held.
-func (m *Model) Len() int { return m.ring.Len() }
+func (m *Model) Len() int { return len(m.lines) }
+
+// Lines returns the lines held, oldest first.
+func (m *Model) Lines() []hop.LogLine {
+	out := make([]hop.LogLine, len(m.lines))
+	for i, e := range m.lines {
+		out[i] = e.line
+	}
+	return out
+}
 
 // Highlight lights up the lines of one hop (by its Seq or its trace id).
 func (m *Model) Highlight(hopSeq int, traceID string) { m.hopSeq, m.traceID = hopSeq, traceID }
@@ -75,7 +132,7 @@ func (m *Model) Matches(l hop.LogLine) bool {
 
 func (m *Model) bodyHeight() int { return max(m.height-1, 1) }
 
-func (m *Model) maxTop() int { return max(0, m.ring.Len()-m.bodyHeight()) }
+func (m *Model) maxTop() int { return max(0, len(m.lines)-m.bodyHeight()) }
 
 func (m *Model) clamp() {
 	m.top = max(0, min(m.top, m.maxTop()))
@@ -106,9 +163,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, km.PageDown):
 			m.scrollBy(m.bodyHeight())
 		case key.Matches(msg, km.Top):
-			m.scrollBy(-m.ring.Len())
+			m.scrollBy(-len(m.lines))
 		case key.Matches(msg, km.Bottom):
-			m.scrollBy(m.ring.Len())
+			m.scrollBy(len(m.lines))
 		}
 	case tea.MouseMsg:
 		switch msg.Button {
@@ -131,7 +188,7 @@ func (m *Model) ShortHelp() []key.Binding {
 func (m *Model) View() string {
 	s := m.c.Styles
 	var b strings.Builder
-	head := "CloudWatch Logs · " + common.Plural(m.ring.Len(), "line", "lines")
+	head := "CloudWatch Logs · " + common.Plural(len(m.lines), "line", "lines")
 	if m.hopSeq != 0 || m.traceID != "" {
 		head += fmt.Sprintf(" · lines of hop %d lit", m.hopSeq)
 	}
@@ -142,18 +199,18 @@ func (m *Model) View() string {
 		head += " · paused (G to follow)"
 	}
 	b.WriteString(ansi.Truncate(s.Section.Render(head), max(m.width, 1), "…"))
-	if m.ring.Len() == 0 {
+	if len(m.lines) == 0 {
 		b.WriteString("\n" + s.Muted.Render("No log lines yet. The app logs every request it serves; they appear here a moment later."))
 		return b.String()
 	}
-	end := min(m.ring.Len(), m.top+m.bodyHeight())
-	below := m.ring.Len() - end
+	end := min(len(m.lines), m.top+m.bodyHeight())
+	below := len(m.lines) - end
 	if below > 0 && m.bodyHeight() > 1 {
 		end-- // the last row says how many lines are below
 		below++
 	}
 	for i := m.top; i < end; i++ {
-		e := m.ring.At(i)
+		e := m.lines[i]
 		l := e.line
 		b.WriteByte('\n')
 		ts := l.Time.UTC().Format("15:04:05")

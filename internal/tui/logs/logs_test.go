@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
@@ -76,5 +77,35 @@ func TestMoreMarkers(t *testing.T) {
 	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("G")})
 	if v = ansi.Strip(m.View()); strings.Contains(v, "more line") || !strings.Contains(v, "line 20") {
 		t.Fatalf("G should follow the tail again:\n%s", v)
+	}
+}
+
+// TestEachEventOnceInTimeOrder: the same events read again (as each FilterLogEvents
+// poll returns them), out of order, with and without eventId, end up once each in
+// time order.
+func TestEachEventOnceInTimeOrder(t *testing.T) {
+	m := New(common.New("notty", nil))
+	m.SetSize(100, 20)
+	t0 := time.Date(2026, 12, 4, 14, 0, 0, 0, time.UTC)
+	a := hop.LogLine{Time: t0, Stream: "app", Message: "first", EventID: "1"}
+	b := hop.LogLine{Time: t0.Add(time.Second), Stream: "app", Message: "second", EventID: "2"}
+	c := hop.LogLine{Time: t0.Add(2 * time.Second), Stream: "app", Message: "third", EventID: "3"}
+	m.PushAll([]hop.LogLine{c, a})
+	m.PushAll([]hop.LogLine{a, b, c})
+	bNoID := b
+	bNoID.EventID = ""
+	m.Push(bNoID)
+	got := m.Lines()
+	if len(got) != 3 {
+		t.Fatalf("held %d lines, want 3: %+v", len(got), got)
+	}
+	for i, want := range []string{"first", "second", "third"} {
+		if got[i].Message != want {
+			t.Errorf("line %d = %q, want %q", i, got[i].Message, want)
+		}
+	}
+	v := ansi.Strip(m.View())
+	if !strings.Contains(v, "3 lines") || strings.Index(v, "first") > strings.Index(v, "second") || strings.Index(v, "second") > strings.Index(v, "third") {
+		t.Errorf("view:\n%s", v)
 	}
 }
