@@ -167,6 +167,7 @@ func testOptions(t testing.TB) Options {
 		Chapters:  fakeChapters,
 		StatePath: filepath.Join(dir, "cognitolab", "progress.json"),
 		now:       func() time.Time { return t0 },
+		readLogs:  func(context.Context) ([]hop.LogLine, error) { return nil, nil },
 	}
 }
 

@@ -47,9 +47,12 @@ func (m *Model) tailLogs(n int) tea.Cmd {
 }
 
 func (m *Model) readLogs() tea.Cmd {
-	sess, ctx := m.runner.Session(), m.ctx
+	read, ctx := m.runner.Session().AppLogLines, m.ctx
+	if m.opts.readLogs != nil {
+		read = m.opts.readLogs
+	}
 	return func() tea.Msg {
-		lines, err := sess.AppLogLines(ctx)
+		lines, err := read(ctx)
 		return logsReadMsg{lines: lines, err: err}
 	}
 }

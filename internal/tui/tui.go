@@ -68,7 +68,10 @@ type Options struct {
 	Out io.Writer
 
 	// now and logger are set by tests and Run.
-	now      func() time.Time
+	now func() time.Time
+	// readLogs replaces the session's FilterLogEvents read of the logs tail (tests:
+	// no lab listens on the fake target's endpoints).
+	readLogs func(context.Context) ([]hop.LogLine, error)
 	logger   *slog.Logger
 	style    string
 	renderer *lipgloss.Renderer // NewSession's
