@@ -155,6 +155,30 @@ func (s *Session) publishForward(h *hop.Hop, cause *hop.Hop) {
 	s.record(h)
 	c := *h
 	s.emit(hop.Event{Hop: &c})
+	s.showALBTokens(h.ReqHeaders)
+}
+
+// showALBTokens puts the tokens the ALB handed the app (x-amzn-oidc-data and
+// x-amzn-oidc-accesstoken) in the token inspector, decoded but not yet verified.
+func (s *Session) showALBTokens(headers []hop.Field) {
+	now := time.Now()
+	for _, src := range []struct{ header, source string }{
+		{"x-amzn-oidc-data", SourceALBData}, {"x-amzn-oidc-accesstoken", SourceALBAccess},
+	} {
+		raw := hop.Value(headers, src.header)
+		if raw == "" || raw == hop.Mask {
+			continue
+		}
+		tv, err := DecodeToken(raw, now)
+		if err != nil {
+			continue
+		}
+		tv.Source, tv.Unchecked = src.source, true
+		if tv.Problem == "" {
+			tv.Problem = "Chapter 6 verifies the ALB's token with its public key, and the access token with the pool's JWKS."
+		}
+		s.emit(hop.Event{Token: tv})
+	}
 }
 
 // strippedHeaders lists the request headers the browser sent that are missing from

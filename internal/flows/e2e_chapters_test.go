@@ -78,6 +78,9 @@ func TestAllChaptersLocal(t *testing.T) {
 			if e.Token != nil {
 				kinds[e.Token.Kind] = true
 				sources[e.Token.Source] = true
+				if e.Token.Unchecked {
+					sources["unchecked "+e.Token.Source] = true
+				}
 				if e.Token.Source == "" {
 					t.Errorf("%s token shown without its source", e.Token.Kind)
 				}
@@ -105,7 +108,8 @@ func TestAllChaptersLocal(t *testing.T) {
 				t.Errorf("no %s token shown", k)
 			}
 		}
-		for _, src := range []string{flows.SourceCodeExchange, flows.SourceALBData} {
+		// "unchecked ALB header ...": decoded from the ALB → app leg as the hop arrives.
+		for _, src := range []string{flows.SourceCodeExchange, flows.SourceALBData, "unchecked " + flows.SourceALBData, "unchecked " + flows.SourceALBAccess} {
 			if !sources[src] {
 				t.Errorf("no token shown from %q (sources: %v)", src, sources)
 			}

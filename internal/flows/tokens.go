@@ -170,7 +170,7 @@ func (r *run) showTokens(tk Tokens) {
 		if !tv.Opaque {
 			tv.Unchecked = true
 			if tv.Problem == "" {
-				tv.Problem = "Decoded, not yet verified: chapter 6 checks its signature against the pool's JWKS."
+				tv.Problem = "Chapter 6 checks its signature against the pool's JWKS."
 			}
 		}
 		r.s.emit(hop.Event{Token: tv})

@@ -4,6 +4,7 @@
 package tokens
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -109,7 +110,7 @@ func (m *Model) ShortHelp() []key.Binding {
 func (m *Model) View() string {
 	s := m.c.Styles
 	if len(m.tokens) == 0 {
-		return s.Muted.Render("No tokens yet. Chapters 5 and 6 decode the id, access and refresh tokens, and the ALB's x-amzn-oidc-data.")
+		return s.Muted.Render("No tokens yet. Chapter 4 shows the tokens the ALB hands the app (x-amzn-oidc-data, x-amzn-oidc-accesstoken); chapters 5 and 6 decode the id, access and refresh tokens.")
 	}
 	var tabs []string
 	for i, t := range m.tokens {
@@ -216,6 +217,7 @@ func (m *Model) render(t hop.TokenView) string {
 		}
 		b.WriteString("\n\n" + s.Section.Render(title))
 		for _, c := range cs {
+			c.Value = liveTime(c.Value, m.c.Now())
 			b.WriteString("\n" + common.Wrap(s.ClaimName.Render(c.Name)+" "+s.Muted.Render("=")+" "+s.ClaimValue.Render(c.Value), wrap))
 			if c.Explain != "" {
 				b.WriteString("\n" + common.Wrap("    "+s.ClaimExplain.Render(c.Explain), wrap))
@@ -243,4 +245,21 @@ func Human(t, now time.Time) string {
 		return hop.Relative(t, now) + " (at " + at + ")"
 	}
 	return "expired " + hop.Relative(t, now) + " (at " + at + ")"
+}
+
+// liveTime re-says a time claim's value ("1796398682 (2026-12-04T15:38:02Z, in 1
+// hour)", relative to when it was decoded) relative to now, so it reads the same as
+// the expires line above it.
+func liveTime(v string, now time.Time) string {
+	var sec int64
+	var stamp string
+	if _, err := fmt.Sscanf(v, "%d (%s", &sec, &stamp); err != nil {
+		return v
+	}
+	stamp = strings.TrimSuffix(stamp, ",")
+	t, err := time.Parse(time.RFC3339, stamp)
+	if err != nil || t.Unix() != sec || !strings.HasSuffix(v, ")") {
+		return v
+	}
+	return fmt.Sprintf("%d (%s, %s)", sec, stamp, hop.Relative(t, now))
 }
