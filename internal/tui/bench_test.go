@@ -55,7 +55,7 @@ func BenchmarkRenderTimeline(b *testing.B) {
 		lg.Push(l)
 	}
 	lg.SetSize(118, 35)
-	lg.Highlight(250, "")
+	lg.Highlight(250, "", "")
 
 	b.Run("timeline-500-hops", func(b *testing.B) {
 		for b.Loop() {

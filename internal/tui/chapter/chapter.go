@@ -355,9 +355,9 @@ func (m *Model) syncSelection() {
 	h, ok := m.timeline.Selected()
 	if !ok {
 		m.inspector.SetHop(nil, "")
-		m.shared.Logs.Highlight(0, "")
+		m.shared.Logs.Highlight(0, "", "")
 		return
 	}
 	m.inspector.SetHop(&h, m.timeline.Number())
-	m.shared.Logs.Highlight(h.Seq, h.TraceID)
+	m.shared.Logs.Highlight(h.Seq, h.TraceID, m.timeline.Number())
 }

@@ -31,8 +31,10 @@ type Model struct {
 	width  int
 	height int
 
-	hopSeq  int
-	traceID string
+	hopSeq int
+	// hopLabel is the highlighted hop's number in this run, as the timeline shows it.
+	hopLabel string
+	traceID  string
 }
 
 // New returns an empty logs pane.
@@ -122,8 +124,11 @@ func (m *Model) Lines() []hop.LogLine {
 	return out
 }
 
-// Highlight lights up the lines of one hop (by its Seq or its trace id).
-func (m *Model) Highlight(hopSeq int, traceID string) { m.hopSeq, m.traceID = hopSeq, traceID }
+// Highlight lights up the lines of one hop (by its Seq or its trace id); label is the
+// hop's number as the timeline shows it in this run ("3"), for the header.
+func (m *Model) Highlight(hopSeq int, traceID, label string) {
+	m.hopSeq, m.traceID, m.hopLabel = hopSeq, traceID, label
+}
 
 // Matches reports whether a line belongs to the highlighted hop.
 func (m *Model) Matches(l hop.LogLine) bool {
@@ -190,7 +195,21 @@ func (m *Model) View() string {
 	var b strings.Builder
 	head := "CloudWatch Logs · " + common.Plural(len(m.lines), "line", "lines")
 	if m.hopSeq != 0 || m.traceID != "" {
-		head += fmt.Sprintf(" · lines of hop %d lit", m.hopSeq)
+		label := m.hopLabel
+		if label == "" {
+			label = fmt.Sprint(m.hopSeq)
+		}
+		lit := 0
+		for _, l := range m.lines {
+			if m.Matches(l.line) {
+				lit++
+			}
+		}
+		if lit > 0 {
+			head += fmt.Sprintf(" · %s of hop %s lit", common.Plural(lit, "line", "lines"), label)
+		} else {
+			head += fmt.Sprintf(" · no line from hop %s (it never reached the app)", label)
+		}
 	}
 	if m.top > 0 {
 		head += fmt.Sprintf(" · ↑ %d earlier (g)", m.top)
