@@ -118,28 +118,9 @@ func (f *clockFlow) expired() error {
 	if err := f.s.Jump(61 * time.Minute); err != nil {
 		return f.fail(nil, "the lab clock to move", err.Error(), "this step needs the local lab", err)
 	}
-	t := f.s.Target
-	f.stepf("the protected route, a disabled user")
-	h, body, err := f.as("alb-redirect-authorize", http.StatusFound, "/oauth2/authorize", "").get(BrowserLearner, t.AppURL+"/v1/secrets")
-	if err != nil {
-		return err
-	}
-	if _, err := f.expectRedirect(h, body, t.CognitoDomainURL+"/oauth2/authorize", "the ALB's refresh should fail for a disabled user, and send you to log in"); err != nil {
-		return err
-	}
-	f.stepf("Cognito asks for the password")
-	h, body, err = f.as("cognito-authorize-login", http.StatusFound, "/login", "").get(BrowserLearner, h.ResolvedLocation())
-	if err != nil {
-		return err
-	}
-	if _, err := f.expectRedirect(h, body, t.CognitoDomainURL+"/login", "Cognito's 1-hour session cookie has ended, so it must show the login form"); err != nil {
-		return err
-	}
-	h, body, err = f.as("cognito-login-form", http.StatusOK, "", "").get(BrowserLearner, h.ResolvedLocation())
-	if err != nil {
-		return err
-	}
-	if err := f.expectStatus(h, body, http.StatusOK, "the login form"); err != nil {
+	if err := f.toLoginForm("the protected route, a disabled user", "Cognito asks for the password",
+		"the ALB's refresh should fail for a disabled user, and send you to log in",
+		"Cognito's 1-hour session cookie has ended, so it must show the login form"); err != nil {
 		return err
 	}
 	f.s.mu.Lock()

@@ -89,28 +89,9 @@ func (f *logoutFlow) logout() error {
 
 // prove shows the proper logout forces a new login: the form comes back.
 func (f *logoutFlow) prove() error {
-	t := f.s.Target
-	f.stepf("proof: the protected route again")
-	h, body, err := f.as("alb-redirect-authorize", http.StatusFound, "/oauth2/authorize", "").get(BrowserLearner, t.AppURL+"/v1/secrets")
-	if err != nil {
-		return err
-	}
-	if _, err := f.expectRedirect(h, body, t.CognitoDomainURL+"/oauth2/authorize", "the ALB cookie should be gone"); err != nil {
-		return err
-	}
-	f.stepf("proof: Cognito asks for the password")
-	h, body, err = f.as("cognito-authorize-login", http.StatusFound, "/login", "").get(BrowserLearner, h.ResolvedLocation())
-	if err != nil {
-		return err
-	}
-	if _, err := f.expectRedirect(h, body, t.CognitoDomainURL+"/login", "Cognito's session cookie should be gone, so it must show the login form"); err != nil {
-		return err
-	}
-	h, body, err = f.as("cognito-login-form", http.StatusOK, "", "").get(BrowserLearner, h.ResolvedLocation())
-	if err != nil {
-		return err
-	}
-	if err := f.expectStatus(h, body, http.StatusOK, "the login form"); err != nil {
+	if err := f.toLoginForm("proof: the protected route again", "proof: Cognito asks for the password",
+		"the ALB cookie should be gone",
+		"Cognito's session cookie should be gone, so it must show the login form"); err != nil {
 		return err
 	}
 	f.info("Logged out for real: both the ALB's cookie and Cognito's `cognito` cookie are gone, so you see the login form again.")
@@ -146,4 +127,33 @@ func (f *logoutFlow) pitfall() error {
 	}
 	f.info("No password asked: Cognito still had your session and issued a new code at once. That is why a logout must also visit Cognito's `/logout`.")
 	return nil
+}
+
+// toLoginForm walks a browser with no valid ALB session from /v1/secrets to Cognito's
+// login form: the ALB's 302 to /oauth2/authorize, Cognito's 302 to /login (no session
+// of its own either) and the form's 200. step and step2 name the two steps; whyALB and
+// whyCognito are the hints shown when the ALB or Cognito answers otherwise.
+func (r *run) toLoginForm(step, step2, whyALB, whyCognito string) error {
+	t := r.s.Target
+	r.stepf("%s", step)
+	h, body, err := r.as("alb-redirect-authorize", http.StatusFound, "/oauth2/authorize", "").get(BrowserLearner, t.AppURL+"/v1/secrets")
+	if err != nil {
+		return err
+	}
+	if _, err := r.expectRedirect(h, body, t.CognitoDomainURL+"/oauth2/authorize", whyALB); err != nil {
+		return err
+	}
+	r.stepf("%s", step2)
+	h, body, err = r.as("cognito-authorize-login", http.StatusFound, "/login", "").get(BrowserLearner, h.ResolvedLocation())
+	if err != nil {
+		return err
+	}
+	if _, err := r.expectRedirect(h, body, t.CognitoDomainURL+"/login", whyCognito); err != nil {
+		return err
+	}
+	h, body, err = r.as("cognito-login-form", http.StatusOK, "", "").get(BrowserLearner, h.ResolvedLocation())
+	if err != nil {
+		return err
+	}
+	return r.expectStatus(h, body, http.StatusOK, "the login form")
 }
