@@ -109,7 +109,7 @@ func TestAllChaptersLocal(t *testing.T) {
 			}
 		}
 		// "unchecked ALB header ...": decoded from the ALB → app leg as the hop arrives.
-		for _, src := range []string{flows.SourceCodeExchange, flows.SourceALBData, "unchecked " + flows.SourceALBData, "unchecked " + flows.SourceALBAccess} {
+		for _, src := range []string{flows.SourceCodeExchange, flows.SourceConfidentialExchange, flows.SourceALBData, "unchecked " + flows.SourceALBData, "unchecked " + flows.SourceALBAccess} {
 			if !sources[src] {
 				t.Errorf("no token shown from %q (sources: %v)", src, sources)
 			}

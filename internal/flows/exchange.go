@@ -288,7 +288,11 @@ func (r *run) confidentialExchange() error {
 	id, _, _ := DecodeBasicAuth(basic)
 	r.info("`Authorization: %s…` is base64 of `client_id:client_secret`: it decodes to `%s:••••••`. Base64 is an encoding, not encryption: send it only over HTTPS.", basic[:min(len(basic), 18)], id)
 	r.stepf("redeem the code as a confidential client")
-	_, _, err = r.tokenRequest(url.Values{"grant_type": {"authorization_code"}, "code": {cb.Query().Get("code")}, "redirect_uri": {t.ALBCallbackURL()}}, basic,
+	_, tr, err := r.tokenRequest(url.Values{"grant_type": {"authorization_code"}, "code": {cb.Query().Get("code")}, "redirect_uri": {t.ALBCallbackURL()}}, basic,
 		"a confidential client must authenticate: Basic header or client_id + client_secret in the body")
-	return err
+	if err != nil {
+		return err
+	}
+	r.showTokens(Tokens{IDToken: tr.IDToken, AccessToken: tr.AccessToken, RefreshToken: tr.RefreshToken, Source: SourceConfidentialExchange})
+	return nil
 }

@@ -37,13 +37,14 @@ type Tokens struct {
 
 // Where the session saw a token (hop.TokenView.Source).
 const (
-	SourceCodeExchange      = "code exchange (/oauth2/token)"
-	SourceRefresh           = "refresh (/oauth2/token)"
-	SourceInitiateAuth      = "InitiateAuth"
-	SourceSRP               = "InitiateAuth (SRP) + RespondToAuthChallenge"
-	SourceClientCredentials = "client credentials (/oauth2/token)"
-	SourceALBData           = "ALB header x-amzn-oidc-data"
-	SourceALBAccess         = "ALB header x-amzn-oidc-accesstoken"
+	SourceCodeExchange         = "code exchange (/oauth2/token)"
+	SourceConfidentialExchange = "code exchange, confidential client (/oauth2/token)"
+	SourceRefresh              = "refresh (/oauth2/token)"
+	SourceInitiateAuth         = "InitiateAuth"
+	SourceSRP                  = "InitiateAuth (SRP) + RespondToAuthChallenge"
+	SourceClientCredentials    = "client credentials (/oauth2/token)"
+	SourceALBData              = "ALB header x-amzn-oidc-data"
+	SourceALBAccess            = "ALB header x-amzn-oidc-accesstoken"
 )
 
 // state is the flows engine's own per-session state (jars, tokens, users, the hops

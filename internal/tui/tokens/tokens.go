@@ -146,6 +146,8 @@ func ShortSource(src string) string {
 		return ""
 	case strings.HasPrefix(src, "ALB header"):
 		return "ALB"
+	case strings.HasPrefix(src, "code exchange, confidential"):
+		return "confidential exchange"
 	case strings.HasPrefix(src, "code exchange"):
 		return "code exchange"
 	case strings.HasPrefix(src, "client credentials"):
