@@ -5,6 +5,7 @@ package tokens
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -58,9 +59,17 @@ func (m *Model) Add(t hop.TokenView) {
 		}
 	}
 	m.tokens = append(m.tokens, t)
+	if len(m.tokens) > MaxTokens {
+		// The ALB signs a new x-amzn-oidc-data for every request: a long session would
+		// grow without end. The oldest go first.
+		m.tokens = slices.Delete(m.tokens, 0, len(m.tokens)-MaxTokens)
+	}
 	m.sel = len(m.tokens) - 1
 	m.refresh()
 }
+
+// MaxTokens bounds the tokens the pane keeps (the newest stay).
+const MaxTokens = 50
 
 // Len is the number of tokens.
 func (m *Model) Len() int { return len(m.tokens) }

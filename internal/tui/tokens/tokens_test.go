@@ -99,3 +99,19 @@ func TestExpiryOneWording(t *testing.T) {
 		t.Errorf("expiry worded two ways:\n%s", v)
 	}
 }
+
+// TestTokensBounded: a long session (a new ALB token on every request) keeps at most
+// MaxTokens, the newest, with the newest selected.
+func TestTokensBounded(t *testing.T) {
+	m := New(common.New("notty", nil))
+	m.SetSize(100, 30)
+	for i := range MaxTokens + 25 {
+		m.Add(hop.TokenView{Kind: "alb", Raw: fmt.Sprintf("tok-%d", i), Source: "ALB header"})
+	}
+	if m.Len() != MaxTokens {
+		t.Fatalf("kept %d tokens, want %d", m.Len(), MaxTokens)
+	}
+	if m.tokens[m.sel].Raw != fmt.Sprintf("tok-%d", MaxTokens+24) || m.tokens[0].Raw != "tok-25" {
+		t.Fatalf("kept %q..%q selected %q", m.tokens[0].Raw, m.tokens[len(m.tokens)-1].Raw, m.tokens[m.sel].Raw)
+	}
+}
