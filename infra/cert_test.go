@@ -239,14 +239,14 @@ func caCertPEM(t *testing.T, region string, now time.Time) string {
 // Still in use after every retry: a plain error naming the certificate.
 func TestDeleteCertificateRetriesWhileInUse(t *testing.T) {
 	f := &fakeACM{}
-	arn := f.add(ALBWildcard("eu-west-1"), acmtypes.KeyAlgorithmEcPrime256v1, map[string]string{certTagKey: "cognitolab"}, 2)
+	f.add(ALBWildcard("eu-west-1"), acmtypes.KeyAlgorithmEcPrime256v1, map[string]string{certTagKey: "cognitolab"}, 2)
 	c := &Clients{Region: "eu-west-1", ACM: f}
 	ok, tries, err := DeleteLabCertificate(context.Background(), c, "cognitolab", "", time.Millisecond)
 	if err != nil || !ok || tries != 3 || len(f.certs) != 0 {
 		t.Fatalf("deleted %v after %d tries: %v", ok, tries, err)
 	}
 
-	arn = f.add(ALBWildcard("eu-west-1"), acmtypes.KeyAlgorithmEcPrime256v1, map[string]string{certTagKey: "cognitolab"}, 100)
+	arn := f.add(ALBWildcard("eu-west-1"), acmtypes.KeyAlgorithmEcPrime256v1, map[string]string{certTagKey: "cognitolab"}, 100)
 	f.deletes = 0
 	ok, tries, err = DeleteLabCertificate(context.Background(), c, "cognitolab", "", time.Millisecond)
 	if ok || tries != certRetries || f.deletes != certRetries || err == nil || !strings.Contains(err.Error(), arn) || !strings.Contains(err.Error(), "ResourceInUseException") {
