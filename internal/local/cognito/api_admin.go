@@ -5,29 +5,24 @@ package cognito
 // cognito-idp/2016-04-18 model.
 
 type adminUserPasswordInput struct {
-	UserPoolID string `json:"UserPoolId"`
-	Username   string `json:"Username"`
-	Password   string `json:"Password"`
-	Permanent  bool   `json:"Permanent"`
+	adminUserInput
+	Password  string `json:"Password"`
+	Permanent bool   `json:"Permanent"`
 }
 
 func opAdminSetUserPassword(p *Pool, body []byte) (any, error) {
 	var in adminUserPasswordInput
-	if err := decode(body, &in); err != nil {
+	if err := decodeAdmin(p, body, &in); err != nil {
 		return nil, err
 	}
-	if err := p.checkPoolID(in.UserPoolID); err != nil {
-		return nil, err
-	}
-	if err := required("username", in.Username, "password", in.Password); err != nil {
+	if err := required("password", in.Password); err != nil {
 		return nil, err
 	}
 	return struct{}{}, p.AdminSetUserPassword(in.Username, in.Password, in.Permanent)
 }
 
 type adminAttrsInput struct {
-	UserPoolID         string      `json:"UserPoolId"`
-	Username           string      `json:"Username"`
+	adminUserInput
 	UserAttributes     []attribute `json:"UserAttributes"`
 	UserAttributeNames []string    `json:"UserAttributeNames"`
 	AccessToken        string      `json:"AccessToken"`
@@ -35,13 +30,7 @@ type adminAttrsInput struct {
 
 func opAdminUpdateUserAttributes(p *Pool, body []byte) (any, error) {
 	var in adminAttrsInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	if err := p.checkPoolID(in.UserPoolID); err != nil {
-		return nil, err
-	}
-	if err := required("username", in.Username); err != nil {
+	if err := decodeAdmin(p, body, &in); err != nil {
 		return nil, err
 	}
 	if in.UserAttributes == nil {
@@ -52,13 +41,7 @@ func opAdminUpdateUserAttributes(p *Pool, body []byte) (any, error) {
 
 func opAdminDeleteUserAttributes(p *Pool, body []byte) (any, error) {
 	var in adminAttrsInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	if err := p.checkPoolID(in.UserPoolID); err != nil {
-		return nil, err
-	}
-	if err := required("username", in.Username); err != nil {
+	if err := decodeAdmin(p, body, &in); err != nil {
 		return nil, err
 	}
 	if in.UserAttributeNames == nil {

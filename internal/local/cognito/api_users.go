@@ -152,16 +152,28 @@ type adminUserInput struct {
 	Username   string `json:"Username"`
 }
 
+// target is the pool and user an Admin* operation's input names; an input that
+// embeds adminUserInput has it too, and so can go through decodeAdmin.
+func (in *adminUserInput) target() *adminUserInput { return in }
+
+// decodeAdmin decodes an Admin* operation's input (adminUserInput or a struct that
+// embeds it) and checks its pool, then its username.
+func decodeAdmin(p *Pool, body []byte, in interface{ target() *adminUserInput }) error {
+	if err := decode(body, in); err != nil {
+		return err
+	}
+	t := in.target()
+	if err := p.checkPoolID(t.UserPoolID); err != nil {
+		return err
+	}
+	return required("username", t.Username)
+}
+
 // adminUser decodes {UserPoolId, Username} and checks both.
 func adminUser(p *Pool, body []byte) (adminUserInput, error) {
 	var in adminUserInput
-	if err := decode(body, &in); err != nil {
-		return in, err
-	}
-	if err := p.checkPoolID(in.UserPoolID); err != nil {
-		return in, err
-	}
-	return in, required("username", in.Username)
+	err := decodeAdmin(p, body, &in)
+	return in, err
 }
 
 func opAdminConfirmSignUp(p *Pool, body []byte) (any, error) {
@@ -204,8 +216,7 @@ func opAdminGetUser(p *Pool, body []byte) (any, error) {
 }
 
 type adminCreateUserInput struct {
-	UserPoolID        string      `json:"UserPoolId"`
-	Username          string      `json:"Username"`
+	adminUserInput
 	UserAttributes    []attribute `json:"UserAttributes"`
 	TemporaryPassword string      `json:"TemporaryPassword"`
 	MessageAction     string      `json:"MessageAction"`
@@ -213,13 +224,7 @@ type adminCreateUserInput struct {
 
 func opAdminCreateUser(p *Pool, body []byte) (any, error) {
 	var in adminCreateUserInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	if err := p.checkPoolID(in.UserPoolID); err != nil {
-		return nil, err
-	}
-	if err := required("username", in.Username); err != nil {
+	if err := decodeAdmin(p, body, &in); err != nil {
 		return nil, err
 	}
 	switch in.MessageAction {
