@@ -324,6 +324,22 @@ func withoutName(list []string, name string) []string {
 
 // AdminAddUserToGroup adds a user to a group (adding a member again is a no-op).
 func (p *Pool) AdminAddUserToGroup(username, group string) error {
+	return p.changeMembership(username, group, func(gs []string) []string {
+		return append(withoutName(gs, group), group) // a new slice: copies stay valid
+	})
+}
+
+// AdminRemoveUserFromGroup removes a user from a group.
+func (p *Pool) AdminRemoveUserFromGroup(username, group string) error {
+	return p.changeMembership(username, group, func(gs []string) []string {
+		return withoutName(gs, group)
+	})
+}
+
+// changeMembership checks the group's name and that it exists (the group before the
+// user), then sets the user's groups to change(their groups) under the pool's lock,
+// the group checked again there.
+func (p *Pool) changeMembership(username, group string, change func([]string) []string) error {
 	if err := checkGroupName(group); err != nil {
 		return err
 	}
@@ -337,24 +353,7 @@ func (p *Pool) AdminAddUserToGroup(username, group string) error {
 		if p.groups[group] == nil {
 			return errNoGroup()
 		}
-		u.Groups = append(withoutName(u.Groups, group), group) // a new slice: copies stay valid
-		return nil
-	})
-}
-
-// AdminRemoveUserFromGroup removes a user from a group.
-func (p *Pool) AdminRemoveUserFromGroup(username, group string) error {
-	if err := checkGroupName(group); err != nil {
-		return err
-	}
-	p.mu.RLock()
-	exists := p.groups[group] != nil
-	p.mu.RUnlock()
-	if !exists {
-		return errNoGroup()
-	}
-	return p.withUser(username, func(u *User) error {
-		u.Groups = withoutName(u.Groups, group)
+		u.Groups = change(u.Groups)
 		return nil
 	})
 }
