@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cognitolab/cognitolab/internal/httpx"
+
 	"github.com/cognitolab/cognitolab/internal/albtoken"
 )
 
@@ -95,10 +97,10 @@ func (a *ALB) forwardTo(w http.ResponseWriter, r *http.Request, sess *session) {
 		URL: a.targetURL(r), RequestHeaders: h.Clone(), Stripped: stripped,
 		SecretHeaders: []string{"X-Amzn-Oidc-Accesstoken", "X-Amzn-Oidc-Data", "Authorization", "Cookie"}}
 	ev.RequestHeaders.Set("Host", r.Host) // the ALB keeps the client's Host
-	sw := &statusRecorder{ResponseWriter: w}
+	sw := &httpx.StatusWriter{ResponseWriter: w}
 	began := time.Now()
 	a.forward.ServeHTTP(sw, r)
-	ev.Duration, ev.Status = time.Since(began), sw.status
+	ev.Duration, ev.Status = time.Since(began), sw.Status
 	if ev.Status == 0 {
 		ev.Status = http.StatusOK
 	}
@@ -112,36 +114,6 @@ func (a *ALB) targetURL(r *http.Request) string {
 	}
 	return strings.TrimRight(a.cfg.Target.String(), "/") + r.URL.RequestURI()
 }
-
-// statusRecorder remembers the status the target answered; it passes Flush through so
-// the forward still streams.
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-}
-
-func (s *statusRecorder) WriteHeader(code int) {
-	if s.status == 0 {
-		s.status = code
-	}
-	s.ResponseWriter.WriteHeader(code)
-}
-
-func (s *statusRecorder) Write(b []byte) (int, error) {
-	if s.status == 0 {
-		s.status = http.StatusOK
-	}
-	return s.ResponseWriter.Write(b)
-}
-
-func (s *statusRecorder) Flush() {
-	if f, ok := s.ResponseWriter.(http.Flusher); ok {
-		f.Flush()
-	}
-}
-
-// Unwrap lets http.ResponseController reach the connection's writer.
-func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
 // traceHeader returns the X-Amzn-Trace-Id to forward and the trace's Root value.
 // Without an incoming Root the ALB creates "Root=1-<8 hex epoch>-<24 hex>"; with one,
