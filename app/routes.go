@@ -1,7 +1,6 @@
 package app
 
 import (
-	"github.com/cognitolab/cognitolab/internal/httpx"
 	"github.com/golang-jwt/jwt/v5"
 
 	"context"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/cognitolab/cognitolab/internal/albtoken"
+	"github.com/cognitolab/cognitolab/internal/httpx"
 )
 
 //go:embed templates/index.html

@@ -12,9 +12,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cognitolab/cognitolab/internal/httpx"
-
 	"github.com/cognitolab/cognitolab/internal/albtoken"
+	"github.com/cognitolab/cognitolab/internal/httpx"
 )
 
 // forwardedHeaders are set by forwardTo on the inbound request and copied to the
