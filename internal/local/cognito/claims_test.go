@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"unicode/utf8"
 )
 
 // strictJSON decodes one JSON object like json.Unmarshal but refuses a key that
@@ -434,6 +435,14 @@ func FuzzAttributeClaims(f *testing.F) {
 			if _, ok := p.schema[name]; !ok || reservedClaims[name] {
 				t.Fatalf("attribute %q accepted but it is not a schema attribute, or is a reserved claim", name)
 			}
+		}
+		if !utf8.ValidString(name) || !utf8.ValidString(value) {
+			// No request can carry these (JSON is UTF-8): the schema must refuse them,
+			// and they never reach a token.
+			if p.checkAttributes(attrs, writeByAdmin, true) == nil {
+				t.Fatalf("attribute %q=%q accepted, but it is not valid UTF-8", name, value)
+			}
+			return
 		}
 		if n.Add(1)%4 != 0 { // signing is the slow part: every fourth input goes through tokens
 			return

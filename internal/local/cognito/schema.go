@@ -107,6 +107,11 @@ func (p *Pool) checkAttributes(attrs map[string]string, who attrWriter, creating
 		if utf8.RuneCountInString(n) > 32 {
 			return Errorf(ErrInvalidParameter, "1 validation error detected: Value at 'userAttributes.%d.member.name' failed to satisfy constraint: Member must have length less than or equal to 32", i+1)
 		}
+		// A JSON request carries only UTF-8 (a Go caller could pass other bytes, which
+		// json.Marshal would then turn into U+FFFD in a token): refuse them here.
+		if !utf8.ValidString(n) || !utf8.ValidString(attrs[n]) {
+			return Errorf(ErrInvalidParameter, "1 validation error detected: Value at 'userAttributes.%d.member' failed to satisfy constraint: Member must be valid UTF-8", i+1)
+		}
 		if utf8.RuneCountInString(attrs[n]) > maxAttributeValue {
 			return Errorf(ErrInvalidParameter, "1 validation error detected: Value at 'userAttributes.%d.member.value' failed to satisfy constraint: Member must have length less than or equal to %d", i+1, maxAttributeValue)
 		}
