@@ -49,6 +49,7 @@ var apiOps = map[string]apiOp{
 	"InitiateAuth":           opInitiateAuth,
 	"AdminInitiateAuth":      opAdminInitiateAuth,
 	"RespondToAuthChallenge": opRespondToAuthChallenge,
+	"AdminRespondToAuthChallenge": opAdminRespondToAuthChallenge,
 	"GetUser":                opGetUser,
 	"GlobalSignOut":          opGlobalSignOut,
 	"RevokeToken":            opRevokeToken,

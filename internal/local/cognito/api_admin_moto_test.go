@@ -104,6 +104,41 @@ func (pr peer) adminSequence(t *testing.T) map[string]outcome {
 	o34, err := pr.cip.AdminResetUserPassword(ctx, &cip.AdminResetUserPasswordInput{UserPoolId: pool, Username: user})
 	res["34 AdminResetUserPassword"] = outcomeOf(o34, err)
 	res["35 InitiateAuth reset required"], _ = login(apiPassword)
+
+	// AdminRespondToAuthChallenge: NEW_PASSWORD_REQUIRED after AdminCreateUser, then
+	// again after AdminSetUserPassword with Permanent=false.
+	dora := aws.String("dora")
+	if _, err := pr.cip.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: pool, Username: dora,
+		TemporaryPassword: aws.String(apiPassword), MessageAction: types.MessageActionTypeSuppress}); err != nil {
+		t.Fatalf("%s: AdminCreateUser: %v", pr.name, err)
+	}
+	adminAuth := func(pass string) (outcome, *string) {
+		out, err := pr.cip.AdminInitiateAuth(ctx, &cip.AdminInitiateAuthInput{UserPoolId: pool, ClientId: &pr.pubID,
+			AuthFlow: types.AuthFlowTypeAdminUserPasswordAuth, AuthParameters: map[string]string{"USERNAME": "dora", "PASSWORD": pass}})
+		o := outcomeOf(out, err)
+		o.fields = without(o.fields, "ChallengeParameters") // moto sends {}, Cognito and the local pool the user's attributes
+		if err != nil {
+			return o, nil
+		}
+		return o, out.Session
+	}
+	respond := func(session *string, pass string) outcome {
+		out, err := pr.cip.AdminRespondToAuthChallenge(ctx, &cip.AdminRespondToAuthChallengeInput{UserPoolId: pool, ClientId: &pr.pubID,
+			ChallengeName: types.ChallengeNameTypeNewPasswordRequired, Session: session,
+			ChallengeResponses: map[string]string{"USERNAME": "dora", "NEW_PASSWORD": pass}})
+		o := outcomeOf(out, err)
+		o.fields = without(o.fields, "ChallengeParameters")
+		return o
+	}
+	var session *string
+	res["36 AdminInitiateAuth new user"], session = adminAuth(apiPassword)
+	res["37 AdminRespondToAuthChallenge weak password"] = respond(session, "a")
+	res["38 AdminRespondToAuthChallenge bad session"] = respond(aws.String("not-a-session"), newPassword)
+	res["39 AdminRespondToAuthChallenge"] = respond(session, newPassword)
+	res["40 AdminInitiateAuth new password"], _ = adminAuth(newPassword)
+	res["41 AdminSetUserPassword temporary"] = setPw(dora, apiPassword, false)
+	res["42 AdminInitiateAuth temporary password"], session = adminAuth(apiPassword)
+	res["43 AdminRespondToAuthChallenge after AdminSetUserPassword"] = respond(session, newPassword)
 	return res
 }
 
@@ -117,6 +152,12 @@ func TestAdminOpsSameAsMoto(t *testing.T) {
 	//    the API request, Amazon Cognito responds with a PasswordResetRequiredException
 	//    error" (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminResetUserPassword.html).
 	want["35 InitiateAuth reset required"] = outcome{errType: ErrPasswordResetRequired}
+	//  - moto answers a session it did not issue with ResourceNotFoundException, an
+	//    error AWS keeps for a missing pool or client; a session that is not valid is
+	//    NotAuthorizedException ("This exception is thrown when a user isn't authorized",
+	//    https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminRespondToAuthChallenge.html#API_AdminRespondToAuthChallenge_Errors),
+	//    as the local pool's RespondToAuthChallenge already answers.
+	want["38 AdminRespondToAuthChallenge bad session"] = outcome{errType: ErrNotAuthorized}
 	for step, w := range want {
 		if g := got[step]; g.String() != w.String() {
 			t.Errorf("%s: local %s, moto %s", step, g, w)

@@ -75,6 +75,27 @@ func TestAWSCLI(t *testing.T) {
 		}
 	}
 
+	// An instructor's new user: admin-create-user, admin-initiate-auth
+	// (ADMIN_USER_PASSWORD_AUTH) answers NEW_PASSWORD_REQUIRED, and
+	// admin-respond-to-auth-challenge with the session gives tokens.
+	run("admin-create-user", "--user-pool-id", e.pool.PoolID(), "--username", "omar", "--temporary-password", apiPassword,
+		"--message-action", "SUPPRESS")
+	ai := run("admin-initiate-auth", "--user-pool-id", e.pool.PoolID(), "--client-id", e.pub.ID, "--auth-flow", "ADMIN_USER_PASSWORD_AUTH",
+		"--auth-parameters", "USERNAME=omar,PASSWORD="+apiPassword)
+	session, _ := ai["Session"].(string)
+	if ai["ChallengeName"] != "NEW_PASSWORD_REQUIRED" || session == "" {
+		t.Fatalf("admin-initiate-auth printed %v", ai)
+	}
+	rc := run("admin-respond-to-auth-challenge", "--user-pool-id", e.pool.PoolID(), "--client-id", e.pub.ID,
+		"--challenge-name", "NEW_PASSWORD_REQUIRED", "--session", session,
+		"--challenge-responses", "USERNAME=omar,NEW_PASSWORD="+newPassword)
+	if ar, _ := rc["AuthenticationResult"].(map[string]any); ar == nil || ar["IdToken"] == nil {
+		t.Fatalf("admin-respond-to-auth-challenge printed %v", rc)
+	}
+	if u := e.pool.User("omar"); u == nil || u.Status != "CONFIRMED" {
+		t.Fatalf("after admin-respond-to-auth-challenge: %+v", u)
+	}
+
 	// An error reaches the CLI as Cognito's error type and message.
 	cmd := exec.Command(awsBin, "cognito-idp", "--endpoint-url", e.srv.URL, "initiate-auth", "--client-id", e.pub.ID,
 		"--auth-flow", "USER_PASSWORD_AUTH", "--auth-parameters", "USERNAME=lena,PASSWORD=Wr0ng-pass")

@@ -159,3 +159,9 @@ var reservedClaims = map[string]bool{
 	"username": true, "version": true, "cognito:username": true, "cognito:groups": true,
 	"cognito:roles": true, "cognito:preferred_role": true, "identities": true,
 }
+
+// checkClientAttributes is checkAttributes for a write through app client c (nil: no
+// client). It is where the client's own write rules apply.
+func (p *Pool) checkClientAttributes(c *Client, attrs map[string]string, who attrWriter, creating bool) error {
+	return p.checkAttributes(attrs, who, creating)
+}

@@ -354,6 +354,21 @@ func tempPasswordFor() string {
 // CompleteNewPassword answers the NEW_PASSWORD_REQUIRED challenge: the user must be in
 // FORCE_CHANGE_PASSWORD; the new password must meet the policy.
 func (p *Pool) CompleteNewPassword(username, newPassword string) (*User, error) {
+	return p.completeNewPassword(nil, username, newPassword, nil)
+}
+
+// completeNewPassword is CompleteNewPassword that also sets the attributes the
+// challenge response carries (userAttributes.<name>), with the app client's write
+// rules (c nil: no client rules beyond the schema's).
+func (p *Pool) completeNewPassword(c *Client, username, newPassword string, attrs map[string]string) (*User, error) {
+	if len(attrs) > 0 {
+		if err := p.checkClientAttributes(c, attrs, writeByClient, false); err != nil {
+			return nil, err
+		}
+		if err := checkEmail(attrs); err != nil {
+			return nil, err
+		}
+	}
 	if err := p.CheckPassword(newPassword); err != nil {
 		return nil, err
 	}
@@ -362,6 +377,22 @@ func (p *Pool) CompleteNewPassword(username, newPassword string) (*User, error) 
 	if u == nil || u.Status != "FORCE_CHANGE_PASSWORD" {
 		p.mu.Unlock()
 		return nil, Errorf(ErrNotAuthorized, "Invalid session for the user.")
+	}
+	if len(attrs) > 0 {
+		merged := make(map[string]string, len(u.Attributes)+len(attrs))
+		for k, v := range u.Attributes {
+			merged[k] = v
+		}
+		for k, v := range attrs {
+			merged[k] = v
+		}
+		if e, ok := attrs["email"]; ok && !strings.EqualFold(e, u.Attributes["email"]) {
+			merged["email_verified"] = "false"
+			if old := strings.ToLower(u.Attributes["email"]); p.byEmail[old] == u {
+				delete(p.byEmail, old)
+			}
+		}
+		u.Attributes = merged
 	}
 	p.setPassword(u, newPassword)
 	u.Status, u.Modified = "CONFIRMED", p.now()
