@@ -7,7 +7,7 @@ import (
 	"strings"
 )
 
-// StaffGroup is the user-pool group /v1/secrets/staff admits (chapter 11 creates it
+// StaffGroup is the user-pool group /v1/secrets/staff admits (chapter 10 creates it
 // and adds the learner).
 const StaffGroup = "staff"
 

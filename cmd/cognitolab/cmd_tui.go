@@ -26,7 +26,7 @@ func runTUI(cmd *cobra.Command, _ []string) error {
 	present, _ := cmd.Flags().GetBool("present")
 	statePath, _ := cmd.Flags().GetString("state")
 	opts := tui.Options{Present: present, In: os.Stdin, Out: os.Stdout}
-	// The deploy and destroy screens (chapters 1 and 10) use the same AWS flags as
+	// The deploy and destroy screens (chapter 1 and Teardown) use the same AWS flags as
 	// `cognitolab deploy` and `cognitolab destroy`.
 	opts.AWS.Profile, _ = cmd.Flags().GetString("profile")
 	opts.AWS.Region, _ = cmd.Flags().GetString("region")

@@ -11,11 +11,11 @@ func TestRunTeachChaptersFormats(t *testing.T) {
 		chapter, format string
 		want            []string
 	}{
-		{"groups", "text", []string{"── Chapter 11: Authorization with groups ──", "Signed in, but not in the group", "Admitted by group", "All steps passed."}},
-		{"groups", "markdown", []string{"## Chapter 11: Authorization with groups", "CreateGroup", "AdminAddUserToGroup", "#### The access token"}},
+		{"groups", "text", []string{"── Chapter 10: Authorization with groups ──", "Signed in, but not in the group", "Admitted by group", "All steps passed."}},
+		{"groups", "markdown", []string{"## Chapter 10: Authorization with groups", "CreateGroup", "AdminAddUserToGroup", "#### The access token"}},
 		{"groups", "json", []string{`{"type":"chapter","id":"groups"`, `"key":"app-group-ok"`}},
-		{"clock", "text", []string{"── Chapter 12: The lab clock", "Lab clock +61 min", "All steps passed."}},
-		{"clock", "markdown", []string{"## Chapter 12: The lab clock", "AdminDisableUser", "Lab clock +61 min"}},
+		{"clock", "text", []string{"── Chapter 11: The lab clock", "Lab clock +61 min", "All steps passed."}},
+		{"clock", "markdown", []string{"## Chapter 11: The lab clock", "AdminDisableUser", "Lab clock +61 min"}},
 		{"clock", "json", []string{`{"type":"chapter","id":"clock"`, `"key":"backchannel-refresh"`}},
 	}
 	for _, tt := range tests {

@@ -276,13 +276,14 @@ type Chapter struct {
 	Title  string
 }
 
-// Chapters lists the chapters participants see, reading chapters (1, 10) included.
+// Chapters lists the chapters participants see, the reading chapters (the lab first,
+// teardown last) included.
 func (s *Server) Chapters() []Chapter {
-	out := []Chapter{{ID: "lab", Number: 1, Title: "The lab"}}
-	for _, c := range s.cfg.Chapters() {
+	var out []Chapter
+	for _, c := range flows.WithReadingChapters(s.cfg.Chapters()) {
 		out = append(out, Chapter{ID: c.ID, Number: c.Number, Title: c.Title})
 	}
-	return append(out, Chapter{ID: "teardown", Number: 10, Title: "Teardown"})
+	return out
 }
 
 func (s *Server) chapterIDs() []string {

@@ -185,7 +185,7 @@ func (m *sessionModel) startLab() tea.Cmd {
 	}
 }
 
-// errNotInClassroom answers the deploy and destroy keys of chapters 1 and 10: the
+// errNotInClassroom answers the deploy and destroy keys of the lab and teardown chapters: the
 // classroom's lab is the instructor's.
 var errNotInClassroom = errors.New("deploying and destroying the AWS lab is not available in the classroom; the instructor runs the lab")
 

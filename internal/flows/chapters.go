@@ -12,8 +12,9 @@ import (
 	"github.com/cognitolab/cognitolab/internal/labconf"
 )
 
-// Chapters returns the flow chapters in order: DESIGN.md's chapters 2-9. (Chapter 1,
-// the lab, and 10, teardown, belong to the TUI.) The password inputs check and
+// Chapters returns the flow chapters in order: DESIGN.md's chapters 2-9, then groups
+// and the clock. (The reading chapters, 1 the lab and teardown, always last, are
+// added by WithReadingChapters.) The password inputs check and
 // describe st's password policy: the lab's settings, as its Session carries them.
 func Chapters(st labconf.Settings) []Chapter {
 	chs := []Chapter{

@@ -1,6 +1,6 @@
 package flows
 
-// Chapter 12, "The lab clock" (issue 16 item 1; ALB guide "Authenticate users":
+// Chapter 11, "The lab clock" (issue 16 item 1; ALB guide "Authenticate users":
 // "If the IdP provides a valid refresh token ..., the load balancer saves the refresh
 // token and uses it to refresh the user claims each time the access token expires,
 // until the session times out or the IdP refresh fails. If the user logs out, the
@@ -59,9 +59,9 @@ func fmtJump(d time.Duration) string {
 	return fmt.Sprintf("%d min", d/time.Minute)
 }
 
-// ClockChapter is chapter 12.
+// ClockChapter is chapter 11.
 func ClockChapter() Chapter {
-	return Chapter{ID: "clock", Number: 12, Title: "The lab clock: expiry, refresh, a disabled user", Lesson: "12-clock.md",
+	return Chapter{ID: "clock", Number: 11, Title: "The lab clock: expiry, refresh, a disabled user", Lesson: "11-clock.md",
 		Run: func(ctx context.Context, s *Session) error {
 			r, end := s.begin(ctx, "clock")
 			defer end()

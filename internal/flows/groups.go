@@ -1,6 +1,6 @@
 package flows
 
-// Chapter 11, "Authorization with groups" (issue 16 item 3; WIRE.md section 0
+// Chapter 10, "Authorization with groups" (issue 16 item 3; WIRE.md section 0
 // "Groups"; Cognito guide "Adding groups to a user pool",
 // https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-user-groups.html).
 //
@@ -38,9 +38,9 @@ import (
 // (app.StaffGroup; the flows do not import the app).
 const StaffGroup = "staff"
 
-// GroupsChapter is chapter 11.
+// GroupsChapter is chapter 10.
 func GroupsChapter() Chapter {
-	return Chapter{ID: "groups", Number: 11, Title: "Authorization with groups", Lesson: "11-groups.md",
+	return Chapter{ID: "groups", Number: 10, Title: "Authorization with groups", Lesson: "10-groups.md",
 		Run: func(ctx context.Context, s *Session) error {
 			r, end := s.begin(ctx, "groups")
 			defer end()

@@ -2,9 +2,11 @@ package flows
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -214,17 +216,18 @@ func FuzzParseForms(f *testing.F) {
 func TestChaptersHaveLessons(t *testing.T) {
 	seen := map[string]bool{}
 	for i, c := range Chapters(labconf.DefaultSettings()) {
-		// 2-9 (DESIGN.md), then 11 on: 10 is the TUI's teardown.
-		want := i + 2
-		if want >= 10 {
-			want++
-		}
-		if c.Number != want || c.ID == "" || c.Title == "" || c.Run == nil || seen[c.ID] {
+		// 2 on (DESIGN.md's 2-9, then groups and the clock); 1 and teardown are the
+		// reading chapters WithReadingChapters adds.
+		if c.Number != i+2 || c.ID == "" || c.Title == "" || c.Run == nil || seen[c.ID] {
 			t.Errorf("chapter %d: %+v", i, c)
 		}
 		seen[c.ID] = true
 		if _, err := lessons.Chapter(c.Lesson); err != nil {
 			t.Errorf("chapter %s: lesson %s: %v", c.ID, c.Lesson, err)
+		}
+		// The lesson file carries the chapter's number, so lessons/ lists in order.
+		if want := fmt.Sprintf("%02d-", c.Number); !strings.HasPrefix(c.Lesson, want) {
+			t.Errorf("chapter %s (number %d): lesson file %s does not start with %s", c.ID, c.Number, c.Lesson, want)
 		}
 		if got, ok := ChapterByID(labconf.DefaultSettings(), c.ID); !ok || got.Number != c.Number {
 			t.Errorf("ChapterByID(%s)", c.ID)
@@ -232,5 +235,36 @@ func TestChaptersHaveLessons(t *testing.T) {
 	}
 	if len(seen) < 9 {
 		t.Errorf("%d chapters, want DESIGN.md's 2-9 and groups", len(seen))
+	}
+}
+
+// TestReadingChaptersFrameTheFlows: the lab is first, teardown last and numbered one
+// past the last flow chapter, each with its lesson; every lessons/ file is a chapter
+// in the same order (no lesson left over, none numbered twice).
+func TestReadingChaptersFrameTheFlows(t *testing.T) {
+	all := WithReadingChapters(Chapters(labconf.DefaultSettings()))
+	first, last := all[0], all[len(all)-1]
+	if first.ID != LabID || first.Number != 1 || first.Run != nil {
+		t.Errorf("first chapter %+v, want the lab, 1, no flow", first)
+	}
+	if last.ID != TeardownID || last.Number != all[len(all)-2].Number+1 || last.Run != nil {
+		t.Errorf("last chapter %+v, want teardown after %d, no flow", last, all[len(all)-2].Number)
+	}
+	var files []string
+	for i, c := range all {
+		if c.Number != i+1 {
+			t.Errorf("chapter %s is number %d at place %d", c.ID, c.Number, i+1)
+		}
+		if _, err := lessons.Chapter(c.Lesson); err != nil {
+			t.Errorf("chapter %s: lesson %s: %v", c.ID, c.Lesson, err)
+		}
+		files = append(files, c.Lesson)
+	}
+	if got := lessons.Chapters(); !slices.Equal(got, files) {
+		t.Errorf("lessons/ holds %v, the chapters name %v", got, files)
+	}
+	// Twice is the same as once: chapters that have them keep them.
+	if again := WithReadingChapters(all); len(again) != len(all) {
+		t.Errorf("WithReadingChapters added %d chapters to a list that had both", len(again)-len(all))
 	}
 }

@@ -39,7 +39,7 @@ type screen int
 const (
 	screenHome screen = iota
 	screenChapter
-	screenAWS // the deploy or destroy screen, opened from chapter 1 or 10
+	screenAWS // the deploy or destroy screen, opened from chapter 1 or Teardown
 )
 
 // Model is the root model: it switches screens and handles the global keys.
@@ -83,7 +83,7 @@ func newModel(ctx context.Context, opts Options) *Model {
 	if opts.Chapters != nil {
 		chs = opts.Chapters()
 	}
-	chs = withReadingChapters(chs)
+	chs = flows.WithReadingChapters(chs)
 	m := &Model{
 		c: c, ctx: ctx, opts: opts,
 		runner:   runner.New(sess, c.Logger),
@@ -110,21 +110,6 @@ func newModel(ctx context.Context, opts Options) *Model {
 	}
 	m.refreshHome(true)
 	return m
-}
-
-// withReadingChapters adds the chapters without a flow: 1 (the lab) and 10 (teardown).
-func withReadingChapters(chs []flows.Chapter) []flows.Chapter {
-	has := func(n int) bool {
-		return slices.ContainsFunc(chs, func(c flows.Chapter) bool { return c.Number == n })
-	}
-	out := slices.Clone(chs)
-	if !has(1) {
-		out = append([]flows.Chapter{{ID: "lab", Number: 1, Title: "The lab", Lesson: "01-lab.md"}}, out...)
-	}
-	if !has(10) {
-		out = append(out, flows.Chapter{ID: "teardown", Number: 10, Title: "Teardown", Lesson: "10-teardown.md"})
-	}
-	return out
 }
 
 // Init loads the mailbox.
@@ -256,15 +241,15 @@ func (m *Model) stop() {
 }
 
 // awsKey is the key that opens the AWS screen from the open chapter: d (deploy) in
-// chapter 1, x (destroy) in chapter 10.
+// the lab chapter (1), x (destroy) in teardown (the last).
 func (m *Model) awsKey() (key.Binding, deploy.Mode, bool) {
 	if m.screen != screenChapter || m.chapter == nil {
 		return key.Binding{}, 0, false
 	}
 	switch m.chapter.Chapter().ID {
-	case "lab":
+	case flows.LabID:
 		return m.c.KeyMap.Deploy, deploy.Deploy, true
-	case "teardown":
+	case flows.TeardownID:
 		return m.c.KeyMap.Destroy, deploy.Destroy, true
 	}
 	return key.Binding{}, 0, false
@@ -461,7 +446,7 @@ func (m *Model) tooSmall() bool { return m.width < minW || m.height < minH }
 
 type homeKeys struct{ *home.Model }
 
-// withKey puts one more key first in a screen's help (d or x in chapters 1 and 10).
+// withKey puts one more key first in a screen's help (d or x in the lab and teardown chapters).
 type withKey struct {
 	helpui.KeyMap
 	k key.Binding

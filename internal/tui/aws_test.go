@@ -33,11 +33,11 @@ func awsOptions(t *testing.T, deploys, destroys *atomic.Int32) Options {
 	return opts
 }
 
-func TestChapterOneDeploysAndChapterTenDestroys(t *testing.T) {
+func TestChapterOneDeploysAndTeardownDestroys(t *testing.T) {
 	var deploys, destroys atomic.Int32
 	h := newHarness(t, awsOptions(t, &deploys, &destroys), 100, 30)
 
-	// d and x do nothing outside chapters 1 and 10.
+	// d and x do nothing outside the lab and teardown chapters.
 	openChapter(h, idxPublic)
 	h.key("d")
 	h.key("x")
@@ -75,7 +75,7 @@ func TestChapterOneDeploysAndChapterTenDestroys(t *testing.T) {
 	h.until("home", func() bool { return h.m.screen == screenHome })
 	openChapter(h, idxTeardown)
 	if help := h.m.helpView(); !strings.Contains(help, "x destroy the AWS lab") {
-		t.Errorf("chapter 10 help lacks the destroy key: %q", help)
+		t.Errorf("teardown help lacks the destroy key: %q", help)
 	}
 	h.key("x")
 	h.until("confirm", func() bool { return h.m.aws != nil && h.m.aws.State() == deploy.Confirm })

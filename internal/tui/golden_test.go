@@ -116,7 +116,7 @@ func TestHelpListsEveryKey(t *testing.T) {
 	}
 }
 
-// TestReadingChapterOffersNoRunKeys: chapters 1 and 10 have nothing to run, so
+// TestReadingChapterOffersNoRunKeys: the lab and teardown have nothing to run, so
 // their help lists no n, c, a or ←/→.
 func TestReadingChapterOffersNoRunKeys(t *testing.T) {
 	h := newHarness(t, testOptions(t), 80, 24)

@@ -55,7 +55,7 @@ type Options struct {
 	// LogPath is cognitolab's own log file; default beside the state file, cognitolab.log.
 	LogPath string
 	// AWS is the base configuration of the deploy and destroy screens (chapter 1,
-	// key d; chapter 10, key x): the --profile and --region flags.
+	// key d; Teardown, the last chapter, key x): the --profile and --region flags.
 	AWS infra.Options
 	// Preflight, Deploy and Destroy replace those screens' AWS calls (tests); nil
 	// uses deploy.CheckAccount, infra.Deploy and infra.Destroy.

@@ -1,5 +1,5 @@
 // Package deploy is the TUI's AWS screen, opened from chapter 1 (deploy, key d) and
-// chapter 10 (destroy, key x). It walks four steps:
+// the last chapter, Teardown (destroy, key x). It walks four steps:
 //
 //  1. preflight, in a command: the credentials (STS GetCallerIdentity) and the
 //     region, shown as account, ARN and region, or as a calm pane that says what

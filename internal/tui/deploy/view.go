@@ -136,7 +136,7 @@ func (m *Model) failureBox(w int) string {
 }
 
 func (m *Model) failedView(w int) string {
-	next := "Fix the cause, then press a to try again: a second deploy resumes or updates the stack. To remove what was made, open chapter 10 and press x (or run `cognitolab destroy`)."
+	next := "Fix the cause, then press a to try again: a second deploy resumes or updates the stack. To remove what was made, open the last chapter, Teardown, and press x (or run `cognitolab destroy`)."
 	title := "The deploy stopped"
 	if m.mode == Destroy {
 		title = "The destroy stopped"
@@ -157,7 +157,7 @@ func (m *Model) deployedView(w int) string {
 	var b strings.Builder
 	b.WriteString(s.Done.Render("✓ The lab is ready: "+m.target.AppURL) + "\n")
 	b.WriteString(s.Text.Width(inner).Render("Quit (q) and restart with `cognitolab --aws`, then open chapter 2: the same chapters run against your AWS lab. Your browser will warn about the lab's self-signed certificate (chapter 1 says why).") + "\n")
-	b.WriteString(s.Notable.Width(inner).Render(fmt.Sprintf("It costs about $%.2f an hour until you destroy it (chapter 10, key x).", total)))
+	b.WriteString(s.Notable.Width(inner).Render(fmt.Sprintf("It costs about $%.2f an hour until you destroy it (the Teardown chapter, key x).", total)))
 	return b.String()
 }
 

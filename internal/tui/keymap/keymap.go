@@ -47,7 +47,7 @@ type KeyMap struct {
 	PrevField key.Binding
 	Cancel    key.Binding
 
-	// AWS lab keys (chapters 1 and 10, and the deploy screen).
+	// AWS lab keys (the lab and teardown chapters, and the deploy screen).
 	Deploy  key.Binding
 	Destroy key.Binding
 	Confirm key.Binding
