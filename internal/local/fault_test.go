@@ -40,7 +40,7 @@ func TestFaultCognitoDownMidLogin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := lab.StopCognito(); err != nil {
+	if err := lab.Stop(ServerCognito); err != nil {
 		t.Fatal(err)
 	}
 	err = p.FinishLogin(ctx, cb)
@@ -52,10 +52,10 @@ func TestFaultCognitoDownMidLogin(t *testing.T) {
 
 	// Cognito itself is unreachable, as a learner's script would see it.
 	if _, err := http.Get(lab.Target().CognitoDomainURL + "/login"); err == nil {
-		t.Fatal("Cognito still answers after StopCognito")
+		t.Fatal("Cognito still answers after Stop(ServerCognito)")
 	}
 
-	if err := lab.StartCognito(); err != nil {
+	if err := lab.Restart(ServerCognito); err != nil {
 		t.Fatal(err)
 	}
 	// The code the ALB could not redeem is not reused: a new login goes through
@@ -167,7 +167,7 @@ func TestFaultLogsEndpointDown(t *testing.T) {
 		}
 	}
 	get("probe-before")
-	if err := lab.StopLogs(); err != nil {
+	if err := lab.Stop(ServerLogs); err != nil {
 		t.Fatal(err)
 	}
 	const n = 200
@@ -182,7 +182,7 @@ func TestFaultLogsEndpointDown(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	if err := lab.StartLogs(); err != nil {
+	if err := lab.Restart(ServerLogs); err != nil {
 		t.Fatal(err)
 	}
 	var msgs []string

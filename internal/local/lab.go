@@ -5,16 +5,13 @@ package local
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net"
-	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -104,9 +101,7 @@ type Lab struct {
 	settings  labconf.Settings
 	secrets   hop.Policy
 	endpoints []Endpoint
-	servers   []*http.Server
-	timeouts  Timeouts
-	lns       []net.Listener // servers[i] serves lns[i] (control.go)
+	servers   []*server // in the order they are served (servers.go)
 	closeOnce sync.Once
 	closeErr  error
 	clock     *Clock
@@ -126,8 +121,32 @@ type Endpoint struct {
 	What string
 }
 
-// Start starts every server of the lab and returns when all are listening.
+// Start starts every server of the lab and returns when all are listening: it
+// listens on every port (so a busy port fails before anything is built), builds the
+// pool, the logs endpoint, the ALB and the app on the addresses it got, and serves.
 func Start(ctx context.Context, opts Options) (*Lab, error) {
+	opts, settings, err := opts.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	lns, err := listenAll(opts)
+	if err != nil {
+		return nil, err
+	}
+	l, err := build(opts, settings, lns)
+	if err != nil {
+		for _, ln := range lns {
+			ln.Close()
+		}
+		return nil, err
+	}
+	l.serve()
+	return l, nil
+}
+
+// withDefaults fills in the host names, the clock, the app's output and the lab's
+// settings (lab.yaml unless given).
+func (opts Options) withDefaults() (Options, labconf.Settings, error) {
 	if opts.Listen == "" {
 		opts.Listen = "127.0.0.1"
 	}
@@ -138,101 +157,89 @@ func Start(ctx context.Context, opts Options) (*Lab, error) {
 		opts.CognitoHost = "127.0.0.1"
 	}
 	if opts.ALBHost == opts.CognitoHost {
-		return nil, fmt.Errorf("the ALB and Cognito need different host names (cookies ignore ports); both are %q", opts.ALBHost)
+		return opts, labconf.Settings{}, fmt.Errorf("the ALB and Cognito need different host names (cookies ignore ports); both are %q", opts.ALBHost)
 	}
-	clock := NewClock(opts.Now)
-	opts.Now = clock.Now
 	if opts.AppStdout == nil {
 		opts.AppStdout = io.Discard
 	}
-	var settings labconf.Settings
 	if opts.Settings != nil {
-		settings = *opts.Settings
-	} else if s, err := labconf.LoadSettings(); err == nil {
-		settings = s
-	} else {
-		return nil, fmt.Errorf("reading the lab's settings from infra/lab.yaml: %w", err)
+		return opts, *opts.Settings, nil
 	}
+	settings, err := labconf.LoadSettings()
+	if err != nil {
+		return opts, settings, fmt.Errorf("reading the lab's settings from infra/lab.yaml: %w", err)
+	}
+	return opts, settings, nil
+}
 
-	l := &Lab{secrets: hop.NewPolicy(settings.ALBCookieName()), clock: clock}
-	var listeners []net.Listener
-	fail := func(err error) (*Lab, error) {
-		for _, ln := range listeners {
-			ln.Close()
-		}
-		return nil, err
+// labURLs are the URLs of the lab's servers, as the lab's users and servers reach
+// them.
+type labURLs struct {
+	alb, cognito, app, logs, keys string
+	callback                      string // the public client's loopback callback
+	callbackPort                  int
+}
+
+func hostURL(host string, port int) string {
+	return "http://" + net.JoinHostPort(host, strconv.Itoa(port))
+}
+
+// urlsOf names the servers' URLs from the ports they listen on; the callback port is
+// picked free when Options leave it 0.
+func urlsOf(opts Options, lns map[string]net.Listener) (labURLs, error) {
+	port := func(name string) int { return lns[name].Addr().(*net.TCPAddr).Port }
+	u := labURLs{
+		alb:     hostURL(opts.ALBHost, port(ServerALB)),
+		cognito: hostURL(opts.CognitoHost, port(ServerCognito)),
 	}
-	listen := func(name string, port int, flag string) (net.Listener, int, error) {
-		ln, err := net.Listen("tcp", net.JoinHostPort(opts.Listen, strconv.Itoa(port)))
-		if err != nil && port != 0 && opts.RandomIfBusy && errors.Is(err, syscall.EADDRINUSE) {
-			ln, err = net.Listen("tcp", net.JoinHostPort(opts.Listen, "0"))
-		}
-		if err != nil {
-			if errors.Is(err, syscall.EADDRINUSE) {
-				return nil, 0, fmt.Errorf("the %s cannot listen on port %d: it is in use (another cognitolab serve?). Stop what uses it, or pass %s with another port", name, port, flag)
-			}
-			return nil, 0, fmt.Errorf("the %s cannot listen on %s:%d: %w", name, opts.Listen, port, err)
-		}
-		listeners = append(listeners, ln)
-		return ln, ln.Addr().(*net.TCPAddr).Port, nil
-	}
-	albLn, albPort, err := listen("ALB", opts.ALBPort, "--alb-port")
-	if err != nil {
-		return fail(err)
-	}
-	cogLn, cogPort, err := listen("Cognito user pool", opts.CognitoPort, "--cognito-port")
-	if err != nil {
-		return fail(err)
-	}
-	appLn, appPort, err := listen("app", opts.AppPort, "--app-port")
-	if err != nil {
-		return fail(err)
-	}
-	logsLn, logsPort, err := listen("CloudWatch Logs endpoint", opts.LogsPort, "--logs-port")
-	if err != nil {
-		return fail(err)
-	}
-	keysLn, keysPort, err := listen("ALB public-key endpoint", opts.KeysPort, "--keys-port")
-	if err != nil {
-		return fail(err)
-	}
-	hostURL := func(host string, port int) string {
-		return "http://" + net.JoinHostPort(host, strconv.Itoa(port))
-	}
-	albURL := hostURL(opts.ALBHost, albPort)
-	cogURL := hostURL(opts.CognitoHost, cogPort)
-	appURL := hostURL("127.0.0.1", appPort)
-	logsURL := hostURL("127.0.0.1", logsPort)
-	keysURL := hostURL("127.0.0.1", keysPort)
+	// Bound to another interface: the app, logs and keys are reached through it too.
+	local := "127.0.0.1"
 	if opts.Listen != "127.0.0.1" && opts.Listen != "localhost" && opts.Listen != "::1" {
-		// Bound to another interface: the app and logs are reached through it too.
-		appURL = hostURL(loopbackFor(opts.Listen), appPort)
-		logsURL = hostURL(loopbackFor(opts.Listen), logsPort)
-		keysURL = hostURL(loopbackFor(opts.Listen), keysPort)
+		local = loopbackFor(opts.Listen)
 	}
-
-	callbackPort := opts.CallbackPort
-	if callbackPort == 0 {
-		if callbackPort, err = freePort(opts.Listen); err != nil {
-			return fail(err)
+	u.app, u.logs, u.keys = hostURL(local, port(ServerApp)), hostURL(local, port(ServerLogs)), hostURL(local, port(ServerKeys))
+	u.callbackPort = opts.CallbackPort
+	if u.callbackPort == 0 {
+		var err error
+		if u.callbackPort, err = freePort(opts.Listen); err != nil {
+			return u, err
 		}
 	}
-	callbackURL := hostURL("127.0.0.1", callbackPort) + "/callback"
+	u.callback = hostURL("127.0.0.1", u.callbackPort) + "/callback"
+	return u, nil
+}
+
+// withCallbacks registers the lab's loopback callback (127.0.0.1 and localhost) on
+// the public client, beside lab.yaml's.
+func withCallbacks(settings labconf.Settings, u labURLs) labconf.Settings {
 	cbs := slices.Clone(settings.PublicClient.CallbackURLs)
-	for _, u := range []string{callbackURL, hostURL("localhost", callbackPort) + "/callback"} {
-		if !slices.Contains(cbs, u) {
-			cbs = append(cbs, u)
+	for _, cb := range []string{u.callback, hostURL("localhost", u.callbackPort) + "/callback"} {
+		if !slices.Contains(cbs, cb) {
+			cbs = append(cbs, cb)
 		}
 	}
 	settings.PublicClient.CallbackURLs = cbs
-	l.settings = settings
+	return settings
+}
+
+// build makes the lab's pool, logs endpoint, ALB and app on the listeners lns (by
+// server name) and describes the lab; nothing is served yet.
+func build(opts Options, settings labconf.Settings, lns map[string]net.Listener) (*Lab, error) {
+	u, err := urlsOf(opts, lns)
+	if err != nil {
+		return nil, err
+	}
+	settings = withCallbacks(settings, u)
+	clock := NewClock(opts.Now)
+	opts.Now = clock.Now
+	l := &Lab{settings: settings, secrets: hop.NewPolicy(settings.ALBCookieName()), clock: clock}
 
 	pool, err := cognito.New(cognito.Config{
-		Region: settings.Region, Settings: settings, BaseURL: cogURL, ALBBaseURL: albURL,
+		Region: settings.Region, Settings: settings, BaseURL: u.cognito, ALBBaseURL: u.alb,
 		Now: opts.Now, StatePath: opts.StatePath, AdminFromNetwork: opts.AdminFromNetwork,
 	})
 	if err != nil {
-		return fail(fmt.Errorf("starting the local user pool: %w", err))
+		return nil, fmt.Errorf("starting the local user pool: %w", err)
 	}
 	if opts.AutoConfirm {
 		pool.SetAutoConfirm(true)
@@ -240,25 +247,54 @@ func Start(ctx context.Context, opts Options) (*Lab, error) {
 	l.Pool = pool
 	l.Logs = logs.New(logs.Options{Now: opts.Now, MaxEventsPerStream: opts.LogEventsPerStream})
 
-	appTarget, _ := url.Parse(appURL)
+	appTarget, _ := url.Parse(u.app)
 	albc := pool.ALBClient()
 	l.ALB, err = alb.New(alb.Config{
-		CognitoDomainURL: cogURL, Issuer: pool.Issuer(), UserPoolID: pool.PoolID(), Region: pool.Region(),
+		CognitoDomainURL: u.cognito, Issuer: pool.Issuer(), UserPoolID: pool.PoolID(), Region: pool.Region(),
 		ClientID: albc.ID, ClientSecret: albc.Secret, Rules: settings.Rules,
-		Target: appTarget, BaseURL: albURL, Now: opts.Now,
+		Target: appTarget, BaseURL: u.alb, Now: opts.Now,
 	})
 	if err != nil {
-		return fail(fmt.Errorf("starting the local ALB: %w", err))
+		return nil, fmt.Errorf("starting the local ALB: %w", err)
 	}
+	if l.App, err = newApp(opts, settings, u, pool, l.ALB.ARN(), lns[ServerApp].Addr().String()); err != nil {
+		return nil, err
+	}
+
+	// AWS: "configure the idle timeout of your application to be larger than the idle
+	// timeout configured for the load balancer" (else a 502).
+	appTimeouts := opts.Timeouts
+	if appTimeouts.Idle == 0 {
+		appTimeouts.Idle = app.IdleTimeout
+	}
+	// In the order they are served; Close stops them in reverse.
+	l.servers = []*server{
+		{name: ServerCognito, handler: pool.Handler(), timeouts: opts.Timeouts},
+		{name: ServerLogs, handler: l.Logs.Handler(), timeouts: opts.Timeouts},
+		{name: ServerKeys, handler: l.ALB.KeysHandler(), timeouts: opts.Timeouts},
+		{name: ServerApp, handler: l.App.Handler(), timeouts: appTimeouts},
+		{name: ServerALB, handler: l.ALB.Handler(), timeouts: opts.Timeouts, streaming: true},
+	}
+	for _, s := range l.servers {
+		s.ln = lns[s.name]
+	}
+	l.describe(u)
+	return l, nil
+}
+
+// newApp is the demo app as the local lab runs it: behind the local ALB, shipping its
+// lines to the local logs endpoint, listening on addr.
+func newApp(opts Options, settings labconf.Settings, u labURLs, pool *cognito.Pool, albARN, addr string) (*app.App, error) {
 	awsCfg := aws.Config{
 		Region:      pool.Region(),
 		Credentials: credentials.NewStaticCredentialsProvider("local", "local", ""),
 	}
-	l.App, err = app.New(app.Config{
-		Addr: appLn.Addr().String(), LogGroup: settings.LogGroup, LogStream: "local-app",
-		Region: pool.Region(), LogsEndpoint: logsURL, ALBKeyURL: keysURL,
-		ExpectedSigner: l.ALB.ARN(), ExpectedIssuer: pool.Issuer(), ExpectedClient: albc.ID,
-		CognitoDomainURL: cogURL, ALBClientID: albc.ID, LogoutURI: albURL + settings.ALBClient.LogoutPath,
+	albc := pool.ALBClient()
+	a, err := app.New(app.Config{
+		Addr: addr, LogGroup: settings.LogGroup, LogStream: "local-app",
+		Region: pool.Region(), LogsEndpoint: u.logs, ALBKeyURL: u.keys,
+		ExpectedSigner: albARN, ExpectedIssuer: pool.Issuer(), ExpectedClient: albc.ID,
+		CognitoDomainURL: u.cognito, ALBClientID: albc.ID, LogoutURI: u.alb + settings.ALBClient.LogoutPath,
 		SessionCookieName: settings.ALBCookieName(), Issuer: pool.Issuer(), AllowedClientIDs: []string{pool.PublicClient().ID, albc.ID},
 		Stdout: opts.AppStdout, Now: opts.Now, AWSConfig: &awsCfg, LogRawTokens: !opts.HideRawTokens,
 		// On loopback a batch costs nothing: ship lines at once so a learner (and the
@@ -267,38 +303,23 @@ func Start(ctx context.Context, opts Options) (*Lab, error) {
 		LogFlushInterval: 50 * time.Millisecond, LogShipEagerly: true,
 	})
 	if err != nil {
-		return fail(fmt.Errorf("starting the app: %w", err))
+		return nil, fmt.Errorf("starting the app: %w", err)
 	}
+	return a, nil
+}
 
-	l.timeouts = opts.Timeouts
-	serve := func(ln net.Listener, h http.Handler) {
-		t := opts.Timeouts
-		if ln == appLn && t.Idle == 0 {
-			// AWS: "configure the idle timeout of your application to be larger than
-			// the idle timeout configured for the load balancer" (else a 502).
-			t.Idle = app.IdleTimeout
-		}
-		srv := newServer(h, t, ln == albLn)
-		l.servers = append(l.servers, srv)
-		l.lns = append(l.lns, ln)
-		go func() { _ = srv.Serve(ln) }()
-	}
-	serve(cogLn, pool.Handler())
-	serve(logsLn, l.Logs.Handler())
-	serve(keysLn, l.ALB.KeysHandler())
-	serve(appLn, l.App.Handler())
-	serve(albLn, l.ALB.Handler())
-
-	pub := pool.PublicClient()
-	mc := pool.MachineClient()
+// describe fills in the lab's Target and the endpoints `cognitolab serve` prints.
+func (l *Lab) describe(u labURLs) {
+	pool := l.Pool
+	albc, pub, mc := pool.ALBClient(), pool.PublicClient(), pool.MachineClient()
 	l.target = target.Target{
 		Kind: target.Local, Region: pool.Region(),
-		AppURL: albURL, CognitoDomainURL: cogURL, CognitoAPIEndpoint: cogURL, Issuer: pool.Issuer(),
+		AppURL: u.alb, CognitoDomainURL: u.cognito, CognitoAPIEndpoint: u.cognito, Issuer: pool.Issuer(),
 		UserPoolID: pool.PoolID(), ALBClientID: albc.ID, ALBClientSecret: albc.Secret,
-		PublicClientID: pub.ID, PublicCallbackURL: callbackURL,
-		LogsEndpoint: logsURL, LogGroup: settings.LogGroup,
-		ALBKeyURL: keysURL, ALBArn: l.ALB.ARN(),
-		MailboxURL: cogURL + "/_cognitolab/mailbox",
+		PublicClientID: pub.ID, PublicCallbackURL: u.callback,
+		LogsEndpoint: u.logs, LogGroup: l.settings.LogGroup,
+		ALBKeyURL: u.keys, ALBArn: l.ALB.ARN(),
+		MailboxURL: u.cognito + "/_cognitolab/mailbox",
 	}
 	if mc != nil {
 		l.target.MachineClientID, l.target.MachineClientSecret = mc.ID, mc.Secret
@@ -307,16 +328,15 @@ func Start(ctx context.Context, opts Options) (*Lab, error) {
 		}
 	}
 	l.endpoints = []Endpoint{
-		{"ALB", albURL, "the load balancer: open it in a browser; /v1/secrets needs a login"},
-		{"Cognito", cogURL, "hosted UI (/login, /signup, /logout), /oauth2/*, and the JSON API (POST /)"},
+		{"ALB", u.alb, "the load balancer: open it in a browser; /v1/secrets needs a login"},
+		{"Cognito", u.cognito, "hosted UI (/login, /signup, /logout), /oauth2/*, and the JSON API (POST /)"},
 		{"OIDC discovery", pool.Issuer() + "/.well-known/openid-configuration", "issuer " + pool.Issuer()},
 		{"JWKS", pool.Issuer() + "/.well-known/jwks.json", "the pool's RS256 signing keys"},
 		{"Mailbox", l.target.MailboxURL, "confirmation codes the pool \"e-mailed\""},
-		{"App (direct)", appURL, "the demo app behind the ALB (no identity without the ALB)"},
-		{"CloudWatch Logs", logsURL, "JSON 1.1 API; log group " + settings.LogGroup},
-		{"ALB public keys", keysURL + "/" + l.ALB.KeyID(), "the PEM key that verifies x-amzn-oidc-data"},
+		{"App (direct)", u.app, "the demo app behind the ALB (no identity without the ALB)"},
+		{"CloudWatch Logs", u.logs, "JSON 1.1 API; log group " + l.settings.LogGroup},
+		{"ALB public keys", u.keys + "/" + l.ALB.KeyID(), "the PEM key that verifies x-amzn-oidc-data"},
 	}
-	return l, nil
 }
 
 // freePort asks the kernel for a free port on host.
@@ -348,11 +368,11 @@ func (l *Lab) Close() error {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		// The ALB first (no new requests), then the app (flushes logs), then the rest.
-		for i := len(l.servers) - 1; i >= 0; i-- {
-			_ = l.servers[i].Shutdown(ctx)
+		for _, srv := range slices.Backward(l.servers) {
+			_ = srv.srv.Shutdown(ctx)
 			// Once the app's requests have finished (and logged), flush its log shipper
 			// while the logs endpoint still listens.
-			if i == srvApp {
+			if srv.name == ServerApp {
 				if err := l.App.Close(ctx); err != nil && l.closeErr == nil {
 					l.closeErr = err
 				}
