@@ -83,8 +83,8 @@ func (p *Pool) AdminResetUserPassword(username string) error {
 // updateAttributes applies attribute changes for an administrator or the user. A new
 // e-mail address is unverified (and no longer a sign-in alias) until verified, unless
 // an administrator sets email_verified in the same call.
-func (p *Pool) updateAttributes(username string, attrs map[string]string, who attrWriter) error {
-	if err := p.checkAttributes(attrs, who, false); err != nil {
+func (p *Pool) updateAttributes(c *Client, username string, attrs map[string]string, who attrWriter) error {
+	if err := p.checkClientAttributes(c, attrs, who, false); err != nil {
 		return err
 	}
 	if err := checkEmail(attrs); err != nil {
@@ -96,6 +96,7 @@ func (p *Pool) updateAttributes(username string, attrs map[string]string, who at
 			if _, set := attrs["email_verified"]; !set {
 				attrs["email_verified"] = "false"
 			}
+			u.VerifyCode = "" // a code mailed to the old address must not verify the new one
 		}
 		if v, ok := attrs["email_verified"]; ok && v == "true" {
 			e := attrs["email"]
@@ -124,13 +125,13 @@ func (p *Pool) updateAttributes(username string, attrs map[string]string, who at
 
 // AdminUpdateUserAttributes changes a user's attributes as an administrator.
 func (p *Pool) AdminUpdateUserAttributes(username string, attrs map[string]string) error {
-	return p.updateAttributes(username, attrs, writeByAdmin)
+	return p.updateAttributes(nil, username, attrs, writeByAdmin)
 }
 
 // UpdateUserAttributes changes the signed-in user's own attributes (app-client rules:
 // the verified flags are not writable).
 func (p *Pool) UpdateUserAttributes(username string, attrs map[string]string) error {
-	return p.updateAttributes(username, attrs, writeByClient)
+	return p.updateAttributes(nil, username, attrs, writeByClient)
 }
 
 // AdminDeleteUserAttributes removes attributes (names only; sub and e-mail's

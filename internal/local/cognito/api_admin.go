@@ -1,5 +1,7 @@
 package cognito
 
+import "strings"
+
 // Administration operations of the JSON API (issue 12): passwords, attributes,
 // enable/disable, global sign-out, groups and ListUserPools. Shapes follow botocore's
 // cognito-idp/2016-04-18 model.
@@ -51,8 +53,9 @@ func opAdminDeleteUserAttributes(p *Pool, body []byte) (any, error) {
 }
 
 // opUpdateUserAttributes changes the signed-in user's attributes. A changed e-mail is
-// left unverified; the local pool does not send an attribute-verification code
-// (VerifyUserAttribute is not implemented), so CodeDeliveryDetailsList is omitted.
+// unverified; when the pool auto-verifies e-mail a code is mailed for it, as
+// GetUserAttributeVerificationCode would, and CodeDeliveryDetailsList says where
+// (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserAttributes.html).
 func opUpdateUserAttributes(p *Pool, body []byte) (any, error) {
 	var in adminAttrsInput
 	if err := decode(body, &in); err != nil {
@@ -61,11 +64,23 @@ func opUpdateUserAttributes(p *Pool, body []byte) (any, error) {
 	if in.UserAttributes == nil {
 		return nil, required("userAttributes", "")
 	}
-	u, err := p.apiUser(body)
+	u, c, err := p.apiUserClient(body)
 	if err != nil {
 		return nil, err
 	}
-	return struct{}{}, p.UpdateUserAttributes(u.Username, attrMap(in.UserAttributes))
+	attrs := attrMap(in.UserAttributes)
+	if err := p.updateAttributes(c, u.Username, attrs, writeByClient); err != nil {
+		return nil, err
+	}
+	out := struct {
+		CodeDeliveryDetailsList []codeDelivery `json:"CodeDeliveryDetailsList,omitempty"`
+	}{}
+	if e, ok := attrs["email"]; ok && !strings.EqualFold(e, u.Attributes["email"]) && p.verifiesEmail() {
+		if dest, err := p.SendAttributeCode(u.Username, "email"); err == nil {
+			out.CodeDeliveryDetailsList = []codeDelivery{*emailDelivery(dest)}
+		}
+	}
+	return out, nil
 }
 
 func opChangePassword(p *Pool, body []byte) (any, error) {

@@ -319,21 +319,28 @@ type accessTokenInput struct {
 // apiUser checks an access token for the user-pool API: valid, not revoked, and with
 // the aws.cognito.signin.user.admin scope (hosted-UI tokens may lack it).
 func (p *Pool) apiUser(body []byte) (*User, error) {
+	u, _, err := p.apiUserClient(body)
+	return u, err
+}
+
+// apiUserClient is apiUser that also returns the app client the access token was
+// issued to (nil if that client is gone): its read and write rules apply.
+func (p *Pool) apiUserClient(body []byte) (*User, *Client, error) {
 	var in accessTokenInput
 	if err := decode(body, &in); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := required("accessToken", in.AccessToken); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ac, u, err := p.ValidateAccessToken(in.AccessToken)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if u == nil || !hasScope(ac.Scope, APIScope) {
-		return nil, Errorf(ErrNotAuthorized, "Access Token does not have required scopes")
+		return nil, nil, Errorf(ErrNotAuthorized, "Access Token does not have required scopes")
 	}
-	return u, nil
+	return u, p.Client(ac.ClientID), nil
 }
 
 func hasScope(scope, want string) bool {

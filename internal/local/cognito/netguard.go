@@ -22,6 +22,7 @@ var publicOps = map[string]bool{
 	"SignUp": true, "ConfirmSignUp": true, "ResendConfirmationCode": true, "ForgotPassword": true,
 	"ConfirmForgotPassword": true, "InitiateAuth": true, "RespondToAuthChallenge": true, "GetUser": true,
 	"GlobalSignOut": true, "RevokeToken": true, "ChangePassword": true, "UpdateUserAttributes": true,
+	"GetUserAttributeVerificationCode": true, "VerifyUserAttribute": true,
 }
 
 // localAddrs caches this computer's own interface addresses.

@@ -73,7 +73,11 @@ type User struct {
 	ResetCode          string
 	ResetCodeExpires   time.Time
 	CodesSent          []time.Time // for ResendConfirmationCode's 5/hour limit
-	CodeFailures       int         `json:",omitempty"` // wrong codes since the last code was sent (lockout.go)
+	// VerifyCode verifies the e-mail attribute of a signed-in user
+	// (GetUserAttributeVerificationCode → VerifyUserAttribute, verify.go).
+	VerifyCode        string    `json:",omitempty"`
+	VerifyCodeExpires time.Time `json:",omitempty"`
+	CodeFailures      int       `json:",omitempty"` // wrong codes since the last code was sent (lockout.go)
 
 	// SignedOutAt is set by GlobalSignOut: tokens issued before it are rejected.
 	SignedOutAt time.Time
@@ -154,7 +158,7 @@ type Message struct {
 	Time        time.Time `json:"time"`
 	To          string    `json:"to"`          // the e-mail address
 	Username    string    `json:"username"`    //
-	Kind        string    `json:"kind"`        // signup | resend | forgot-password | admin-create-user
+	Kind        string    `json:"kind"`        // signup | resend | forgot-password | admin-create-user | verify-attribute
 	Subject     string    `json:"subject"`     // "Your verification code"
 	Body        string    `json:"body"`        // "Your verification code is 123456."
 	Code        string    `json:"code"`        // the code alone
