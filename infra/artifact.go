@@ -142,7 +142,9 @@ func UploadArtifact(ctx context.Context, c *Clients, bucket, path string) (strin
 func bucketExists(ctx context.Context, c *Clients, bucket string) (bool, error) {
 	if _, err := c.S3.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(bucket)}); err != nil {
 		var nf *s3types.NotFound
-		if errors.As(err, &nf) || strings.Contains(err.Error(), "NotFound") || strings.Contains(err.Error(), "NoSuchBucket") {
+		// HeadBucket has no body, so a missing bucket is a bare 404 that the SDK
+		// types as NotFound; NoSuchBucket is what a GET-style answer would carry.
+		if errors.As(err, &nf) || isCode(err, "NotFound") || isCode(err, "NoSuchBucket") {
 			return false, nil
 		}
 		return false, fmt.Errorf("looking for bucket %s: %w", bucket, err)
@@ -171,12 +173,39 @@ func EmptyAndDeleteBucket(ctx context.Context, c *Clients, bucket string) (delet
 		if len(ids) == 0 {
 			break
 		}
-		if _, err := c.S3.DeleteObjects(ctx, &s3.DeleteObjectsInput{Bucket: aws.String(bucket), Delete: &s3types.Delete{Objects: ids, Quiet: aws.Bool(true)}}); err != nil {
+		del, err := c.S3.DeleteObjects(ctx, &s3.DeleteObjectsInput{Bucket: aws.String(bucket), Delete: &s3types.Delete{Objects: ids, Quiet: aws.Bool(true)}})
+		if err != nil {
 			return false, fmt.Errorf("emptying bucket %s: %w", bucket, err)
+		}
+		// DeleteObjects answers 200 even when some keys were not deleted: each such
+		// key comes back in Errors with its own code (e.g. AccessDenied for an
+		// object under an object lock), and the bucket cannot go while they stay
+		// (https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html).
+		if len(del.Errors) > 0 {
+			return false, keyErrors(bucket, del.Errors)
 		}
 	}
 	if _, err := c.S3.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String(bucket)}); err != nil {
 		return false, fmt.Errorf("deleting bucket %s (empty it in the S3 console if it still holds objects): %w", bucket, err)
 	}
 	return true, nil
+}
+
+// keyErrors reports the keys DeleteObjects could not delete, the first few by name.
+func keyErrors(bucket string, errs []s3types.Error) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "emptying bucket %s: %d object(s) could not be deleted", bucket, len(errs))
+	for i, e := range errs {
+		if i == 5 {
+			fmt.Fprintf(&b, "; and %d more", len(errs)-5)
+			break
+		}
+		fmt.Fprintf(&b, "; %s", aws.ToString(e.Key))
+		if v := aws.ToString(e.VersionId); v != "" {
+			fmt.Fprintf(&b, " (version %s)", v)
+		}
+		fmt.Fprintf(&b, ": %s %s", aws.ToString(e.Code), strings.TrimSuffix(aws.ToString(e.Message), "."))
+	}
+	b.WriteString(". The bucket is kept: delete those objects in the S3 console (an object lock or a bucket policy may protect them), then run `cognitolab destroy` again")
+	return errors.New(b.String())
 }

@@ -14,10 +14,16 @@ import (
 // AppInstanceType is lab.yaml's InstanceType default, the Graviton type the app runs on.
 const AppInstanceType = "t4g.micro"
 
-// EC2API is the part of the EC2 client the preflight uses (a fake in tests).
+// EC2API is the part of the EC2 client the lab uses (a fake in tests): the zones
+// and regions the preflight and destroy --everywhere look at, and what destroy
+// inspects in a VPC whose deletion failed.
 type EC2API interface {
 	DescribeInstanceTypeOfferings(context.Context, *ec2.DescribeInstanceTypeOfferingsInput, ...func(*ec2.Options)) (*ec2.DescribeInstanceTypeOfferingsOutput, error)
 	DescribeAvailabilityZones(context.Context, *ec2.DescribeAvailabilityZonesInput, ...func(*ec2.Options)) (*ec2.DescribeAvailabilityZonesOutput, error)
+	DescribeRegions(context.Context, *ec2.DescribeRegionsInput, ...func(*ec2.Options)) (*ec2.DescribeRegionsOutput, error)
+	DescribeSubnets(context.Context, *ec2.DescribeSubnetsInput, ...func(*ec2.Options)) (*ec2.DescribeSubnetsOutput, error)
+	DescribeSecurityGroups(context.Context, *ec2.DescribeSecurityGroupsInput, ...func(*ec2.Options)) (*ec2.DescribeSecurityGroupsOutput, error)
+	DescribeVpcEndpoints(context.Context, *ec2.DescribeVpcEndpointsInput, ...func(*ec2.Options)) (*ec2.DescribeVpcEndpointsOutput, error)
 }
 
 // PickAZs returns two Availability Zones of the region that are available and

@@ -92,9 +92,9 @@ func deployWith(ctx context.Context, c *Clients, o Options, saved savedLab) (_ t
 	if err := checkDomainPrefix(prefix); err != nil {
 		return target.Target{}, err
 	}
-	ourPool, azs := "", []string(nil)
+	ourPool, azs, ami := "", []string(nil), ""
 	if info, err := describeStack(ctx, c.CFN, o.stackName()); err == nil {
-		ourPool = info.Outputs["UserPoolId"]
+		ourPool, ami = info.Outputs["UserPoolId"], keptAMI(info)
 		// A stack keeps its zones: another pair would replace every subnet.
 		if a, b := info.Params["AvailabilityZone1"], info.Params["AvailabilityZone2"]; a != "" && b != "" {
 			azs = []string{a, b}
@@ -169,12 +169,15 @@ func deployWith(ctx context.Context, c *Clients, o Options, saved savedLab) (_ t
 	if len(azs) == 2 {
 		params["AvailabilityZone1"], params["AvailabilityZone2"] = azs[0], azs[1]
 	}
+	if ami != "" {
+		params["AmiId"] = ami
+	}
 	for k, v := range o.ExtraParameters {
 		params[k] = v
 	}
 	params = onlyDeclared(o.template(), params)
 	info, err := DeployStack(ctx, c.CFN, StackRequest{Name: o.stackName(), Template: o.template(), Parameters: params,
-		Log: say, OnEvent: o.OnEvent, Every: o.poll()})
+		Log: say, OnEvent: o.OnEvent, Every: o.poll(), Region: c.Region})
 	if err != nil {
 		return target.Target{}, err
 	}
@@ -205,6 +208,19 @@ func deployWith(ctx context.Context, c *Clients, o Options, saved savedLab) (_ t
 	}
 	say("Lab target saved to " + path + ". Now run: cognitolab --aws")
 	return t, nil
+}
+
+// keptAMI is the AMI an existing stack's instance runs, to pass as AmiId so that
+// an update does not replace the instance because the SSM parameter LatestAmiId
+// now resolves to a newer AMI (CloudFormation resolves it at every update:
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-supplied-parameter-types.html;
+// ResolvedValue: https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_Parameter.html).
+// "" when neither is known (a first deploy).
+func keptAMI(info stackInfo) string {
+	if ami := info.Params["AmiId"]; ami != "" {
+		return ami
+	}
+	return info.Resolved["LatestAmiId"]
 }
 
 // stillBilling adds to a failure after the stack is up that the lab bills on.

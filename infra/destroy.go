@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
@@ -205,7 +204,7 @@ func deleteStack(ctx context.Context, c *Clients, o Options, info stackInfo) err
 		return err
 	}
 	if final.Status != "DELETE_COMPLETE" {
-		return &StackError{Stack: o.stackName(), Status: final.Status, Failures: failures}
+		return &StackError{Stack: o.stackName(), Status: final.Status, Failures: failures, Note: foreignNote(ctx, c.EC2, c.Region, failures)}
 	}
 	return nil
 }
@@ -213,7 +212,7 @@ func deleteStack(ctx context.Context, c *Clients, o Options, info stackInfo) err
 func deleteLogGroup(ctx context.Context, c *Clients, name string) (bool, error) {
 	_, err := c.Logs.DeleteLogGroup(ctx, &cloudwatchlogs.DeleteLogGroupInput{LogGroupName: aws.String(name)})
 	var nf *logtypes.ResourceNotFoundException
-	if errors.As(err, &nf) || (err != nil && strings.Contains(err.Error(), "ResourceNotFound")) {
+	if errors.As(err, &nf) || isCode(err, "ResourceNotFoundException") {
 		return false, nil
 	}
 	if err != nil {

@@ -46,6 +46,8 @@ type StackError struct {
 	Stack    string
 	Status   string
 	Failures []StackEvent
+	// Note explains a known cause and its next step (e.g. foreignNote); "" when none.
+	Note string
 }
 
 func (e *StackError) Error() string {
@@ -57,6 +59,10 @@ func (e *StackError) Error() string {
 			break
 		}
 		fmt.Fprintf(&b, "; %s (%s) %s: %s", f.LogicalID, f.Type, f.Status, f.Reason)
+	}
+	if e.Note != "" {
+		b.WriteString(".\n" + e.Note)
+		return b.String()
 	}
 	b.WriteString(". See the events above; fix the cause and run `cognitolab deploy` again, or `cognitolab destroy`")
 	return b.String()
@@ -70,6 +76,9 @@ type stackInfo struct {
 	Created time.Time
 	Outputs map[string]string
 	Params  map[string]string
+	// Resolved holds the values CloudFormation resolved for SSM parameter types
+	// (LatestAmiId: the AMI id it used), by parameter key.
+	Resolved map[string]string
 }
 
 // errNoStack means the stack does not exist (CloudFormation's ValidationError).
@@ -78,7 +87,7 @@ var errNoStack = errors.New("stack does not exist")
 func describeStack(ctx context.Context, cfn CloudFormationAPI, name string) (stackInfo, error) {
 	out, err := cfn.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(name)})
 	if err != nil {
-		if strings.Contains(err.Error(), "does not exist") {
+		if isStackMissing(err) {
 			return stackInfo{}, errNoStack
 		}
 		return stackInfo{}, fmt.Errorf("describing stack %s: %w", name, err)
@@ -87,9 +96,12 @@ func describeStack(ctx context.Context, cfn CloudFormationAPI, name string) (sta
 		return stackInfo{}, errNoStack
 	}
 	s := out.Stacks[0]
-	info := stackInfo{ID: aws.ToString(s.StackId), Status: string(s.StackStatus), Reason: aws.ToString(s.StackStatusReason), Outputs: map[string]string{}, Params: map[string]string{}}
+	info := stackInfo{ID: aws.ToString(s.StackId), Status: string(s.StackStatus), Reason: aws.ToString(s.StackStatusReason), Outputs: map[string]string{}, Params: map[string]string{}, Resolved: map[string]string{}}
 	for _, p := range s.Parameters {
 		info.Params[aws.ToString(p.ParameterKey)] = aws.ToString(p.ParameterValue)
+		if p.ResolvedValue != nil {
+			info.Resolved[aws.ToString(p.ParameterKey)] = *p.ResolvedValue
+		}
 	}
 	if s.CreationTime != nil {
 		info.Created = *s.CreationTime
@@ -103,7 +115,12 @@ func describeStack(ctx context.Context, cfn CloudFormationAPI, name string) (sta
 	return info, nil
 }
 
-func inProgress(status string) bool { return strings.HasSuffix(status, "_IN_PROGRESS") }
+// inProgress reports whether CloudFormation is still working on the stack.
+// REVIEW_IN_PROGRESS is not: it is a stack made by a change set that nobody ran,
+// and it stays so until it is deleted (waiting for it would wait forever).
+func inProgress(status string) bool {
+	return strings.HasSuffix(status, "_IN_PROGRESS") && status != "REVIEW_IN_PROGRESS"
+}
 
 // newEvents returns the stack's events not in seen, oldest first, and marks them seen.
 func newEvents(ctx context.Context, cfn CloudFormationAPI, stack string, seen map[string]bool) ([]StackEvent, error) {
@@ -161,7 +178,7 @@ func waitStack(ctx context.Context, cfn CloudFormationAPI, stack string, seen ma
 	}
 	for {
 		evs, err := newEvents(ctx, cfn, stack, seen)
-		if err != nil && !strings.Contains(err.Error(), "does not exist") {
+		if err != nil && !isStackMissing(err) {
 			return stackInfo{}, failures, fmt.Errorf("reading events of stack %s: %w", stack, err)
 		}
 		emit(evs)
@@ -196,6 +213,8 @@ type StackRequest struct {
 	Log        func(string) // human-readable decisions ("resuming ...")
 	OnEvent    func(StackEvent)
 	Every      time.Duration
+	// Region names the stack's region in the next steps of an error.
+	Region string
 }
 
 func (r StackRequest) log(format string, a ...any) {
@@ -220,6 +239,7 @@ func DeployStack(ctx context.Context, cfn CloudFormationAPI, r StackRequest) (st
 	caps := []cfntypes.Capability{cfntypes.CapabilityCapabilityIam}
 	tags := []cfntypes.Tag{{Key: aws.String("cognitolab"), Value: aws.String("lab")}}
 
+	continued := false                         // ContinueUpdateRollback is tried once
 	for attempt := 0; attempt < 4; attempt++ { // bounded: resume, then replace, then create
 		info, err := describeStack(ctx, cfn, r.Name)
 		switch {
@@ -235,9 +255,17 @@ func DeployStack(ctx context.Context, cfn CloudFormationAPI, r StackRequest) (st
 			return finish(ctx, cfn, r, seen)
 		case err != nil:
 			return stackInfo{}, err
-		case info.Status == "ROLLBACK_COMPLETE" || info.Status == "ROLLBACK_FAILED" || info.Status == "DELETE_FAILED":
-			// A stack whose creation failed cannot be updated, only deleted.
-			r.log("Stack %s is in %s (an earlier create failed): deleting it and creating it again.", r.Name, info.Status)
+		case info.Status == "ROLLBACK_COMPLETE" || info.Status == "ROLLBACK_FAILED" || info.Status == "DELETE_FAILED" || info.Status == "REVIEW_IN_PROGRESS":
+			// A stack whose creation failed cannot be updated, only deleted; nor can
+			// one a change set created and nobody ran (REVIEW_IN_PROGRESS), which
+			// holds no resources yet.
+			why := "an earlier create failed"
+			if info.Status == "REVIEW_IN_PROGRESS" {
+				why = "made by a change set that was never run; it holds no resources"
+			} else if info.Status == "DELETE_FAILED" {
+				why = "an earlier delete failed"
+			}
+			r.log("Stack %s is in %s (%s): deleting it and creating it again.", r.Name, info.Status, why)
 			seen := markSeen(ctx, cfn, r.Name)
 			if _, err := cfn.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String(r.Name)}); err != nil {
 				return stackInfo{}, fmt.Errorf("deleting failed stack %s: %w", r.Name, err)
@@ -248,6 +276,14 @@ func DeployStack(ctx context.Context, cfn CloudFormationAPI, r StackRequest) (st
 			}
 			if err == nil && final.Status != "DELETE_COMPLETE" {
 				return stackInfo{}, fmt.Errorf("stack %s could not be deleted (%s: %s): delete it in the CloudFormation console, then deploy again", r.Name, final.Status, final.Reason)
+			}
+		case info.Status == "UPDATE_ROLLBACK_FAILED":
+			if continued {
+				return info, r.rollbackFailed(info, nil)
+			}
+			continued = true
+			if err := continueRollback(ctx, cfn, r, info); err != nil {
+				return info, err
 			}
 		case inProgress(info.Status):
 			// An earlier deploy was interrupted (or another one is running): wait for
@@ -264,7 +300,7 @@ func DeployStack(ctx context.Context, cfn CloudFormationAPI, r StackRequest) (st
 				Capabilities: caps, Tags: tags,
 			})
 			if err != nil {
-				if strings.Contains(err.Error(), "No updates are to be performed") {
+				if isValidation(err, "No updates are to be performed") {
 					r.log("Stack %s is already up to date.", r.Name)
 					if !stackSucceeded(info.Status) && info.Status != "UPDATE_ROLLBACK_COMPLETE" {
 						return info, &StackError{Stack: r.Name, Status: info.Status}
@@ -277,6 +313,46 @@ func DeployStack(ctx context.Context, cfn CloudFormationAPI, r StackRequest) (st
 		}
 	}
 	return stackInfo{}, fmt.Errorf("stack %s did not settle after several attempts: look at it in the CloudFormation console", r.Name)
+}
+
+// continueRollback asks CloudFormation to finish the rollback of a failed update
+// (UPDATE_ROLLBACK_FAILED: the stack can be neither updated nor used until then)
+// and waits. The cause is often passing (a throttled call, an instance slow to
+// stop); when it is not, the error says how to skip the resource that blocks it.
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ContinueUpdateRollback.html
+func continueRollback(ctx context.Context, cfn CloudFormationAPI, r StackRequest, info stackInfo) error {
+	r.log("Stack %s is UPDATE_ROLLBACK_FAILED (an update failed, then so did its rollback): asking CloudFormation to continue the rollback.", r.Name)
+	seen := markSeen(ctx, cfn, r.Name)
+	if _, err := cfn.ContinueUpdateRollback(ctx, &cloudformation.ContinueUpdateRollbackInput{StackName: aws.String(r.Name)}); err != nil {
+		return r.rollbackFailed(info, err)
+	}
+	final, failures, err := waitStack(ctx, cfn, r.Name, seen, r.Every, r.OnEvent)
+	if err != nil {
+		return err
+	}
+	if final.Status != "UPDATE_ROLLBACK_COMPLETE" {
+		return r.rollbackFailed(final, &StackError{Stack: r.Name, Status: final.Status, Failures: failures})
+	}
+	return nil
+}
+
+// rollbackFailed is the exact next step for a stack stuck in UPDATE_ROLLBACK_FAILED.
+func (r StackRequest) rollbackFailed(info stackInfo, cause error) error {
+	region := ""
+	if r.Region != "" {
+		region = " --region " + r.Region
+	}
+	msg := fmt.Sprintf("stack %s is %s: an update failed and CloudFormation could not roll it back", r.Name, info.Status)
+	if info.Reason != "" {
+		msg += " (" + info.Reason + ")"
+	}
+	if cause != nil {
+		msg += "; continuing the rollback failed too: " + cause.Error()
+	}
+	return fmt.Errorf("%s.\nFind the resource that failed in the stack's events (CloudFormation console), fix it if it was changed by hand, then run\n"+
+		"  aws cloudformation continue-update-rollback --stack-name %s%s\n"+
+		"adding --resources-to-skip LOGICAL_ID for a resource that cannot be restored, and `cognitolab deploy` again once the stack is UPDATE_ROLLBACK_COMPLETE; "+
+		"or run `cognitolab destroy` to delete the lab (the stack bills by the hour meanwhile)", msg, r.Name, region)
 }
 
 func finish(ctx context.Context, cfn CloudFormationAPI, r StackRequest, seen map[string]bool) (stackInfo, error) {

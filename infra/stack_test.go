@@ -2,7 +2,6 @@ package infra
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -11,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+	"github.com/aws/smithy-go"
 )
 
 // fakeCFN is a scripted CloudFormation: each call to DescribeStacks moves the stack
@@ -24,6 +24,7 @@ type fakeCFN struct {
 	onCreate []string
 	onUpdate []string
 	onDelete []string // a trailing "" means the stack is gone
+	onResume []string // after ContinueUpdateRollback
 	updErr   error
 	n        int
 }
@@ -38,7 +39,7 @@ func (f *fakeCFN) event(logical, typ, status, reason string) {
 func (f *fakeCFN) CreateStack(_ context.Context, in *cloudformation.CreateStackInput, _ ...func(*cloudformation.Options)) (*cloudformation.CreateStackOutput, error) {
 	f.calls = append(f.calls, "create")
 	if f.status != "" {
-		return nil, errors.New("AlreadyExistsException: Stack [x] already exists")
+		return nil, &smithy.GenericAPIError{Code: "AlreadyExistsException", Message: "Stack [x] already exists"}
 	}
 	f.status, f.script, f.events = "CREATE_IN_PROGRESS", f.onCreate, nil // a new stack has new events
 	return &cloudformation.CreateStackOutput{StackId: aws.String("id")}, nil
@@ -59,6 +60,15 @@ func (f *fakeCFN) DeleteStack(context.Context, *cloudformation.DeleteStackInput,
 	return &cloudformation.DeleteStackOutput{}, nil
 }
 
+func (f *fakeCFN) ContinueUpdateRollback(context.Context, *cloudformation.ContinueUpdateRollbackInput, ...func(*cloudformation.Options)) (*cloudformation.ContinueUpdateRollbackOutput, error) {
+	f.calls = append(f.calls, "continue")
+	if f.status != "UPDATE_ROLLBACK_FAILED" {
+		return nil, &smithy.GenericAPIError{Code: "ValidationError", Message: "Stack is not in UPDATE_ROLLBACK_FAILED"}
+	}
+	f.status, f.script = "UPDATE_ROLLBACK_IN_PROGRESS", f.onResume
+	return &cloudformation.ContinueUpdateRollbackOutput{}, nil
+}
+
 func (f *fakeCFN) DescribeStacks(context.Context, *cloudformation.DescribeStacksInput, ...func(*cloudformation.Options)) (*cloudformation.DescribeStacksOutput, error) {
 	if len(f.script) > 0 {
 		f.status, f.script = f.script[0], f.script[1:]
@@ -67,7 +77,7 @@ func (f *fakeCFN) DescribeStacks(context.Context, *cloudformation.DescribeStacks
 		}
 	}
 	if f.status == "" {
-		return nil, errors.New("ValidationError: Stack with id lab does not exist")
+		return nil, &smithy.GenericAPIError{Code: "ValidationError", Message: "Stack with id lab does not exist"}
 	}
 	return &cloudformation.DescribeStacksOutput{Stacks: []cfntypes.Stack{{StackName: aws.String("lab"), StackId: aws.String("id"),
 		StackStatus: cfntypes.StackStatus(f.status), CreationTime: aws.Time(time.Unix(0, 0))}}}, nil
@@ -75,7 +85,7 @@ func (f *fakeCFN) DescribeStacks(context.Context, *cloudformation.DescribeStacks
 
 func (f *fakeCFN) DescribeStackEvents(context.Context, *cloudformation.DescribeStackEventsInput, ...func(*cloudformation.Options)) (*cloudformation.DescribeStackEventsOutput, error) {
 	if f.status == "" && len(f.events) == 0 {
-		return nil, errors.New("ValidationError: Stack [lab] does not exist")
+		return nil, &smithy.GenericAPIError{Code: "ValidationError", Message: "Stack [lab] does not exist"}
 	}
 	return &cloudformation.DescribeStackEventsOutput{StackEvents: f.events}, nil
 }
@@ -92,7 +102,7 @@ func TestDeployStack(t *testing.T) {
 			"create", "Creating stack", ""},
 		{"update", &fakeCFN{status: "CREATE_COMPLETE", onUpdate: []string{"UPDATE_COMPLETE"}},
 			"update", "Updating stack", ""},
-		{"no-op update", &fakeCFN{status: "UPDATE_COMPLETE", updErr: errors.New("ValidationError: No updates are to be performed.")},
+		{"no-op update", &fakeCFN{status: "UPDATE_COMPLETE", updErr: &smithy.GenericAPIError{Code: "ValidationError", Message: "No updates are to be performed."}},
 			"update", "already up to date", ""},
 		{"rollback complete is replaced", &fakeCFN{status: "ROLLBACK_COMPLETE",
 			onDelete: []string{"DELETE_IN_PROGRESS", ""}, onCreate: []string{"CREATE_COMPLETE"}},
@@ -107,7 +117,19 @@ func TestDeployStack(t *testing.T) {
 			"create", "", "AppInstance (AWS::EC2::Instance) CREATE_FAILED: Instance failed to stabilize"},
 		{"update fails", &fakeCFN{status: "CREATE_COMPLETE", onUpdate: []string{"UPDATE_ROLLBACK_IN_PROGRESS", "UPDATE_ROLLBACK_COMPLETE"}},
 			"update", "", "ended in UPDATE_ROLLBACK_COMPLETE"},
-		{"update rejected", &fakeCFN{status: "CREATE_COMPLETE", updErr: errors.New("InsufficientCapabilities")},
+		// A failed update whose rollback failed too is neither updatable nor usable:
+		// the rollback is continued once, then the update goes ahead.
+		{"update rollback failed, continued", &fakeCFN{status: "UPDATE_ROLLBACK_FAILED",
+			onResume: []string{"UPDATE_ROLLBACK_IN_PROGRESS", "UPDATE_ROLLBACK_COMPLETE"}, onUpdate: []string{"UPDATE_COMPLETE"}},
+			"continue,update", "continue the rollback", ""},
+		{"update rollback fails again", &fakeCFN{status: "UPDATE_ROLLBACK_FAILED",
+			onResume: []string{"UPDATE_ROLLBACK_IN_PROGRESS", "UPDATE_ROLLBACK_FAILED"}},
+			"continue", "", "aws cloudformation continue-update-rollback --stack-name lab --region eu-west-1"},
+		// A stack a change set made and nobody ran holds nothing: replaced, not awaited.
+		{"review in progress is replaced", &fakeCFN{status: "REVIEW_IN_PROGRESS",
+			onDelete: []string{""}, onCreate: []string{"CREATE_COMPLETE"}},
+			"delete,create", "never run", ""},
+		{"update rejected", &fakeCFN{status: "CREATE_COMPLETE", updErr: &smithy.GenericAPIError{Code: "InsufficientCapabilitiesException", Message: "Requires capabilities : [CAPABILITY_IAM]"}},
 			"update", "", "InsufficientCapabilities"},
 	}
 	for _, tt := range tests {
@@ -121,7 +143,7 @@ func TestDeployStack(t *testing.T) {
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
-			req := StackRequest{Name: "lab", Template: []byte("{}"), Every: time.Millisecond,
+			req := StackRequest{Name: "lab", Template: []byte("{}"), Every: time.Millisecond, Region: "eu-west-1",
 				Log: func(s string) { log = append(log, s) }, OnEvent: func(e StackEvent) {
 					streamed = append(streamed, e)
 					if e.Status == "ROLLBACK_IN_PROGRESS" {

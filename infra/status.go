@@ -62,9 +62,10 @@ func statusWith(ctx context.Context, c *Clients, o Options, now time.Time) (Stat
 		return st, err
 	}
 	st.Exists, st.State, st.Reason, st.Created = true, info.Status, info.Reason, info.Created
-	// A failed creation rolled back has deleted every resource it made: nothing of
-	// it runs or bills, only the stack's record is left.
-	st.RolledBack = info.Status == "ROLLBACK_COMPLETE"
+	// A failed creation rolled back has deleted every resource it made, and a stack
+	// a change set made and nobody ran has none yet: nothing of either runs or
+	// bills, only the stack's record is left.
+	st.RolledBack = info.Status == "ROLLBACK_COMPLETE" || info.Status == "REVIEW_IN_PROGRESS"
 	if !info.Created.IsZero() && !st.RolledBack {
 		st.Running = now.Sub(info.Created).Round(time.Minute)
 		st.CostSoFar = CostSince(info.Created, now)
@@ -100,8 +101,15 @@ func (s Status) Print(w io.Writer) {
 	}
 	fmt.Fprintln(w)
 	if s.RolledBack {
-		fmt.Fprintln(w, "Billing    nothing: the stack's creation failed and was rolled back, so only its record is left. `cognitolab deploy` tries again; `cognitolab destroy` removes the record.")
+		why := "the stack's creation failed and was rolled back"
+		if s.State == "REVIEW_IN_PROGRESS" {
+			why = "the stack was made by a change set that was never run, so it holds no resources"
+		}
+		fmt.Fprintf(w, "Billing    nothing: %s, so only its record is left. `cognitolab deploy` tries again; `cognitolab destroy` removes the record.\n", why)
 		return
+	}
+	if next := stuckAdvice(s.State); next != "" {
+		fmt.Fprintln(w, "Next       "+next)
 	}
 	if s.AppURL != "" {
 		fmt.Fprintf(w, "App        %s\n", s.AppURL)
@@ -120,4 +128,17 @@ func (s Status) Print(w io.Writer) {
 		}
 		fmt.Fprintln(w)
 	}
+}
+
+// stuckAdvice is the next step for a stack in a state that needs one; "" otherwise.
+func stuckAdvice(state string) string {
+	switch state {
+	case "UPDATE_ROLLBACK_FAILED":
+		return "an update failed and so did its rollback: the lab still bills, and can be neither updated nor trusted until the rollback finishes. `cognitolab deploy` continues the rollback (then updates); `cognitolab destroy` deletes the lab."
+	case "ROLLBACK_FAILED":
+		return "the creation failed and some resources could not be deleted: they may still bill. `cognitolab destroy` deletes what is left."
+	case "DELETE_FAILED":
+		return "a deletion stopped half-way: what is left may still bill. Read the reason above and run `cognitolab destroy` again."
+	}
+	return ""
 }
