@@ -209,6 +209,20 @@ func checkGroupName(name string) error {
 	return nil
 }
 
+// roleArnRE is ArnType (20..2048 characters), the pattern of CreateGroup's RoleArn in
+// botocore's cognito-idp model. A role ARN ends up in id tokens, so nothing else may.
+var roleArnRE = regexp.MustCompile(`^arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?$`)
+
+func checkRoleArn(arn string) error {
+	if arn == "" {
+		return nil
+	}
+	if len(arn) < 20 || len(arn) > 2048 || !roleArnRE.MatchString(arn) {
+		return Errorf(ErrInvalidParameter, "1 validation error detected: Value at 'roleArn' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:[\\w+=/,.@-]+:[\\w+=/,.@-]+:([\\w+=/,.@-]*)?:[0-9]+:[\\w+=/,.@-]+(:[\\w+=/,.@-]+)?(:[\\w+=/,.@-]+)?")
+	}
+	return nil
+}
+
 func errNoGroup() error { return Errorf(ErrResourceNotFound, "Group not found.") }
 
 // CreateGroup creates a group (GroupExistsException when the name is taken).
@@ -218,6 +232,9 @@ func (p *Pool) CreateGroup(g Group) (*Group, error) {
 	}
 	if len([]rune(g.Description)) > 2048 {
 		return nil, Errorf(ErrInvalidParameter, "1 validation error detected: Value at 'description' failed to satisfy constraint: Member must have length less than or equal to 2048")
+	}
+	if err := checkRoleArn(g.RoleArn); err != nil {
+		return nil, err
 	}
 	if g.Precedence != nil && *g.Precedence < 0 {
 		return nil, Errorf(ErrInvalidParameter, "1 validation error detected: Value '%d' at 'precedence' failed to satisfy constraint: Member must have value greater than or equal to 0", *g.Precedence)
@@ -280,6 +297,10 @@ func (p *Pool) UpdateGroup(name string, description, roleArn *string, precedence
 		g.Description = *description
 	}
 	if roleArn != nil {
+		if err := checkRoleArn(*roleArn); err != nil {
+			p.mu.Unlock()
+			return nil, err
+		}
 		g.RoleArn = *roleArn
 	}
 	if precedence != nil {
@@ -392,23 +413,58 @@ func (p *Pool) groupsOfLocked(names []string) []*Group {
 	return out
 }
 
-// groupClaim is the cognito:groups claim of a user: group names by precedence, or
-// nil (no claim) when the user is in no group (WIRE.md 0: in id and access tokens).
-func (p *Pool) groupClaim(names []string) []string {
+// groupClaims are the group claims of a user's tokens: cognito:groups (group names
+// by precedence; WIRE.md 0: in id and access tokens), and for the id token
+// cognito:roles (the role ARNs of those groups, in the same order, each once) and
+// cognito:preferred_role. Each is nil / "" (no claim) when there is nothing to say.
+//
+// AWS: "If a user belongs to two or more groups, it is the group with the lowest
+// precedence value whose role ARN is given in the user's tokens for the cognito:roles
+// and cognito:preferred_role claims. Two groups can have the same Precedence value. If
+// this happens, neither group takes precedence over the other. If two groups with the
+// same Precedence have the same role ARN, that role is used in the
+// cognito:preferred_role claim ... If the two groups have different role ARNs, the
+// cognito:preferred_role claim isn't set" and "Groups with lower Precedence values take
+// precedence over groups with higher or null Precedence values"
+// (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateGroup.html#CognitoUserPools-CreateGroup-request-Precedence).
+// cognito:roles lists every role of the user's groups, as real id tokens show
+// (https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-id-token.html,
+// "cognito:roles": [ ... ]); only ID tokens carry the two role claims ("Amazon Cognito
+// ID tokens have a cognito:preferred_role claim", CreateGroup's RoleArn).
+func (p *Pool) groupClaims(names []string) (groups, roles []string, preferred string) {
 	if len(names) == 0 {
-		return nil
+		return nil, nil, ""
 	}
 	p.mu.RLock()
 	gs := p.groupsOfLocked(names)
 	p.mu.RUnlock()
-	out := make([]string, 0, len(gs))
+	seen := map[string]bool{}
+	var top *Group // the first group with a role: the highest precedence
+	ambiguous := false
 	for _, g := range gs {
-		out = append(out, g.Name)
+		groups = append(groups, g.Name)
+		if g.RoleArn == "" {
+			continue
+		}
+		if !seen[g.RoleArn] {
+			seen[g.RoleArn] = true
+			roles = append(roles, g.RoleArn)
+		}
+		switch {
+		case top == nil:
+			top = g
+		case samePrecedence(top.Precedence, g.Precedence) && g.RoleArn != top.RoleArn:
+			ambiguous = true
+		}
 	}
-	if len(out) == 0 {
-		return nil
+	if top != nil && !ambiguous {
+		preferred = top.RoleArn
 	}
-	return out
+	return groups, roles, preferred
+}
+
+func samePrecedence(a, b *int) bool {
+	return (a == nil && b == nil) || (a != nil && b != nil && *a == *b)
 }
 
 // UsersInGroup returns copies of a group's members (ListUsersInGroup).

@@ -139,6 +139,15 @@ func (pr peer) adminSequence(t *testing.T) map[string]outcome {
 	res["41 AdminSetUserPassword temporary"] = setPw(dora, apiPassword, false)
 	res["42 AdminInitiateAuth temporary password"], session = adminAuth(apiPassword)
 	res["43 AdminRespondToAuthChallenge after AdminSetUserPassword"] = respond(session, newPassword)
+
+	// Groups with an IAM role (cognito:roles / cognito:preferred_role, roles_test.go).
+	o44, err := pr.cip.CreateGroup(ctx, &cip.CreateGroupInput{UserPoolId: pool, GroupName: group("editors"), Precedence: aws.Int32(2),
+		RoleArn: aws.String("arn:aws:iam::123456789012:role/lab-editor")})
+	res["44 CreateGroup with RoleArn"] = outcomeOf(o44, err)
+	o45, err := pr.cip.GetGroup(ctx, &cip.GetGroupInput{UserPoolId: pool, GroupName: group("editors")})
+	res["45 GetGroup with RoleArn"] = outcomeOf(o45, err)
+	o46, err := pr.cip.CreateGroup(ctx, &cip.CreateGroupInput{UserPoolId: pool, GroupName: group("bad-role"), RoleArn: aws.String("not-an-arn")})
+	res["46 CreateGroup bad RoleArn"] = outcomeOf(o46, err)
 	return res
 }
 
@@ -158,6 +167,11 @@ func TestAdminOpsSameAsMoto(t *testing.T) {
 	//    https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminRespondToAuthChallenge.html#API_AdminRespondToAuthChallenge_Errors),
 	//    as the local pool's RespondToAuthChallenge already answers.
 	want["38 AdminRespondToAuthChallenge bad session"] = outcome{errType: ErrNotAuthorized}
+	//  - moto stores any RoleArn; AWS's RoleArn must match ArnType's pattern (20 to 2048
+	//    characters, "arn:[\w+=/,.@-]+:...",
+	//    https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateGroup.html#CognitoUserPools-CreateGroup-request-RoleArn),
+	//    and a value that breaks a member's constraint is InvalidParameterException.
+	want["46 CreateGroup bad RoleArn"] = outcome{errType: ErrInvalidParameter}
 	for step, w := range want {
 		if g := got[step]; g.String() != w.String() {
 			t.Errorf("%s: local %s, moto %s", step, g, w)

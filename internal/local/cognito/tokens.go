@@ -23,11 +23,13 @@ const APIScope = "aws.cognito.signin.user.admin"
 type idTokenClaims struct {
 	AtHash        string   `json:"at_hash,omitempty"`
 	Sub           string   `json:"sub"`
-	Groups        []string `json:"cognito:groups,omitempty"` // by precedence (WIRE.md 0)
-	EmailVerified *bool    `json:"email_verified,omitempty"` // a JSON bool in id tokens
+	Groups        []string `json:"cognito:groups,omitempty"`         // by precedence (WIRE.md 0)
+	EmailVerified *bool    `json:"email_verified,omitempty"`         // a JSON bool in id tokens
+	PreferredRole string   `json:"cognito:preferred_role,omitempty"` // groups.go: groupRoles
 	Iss           string   `json:"iss"`
 	Username      string   `json:"cognito:username"`
 	OriginJTI     string   `json:"origin_jti"`
+	Roles         []string `json:"cognito:roles,omitempty"`
 	Aud           string   `json:"aud"` // a single string, as Cognito's
 	EventID       string   `json:"event_id,omitempty"`
 	TokenUse      string   `json:"token_use"`
@@ -142,7 +144,7 @@ func (p *Pool) IssueTokens(u *User, c *Client, opts IssueOptions) (*Tokens, erro
 		p.mu.Unlock()
 	}
 
-	groups := p.groupClaim(u.Groups)
+	groups, roles, preferred := p.groupClaims(u.Groups)
 	ac := accessTokenClaims{
 		Sub: u.Sub, Groups: groups, Iss: p.Issuer(), ClientID: c.ID, OriginJTI: origin, EventID: eventID,
 		TokenUse: "access", Scope: strings.Join(scopes, " "), AuthTime: authTime.Unix(),
@@ -159,7 +161,7 @@ func (p *Pool) IssueTokens(u *User, c *Client, opts IssueOptions) (*Tokens, erro
 	}
 	if wantsIDToken(scopes) {
 		ic := idTokenClaims{
-			Sub: u.Sub, Groups: groups, Iss: ac.Iss, Username: u.Username,
+			Sub: u.Sub, Groups: groups, Roles: roles, PreferredRole: preferred, Iss: ac.Iss, Username: u.Username,
 			OriginJTI: origin, Aud: c.ID, EventID: eventID, TokenUse: "id", AuthTime: ac.AuthTime,
 			Nonce: opts.Nonce, Exp: now.Add(c.IDTokenValidity).Unix(), Iat: ac.Iat, JTI: uuid.NewString(),
 			Email: u.Attributes["email"],
