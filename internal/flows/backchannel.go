@@ -83,12 +83,15 @@ func (s *Session) backChannel(browserHop *hop.Hop) {
 		}
 		return
 	}
-	if browserHop.Party == hop.PartyApp && browserHop.Err == "" {
-		s.forwarded(browserHop)
-	}
 	s.mu.Lock()
 	ch := s.bc
 	s.mu.Unlock()
+	if browserHop.Party == hop.PartyApp && browserHop.Err == "" {
+		// What the ALB did on its back channel before it forwarded (a refresh of an
+		// expired access token) is already queued: it comes before the ALB → app leg.
+		s.drainBackChannel(ch, browserHop)
+		s.forwarded(browserHop)
+	}
 	if ch == nil {
 		return
 	}
@@ -122,6 +125,24 @@ func (s *Session) backChannel(browserHop *hop.Hop) {
 			return
 		}
 		s.publishBackChannel(h, browserHop)
+	}
+}
+
+// drainBackChannel publishes the back-channel hops already queued, without waiting.
+func (s *Session) drainBackChannel(ch <-chan hop.Hop, cause *hop.Hop) {
+	if ch == nil {
+		return
+	}
+	for {
+		select {
+		case h, ok := <-ch:
+			if !ok {
+				return
+			}
+			s.publishBackChannel(h, cause)
+		default:
+			return
+		}
 	}
 }
 

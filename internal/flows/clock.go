@@ -19,7 +19,7 @@ package flows
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"net/http"
 	"time"
 
@@ -34,29 +34,33 @@ type LabClock interface {
 	Advance(d time.Duration) (time.Time, error)
 }
 
-// Jump moves the lab clock forward by d and says so in the timeline. It fails when the
+// ErrClockFixed says the target's clock cannot move (AWS).
+var ErrClockFixed = errors.New("the lab clock moves only in the local lab: AWS's clock cannot be fast-forwarded (use the shortest token validity the template allows, and wait)")
+
+// MoveClock moves the lab clock forward by d, without a word in the timeline (the
+// TUI's clock keys show the jump themselves). It fails with ErrClockFixed when the
 // target has no clock to move (AWS).
-func (s *Session) Jump(d time.Duration) error {
+func (s *Session) MoveClock(d time.Duration) (hop.ClockJump, error) {
 	c, ok := s.Local.(LabClock)
 	if !ok {
-		return fmt.Errorf("the lab clock moves only in the local lab: AWS's clock cannot be fast-forwarded")
+		return hop.ClockJump{}, ErrClockFixed
 	}
 	now, err := c.Advance(d)
 	if err != nil {
-		return err
+		return hop.ClockJump{}, err
 	}
-	s.emit(hop.Event{Info: fmt.Sprintf("⏩ **Lab clock +%s**: it is now %s (lab time). Every local server (Cognito, the ALB, the app, the logs) sees the new time.", fmtJump(d), now.UTC().Format("2006-01-02 15:04 UTC"))})
-	return nil
+	return hop.ClockJump{By: d, Now: now}, nil
 }
 
-func fmtJump(d time.Duration) string {
-	switch {
-	case d%(24*time.Hour) == 0:
-		return fmt.Sprintf("%d day(s)", d/(24*time.Hour))
-	case d%time.Hour == 0:
-		return fmt.Sprintf("%d h", d/time.Hour)
+// Jump moves the lab clock forward by d and says so in the timeline (its own row).
+// It fails when the target has no clock to move (AWS).
+func (s *Session) Jump(d time.Duration) error {
+	j, err := s.MoveClock(d)
+	if err != nil {
+		return err
 	}
-	return fmt.Sprintf("%d min", d/time.Minute)
+	s.emit(hop.Event{Clock: &j})
+	return nil
 }
 
 // ClockChapter is chapter 11.

@@ -18,6 +18,42 @@ type Event struct {
 	Mail *Mail
 	// Info is a short narrative line between hops (Markdown).
 	Info string
+	// Clock is a jump of the local lab's clock (its own row in the timeline).
+	Clock *ClockJump
+}
+
+// ClockJump is one move of the local lab's clock: by how much, and the lab time after.
+type ClockJump struct {
+	By  time.Duration `json:"by"`
+	Now time.Time     `json:"now"`
+}
+
+// Label is the jump's one line, the same in the TUI's timeline and in run's output:
+// "⏱ clock +1h → 14:05 UTC" (the date too when the jump is a day or more).
+func (j ClockJump) Label() string {
+	at := j.Now.UTC().Format("15:04 UTC")
+	if j.By >= 24*time.Hour {
+		at = j.Now.UTC().Format("Mon 2 Jan 15:04 UTC")
+	}
+	return "⏱ clock +" + JumpSpan(j.By) + " → " + at
+}
+
+// Explain says what the jump means, in a sentence.
+func (j ClockJump) Explain() string {
+	return "The local lab's clock moved " + Span(j.By) + " forward: every local server (Cognito, the ALB, the app, the logs) sees the new time."
+}
+
+// JumpSpan writes a jump as run's scripts do: "5m", "61m", "1h", "1d".
+func JumpSpan(d time.Duration) string {
+	switch {
+	case d > 0 && d%(24*time.Hour) == 0:
+		return fmt.Sprintf("%dd", d/(24*time.Hour))
+	case d > 0 && d%time.Hour == 0:
+		return fmt.Sprintf("%dh", d/time.Hour)
+	case d%time.Minute == 0:
+		return fmt.Sprintf("%dm", d/time.Minute)
+	}
+	return d.String()
 }
 
 // TokenView is a token decoded claim by claim, with its verification result.

@@ -60,6 +60,8 @@ func (p *Printer) mdEvent(e hop.Event) {
 		p.printf("\n> 📧 Mail to %s: \"%s\", code `%s`\n", e.Mail.To, e.Mail.Subject, e.Mail.Code)
 	case e.Info != "":
 		p.printf("\n%s\n", e.Info)
+	case e.Clock != nil:
+		p.printf("\n**%s**: %s\n", e.Clock.Label(), e.Clock.Explain())
 	}
 }
 

@@ -91,6 +91,9 @@ func (p *Printer) textEvent(e hop.Event) {
 		p.printf("   %s to %s: code %s\n", st.info.Render("mail"), e.Mail.To, e.Mail.Code)
 	case e.Info != "":
 		p.printf("\n   %s\n", st.info.Render(e.Info))
+	case e.Clock != nil:
+		// The jump's own line, as the TUI's timeline row says it.
+		p.printf("\n%s\n   %s\n", st.title.Render(e.Clock.Label()), st.dim.Render(e.Clock.Explain()))
 	}
 }
 

@@ -217,6 +217,8 @@ func (p *Printer) jsonEvent(e hop.Event) {
 		p.jsonLine("mail", "mail", e.Mail)
 	case e.Info != "":
 		p.jsonLine("info", "info", e.Info)
+	case e.Clock != nil:
+		p.jsonLine("clock", "by", hop.JumpSpan(e.Clock.By), "now", e.Clock.Now, "label", e.Clock.Label())
 	}
 }
 

@@ -5,7 +5,9 @@ package chapter
 
 import (
 	"context"
+	"errors"
 	"slices"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
@@ -78,6 +80,8 @@ type LastRun struct {
 	State State
 	Err   error
 	Info  string
+	// Marks are the timeline's clock jumps.
+	Marks []timeline.Mark
 }
 
 // maxKeptHops bounds the hops a chapter keeps of its last run.
@@ -107,8 +111,11 @@ type Model struct {
 	freeRun bool // the gate is released: hops come without key presses
 	err     error
 	info    string
-	inputs  map[string]string
-	reveal  bool
+	// note is a one-off word in the status line (the lab clock moved, or cannot),
+	// until the next key.
+	note   string
+	inputs map[string]string
+	reveal bool
 	// formFrom is the state to return to when the form closes.
 	formFrom State
 	// saved says the form's values were just saved (the status line says so).
@@ -140,6 +147,7 @@ func New(ctx context.Context, c *common.Common, ch flows.Chapter, markdown strin
 		for _, h := range last.Hops {
 			m.timeline.Append(h)
 		}
+		m.timeline.SetMarks(last.Marks)
 		m.timeline.Select(m.timeline.Len() - 1)
 		m.state, m.err, m.info = last.State, last.Err, last.Info
 		m.syncSelection()
@@ -156,7 +164,7 @@ func (m *Model) keep() {
 	if len(hops) > maxKeptHops {
 		hops = hops[len(hops)-maxKeptHops:]
 	}
-	m.shared.Runs[m.ch.ID] = &LastRun{Hops: hops, State: m.state, Err: m.err, Info: m.info}
+	m.shared.Runs[m.ch.ID] = &LastRun{Hops: hops, State: m.state, Err: m.err, Info: m.info, Marks: m.timeline.Marks()}
 }
 
 // Chapter is the chapter shown.
@@ -196,7 +204,7 @@ func (m *Model) ShortHelp() []key.Binding {
 	if m.ch.Run == nil {
 		return []key.Binding{km.Down, km.PageDown, km.NextPane, km.Back, km.Help, km.Quit}
 	}
-	return []key.Binding{km.Next, km.RunAll, km.PrevItem, km.NextItem, km.Sequence, km.NextPane, km.Reveal, km.Back, km.Help, km.Quit}
+	return []key.Binding{km.Next, km.RunAll, km.PrevItem, km.NextItem, km.Sequence, km.Clock, km.NextPane, km.Reveal, km.Back, km.Help, km.Quit}
 }
 
 // FullHelp lists every key of the screen that does something here.
@@ -210,7 +218,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	if m.ch.Run == nil {
 		return [][]key.Binding{move, panes, {km.Reveal, km.Present, km.Back, km.Help, km.Quit}}
 	}
-	other := []key.Binding{km.Sequence, km.Reveal}
+	other := []key.Binding{km.Clock5m, km.Clock1h, km.Clock1d, km.Sequence, km.Reveal}
 	if len(m.ch.Inputs) > 0 {
 		other = append(other, km.Edit)
 	}
@@ -292,6 +300,7 @@ func (m *Model) active() updater {
 
 func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 	km := m.c.KeyMap
+	m.note = ""
 	switch {
 	case key.Matches(msg, km.Back):
 		return func() tea.Msg { return BackMsg{} }
@@ -327,6 +336,12 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 			return m.openForm()
 		}
 		return nil
+	case key.Matches(msg, km.Clock5m) && m.ch.Run != nil:
+		return m.jump(5 * time.Minute)
+	case key.Matches(msg, km.Clock1h) && m.ch.Run != nil:
+		return m.jump(time.Hour)
+	case key.Matches(msg, km.Clock1d) && m.ch.Run != nil:
+		return m.jump(24 * time.Hour)
 	case key.Matches(msg, km.Sequence):
 		m.c.Diagram = !m.c.Diagram
 		return m.layout()
@@ -360,4 +375,22 @@ func (m *Model) syncSelection() {
 	}
 	m.inspector.SetHop(&h, m.timeline.Number())
 	m.shared.Logs.Highlight(h.Seq, h.TraceID, m.timeline.Number())
+}
+
+// jump is a clock key: the local lab's clock moves forward by d, the timeline gets
+// the jump as its own row, and the status line says so. Against AWS the clock
+// cannot move: the status line says that instead.
+func (m *Model) jump(d time.Duration) tea.Cmd {
+	j, err := m.runner.Jump(d)
+	switch {
+	case errors.Is(err, flows.ErrClockFixed):
+		m.note = "⏱ AWS's clock cannot be fast-forwarded: only the local lab's clock moves. Against AWS, wait for the token to expire."
+		return nil
+	case err != nil:
+		m.note = "⏱ the lab clock did not move: " + err.Error()
+		return nil
+	}
+	m.timeline.Mark(j.Label())
+	m.note = j.Label() + " · the next request sees the new time"
+	return m.layout()
 }

@@ -208,6 +208,9 @@ func (m *Model) apply(msg runner.EventMsg) tea.Cmd {
 		m.shared.Mail.Add(*ev.Mail)
 	case ev.Info != "":
 		m.info = ev.Info
+	case ev.Clock != nil:
+		m.timeline.Mark(ev.Clock.Label())
+		return m.layout()
 	}
 	return nil
 }

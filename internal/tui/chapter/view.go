@@ -41,7 +41,7 @@ type geometry struct {
 func (m *Model) hopRows() int {
 	n := m.timeline.Len()
 	if n == 0 {
-		return 1
+		return max(m.timeline.Rows(), 1) // a clock jump before the first hop
 	}
 	if m.c.Diagram {
 		return n + 1
@@ -130,7 +130,7 @@ func (m *Model) hopsView(g geometry) string {
 	if m.c.Diagram && m.timeline.Len() > 0 {
 		return seq.View(m.c, m.timeline.Hops(), m.timeline.Index(), g.rightW, g.tlH)
 	}
-	if m.timeline.Len() == 0 {
+	if m.timeline.Rows() == 0 {
 		return m.c.Styles.Muted.Render("No hops yet.")
 	}
 	return m.timeline.View()
@@ -398,6 +398,9 @@ func (m *Model) status() string {
 		}
 	case Failed:
 		out = s.Failed.Render("✗ the chapter stopped") + s.StatusBar.Render(" · the box says why · a runs it again · esc goes back")
+	}
+	if m.note != "" {
+		out = s.Notable.Render(m.note) + s.StatusBar.Render(" · ") + out
 	}
 	return ansi.Truncate(out, max(m.width, 10), "…")
 }

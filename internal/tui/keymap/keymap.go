@@ -36,10 +36,16 @@ type KeyMap struct {
 
 	Reveal   key.Binding
 	Sequence key.Binding // the hops as a sequence diagram
-	Edit     key.Binding
-	Present  key.Binding
-	Help     key.Binding
-	Quit     key.Binding
+	// The local lab's clock: +5 min, +1 hour, +1 day. Clock names the three in the
+	// footer's one line.
+	Clock5m key.Binding
+	Clock1h key.Binding
+	Clock1d key.Binding
+	Clock   key.Binding
+	Edit    key.Binding
+	Present key.Binding
+	Help    key.Binding
+	Quit    key.Binding
 
 	// Form keys.
 	Submit    key.Binding
@@ -84,6 +90,10 @@ func DefaultKeyMap() *KeyMap {
 
 		Reveal:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reveal secrets")),
 		Sequence: key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sequence diagram")),
+		Clock5m:  key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "lab clock +5 min")),
+		Clock1h:  key.NewBinding(key.WithKeys("T"), key.WithHelp("T", "lab clock +1 hour")),
+		Clock1d:  key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "lab clock +1 day")),
+		Clock:    key.NewBinding(key.WithKeys("t", "T", "D"), key.WithHelp("t/T/D", "clock 5m/1h/1d")),
 		Edit:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit your choices")),
 		Present:  key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "presenter mode")),
 		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),

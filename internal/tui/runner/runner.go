@@ -166,6 +166,10 @@ func (r *Runner) run(ctx context.Context, id int, ch flows.Chapter, events chan<
 // Defaults returns the values a run of chapter id would use for blank inputs.
 func (r *Runner) Defaults(id string) map[string]string { return r.sess.Defaults(id) }
 
+// Jump moves the lab clock forward by d (flows.ErrClockFixed against AWS). It only
+// moves the clock: the caller shows the jump.
+func (r *Runner) Jump(d time.Duration) (hop.ClockJump, error) { return r.sess.MoveClock(d) }
+
 // NewLearner forgets the browser and the default user: the next run signs up a
 // fresh learner.
 func (r *Runner) NewLearner() { r.sess.NewLearner() }

@@ -32,6 +32,38 @@ type Model struct {
 	height int
 	// expanded shows set-up hops one per row instead of one folded row.
 	expanded bool
+	// marks are the rows between hops that are no hop (a jump of the lab clock), in
+	// the order they came.
+	marks []Mark
+}
+
+// Mark is a row between hops that is no hop: a jump of the lab clock. It sits before
+// hop After (after the last hop when After is the number of hops); it is never
+// selected.
+type Mark struct {
+	After int
+	Text  string
+}
+
+// maxMarks bounds the marks a timeline keeps.
+const maxMarks = 500
+
+// Mark adds a row after the hops so far.
+func (m *Model) Mark(text string) {
+	if len(m.marks) >= maxMarks {
+		m.marks = m.marks[1:]
+	}
+	m.marks = append(m.marks, Mark{After: len(m.hops), Text: text})
+	m.scroll()
+}
+
+// Marks are the timeline's marks (a copy).
+func (m *Model) Marks() []Mark { return append([]Mark(nil), m.marks...) }
+
+// SetMarks puts back marks kept from an earlier run (after its hops are appended).
+func (m *Model) SetMarks(marks []Mark) {
+	m.marks = append([]Mark(nil), marks...)
+	m.scroll()
 }
 
 // New returns an empty timeline.
@@ -60,8 +92,16 @@ func (m *Model) Append(h hop.Hop) {
 	m.scroll()
 }
 
-// Reset empties the timeline.
+// Reset empties the timeline. Marks made since the last hop (a clock jump between
+// runs) stay, at the top: the run that follows sees that time.
 func (m *Model) Reset() {
+	var pending []Mark
+	for _, mk := range m.marks {
+		if mk.After >= len(m.hops) {
+			pending = append(pending, Mark{After: 0, Text: mk.Text})
+		}
+	}
+	m.marks = pending
 	m.hops, m.num, m.sel, m.offset = nil, nil, 0, 0
 	m.own, m.setups = 0, 0
 }
@@ -72,8 +112,8 @@ func (m *Model) Len() int { return len(m.hops) }
 // Own is the number of the chapter's own hops (set-up hops not counted).
 func (m *Model) Own() int { return m.own }
 
-// Rows is the number of rows the timeline needs to show every hop (set-up hops
-// folded into one row unless unfolded).
+// Rows is the number of rows the timeline needs to show every hop and mark (set-up
+// hops folded into one row unless unfolded).
 func (m *Model) Rows() int { return len(m.rows()) }
 
 // Index is the selected hop's index.
@@ -113,16 +153,25 @@ func (m *Model) ToggleSetup() {
 	m.scroll()
 }
 
-// rowRef is one line of the timeline: a hop, or a folded group of set-up hops
-// [first, last].
+// rowRef is one line of the timeline: a hop, a folded group of set-up hops
+// [first, last], or a mark (first and last -1).
 type rowRef struct {
 	first, last int
 	group       bool
+	mark        string
 }
 
 func (m *Model) rows() []rowRef {
-	out := make([]rowRef, 0, len(m.hops))
+	out := make([]rowRef, 0, len(m.hops)+len(m.marks))
+	k := 0
+	// marks adds the marks that sit before hop i.
+	marks := func(i int) {
+		for ; k < len(m.marks) && m.marks[k].After <= i; k++ {
+			out = append(out, rowRef{first: -1, last: -1, mark: m.marks[k].Text})
+		}
+	}
 	for i := 0; i < len(m.hops); i++ {
+		marks(i)
 		if m.expanded || !m.hops[i].Setup {
 			out = append(out, rowRef{first: i, last: i})
 			continue
@@ -134,6 +183,7 @@ func (m *Model) rows() []rowRef {
 		out = append(out, rowRef{first: i, last: j, group: true})
 		i = j
 	}
+	marks(len(m.hops))
 	return out
 }
 
@@ -147,14 +197,25 @@ func rowOf(rows []rowRef, i int) int {
 	return 0
 }
 
-// step moves the selection by d rows (a folded group selects its first hop).
+// step moves the selection by d rows (a folded group selects its first hop), over
+// the marks, which are never selected.
 func (m *Model) step(d int) {
 	rows := m.rows()
-	if len(rows) == 0 {
+	if len(rows) == 0 || len(m.hops) == 0 {
 		return
 	}
-	r := max(0, min(rowOf(rows, m.sel)+d, len(rows)-1))
-	m.Select(rows[r].first)
+	r := rowOf(rows, m.sel)
+	for {
+		next := max(0, min(r+d, len(rows)-1))
+		if next == r {
+			return
+		}
+		r = next
+		if rows[r].first >= 0 {
+			m.Select(rows[r].first)
+			return
+		}
+	}
 }
 
 // Next selects the hop after the selected one, stepping over a folded set-up group.
@@ -205,6 +266,10 @@ func (m *Model) scroll() {
 	rows := m.rows()
 	h := m.visible(len(rows))
 	r := rowOf(rows, m.sel)
+	if m.AtEnd() {
+		// The newest hop selected: the marks after it show too.
+		r = len(rows) - 1
+	}
 	if r < m.offset {
 		m.offset = r
 	}
@@ -217,7 +282,7 @@ func (m *Model) scroll() {
 // View draws the visible rows; when they do not all fit, the last line says how
 // many are above and below.
 func (m *Model) View() string {
-	if len(m.hops) == 0 {
+	if len(m.hops) == 0 && len(m.marks) == 0 {
 		return m.c.Styles.Muted.Render("No hops yet. Press n to make the first request.")
 	}
 	rows := m.rows()
@@ -227,7 +292,7 @@ func (m *Model) View() string {
 	end := min(len(rows), m.offset+h)
 	fromW := 0
 	for r := m.offset; r < end; r++ {
-		if !rows[r].group {
+		if !rows[r].group && rows[r].first >= 0 {
 			fromW = max(fromW, ansi.StringWidth(m.hops[rows[r].first].FromTo()))
 		}
 	}
@@ -236,9 +301,12 @@ func (m *Model) View() string {
 		if r > m.offset {
 			b.WriteByte('\n')
 		}
-		if rows[r].group {
+		switch {
+		case rows[r].first < 0:
+			b.WriteString(m.markRow(rows[r].mark))
+		case rows[r].group:
 			b.WriteString(m.groupRow(rows[r]))
-		} else {
+		default:
 			b.WriteString(m.row(rows[r].first, fromW))
 		}
 	}
@@ -251,6 +319,11 @@ func (m *Model) View() string {
 
 // Hops are the hops shown (not a copy: do not change them).
 func (m *Model) Hops() []hop.Hop { return m.hops }
+
+// markRow draws a mark (a clock jump), indented to the method column.
+func (m *Model) markRow(text string) string {
+	return "      " + m.c.Styles.Notable.Render(ansi.Truncate(text, max(m.width-6, 8), "…"))
+}
 
 // groupRow draws a folded set-up group: what it set up and how many hops it took.
 func (m *Model) groupRow(g rowRef) string {
