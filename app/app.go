@@ -89,9 +89,13 @@ type Config struct {
 
 	// LogRawTokens writes the raw access token and ALB token into every request log
 	// line (raw_tokens_for_teaching). Off by default: anyone who can read the log group
-	// could use a learner's access token until it expires. Only a local lesson turns it
-	// on; a real app must never do so.
+	// could use a learner's access token until it expires. A real app must never do so.
 	LogRawTokens bool
+	// RawTokensOnRequest logs them only for a request that asks with the header
+	// RawTokensHeader: "on" (the logs chapter's toggle, so one learner's lesson never
+	// puts another's tokens in a shared log group). Only the local lab sets it; it has
+	// no flag, so the app on AWS (infra/lab.yaml) cannot be told to.
+	RawTokensOnRequest bool
 
 	// Stdout receives the request lines and operational notes (default os.Stdout).
 	Stdout io.Writer
@@ -119,7 +123,7 @@ const envPrefix = "COGNITOLAB_APP_"
 // ConfigFromEnv reads COGNITOLAB_APP_* variables (PORT, ADDR, LOG_GROUP, LOG_STREAM,
 // REGION, LOGS_ENDPOINT, LOGS_DISABLED, ALB_KEY_URL, EXPECTED_SIGNER, EXPECTED_ISSUER,
 // EXPECTED_CLIENT, COGNITO_DOMAIN_URL, ALB_CLIENT_ID, LOGOUT_URI, SESSION_COOKIE_NAME,
-// ISSUER, ALLOWED_CLIENT_IDS (comma-separated), OMIT_RAW_TOKENS) on top of the defaults.
+// ISSUER, ALLOWED_CLIENT_IDS (comma-separated), LOG_RAW_TOKENS) on top of the defaults.
 func ConfigFromEnv() Config {
 	get := func(k string) string { return strings.TrimSpace(os.Getenv(envPrefix + k)) }
 	c := Config{
@@ -176,7 +180,7 @@ func (c *Config) BindFlags(fs *pflag.FlagSet) {
 	if fs.Lookup("allowed-client-ids") == nil {
 		fs.StringSliceVar(&c.AllowedClientIDs, "allowed-client-ids", c.AllowedClientIDs, "app clients whose access tokens /v1/api accepts (env "+envPrefix+"ALLOWED_CLIENT_IDS)")
 	}
-	if fs.Lookup("omit-raw-tokens") == nil {
+	if fs.Lookup("log-raw-tokens") == nil {
 		fs.BoolVar(&c.LogRawTokens, "log-raw-tokens", c.LogRawTokens, "DANGEROUS, local teaching only: write raw tokens to the request log (env "+envPrefix+"LOG_RAW_TOKENS)")
 	}
 }

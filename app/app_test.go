@@ -5,6 +5,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -123,5 +125,49 @@ func TestWarnsWithoutPinnedSigner(t *testing.T) {
 	_, out := newTestApp(t, nil, func(c *Config) { c.ExpectedSigner = "" })
 	if !strings.Contains(out.String(), `"level":"warn"`) || !strings.Contains(out.String(), "expected-signer") {
 		t.Fatalf("no warning: %s", out)
+	}
+}
+
+// TestLabTemplateAppFlags parses the app's command line in infra/lab.yaml (what EC2
+// runs) with BindFlags: every flag is one the app knows, and raw-token logging is off,
+// however the environment is set (lab.yaml sets none of the app's variables).
+func TestLabTemplateAppFlags(t *testing.T) {
+	b, err := os.ReadFile("../infra/lab.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cmdline []string
+	in := false
+	for _, line := range strings.Split(string(b), "\n") {
+		l := strings.TrimSpace(line)
+		if strings.HasPrefix(l, "ExecStart=/usr/local/bin/cognitolab app ") {
+			in = true
+		}
+		if !in {
+			continue
+		}
+		cmdline = append(cmdline, strings.TrimSuffix(l, `\`))
+		if !strings.HasSuffix(l, `\`) {
+			break
+		}
+	}
+	if len(cmdline) == 0 {
+		t.Fatal("lab.yaml has no `cognitolab app` ExecStart line")
+	}
+	args := strings.Fields(strings.Join(cmdline, " "))[2:] // after "ExecStart=… app"
+	if !slices.Contains(args, "--log-raw-tokens=false") {
+		t.Errorf("lab.yaml does not say --log-raw-tokens=false: %v", args)
+	}
+	c := Config{LogRawTokens: true} // even a stray default is overridden by the flag
+	fs := pflag.NewFlagSet("app", pflag.ContinueOnError)
+	c.BindFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		t.Fatalf("lab.yaml's app flags: %v", err)
+	}
+	if c.LogRawTokens || c.RawTokensOnRequest {
+		t.Errorf("lab.yaml's app logs raw tokens: LogRawTokens %v RawTokensOnRequest %v", c.LogRawTokens, c.RawTokensOnRequest)
+	}
+	if c.ExpectedSigner == "" || c.Port != 5000 {
+		t.Errorf("parsed %+v", c)
 	}
 }

@@ -258,11 +258,11 @@ type requestLine struct {
 	UserAgent     string       `json:"user_agent,omitempty"`
 	Identity      *logIdentity `json:"identity,omitempty"`
 	Verification  Verification `json:"verification"`
-	// RawTokens is DELIBERATE FOR THE LAB ONLY, as the original seed lab did: the raw
-	// x-amzn-oidc-accesstoken and x-amzn-oidc-data headers are written to the log so
-	// learners can find them in CloudWatch and decode them. NEVER DO THIS IN
-	// PRODUCTION: an access token in a log is a credential anyone with log access can
-	// replay until it expires. --omit-raw-tokens turns it off.
+	// RawTokens is FOR A LOCAL LESSON ONLY and off by default: the raw
+	// x-amzn-oidc-accesstoken and x-amzn-oidc-data headers, written to the log when
+	// Config.LogRawTokens is set, or Config.RawTokensOnRequest and the request asks
+	// (RawTokensHeader). NEVER DO THIS IN PRODUCTION: an access token in a log is a
+	// credential anyone with log access can replay until it expires.
 	RawTokens *rawTokens `json:"raw_tokens_for_teaching,omitempty"`
 }
 
@@ -271,6 +271,11 @@ type logIdentity struct {
 	Username string `json:"username,omitempty"`
 	Email    string `json:"email,omitempty"`
 }
+
+// RawTokensHeader is the request header with which a local lesson asks the app to log
+// that one request's raw tokens (Config.RawTokensOnRequest): "on". The ALB forwards
+// it like any header the browser sends.
+const RawTokensHeader = "X-Cognitolab-Log-Raw-Tokens"
 
 type rawTokens struct {
 	AccessToken string `json:"accesstoken,omitempty"`
@@ -290,7 +295,7 @@ func (a *App) logLine(r *http.Request, v Verification, status int, start time.Ti
 	if v.Identity != nil {
 		l.Identity = &logIdentity{Sub: v.Identity.Sub, Username: v.Identity.Username, Email: v.Identity.Email}
 	}
-	if a.cfg.LogRawTokens {
+	if a.cfg.LogRawTokens || (a.cfg.RawTokensOnRequest && strings.EqualFold(r.Header.Get(RawTokensHeader), "on")) {
 		at, data := r.Header.Get(headerAccessToken), r.Header.Get(headerData)
 		if at != "" || data != "" {
 			l.RawTokens = &rawTokens{AccessToken: clip(at, 16<<10), Data: clip(data, 16<<10)}

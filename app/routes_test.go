@@ -294,6 +294,26 @@ func TestRequestLogFields(t *testing.T) {
 	if raw["accesstoken"] != "eyJ.access.token" || raw["data"] != data {
 		t.Errorf("LogRawTokens: raw_tokens_for_teaching = %v", raw)
 	}
+
+	// The logs chapter's toggle: with RawTokensOnRequest (the local lab), only a request
+	// that asks is logged with its tokens; without it (AWS) the header does nothing.
+	hdr := map[string]string{headerData: data, headerAccessToken: "eyJ.access.token"}
+	asking := map[string]string{headerData: data, headerAccessToken: "eyJ.access.token", RawTokensHeader: "on"}
+	c, out3 := newTestApp(t, keys, func(c *Config) { c.RawTokensOnRequest = true })
+	do(t, c.Handler(), "GET", "/v1/secrets", hdr)
+	do(t, c.Handler(), "GET", "/v1/secrets", asking)
+	ls := logLines(t, out3.String())
+	if _, ok := ls[0]["raw_tokens_for_teaching"]; ok {
+		t.Errorf("a request that did not ask was logged with its tokens: %v", ls[0])
+	}
+	if raw, _ := ls[1]["raw_tokens_for_teaching"].(map[string]any); raw["data"] != data {
+		t.Errorf("the asking request's line = %v", ls[1])
+	}
+	d, out4 := newTestApp(t, keys, nil)
+	do(t, d.Handler(), "GET", "/v1/secrets", asking)
+	if strings.Contains(out4.String(), "raw_tokens_for_teaching") || strings.Contains(out4.String(), data) {
+		t.Errorf("without RawTokensOnRequest the header logged tokens: %s", out4)
+	}
 }
 
 func TestPageHeaders(t *testing.T) {

@@ -12,7 +12,9 @@ package flows
 //  4. GET <ALB>/v1/secrets/staff → 403 still: the ALB's session holds the tokens issued before
 //  5. a new sign-in (the ALB cookie dropped; Cognito's cookie answers at once) → new tokens
 //  6. GET <ALB>/v1/secrets/staff → 200 {groups_in_access_token: ["staff"], groups_in_x_amzn_oidc_data: false}
-//  7. FilterLogEvents: the app's log line with both forwarded tokens, decoded side by side.
+//  7. the ALB → app hop of that 200 (the request the app received): both forwarded
+//     tokens decoded side by side, the access token verified with the pool's JWKS
+//     (GET jwks.json), the data token with the ALB's key (GET <key endpoint>/<kid>).
 //
 // The lesson's Pre Token Generation note: V1 events change the ID token only, V2 (the
 // Essentials or Plus plan) the access token too:
@@ -165,50 +167,39 @@ func (f *groupsFlow) relogin() error {
 	return nil
 }
 
-// tokens shows both forwarded tokens from the app's log line, decoded.
+// tokens shows both tokens the ALB forwarded with the 200, decoded side by side: read
+// from the ALB → app hop (the request the app received), not from the app's log,
+// which holds no raw token.
 func (f *groupsFlow) tokens() error {
 	if f.last == nil || f.last.TraceID == "" {
 		return nil
 	}
-	lines, err := f.appLogLines([]string{f.last.TraceID})
-	if err != nil {
-		return err
-	}
-	now := time.Now()
-	for _, l := range lines {
-		if l.TraceID != f.last.TraceID {
-			continue
-		}
-		f.s.emit(hop.Event{Log: &l})
-		var m struct {
-			Raw struct {
-				AccessToken string `json:"accesstoken"`
-				Data        string `json:"data"`
-			} `json:"raw_tokens_for_teaching"`
-		}
-		if json.Unmarshal([]byte(l.Message), &m) != nil {
-			continue
-		}
-		t := f.s.Target
-		if tv, err := DecodeToken(m.Raw.AccessToken, now); err == nil {
-			kf, err := f.jwks()
-			if err != nil {
-				return err
-			}
-			VerifyCognito(tv, kf.Keyfunc, t.Issuer, t.ALBClientID, now)
-			tv.Source = SourceALBAccess
-			f.s.emit(hop.Event{Token: tv})
-		}
-		if tv, err := DecodeToken(m.Raw.Data, now); err == nil {
-			f.stepf("fetch the ALB's public key and verify")
-			keys := albtoken.NewKeyCache(t.ALBKeyURL, f.s.client(BrowserCode))
-			VerifyALB(tv, keys.Key, albtoken.VerifyOptions{Signer: t.ALBArn, Issuer: t.Issuer, Client: t.ALBClientID, Now: func() time.Time { return now }})
-			tv.Source = SourceALBData
-			f.s.emit(hop.Event{Token: tv})
-		}
-		f.info("Side by side: the access token (from Cognito, RS256) has `cognito:groups`; the ALB's data token (ES256, built from userInfo) has only user attributes.")
+	access := f.s.forwardedToken(f.last.TraceID, "x-amzn-oidc-accesstoken")
+	data := f.s.forwardedToken(f.last.TraceID, "x-amzn-oidc-data")
+	if access == "" && data == "" {
+		f.info("%s", noForwardedToken)
 		return nil
 	}
+	now := time.Now()
+	t := f.s.Target
+	if tv, err := DecodeToken(access, now); err == nil {
+		f.stepf("verify the forwarded access token with the pool's JWKS")
+		kf, err := f.jwks()
+		if err != nil {
+			return err
+		}
+		VerifyCognito(tv, kf.Keyfunc, t.Issuer, t.ALBClientID, now)
+		tv.Source = SourceALBAccess
+		f.s.emit(hop.Event{Token: tv})
+	}
+	if tv, err := DecodeToken(data, now); err == nil {
+		f.stepf("fetch the ALB's public key and verify")
+		keys := albtoken.NewKeyCache(t.ALBKeyURL, f.s.client(BrowserCode))
+		VerifyALB(tv, keys.Key, albtoken.VerifyOptions{Signer: t.ALBArn, Issuer: t.Issuer, Client: t.ALBClientID, Now: func() time.Time { return now }})
+		tv.Source = SourceALBData
+		f.s.emit(hop.Event{Token: tv})
+	}
+	f.info("Side by side, as the ALB → app hop shows them: the access token (from Cognito, RS256) has `cognito:groups`; the ALB's data token (ES256, built from userInfo) has only user attributes.")
 	return nil
 }
 

@@ -10,12 +10,19 @@ package flows
 //     → 200 {events:[{timestamp, message, logStreamName}...]}, repeated (bounded, with
 //     backoff) until both lines have arrived: the app ships its lines asynchronously.
 // Each line is then tied to the hop that caused it by its trace_id.
+//
+// The toggle Inputs["raw_tokens"] = "on" (local lab only) sends hops 1 and 2 with
+// X-Cognitolab-Log-Raw-Tokens: on, and the local app logs those two requests' raw
+// tokens (raw_tokens_for_teaching): what a token in a log looks like, and why it must
+// never happen on AWS. Off by default; the app on AWS ignores the header.
 
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -29,16 +36,29 @@ import (
 // LogsChapter is chapter 7.
 func LogsChapter() Chapter {
 	return Chapter{ID: "logs", Number: 7, Title: "Logs", Lesson: "07-logs.md",
+		Inputs: []Input{{Key: "raw_tokens", Label: "Log this run's raw tokens (local lab only, never on AWS): on or off",
+			Placeholder: "off", Validate: validateOnOff,
+			Hint: "on: the app writes the two requests' tokens into its log line, to show why it must not"}},
 		Run: func(ctx context.Context, s *Session) error {
 			r, end := s.begin(ctx, "logs")
 			defer end()
 			if err := r.ensureLogin(); err != nil {
 				return err
 			}
+			var hdr http.Header
+			raw := strings.EqualFold(r.input("raw_tokens", "off"), "on")
+			if raw && s.Local == nil {
+				r.info("Raw-token logging stays off against AWS: the app there ignores the toggle. Anyone allowed to read the log group could use a logged token.")
+				raw = false
+			}
+			if raw {
+				hdr = http.Header{RawTokensHeader: {"on"}}
+				r.info("Raw-token logging is **on** for this run's two requests (the header `%s: on`; the local app honours it, the app on AWS never does).", RawTokensHeader)
+			}
 			var traces []string
 			for _, p := range []string{"/v1/public", "/v1/secrets"} {
 				r.stepf("GET %s", p)
-				h, body, err := r.get(BrowserLearner, s.Target.AppURL+p)
+				h, body, err := r.do(BrowserLearner, http.MethodGet, s.Target.AppURL+p, nil, hdr)
 				if err != nil {
 					return err
 				}
@@ -52,13 +72,31 @@ func LogsChapter() Chapter {
 			if err != nil {
 				return err
 			}
+			logged := false
 			for i := range lines {
 				if lines[i].HopSeq != 0 {
 					s.emit(hop.Event{Log: &lines[i]})
+					logged = logged || strings.Contains(lines[i].Message, `"raw_tokens_for_teaching"`)
 				}
+			}
+			if raw && logged {
+				r.info("The `/v1/secrets` line now holds `raw_tokens_for_teaching`: the access token and the ALB's token, in clear in the log group (cognitolab hides them on screen; `aws logs filter-log-events` prints them whole). Anyone who can read this log group could send that access token as a bearer token until it expires (an hour by default). On AWS the log group is readable by every role with `logs:FilterLogEvents`; that is why the app logs who the user is, never the tokens.")
 			}
 			return nil
 		}}
+}
+
+// RawTokensHeader asks the local app to log one request's raw tokens (the logs
+// chapter's toggle); app.RawTokensHeader, which the flows do not import.
+const RawTokensHeader = "X-Cognitolab-Log-Raw-Tokens"
+
+// validateOnOff accepts on, off or empty (the default, off).
+func validateOnOff(v string) error {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "", "on", "off":
+		return nil
+	}
+	return errors.New("type on or off")
 }
 
 // logWait bounds the wait for log lines: the local app ships each line at once; on

@@ -176,7 +176,7 @@ func readRequestBody(req *http.Request) []byte {
 
 // requestHeaders and responseHeaders are the headers a learner should see.
 var (
-	requestHeaders  = []string{"Authorization", "Content-Type", "X-Amz-Target", "X-Amzn-Trace-Id"}
+	requestHeaders  = []string{"Authorization", "Content-Type", "X-Amz-Target", "X-Amzn-Trace-Id", RawTokensHeader}
 	responseHeaders = []string{"Content-Type", "WWW-Authenticate", "X-Amzn-Errortype", "X-Amzn-Errormessage", "X-Amzn-Requestid", "X-Amzn-Trace-Id", "Server", "Cache-Control"}
 )
 

@@ -7,16 +7,17 @@ package flows
 //  1. GET <issuer>/.well-known/jwks.json → 200 {"keys":[{kid, alg: RS256, kty: RSA, n, e, use: sig}, ...]}
 //     then the ID token and the access token, decoded claim by claim and verified with those keys;
 //     the refresh token shown as the 5-part JWE it is (not decodable).
-//  2. GET <ALB>/v1/secrets with the session cookie → 200 (the ALB adds x-amzn-oidc-data)
-//  3. FilterLogEvents until the app's line for that request arrives: it logs the header
-//     it received (raw_tokens_for_teaching.data, a teaching-only field)
-//  4. GET <ALB key endpoint>/<kid> → 200 PEM public key (EC P-256), then the ALB token
+//  2. GET <ALB>/v1/secrets with the session cookie → 200 (the ALB adds x-amzn-oidc-data),
+//     then the ALB → app hop: the request the app received, x-amzn-oidc-data in it (the
+//     local lab's forward event; the app logs no raw token)
+//  3. GET <ALB key endpoint>/<kid> → 200 PEM public key (EC P-256), then the ALB token
 //     verified over its padded segments.
 
 import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/MicahParks/keyfunc/v3"
@@ -109,27 +110,9 @@ func (f *tokensFlow) albToken() error {
 	if err := f.expectStatus(h, body, http.StatusOK, "log in again (chapter 4)"); err != nil {
 		return err
 	}
-	lines, err := f.appLogLines([]string{h.TraceID})
-	if err != nil {
-		return err
-	}
-	raw := ""
-	for _, l := range lines {
-		if l.TraceID != h.TraceID {
-			continue
-		}
-		var m struct {
-			Raw struct {
-				Data string `json:"data"`
-			} `json:"raw_tokens_for_teaching"`
-		}
-		if json.Unmarshal([]byte(l.Message), &m) == nil {
-			raw = m.Raw.Data
-		}
-		f.s.emit(hop.Event{Log: &l})
-	}
+	raw := f.s.forwardedToken(h.TraceID, "x-amzn-oidc-data")
 	if raw == "" {
-		f.info("The app's log line has no `raw_tokens_for_teaching` (the app was started without it), so the ALB token cannot be shown here.")
+		f.info("%s", noForwardedToken)
 		return nil
 	}
 	now := time.Now()
@@ -175,4 +158,29 @@ func (r *run) showTokens(tk Tokens) {
 		}
 		r.s.emit(hop.Event{Token: tv})
 	}
+}
+
+// noForwardedToken says why a chapter cannot show the tokens the ALB forwarded.
+const noForwardedToken = "The ALB → app hop carries no raw token here. Against AWS nobody outside the ALB and the app sees the headers the ALB adds (the app logs no tokens: a token in a log is a credential for anyone who can read it), so cognitolab can only describe them. On the local lab the ALB reports what it forwards; run the chapter there to decode them."
+
+// forwardedToken returns a token header (x-amzn-oidc-data, x-amzn-oidc-accesstoken) of
+// the request the ALB forwarded to the app for the browser hop with trace root trace:
+// the ALB → app hop the local lab reported (Session.forwarded). "" when there is none,
+// or only an inferred one whose values are descriptions, not tokens.
+func (s *Session) forwardedToken(trace, header string) string {
+	if trace == "" {
+		return ""
+	}
+	hs := s.Hops()
+	for i := len(hs) - 1; i >= 0; i-- {
+		h := hs[i]
+		if h.Inferred || h.TraceID != trace || h.Party != hop.PartyApp || !h.BackChannel {
+			continue
+		}
+		v := hop.Value(h.ReqHeaders, header)
+		if strings.Count(v, ".") == 2 && v != hop.Mask {
+			return v
+		}
+	}
+	return ""
 }

@@ -72,11 +72,12 @@ type Options struct {
 	// LogEventsPerStream caps the log events each CloudWatch Logs stream keeps
 	// (default logs.DefaultMaxEventsPerStream); the classroom lowers it per participant.
 	LogEventsPerStream int
-	// HideRawTokens keeps raw tokens out of the local app's log lines. The local lab
-	// logs them by default because the tokens chapter reads the ALB token from the
-	// app's line (raw_tokens_for_teaching); the app itself, on AWS, never does unless
-	// told to (app.Config.LogRawTokens).
-	HideRawTokens bool
+	// LogRawTokens makes the local app write every request's raw access token and ALB
+	// token into its log line (raw_tokens_for_teaching). Off by default, as on AWS: the
+	// tokens chapters read the ALB's tokens from its forward event instead. Without it
+	// the app still logs them for a request that asks (app.RawTokensHeader: the logs
+	// chapter's toggle), and only for that request.
+	LogRawTokens bool
 }
 
 // DefaultOptions are the fixed ports on 127.0.0.1.
@@ -296,7 +297,7 @@ func newApp(opts Options, settings labconf.Settings, u labURLs, pool *cognito.Po
 		ExpectedSigner: albARN, ExpectedIssuer: pool.Issuer(), ExpectedClient: albc.ID,
 		CognitoDomainURL: u.cognito, ALBClientID: albc.ID, LogoutURI: u.alb + settings.ALBClient.LogoutPath,
 		SessionCookieName: settings.ALBCookieName(), Issuer: pool.Issuer(), AllowedClientIDs: []string{pool.PublicClient().ID, albc.ID},
-		Stdout: opts.AppStdout, Now: opts.Now, AWSConfig: &awsCfg, LogRawTokens: !opts.HideRawTokens,
+		Stdout: opts.AppStdout, Now: opts.Now, AWSConfig: &awsCfg, LogRawTokens: opts.LogRawTokens, RawTokensOnRequest: true,
 		// On loopback a batch costs nothing: ship lines at once so a learner (and the
 		// logs chapter) sees them within a blink, not after the 1-second AWS default.
 		// The interval still paces retries while the logs endpoint is down.
