@@ -117,7 +117,6 @@ func printLab(w io.Writer, lab *local.Lab) {
 	fmt.Fprintln(w)
 }
 
-// mask shows the first 4 characters of a secret.
 // mask hides a secret fully: not even its first characters (they narrow a guess and
 // end up in screenshots). Its length is not shown either.
 func mask(s string) string {
