@@ -29,6 +29,9 @@ import (
 // the aws CLI read, work too and are the ones to use.
 const EndpointEnv = "COGNITOLAB_AWS_ENDPOINT"
 
+// homeRegion is a region every commercial account has enabled.
+const homeRegion = "us-east-1"
+
 // DefaultStackName is the CloudFormation stack cognitolab deploys.
 const DefaultStackName = "cognitolab"
 
@@ -154,7 +157,9 @@ func (o Options) endpoint() string {
 
 // Clients are the AWS service clients the lab uses, all in one region.
 type Clients struct {
-	Region  string
+	Region string
+	// Profile is the profile asked for ("" for the SDK's default), for messages.
+	Profile string
 	Config  aws.Config
 	CFN     CloudFormationAPI
 	S3      *s3.Client
@@ -164,6 +169,9 @@ type Clients struct {
 	Logs    *cloudwatchlogs.Client
 	Cognito *cognitoidentityprovider.Client
 	EC2     EC2API
+	// HomeEC2 is EC2 in us-east-1, a region every account has: it answers
+	// whether another region is enabled, and which are (destroy --everywhere).
+	HomeEC2 EC2API
 }
 
 // ErrNoRegion says that neither --region nor the AWS configuration names a region.
@@ -199,7 +207,7 @@ func NewClients(ctx context.Context, o Options) (*Clients, error) {
 	if ep := o.endpoint(); ep != "" {
 		base = aws.String(ep)
 	}
-	c := &Clients{Region: cfg.Region, Config: cfg}
+	c := &Clients{Region: cfg.Region, Config: cfg, Profile: o.Profile}
 	c.CFN = cloudformation.NewFromConfig(cfg, func(op *cloudformation.Options) { op.BaseEndpoint = or(base, op.BaseEndpoint) })
 	if o.wrapCFN != nil {
 		c.CFN = o.wrapCFN(c.CFN)
@@ -215,6 +223,10 @@ func NewClients(ctx context.Context, o Options) (*Clients, error) {
 	c.Logs = cloudwatchlogs.NewFromConfig(cfg, func(op *cloudwatchlogs.Options) { op.BaseEndpoint = or(base, op.BaseEndpoint) })
 	c.Cognito = cognitoidentityprovider.NewFromConfig(cfg, func(op *cognitoidentityprovider.Options) { op.BaseEndpoint = or(base, op.BaseEndpoint) })
 	c.EC2 = ec2.NewFromConfig(cfg, func(op *ec2.Options) { op.BaseEndpoint = or(base, op.BaseEndpoint) })
+	c.HomeEC2 = ec2.NewFromConfig(cfg, func(op *ec2.Options) {
+		op.Region = homeRegion
+		op.BaseEndpoint = or(base, op.BaseEndpoint)
+	})
 	return c, nil
 }
 

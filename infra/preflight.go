@@ -6,17 +6,23 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"regexp"
 	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials/ssocreds"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
 )
 
 // ErrNoCredentials says that the default credential chain found nothing usable.
-var ErrNoCredentials = errors.New("no AWS credentials found: run `aws configure` or set AWS_PROFILE")
+var ErrNoCredentials = errors.New("no AWS credentials found")
 
 // ErrDeclined is returned when the learner answers no at the confirmation prompt.
 var ErrDeclined = errors.New("cancelled: nothing was created")
@@ -27,18 +33,42 @@ type Identity struct {
 	ARN     string
 }
 
-// CallerIdentity asks STS who the credentials are. Any failure to find or use
-// credentials becomes ErrNoCredentials, with the SDK's reason attached.
+// ErrSSOExpired says the profile signs in with IAM Identity Center (SSO) and its
+// session has expired, or was never started on this machine.
+var ErrSSOExpired = errors.New("the AWS SSO session has expired or was never started")
+
+// ErrBadCredentials says AWS refused the credentials the SDK found.
+var ErrBadCredentials = errors.New("AWS refused these credentials")
+
+// ErrRegionNotEnabled says the region is an opt-in region the account has not enabled.
+var ErrRegionNotEnabled = errors.New("region not enabled for this account")
+
+// CallerIdentity asks STS who the credentials are. A failure says, in plain words,
+// which of these it is and the next step: no credentials at all, an expired SSO
+// session (`aws sso login`), credentials AWS refuses or that expired, or a region
+// the account has not enabled. Each is told apart by the error's type or API code,
+// not its text.
 func CallerIdentity(ctx context.Context, c *Clients) (Identity, error) {
+	// The credentials first, on their own: a failure here is the credential chain's
+	// (nothing found, an SSO session to renew), told apart from AWS refusing them
+	// by where it happened rather than by the words of a wrapped error. The SDK
+	// caches them, so the STS call below does not fetch them again.
+	if c.Config.Credentials != nil {
+		if _, err := c.Config.Credentials.Retrieve(ctx); err != nil {
+			if ctx.Err() != nil {
+				return Identity{}, err
+			}
+			return Identity{}, noCredentials(c.Config, err, c.Profile)
+		}
+	}
 	out, err := c.STS.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil {
-		msg := err.Error()
-		if strings.Contains(msg, "failed to retrieve credentials") || strings.Contains(msg, "no EC2 IMDS role found") ||
-			strings.Contains(msg, "InvalidClientTokenId") || strings.Contains(msg, "SignatureDoesNotMatch") ||
-			strings.Contains(msg, "ExpiredToken") || strings.Contains(msg, "anonymous credentials") {
-			return Identity{}, fmt.Errorf("%w (%v)", ErrNoCredentials, err)
+		// A region the account has not enabled refuses even good credentials
+		// (STS answers InvalidClientTokenId there), so ask about the region first.
+		if rerr := CheckRegionEnabled(ctx, c.HomeEC2, c.Region); errors.Is(rerr, ErrRegionNotEnabled) {
+			return Identity{}, rerr
 		}
-		return Identity{}, fmt.Errorf("checking AWS credentials with STS: %w", err)
+		return Identity{}, refusedCredentials(err, c.Profile)
 	}
 	id := Identity{}
 	if out.Account != nil {
@@ -48,6 +78,94 @@ func CallerIdentity(ctx context.Context, c *Clients) (Identity, error) {
 		id.ARN = *out.Arn
 	}
 	return id, nil
+}
+
+// noCredentials is the error for a credential chain that produced nothing: an SSO
+// profile's session to renew, or no credentials at all.
+func noCredentials(cfg aws.Config, err error, profile string) error {
+	var ssoToken *ssocreds.InvalidTokenError
+	// The legacy sso_start_url profile fails with ssocreds.InvalidTokenError; the
+	// sso_session form with its token provider's untyped error, so the profile
+	// itself says it is SSO
+	// (https://docs.aws.amazon.com/sdkref/latest/guide/feature-sso-credentials.html).
+	if errors.As(err, &ssoToken) || isSSOProfile(cfg) {
+		login := "aws sso login --profile " + profileName(profile)
+		return fmt.Errorf("%w for profile %s: run `%s`, sign in in the browser, then run cognitolab again (SDK: %v)", ErrSSOExpired, profileName(profile), login, err)
+	}
+	return fmt.Errorf("%w: run `aws configure` (access keys) or `aws configure sso` (IAM Identity Center), or set AWS_PROFILE to a profile that has them (SDK: %v)", ErrNoCredentials, err)
+}
+
+// refusedCredentials is the error for an STS call that failed with credentials in
+// hand, read from its API error code.
+func refusedCredentials(err error, profile string) error {
+	switch {
+	// STS's codes for temporary credentials past their expiry
+	// (https://docs.aws.amazon.com/STS/latest/APIReference/CommonErrors.html).
+	case isCode(err, "ExpiredToken") || isCode(err, "ExpiredTokenException") || isCode(err, "RequestExpired"):
+		return fmt.Errorf("%w: the temporary credentials of profile %s have expired: renew them (`aws sso login --profile %s` for an SSO profile, or however you got them, e.g. your credential_process), then run cognitolab again", ErrBadCredentials, profileName(profile), profileName(profile))
+	case isCode(err, "InvalidClientTokenId") || isCode(err, "SignatureDoesNotMatch") || isCode(err, "UnrecognizedClientException") || isCode(err, "AuthFailure"):
+		return fmt.Errorf("%w (%s): the access key of profile %s is wrong, deleted or inactive. Check it with `aws sts get-caller-identity`, then fix it with `aws configure` or choose another --profile", ErrBadCredentials, apiCode(err), profileName(profile))
+	}
+	return fmt.Errorf("checking AWS credentials with STS: %w", err)
+}
+
+// isSSOProfile reports whether the profile the SDK loaded signs in with IAM
+// Identity Center: the shared config it read is among cfg's sources.
+func isSSOProfile(cfg aws.Config) bool {
+	for _, src := range cfg.ConfigSources {
+		if sc, ok := src.(config.SharedConfig); ok && (sc.SSOSessionName != "" || sc.SSOStartURL != "" || sc.SSOSession != nil) {
+			return true
+		}
+	}
+	return false
+}
+
+func profileName(profile string) string {
+	if profile == "" {
+		if p := os.Getenv("AWS_PROFILE"); p != "" {
+			return p
+		}
+		return "default"
+	}
+	return profile
+}
+
+func apiCode(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode()
+	}
+	return ""
+}
+
+// CheckRegionEnabled asks EC2, in a region every account has (us-east-1), whether
+// region is enabled for the account. Regions launched since March 2019 are opt-in:
+// until the account enables one, every call there is refused as if the
+// credentials were wrong. DescribeRegions with AllRegions lists them all with
+// OptInStatus opt-in-not-required, opted-in or not-opted-in
+// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeRegions.html).
+// It returns ErrRegionNotEnabled with the next step, or nil, also when it could
+// not ask (the caller's own call will say what is wrong).
+func CheckRegionEnabled(ctx context.Context, home EC2API, region string) error {
+	if home == nil || region == "" {
+		return nil
+	}
+	out, err := home.DescribeRegions(ctx, &ec2.DescribeRegionsInput{AllRegions: aws.Bool(true), RegionNames: []string{region}})
+	if err != nil {
+		return nil
+	}
+	for _, r := range out.Regions {
+		if aws.ToString(r.RegionName) == region && aws.ToString(r.OptInStatus) == "not-opted-in" {
+			// https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-regions.html
+			// https://docs.aws.amazon.com/cli/latest/reference/account/enable-region.html
+			return fmt.Errorf("%w: %s is an opt-in region that this account has not enabled, so AWS refuses every call there. "+
+				"Enable it in the AWS console (account menu > Account > AWS Regions > %s > Enable) or with `aws account enable-region --region-name %s`; "+
+				"it takes a few minutes, sometimes hours (`aws account get-region-opt-status --region-name %s` says ENABLED when done). "+
+				"Or choose an enabled region with --region, e.g. --region eu-west-1",
+				ErrRegionNotEnabled, region, region, region, region)
+		}
+	}
+	return nil
 }
 
 var regionPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d$`)

@@ -322,6 +322,10 @@ func Advice(err error) string {
 	switch {
 	case errors.Is(err, infra.ErrNoCredentials):
 		return "Give cognitolab AWS credentials: run `aws configure` (or `aws sso login`), or start it with `cognitolab --profile NAME`. Then press a to check again."
+	case errors.Is(err, infra.ErrSSOExpired):
+		return "Renew the SSO session: run the `aws sso login` command above in another terminal, then press a to check again."
+	case errors.Is(err, infra.ErrRegionNotEnabled):
+		return "Enable the region as said above, or start cognitolab with another `--region`. Then press a to check again."
 	case errors.Is(err, infra.ErrNoRegion):
 		return "Choose a region: start cognitolab with `--region eu-west-1`, set AWS_REGION, or add region to your profile with `aws configure`. Then press a to check again."
 	default:

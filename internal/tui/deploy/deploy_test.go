@@ -254,6 +254,8 @@ func TestPreflightErrorPaneSaysWhatToDo(t *testing.T) {
 		want []string
 	}{
 		{"no credentials", fmt.Errorf("%w (failed to retrieve credentials)", infra.ErrNoCredentials), []string{"aws configure", "--profile", "no AWS credentials found"}},
+		{"sso expired", fmt.Errorf("%w for profile p: run `aws sso login --profile p`", infra.ErrSSOExpired), []string{"aws sso login --profile p", "press a"}},
+		{"region not enabled", fmt.Errorf("%w: ap-east-1 ...", infra.ErrRegionNotEnabled), []string{"Enable the region", "check again"}},
 		{"no region", infra.ErrNoRegion, []string{"--region eu-west-1", "AWS_REGION"}},
 		{"other", errors.New("operation error STS: GetCallerIdentity, dial tcp: i/o timeout"), []string{"aws sts get-caller-identity", "--profile", "--region", "i/o timeout"}},
 	}
