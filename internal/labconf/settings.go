@@ -20,6 +20,9 @@ type Settings struct {
 	AutoVerifiedAttributes []string
 	// AutoConfirm models the optional pre sign-up Lambda that auto-confirms users.
 	AutoConfirm bool
+	// CustomAttributes are the user pool's custom: attributes (its Schema entries that
+	// are not standard attributes).
+	CustomAttributes []CustomAttribute
 
 	ALBClient     ClientSettings
 	PublicClient  ClientSettings
@@ -68,6 +71,24 @@ type ClientSettings struct {
 
 	EnableTokenRevocation      bool
 	PreventUserExistenceErrors string // LEGACY | ENABLED
+
+	// ReadAttributes and WriteAttributes are the attributes the client may read and
+	// write; nil when the template does not set them (Cognito's defaults apply).
+	ReadAttributes  []string
+	WriteAttributes []string
+}
+
+// CustomAttribute is one custom attribute of the user pool (SchemaAttributeType),
+// Name without the "custom:" prefix.
+type CustomAttribute struct {
+	Name    string // 1..20 characters
+	Type    string // String (default) | Number | Boolean | DateTime
+	Mutable bool   // false: only settable when the user is created
+	// MinLength / MaxLength bound a String's length (StringAttributeConstraints);
+	// MinValue / MaxValue a Number's value (NumberAttributeConstraints). nil: unbounded
+	// (a String is at most 2048 characters anyway).
+	MinLength, MaxLength *int
+	MinValue, MaxValue   *int64
 }
 
 // Rule is one ALB listener rule: path patterns, then optional authenticate-cognito, then forward.

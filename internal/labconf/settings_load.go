@@ -98,6 +98,11 @@ func (d *cfnDoc) poolSettings(s *Settings) error {
 	if n := get(p, "AutoVerifiedAttributes"); n != nil {
 		s.AutoVerifiedAttributes = d.strs(n)
 	}
+	custom, err := d.customAttributes(p)
+	if err != nil {
+		return err
+	}
+	s.CustomAttributes = custom
 	pp := path(p, "Policies", "PasswordPolicy")
 	if pp == nil {
 		return nil
@@ -150,6 +155,12 @@ func (d *cfnDoc) clientSettings(r *resource, c *ClientSettings) error {
 	}
 	if n := get(p, "ExplicitAuthFlows"); n != nil {
 		c.ExplicitAuthFlows = d.strs(n)
+	}
+	if n := get(p, "ReadAttributes"); n != nil {
+		c.ReadAttributes = d.strs(n)
+	}
+	if n := get(p, "WriteAttributes"); n != nil {
+		c.WriteAttributes = d.strs(n)
 	}
 	for _, f := range []struct {
 		key  string

@@ -157,7 +157,7 @@ func (p *Pool) passwordAuth(c *Client, params map[string]string) (any, error) {
 func (p *Pool) signedIn(c *Client, u *User) (any, error) {
 	if u.Status == "FORCE_CHANGE_PASSWORD" {
 		attrs := map[string]string{}
-		for k, v := range u.Attributes {
+		for k, v := range readableAttrs(c, u.Attributes) {
 			if k != "sub" {
 				attrs[k] = v
 			}
@@ -358,11 +358,13 @@ type getUserOutput struct {
 }
 
 func opGetUser(p *Pool, body []byte) (any, error) {
-	u, err := p.apiUser(body)
+	u, c, err := p.apiUserClient(body)
 	if err != nil {
 		return nil, err
 	}
-	return getUserOutput{Username: u.Username, UserAttributes: attrList(u.Attributes, nil)}, nil
+	// "Amazon Cognito only returns values for attributes that your app client can read"
+	// (user-pool-settings-attributes.html, attribute permissions and scopes).
+	return getUserOutput{Username: u.Username, UserAttributes: attrList(readableAttrs(c, u.Attributes), nil)}, nil
 }
 
 func opGlobalSignOut(p *Pool, body []byte) (any, error) {

@@ -103,6 +103,8 @@ type userPoolClientType struct {
 	AccessTokenValidity                      int64              `json:"AccessTokenValidity"`
 	IDTokenValidity                          int64              `json:"IdTokenValidity"`
 	TokenValidityUnits                       tokenValidityUnits `json:"TokenValidityUnits"`
+	ReadAttributes                           []string           `json:"ReadAttributes,omitempty"`
+	WriteAttributes                          []string           `json:"WriteAttributes,omitempty"`
 	ExplicitAuthFlows                        []string           `json:"ExplicitAuthFlows,omitempty"`
 	SupportedIdentityProviders               []string           `json:"SupportedIdentityProviders,omitempty"`
 	CallbackURLs                             []string           `json:"CallbackURLs,omitempty"`
@@ -142,6 +144,9 @@ func (p *Pool) toClientType(c *Client) userPoolClientType {
 	out.AccessTokenValidity, out.TokenValidityUnits.AccessToken = inUnit(c.AccessTokenValidity, "minutes")
 	out.IDTokenValidity, out.TokenValidityUnits.IDToken = inUnit(c.IDTokenValidity, "minutes")
 	out.RefreshTokenValidity, out.TokenValidityUnits.RefreshToken = inUnit(c.RefreshTokenValidity, "days")
+	// "Amazon Cognito only populates ReadAttributes in the API response if you have
+	// specified your own custom set" (UserPoolClientType); likewise WriteAttributes.
+	out.ReadAttributes, out.WriteAttributes = c.ReadAttributes, c.WriteAttributes
 	out.ExplicitAuthFlows, out.SupportedIdentityProviders = c.ExplicitAuthFlows, c.SupportedIdentityProviders
 	out.CallbackURLs, out.LogoutURLs = c.CallbackURLs, c.LogoutURLs
 	out.AllowedOAuthFlows, out.AllowedOAuthScopes = c.AllowedOAuthFlows, c.AllowedOAuthScopes

@@ -57,9 +57,10 @@ func (p *Pool) handleUserInfo(w http.ResponseWriter, r *http.Request) {
 	// Only schema attributes are released, and never over sub or username: the pool
 	// sets those two last (attributeClaim).
 	out := map[string]string{}
+	c := p.Client(claims.ClientID)
 	release := func(names []string) {
 		for _, n := range names {
-			if v, ok := u.Attributes[n]; ok && p.attributeClaim(n) {
+			if v, ok := u.Attributes[n]; ok && p.attributeClaim(n) && canRead(c, n) {
 				out[n] = v
 			}
 		}

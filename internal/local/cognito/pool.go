@@ -46,7 +46,7 @@ type Config struct {
 	// (netguard.go). Off by default: a lab on --listen is class-safe.
 	AdminFromNetwork bool
 	// CustomAttributes are the pool's custom: attributes (its schema beyond the
-	// standard attributes).
+	// standard attributes), added to Settings.CustomAttributes (lab.yaml's Schema).
 	CustomAttributes []CustomAttribute
 	// RSABits is the key size (2048 like Cognito; tests may not lower it).
 	RSABits int
@@ -116,7 +116,10 @@ type Client struct {
 
 	EnableTokenRevocation      bool
 	PreventUserExistenceErrors string // LEGACY | ENABLED
-	Created                    time.Time
+	// ReadAttributes / WriteAttributes: the attributes the client may read / write;
+	// nil means Cognito's defaults (schema.go: canRead, checkClientAttributes).
+	ReadAttributes, WriteAttributes []string
+	Created                         time.Time
 }
 
 // Tokens is what a successful authentication returns.

@@ -3,8 +3,12 @@ package cognito
 import (
 	"fmt"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/cognitolab/cognitolab/internal/labconf"
 )
 
 // The user pool's attribute schema. Cognito accepts only attributes its schema holds:
@@ -21,12 +25,14 @@ import (
 //	custom:dateOfBirth: Attribute does not exist in the schema.
 
 // CustomAttribute declares one custom attribute of the pool (SchemaAttributeType of
-// CreateUserPool / AWS::Cognito::UserPool Schema). Name is without the "custom:" prefix.
-type CustomAttribute struct {
-	Name    string // 1..20 characters (CustomAttributeNameType)
-	Type    string // String (default) | Number | Boolean | DateTime
-	Mutable bool   // false: only settable at creation
-}
+// CreateUserPool / AWS::Cognito::UserPool Schema). Name is without the "custom:"
+// prefix. The local lab reads them from infra/lab.yaml (labconf.Settings).
+type CustomAttribute = labconf.CustomAttribute
+
+// maxCustomAttributes is Cognito's limit: "You can add up to 50 custom attributes to
+// your user pool"
+// (https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-attributes.html#user-pool-settings-custom-attributes).
+const maxCustomAttributes = 50
 
 // schemaAttr is one attribute of the pool's schema.
 type schemaAttr struct {
@@ -39,6 +45,8 @@ type schemaAttr struct {
 	// email_verified is NotAuthorizedException "A client attempted to write unauthorized
 	// attribute" (https://github.com/aws/aws-sdk-js/issues/3603).
 	clientWrite bool
+	// custom is the declaration of a custom: attribute (its type and value limits).
+	custom *CustomAttribute
 }
 
 // standardAttributeNames are Cognito's standard attributes (OIDC's standard claims).
@@ -66,6 +74,9 @@ func buildSchema(custom []CustomAttribute) (map[string]schemaAttr, error) {
 	for _, n := range standardAttributeNames {
 		s[n] = schemaAttr{name: n, mutable: true, clientWrite: true}
 	}
+	if len(custom) > maxCustomAttributes {
+		return nil, fmt.Errorf("cognito: %d custom attributes declared; a user pool holds at most %d", len(custom), maxCustomAttributes)
+	}
 	for _, c := range custom {
 		if !customNameRE.MatchString(c.Name) {
 			return nil, fmt.Errorf("cognito: custom attribute name %q must be 1 to 20 letters, digits or punctuation, without the custom: prefix", c.Name)
@@ -79,7 +90,12 @@ func buildSchema(custom []CustomAttribute) (map[string]schemaAttr, error) {
 		if _, dup := s[n]; dup {
 			return nil, fmt.Errorf("cognito: custom attribute %q is declared twice", c.Name)
 		}
-		s[n] = schemaAttr{name: n, mutable: c.Mutable, clientWrite: true}
+		if c.MinLength != nil && c.MaxLength != nil && *c.MinLength > *c.MaxLength ||
+			c.MinValue != nil && c.MaxValue != nil && *c.MinValue > *c.MaxValue {
+			return nil, fmt.Errorf("cognito: custom attribute %q has a minimum above its maximum", c.Name)
+		}
+		decl := c
+		s[n] = schemaAttr{name: n, mutable: c.Mutable, clientWrite: true, custom: &decl}
 	}
 	return s, nil
 }
@@ -133,8 +149,57 @@ func (p *Pool) checkAttributes(attrs map[string]string, who attrWriter, creating
 		if who == writeByClient && !a.clientWrite {
 			return Errorf(ErrNotAuthorized, "A client attempted to write unauthorized attribute")
 		}
+		if a.custom != nil {
+			if err := checkCustomValue(n, a.custom, attrs[n]); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
+}
+
+// checkCustomValue applies a custom attribute's declared limits: a String's length
+// (StringAttributeConstraints, at most 2048 characters as every attribute value), a
+// Number's value (NumberAttributeConstraints; Cognito's numbers are whole numbers).
+// https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_StringAttributeConstraintsType.html
+// https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_NumberAttributeConstraintsType.html
+// The messages are the lab's own (AWS's wording for these is UNCONFIRMED); the type is
+// InvalidParameterException as for every attribute that breaks the schema.
+func checkCustomValue(name string, c *CustomAttribute, v string) error {
+	switch c.Type {
+	case "Number":
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return Errorf(ErrInvalidParameter, "Invalid user attributes: %s: the value %q is not a whole number (the attribute's type is Number).", name, v)
+		}
+		if c.MinValue != nil && n < *c.MinValue || c.MaxValue != nil && n > *c.MaxValue {
+			return Errorf(ErrInvalidParameter, "Invalid user attributes: %s: %d is outside the attribute's range [%s, %s].", name, n, bound(c.MinValue), bound(c.MaxValue))
+		}
+	case "", "String":
+		l := utf8.RuneCountInString(v)
+		if c.MinLength != nil && l < *c.MinLength || c.MaxLength != nil && l > *c.MaxLength {
+			lo, hi := 0, maxAttributeValue
+			if c.MinLength != nil {
+				lo = *c.MinLength
+			}
+			if c.MaxLength != nil {
+				hi = *c.MaxLength
+			}
+			return Errorf(ErrInvalidParameter, "Invalid user attributes: %s: the value has %d characters; the attribute takes %d to %d.", name, l, lo, hi)
+		}
+	case "Boolean":
+		if v != "true" && v != "false" {
+			return Errorf(ErrInvalidParameter, "Invalid user attributes: %s: the value %q is not true or false (the attribute's type is Boolean).", name, v)
+		}
+	}
+	return nil
+}
+
+func bound(v *int64) string {
+	if v == nil {
+		return "any"
+	}
+	return strconv.FormatInt(*v, 10)
 }
 
 // attributeClaim reports whether attribute name n may be released as a claim of its
@@ -161,7 +226,70 @@ var reservedClaims = map[string]bool{
 }
 
 // checkClientAttributes is checkAttributes for a write through app client c (nil: no
-// client). It is where the client's own write rules apply.
+// client), plus the client's WriteAttributes when the template sets them: "If your app
+// tries to set a value for an attribute that it isn't authorized to write, Amazon
+// Cognito returns NotAuthorizedException"
+// (https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-attributes.html#user-pool-settings-attribute-permissions-and-scopes).
 func (p *Pool) checkClientAttributes(c *Client, attrs map[string]string, who attrWriter, creating bool) error {
-	return p.checkAttributes(attrs, who, creating)
+	if err := p.checkAttributes(attrs, who, creating); err != nil {
+		return err
+	}
+	if who != writeByClient || c == nil || c.WriteAttributes == nil {
+		return nil
+	}
+	for n := range attrs {
+		if !slices.Contains(c.WriteAttributes, n) {
+			return Errorf(ErrNotAuthorized, "A client attempted to write unauthorized attribute")
+		}
+	}
+	return nil
+}
+
+// canRead reports whether client c may read attribute n (its tokens, userInfo and
+// GetUser carry only such attributes; sub always). Without ReadAttributes every
+// schema attribute is readable.
+//
+// AWS's API reference says that without ReadAttributes a client reads
+// "email_verified, phone_number_verified, and the standard attributes"
+// (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolClientType.html),
+// while the CDK's maintainers describe the default as "read and write all available
+// attributes" (https://github.com/aws/aws-cdk/pull/7607) and tokens from such clients
+// are reported with custom attributes (https://github.com/floci-io/floci/issues/984).
+// The lab keeps custom attributes readable by default: UNCONFIRMED.
+func canRead(c *Client, n string) bool {
+	return n == "sub" || c == nil || c.ReadAttributes == nil || slices.Contains(c.ReadAttributes, n)
+}
+
+// readableAttrs is the part of attrs client c may read.
+func readableAttrs(c *Client, attrs map[string]string) map[string]string {
+	if c == nil || c.ReadAttributes == nil {
+		return attrs
+	}
+	out := make(map[string]string, len(attrs))
+	for k, v := range attrs {
+		if canRead(c, k) {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// checkClientLists refuses ReadAttributes / WriteAttributes that name attributes
+// outside the schema, or let a client write a verified flag or sub.
+func (p *Pool) checkClientLists(c *Client) error {
+	for _, l := range []struct {
+		what  string
+		names []string
+	}{{"ReadAttributes", c.ReadAttributes}, {"WriteAttributes", c.WriteAttributes}} {
+		for _, n := range l.names {
+			a, ok := p.schema[n]
+			if !ok {
+				return fmt.Errorf("cognito: client %s %s names %q, which is not in the user pool's schema (standard attributes, email_verified, phone_number_verified, and the custom: attributes of the UserPool's Schema)", c.Name, l.what, n)
+			}
+			if l.what == "WriteAttributes" && !a.clientWrite {
+				return fmt.Errorf("cognito: client %s WriteAttributes names %q, which an app client cannot write", c.Name, n)
+			}
+		}
+	}
+	return nil
 }

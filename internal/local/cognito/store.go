@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -85,7 +86,7 @@ func New(cfg Config) (*Pool, error) {
 		passwordPolicy:         cfg.Settings.Password,
 		autoVerifiedAttributes: cfg.Settings.AutoVerifiedAttributes,
 	}
-	schema, err := buildSchema(cfg.CustomAttributes)
+	schema, err := buildSchema(append(slices.Clone(cfg.Settings.CustomAttributes), cfg.CustomAttributes...))
 	if err != nil {
 		return nil, err
 	}
@@ -101,6 +102,11 @@ func New(cfg Config) (*Pool, error) {
 		p.csrfKey = randomBytes(32)
 	}
 	p.initClients(st)
+	for _, c := range p.clients {
+		if err := p.checkClientLists(c); err != nil {
+			return nil, err
+		}
+	}
 	if st != nil {
 		for _, u := range st.Users {
 			p.indexUser(u)
@@ -347,6 +353,8 @@ func clientFromSettings(cs labconf.ClientSettings, now time.Time) *Client {
 		RefreshTokenValidity:       orDefault(cs.RefreshTokenValidity, 30*24*time.Hour),
 		EnableTokenRevocation:      cs.EnableTokenRevocation,
 		PreventUserExistenceErrors: pue,
+		ReadAttributes:             slices.Clone(cs.ReadAttributes),
+		WriteAttributes:            slices.Clone(cs.WriteAttributes),
 		Created:                    now.UTC().Truncate(time.Second),
 	}
 }

@@ -164,12 +164,14 @@ func (p *Pool) IssueTokens(u *User, c *Client, opts IssueOptions) (*Tokens, erro
 			Sub: u.Sub, Groups: groups, Roles: roles, PreferredRole: preferred, Iss: ac.Iss, Username: u.Username,
 			OriginJTI: origin, Aud: c.ID, EventID: eventID, TokenUse: "id", AuthTime: ac.AuthTime,
 			Nonce: opts.Nonce, Exp: now.Add(c.IDTokenValidity).Unix(), Iat: ac.Iat, JTI: uuid.NewString(),
-			Email: u.Attributes["email"],
 		}
+		// Only what the client may read (ReadAttributes; schema.go canRead).
+		attrs := readableAttrs(c, u.Attributes)
+		ic.Email = attrs["email"]
 		if opts.AtHash {
 			ic.AtHash = atHash(t.AccessToken)
 		}
-		if v, ok := u.Attributes["email_verified"]; ok {
+		if v, ok := attrs["email_verified"]; ok {
 			b := v == "true"
 			ic.EmailVerified = &b
 		}
@@ -177,7 +179,7 @@ func (p *Pool) IssueTokens(u *User, c *Client, opts IssueOptions) (*Tokens, erro
 		if err != nil {
 			return nil, internalErr(err)
 		}
-		ib = p.appendAttributes(ib, u.Attributes)
+		ib = p.appendAttributes(ib, attrs)
 		if t.IDToken, err = sign(p.idHeader, p.idKey, ib); err != nil {
 			return nil, internalErr(err)
 		}

@@ -117,7 +117,7 @@ func (p *Pool) SignUp(c *Client, username, password string, attrs map[string]str
 	if err := validateUsername(username); err != nil {
 		return nil, "", err
 	}
-	if err := p.checkAttributes(attrs, writeByClient, true); err != nil {
+	if err := p.checkClientAttributes(c, attrs, writeByClient, true); err != nil {
 		return nil, "", err
 	}
 	if err := checkEmail(attrs); err != nil {
