@@ -36,6 +36,7 @@ func (a *App) Handler() http.Handler {
 	mux.HandleFunc("GET /v1/secrets/staff", a.staff)
 	mux.HandleFunc("GET /v1/api", a.api)
 	mux.HandleFunc("GET /v1/api/jwt", a.apiJWT)
+	mux.HandleFunc("GET /v1/machine", a.machine)
 	mux.HandleFunc("GET /logout", a.logout)
 	mux.HandleFunc("GET /health", a.health)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {

@@ -15,6 +15,10 @@ package flows
 //  8. GlobalSignOut {AccessToken} → 200 {};  9. GetUser → 400 NotAuthorizedException (revoked)
 //  10. the hosted-UI cookie still logs you in: GET /oauth2/authorize → 302 straight to the callback with a code
 //  11. POST /oauth2/token grant_type=client_credentials&scope with Basic (machine client) → 200 {access_token}
+//  12. the ALB's own JWT validation (jwt-validation rule on /v1/machine*, listener-verify-jwt):
+//     GET <ALB>/v1/machine without a token → 401 (the ALB's page);  13. with Bearer <ID token> → 401
+//     (no scope claim);  14. with Bearer <machine access token> → the ALB fetches the JWKS (local
+//     lab: a back-channel hop), forwards the token unchanged → 200 from the app
 
 import (
 	"context"
@@ -42,7 +46,7 @@ func BeyondChapter() Chapter {
 				return err
 			}
 			f := &beyondFlow{run: r}
-			for _, step := range []func() error{f.refresh, f.bearerAPI, f.revoke, f.globalSignOut, f.clientCredentials} {
+			for _, step := range []func() error{f.refresh, f.bearerAPI, f.revoke, f.globalSignOut, f.clientCredentials, f.machineRoute} {
 				if err := step(); err != nil {
 					return err
 				}
@@ -51,7 +55,12 @@ func BeyondChapter() Chapter {
 		}}
 }
 
-type beyondFlow struct{ *run }
+type beyondFlow struct {
+	*run
+	// idToken is the learner's ID token from the API sign-in, machineToken the machine
+	// client's access token: the two the ALB's JWT validation is shown with.
+	idToken, machineToken string
+}
 
 func (f *beyondFlow) refresh() error {
 	tk := f.s.Tokens()
@@ -135,6 +144,7 @@ func (f *beyondFlow) globalSignOut() error {
 		return f.fail(f.s.lastHop(BrowserSDK), "tokens", "a challenge "+string(out.ChallengeName), "answer the challenge or use a user without MFA", ErrAPI)
 	}
 	access := aws.ToString(out.AuthenticationResult.AccessToken)
+	f.idToken = aws.ToString(out.AuthenticationResult.IdToken)
 	f.showTokens(Tokens{IDToken: aws.ToString(out.AuthenticationResult.IdToken), AccessToken: access,
 		RefreshToken: aws.ToString(out.AuthenticationResult.RefreshToken), Source: SourceInitiateAuth})
 	f.stepf("GetUser with the access token")
@@ -208,7 +218,48 @@ func (f *beyondFlow) clientCredentials() error {
 	if !tv.Verified {
 		return f.fail(f.s.lastHop(BrowserCode), "a valid access token", tv.Problem, "compare iss and client_id with the lab target", ErrToken)
 	}
+	f.machineToken = tr.AccessToken
 	f.info("A machine gets only an access token: no user, no `sub` of a person, no ID or refresh token. Its `scope` names what it may call.")
+	return nil
+}
+
+// machineRoute shows the ALB's jwt-validation action (infra/lab.yaml MachineRule): no
+// token and the learner's ID token are refused by the ALB itself; the machine's access
+// token is verified by the ALB and forwarded unchanged to the app.
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-verify-jwt.html
+func (f *beyondFlow) machineRoute() error {
+	if f.machineToken == "" {
+		return nil // no machine client (clientCredentials said so)
+	}
+	u := f.s.Target.AppURL + "/v1/machine"
+	f.stepf("the machine route without a token")
+	h, body, err := f.as("alb-jwt-rejected", http.StatusUnauthorized, "", "").get(BrowserCode, u)
+	if err != nil {
+		return err
+	}
+	if err := f.expectStatus(h, body, http.StatusUnauthorized, "the ALB's jwt-validation rule on /v1/machine* must refuse a request without a bearer token"); err != nil {
+		return err
+	}
+	if f.idToken != "" {
+		f.stepf("the machine route with your ID token")
+		h, body, err = f.as("alb-jwt-rejected", http.StatusUnauthorized, "", "").do(BrowserCode, http.MethodGet, u, nil, http.Header{"Authorization": {"Bearer " + f.idToken}})
+		if err != nil {
+			return err
+		}
+		if err := f.expectStatus(h, body, http.StatusUnauthorized, "an ID token has no scope claim, so the rule's scope check must refuse it"); err != nil {
+			return err
+		}
+		f.info("**401 from the ALB itself** (`Server: awselb/2.0`): your ID token is signed by the pool and not expired, but it carries no `scope` claim, and the rule requires `lab-api/read` in it. The app never saw the request.")
+	}
+	f.stepf("the machine route with the machine's access token")
+	h, body, err = f.as("app-machine-ok", http.StatusOK, "", "").do(BrowserCode, http.MethodGet, u, nil, http.Header{"Authorization": {"Bearer " + f.machineToken}})
+	if err != nil {
+		return err
+	}
+	if err := f.expectStatus(h, body, http.StatusOK, "the ALB should verify the machine's token (signature, iss, exp, scope lab-api/read) and forward it"); err != nil {
+		return err
+	}
+	f.info("**200 from the app**: the ALB verified the signature against the pool's JWKS, `iss`, `exp` and the `scope` claim, then forwarded the request with the token unchanged (no `x-amzn-oidc-*` headers: there is no user). Three ways to guard a route: `authenticate-cognito` logs **browsers** in with cookies and redirects; `jwt-validation` checks a **machine's** bearer token at the ALB; the app verifying tokens itself (`/v1/api/jwt`) works behind anything.")
 	return nil
 }
 

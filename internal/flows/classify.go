@@ -102,6 +102,8 @@ var rules = []rule{
 	{key: "backchannel-userinfo", back: true, path: "*/oauth2/userInfo"},
 	// The ALB's forward to the app: the request the app received (ALB → app).
 	{key: "alb-forward", back: true, parties: []hop.Party{hop.PartyApp}},
+	// The ALB fetching the pool's JWKS for its jwt-validation rule.
+	{key: "backchannel-jwks", back: true, path: "*/jwks.json"},
 	{key: "backchannel-error", back: true},
 
 	// AWS JSON API calls (the SDK), by X-Amz-Target.
@@ -137,6 +139,9 @@ var rules = []rule{
 	{key: "app-api-ok", parties: albOrApp, path: "/v1/api", status: 200},
 	{key: "app-api-unauthorized", parties: albOrApp, path: "/v1/api/jwt", status: 401},
 	{key: "app-api-ok", parties: albOrApp, path: "/v1/api/jwt", status: 200},
+	// The machine route behind the ALB's jwt-validation rule (chapter 9).
+	{key: "app-machine-ok", parties: albOrApp, path: "/v1/machine", status: 200},
+	{key: "alb-jwt-rejected", parties: albOrApp, path: "/v1/machine*", status: failed},
 	{key: "app-home", parties: albOrApp, path: "/", status: 200},
 	// The ALB's public-key endpoint: one path segment, the key id.
 	{key: "alb-public-key", parties: alb, method: "GET", status: 200,

@@ -174,6 +174,35 @@ func TestAllChaptersLocal(t *testing.T) {
 		if got := strings.Join(keys, " "); !strings.Contains(got, "cognito-authorize-code local-callback token-code-pkce token-client-credentials cognito-jwks") {
 			t.Errorf("beyond: no silent login after GlobalSignOut, or no client credentials: %s", got)
 		}
+		// The ALB's JWT validation (issue 16 item 4): no token and the ID token are
+		// refused by the ALB with its reason; the machine's token reaches the app.
+		if got := strings.Join(keys, " "); !strings.HasSuffix(got, "alb-jwt-rejected backchannel-error alb-jwt-rejected backchannel-jwks backchannel-error app-machine-ok") {
+			t.Errorf("beyond: the machine route's hops:\n%s", got)
+		}
+		var reasons []string
+		for _, h := range rec.hops("beyond") {
+			if flows.HopKey(h) == "backchannel-error" {
+				reasons = append(reasons, h.Step)
+			}
+		}
+		if strings.Join(reasons, ",") != "ALB error: JWTMissing,ALB error: JWTClaimMismatch" {
+			t.Errorf("ALB error reasons %v, want JWTMissing then JWTClaimMismatch (the ID token has no scope)", reasons)
+		}
+		for _, h := range rec.hops("beyond") {
+			if h.Path() == "/v1/machine" && h.Status == 401 && hop.Value(h.RespHeaders, "Server") != "awselb/2.0" {
+				t.Errorf("the 401 on /v1/machine is not the ALB's own: %+v", h.RespHeaders)
+			}
+		}
+		var forwarded bool
+		for _, h := range rec.allHops("beyond") {
+			if flows.HopKey(h) == "alb-forward" && h.Path() == "/v1/machine" && h.Status == 200 &&
+				strings.HasPrefix(hop.Value(h.ReqHeaders, "Authorization"), "Bearer ") && hop.Value(h.ReqHeaders, "X-Amzn-Oidc-Data") == "" {
+				forwarded = true
+			}
+		}
+		if !forwarded {
+			t.Error("no ALB → app leg on /v1/machine carrying the bearer token (and no x-amzn-oidc-data)")
+		}
 	})
 	t.Run("annotations", func(t *testing.T) {
 		for _, h := range rec.hops("") {

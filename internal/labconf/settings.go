@@ -91,11 +91,32 @@ type CustomAttribute struct {
 	MinValue, MaxValue   *int64
 }
 
-// Rule is one ALB listener rule: path patterns, then optional authenticate-cognito, then forward.
+// Rule is one ALB listener rule: path patterns, then optional authenticate-cognito or
+// jwt-validation, then forward.
 type Rule struct {
 	Priority     int
 	PathPatterns []string
 	Authenticate *Authenticate
+	// ValidateJWT is the rule's jwt-validation action (nil: none).
+	ValidateJWT *JWTValidation
+}
+
+// JWTValidation mirrors JwtValidationActionConfig (the ALB's jwt-validation action,
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_JwtValidationActionConfig.html).
+// Issuer and JWKSEndpoint are the template's text; the local lab checks against its
+// own pool instead, since the template names AWS's endpoints.
+type JWTValidation struct {
+	Issuer           string
+	JWKSEndpoint     string
+	AdditionalClaims []JWTClaim
+}
+
+// JWTClaim mirrors JwtValidationActionAdditionalClaim: a claim Name, its Format
+// (single-string, string-array or space-separated-values) and the Values it may hold.
+type JWTClaim struct {
+	Name   string
+	Format string
+	Values []string
 }
 
 // Authenticate mirrors AuthenticateCognitoConfig.

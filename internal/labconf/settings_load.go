@@ -267,14 +267,16 @@ func (d *cfnDoc) rules() ([]Rule, error) {
 		}
 		if acts := get(r.Props, "Actions"); acts != nil && acts.Kind == yaml.SequenceNode {
 			for _, a := range acts.Content {
-				if t, _ := d.str(get(a, "Type")); t != "authenticate-cognito" {
-					continue
+				switch t, _ := d.str(get(a, "Type")); t {
+				case "authenticate-cognito":
+					auth, err := d.authenticate(r.ID, get(a, "AuthenticateCognitoConfig"))
+					if err != nil {
+						return nil, err
+					}
+					rule.Authenticate = auth
+				case "jwt-validation":
+					rule.ValidateJWT = d.jwtValidation(get(a, "JwtValidationConfig"))
 				}
-				auth, err := d.authenticate(r.ID, get(a, "AuthenticateCognitoConfig"))
-				if err != nil {
-					return nil, err
-				}
-				rule.Authenticate = auth
 			}
 		}
 		if len(rule.PathPatterns) == 0 {
@@ -318,4 +320,22 @@ func (d *cfnDoc) authenticate(id string, n *yaml.Node) (*Authenticate, error) {
 		}
 	}
 	return a, nil
+}
+
+// jwtValidation reads a JwtValidationConfig: issuer, JWKS endpoint and the additional
+// claims (AWS::ElasticLoadBalancingV2::ListenerRule JwtValidationConfig).
+func (d *cfnDoc) jwtValidation(n *yaml.Node) *JWTValidation {
+	v := &JWTValidation{}
+	v.Issuer, _ = d.str(get(n, "Issuer"))
+	v.JWKSEndpoint, _ = d.str(get(n, "JwksEndpoint"))
+	if cs := get(n, "AdditionalClaims"); cs != nil && cs.Kind == yaml.SequenceNode {
+		for _, c := range cs.Content {
+			var cl JWTClaim
+			cl.Name, _ = d.str(get(c, "Name"))
+			cl.Format, _ = d.str(get(c, "Format"))
+			cl.Values = d.strs(get(c, "Values"))
+			v.AdditionalClaims = append(v.AdditionalClaims, cl)
+		}
+	}
+	return v
 }

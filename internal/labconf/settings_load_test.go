@@ -38,7 +38,11 @@ func TestLoadSettings(t *testing.T) {
 		{"resource server scopes", s.ResourceServerScopes, []string{"read"}},
 		{"rules", s.Rules, []Rule{{Priority: 10, PathPatterns: []string{"/v1/secrets*"}, Authenticate: &Authenticate{
 			Scope: "openid email profile", SessionCookieName: "AWSELBAuthSessionCookie",
-			SessionTimeout: 7 * 24 * time.Hour, OnUnauthenticatedRequest: "authenticate"}}}},
+			SessionTimeout: 7 * 24 * time.Hour, OnUnauthenticatedRequest: "authenticate"}},
+			{Priority: 20, PathPatterns: []string{"/v1/machine*"}, ValidateJWT: &JWTValidation{
+				Issuer:           "https://cognito-idp.${AWS::Region}.amazonaws.com/${UserPool}",
+				JWKSEndpoint:     "https://cognito-idp.${AWS::Region}.amazonaws.com/${UserPool}/.well-known/jwks.json",
+				AdditionalClaims: []JWTClaim{{Name: "scope", Format: "space-separated-values", Values: []string{"lab-api/read"}}}}}}},
 		{"log group", s.LogGroup, "/cognitolab/app"},
 		{"retention", s.LogRetentionDays, 1},
 		{"app port", s.AppPort, 5000},

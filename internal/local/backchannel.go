@@ -32,6 +32,9 @@ func backChannelHop(ev alb.BackChannelEvent, p hop.Policy) hop.Hop {
 	case alb.EventError:
 		h.Party = hop.PartyALB
 		h.Step = "ALB error: " + ev.Reason
+	case alb.EventJWKS:
+		h.Party = hop.PartyCognitoAPI // the JWKS lives under the issuer, on the API endpoint
+		h.Step = "back channel: the ALB fetches the pool's JWKS"
 	}
 	h.ReqHeaders = fields(ev.RequestHeaders)
 	h.RespHeaders = fields(ev.ResponseHeaders)

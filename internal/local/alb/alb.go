@@ -105,6 +105,8 @@ type ALB struct {
 	forward http.Handler
 	hub     hub // back-channel and error events
 	fwdHub  hub // forwarded-request events
+
+	jwks jwksCache // the JWKS of jwt-validation rules (jwtvalidation.go)
 }
 
 // New checks cfg, fills in defaults and builds an ALB.
@@ -297,6 +299,10 @@ func (a *ALB) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rl := match(a.rules, r.URL.Path)
+	if rl != nil && rl.jwt != nil {
+		a.validateJWT(w, r, rl, root)
+		return
+	}
 	if rl == nil || rl.auth == nil {
 		a.forwardTo(w, r, nil)
 		return

@@ -28,7 +28,8 @@ type rule struct {
 	id       int // index in priority order; sealed into the login state
 	priority int
 	patterns []string
-	auth     *labconf.Authenticate // nil: forward only
+	auth     *labconf.Authenticate  // nil: forward only
+	jwt      *labconf.JWTValidation // jwt-validation before forward (jwtvalidation.go)
 }
 
 // compileRules copies rules, sorts them by priority (lowest first, as the ALB
@@ -48,6 +49,15 @@ func compileRules(in []labconf.Rule) ([]rule, error) {
 			}
 		}
 		cr := rule{id: i, priority: r.Priority, patterns: append([]string(nil), r.PathPatterns...)}
+		if r.ValidateJWT != nil {
+			if r.Authenticate != nil {
+				return nil, fmt.Errorf("ALB rule %d: choose authenticate-cognito (browsers) or jwt-validation (machines), not both", r.Priority)
+			}
+			if err := checkJWTValidation(r.ValidateJWT); err != nil {
+				return nil, fmt.Errorf("ALB rule %d: %w", r.Priority, err)
+			}
+			cr.jwt = r.ValidateJWT
+		}
 		if r.Authenticate != nil {
 			a := *r.Authenticate
 			if a.SessionCookieName == "" {
