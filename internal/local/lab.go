@@ -250,13 +250,20 @@ func build(opts Options, settings labconf.Settings, lns map[string]net.Listener)
 
 	appTarget, _ := url.Parse(u.app)
 	albc := pool.ALBClient()
-	l.ALB, err = alb.New(alb.Config{
+	albCfg := alb.Config{
 		CognitoDomainURL: u.cognito, Issuer: pool.Issuer(), UserPoolID: pool.PoolID(), Region: pool.Region(),
 		ClientID: albc.ID, ClientSecret: albc.Secret, Rules: settings.Rules,
 		Target: appTarget, BaseURL: u.alb, Now: opts.Now,
-	})
+	}
+	saveALBKeys, err := albKeys(pool, opts.StatePath, &albCfg) // kept with --state
 	if err != nil {
 		return nil, fmt.Errorf("starting the local ALB: %w", err)
+	}
+	if l.ALB, err = alb.New(albCfg); err != nil {
+		return nil, fmt.Errorf("starting the local ALB: %w", err)
+	}
+	if err := saveALBKeys(l.ALB); err != nil {
+		return nil, fmt.Errorf("keeping the local ALB's keys in %s: %w", opts.StatePath, err)
 	}
 	if l.App, err = newApp(opts, settings, u, pool, l.ALB.ARN(), lns[ServerApp].Addr().String()); err != nil {
 		return nil, err

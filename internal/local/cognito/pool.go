@@ -208,6 +208,7 @@ type Pool struct {
 	autoVerifiedAttributes []string
 	srp                    srpState              // USER_SRP_AUTH's key and spent secret blocks (srp.go)
 	schema                 map[string]schemaAttr // attribute name → its schema entry (schema.go)
+	albKeys                *ALBKeys              // the local ALB's keys, kept in the state file (store.go)
 
 	handler http.Handler
 }

@@ -114,6 +114,7 @@ func New(cfg Config) (*Pool, error) {
 		for k, v := range st.Revoked {
 			p.revoked[k] = v
 		}
+		p.albKeys = st.ALB
 		for _, g := range st.Groups {
 			if g != nil && g.Name != "" {
 				p.groups[g.Name] = g
@@ -410,6 +411,39 @@ type state struct {
 	Users      []*User              `json:"users"`
 	Groups     []*Group             `json:"groups,omitempty"`
 	Revoked    map[string]time.Time `json:"revoked,omitempty"`
+	ALB        *ALBKeys             `json:"alb,omitempty"`
+}
+
+// ALBKeys are the local ALB's keys, kept in the pool's state file (--state) so that a
+// restarted lab keeps its ALB sessions (the session cookies are sealed with
+// SessionKey) and its signer (the x-amzn-oidc-data key, kid and ARN an app pins).
+type ALBKeys struct {
+	SigningKey string `json:"signingKey"` // P-256, PKCS#8, base64
+	KeyID      string `json:"keyId"`
+	SessionKey []byte `json:"sessionKey"` // 32 bytes
+	ARN        string `json:"arn"`
+}
+
+// ALBKeys returns the ALB keys the state file holds (nil: none yet).
+func (p *Pool) ALBKeys() *ALBKeys {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	if p.albKeys == nil {
+		return nil
+	}
+	cp := *p.albKeys
+	cp.SessionKey = append([]byte(nil), p.albKeys.SessionKey...)
+	return &cp
+}
+
+// SetALBKeys keeps the ALB's keys with the pool's state (written at once with a state
+// file; in memory only without one).
+func (p *Pool) SetALBKeys(k ALBKeys) error {
+	k.SessionKey = append([]byte(nil), k.SessionKey...)
+	p.mu.Lock()
+	p.albKeys = &k
+	p.mu.Unlock()
+	return p.persist()
 }
 
 type stateClient struct {
@@ -555,6 +589,7 @@ func (p *Pool) writeState() error {
 	for k, v := range p.revoked {
 		st.Revoked[k] = v
 	}
+	st.ALB = p.albKeys // replaced, never changed in place
 	p.mu.RUnlock()
 	b, err := json.MarshalIndent(st, "", " ")
 	if err != nil {
