@@ -157,7 +157,7 @@ chapters are left out, because the app's log group would show everyone's tokens.
 	f.BoolVar(&noBoard, "no-board", false, "log to stderr instead of drawing the class board")
 	f.IntVar(&cfg.MaxSessions, "max-sessions", classroom.DefaultMaxSessions, "most participants at once")
 	f.DurationVar(&cfg.IdleTimeout, "idle", classroom.DefaultIdleTimeout, "end a session after this long without a key press")
-	f.IntVar(&cfg.MaxSignups, "max-signups", classroom.DefaultMaxSignups, "sign-ups (users) per participant")
+	f.IntVar(&cfg.MaxSignups, "max-signups", classroom.DefaultMaxSignups, "users each participant may sign up (chapter 3 signs up two)")
 	f.IntVar(&cfg.MaxHops, "max-hops", classroom.DefaultMaxHops, "hops per participant per session")
 	f.IntVar(&logLines, "max-log-lines", classroom.DefaultMaxLogLines, "log lines each participant's lab keeps per log stream")
 	return cmd

@@ -18,6 +18,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -33,7 +34,7 @@ const (
 	DefaultAddr        = "127.0.0.1:2222"
 	DefaultMaxSessions = 40
 	DefaultIdleTimeout = 30 * time.Minute
-	DefaultMaxSignups  = 5
+	DefaultMaxSignups  = 10
 	DefaultMaxHops     = 2000
 	DefaultMaxLogLines = 2000
 )
@@ -54,7 +55,8 @@ type Config struct {
 	MaxSessions int
 	// IdleTimeout ends a session that has sent no key for this long.
 	IdleTimeout time.Duration
-	// MaxSignups caps the sign-up chapter runs (so the users) of one participant.
+	// MaxSignups caps the users one participant signs up (chapter 3 makes two a run;
+	// other chapters one when the session has none), counted by their sign-up hops.
 	MaxSignups int
 	// MaxHops caps the hops one participant's runs may make in a session (reset clears it).
 	MaxHops int
@@ -101,6 +103,8 @@ type Server struct {
 	people   map[int]*participant
 	closed   bool
 	done     chan struct{}
+
+	views atomic.Int64 // app frames drawn, for the benchmark
 }
 
 // New checks the configuration and prepares the SSH server (the host key is made

@@ -219,7 +219,7 @@ func TestResize(t *testing.T) {
 	tm.waitAfter(m, "Chapters")
 	// Let the frame finish, then no line of the new frames may be wider than 70.
 	tm.waitAfter(m, "all keys")
-	for _, l := range strings.Split(strings.ReplaceAll(ansi.Strip(tm.out.String()[m:]), "\r", ""), "\n") {
+	for _, l := range strings.Split(strings.ReplaceAll(ansi.Strip(tm.out.since(m)), "\r", ""), "\n") {
 		if w := ansi.StringWidth(l); w > 70 {
 			t.Fatalf("a line %d wide after resizing to 70: %q", w, l)
 		}
@@ -268,7 +268,7 @@ func TestBoardPushesAndResets(t *testing.T) {
 			}
 		}
 	}
-	if strings.Contains(ansi.Strip(dan.out.String()[md:]), "Starting your own lab") {
+	if strings.Contains(ansi.Strip(dan.out.since(md)), "Starting your own lab") {
 		t.Error("dan was reset too")
 	}
 }

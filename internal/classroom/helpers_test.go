@@ -3,6 +3,7 @@ package classroom
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"io"
 	"net"
 	"os"
@@ -14,8 +15,6 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 	gossh "golang.org/x/crypto/ssh"
-
-	"github.com/cognitolab/cognitolab/internal/testutil"
 )
 
 const testCode = "open-sesame-42"
@@ -96,7 +95,7 @@ type term struct {
 	client *gossh.Client
 	sess   *gossh.Session
 	in     io.WriteCloser
-	out    *testutil.Buffer
+	out    *termBuf
 	// patience bounds each wait (30 s unless a benchmark on a busy machine says more).
 	patience time.Duration
 }
@@ -123,7 +122,7 @@ func join(t testing.TB, addr, user string, env ...string) *term {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := &testutil.Buffer{}
+	out := newTermBuf()
 	s.Stdout, s.Stderr = out, out
 	if err := s.Shell(); err != nil {
 		t.Fatal(err)
@@ -138,27 +137,74 @@ func (tm *term) close() {
 	tm.client.Close()
 }
 
+// termBuf is a terminal's output, written by the SSH client's goroutine. Waits
+// block until the next write (not a polling loop: thirty terminals copying their
+// whole output every millisecond were most of the benchmark's CPU).
+type termBuf struct {
+	mu      sync.Mutex
+	b       []byte
+	changed chan struct{} // closed by the next write
+}
+
+func newTermBuf() *termBuf { return &termBuf{changed: make(chan struct{})} }
+
+func (tb *termBuf) Write(p []byte) (int, error) {
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	tb.b = append(tb.b, p...)
+	close(tb.changed)
+	tb.changed = make(chan struct{})
+	return len(p), nil
+}
+
+// String is everything written.
+func (tb *termBuf) String() string { return tb.since(0) }
+
+// since is what was written after offset mark, and a channel closed by the next write.
+func (tb *termBuf) sinceWait(mark int) (string, <-chan struct{}) {
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	return string(tb.b[min(mark, len(tb.b)):]), tb.changed
+}
+
+func (tb *termBuf) since(mark int) string { s, _ := tb.sinceWait(mark); return s }
+
+func (tb *termBuf) Len() int {
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	return len(tb.b)
+}
+
 // mark is where the next wait starts looking.
-func (tm *term) mark() int { return len(tm.out.String()) }
+func (tm *term) mark() int { return tm.out.Len() }
+
+// until waits until found(output after mark, escape codes removed) is true, at most
+// tm.patience (30 s by default), and returns that output.
+func (tm *term) until(mark int, what string, found func(string) bool) string {
+	tm.t.Helper()
+	timeout := time.NewTimer(cmp.Or(tm.patience, 30*time.Second))
+	defer timeout.Stop()
+	for {
+		raw, changed := tm.out.sinceWait(mark)
+		s := ansi.Strip(raw)
+		if found(s) {
+			return s
+		}
+		select {
+		case <-changed:
+		case <-timeout.C:
+			if d := os.Getenv("CLASSROOM_DUMP"); d != "" {
+				_ = os.WriteFile(d, []byte(tm.out.String()), 0o600)
+			}
+			tm.t.Fatalf("gave up waiting for %s; output ends:\n%s", what, lastLines(ansi.Strip(tm.out.String()), 40))
+		}
+	}
+}
 
 // waitAfter waits until what appears in the output after mark (escape codes removed).
 func (tm *term) waitAfter(mark int, what string) {
 	tm.t.Helper()
-	deadline := time.Now().Add(cmp.Or(tm.patience, 30*time.Second))
-	for {
-		s := tm.out.String()
-		if strings.Contains(ansi.Strip(s[min(mark, len(s)):]), what) {
-			return
-		}
-		if time.Now().After(deadline) {
-			tail := lastLines(ansi.Strip(s), 40)
-			if d := os.Getenv("CLASSROOM_DUMP"); d != "" {
-				_ = os.WriteFile(d, []byte(s), 0o600)
-			}
-			tm.t.Fatalf("gave up waiting for %q; output ends:\n%s", what, tail)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	tm.until(mark, fmt.Sprintf("%q", what), func(s string) bool { return strings.Contains(s, what) })
 }
 
 func (tm *term) wait(what string) { tm.t.Helper(); tm.waitAfter(0, what) }
@@ -184,7 +230,7 @@ func (tm *term) plain() string { return ansi.Strip(tm.out.String()) }
 // a key while the run is starting would start it again.
 func (tm *term) submitForm(mark int, first string) {
 	tm.t.Helper()
-	s := ansi.Strip(tm.out.String()[mark:])
+	s := ansi.Strip(tm.out.since(mark))
 	s = s[strings.Index(s, "Before we start"):]
 	s = s[:strings.Index(s, "choose your values")]
 	fields := 0
@@ -221,18 +267,12 @@ func lastLines(s string, n int) string {
 // waits at its first hop, saying whether there was a form.
 func (tm *term) startRun(mark int, first string) bool {
 	tm.t.Helper()
-	deadline := time.Now().Add(cmp.Or(tm.patience, 30*time.Second))
-	for {
-		s := ansi.Strip(tm.out.String()[mark:])
-		switch {
-		case strings.Contains(s, "choose your values"):
-			tm.submitForm(mark, first)
-			return true
-		case strings.Contains(s, "press n for the next hop"):
-			return false
-		case time.Now().After(deadline):
-			tm.t.Fatalf("the chapter neither asked its form nor started: %s", lastLines(s, 40))
-		}
-		time.Sleep(5 * time.Millisecond)
+	s := tm.until(mark, "the chapter's form or first hop", func(s string) bool {
+		return strings.Contains(s, "choose your values") || strings.Contains(s, "press n for the next hop")
+	})
+	if strings.Contains(s, "choose your values") {
+		tm.submitForm(mark, first)
+		return true
 	}
+	return false
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -16,10 +18,13 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/cognitolab/cognitolab/infra"
+	"github.com/cognitolab/cognitolab/internal/hop"
 	"github.com/cognitolab/cognitolab/internal/target"
 	"github.com/cognitolab/cognitolab/internal/tui"
+	"github.com/cognitolab/cognitolab/internal/tui/chapter"
 	"github.com/cognitolab/cognitolab/internal/tui/common"
 	"github.com/cognitolab/cognitolab/internal/tui/deploy"
+	"github.com/cognitolab/cognitolab/internal/tui/lesson"
 	"github.com/cognitolab/cognitolab/internal/tui/runner"
 )
 
@@ -157,6 +162,38 @@ type sessionModel struct {
 	width, height int
 	signups       int
 	hops          int
+
+	// The app's last frame, and whether a redraw is due (see frame).
+	view      string
+	fresh     bool
+	redrawDue bool
+}
+
+// backgroundFrame bounds how often messages that are not the participant's doing
+// redraw the app: the logs pane's once-a-second read (a tick, then its lines), the
+// spinner's turns (12 a second), the mailbox read. Bubble Tea calls
+// View after every message, and one View of a chapter at 200×50 costs milliseconds
+// (lipgloss measures and pads every line); thirty sessions redrawing for each of
+// those messages kept two cores busy and put keys in a queue behind them
+// (BenchmarkClassroomChapter4). Such messages now share one redraw per
+// backgroundFrame; keys, the mouse, a resize and the run's hops redraw at once.
+const backgroundFrame = 500 * time.Millisecond
+
+// redrawMsg is the redraw the background messages of the last backgroundFrame wait for.
+type redrawMsg struct{}
+
+// urgent says whether msg redraws at once: the participant's own input, and what
+// they wait for on screen (a hop, a run's start and end, an error, the lesson of the
+// chapter they opened).
+func urgent(msg tea.Msg) bool {
+	switch msg.(type) {
+	case tea.KeyMsg, tea.MouseMsg, tea.WindowSizeMsg,
+		runner.StartedMsg, runner.EventMsg, runner.DoneMsg, chapter.FinishedMsg, common.ErrorMsg,
+		lesson.RenderedMsg,
+		pushMsg, resetMsg, labMsg, endMsg, redrawMsg:
+		return true
+	}
+	return false
 }
 
 func newSessionModel(p *participant, r *lipgloss.Renderer, w, h int) *sessionModel {
@@ -210,7 +247,30 @@ func (m *sessionModel) newApp(l Lab) tea.Cmd {
 	return tea.Batch(m.app.Init(), size)
 }
 
+// Update handles msg (update) and decides when the app is drawn again (frame).
 func (m *sessionModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	_, cmd := m.update(msg)
+	return m, tea.Batch(cmd, m.frame(msg))
+}
+
+// frame marks the last frame stale: at once for an urgent message, else by a
+// redrawMsg at most backgroundFrame later (one for every message until then).
+func (m *sessionModel) frame(msg tea.Msg) tea.Cmd {
+	if _, ok := msg.(redrawMsg); ok {
+		m.redrawDue = false
+	}
+	if m.app == nil || urgent(msg) {
+		m.fresh = false
+		return nil
+	}
+	if m.redrawDue {
+		return nil
+	}
+	m.redrawDue = true
+	return tea.Tick(backgroundFrame, func(time.Time) tea.Msg { return redrawMsg{} })
+}
+
+func (m *sessionModel) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
@@ -328,11 +388,19 @@ func (m *sessionModel) watchStart(msg runner.StartedMsg) tea.Cmd {
 	}
 	switch {
 	case m.hops >= m.p.srv.cfg.MaxHops:
-		return m.limitErr(fmt.Sprintf("You have made %d hops, this class's limit for one participant.", m.p.srv.cfg.MaxHops))
+		return m.limitErr(m.hopsLimit())
 	case msg.Chapter == "signup" && m.signups >= m.p.srv.cfg.MaxSignups:
-		return m.limitErr(fmt.Sprintf("You have signed up %d users, this class's limit for one participant.", m.p.srv.cfg.MaxSignups))
+		return m.limitErr(m.signupsLimit())
 	}
 	return nil
+}
+
+func (m *sessionModel) hopsLimit() string {
+	return fmt.Sprintf("You have made %d hops, this class's limit for one participant.", m.p.srv.cfg.MaxHops)
+}
+
+func (m *sessionModel) signupsLimit() string {
+	return fmt.Sprintf("You have signed up %d users, this class's limit for one participant.", m.p.srv.cfg.MaxSignups)
 }
 
 func (m *sessionModel) watchEvent(msg runner.EventMsg) tea.Cmd {
@@ -341,18 +409,40 @@ func (m *sessionModel) watchEvent(msg runner.EventMsg) tea.Cmd {
 		return nil
 	}
 	m.hops++
+	if signsUp(h) {
+		m.signups++
+	}
 	m.p.update(func(s *Status) { s.Hop, s.Hops = h.Seq, m.hops })
-	if m.hops > m.p.srv.cfg.MaxHops && m.app != nil {
-		return m.limitErr(fmt.Sprintf("You have made %d hops, this class's limit for one participant.", m.p.srv.cfg.MaxHops))
+	switch {
+	case m.app == nil:
+	case m.hops > m.p.srv.cfg.MaxHops:
+		return m.limitErr(m.hopsLimit())
+	case m.signups > m.p.srv.cfg.MaxSignups:
+		return m.limitErr(m.signupsLimit())
 	}
 	return nil
 }
 
+// signsUp says whether h made a user: Cognito's SignUp API answered 200, or the
+// hosted UI's sign-up form was accepted (a 302 onwards). Chapter 3 signs up, and
+// chapters 4, 5 and others sign their user up first when the session has none, so
+// users are counted by hop, not by chapter. The hop is seen after the user exists:
+// the run that goes one past MaxSignups is stopped at that hop.
+func signsUp(h *hop.Hop) bool {
+	if h.Method != http.MethodPost {
+		return false
+	}
+	for _, f := range h.ReqHeaders {
+		if strings.EqualFold(f.Name, "X-Amz-Target") {
+			return strings.HasSuffix(f.Value, ".SignUp") && h.Status == http.StatusOK
+		}
+	}
+	u, err := url.Parse(h.URL)
+	return err == nil && u.Path == "/signup" && h.Status == http.StatusFound
+}
+
 func (m *sessionModel) watchDone(msg runner.DoneMsg) {
 	err := msg.Err
-	if err == nil && msg.Chapter == "signup" {
-		m.signups++
-	}
 	m.p.update(func(s *Status) {
 		s.Running = false
 		switch {
@@ -376,7 +466,11 @@ func firstLine(s string) string {
 
 func (m *sessionModel) View() string {
 	if m.app != nil {
-		return m.app.View()
+		if !m.fresh {
+			m.view, m.fresh = m.app.View(), true
+			m.p.srv.views.Add(1)
+		}
+		return m.view
 	}
 	title := m.r.NewStyle().Bold(true).Render("cognitolab classroom")
 	var b strings.Builder
