@@ -9,6 +9,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"sort"
 	"strings"
 	"time"
 
@@ -247,18 +248,25 @@ func (a *App) logRequests(next http.Handler) http.Handler {
 
 // requestLine is one request's log record.
 type requestLine struct {
-	Time          string       `json:"time"`
-	Method        string       `json:"method"`
-	Path          string       `json:"path"`
-	Status        int          `json:"status"`
-	DurationMS    float64      `json:"duration_ms"`
-	TraceID       string       `json:"trace_id,omitempty"`
-	TraceHeader   string       `json:"x_amzn_trace_id,omitempty"`
-	XForwardedFor string       `json:"x_forwarded_for,omitempty"`
-	RemoteAddr    string       `json:"remote_addr"`
-	UserAgent     string       `json:"user_agent,omitempty"`
-	Identity      *logIdentity `json:"identity,omitempty"`
-	Verification  Verification `json:"verification"`
+	Time          string  `json:"time"`
+	Method        string  `json:"method"`
+	Path          string  `json:"path"`
+	Status        int     `json:"status"`
+	DurationMS    float64 `json:"duration_ms"`
+	TraceID       string  `json:"trace_id,omitempty"`
+	TraceHeader   string  `json:"x_amzn_trace_id,omitempty"`
+	XForwardedFor string  `json:"x_forwarded_for,omitempty"`
+	// XForwardedProto, XForwardedPort, Host and Headers (the names of the request
+	// headers the app received, never their values) let cognitolab rebuild the ALB →
+	// app leg from this line against AWS, where nobody else sees that request.
+	XForwardedProto string       `json:"x_forwarded_proto,omitempty"`
+	XForwardedPort  string       `json:"x_forwarded_port,omitempty"`
+	Host            string       `json:"host,omitempty"`
+	Headers         []string     `json:"headers,omitempty"`
+	RemoteAddr      string       `json:"remote_addr"`
+	UserAgent       string       `json:"user_agent,omitempty"`
+	Identity        *logIdentity `json:"identity,omitempty"`
+	Verification    Verification `json:"verification"`
 	// RawTokens is FOR A LOCAL LESSON ONLY and off by default: the raw
 	// x-amzn-oidc-accesstoken and x-amzn-oidc-data headers, written to the log when
 	// Config.LogRawTokens is set, or Config.RawTokensOnRequest and the request asks
@@ -271,6 +279,24 @@ type logIdentity struct {
 	Sub      string `json:"sub"`
 	Username string `json:"username,omitempty"`
 	Email    string `json:"email,omitempty"`
+}
+
+// maxLoggedHeaders bounds the header names a log line lists (the ALB forwards at
+// most 64 KB of headers; a line stays far below CloudWatch's event size).
+const maxLoggedHeaders = 64
+
+// headerNames lists the names of the request's headers, sorted, each clipped: which
+// headers arrived, never what they held (tokens and cookies are secrets).
+func headerNames(h http.Header) []string {
+	names := make([]string, 0, len(h))
+	for n := range h {
+		names = append(names, clip(n, 64))
+	}
+	sort.Strings(names)
+	if len(names) > maxLoggedHeaders {
+		names = append(names[:maxLoggedHeaders], "…")
+	}
+	return names
 }
 
 // RawTokensHeader is the request header with which a local lesson asks the app to log
@@ -292,6 +318,8 @@ func (a *App) logLine(r *http.Request, v Verification, status int, start time.Ti
 		TraceID:    traceRoot(trace), TraceHeader: clip(trace, 300),
 		XForwardedFor: clip(r.Header.Get("X-Forwarded-For"), 300), RemoteAddr: r.RemoteAddr,
 		UserAgent: clip(r.UserAgent(), 300), Verification: v,
+		XForwardedProto: clip(r.Header.Get("X-Forwarded-Proto"), 20), XForwardedPort: clip(r.Header.Get("X-Forwarded-Port"), 20),
+		Host: clip(r.Host, 300), Headers: headerNames(r.Header),
 	}
 	if v.Identity != nil {
 		l.Identity = &logIdentity{Sub: v.Identity.Sub, Username: v.Identity.Username, Email: v.Identity.Email}

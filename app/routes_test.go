@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"net/http"
 	"strconv"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -281,6 +282,11 @@ func TestRequestLogFields(t *testing.T) {
 		if l[k] != want {
 			t.Errorf("%s = %v, want %v", k, l[k], want)
 		}
+	}
+	// The names of the headers received (to rebuild the ALB → app leg against AWS),
+	// never their values.
+	if hs, _ := l["headers"].([]any); !slices.Contains(hs, any(headerData)) || !slices.Contains(hs, any(headerAccessToken)) {
+		t.Errorf("headers = %v, want the names of the forwarded headers", l["headers"])
 	}
 	// By default no raw token is in the line.
 	if _, ok := l["raw_tokens_for_teaching"]; ok || strings.Contains(out.String(), "eyJ.access.token") || strings.Contains(out.String(), data) {

@@ -24,7 +24,10 @@ func Annotate(h *hop.Hop) {
 			h.Title = "An HTTP exchange"
 		}
 	}
-	if h.Inferred {
+	switch {
+	case h.Inferred && h.InferredFrom != "":
+		h.Title += " (inferred from " + h.InferredFrom + ")"
+	case h.Inferred:
 		h.Title += " (inferred: AWS does not show this)"
 	}
 	look := map[string]bool{}

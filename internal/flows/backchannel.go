@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -69,7 +70,7 @@ func (s *Session) forwarded(browserHop *hop.Hop) {
 
 // backChannel emits, after a hop to the ALB, the exchanges it made with Cognito
 // because of it: observed ones from the local lab, or inferred ones against AWS.
-func (s *Session) backChannel(browserHop *hop.Hop) {
+func (s *Session) backChannel(ctx context.Context, browserHop *hop.Hop) {
 	// A 302 from /oauth2/idpresponse means the ALB redeemed a code: token exchange,
 	// then userInfo (WIRE 4.2 steps 4-7).
 	redeemed := browserHop.Party == hop.PartyALB && browserHop.Status == http.StatusFound &&
@@ -79,7 +80,9 @@ func (s *Session) backChannel(browserHop *hop.Hop) {
 			s.inferBackChannel(browserHop)
 		}
 		if s.Target.Kind == target.AWS && browserHop.Party == hop.PartyApp && browserHop.Err == "" {
-			s.inferForward(browserHop)
+			if !s.forwardFromLog(ctx, browserHop) {
+				s.inferForward(browserHop)
+			}
 		}
 		return
 	}
@@ -164,8 +167,11 @@ func (s *Session) publishBackChannel(h hop.Hop, cause *hop.Hop) {
 // publishForward publishes the request the ALB forwarded to the app (ALB → app):
 // observed by the local lab (its "forward" back-channel event) or inferred against
 // AWS. Its note also says which headers the browser sent that the app did not get.
-func (s *Session) publishForward(h *hop.Hop, cause *hop.Hop) {
+func (s *Session) publishForward(h *hop.Hop, cause *hop.Hop, notes ...string) {
 	Annotate(h)
+	for _, n := range notes {
+		h.Note += "\n\n" + n
+	}
 	gone := h.Stripped
 	if len(gone) == 0 {
 		gone = strippedHeaders(cause.ReqHeaders, h.ReqHeaders)

@@ -113,7 +113,7 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	s.publish(&h)
 	slot.fill(&h)
 	if h.Party == hop.PartyALB || h.Party == hop.PartyApp {
-		s.backChannel(&h)
+		s.backChannel(req.Context(), &h)
 	}
 	return resp, nil
 }

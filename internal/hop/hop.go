@@ -80,6 +80,9 @@ type Hop struct {
 	// shown because AWS makes it (against a deployed lab).
 	BackChannel bool `json:"backChannel,omitempty"`
 	Inferred    bool `json:"inferred,omitempty"`
+	// InferredFrom names what an inferred hop was rebuilt from ("the app's log"),
+	// when it is more than AWS's documented behaviour; views say so.
+	InferredFrom string `json:"inferredFrom,omitempty"`
 	// Setup marks hops a chapter made to set up its preconditions (a confirmed
 	// user, a logged-in browser) before its own first hop; views may fold them.
 	Setup bool `json:"setup,omitempty"`

@@ -129,7 +129,10 @@ func (p *Printer) mdHop(h hop.Hop) {
 		fmt.Fprintf(&b, "\n%s\n", clip(body, 600))
 	}
 	p.printf("\n```http\n%s```\n", b.String())
-	if h.Inferred {
+	switch {
+	case h.Inferred && h.InferredFrom != "":
+		p.printf("\n*Inferred from %s: nobody outside AWS can observe this exchange.*\n", h.InferredFrom)
+	case h.Inferred:
 		p.printf("\n*Inferred: AWS makes this exchange, but nobody outside AWS can observe it.*\n")
 	}
 }

@@ -63,7 +63,10 @@ func (p *Printer) textEvent(e hop.Event) {
 			}
 			p.printf("   < Set-Cookie %s (%s) %s\n", c.Name, what, st.dim.Render(c.Attrs))
 		}
-		if h.Inferred {
+		switch {
+		case h.Inferred && h.InferredFrom != "":
+			p.printf("   %s\n", st.dim.Render("(inferred from "+h.InferredFrom+": nobody outside AWS can see this request)"))
+		case h.Inferred:
 			p.printf("   %s\n", st.dim.Render("(inferred: AWS makes this call, but nobody outside AWS can see it)"))
 		}
 	case e.Token != nil:

@@ -395,7 +395,10 @@ func (m *Model) row(i, fromW int) string {
 	tail := ""
 	if h.BackChannel {
 		tail = "  ⇄ inside AWS"
-		if h.Inferred {
+		switch {
+		case h.Inferred && h.InferredFrom != "":
+			tail += " (inferred from " + h.InferredFrom + ")"
+		case h.Inferred:
 			tail += " (not observed)"
 		}
 	}
