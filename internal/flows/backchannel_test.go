@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cognitolab/cognitolab/internal/hop"
 	"github.com/cognitolab/cognitolab/internal/target"
@@ -202,4 +203,41 @@ func mustURL(t *testing.T, s string) *url.URL {
 		t.Fatal(err)
 	}
 	return u
+}
+
+// A learner may wait as long as they like before pressing n: the hop's time limit starts
+// when the gate lets it go, not when the flow asks for it. A server slower than the
+// limit still fails the hop.
+func TestStepGateWaitIsNotTheHopTimeout(t *testing.T) {
+	old := hopTimeout
+	hopTimeout = 300 * time.Millisecond
+	defer func() { hopTimeout = old }()
+	slow := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/slow" {
+			<-slow
+		}
+	}))
+	defer srv.Close()
+	defer close(slow)
+	g := NewStepGate()
+	s := &Session{Target: target.Target{AppURL: srv.URL}, Gate: g}
+	done := make(chan error, 1)
+	go func() {
+		resp, err := s.client(BrowserLearner).Get(srv.URL + "/")
+		if err == nil {
+			resp.Body.Close()
+		}
+		done <- err
+	}()
+	time.Sleep(4 * hopTimeout) // the learner reads the lesson
+	g.Next()
+	if err := <-done; err != nil {
+		t.Fatalf("a hop held by the gate longer than the hop timeout failed: %v", err)
+	}
+	g.Release()
+	_, err := s.client(BrowserLearner).Get(srv.URL + "/slow")
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("a server slower than the hop timeout: err = %v, want a deadline error", err)
+	}
 }

@@ -2,6 +2,7 @@ package flows
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -25,7 +26,10 @@ const maxBody = 1 << 20
 
 // client returns an HTTP client for a browser identity: its own cookie jar, redirects
 // returned rather than followed (each 302 is a hop; STYLE.md 9), and every exchange
-// recorded as a Hop.
+// recorded as a Hop. The client has no Timeout of its own: that clock would start
+// before the step gate, and a learner (or an instructor talking to a class) who waits
+// longer than it before pressing n would see the hop fail. The recorder bounds each
+// exchange from the moment the gate lets it go (hopTimeout).
 func (s *Session) client(browser string) *http.Client {
 	return &http.Client{
 		Jar:       s.jar(browser),
@@ -33,9 +37,12 @@ func (s *Session) client(browser string) *http.Client {
 		CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
 		},
-		Timeout: 30 * time.Second,
 	}
 }
+
+// hopTimeout bounds one exchange (sending, waiting, reading the body), counted from
+// the moment the step gate lets it go.
+var hopTimeout = 30 * time.Second
 
 // baseTransport is the real transport under the recorder: it trusts the lab's TLS
 // roots (the AWS lab's self-signed ALB certificate).
@@ -67,7 +74,9 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, err
 		}
 	}
-	req = req.Clone(req.Context())
+	ctx, cancel := context.WithTimeout(req.Context(), hopTimeout)
+	defer cancel() // the body is read below, before RoundTrip returns
+	req = req.Clone(ctx)
 	h := hop.Hop{Browser: r.browser, Method: req.Method, URL: req.URL.String()}
 	if s.isALBHost(req.URL) && req.Header.Get("X-Amzn-Trace-Id") == "" {
 		// A browser sends no trace header; we send a Root of our own so the app's log
