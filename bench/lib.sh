@@ -1,6 +1,7 @@
 # bench/lib.sh: helpers shared by the bench scripts (sourced, not run).
 # Builds cognitolab and the load client once into $BENCH_BIN, starts
-# `cognitolab serve` and moto server on free loopback ports, and records results.
+# `cognitolab serve`, moto server and cognito-local on free loopback ports, and records
+# results.
 set -euo pipefail
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$BENCH_DIR/.." && pwd)
@@ -70,6 +71,38 @@ start_moto() {
     sleep 0.1
   done
   say "moto did not start"; return 1
+}
+
+# start_cognito_local: cognito-local (npm, https://github.com/jagregory/cognito-local)
+# on a free port, installed on first use into a cache directory
+# ($COGNITO_LOCAL_CACHE, default ~/.cache/cognitolab-bench/cognito-local); its
+# .cognito data directory is a fresh temporary one. Sets CL_PID, CL_URL. Returns 1 (with
+# a message) when npm is missing or the install fails.
+COGNITO_LOCAL_VERSION=${COGNITO_LOCAL_VERSION:-5.3.0}
+start_cognito_local() {
+  local cache=${COGNITO_LOCAL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/cognitolab-bench/cognito-local}
+  local bin=$cache/node_modules/.bin/cognito-local
+  if [[ ! -x $bin ]]; then
+    if ! command -v npm >/dev/null 2>&1; then
+      say "npm is not installed: skipping the cognito-local side"
+      return 1
+    fi
+    say "installing cognito-local@$COGNITO_LOCAL_VERSION into $cache (once)"
+    mkdir -p "$cache"
+    npm install --prefix "$cache" --no-audit --no-fund --loglevel=error "cognito-local@$COGNITO_LOCAL_VERSION" >&2 ||
+      { say "npm install cognito-local failed: skipping the cognito-local side"; return 1; }
+  fi
+  local port data; port=$(free_port); data=$(mktemp -d /tmp/cognito-local.XXXXXX)
+  (cd "$data" && PORT=$port HOST=127.0.0.1 exec "$bin" >/dev/null 2>&1) &
+  CL_PID=$!
+  _bench_pids+=("$CL_PID")
+  CL_URL="http://127.0.0.1:$port"
+  for _ in $(seq 1 600); do
+    curl -s -o /dev/null "$CL_URL/" && return 0
+    kill -0 "$CL_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  say "cognito-local did not start"; return 1
 }
 
 stop_pid() {

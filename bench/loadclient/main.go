@@ -1,6 +1,6 @@
 // Command loadclient measures cognitolab against peers. The same client, with the same
 // requests, drives any endpoint that speaks Cognito's JSON 1.1 API (cognitolab serve,
-// moto server), so the figures can be put side by side.
+// moto server, cognito-local), so the figures can be put side by side.
 //
 //	loadclient throughput -peer NAME -endpoint URL (-create-pool | -pool-id ID -client-id ID) [-conc 1,8,64] [-duration 2s] [-ops initiate,signup]
 //	loadclient participants -alb URL -cognito URL -pool-id ID -client-id ID [-n 100] [-pid PID]
@@ -147,19 +147,21 @@ func throughput(args []string) error {
 	if *poolID == "" || *clientID == "" {
 		return fmt.Errorf("-pool-id and -client-id are required without -create-pool")
 	}
-	// One confirmed user for InitiateAuth.
-	if _, _, err := a.call(ctx, "SignUp", map[string]any{"ClientId": *clientID, "Username": "benchuser", "Password": benchPassword,
-		"UserAttributes": []map[string]string{{"Name": "email", "Value": "bench@example.com"}}}); err != nil {
+	// One confirmed user for InitiateAuth. Usernames are e-mail addresses for every
+	// peer: cognito-local requires them, and the others accept them.
+	const benchUser = "benchuser@example.com"
+	if _, _, err := a.call(ctx, "SignUp", map[string]any{"ClientId": *clientID, "Username": benchUser, "Password": benchPassword,
+		"UserAttributes": []map[string]string{{"Name": "email", "Value": benchUser}}}); err != nil {
 		return err
 	}
-	if _, _, err := a.call(ctx, "AdminConfirmSignUp", map[string]any{"UserPoolId": *poolID, "Username": "benchuser"}); err != nil {
+	if _, _, err := a.call(ctx, "AdminConfirmSignUp", map[string]any{"UserPoolId": *poolID, "Username": benchUser}); err != nil {
 		return err
 	}
 	var seq atomic.Int64
 	run := map[string]func() error{
 		"initiate": func() error {
 			out, _, err := a.call(ctx, "InitiateAuth", map[string]any{"ClientId": *clientID, "AuthFlow": "USER_PASSWORD_AUTH",
-				"AuthParameters": map[string]string{"USERNAME": "benchuser", "PASSWORD": benchPassword}})
+				"AuthParameters": map[string]string{"USERNAME": benchUser, "PASSWORD": benchPassword}})
 			if err == nil {
 				if ar, _ := out["AuthenticationResult"].(map[string]any); ar == nil || ar["IdToken"] == nil {
 					err = fmt.Errorf("InitiateAuth: no tokens")
@@ -169,8 +171,9 @@ func throughput(args []string) error {
 		},
 		"signup": func() error {
 			n := seq.Add(1)
-			_, _, err := a.call(ctx, "SignUp", map[string]any{"ClientId": *clientID, "Username": fmt.Sprintf("load%d_%d", os.Getpid(), n),
-				"Password": benchPassword, "UserAttributes": []map[string]string{{"Name": "email", "Value": fmt.Sprintf("load%d@example.com", n)}}})
+			email := fmt.Sprintf("load%d_%d@example.com", os.Getpid(), n)
+			_, _, err := a.call(ctx, "SignUp", map[string]any{"ClientId": *clientID, "Username": email,
+				"Password": benchPassword, "UserAttributes": []map[string]string{{"Name": "email", "Value": email}}})
 			return err
 		},
 		"describe": func() error {
