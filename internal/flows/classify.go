@@ -121,6 +121,7 @@ var rules = []rule{
 	{key: "api-create-group", op: "CreateGroup"},
 	{key: "api-admin-disable-user", op: "AdminDisableUser"},
 	{key: "api-admin-enable-user", op: "AdminEnableUser"},
+	{key: "api-admin-global-signout", op: "AdminUserGlobalSignOut"},
 	{key: "api-add-user-to-group", op: "AdminAddUserToGroup"},
 	{key: "logs-filter", op: "FilterLogEvents"},
 	{key: "logs-api", op: "*", parties: logsAPI},

@@ -16,6 +16,8 @@ package flows
 // the ALB cookie in the browser and:
 //  7. GET /v1/secrets → 302 authorize; 8. GET authorize → 302 <ALB>/oauth2/idpresponse?code (no form!)
 //  9. GET idpresponse → 302 /v1/secrets + new cookie; 10. GET /v1/secrets → 200: silently logged in again.
+// The revocation (logout_signout.go): AdminUserGlobalSignOut; /v1/secrets still 200; the lab
+// clock +61 min; /v1/secrets → 302 after the ALB's refresh fails → the login form.
 
 import (
 	"context"
@@ -44,7 +46,10 @@ func LogoutChapter() Chapter {
 			if err := f.replay(saved); err != nil {
 				return err
 			}
-			return f.pitfall()
+			if err := f.pitfall(); err != nil {
+				return err
+			}
+			return f.signOutEverywhere()
 		}}
 }
 
