@@ -65,12 +65,7 @@ func motoEnv(t *testing.T) string {
 		t.Fatalf("resetting moto: %v", err)
 	}
 	resp.Body.Close()
-	t.Setenv("AWS_ACCESS_KEY_ID", "test")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "test")
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
-	t.Setenv(EndpointEnv, "") // only o.Endpoint
+	testutil.MotoCredentials(t, EndpointEnv) // only o.Endpoint
 	return ep
 }
 

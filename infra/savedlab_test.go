@@ -13,8 +13,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
-	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
-	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
 	"github.com/cognitolab/cognitolab/internal/target"
 	"github.com/cognitolab/cognitolab/internal/testutil"
@@ -61,10 +59,7 @@ func motoDeployErr(t *testing.T, o Options) (*Clients, error) {
 			t.Error(err)
 			return
 		}
-		if _, err := c.ELB.RegisterTargets(ctx, &elbv2.RegisterTargetsInput{TargetGroupArn: aws.String(info.Outputs["TargetGroupArn"]),
-			Targets: []elbtypes.TargetDescription{{Id: aws.String(info.Outputs["AppInstanceId"]), Port: aws.Int32(5000)}}}); err != nil {
-			t.Error(err)
-		}
+		testutil.MotoRegisterApp(t, c.ELB, info.Outputs)
 	}
 	_, err = deployWith(ctx, c, o, savedFor(t, o))
 	return c, err

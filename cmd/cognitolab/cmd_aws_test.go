@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -25,12 +24,7 @@ func TestDestroyCommandFromAnotherRegionMoto(t *testing.T) {
 	ep := testutil.StartMoto(t)
 	cfgHome := t.TempDir()
 	t.Setenv("XDG_CONFIG_HOME", cfgHome) // os.UserConfigDir on Linux
-	t.Setenv("AWS_ACCESS_KEY_ID", "test")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "test")
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
-	t.Setenv(infra.EndpointEnv, "")
+	testutil.MotoCredentials(t, infra.EndpointEnv)
 	t.Setenv("AWS_ENDPOINT_URL", ep) // the SDK's own variable, as the aws CLI reads it
 	t.Setenv("AWS_REGION", "us-east-1")
 	t.Setenv("AWS_DEFAULT_REGION", "us-east-1")

@@ -10,7 +10,36 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	ciptypes "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 )
+
+// MotoCredentials points the SDK's default chain at moto's dummy credentials for the
+// test: no instance metadata, no config or credentials file of the machine's, and
+// the variables in clear (e.g. infra.EndpointEnv) unset.
+func MotoCredentials(t testing.TB, clear ...string) {
+	t.Helper()
+	t.Setenv("AWS_ACCESS_KEY_ID", "test")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "test")
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
+	for _, name := range clear {
+		t.Setenv(name, "")
+	}
+}
+
+// MotoRegisterApp does what moto's CloudFormation skips: it puts the app instance in
+// the target group (the real template lists it under the target group's Targets),
+// from the lab stack's outputs TargetGroupArn and AppInstanceId. A failure is a test
+// error (it may run on the deploy's goroutine).
+func MotoRegisterApp(t testing.TB, elb *elbv2.Client, outputs map[string]string) {
+	_, err := elb.RegisterTargets(context.Background(), &elbv2.RegisterTargetsInput{TargetGroupArn: aws.String(outputs["TargetGroupArn"]),
+		Targets: []elbtypes.TargetDescription{{Id: aws.String(outputs["AppInstanceId"]), Port: aws.Int32(5000)}}})
+	if err != nil {
+		t.Errorf("registering the app instance in the target group: %v", err)
+	}
+}
 
 // MotoPool makes, on moto, the user pool and app clients moto's CloudFormation
 // cannot, and returns them as the lab template's extra parameters (UserPoolId,

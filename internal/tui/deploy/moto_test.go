@@ -12,8 +12,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
-	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
-	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
 	"github.com/cognitolab/cognitolab/infra"
 	"github.com/cognitolab/cognitolab/internal/target"
@@ -29,12 +27,7 @@ import (
 // stack events it streamed and the deploy's error. Destroy then runs to its report.
 func TestRealDeployAndDestroyThroughTheScreenMoto(t *testing.T) {
 	ep := testutil.StartMoto(t)
-	t.Setenv("AWS_ACCESS_KEY_ID", "test")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "test")
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
-	t.Setenv(infra.EndpointEnv, "")
+	testutil.MotoCredentials(t, infra.EndpointEnv)
 	tmpl, err := os.ReadFile("../../../infra/testdata/moto-lab.yaml")
 	if err != nil {
 		t.Fatal(err)
@@ -130,8 +123,8 @@ func (w watch) Write(p []byte) (int, error) {
 
 var registerOnce sync.Mutex
 
-// registerInstance does what moto's CloudFormation skips: put the app instance in
-// the target group (the real template lists it under Targets).
+// registerInstance registers the app instance in the target group (what moto's
+// CloudFormation skips) once the stack has its outputs.
 func registerInstance(t *testing.T, c *infra.Clients) {
 	registerOnce.Lock()
 	defer registerOnce.Unlock()
@@ -145,9 +138,5 @@ func registerInstance(t *testing.T, c *infra.Clients) {
 	for _, o := range out.Stacks[0].Outputs {
 		outs[aws.ToString(o.OutputKey)] = aws.ToString(o.OutputValue)
 	}
-	_, err = c.ELB.RegisterTargets(ctx, &elbv2.RegisterTargetsInput{TargetGroupArn: aws.String(outs["TargetGroupArn"]),
-		Targets: []elbtypes.TargetDescription{{Id: aws.String(outs["AppInstanceId"]), Port: aws.Int32(5000)}}})
-	if err != nil {
-		t.Errorf("register targets: %v", err)
-	}
+	testutil.MotoRegisterApp(t, c.ELB, outs)
 }
