@@ -190,16 +190,12 @@ func TestServeWithAWSCLI(t *testing.T) {
 	if err != nil || resp != 200 {
 		t.Fatalf("GET /v1/public through the ALB: %d %v", resp, err)
 	}
-	deadline := time.Now().Add(15 * time.Second)
-	for {
+	arrived := testutil.Poll(15*time.Second, 300*time.Millisecond, func() bool {
 		_, out, err = awsCLI(t, region, "logs", "filter-log-events", "--endpoint-url", s.logs, "--log-group-name", "/cognitolab/app")
-		if err == nil && strings.Contains(out, "/v1/public") {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the app's log line did not reach CloudWatch Logs: %v\n%s", err, out)
-		}
-		time.Sleep(300 * time.Millisecond)
+		return err == nil && strings.Contains(out, "/v1/public")
+	})
+	if !arrived {
+		t.Fatalf("the app's log line did not reach CloudWatch Logs: %v\n%s", err, out)
 	}
 }
 

@@ -44,24 +44,20 @@ func (m *tmuxTUI) keys(keys ...string) {
 // waitFor polls the screen until every want appears, for at most 45 s.
 func (m *tmuxTUI) waitFor(what string, want ...string) string {
 	m.t.Helper()
-	deadline := time.Now().Add(45 * time.Second)
 	var s string
-	for time.Now().Before(deadline) {
+	shown := testutil.Poll(45*time.Second, 200*time.Millisecond, func() bool {
 		s = m.screen()
-		ok := true
 		for _, w := range want {
 			if !strings.Contains(s, w) {
-				ok = false
-				break
+				return false
 			}
 		}
-		if ok {
-			return s
-		}
-		time.Sleep(200 * time.Millisecond)
+		return true
+	})
+	if !shown {
+		m.t.Fatalf("%s: the screen never showed %q; it shows:\n%s", what, want, s)
 	}
-	m.t.Fatalf("%s: the screen never showed %q; it shows:\n%s", what, want, s)
-	return ""
+	return s
 }
 
 // openChapter goes home and opens chapter n (1-based) from the top of the list.
@@ -152,14 +148,13 @@ func TestTUIUnderTmux(t *testing.T) {
 	m.waitFor("the first hops of the chapter", "/logout", "200 browser → Cognito")
 
 	m.keys("q")
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		if _, err := m.run("has-session", "-t", "lab"); err != nil {
-			return // the program quit and tmux closed its session
-		}
-		time.Sleep(200 * time.Millisecond)
+	quit := testutil.Poll(10*time.Second, 200*time.Millisecond, func() bool {
+		_, err := m.run("has-session", "-t", "lab")
+		return err != nil // the program quit and tmux closed its session
+	})
+	if !quit {
+		t.Fatalf("q did not quit cognitolab:\n%s", m.screen())
 	}
-	t.Fatalf("q did not quit cognitolab:\n%s", m.screen())
 }
 
 // startTmux starts the real binary in a detached tmux session of w×h with extra args.

@@ -137,11 +137,11 @@ func browserJourney(t *testing.T, chromium string) (lost error) {
 	login := func() {
 		t.Helper()
 		step("wait for the login form or the secrets", chromedp.WaitReady("body", chromedp.ByQuery))
-		deadline := time.Now().Add(20 * time.Second)
-		for time.Now().Before(deadline) {
+		// Bounded; if it never gets there, waitFor below says where it is.
+		testutil.Poll(20*time.Second, 200*time.Millisecond, func() bool {
 			u := here()
 			if strings.HasPrefix(u, tg.AppURL+"/v1/secrets") {
-				return
+				return true
 			}
 			if strings.Contains(u, "/login") {
 				step("fill login",
@@ -152,20 +152,15 @@ func browserJourney(t *testing.T, chromium string) (lost error) {
 				)
 				step("wait for the secrets", chromedp.WaitReady("body", chromedp.ByQuery))
 			}
-			time.Sleep(200 * time.Millisecond)
-		}
+			return false
+		})
 	}
 	login()
 	waitFor := func(prefix string) {
 		t.Helper()
-		deadline := time.Now().Add(20 * time.Second)
-		for time.Now().Before(deadline) {
-			if strings.HasPrefix(here(), prefix) {
-				return
-			}
-			time.Sleep(200 * time.Millisecond)
+		if !testutil.Poll(20*time.Second, 200*time.Millisecond, func() bool { return strings.HasPrefix(here(), prefix) }) {
+			t.Fatalf("expected %s, at %s\n%s", prefix, loc, body)
 		}
-		t.Fatalf("expected %s, at %s\n%s", prefix, loc, body)
 	}
 	waitFor(tg.AppURL + "/v1/secrets")
 	if !strings.Contains(body, "secret") {

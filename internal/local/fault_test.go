@@ -176,33 +176,28 @@ func TestFaultLogsEndpointDown(t *testing.T) {
 	}
 	// Wait (bounded) until the app has tried and failed to ship, so the test is about
 	// a real failed batch and not a lucky timing.
-	for i := 0; !strings.Contains(out.String(), "cloudwatch logs:"); i++ {
-		if i > 300 {
-			t.Fatalf("the app never reported a failed delivery within 30 s; stdout:\n%s", out.String())
-		}
-		time.Sleep(100 * time.Millisecond)
+	failed := testutil.Poll(30*time.Second, 100*time.Millisecond, func() bool { return strings.Contains(out.String(), "cloudwatch logs:") })
+	if !failed {
+		t.Fatalf("the app never reported a failed delivery within 30 s; stdout:\n%s", out.String())
 	}
 	if err := lab.Restart(ServerLogs); err != nil {
 		t.Fatal(err)
 	}
 	var msgs []string
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		var err error
+	var found int
+	var err error
+	arrived := testutil.Poll(60*time.Second, 200*time.Millisecond, func() bool {
 		msgs, err = logsFilter(t, tg.LogsEndpoint, tg.LogGroup)
-		found := 0
+		found = 0
 		for _, m := range msgs {
 			if strings.Contains(m, `"user_agent":"probe-`) {
 				found++
 			}
 		}
-		if err == nil && found == n+1 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("after the logs endpoint came back, %d of %d lines arrived within 60 s (err %v); app stdout:\n%s", found, n+1, err, out.String())
-		}
-		time.Sleep(200 * time.Millisecond)
+		return err == nil && found == n+1
+	})
+	if !arrived {
+		t.Fatalf("after the logs endpoint came back, %d of %d lines arrived within 60 s (err %v); app stdout:\n%s", found, n+1, err, out.String())
 	}
 	// In order: probe-before, probe-0 … probe-199.
 	next := -1

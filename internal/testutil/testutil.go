@@ -65,16 +65,16 @@ func FreePort(t testing.TB) int {
 func WaitHTTP(t testing.TB, url string, within time.Duration) {
 	t.Helper()
 	c := &http.Client{Timeout: time.Second}
-	deadline := time.Now().Add(within)
-	for i := 0; time.Now().Before(deadline) && i < 10000; i++ {
+	answered := Poll(within, 50*time.Millisecond, func() bool {
 		resp, err := c.Get(url)
 		if err == nil {
 			resp.Body.Close()
-			return
 		}
-		time.Sleep(50 * time.Millisecond)
+		return err == nil
+	})
+	if !answered {
+		t.Fatalf("%s did not answer within %s", url, within)
 	}
-	t.Fatalf("%s did not answer within %s", url, within)
 }
 
 // StartMoto starts `python3 -m moto.server` on a free loopback port and returns its
@@ -110,17 +110,27 @@ func AWSEnv(region string) []string {
 		"AWS_PAGER=", "AWS_EC2_METADATA_DISABLED=true")
 }
 
+// Poll calls cond every interval until it returns true, and reports whether it did
+// before within passed: the one bounded wait of the tests (what to say when it gives
+// up is the caller's; Eventually says it for you). cond runs on the caller's
+// goroutine, so it may call t.Fatal.
+func Poll(within, every time.Duration, cond func() bool) bool {
+	for deadline := time.Now().Add(within); ; {
+		if cond() {
+			return true
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(every)
+	}
+}
+
 // Eventually polls cond every 10 ms until it holds, and fails the test if it does not
 // hold within the given time.
 func Eventually(t testing.TB, what string, within time.Duration, cond func() bool) {
 	t.Helper()
-	for deadline := time.Now().Add(within); ; {
-		if cond() {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("gave up waiting for %s (%v)", what, within)
-		}
-		time.Sleep(10 * time.Millisecond)
+	if !Poll(within, 10*time.Millisecond, cond) {
+		t.Fatalf("gave up waiting for %s (%v)", what, within)
 	}
 }
