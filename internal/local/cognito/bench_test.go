@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
+	"net/http"
 	"testing"
 	"time"
 
@@ -30,10 +31,10 @@ func BenchmarkRS256Sign(b *testing.B) {
 	})
 }
 
-// BenchmarkInitiateAuthUserPassword is a whole USER_PASSWORD_AUTH login through the
-// HTTP handler: decode, secret-hash-free client, password check, three tokens (two
-// RS256 signatures, one RSA-OAEP encryption), JSON response.
-func BenchmarkInitiateAuthUserPassword(b *testing.B) {
+// benchUser is a pool with the confirmed user "bench", its API handler, and the body
+// of a USER_PASSWORD_AUTH InitiateAuth that logs the user in.
+func benchUser(b *testing.B) (*Pool, http.Handler, string) {
+	b.Helper()
 	p := newTestPool(b, nil)
 	if _, _, err := p.SignUp(p.PublicClient(), "bench", apiPassword, nil); err != nil {
 		b.Fatal(err)
@@ -41,8 +42,15 @@ func BenchmarkInitiateAuthUserPassword(b *testing.B) {
 	if err := p.AdminConfirmSignUp("bench"); err != nil {
 		b.Fatal(err)
 	}
-	h := p.Handler()
 	body := `{"ClientId":"` + p.PublicClient().ID + `","AuthFlow":"USER_PASSWORD_AUTH","AuthParameters":{"USERNAME":"bench","PASSWORD":"` + apiPassword + `"}}`
+	return p, p.Handler(), body
+}
+
+// BenchmarkInitiateAuthUserPassword is a whole USER_PASSWORD_AUTH login through the
+// HTTP handler: decode, secret-hash-free client, password check, three tokens (two
+// RS256 signatures, one RSA-OAEP encryption), JSON response.
+func BenchmarkInitiateAuthUserPassword(b *testing.B) {
+	_, h, body := benchUser(b)
 	b.ReportAllocs()
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
@@ -60,15 +68,7 @@ func BenchmarkInitiateAuthUserPassword(b *testing.B) {
 // ("floor-%": 100 means a login costs no more than its two signatures; the target is
 // a login rate of at least 70% of the signature rate / 2, i.e. floor-% <= 143).
 func BenchmarkLoginVsSignFloor(b *testing.B) {
-	p := newTestPool(b, nil)
-	if _, _, err := p.SignUp(p.PublicClient(), "bench", apiPassword, nil); err != nil {
-		b.Fatal(err)
-	}
-	if err := p.AdminConfirmSignUp("bench"); err != nil {
-		b.Fatal(err)
-	}
-	h := p.Handler()
-	body := `{"ClientId":"` + p.PublicClient().ID + `","AuthFlow":"USER_PASSWORD_AUTH","AuthParameters":{"USERNAME":"bench","PASSWORD":"` + apiPassword + `"}}`
+	p, h, body := benchUser(b)
 	signing := "eyJraWQiOiJrIiwiYWxnIjoiUlMyNTYifQ.eyJzdWIiOiJ4In0"
 	var login, sign time.Duration
 	b.ResetTimer()

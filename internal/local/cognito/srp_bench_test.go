@@ -11,21 +11,13 @@ import (
 // the server's share only (the test client's two 3072-bit exponentiations per login
 // are left out of the time) and as a user sees it (client work included).
 func BenchmarkLoginRate(b *testing.B) {
-	p := newTestPool(b, nil)
-	if _, _, err := p.SignUp(p.PublicClient(), "bench", apiPassword, nil); err != nil {
-		b.Fatal(err)
-	}
-	if err := p.AdminConfirmSignUp("bench"); err != nil {
-		b.Fatal(err)
-	}
-	h := p.Handler()
+	p, h, body := benchUser(b)
 	pub := p.PublicClient().ID
 	rate := func(b *testing.B, elapsed time.Duration) {
 		b.ReportMetric(float64(b.N)/elapsed.Seconds(), "logins/s")
 	}
 
 	b.Run("USER_PASSWORD_AUTH", func(b *testing.B) {
-		body := `{"ClientId":"` + pub + `","AuthFlow":"USER_PASSWORD_AUTH","AuthParameters":{"USERNAME":"bench","PASSWORD":"` + apiPassword + `"}}`
 		start := time.Now()
 		for i := 0; i < b.N; i++ {
 			if w := postAPI(h, targetPrefix+"InitiateAuth", body); w.Code != 200 {
