@@ -86,11 +86,7 @@ func (f *tokensFlow) cognitoTokens() error {
 		}
 	}
 	if tk.RefreshToken != "" {
-		tv, err := DecodeToken(tk.RefreshToken, now)
-		if err != nil {
-			tv = &hop.TokenView{Kind: "refresh", Raw: tk.RefreshToken, Opaque: true,
-				Problem: "This is expected: a refresh token is opaque to you (" + err.Error() + "); only Cognito can read it."}
-		}
+		tv := refreshView(tk.RefreshToken, now)
 		tv.Source = tk.Source
 		f.s.emit(hop.Event{Token: tv})
 	}
@@ -141,13 +137,12 @@ func (r *run) showTokens(tk Tokens) {
 		if raw == "" {
 			continue
 		}
-		tv, err := DecodeToken(raw, now)
-		if err != nil {
-			if raw != tk.RefreshToken {
-				continue
-			}
-			tv = &hop.TokenView{Kind: "refresh", Raw: raw, Opaque: true,
-				Problem: "This is expected: a refresh token is opaque to you (" + err.Error() + "); only Cognito can read it."}
+		var tv *hop.TokenView
+		var err error
+		if raw == tk.RefreshToken {
+			tv = refreshView(raw, now)
+		} else if tv, err = DecodeToken(raw, now); err != nil {
+			continue
 		}
 		tv.Source = tk.Source
 		if !tv.Opaque {
@@ -183,4 +178,15 @@ func (s *Session) forwardedToken(trace, header string) string {
 		}
 	}
 	return ""
+}
+
+// refreshView is the view of a refresh token: decoded if it is a JWT, else (as
+// Cognito's, a JWE) shown as the opaque token it is expected to be.
+func refreshView(raw string, now time.Time) *hop.TokenView {
+	tv, err := DecodeToken(raw, now)
+	if err != nil {
+		return &hop.TokenView{Kind: "refresh", Raw: raw, Opaque: true,
+			Problem: "This is expected: a refresh token is opaque to you (" + err.Error() + "); only Cognito can read it."}
+	}
+	return tv
 }
