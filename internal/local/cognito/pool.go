@@ -6,10 +6,11 @@
 //
 // Layout: pool.go (types, the core contract), store.go (the pool's state),
 // users.go, admin.go, schema.go and existence.go (users, attributes, groups, what an
-// unknown user sees), sessions.go (hosted UI and auth-flow sessions), srp.go
-// (USER_SRP_AUTH), tokens.go and jwe.go (RS256 id/access tokens, encrypted refresh
-// tokens), errors.go (Cognito's error types), mailbox.go, api*.go (the JSON API),
-// hostedui*.go and oauth*.go (the hosted UI and OAuth2 endpoints), server.go
+// unknown user sees), sessions.go (hosted UI and auth-flow sessions), lockout.go
+// (failed sign-ins), srp.go (USER_SRP_AUTH), tokens.go and jwe.go (RS256 id/access
+// tokens, encrypted refresh tokens), errors.go (Cognito's error types), mailbox.go,
+// api*.go (the JSON API), hostedui*.go and oauth*.go (the hosted UI and OAuth2
+// endpoints), netguard.go (admin operations from loopback only), server.go
 // (routing).
 package cognito
 
