@@ -25,7 +25,7 @@ import (
 func testRoot(t *testing.T, args ...string) (*cobra.Command, *bytes.Buffer) {
 	t.Helper()
 	saved := runLabOptions
-	runLabOptions = local.RandomPorts
+	runLabOptions = func() local.Options { return local.Options{} }
 	t.Cleanup(func() { runLabOptions = saved })
 	root := newRootCommand()
 	have := map[string]bool{}

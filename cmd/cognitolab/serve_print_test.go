@@ -11,7 +11,7 @@ import (
 // TestPrintLabShowsSignerARN: serve prints the ALB's signer ARN (AWS's
 // x-amzn-oidc-data verification sample pins the signer field).
 func TestPrintLabShowsSignerARN(t *testing.T) {
-	lab, err := local.Start(context.Background(), local.RandomPorts())
+	lab, err := local.Start(context.Background(), local.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

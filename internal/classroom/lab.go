@@ -32,9 +32,7 @@ type LabFactory func(ctx context.Context) (Lab, error)
 // BenchmarkClassroomChapter4 (a lab is five small HTTP servers and a pool's RSA keys).
 func LocalLabs(logLines int) LabFactory {
 	return func(ctx context.Context) (Lab, error) {
-		opts := local.RandomPorts()
-		opts.Listen = "127.0.0.1"
-		opts.LogEventsPerStream = logLines
+		opts := local.Options{Listen: "127.0.0.1", LogEventsPerStream: logLines} // random ports
 		l, err := local.Start(ctx, opts)
 		if err != nil {
 			return nil, err

@@ -20,7 +20,7 @@ func startLab(t testing.TB) *local.Lab {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	lab, err := local.Start(ctx, local.RandomPorts())
+	lab, err := local.Start(ctx, local.Options{})
 	if err != nil {
 		t.Fatalf("local.Start: %v", err)
 	}

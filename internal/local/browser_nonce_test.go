@@ -21,7 +21,7 @@ import (
 // (login CSRF; WIRE.md section 0).
 func TestBrowserNonceCookie(t *testing.T) {
 	chromium := testutil.NeedTool(t, "chromium", "apt-get install -y chromium")
-	lab, err := local.Start(context.Background(), local.RandomPorts())
+	lab, err := local.Start(context.Background(), local.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

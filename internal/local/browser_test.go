@@ -54,7 +54,7 @@ func browserJourney(t *testing.T, chromium string) (lost error) {
 			lost = l.err
 		}
 	}()
-	lab, err := local.Start(context.Background(), local.RandomPorts())
+	lab, err := local.Start(context.Background(), local.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

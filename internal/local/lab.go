@@ -50,7 +50,8 @@ type Options struct {
 	// ALBHost and CognitoHost are the host names in URLs (default localhost and
 	// 127.0.0.1): they must differ, because cookies ignore ports.
 	ALBHost, CognitoHost string
-	// Ports; 0 picks a random free port.
+	// Ports; 0 picks a random free port (Options{} is a lab on random ports, for
+	// tests and parallel runs).
 	ALBPort, CognitoPort, AppPort, LogsPort, KeysPort int
 	// CallbackPort is registered on the public client as http://127.0.0.1:<port>/callback
 	// (and localhost); 0 picks a free port. Nothing listens on it until a flow does.
@@ -87,9 +88,6 @@ func DefaultOptions() Options {
 		LogsPort: DefaultLogsPort, KeysPort: DefaultKeysPort, CallbackPort: DefaultCallbackPort,
 	}
 }
-
-// RandomPorts are Options with every port random (for tests and parallel runs).
-func RandomPorts() Options { return Options{} }
 
 // Lab is a running local lab.
 type Lab struct {

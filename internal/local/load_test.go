@@ -16,7 +16,7 @@ import (
 // startLab starts a local lab on random loopback ports for one test.
 func startLab(t testing.TB, mod ...func(*Options)) *Lab {
 	t.Helper()
-	opts := RandomPorts()
+	opts := Options{}
 	for _, m := range mod {
 		m(&opts)
 	}
@@ -135,7 +135,7 @@ func TestLoadHundredParticipants(t *testing.T) {
 // serve`'s start-up and of `cognitolab run all`'s fixed cost.
 func BenchmarkLabStart(b *testing.B) {
 	for b.Loop() {
-		lab, err := Start(context.Background(), RandomPorts())
+		lab, err := Start(context.Background(), Options{})
 		if err != nil {
 			b.Fatal(err)
 		}

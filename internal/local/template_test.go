@@ -24,7 +24,7 @@ func TestLocalALBFollowsTheTemplate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts := local.RandomPorts()
+	opts := local.Options{}
 	opts.Settings = &settings
 	lab, err := local.Start(context.Background(), opts)
 	if err != nil {
