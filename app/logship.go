@@ -16,7 +16,9 @@ import (
 // PutLogEvents limits (CloudWatch Logs API reference, PutLogEvents): at most 10,000
 // events and 1,048,576 bytes per batch, where each event counts its UTF-8 message
 // plus 26 bytes; events in chronological order; a batch spans at most 24 hours. The
-// app sends smaller batches (100 events) so a line reaches the logs pane quickly.
+// app sends smaller batches (100 events) so a line reaches the logs pane quickly. AWS
+// refuses an event over 1 MB (256 KB until April 2025; internal/local/logs/ops.go
+// cites both); the app cuts a line at 256 KB, which every endpoint accepts.
 const (
 	batchMaxEvents   = 100
 	batchMaxBytes    = 1 << 20

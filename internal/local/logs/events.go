@@ -59,6 +59,12 @@ func (s *Server) putLogEvents(body []byte) (any, *apiError) {
 	if e := v.err(); e != nil {
 		return nil, e
 	}
+	// One event over the limit refuses the whole batch, before the batch's own size.
+	for _, ev := range in.LogEvents {
+		if n := len(*ev.Message); n > maxEventBytes {
+			return nil, errInvalid("Log event too large: %d bytes exceeds limit of %d", n, maxEventBytes)
+		}
+	}
 	if size > maxBatchBytes {
 		return nil, errInvalid("Upload too large: %d bytes exceeds limit of %d", size, maxBatchBytes)
 	}

@@ -33,9 +33,22 @@ func opNames() string {
 	return strings.Join(names, ", ")
 }
 
-// Limits from the PutLogEvents documentation [botocore logs model].
+// Limits from the PutLogEvents documentation [botocore logs model]:
+// https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutLogEvents.html
+// "The maximum batch size is 1,048,576 bytes. This size is calculated as the sum of
+// all event messages in UTF-8, plus 26 bytes for each log event", "Each log event can
+// be no larger than 1 MB", "The maximum number of log events in a batch is 10,000"
+// (InputLogEvent: "Each log event can be no larger than 1 MB"). The event limit was
+// 256 KB until April 2025 (AWS What's New, "Amazon CloudWatch Logs increases maximum
+// log event size to 1 MB"); older SDK docs and moto still say 256 KB. The service
+// refuses a larger event (it does not truncate): InvalidParameterException "Log event
+// too large: 524256 bytes exceeds limit of 262144" in the 256 KB days (maxbanton/cwh
+// PR 50, aws/aws-sdk-js-v3 issue 6164); truncating is a client's choice (the app cuts
+// its lines at 256 KB, app/logship.go). UNCONFIRMED: whether "1 MB" is 1,000,000 or
+// 1,048,576 bytes; 1,048,576 is taken, so one event up to the batch bound fits.
 const (
 	maxBatchBytes   = 1048576 // sum of UTF-8 message bytes + 26 per event
+	maxEventBytes   = 1048576 // one event's UTF-8 message
 	eventOverhead   = 26
 	maxBatchEvents  = 10000
 	maxBatchSpan    = 24 * time.Hour
