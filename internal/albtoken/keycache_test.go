@@ -67,10 +67,9 @@ func TestKeyCacheBounded(t *testing.T) {
 		t.Errorf("hits %d, err %v: an unknown kid must be remembered", hits.Load(), err)
 	}
 	// Positive entries are bounded.
-	for i := range 3 * MaxKeys {
+	for range 3 * MaxKeys {
 		now = now.Add(PenaltyWait + time.Second)
 		kid := "0000" + uuid.NewString()[4:]
-		_ = i
 		if _, err := c.Key(kid); err != nil {
 			t.Fatal(err)
 		}

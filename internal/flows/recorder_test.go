@@ -62,7 +62,7 @@ func TestRecorderJSONAPI(t *testing.T) {
 	}))
 	defer srv.Close()
 	s := &Session{Target: target.Target{CognitoAPIEndpoint: srv.URL}}
-	r, end := s.begin(context.Background(), "test")
+	_, end := s.begin(context.Background(), "test")
 	defer end()
 	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/", strings.NewReader(`{"AuthFlow":"USER_PASSWORD_AUTH","ClientId":"c","AuthParameters":{"USERNAME":"u","PASSWORD":"p"}}`))
 	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
@@ -72,7 +72,6 @@ func TestRecorderJSONAPI(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	_ = r
 	h := s.Hops()[0]
 	if h.Party != hop.PartyCognitoAPI || h.Step != "InitiateAuth" || HopKey(h) != "api-initiate-auth" {
 		t.Errorf("party %s step %s key %s", h.Party, h.Step, HopKey(h))

@@ -3,7 +3,6 @@ package cognito
 import (
 	"crypto/rand"
 	"crypto/rsa"
-	"crypto/sha256"
 	"net/http"
 	"testing"
 	"time"
@@ -94,5 +93,4 @@ func BenchmarkSecretHash(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		_ = SecretHash("user", "client", "secretsecretsecret")
 	}
-	_ = sha256.Size
 }

@@ -92,9 +92,8 @@ func BenchmarkPutAndFilter(b *testing.B) {
 	for _, st := range []string{"a", "b"} {
 		rawCall(b, h, "POST", targetPrefix+"CreateLogStream", fmt.Sprintf(`{"logGroupName":"g","logStreamName":%q}`, st))
 	}
-	ch, cancel := s.Subscribe("g") // a subscriber that never reads: fan-out must stay cheap
+	_, cancel := s.Subscribe("g") // a subscriber that never reads: fan-out must stay cheap
 	defer cancel()
-	_ = ch
 	batch := func(i int, stream string) string {
 		var sb strings.Builder
 		fmt.Fprintf(&sb, `{"logGroupName":"g","logStreamName":%q,"logEvents":[`, stream)
