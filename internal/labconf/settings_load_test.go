@@ -1,6 +1,7 @@
 package labconf
 
 import (
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -129,6 +130,9 @@ func TestSettingsLongForm(t *testing.T) {
 
 func FuzzSettingsFromTemplate(f *testing.F) {
 	f.Add(LabTemplate)
+	if b, err := os.ReadFile("testdata/lab-custom.yaml"); err == nil {
+		f.Add(b) // a Schema with custom attributes, clients with Read/WriteAttributes
+	}
 	f.Add([]byte("Resources: {A: {Type: !Ref X}}"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		_, _ = SettingsFromTemplate(b)

@@ -96,6 +96,8 @@ func FuzzAPIRequest(f *testing.F) {
 	f.Add(targetPrefix+"ListUsers", `{"UserPoolId":"`+p.PoolID()+`","Filter":"email ^= \"a\\\"b\"","Limit":3,"PaginationToken":"bzox"}`)
 	f.Add(targetPrefix+"InitiateAuth", `{"ClientId":"`+pub+`","AuthFlow":"REFRESH_TOKEN_AUTH","AuthParameters":{"REFRESH_TOKEN":"a.b.c.d.e"}}`)
 	f.Add(targetPrefix+"RespondToAuthChallenge", `{"ClientId":"`+pub+`","ChallengeName":"NEW_PASSWORD_REQUIRED","Session":"e30.AAAA"}`)
+	f.Add(targetPrefix+"AdminRespondToAuthChallenge", `{"UserPoolId":"`+p.PoolID()+`","ClientId":"`+pub+`","ChallengeName":"NEW_PASSWORD_REQUIRED","Session":"e30.AAAA","ChallengeResponses":{"USERNAME":"fz","NEW_PASSWORD":"N3w-Passw0rd!","userAttributes.name":"x"}}`)
+	f.Add(targetPrefix+"VerifyUserAttribute", `{"AccessToken":"a.b.c","AttributeName":"email","Code":"123456"}`)
 	f.Add("x", "\x00\xff")
 	f.Fuzz(func(t *testing.T, target, body string) {
 		w := postAPI(h, target, body)
