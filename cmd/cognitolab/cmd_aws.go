@@ -99,7 +99,13 @@ func destroyCommand() *cobra.Command {
 		Use:   "destroy",
 		Short: "Delete the AWS lab: stack, certificate, artifact bucket, log group",
 		Long: `destroy deletes everything deploy created and reports anything it could not delete.
-Running it when nothing is deployed is fine.`,
+Running it when nothing is deployed is fine. It acts where the lab was deployed (the
+saved target's region, profile and stack).
+
+destroy --everywhere answers "is anything of mine still billing?": it searches every
+region enabled for the account for cognitolab's tagged stacks, certificates, artifact
+buckets and log groups, lists them, and deletes them after you confirm (--yes skips
+the question).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o := awsOptions(cmd)
@@ -108,6 +114,20 @@ Running it when nothing is deployed is fine.`,
 			}
 			out := cmd.OutOrStdout()
 			o.OnEvent = func(e infra.StackEvent) { fmt.Fprintln(out, e.String()) }
+			if everywhere, _ := cmd.Flags().GetBool("everywhere"); everywhere {
+				if o.Region != "" {
+					return withCode(exitFailure, fmt.Errorf("--everywhere searches every region enabled for the account: leave out --region"))
+				}
+				ev, err := infra.DestroyEverywhere(cmd.Context(), o)
+				ev.Print(out)
+				if err != nil {
+					return awsError(err)
+				}
+				if n := ev.Left(); n > 0 {
+					return fmt.Errorf("%d thing(s) left behind or not searched (listed above)", n)
+				}
+				return nil
+			}
 			rep, err := infra.Destroy(cmd.Context(), o)
 			if err != nil {
 				return awsError(err)
@@ -120,6 +140,7 @@ Running it when nothing is deployed is fine.`,
 		},
 	}
 	cmd.Flags().Bool("yes", false, "do not ask for confirmation")
+	cmd.Flags().Bool("everywhere", false, "search every enabled region of the account for what cognitolab left, and delete it")
 	addStackFlag(cmd)
 	return cmd
 }

@@ -72,6 +72,15 @@ func TestDestroyCommandFromAnotherRegionMoto(t *testing.T) {
 	if err != nil || !strings.Contains(out, "Nothing to destroy: no lab stack cognitolab, certificate, bucket or log group was found in us-east-1, account 123456789012.") {
 		t.Errorf("second destroy: %v\n%s", err, out)
 	}
+
+	// "Is anything of mine still billing?" across every enabled region: no.
+	out, err = execute(t, "destroy", "--everywhere", "--yes")
+	if err != nil || !strings.Contains(out, "Nothing of cognitolab's labs is left in any of them") || !strings.Contains(out, "eu-west-1") {
+		t.Errorf("destroy --everywhere: %v\n%s", err, out)
+	}
+	if _, err := execute(t, "destroy", "--everywhere", "--region", "eu-west-1", "--yes"); err == nil || !strings.Contains(err.Error(), "leave out --region") {
+		t.Errorf("--everywhere with --region: %v", err)
+	}
 }
 
 // Ctrl-C during deploy or destroy is never a quiet success: the exit status is 130
