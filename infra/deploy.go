@@ -225,7 +225,7 @@ func keptAMI(info stackInfo) string {
 
 // stillBilling adds to a failure after the stack is up that the lab bills on.
 func stillBilling(err error, region string) error {
-	return fmt.Errorf("%w.\nThe lab's stack is up in %s and bills by the hour (about $%.2f) while it exists: fix the cause and run `cognitolab deploy` again, or run `cognitolab destroy` to tear it down", err, region, TotalPerHour(HourlyCost()))
+	return fmt.Errorf("%w.\nThe lab's stack is up in %s and bills by the hour (%s) while it exists: fix the cause and run `cognitolab deploy` again, or run `cognitolab destroy` to tear it down", err, region, HourlyText(region))
 }
 
 // onlyDeclared drops parameters the template does not declare (CloudFormation

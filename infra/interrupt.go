@@ -45,7 +45,7 @@ func (e *InterruptedError) Error() string {
 	default:
 		now = fmt.Sprintf("CloudFormation carries on without cognitolab: stack %s in %s is %s", e.Stack, where, e.Status)
 		if e.Op == "deploy" || e.Status != "DELETE_IN_PROGRESS" {
-			now += ", and the lab bills by the hour (about $0.10) while it exists"
+			now += ", and the lab bills by the hour (" + HourlyText(e.Region) + ") while it exists"
 		}
 	}
 	next := "Run `cognitolab deploy` to resume and finish the lab, or `cognitolab destroy` to tear it all down"

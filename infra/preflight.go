@@ -10,8 +10,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"text/tabwriter"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -200,24 +198,6 @@ type CostItem struct {
 	Note    string
 }
 
-// HourlyCost estimates what the lab costs per hour, from approximate us-east-1 list
-// prices (USD, on-demand, checked 2025; other regions are up to ~25% dearer):
-//   - ALB: $0.0225 per hour + $0.008 per LCU-hour (aws.amazon.com/elasticloadbalancing/pricing)
-//   - NAT gateway: $0.045 per hour + $0.045 per GB processed (aws.amazon.com/vpc/pricing)
-//   - t4g.micro: $0.0084 per hour (aws.amazon.com/ec2/pricing/on-demand); 8 GB gp3: $0.08 per GB-month
-//   - public IPv4: $0.005 per address-hour (aws.amazon.com/vpc/pricing, since Feb 2024):
-//     the ALB's two (one per AZ) and the NAT gateway's one
-//   - Cognito (free tier: 10,000 monthly active users), CloudWatch Logs ($0.50 per GB
-//     ingested), S3 and the imported ACM certificate: a few cents at most, not listed.
-func HourlyCost() []CostItem {
-	return []CostItem{
-		{"Application Load Balancer", 0.0225 + 0.008, "hour + about one LCU"},
-		{"NAT gateway", 0.045, "hour; data adds $0.045/GB"},
-		{"EC2 t4g.micro + 8 GB gp3", 0.0084 + 0.08*8/730, "on-demand"},
-		{"Public IPv4 addresses (3)", 3 * 0.005, "ALB x2, NAT x1"},
-	}
-}
-
 // TotalPerHour sums the estimate.
 func TotalPerHour(items []CostItem) float64 {
 	t := 0.0
@@ -225,29 +205,6 @@ func TotalPerHour(items []CostItem) float64 {
 		t += it.PerHour
 	}
 	return t
-}
-
-// PrintCost writes the estimate as a table.
-func PrintCost(w io.Writer, items []CostItem) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "Resource\tUSD/hour\tNote")
-	for _, it := range items {
-		fmt.Fprintf(tw, "%s\t%.4f\t%s\n", it.What, it.PerHour, it.Note)
-	}
-	total := TotalPerHour(items)
-	fmt.Fprintf(tw, "Total (approx.)\t%.4f\tabout $%.2f a day\n", total, total*24)
-	tw.Flush()
-	fmt.Fprintln(w, "Approximate us-east-1 list prices (aws.amazon.com/*/pricing); other regions cost a little more.")
-	fmt.Fprintln(w, "Run `cognitolab destroy` when you are done: the lab bills by the hour until then.")
-}
-
-// CostSince is the estimated cost of a lab that has run since start.
-func CostSince(start, now time.Time) float64 {
-	h := now.Sub(start).Hours()
-	if h < 0 {
-		h = 0
-	}
-	return h * TotalPerHour(HourlyCost())
 }
 
 // Confirm asks a yes/no question; only "y" or "yes" is a yes.
@@ -289,7 +246,7 @@ func Preflight(ctx context.Context, c *Clients, o Options) (Identity, error) {
 	}
 	w := o.out()
 	fmt.Fprintf(w, "AWS account %s (%s), region %s, stack %s\n\n", id.Account, id.ARN, c.Region, o.stackName())
-	PrintCost(w, HourlyCost())
+	PrintCostIn(w, c.Region)
 	fmt.Fprintln(w)
 	if !o.Yes && !confirmCtx(ctx, o.in(), w, "Create the lab in this account?") {
 		if ctx.Err() != nil {

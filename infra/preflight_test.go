@@ -97,18 +97,46 @@ func TestCheckRegion(t *testing.T) {
 
 func TestCostAndConfirm(t *testing.T) {
 	var b bytes.Buffer
-	PrintCost(&b, HourlyCost())
-	for _, want := range []string{"Application Load Balancer", "NAT gateway", "t4g.micro", "Public IPv4", "Total", "us-east-1"} {
+	PrintCostIn(&b, "eu-west-1")
+	for _, want := range []string{"Application Load Balancer", "NAT gateway", "t4g.micro", "Public IPv4", "CloudWatch Logs", "Total", "eu-west-1 on-demand list prices as of " + PricesDate} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("cost table lacks %q:\n%s", want, b.String())
 		}
 	}
-	if h := TotalPerHour(HourlyCost()); h < 0.05 || h > 0.2 {
-		t.Errorf("hourly total %.4f is implausible", h)
+	for _, r := range PricedRegions() {
+		if h, _ := PerHourIn(r); h < 0.08 || h > 0.2 {
+			t.Errorf("%s: hourly total %.4f is implausible", r, h)
+		}
+	}
+	// Every region cognitolab deploys to but has no prices for says so, and is
+	// never priced below us-east-1, the cheapest.
+	us, _ := PerHourIn("us-east-1")
+	for _, r := range cognitoRegions {
+		if h, ok := PerHourIn(r); ok && h < us {
+			t.Errorf("%s is priced below us-east-1: %.4f < %.4f", r, h, us)
+		}
+	}
+	b.Reset()
+	PrintCostIn(&b, "af-south-1")
+	if !strings.Contains(b.String(), "no price table for af-south-1") || strings.Contains(b.String(), "Total") {
+		t.Errorf("unknown region:\n%s", b.String())
+	}
+	if _, ok := PerHourIn("af-south-1"); ok {
+		t.Error("af-south-1 has prices")
+	}
+	if !strings.Contains(HourlyText("af-south-1"), "no prices for af-south-1") {
+		t.Errorf("HourlyText: %s", HourlyText("af-south-1"))
 	}
 	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	if got, want := CostSince(start, start.Add(10*time.Hour)), 10*TotalPerHour(HourlyCost()); got != want {
-		t.Errorf("CostSince = %v, want %v", got, want)
+	eu, _ := PerHourIn("eu-west-1")
+	if got, ok := CostSinceIn("eu-west-1", start, start.Add(10*time.Hour)); !ok || got != 10*eu {
+		t.Errorf("CostSinceIn = %v %v, want %v", got, ok, 10*eu)
+	}
+	// The lab runs a t4g.micro: a nano costs half the instance, not half the lab.
+	micro, _ := hourlyCost("eu-west-1", "t4g.micro")
+	nano, _ := hourlyCost("eu-west-1", "t4g.nano")
+	if d := TotalPerHour(micro) - TotalPerHour(nano); d < 0.0045 || d > 0.0047 {
+		t.Errorf("micro - nano = %.5f, want half of $0.0092", d)
 	}
 	for in, want := range map[string]bool{"y\n": true, "YES\n": true, "n\n": false, "\n": false, "": false, "maybe\n": false} {
 		if got := Confirm(strings.NewReader(in), &b, "go?"); got != want {

@@ -20,8 +20,10 @@ type Status struct {
 	Reason  string
 	Created time.Time
 	Running time.Duration
-	// CostSoFar is the estimate in USD since the stack was created.
+	// CostSoFar is the estimate in USD since the stack was created; Priced is
+	// false when the price table has no prices for the region (CostSoFar is 0).
 	CostSoFar float64
+	Priced    bool
 	// RolledBack: the stack's creation failed and was rolled back (nothing bills).
 	RolledBack bool
 	AppURL     string
@@ -68,7 +70,7 @@ func statusWith(ctx context.Context, c *Clients, o Options, now time.Time) (Stat
 	st.RolledBack = info.Status == "ROLLBACK_COMPLETE" || info.Status == "REVIEW_IN_PROGRESS"
 	if !info.Created.IsZero() && !st.RolledBack {
 		st.Running = now.Sub(info.Created).Round(time.Minute)
-		st.CostSoFar = CostSince(info.Created, now)
+		st.CostSoFar, st.Priced = CostSinceIn(c.Region, info.Created, now)
 	}
 	st.AppURL = info.Outputs["AppURL"]
 	if tg := info.Outputs["TargetGroupArn"]; tg != "" {
@@ -116,7 +118,12 @@ func (s Status) Print(w io.Writer) {
 	}
 	if !s.Created.IsZero() {
 		fmt.Fprintf(w, "Running    %s (since %s)\n", s.Running, s.Created.Local().Format(time.RFC1123))
-		fmt.Fprintf(w, "Cost       about $%.2f so far, $%.2f per hour (approximate list prices)\n", s.CostSoFar, TotalPerHour(HourlyCost()))
+		if s.Priced {
+			per, _ := PerHourIn(s.Region)
+			fmt.Fprintf(w, "Cost       about $%.2f so far: $%.2f an hour, $%.2f a day (approximate %s list prices as of %s)\n", s.CostSoFar, per, 24*per, s.Region, PricesDate)
+		} else {
+			fmt.Fprintf(w, "Cost       unknown: cognitolab has no prices for %s; in us-east-1, the cheapest region, the lab costs about $%.2f an hour\n", s.Region, TotalPerHour(HourlyCost()))
+		}
 	}
 	if len(s.Targets) == 0 {
 		fmt.Fprintln(w, "Targets    none registered yet")

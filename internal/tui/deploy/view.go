@@ -104,7 +104,7 @@ func (m *Model) confirmView(w int) string {
 	}
 	b.WriteString(s.Section.Render("What the lab costs while it runs") + "\n")
 	var cost bytes.Buffer
-	infra.PrintCost(&cost, infra.HourlyCost())
+	infra.PrintCostIn(&cost, m.account.Region)
 	for _, l := range strings.Split(strings.TrimRight(cost.String(), "\n"), "\n") {
 		b.WriteString(ansi.Truncate(s.Text.Render("  "+l), w, "…") + "\n")
 	}
@@ -153,11 +153,10 @@ func (m *Model) failedView(w int) string {
 func (m *Model) deployedView(w int) string {
 	s := m.c.Styles
 	inner := max(w-2, 20)
-	total := infra.TotalPerHour(infra.HourlyCost())
 	var b strings.Builder
 	b.WriteString(s.Done.Render("✓ The lab is ready: "+m.target.AppURL) + "\n")
 	b.WriteString(s.Text.Width(inner).Render("Quit (q) and restart with `cognitolab --aws`, then open chapter 2: the same chapters run against your AWS lab. Your browser will warn about the lab's self-signed certificate (chapter 1 says why).") + "\n")
-	b.WriteString(s.Notable.Width(inner).Render(fmt.Sprintf("It costs about $%.2f an hour until you destroy it (the Teardown chapter, key x).", total)))
+	b.WriteString(s.Notable.Width(inner).Render("It costs " + infra.HourlyText(m.target.Region) + " until you destroy it (the Teardown chapter, key x)."))
 	return b.String()
 }
 
