@@ -98,12 +98,19 @@ func (s *Session) backChannel(ctx context.Context, browserHop *hop.Hop) {
 	if ch == nil {
 		return
 	}
-	// Wait (bounded) for the two hops a redemption causes; publish whatever else is
-	// already queued without waiting.
+	// Wait (bounded) for the two hops a redemption causes, and for the event that says
+	// why the ALB answered an error itself (published before it answered, but relayed
+	// to this session by another goroutine); publish whatever else is already queued
+	// without waiting.
 	want := 0
-	var deadline <-chan time.Time
-	if redeemed {
+	switch {
+	case redeemed:
 		want = 2
+	case browserHop.Party == hop.PartyALB && browserHop.Status >= 400:
+		want = 1
+	}
+	var deadline <-chan time.Time
+	if want > 0 {
 		t := time.NewTimer(backChannelWait)
 		defer t.Stop()
 		deadline = t.C
