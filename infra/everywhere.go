@@ -138,6 +138,9 @@ func DestroyEverywhere(ctx context.Context, o Options) (Everywhere, error) {
 		return Everywhere{}, err
 	}
 	ev, perRegion, err := scanEverywhere(ctx, c, o, id.Account)
+	if err == nil && ctx.Err() != nil {
+		err = fmt.Errorf("stopped while searching the regions (%w): nothing was deleted; run `cognitolab destroy --everywhere` again", context.Cause(ctx))
+	}
 	if err != nil {
 		return ev, err
 	}

@@ -3,6 +3,7 @@ package infra
 import (
 	"bytes"
 	"context"
+	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -153,5 +154,36 @@ func TestDestroyEverywhereMoto(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "Nothing of cognitolab's labs is left in any of them") {
 		t.Errorf("second run says:\n%s", out.String())
+	}
+}
+
+// cancelOnList presses Ctrl-C as soon as a region's stacks are listed.
+type cancelOnList struct {
+	CloudFormationAPI
+	cancel func()
+}
+
+func (c *cancelOnList) DescribeStacks(ctx context.Context, in *cloudformation.DescribeStacksInput, opts ...func(*cloudformation.Options)) (*cloudformation.DescribeStacksOutput, error) {
+	if in.StackName == nil {
+		c.cancel()
+	}
+	return c.CloudFormationAPI.DescribeStacks(ctx, in, opts...)
+}
+
+// Ctrl-C while the regions are searched deletes nothing and says so.
+func TestDestroyEverywhereInterruptedMoto(t *testing.T) {
+	ep := motoEnv(t)
+	eu := labIn(t, ep, "eu-west-1", "cognitolab", true)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out bytes.Buffer
+	o := Options{Endpoint: ep, TargetPath: filepath.Join(t.TempDir(), "t.json"), Yes: true, Out: &out,
+		wrapCFN: func(c CloudFormationAPI) CloudFormationAPI { return &cancelOnList{CloudFormationAPI: c, cancel: cancel} }}
+	_, err := DestroyEverywhere(ctx, o)
+	if err == nil || !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "nothing was deleted") {
+		t.Fatalf("err = %v", err)
+	}
+	if info, err := describeStack(context.Background(), eu.CFN, "cognitolab"); err != nil || info.Status != "CREATE_COMPLETE" {
+		t.Errorf("the stack was touched: %+v %v", info, err)
 	}
 }
