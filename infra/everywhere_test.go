@@ -178,7 +178,9 @@ func TestDestroyEverywhereInterruptedMoto(t *testing.T) {
 	defer cancel()
 	var out bytes.Buffer
 	o := Options{Endpoint: ep, TargetPath: filepath.Join(t.TempDir(), "t.json"), Yes: true, Out: &out,
-		wrapCFN: func(c CloudFormationAPI) CloudFormationAPI { return &cancelOnList{CloudFormationAPI: c, cancel: cancel} }}
+		wrapCFN: func(c CloudFormationAPI) CloudFormationAPI {
+			return &cancelOnList{CloudFormationAPI: c, cancel: cancel}
+		}}
 	_, err := DestroyEverywhere(ctx, o)
 	if err == nil || !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "nothing was deleted") {
 		t.Fatalf("err = %v", err)
