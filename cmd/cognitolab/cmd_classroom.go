@@ -159,6 +159,7 @@ chapters are left out, because the app's log group would show everyone's tokens.
 	f.DurationVar(&cfg.IdleTimeout, "idle", classroom.DefaultIdleTimeout, "end a session after this long without a key press")
 	f.IntVar(&cfg.MaxSignups, "max-signups", classroom.DefaultMaxSignups, "users each participant may sign up (chapter 3 signs up two)")
 	f.IntVar(&cfg.MaxHops, "max-hops", classroom.DefaultMaxHops, "hops per participant per session")
+	f.DurationVar(&cfg.RejoinWithin, "rejoin-within", classroom.DefaultRejoinWithin, "how long a participant who left keeps their lab and chapter (same name and rejoin word or key)")
 	f.IntVar(&logLines, "max-log-lines", classroom.DefaultMaxLogLines, "log lines each participant's lab keeps per log stream")
 	return cmd
 }

@@ -54,6 +54,8 @@ func BenchmarkClassroomChapter4(b *testing.B) {
 			tm.patience = 3 * time.Minute // thirty labs start at once on two cores
 			tm.wait("What name should the instructor see")
 			tm.keys(enter)
+			tm.wait("Rejoin word")
+			tm.keys(enter)
 			tm.wait("Chapters")
 			m := tm.mark()
 			tm.keys("j", "j", "j", enter)

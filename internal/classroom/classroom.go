@@ -58,8 +58,11 @@ type Config struct {
 	// MaxSignups caps the users one participant signs up (chapter 3 makes two a run;
 	// other chapters one when the session has none), counted by their sign-up hops.
 	MaxSignups int
-	// MaxHops caps the hops one participant's runs may make in a session (reset clears it).
+	// MaxHops caps the hops one participant's runs may make (reset clears it).
 	MaxHops int
+	// RejoinWithin is how long a participant's seat (lab, progress, counts) waits
+	// for them after they leave (see seat).
+	RejoinWithin time.Duration
 
 	// Labs makes each participant's lab (required; LocalLabs or DeployedLab).
 	Labs LabFactory
@@ -101,6 +104,9 @@ type Server struct {
 	nextID   int
 	sessions int // every session holding a slot, joining or not
 	people   map[int]*participant
+	seats    map[string]*seat // by name
+	seatN    int
+	stateDir string // the seats' progress files
 	closed   bool
 	done     chan struct{}
 
@@ -131,6 +137,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.MaxHops <= 0 {
 		cfg.MaxHops = DefaultMaxHops
 	}
+	if cfg.RejoinWithin <= 0 {
+		cfg.RejoinWithin = DefaultRejoinWithin
+	}
 	if cfg.Chapters == nil {
 		st, err := labconf.LoadSettings()
 		if err != nil {
@@ -148,11 +157,15 @@ func New(cfg Config) (*Server, error) {
 		}
 		cfg.HostKeyPath = p
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, people: map[int]*participant{}, done: make(chan struct{})}
 	hostKey, err := loadOrMakeHostKey(cfg.HostKeyPath)
 	if err != nil {
 		return nil, err
 	}
+	stateDir, err := os.MkdirTemp("", "cognitolab-classroom-")
+	if err != nil {
+		return nil, fmt.Errorf("making a directory for the participants' progress: %w", err)
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger, people: map[int]*participant{}, seats: map[string]*seat{}, stateDir: stateDir, done: make(chan struct{})}
 	srv := &ssh.Server{
 		Addr:    cfg.Addr,
 		Version: "cognitolab-classroom",
@@ -217,11 +230,25 @@ func (s *Server) Close() error {
 	s.closed = true
 	close(s.done)
 	people := s.snapshotLocked()
+	var waiting []*seat
+	for name, st := range s.seats {
+		if !st.inUse {
+			waiting = append(waiting, st)
+			delete(s.seats, name)
+		}
+	}
 	s.mu.Unlock()
 	for _, p := range people {
-		p.end("the instructor closed the classroom")
+		p.end("The instructor closed the classroom.")
 	}
-	return s.ssh.Close()
+	for _, st := range waiting {
+		st.free()
+	}
+	err := s.ssh.Close()
+	// The seats in use go as their sessions end (releaseSeat, which frees them once
+	// the server is closed); the directory of progress files goes now.
+	_ = os.RemoveAll(s.stateDir)
+	return err
 }
 
 // Participants lists who is connected, by join order.
@@ -359,9 +386,11 @@ func (s *Server) join(sess ssh.Session) (*participant, string) {
 	return p, ""
 }
 
-// leave frees the slot and closes the participant's lab.
+// leave frees the slot; the participant's seat waits for them (or goes).
 func (s *Server) leave(p *participant) {
-	p.closeLab()
+	if st := p.takeSeat(); st != nil {
+		s.releaseSeat(st)
+	}
 	s.mu.Lock()
 	delete(s.people, p.id)
 	s.sessions--
@@ -369,9 +398,10 @@ func (s *Server) leave(p *participant) {
 	s.log.Info("participant left", "id", p.id)
 }
 
-// idleWatch ends sessions whose participant has pressed no key for IdleTimeout.
+// idleWatch ends sessions whose participant has pressed no key for IdleTimeout, and
+// frees the seats waited for longer than RejoinWithin.
 func (s *Server) idleWatch() {
-	every := min(s.cfg.IdleTimeout/4, 30*time.Second)
+	every := min(s.cfg.IdleTimeout/4, s.cfg.RejoinWithin/4, 30*time.Second)
 	t := time.NewTicker(max(every, 10*time.Millisecond))
 	defer t.Stop()
 	for {
@@ -381,10 +411,15 @@ func (s *Server) idleWatch() {
 		case now := <-t.C:
 			s.mu.Lock()
 			people := s.snapshotLocked()
+			gone := s.trimSeatsLocked(now)
 			s.mu.Unlock()
+			for _, st := range gone {
+				st.free()
+			}
 			for _, p := range people {
 				if now.Sub(p.status().LastKey) > s.cfg.IdleTimeout {
-					p.end(fmt.Sprintf("Your session ended after %s without a key press. Join again with the same command.", s.cfg.IdleTimeout))
+					p.end(fmt.Sprintf("Your session ended after %s without a key press. Join again with the same command "+
+						"(the same name and rejoin word or key within %s give you your lab and chapter back).", s.cfg.IdleTimeout, s.cfg.RejoinWithin))
 				}
 			}
 		}

@@ -18,12 +18,25 @@ const (
 	esc   = "\x1b"
 )
 
-// joinAndWait joins with the class code, accepts the name and waits for the home screen.
+// joinAndWait joins with the class code, accepts the name, gives no rejoin word and
+// waits for the home screen.
 func joinAndWait(t *testing.T, addr, user string) *term {
+	return joinWithWord(t, addr, user, "", "Chapters")
+}
+
+// joinWithWord joins with the class code, accepts the name, types word as the rejoin
+// word and waits for want.
+func joinWithWord(t *testing.T, addr, user, word, want string) *term {
+	t.Helper()
 	tm := join(t, addr, user)
 	tm.wait("What name should the instructor see")
 	tm.keys(enter)
-	tm.wait("Chapters")
+	tm.wait("Rejoin word")
+	for _, r := range word {
+		tm.keys(string(r))
+	}
+	tm.keys(enter)
+	tm.wait(want)
 	return tm
 }
 
@@ -192,6 +205,8 @@ func TestColourPerSession(t *testing.T) {
 	colour := join(t, addr, "colour")
 	for _, tm := range []*term{plain, colour} {
 		tm.wait("What name should the instructor see")
+		tm.keys(enter)
+		tm.wait("Rejoin word")
 		tm.keys(enter)
 		tm.wait("Chapters")
 		m := tm.mark()

@@ -60,7 +60,7 @@ func TestClassIsFull(t *testing.T) {
 func TestIdleSessionIsClosed(t *testing.T) {
 	_, addr := startServer(t, Config{IdleTimeout: time.Second})
 	tm := joinAndWait(t, addr, "sleepy")
-	tm.wait("Your session ended after 1s without a key press. Join again with the same command.")
+	tm.wait("Your session ended after 1s without a key press. Join again with the same command")
 	done := make(chan error, 1)
 	go func() { done <- tm.sess.Wait() }()
 	select {

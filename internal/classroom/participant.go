@@ -16,6 +16,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/gliderlabs/ssh"
 	"github.com/muesli/termenv"
+	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/cognitolab/cognitolab/infra"
 	"github.com/cognitolab/cognitolab/internal/hop"
@@ -25,6 +26,7 @@ import (
 	"github.com/cognitolab/cognitolab/internal/tui/common"
 	"github.com/cognitolab/cognitolab/internal/tui/deploy"
 	"github.com/cognitolab/cognitolab/internal/tui/lesson"
+	"github.com/cognitolab/cognitolab/internal/tui/progress"
 	"github.com/cognitolab/cognitolab/internal/tui/runner"
 )
 
@@ -39,9 +41,12 @@ type participant struct {
 	// ctx ends with the SSH session; every run of the participant's TUI ends with it.
 	ctx context.Context
 
+	// key is the public key the session logged in with (nil with the class code).
+	key gossh.PublicKey
+
 	mu    sync.Mutex
 	st    Status
-	lab   Lab
+	seat  *seat  // from the name given at join; its lab, progress and counts
 	why   string // why the session was ended by the server
 	ended bool
 }
@@ -60,7 +65,7 @@ type (
 
 func newParticipant(s *Server, id int, sess ssh.Session, pty ssh.Pty) *participant {
 	now := time.Now()
-	p := &participant{id: id, srv: s, ctx: sess.Context()}
+	p := &participant{id: id, srv: s, ctx: sess.Context(), key: sess.PublicKey()}
 	p.st = Status{ID: id, Name: cleanName(sess.User()), Addr: sess.RemoteAddr().String(), Joined: now, Joining: true, LastKey: now}
 
 	env := sessionEnv(append(append([]string{}, sess.Environ()...), "TERM="+pty.Term))
@@ -110,26 +115,18 @@ func (p *participant) reason() string {
 	return p.why
 }
 
-// setLab records the participant's lab (so it is closed when they leave) and closes
-// the one it replaces.
-func (p *participant) setLab(l Lab) {
+func (p *participant) setSeat(st *seat) {
 	p.mu.Lock()
-	old := p.lab
-	p.lab = l
+	p.seat = st
 	p.mu.Unlock()
-	if old != nil && old != l {
-		go old.Close()
-	}
 }
 
-func (p *participant) closeLab() {
+func (p *participant) takeSeat() *seat {
 	p.mu.Lock()
-	l := p.lab
-	p.lab = nil
-	p.mu.Unlock()
-	if l != nil {
-		_ = l.Close()
-	}
+	defer p.mu.Unlock()
+	st := p.seat
+	p.seat = nil
+	return st
 }
 
 // cleanName keeps a name printable and short (it is shown on the instructor's board).
@@ -153,15 +150,16 @@ type sessionModel struct {
 	p        *participant
 	r        *lipgloss.Renderer
 	name     textinput.Model
+	word     textinput.Model
+	asking   bool // the rejoin word is asked
 	joined   bool
+	seat     *seat
 	starting bool
 	labGen   int // which labMsg is awaited (a reset makes older ones stale)
 	app      *tui.Model
 	err      string
 
 	width, height int
-	signups       int
-	hops          int
 
 	// The app's last frame, and whether a redraw is due (see frame).
 	view      string
@@ -205,19 +203,31 @@ func newSessionModel(p *participant, r *lipgloss.Renderer, w, h int) *sessionMod
 	ti.PromptStyle = r.NewStyle().Bold(true)
 	ti.TextStyle = r.NewStyle()
 	ti.Cursor.Style = r.NewStyle()
-	return &sessionModel{p: p, r: r, name: ti, width: w, height: h}
+	word := textinput.New()
+	word.Prompt = "Rejoin word: "
+	word.CharLimit = maxNameLen
+	word.EchoMode = textinput.EchoPassword
+	word.PromptStyle = ti.PromptStyle
+	word.TextStyle = r.NewStyle()
+	word.Cursor.Style = r.NewStyle()
+	return &sessionModel{p: p, r: r, name: ti, word: word, width: w, height: h}
 }
 
 func (m *sessionModel) Init() tea.Cmd { return textinput.Blink }
 
-// startLab makes the participant's lab off the UI goroutine.
+// startLab makes the participant's lab off the UI goroutine, or takes the one their
+// seat kept.
 func (m *sessionModel) startLab() tea.Cmd {
 	m.labGen++
 	gen := m.labGen
 	m.starting = true
 	p := m.p
+	if l := m.seat.lab; l != nil {
+		return func() tea.Msg { return labMsg{gen: gen, lab: l} }
+	}
 	return func() tea.Msg {
-		l, err := p.srv.cfg.Labs(p.ctx)
+		// The lab outlives the session (the seat keeps it), so not p.ctx.
+		l, err := p.srv.cfg.Labs(context.Background())
 		return labMsg{gen: gen, lab: l, err: err}
 	}
 }
@@ -237,14 +247,22 @@ func (m *sessionModel) newApp(l Lab) tea.Cmd {
 			return infra.DestroyReport{}, errNotInClassroom
 		},
 	}
+	// The progress file of the seat: a participant who joins again finds their
+	// chapters done, their users and the chapter they were at.
+	opts.StatePath = m.seat.state
 	logger := m.p.srv.log.With("participant", m.p.id)
 	m.app = tui.NewSession(m.p.ctx, opts, tui.SessionOptions{Renderer: m.r, Logger: logger})
-	m.signups, m.hops = 0, 0
+	hops := m.seat.hops
 	m.p.update(func(s *Status) {
-		s.Joining, s.Chapter, s.Hop, s.Hops, s.Running, s.Stuck, s.Why = false, "", 0, 0, false, false, ""
+		s.Joining, s.Chapter, s.Hop, s.Hops, s.Running, s.Stuck, s.Why = false, "", 0, hops, false, false, ""
 	})
 	_, size := m.app.Update(tea.WindowSizeMsg{Width: m.width, Height: m.height})
-	return tea.Batch(m.app.Init(), size)
+	cmds := []tea.Cmd{m.app.Init(), size}
+	if prog, err := progress.Load(m.seat.state); err == nil && prog.Current != "" {
+		cmds = append(cmds, m.app.OpenChapter(prog.Current))
+		m.p.update(func(s *Status) { s.Chapter = prog.Current })
+	}
+	return tea.Batch(cmds...)
 }
 
 // Update handles msg (update) and decides when the app is drawn again (frame).
@@ -310,7 +328,10 @@ func (m *sessionModel) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.err = "Your lab did not start: " + msg.err.Error() + "\nTell the instructor; press q to leave."
 			return m, nil
 		}
-		m.p.setLab(msg.lab)
+		if old := m.seat.lab; old != nil && old != msg.lab {
+			go old.Close()
+		}
+		m.seat.lab = msg.lab
 		return m, m.newApp(msg.lab)
 	case resetMsg:
 		if m.app != nil {
@@ -321,6 +342,9 @@ func (m *sessionModel) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if !m.joined {
 			return m, nil
 		}
+		// A fresh lab, browser and progress: the seat's old ones go.
+		m.seat.free()
+		m.seat.signups, m.seat.hops = 0, 0
 		m.p.update(func(s *Status) { s.Joining = true })
 		return m, m.startLab()
 	case pushMsg:
@@ -341,7 +365,11 @@ func (m *sessionModel) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	if !m.joined {
 		var cmd tea.Cmd
-		m.name, cmd = m.name.Update(msg)
+		if m.asking {
+			m.word, cmd = m.word.Update(msg)
+		} else {
+			m.name, cmd = m.name.Update(msg)
+		}
 		return m, cmd
 	}
 	return m, m.forward(msg)
@@ -355,22 +383,43 @@ func (m *sessionModel) forward(msg tea.Msg) tea.Cmd {
 	return cmd
 }
 
+// joinKey is a key on the join screen: the name, then (with the class code) the
+// rejoin word, then the seat.
 func (m *sessionModel) joinKey(msg tea.KeyMsg) tea.Cmd {
-	if msg.Type == tea.KeyEnter {
-		name := cleanName(m.name.Value())
-		if name == "" {
-			m.err = "Type a name the instructor will recognise."
-			return nil
+	if msg.Type != tea.KeyEnter {
+		var cmd tea.Cmd
+		if m.asking {
+			m.word, cmd = m.word.Update(msg)
+		} else {
+			m.name, cmd = m.name.Update(msg)
 		}
-		m.err = ""
-		m.joined = true
-		m.p.update(func(s *Status) { s.Name = name })
-		m.p.srv.log.Info("participant joined", "id", m.p.id, "name", name)
-		return m.startLab()
+		return cmd
 	}
-	var cmd tea.Cmd
-	m.name, cmd = m.name.Update(msg)
-	return cmd
+	name := cleanName(m.name.Value())
+	if name == "" {
+		m.err = "Type a name the instructor will recognise."
+		return nil
+	}
+	m.err = ""
+	if m.p.key == nil && !m.asking {
+		m.asking = true
+		m.name.Blur()
+		return m.word.Focus()
+	}
+	proof, keep := identity(m.p.key, m.word.Value())
+	st, resumed, refusal := m.p.srv.claimSeat(name, proof, keep)
+	if st == nil {
+		m.err = refusal
+		m.asking = false
+		m.word.Reset()
+		m.word.Blur()
+		return m.name.Focus()
+	}
+	m.seat, m.joined = st, true
+	m.p.setSeat(st)
+	m.p.update(func(s *Status) { s.Name = name })
+	m.p.srv.log.Info("participant joined", "id", m.p.id, "name", name, "rejoined", resumed)
+	return m.startLab()
 }
 
 // limitErr stops the run and tells the participant which class limit they reached.
@@ -387,9 +436,9 @@ func (m *sessionModel) watchStart(msg runner.StartedMsg) tea.Cmd {
 		return nil
 	}
 	switch {
-	case m.hops >= m.p.srv.cfg.MaxHops:
+	case m.seat.hops >= m.p.srv.cfg.MaxHops:
 		return m.limitErr(m.hopsLimit())
-	case msg.Chapter == "signup" && m.signups >= m.p.srv.cfg.MaxSignups:
+	case msg.Chapter == "signup" && m.seat.signups >= m.p.srv.cfg.MaxSignups:
 		return m.limitErr(m.signupsLimit())
 	}
 	return nil
@@ -408,16 +457,17 @@ func (m *sessionModel) watchEvent(msg runner.EventMsg) tea.Cmd {
 	if h == nil {
 		return nil
 	}
-	m.hops++
+	st := m.seat
+	st.hops++
 	if signsUp(h) {
-		m.signups++
+		st.signups++
 	}
-	m.p.update(func(s *Status) { s.Hop, s.Hops = h.Seq, m.hops })
+	m.p.update(func(s *Status) { s.Hop, s.Hops = h.Seq, st.hops })
 	switch {
 	case m.app == nil:
-	case m.hops > m.p.srv.cfg.MaxHops:
+	case st.hops > m.p.srv.cfg.MaxHops:
 		return m.limitErr(m.hopsLimit())
-	case m.signups > m.p.srv.cfg.MaxSignups:
+	case st.signups > m.p.srv.cfg.MaxSignups:
 		return m.limitErr(m.signupsLimit())
 	}
 	return nil
@@ -480,12 +530,16 @@ func (m *sessionModel) View() string {
 		b.WriteString("  " + strings.ReplaceAll(m.err, "\n", "\n  ") + "\n")
 	case m.starting:
 		b.WriteString("  Starting your own lab (user pool, ALB, app, logs)…\n")
+	case m.asking:
+		b.WriteString("  Choose a rejoin word, so that if you drop off you can join again as\n  " +
+			m.name.Value() + " with it and find your lab and chapter (kept " + m.p.srv.cfg.RejoinWithin.String() + ").\n  Leave it empty to start afresh each time.\n\n  " + m.word.View() + "\n\n")
+		b.WriteString("  enter join · ctrl+c leave\n")
 	default:
 		b.WriteString("  What name should the instructor see on the class board?\n\n  " + m.name.View() + "\n\n")
 		if m.err != "" {
 			b.WriteString("  " + m.err + "\n\n")
 		}
-		b.WriteString("  enter join · ctrl+c leave\n")
+		b.WriteString("  enter next · ctrl+c leave\n")
 	}
 	return b.String()
 }

@@ -1,0 +1,109 @@
+package classroom
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cognitolab/cognitolab/internal/testutil"
+)
+
+// TestRejoinKeepsLabAndChapter: alice signs up (chapter 3) and leaves; joining again
+// with her name and rejoin word she is back at the chapter after it, on the same lab
+// with her users. Nobody else gets her place: not while she is connected, not with
+// another word while she is away.
+func TestRejoinKeepsLabAndChapter(t *testing.T) {
+	rec := &recordingLabs{}
+	srv, addr := startServer(t, Config{Labs: rec.factory(500)})
+	alice := joinWithWord(t, addr, "alice", "otter", "Chapters")
+	m := alice.mark()
+	alice.keys("j", "j", enter)
+	alice.waitAfter(m, "Chapter 3 · Sign-up")
+	alice.keys("n")
+	alice.startRun(m, "")
+	alice.keys("c")
+	alice.waitAfter(m, "chapter done")
+	lab := rec.get(0)
+
+	// While she is connected her name is hers.
+	twin := join(t, addr, "alice")
+	twin.wait("What name should the instructor see")
+	twin.keys(enter)
+	twin.wait("Rejoin word")
+	twin.keys("o", "t", "t", "e", "r", enter)
+	twin.wait("Someone called alice is in the class already")
+	twin.close()
+
+	alice.close()
+	testutil.Eventually(t, "alice's seat to wait for her", 30*time.Second, func() bool { return srv.waitingSeats() == 1 })
+
+	// Another word does not get her place.
+	mallory := joinWithWord(t, addr, "alice", "guess", "The place of alice is kept for them")
+	mallory.close()
+
+	back := joinWithWord(t, addr, "alice", "otter", "Chapter 4 · Login through the ALB")
+	if rec.get(1) != nil {
+		t.Error("alice got a new lab; her seat's lab should have been kept")
+	}
+	users := lab.(localLab).l.Pool.Users()
+	if len(users) != 2 {
+		t.Fatalf("alice's pool holds %d users, want the 2 she signed up", len(users))
+	}
+	// Her chapter done and her users are on the home screen.
+	m = back.mark()
+	back.keys(esc)
+	back.waitAfter(m, "1 of 12 done")
+	home := back.plain()[m:]
+	for _, want := range []string{"✓  3 Sign-up", users[0].Username, users[1].Username} {
+		if !strings.Contains(home, want) {
+			t.Errorf("alice's home screen lacks %q", want)
+		}
+	}
+	testutil.Eventually(t, "mallory's session to end", 30*time.Second, func() bool { return len(srv.Participants()) == 1 })
+	if p := srv.Participants(); p[0].Name != "alice" || p[0].Hops == 0 || p[0].Chapter != "login" {
+		t.Errorf("the board should show alice with her hops: %+v", p)
+	}
+}
+
+// TestSeatsAreBounded: a seat waits RejoinWithin at most, and no more seats wait than
+// MaxSessions; without a rejoin word a seat is not kept at all.
+func TestSeatsAreBounded(t *testing.T) {
+	rec := &recordingLabs{}
+	srv, addr := startServer(t, Config{MaxSessions: 1, RejoinWithin: time.Hour, Labs: rec.factory(500)})
+	gone := func() {
+		testutil.Eventually(t, "the session to end", 30*time.Second, func() bool { return len(srv.Participants()) == 0 })
+	}
+	joinAndWait(t, addr, "nobody").close() // no word: nothing kept
+	gone()
+	if n := srv.waitingSeats(); n != 0 {
+		t.Errorf("%d seats wait for a participant who gave no rejoin word", n)
+	}
+	joinWithWord(t, addr, "ann", "w1", "Chapters").close()
+	gone()
+	joinWithWord(t, addr, "ben", "w2", "Chapters").close()
+	gone()
+	if n := srv.waitingSeats(); n != 1 {
+		t.Errorf("%d seats wait, want 1 (MaxSessions)", n)
+	}
+	// ann's seat went first: she starts afresh, with a new lab.
+	labs := 0
+	for rec.get(labs) != nil {
+		labs++
+	}
+	tm := joinWithWord(t, addr, "ann", "w1", "Chapters")
+	if rec.get(labs) == nil {
+		t.Error("ann's seat should have gone (oldest beyond MaxSessions): no new lab was made")
+	}
+	tm.close()
+	gone()
+
+	// Expiry: a short RejoinWithin.
+	srv2, addr2 := startServer(t, Config{RejoinWithin: 200 * time.Millisecond, IdleTimeout: time.Hour})
+	joinWithWord(t, addr2, "cat", "w3", "Chapters").close()
+	testutil.Eventually(t, "cat's seat to expire", 30*time.Second, func() bool {
+		return len(srv2.Participants()) == 0 && srv2.waitingSeats() == 0
+	})
+	if !strings.Contains(srv2.cfg.RejoinWithin.String(), "200ms") {
+		t.Fatal(srv2.cfg.RejoinWithin)
+	}
+}
