@@ -14,8 +14,8 @@ func TestRunTeachChaptersFormats(t *testing.T) {
 		{"groups", "text", []string{"── Chapter 10: Authorization with groups ──", "Signed in, but not in the group", "Admitted by group", "All steps passed."}},
 		{"groups", "markdown", []string{"## Chapter 10: Authorization with groups", "CreateGroup", "AdminAddUserToGroup", "#### The access token"}},
 		{"groups", "json", []string{`{"type":"chapter","id":"groups"`, `"key":"app-group-ok"`}},
-		{"clock", "text", []string{"── Chapter 11: The lab clock", "⏱ clock +61m → ", "All steps passed."}},
-		{"clock", "markdown", []string{"## Chapter 11: The lab clock", "AdminDisableUser", "⏱ clock +61m → "}},
+		{"clock", "text", []string{"── Chapter 11: The lab clock", "◷ clock +61m → ", "All steps passed."}},
+		{"clock", "markdown", []string{"## Chapter 11: The lab clock", "AdminDisableUser", "◷ clock +61m → "}},
 		{"clock", "json", []string{`{"type":"chapter","id":"clock"`, `"key":"backchannel-refresh"`, `{"type":"clock","by":"61m"`}},
 	}
 	for _, tt := range tests {
@@ -37,7 +37,7 @@ func TestRunScriptClockJump(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	for _, w := range []string{"Chapter 4: Login", "⏱ clock +61m → ", "Chapter 6: Tokens", "All steps passed."} {
+	for _, w := range []string{"Chapter 4: Login", "◷ clock +61m → ", "Chapter 6: Tokens", "All steps passed."} {
 		if !strings.Contains(out, w) {
 			t.Errorf("output lacks %q", w)
 		}

@@ -29,13 +29,13 @@ type ClockJump struct {
 }
 
 // Label is the jump's one line, the same in the TUI's timeline and in run's output:
-// "⏱ clock +1h → 14:05 UTC" (the date too when the jump is a day or more).
+// "◷ clock +1h → 14:05 UTC" (the date too when the jump is a day or more).
 func (j ClockJump) Label() string {
 	at := j.Now.UTC().Format("15:04 UTC")
 	if j.By >= 24*time.Hour {
 		at = j.Now.UTC().Format("Mon 2 Jan 15:04 UTC")
 	}
-	return "⏱ clock +" + JumpSpan(j.By) + " → " + at
+	return "◷ clock +" + JumpSpan(j.By) + " → " + at
 }
 
 // Explain says what the jump means, in a sentence.

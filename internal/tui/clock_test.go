@@ -80,7 +80,7 @@ func TestClockKeysRefreshInLogin(t *testing.T) {
 	start := lab.Now()
 	hopsBefore := tl.Len()
 	h.key("T")
-	if !strings.Contains(h.m.View(), "⏱ clock +1h → ") {
+	if !strings.Contains(h.m.View(), "◷ clock +1h → ") {
 		t.Errorf("the status line does not say the clock moved:\n%s", h.m.View())
 	}
 	h.key("t")
@@ -91,7 +91,7 @@ func TestClockKeysRefreshInLogin(t *testing.T) {
 		t.Fatalf("a clock jump added a hop")
 	}
 	view := h.m.View()
-	for _, want := range []string{"⏱ clock +1h → ", "⏱ clock +5m → ", "the next request sees the new time"} {
+	for _, want := range []string{"◷ clock +1h → ", "◷ clock +5m → ", "the next request sees the new time"} {
 		if !strings.Contains(view, want) {
 			t.Errorf("the screen lacks %q:\n%s", want, view)
 		}
@@ -128,15 +128,15 @@ func TestClockKeysRefreshInLogin(t *testing.T) {
 		return i
 	}
 	refreshRow := strings.LastIndex(view, "/oauth2/token")
-	if !(at("/oauth2/idpresponse") < at("⏱ clock +1h") && at("⏱ clock +1h") < at("⏱ clock +5m") &&
-		at("⏱ clock +5m") < at("200 browser → app") && at("200 browser → app") < refreshRow && refreshRow < at("ALB → app")) {
+	if !(at("/oauth2/idpresponse") < at("◷ clock +1h") && at("◷ clock +1h") < at("◷ clock +5m") &&
+		at("◷ clock +5m") < at("200 browser → app") && at("200 browser → app") < refreshRow && refreshRow < at("ALB → app")) {
 		t.Errorf("the timeline's rows are out of order:\n%s", view)
 	}
 	// The chapter keeps its jumps with its hops.
 	h.key("esc")
 	h.until("home", func() bool { return h.m.screen == screenHome })
 	openChapter(h, chapterIndex(t, h, "login"))
-	if got := h.m.View(); !strings.Contains(got, "⏱ clock +1h → ") {
+	if got := h.m.View(); !strings.Contains(got, "◷ clock +1h → ") {
 		t.Errorf("the chapter opened again lost its clock rows:\n%s", got)
 	}
 }

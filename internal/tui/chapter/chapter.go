@@ -384,10 +384,10 @@ func (m *Model) jump(d time.Duration) tea.Cmd {
 	j, err := m.runner.Jump(d)
 	switch {
 	case errors.Is(err, flows.ErrClockFixed):
-		m.note = "⏱ AWS's clock cannot be fast-forwarded: only the local lab's clock moves. Against AWS, wait for the token to expire."
+		m.note = "◷ AWS's clock cannot be fast-forwarded: only the local lab's clock moves. Against AWS, wait for the token to expire."
 		return nil
 	case err != nil:
-		m.note = "⏱ the lab clock did not move: " + err.Error()
+		m.note = "◷ the lab clock did not move: " + err.Error()
 		return nil
 	}
 	m.timeline.Mark(j.Label())
