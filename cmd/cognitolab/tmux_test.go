@@ -193,11 +193,19 @@ func TestTUIRunsChaptersAgainUnderTmux(t *testing.T) {
 	// (Its headers come after the long session cookie: page down to them.)
 	m.keys("G", "2", "PageDown")
 	m.waitFor("the app's request in the hop inspector", "X-Amzn-Oidc-Data")
-	m.keys("1")
+	// 3 on that hop opens the token inspector on what the ALB handed the app, verified.
+	m.keys("3")
+	s := m.waitFor("the ALB's token in the token inspector", "› x-amzn-oidc-data · ALB", "✓ signature verified", "alg = ES256")
+	if strings.Contains(s, "eyJ") {
+		t.Errorf("a token shows unmasked before r:\n%s", s)
+	}
+	// T moves the lab clock an hour: its own row, and the status line says so.
+	m.keys("1", "T")
+	m.waitFor("the clock jump", "◷ clock +1h → ", "the next request sees the new time")
 	m.keys("a")
-	m.waitFor("second run, first hop", "hop 1 · press n for the next hop")
+	m.waitFor("second run, first hop", "hop 1 · press n for the next hop", "◷ clock +1h → ")
 	m.keys("c")
-	s := m.waitFor("second login", "200 browser → app", "chapter done")
+	s = m.waitFor("second login", "200 browser → app", "chapter done")
 	if !firstOwnHop.MatchString(s) {
 		t.Errorf("the second run should start with GET /v1/secrets → 302:\n%s", s)
 	}

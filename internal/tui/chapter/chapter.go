@@ -267,6 +267,15 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return m.layout()
 	case runner.StartedMsg, runner.EventMsg, runner.DoneMsg:
 		return m.onRun(msg)
+	case runner.TokensMsg:
+		if msg.Err != nil {
+			m.note = msg.Err.Error()
+			return nil
+		}
+		for _, tv := range msg.Tokens {
+			m.shared.Tokens.Add(tv) // the last, x-amzn-oidc-data, stays selected
+		}
+		return nil
 	case tea.KeyMsg:
 		if m.state == Filling && m.form != nil {
 			return m.form.Update(msg)
@@ -326,7 +335,7 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, km.Hop):
 		return m.SetPane(PaneHop)
 	case key.Matches(msg, km.Tokens):
-		return m.SetPane(PaneTokens)
+		return tea.Batch(m.SetPane(PaneTokens), m.inspectTokens())
 	case key.Matches(msg, km.Logs):
 		return m.SetPane(PaneLogs)
 	case key.Matches(msg, km.Mail):
@@ -393,4 +402,28 @@ func (m *Model) jump(d time.Duration) tea.Cmd {
 	m.timeline.Mark(j.Label())
 	m.note = j.Label() + " · the next request sees the new time"
 	return m.layout()
+}
+
+// inspectTokens opens the token inspector on the selected hop's tokens when it is the
+// ALB → app leg: what the ALB handed the app (x-amzn-oidc-accesstoken and
+// x-amzn-oidc-data) shows at once, decoded, then verified (the pool's JWKS, the ALB's
+// public key) when the keys are fetched.
+func (m *Model) inspectTokens() tea.Cmd {
+	h, ok := m.timeline.Selected()
+	if !ok || !flows.HasForwardedTokens(h) {
+		return nil
+	}
+	for _, name := range []string{"x-amzn-oidc-accesstoken", "x-amzn-oidc-data"} {
+		tv, err := flows.DecodeToken(hop.Value(h.ReqHeaders, name), m.c.Now())
+		if err != nil {
+			continue
+		}
+		tv.Source, tv.Unchecked = flows.SourceALBAccess, true
+		if tv.Kind == "alb-data" {
+			tv.Source = flows.SourceALBData
+		}
+		tv.Problem = "verifying it: fetching the keys…"
+		m.shared.Tokens.Add(*tv)
+	}
+	return m.runner.VerifyForwarded(m.ctx, h)
 }

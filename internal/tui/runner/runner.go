@@ -170,6 +170,22 @@ func (r *Runner) Defaults(id string) map[string]string { return r.sess.Defaults(
 // moves the clock: the caller shows the jump.
 func (r *Runner) Jump(d time.Duration) (hop.ClockJump, error) { return r.sess.MoveClock(d) }
 
+// TokensMsg carries the tokens of a hop, decoded and verified (VerifyForwarded).
+type TokensMsg struct {
+	Tokens []hop.TokenView
+	Err    error
+}
+
+// VerifyForwarded returns a command that decodes and verifies the tokens the ALB
+// handed the app on h (an ALB → app hop): the access token with the pool's JWKS,
+// x-amzn-oidc-data with the ALB's public key. Its message is a TokensMsg.
+func (r *Runner) VerifyForwarded(ctx context.Context, h hop.Hop) tea.Cmd {
+	return func() tea.Msg {
+		tvs, err := r.sess.VerifyForwardedTokens(ctx, h)
+		return TokensMsg{Tokens: tvs, Err: err}
+	}
+}
+
 // NewLearner forgets the browser and the default user: the next run signs up a
 // fresh learner.
 func (r *Runner) NewLearner() { r.sess.NewLearner() }

@@ -220,7 +220,7 @@ func (m *Model) render(t hop.TokenView) string {
 		b.WriteString("\n" + s.Label.Render("expires ") + s.Text.Render(Human(t.Expires, m.c.Now())))
 	}
 	if t.Padded {
-		b.WriteString("\n" + s.Muted.Render("Its base64url segments keep their = padding (the ALB does this; many JWT libraries reject it)."))
+		b.WriteString("\n" + s.Muted.Render(common.Wrap("Its base64url segments keep their = padding (the ALB does this; many JWT libraries reject it).", wrap)))
 	}
 	claims := func(title string, cs []hop.Claim) {
 		if len(cs) == 0 {
