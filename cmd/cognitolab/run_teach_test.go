@@ -42,6 +42,11 @@ func TestRunScriptClockJump(t *testing.T) {
 			t.Errorf("output lacks %q", w)
 		}
 	}
+	// A login after a login: the chapter starts from a new browser, so its first hop is
+	// the 302 again rather than a 200 from the session the first run left.
+	if out, err := execute(t, "run", "login,+1h,login", "--format", "text"); err != nil {
+		t.Errorf("login twice: %v\n%s", err, out)
+	}
 	if _, err := execute(t, "run", "login,+soon"); err == nil || !strings.Contains(err.Error(), "clock jump") {
 		t.Errorf("bad jump: err = %v", err)
 	}

@@ -25,6 +25,10 @@ import (
 func LoginChapter() Chapter {
 	return Chapter{ID: "login", Number: 4, Title: "Login through the ALB", Lesson: "04-login.md", Inputs: userInputs(),
 		Run: func(ctx context.Context, s *Session) error {
+			// The chapter is a login from nothing: it starts as a new browser would,
+			// even when a script ran a chapter that logged in before it
+			// (`run login,+1h,login`); the TUI starts every run that way anyway.
+			s.FreshBrowser()
 			r, end := s.begin(ctx, "login")
 			defer end()
 			if err := r.ensureUser(); err != nil {
