@@ -412,7 +412,7 @@ func (m *Model) inspectTokens() tea.Cmd {
 	h, ok := m.timeline.Selected()
 	if !ok || !flows.HasForwardedTokens(h) {
 		if ok && h.Inferred && hop.Value(h.ReqHeaders, "x-amzn-oidc-data") != "" {
-			m.note = "this ALB → app hop is rebuilt from the app's log line, which names the tokens but does not hold them: chapter 6 verifies the x-amzn-oidc-data the app logged"
+			m.note = "this ALB → app hop is rebuilt from the app's log line, which names the tokens but does not hold them: the local lab shows them, verified"
 		}
 		return nil
 	}
