@@ -109,7 +109,7 @@ func (s *Session) logWait() time.Duration {
 }
 
 // appLogLines polls FilterLogEvents until a line for every trace root has arrived, and
-// returns all app lines since the session began, each tied to its hop.
+// returns those lines, each tied to its hop.
 func (r *run) appLogLines(traces []string) ([]hop.LogLine, error) {
 	c, err := r.s.logs(r.ctx)
 	if err != nil {
@@ -130,7 +130,7 @@ func (r *run) appLogLines(traces []string) ([]hop.LogLine, error) {
 	}
 	r.stepf("FilterLogEvents")
 	for {
-		lines, err := r.filterOnce(c, since)
+		lines, err := r.filterOnce(c, since, traces)
 		if err != nil {
 			return nil, err
 		}
@@ -158,6 +158,25 @@ func (r *run) appLogLines(traces []string) ([]hop.LogLine, error) {
 	}
 }
 
+// tracePattern is the JSON filter pattern that finds the app's lines of these trace
+// roots, { $.trace_id = "1-…" || $.trace_id = "1-…" }, as the logs lesson teaches it
+// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html);
+// nil (every line) for none, or for so many that the pattern would pass AWS's
+// 1,024-character limit on filterPattern.
+func tracePattern(roots []string) *string {
+	var terms []string
+	for _, t := range roots {
+		if t != "" {
+			terms = append(terms, `$.trace_id = "`+t+`"`)
+		}
+	}
+	p := "{ " + strings.Join(terms, " || ") + " }"
+	if len(terms) == 0 || len(p) > 1024 {
+		return nil
+	}
+	return &p
+}
+
 // sleep waits d, or less when the run is cancelled; it reports whether d passed.
 func (r *run) sleep(d time.Duration) bool {
 	t := time.NewTimer(d)
@@ -170,13 +189,16 @@ func (r *run) sleep(d time.Duration) bool {
 	}
 }
 
-// filterOnce reads every page of the log group since a time (each page is a hop).
-func (r *run) filterOnce(c *cloudwatchlogs.Client, since time.Time) ([]hop.LogLine, error) {
+// filterOnce reads every page of the log group since a time (each page is a hop),
+// only the lines of the given trace roots when there are any: a JSON filter pattern.
+func (r *run) filterOnce(c *cloudwatchlogs.Client, since time.Time, roots []string) ([]hop.LogLine, error) {
+	traces := tracePattern(roots)
 	var out []hop.LogLine
 	var next *string
 	for page := 0; page < 20; page++ {
 		resp, err := c.FilterLogEvents(r.ctx, &cloudwatchlogs.FilterLogEventsInput{
 			LogGroupName: aws.String(r.s.Target.LogGroup), StartTime: aws.Int64(since.UnixMilli()), NextToken: next,
+			FilterPattern: traces,
 		})
 		if code, _ := apiErrorCode(err); code == "ResourceNotFoundException" {
 			// The group or stream appears with the app's first shipped batch: not yet.

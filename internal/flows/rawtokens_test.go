@@ -46,6 +46,16 @@ func TestRawTokensOffByDefaultAndLogsToggle(t *testing.T) {
 	if all, raw := logLines(); all < 2 || raw != 0 {
 		t.Fatalf("default run: %d log lines, %d with raw tokens; want >= 2 and none", all, raw)
 	}
+	// The logs chapter finds its two requests' lines with a JSON filter pattern.
+	pattern := ""
+	for _, h := range rec.hops("logs") {
+		if h.Op() == "FilterLogEvents" {
+			pattern = hop.Value(h.Form, "filterPattern")
+		}
+	}
+	if !strings.HasPrefix(pattern, `{ $.trace_id = "1-`) || !strings.Contains(pattern, `" || $.trace_id = "1-`) {
+		t.Errorf("the logs chapter's FilterLogEvents pattern = %q, want { $.trace_id = \"…\" || $.trace_id = \"…\" }", pattern)
+	}
 	verified := false
 	rec.mu.Lock()
 	for _, e := range rec.events {
