@@ -116,6 +116,10 @@ type Model struct {
 	note   string
 	inputs map[string]string
 	reveal bool
+	// flipped swaps what pane 1 shows where only one of the lesson and the hops fits
+	// (see single): the hops by default, the lesson (or the error box) when flipped;
+	// after a failed run the error box by default.
+	flipped bool
 	// formFrom is the state to return to when the form closes.
 	formFrom State
 	// saved says the form's values were just saved (the status line says so).
@@ -204,7 +208,38 @@ func (m *Model) ShortHelp() []key.Binding {
 	if m.ch.Run == nil {
 		return []key.Binding{km.Down, km.PageDown, km.NextPane, km.Back, km.Help, km.Quit}
 	}
+	if swap, ok := m.swapKey(); ok {
+		// Only one of the lesson and the hops shows: the key to the other comes
+		// right after the run keys, where a short footer still shows it.
+		return []key.Binding{km.Next, km.RunAll, swap, km.PrevItem, km.NextItem, km.Sequence, km.Clock, km.NextPane, km.Reveal, km.Back, km.Help, km.Quit}
+	}
 	return []key.Binding{km.Next, km.RunAll, km.PrevItem, km.NextItem, km.Sequence, km.Clock, km.NextPane, km.Reveal, km.Back, km.Help, km.Quit}
+}
+
+// swapKey is the v key with its help saying what it shows next, when pane 1 shows
+// one of the lesson and the hops (ok is false otherwise).
+func (m *Model) swapKey() (key.Binding, bool) {
+	if !m.canSwap() {
+		return key.Binding{}, false
+	}
+	b := m.c.KeyMap.Swap
+	switch {
+	case m.pane != PaneLesson:
+		b.SetHelp("v", "hops")
+	case m.showsHops() && m.err != nil:
+		b.SetHelp("v", "the error")
+	case m.showsHops():
+		b.SetHelp("v", "lesson text")
+	default:
+		b.SetHelp("v", "hops")
+	}
+	return b, true
+}
+
+// canSwap reports whether v has something to swap: one of the lesson and the
+// hops at a time, and hops to show.
+func (m *Model) canSwap() bool {
+	return m.ch.Run != nil && m.single() && m.timeline.Len() > 0 && m.state != Filling
 }
 
 // FullHelp lists every key of the screen that does something here.
@@ -219,6 +254,9 @@ func (m *Model) FullHelp() [][]key.Binding {
 		return [][]key.Binding{move, panes, {km.Reveal, km.Present, km.Back, km.Help, km.Quit}}
 	}
 	other := []key.Binding{km.Clock5m, km.Clock1h, km.Clock1d, km.Sequence, km.Reveal}
+	if m.single() {
+		other = append([]key.Binding{km.Swap}, other...)
+	}
 	if len(m.ch.Inputs) > 0 {
 		other = append(other, km.Edit)
 	}
@@ -282,7 +320,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 		return m.onKey(msg)
 	case tea.MouseMsg:
-		return m.active().Update(msg)
+		return m.scrollActive(msg)
 	}
 	if m.state == Filling && m.form != nil {
 		return m.form.Update(msg)
@@ -354,6 +392,18 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, km.Sequence):
 		m.c.Diagram = !m.c.Diagram
 		return m.layout()
+	case key.Matches(msg, km.Swap):
+		if !m.canSwap() {
+			return nil
+		}
+		if m.pane != PaneLesson {
+			// From another pane, v comes back to the hops.
+			m.pane = PaneLesson
+			m.toHops()
+		} else {
+			m.flipped = !m.flipped
+		}
+		return m.layout()
 	case key.Matches(msg, km.NewLearner):
 		return m.newLearner()
 	case key.Matches(msg, km.SetupHops) && m.ch.Run != nil:
@@ -365,8 +415,23 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		m.shared.Tokens.SetReveal(m.reveal)
 		return nil
 	}
+	return m.scrollActive(msg)
+}
+
+// scrollActive hands a scrolling key or the mouse wheel to the active pane; where
+// pane 1 shows the hops in place of the lesson, they move the selected hop.
+func (m *Model) scrollActive(msg tea.Msg) tea.Cmd {
+	if m.pane == PaneLesson && m.showsHops() {
+		m.timeline.Update(msg)
+		m.syncSelection()
+		return nil
+	}
 	return m.active().Update(msg)
 }
+
+// toHops makes pane 1 show the hops where only one of the lesson and the hops
+// fits: a key that brings or steps through hops wants to see them.
+func (m *Model) toHops() { m.flipped = m.err != nil }
 
 // SetPane shows a pane.
 func (m *Model) SetPane(p Pane) tea.Cmd {

@@ -23,6 +23,7 @@ func (m *Model) spin() tea.Cmd {
 // next is the n/enter key: start the chapter, step forward through hops already
 // seen, or let the next hop through.
 func (m *Model) next() tea.Cmd {
+	m.toHops()
 	switch m.state {
 	case Idle:
 		return m.begin()
@@ -52,6 +53,7 @@ func (m *Model) next() tea.Cmd {
 
 // runAll is the c key: run to the end.
 func (m *Model) runAll() tea.Cmd {
+	m.toHops()
 	switch m.state {
 	case Idle:
 		m.release = true
@@ -131,6 +133,7 @@ func (m *Model) start() tea.Cmd {
 	m.timeline.Reset()
 	m.syncSelection()
 	m.err, m.info = nil, ""
+	m.flipped = false
 	m.state = Starting
 	m.saved = false
 	m.waiting, m.freeRun = false, false
@@ -168,6 +171,7 @@ func (m *Model) onRun(msg tea.Msg) tea.Cmd {
 		}
 		m.gate, m.waiting, m.freeRun, m.pressed = nil, false, false, false
 		m.err = msg.Err
+		m.flipped = false // a failed run shows its error box first
 		m.state = Done
 		if msg.Err != nil {
 			m.state = Failed

@@ -13,10 +13,17 @@ import (
 	"github.com/cognitolab/cognitolab/internal/tui/errview"
 	"github.com/cognitolab/cognitolab/internal/tui/seq"
 	"github.com/cognitolab/cognitolab/internal/tui/styles"
+	"github.com/cognitolab/cognitolab/internal/tui/timeline"
 )
 
 // wideAt is the width from which the lesson and the timeline sit side by side.
 const wideAt = 100
+
+// compactBelow is the body height under which a narrow chapter screen shows one of
+// the lesson and the hops at a time (v swaps them), as presenter mode does: at
+// 80×24 the hops of chapter 4 alone would leave the lesson no row to read. Glow's
+// pager and gh-dash's preview work the same way: one thing, whole, and a key.
+const compactBelow = 28
 
 // minCard and minLesson are the fewest rows the hop card and the lesson get when
 // the timeline takes the rest.
@@ -49,11 +56,26 @@ func (m *Model) hopRows() int {
 	return m.timeline.Rows()
 }
 
-func (m *Model) geometry() geometry {
-	g := geometry{bodyH: max(m.height-3, 3)}
+// bodyH is the height of the body (below the header and tabs, above the status).
+func (m *Model) bodyH() int {
 	if m.c.Present {
-		g.bodyH = max(m.height-5, 3)
+		return max(m.height-5, 3)
 	}
+	return max(m.height-3, 3)
+}
+
+// single reports whether pane 1 shows one of the lesson and the hops at a time:
+// presenter mode (one thing, big), or a screen too short and narrow for both.
+func (m *Model) single() bool {
+	return m.c.Present || (max(m.width, 20) < wideAt && m.bodyH() < compactBelow)
+}
+
+// singleCard is the rows the hop card gets below the timeline when the hops have
+// the body to themselves: a third of it, at least minCard+4, at most 12.
+func singleCard(bodyH int) int { return max(min(bodyH/3, 12), minCard+4) }
+
+func (m *Model) geometry() geometry {
+	g := geometry{bodyH: m.bodyH()}
 	w := max(m.width, 20)
 	g.hops = m.ch.Run != nil
 	want := m.hopRows()
@@ -62,12 +84,17 @@ func (m *Model) geometry() geometry {
 		// A reading chapter: the lesson takes the whole body.
 		g.lessonW, g.lessH = w, g.bodyH
 		g.rightW = w
-	case m.c.Present:
-		// One thing at a time, big: the lesson (or the error) until there are hops,
-		// then the whole timeline with the selected hop's card below.
+	case m.c.Present && m.timeline.Len() == 0:
+		// Presenter mode before the first hop: the lesson (or the error), big.
 		g.lessonW, g.lessH = w, g.bodyH
 		g.rightW = w
-		g.cardH = max(min(g.bodyH/3, 12), minCard+4)
+	case m.single() && m.timeline.Len() > 0:
+		// One thing at a time: the whole timeline with the selected hop's card
+		// below, or (v) the lesson or the error above a one-line reminder of the
+		// selected hop.
+		g.lessonW, g.lessH = w, max(g.bodyH-2, 1)
+		g.rightW = w
+		g.cardH = singleCard(g.bodyH)
 		g.tlH = max(min(want, g.bodyH-g.cardH-1), 1)
 		g.cardH = max(g.bodyH-g.tlH-1, 1)
 	case !g.hops || (m.err != nil && m.timeline.Len() == 0):
@@ -78,7 +105,9 @@ func (m *Model) geometry() geometry {
 		g.hops = false
 	case w >= wideAt:
 		g.wide = true
-		g.lessonW = w * 9 / 20
+		// The timeline's rows need the room more than the lesson's lines: two
+		// fifths for the lesson, never under 44 columns.
+		g.lessonW = max(w*2/5, 44)
 		if m.c.Diagram {
 			g.lessonW = w * 7 / 20 // the diagram's lanes need the room
 		}
@@ -179,10 +208,14 @@ func (m *Model) tabs() string {
 	return ansi.Truncate(strings.Join(out, ""), max(m.width, 10), "")
 }
 
-// showsHops reports whether presenter mode shows the hops (timeline and card) in
-// place of the lesson.
+// showsHops reports whether pane 1 shows the hops (timeline and card) in place of
+// the lesson: where only one fits (single), once there are hops, unless v swapped
+// to the lesson; after a failed run the error box comes first.
 func (m *Model) showsHops() bool {
-	return m.c.Present && m.timeline.Len() > 0 && m.err == nil && m.state != Filling
+	if !m.canSwap() {
+		return false
+	}
+	return (m.err == nil) != m.flipped
 }
 
 func (m *Model) body(g geometry) string {
@@ -207,18 +240,29 @@ func (m *Model) body(g geometry) string {
 	if m.ch.Run == nil {
 		return left
 	}
+	if m.single() && m.timeline.Len() > 0 {
+		rule := s.Rule.Render(strings.Repeat("─", max(g.rightW, 1)))
+		switch {
+		case !m.showsHops():
+			// The lesson (or the error) has the body; the last line keeps the
+			// selected hop in sight and says how to get back to the hops.
+			return fit(left, g.lessH) + "\n" + rule + "\n" + m.reminder(g.rightW)
+		case m.c.Present:
+			// One pane, big: the whole timeline, then the selected hop framed, the
+			// frame filling the rows below the timeline. In a short terminal the
+			// frame's blank top and bottom rows go to the text.
+			// The frame has no rule above it: it takes the rule's row too.
+			frame, inner, cardH := s.PresentCard, max(g.rightW-8, 20), max(g.cardH+1-4, 2)
+			if g.cardH < 12 {
+				frame, cardH = frame.PaddingTop(0).PaddingBottom(0), max(g.cardH+1-2, 2)
+			}
+			return fit(m.hopsView(g), g.tlH) + "\n" + frame.Width(g.rightW-2).Render(fit(m.card(inner, cardH), cardH))
+		default:
+			return fit(m.hopsView(g), g.tlH) + "\n" + rule + "\n" + m.card(g.rightW, g.cardH)
+		}
+	}
 	if m.c.Present {
-		if !m.showsHops() {
-			return left
-		}
-		// One pane, big: the whole timeline, then the selected hop framed, the frame
-		// filling the rows below the timeline.
-		// In a short terminal the frame's blank top and bottom rows go to the text.
-		frame, inner, cardH := s.PresentCard, max(g.rightW-8, 20), max(g.cardH-4, 2)
-		if g.cardH < 12 {
-			frame, cardH = frame.PaddingTop(0).PaddingBottom(0), max(g.cardH-2, 2)
-		}
-		return fit(m.hopsView(g), g.tlH) + "\n" + frame.Width(g.rightW-2).Render(fit(m.card(inner, cardH), cardH))
+		return left
 	}
 	if !g.hops {
 		return left
@@ -240,6 +284,26 @@ func (m *Model) body(g geometry) string {
 // fit pads or cuts text to exactly h lines.
 func fit(text string, h int) string {
 	return lipgloss.NewStyle().Height(h).MaxHeight(h).Render(text)
+}
+
+// reminder is the line under the lesson where it has pane 1 to itself: the selected
+// hop in one line, and the key that brings the hops back.
+func (m *Model) reminder(w int) string {
+	s := m.c.Styles
+	back := s.Accent.Render("v") + s.Text.Render(" shows the hops")
+	h, ok := m.timeline.Selected()
+	if !ok {
+		return ansi.Truncate(back, max(w, 1), "…")
+	}
+	status := fmt.Sprintf("%d", h.Status)
+	if h.StatusClass() == "error" {
+		status = "ERR"
+	}
+	line := s.HopSeq.Render("hop "+m.timeline.Number()+"  ") + s.HopRequest.Render(h.Method+" ") +
+		s.Status(h.StatusClass()).Render(status) + " " + s.Text.Render(h.Caller()) + s.Arrow.Render(" → ") +
+		s.Party(h.Party).Render(h.Callee()) + " " + s.HopRequest.Render(timeline.Where(m.c.Secrets.MaskURL(h.URL)))
+	room := max(w-lipgloss.Width(back)-3, 10)
+	return ansi.Truncate(line, room, "…") + s.Muted.Render(" · ") + back
 }
 
 // card is the selected hop's headline and annotation (or the latest narrative line).
@@ -272,14 +336,21 @@ func (m *Model) card(w, h int) string {
 	line := s.HopSeq.Render(num+"  ") +
 		s.HopRequest.Render(hop.Method+" ") + s.Status(hop.StatusClass()).Render(status) +
 		" " + s.Text.Render(hop.Caller()) + s.Arrow.Render(" → ") + s.Party(hop.Party).Render(hop.Callee())
+	b.WriteString(ansi.Truncate(line, w, "…"))
 	if hop.BackChannel {
-		line += s.BackChannel.Render("  ⇄ inside AWS: your browser never sees this")
+		// Beside the headline when it fits, else on a line of its own: never cut.
+		const inside = "⇄ inside AWS: your browser never sees this"
+		if lipgloss.Width(line)+2+lipgloss.Width(inside) <= w {
+			b.WriteString("  " + s.BackChannel.Render(inside))
+		} else {
+			b.WriteString("\n" + s.BackChannel.Render(wrap(inside, w)))
+		}
 	}
-	b.WriteString(ansi.Truncate(line, w, "…") + "\n")
+	b.WriteString("\n")
 	if hop.Title != "" {
 		b.WriteString(s.HopTitle.Render(wrap(hop.Title, w)) + "\n")
 	}
-	if m.c.Present {
+	if m.c.Present && h >= 10 {
 		b.WriteString("\n")
 	}
 	if hop.Note != "" {

@@ -42,6 +42,9 @@ type KeyMap struct {
 	Clock1h key.Binding
 	Clock1d key.Binding
 	Clock   key.Binding
+	// Swap shows the lesson or the hops where there is room for only one of them
+	// (a short terminal, presenter mode).
+	Swap    key.Binding
 	Edit    key.Binding
 	Present key.Binding
 	Help    key.Binding
@@ -94,6 +97,7 @@ func DefaultKeyMap() *KeyMap {
 		Clock1h:  key.NewBinding(key.WithKeys("T"), key.WithHelp("T", "lab clock +1 hour")),
 		Clock1d:  key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "lab clock +1 day")),
 		Clock:    key.NewBinding(key.WithKeys("t", "T", "D"), key.WithHelp("t/T/D", "clock 5m/1h/1d")),
+		Swap:     key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "lesson ↔ hops (short screens)")),
 		Edit:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit your choices")),
 		Present:  key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "presenter mode")),
 		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),

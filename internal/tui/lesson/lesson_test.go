@@ -32,7 +32,8 @@ func TestLessonsWrapWithoutBreakingIdentifiers(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, w := range []int{48, 53, 78} {
+		// 44 and 47: the lesson column of a 100- and a 120-column screen.
+		for _, w := range []int{44, 47, 48, 53, 78} {
 			out := ansi.Strip(render(t, md, w, false))
 			for _, l := range strings.Split(out, "\n") {
 				if ansi.StringWidth(l) > w {

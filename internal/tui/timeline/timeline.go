@@ -392,21 +392,27 @@ func (m *Model) row(i, fromW int) string {
 	if action := h.Op(); action != "" {
 		where += " " + action
 	}
+	fixed := 2 + len(seqNo) + len(method) + 1 + len(status) + 1 + fromW + 1
+	// The back-channel mark gives way to the path: the longest mark that leaves the
+	// whole path (the query may be cut; the inspector has it) in view.
 	tail := ""
 	if h.BackChannel {
-		tail = "  ⇄ inside AWS"
-		switch {
-		case h.Inferred && h.InferredFrom != "":
-			tail += " (inferred from " + h.InferredFrom + ")"
-		case h.Inferred:
-			tail += " (not observed)"
+		path, _, _ := strings.Cut(where, "?")
+		need := ansi.StringWidth(path)
+		for _, mark := range []string{"  ⇄ inside AWS", "  ⇄ AWS", " ⇄"} {
+			switch {
+			case h.Inferred && h.InferredFrom != "":
+				mark += " (inferred from " + h.InferredFrom + ")"
+			case h.Inferred:
+				mark += " (not observed)"
+			}
+			tail = mark
+			if m.width-fixed-ansi.StringWidth(mark) >= need {
+				break
+			}
 		}
 	}
-	fixed := 2 + len(seqNo) + len(method) + 1 + len(status) + 1 + fromW + 1
-	room := m.width - fixed - ansi.StringWidth(tail)
-	if room < 8 {
-		room = 8
-	}
+	room := max(m.width-fixed-ansi.StringWidth(tail), 8)
 	where = ansi.Truncate(where, room, "…")
 	line := marker + s.HopSeq.Render(seqNo) + s.HopRequest.Render(method) + " " +
 		s.Status(h.StatusClass()).Render(status) + " " +

@@ -1,0 +1,46 @@
+package timeline
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/cognitolab/cognitolab/internal/hop"
+	"github.com/cognitolab/cognitolab/internal/tui/common"
+)
+
+// TestBackChannelMarkGivesWayToThePath: a back-channel row shows its whole path
+// (/oauth2/userInfo was cut to "/oauth2/userI…" at 120x40): the "inside AWS" mark
+// shortens to "⇄ AWS", then "⇄", before the path is cut. A query is what gets cut.
+func TestBackChannelMarkGivesWayToThePath(t *testing.T) {
+	m := New(common.New("notty", nil))
+	for _, h := range []hop.Hop{
+		{Party: hop.PartyALB, Browser: "your browser", Method: "GET", URL: "http://localhost:8080/oauth2/idpresponse?code=effa4de6-6dfe-4d0c-9d1f-000000000000&state=abcdefabcdef", Status: 302},
+		{Party: hop.PartyHostedUI, Browser: hop.BrowserInsideAWS, BackChannel: true, Method: "POST", URL: "http://127.0.0.1:9229/oauth2/token", Status: 200},
+		{Party: hop.PartyHostedUI, Browser: hop.BrowserInsideAWS, BackChannel: true, Method: "GET", URL: "http://127.0.0.1:9229/oauth2/userInfo", Status: 200},
+	} {
+		m.Append(h)
+	}
+	for _, tc := range []struct {
+		w    int
+		mark string
+	}{{80, "⇄ inside AWS"}, {56, "⇄ AWS"}, {50, "⇄"}} {
+		m.SetSize(tc.w, 10)
+		lines := strings.Split(ansi.Strip(m.View()), "\n")
+		if len(lines) != 3 {
+			t.Fatalf("width %d: %d rows, want 3:\n%s", tc.w, len(lines), strings.Join(lines, "\n"))
+		}
+		for _, l := range lines {
+			if w := ansi.StringWidth(l); w > tc.w {
+				t.Errorf("width %d: a row is %d wide: %q", tc.w, w, l)
+			}
+		}
+		if !strings.Contains(lines[2], "/oauth2/userInfo") || !strings.HasSuffix(strings.TrimSpace(lines[2]), tc.mark) {
+			t.Errorf("width %d: the userInfo row should show its path whole and end with %q: %q", tc.w, tc.mark, lines[2])
+		}
+		if !strings.Contains(lines[0], "/oauth2/idpresponse") || !strings.HasSuffix(lines[0], "…") {
+			t.Errorf("width %d: the idpresponse row should show its path and cut its query: %q", tc.w, lines[0])
+		}
+	}
+}
