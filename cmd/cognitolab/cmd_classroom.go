@@ -25,6 +25,7 @@ import (
 func classroomCommand() *cobra.Command {
 	var (
 		listen, code, keysFile, hostKey string
+		boardKeysFile                   string
 		port                            int
 		noBoard                         bool
 		cfg                             classroom.Config
@@ -57,6 +58,16 @@ chapters are left out, because the app's log group would show everyone's tokens.
 					return err
 				}
 				cfg.AuthorizedKeys = keys
+			}
+			if boardKeysFile != "" {
+				keys, err := readAuthorizedKeys(boardKeysFile)
+				if err != nil {
+					return err
+				}
+				cfg.BoardKeys = keys
+			}
+			if cfg.BoardCode != "" && cfg.BoardCode == code {
+				return withCode(exitUsage, errors.New("--board-code must differ from --code: the class code would open the board"))
 			}
 			generated := false
 			if code == "" && keysFile == "" {
@@ -99,6 +110,16 @@ chapters are left out, because the app's log group would show everyone's tokens.
 				cfg.Logger = slog.New(slog.NewTextHandler(errOut, nil))
 			}
 
+			host := listen
+			if host == "0.0.0.0" || host == "::" {
+				host = "HOST"
+			}
+			joinLine := fmt.Sprintf("participants: ssh -p %d NAME@%s", port, host)
+			if code != "" {
+				joinLine += "  (password: the class code " + code + ")"
+			}
+			cfg.JoinLine = joinLine
+
 			srv, err := classroom.New(cfg)
 			if err != nil {
 				return err
@@ -110,20 +131,14 @@ chapters are left out, because the app's log group would show everyone's tokens.
 			served := make(chan error, 1)
 			go func() { served <- srv.Serve(ln) }()
 			defer srv.Close()
-
-			host := listen
-			if host == "0.0.0.0" || host == "::" {
-				host = "HOST"
-			}
-			joinLine := fmt.Sprintf("participants: ssh -p %d NAME@%s", port, host)
-			if code != "" {
-				joinLine += "  (password: the class code " + code + ")"
-			}
 			out := cmd.OutOrStdout()
 			fmt.Fprintln(out, "cognitolab classroom is open.")
 			fmt.Fprintln(out, "  "+joinLine)
 			if generated {
 				fmt.Fprintln(out, "  The class code was made for this class; pass --code to choose one.")
+			}
+			if cfg.BoardCode != "" || len(cfg.BoardKeys) > 0 {
+				fmt.Fprintf(out, "  board: ssh -p %d %s@%s  (with --board-code or a --board-keys key)\n", port, classroom.BoardUser, host)
 			}
 			if !board {
 				fmt.Fprintln(out, "  Press Ctrl+C to close the classroom.")
@@ -154,6 +169,8 @@ chapters are left out, because the app's log group would show everyone's tokens.
 	f.StringVar(&code, "code", "", "class code participants type as the SSH password (default: one is made)")
 	f.StringVar(&keysFile, "authorized-keys", "", "authorized_keys file of participants' public keys allowed in (instead of or beside --code)")
 	f.StringVar(&hostKey, "host-key", "", "the server's SSH host key, made on first use (default <config dir>/cognitolab/classroom_host_ed25519)")
+	f.StringVar(&cfg.BoardCode, "board-code", "", "instructor's code: opens the class board over SSH as the user 'board' (ssh -p PORT board@HOST)")
+	f.StringVar(&boardKeysFile, "board-keys", "", "authorized_keys file of the instructors' public keys that open the board over SSH")
 	f.BoolVar(&noBoard, "no-board", false, "log to stderr instead of drawing the class board")
 	f.IntVar(&cfg.MaxSessions, "max-sessions", classroom.DefaultMaxSessions, "most participants at once")
 	f.DurationVar(&cfg.IdleTimeout, "idle", classroom.DefaultIdleTimeout, "end a session after this long without a key press")

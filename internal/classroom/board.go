@@ -24,13 +24,15 @@ type Board struct {
 	r    *lipgloss.Renderer
 	join string // how participants join, shown at the top
 
-	rows     []Status
-	sel      int
-	confirm  bool // r pressed: y resets the selected participant
-	note     string
-	width    int
-	height   int
-	closing  bool
+	rows    []Status
+	sel     int
+	confirm bool // r pressed: y resets the selected participant
+	note    string
+	width   int
+	height  int
+	closing bool
+	// remote is a board opened over SSH: q leaves it, the classroom stays.
+	remote   bool
 	bold     lipgloss.Style
 	muted    lipgloss.Style
 	alert    lipgloss.Style
@@ -172,6 +174,10 @@ func (b *Board) View() string {
 	if b.note != "" {
 		s.WriteString(b.note + "\n")
 	}
-	s.WriteString(b.muted.Render("1-9, 0 everyone to chapter N (0 = 10) · j/k choose · r reset the chosen participant · q close the classroom") + "\n")
+	q := "q close the classroom"
+	if b.remote {
+		q = "q leave the board (the classroom stays open)"
+	}
+	s.WriteString(b.muted.Render("1-9, 0 everyone to chapter N (0 = 10) · j/k choose · r reset the chosen participant · "+q) + "\n")
 	return s.String()
 }

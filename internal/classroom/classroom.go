@@ -7,6 +7,7 @@
 package classroom
 
 import (
+	"cmp"
 	"crypto/subtle"
 	"errors"
 	"fmt"
@@ -22,12 +23,21 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/gliderlabs/ssh"
+	"github.com/muesli/termenv"
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/cognitolab/cognitolab/internal/flows"
 	"github.com/cognitolab/cognitolab/internal/labconf"
 )
+
+// BoardUser is the SSH user name that opens the instructor's board (Config.BoardCode).
+const BoardUser = "board"
+
+// maxBoards bounds the board sessions open at once (they hold no lab, and are not
+// counted in MaxSessions).
+const maxBoards = 4
 
 // Defaults of Config's limits.
 const (
@@ -50,6 +60,13 @@ type Config struct {
 	ClassCode string
 	// AuthorizedKeys let participants in by public key instead (or as well).
 	AuthorizedKeys []gossh.PublicKey
+	// BoardCode (as the password) or BoardKeys let the instructor open the board
+	// over SSH as the user BoardUser. With neither, BoardUser is a participant's
+	// name like any other.
+	BoardCode string
+	BoardKeys []gossh.PublicKey
+	// JoinLine tells participants how to join; the board shows it.
+	JoinLine string
 
 	// MaxSessions is the most SSH sessions at once; more are told the class is full.
 	MaxSessions int
@@ -103,6 +120,7 @@ type Server struct {
 	mu       sync.Mutex
 	nextID   int
 	sessions int // every session holding a slot, joining or not
+	boards   int // board sessions open
 	people   map[int]*participant
 	seats    map[string]*seat // by name
 	seatN    int
@@ -172,14 +190,29 @@ func New(cfg Config) (*Server, error) {
 		Handler: s.handle,
 	}
 	srv.AddHostKey(hostKey)
-	if cfg.ClassCode != "" {
-		srv.PasswordHandler = func(_ ssh.Context, pw string) bool {
-			return subtle.ConstantTimeCompare([]byte(pw), []byte(cfg.ClassCode)) == 1
+	// The board's user is let in by the instructor's code or keys only, everyone
+	// else by the class's.
+	codeFor := func(ctx ssh.Context) string {
+		if s.boardUser(ctx.User()) {
+			return cfg.BoardCode
+		}
+		return cfg.ClassCode
+	}
+	keysFor := func(ctx ssh.Context) []gossh.PublicKey {
+		if s.boardUser(ctx.User()) {
+			return cfg.BoardKeys
+		}
+		return cfg.AuthorizedKeys
+	}
+	if cfg.ClassCode != "" || cfg.BoardCode != "" {
+		srv.PasswordHandler = func(ctx ssh.Context, pw string) bool {
+			code := codeFor(ctx)
+			return code != "" && subtle.ConstantTimeCompare([]byte(pw), []byte(code)) == 1
 		}
 	}
-	if len(cfg.AuthorizedKeys) > 0 {
-		srv.PublicKeyHandler = func(_ ssh.Context, key ssh.PublicKey) bool {
-			return slices.ContainsFunc(cfg.AuthorizedKeys, func(k gossh.PublicKey) bool { return ssh.KeysEqual(k, key) })
+	if len(cfg.AuthorizedKeys) > 0 || len(cfg.BoardKeys) > 0 {
+		srv.PublicKeyHandler = func(ctx ssh.Context, key ssh.PublicKey) bool {
+			return slices.ContainsFunc(keysFor(ctx), func(k gossh.PublicKey) bool { return ssh.KeysEqual(k, key) })
 		}
 	}
 	// Only the app: a shell request (with a terminal) starts it; exec and subsystem
@@ -190,6 +223,12 @@ func New(cfg Config) (*Server, error) {
 	srv.IdleTimeout = cfg.IdleTimeout + time.Minute
 	s.ssh = srv
 	return s, nil
+}
+
+// boardUser says whether an SSH user name opens the board: BoardUser, when the
+// instructor has a code or keys for it.
+func (s *Server) boardUser(user string) bool {
+	return user == BoardUser && (s.cfg.BoardCode != "" || len(s.cfg.BoardKeys) > 0)
 }
 
 // DefaultHostKeyPath is <user config dir>/cognitolab/classroom_host_ed25519.
@@ -332,6 +371,10 @@ func (s *Server) chapterIDs() []string {
 // lacks (it sets one global colour profile) and which cannot be built with a current
 // golang.org/x/crypto (its keygen dependency redeclares ssh.MarshalPrivateKey).
 func (s *Server) handle(sess ssh.Session) {
+	if s.boardUser(sess.User()) {
+		s.serveBoard(sess)
+		return
+	}
 	p, reason := s.join(sess)
 	if p == nil {
 		fmt.Fprintln(sess.Stderr(), reason)
@@ -339,21 +382,7 @@ func (s *Server) handle(sess ssh.Session) {
 		return
 	}
 	defer s.leave(p)
-	_, winch, _ := sess.Pty()
-	go func() {
-		for {
-			select {
-			case <-sess.Context().Done():
-				p.prog.Quit()
-				return
-			case w, ok := <-winch:
-				if !ok {
-					return
-				}
-				p.prog.Send(tea.WindowSizeMsg{Width: w.Width, Height: w.Height})
-			}
-		}
-	}()
+	followWindow(sess, p.prog)
 	if _, err := p.prog.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		s.log.Warn("participant's program ended with an error", "id", p.id, "err", err.Error())
 	}
@@ -361,6 +390,75 @@ func (s *Server) handle(sess ssh.Session) {
 	if r := p.reason(); r != "" {
 		fmt.Fprintln(sess, r)
 	}
+	_ = sess.Exit(0)
+}
+
+// followWindow sends the session's window changes to prog, and quits it when the
+// session ends.
+func followWindow(sess ssh.Session, prog *tea.Program) {
+	_, winch, _ := sess.Pty()
+	go func() {
+		for {
+			select {
+			case <-sess.Context().Done():
+				prog.Quit()
+				return
+			case w, ok := <-winch:
+				if !ok {
+					return
+				}
+				prog.Send(tea.WindowSizeMsg{Width: w.Width, Height: w.Height})
+			}
+		}
+	}()
+}
+
+// serveBoard runs the instructor's board on an SSH session; q leaves the board, the
+// classroom stays open.
+func (s *Server) serveBoard(sess ssh.Session) {
+	pty, _, ok := sess.Pty()
+	if !ok {
+		fmt.Fprintln(sess.Stderr(), "The board needs a terminal: run ssh without -T and without a command.")
+		_ = sess.Exit(1)
+		return
+	}
+	s.mu.Lock()
+	full := s.boards >= maxBoards || s.closed
+	if !full {
+		s.boards++
+	}
+	s.mu.Unlock()
+	if full {
+		fmt.Fprintf(sess.Stderr(), "%d boards are open already (or the classroom is closing); close one first.\n", maxBoards)
+		_ = sess.Exit(1)
+		return
+	}
+	defer func() {
+		s.mu.Lock()
+		s.boards--
+		s.mu.Unlock()
+	}()
+	s.log.Info("board opened over SSH", "addr", sess.RemoteAddr().String())
+	env := sessionEnv(append(append([]string{}, sess.Environ()...), "TERM="+pty.Term))
+	r := lipgloss.NewRenderer(sess, termenv.WithEnvironment(env), termenv.WithTTY(true), termenv.WithColorCache(true))
+	r.SetHasDarkBackground(darkBackground(env))
+	b := NewBoard(s, r, cmp.Or(s.cfg.JoinLine, "participants: ssh -p PORT NAME@HOST"))
+	b.remote = true
+	b.width, b.height = pty.Window.Width, pty.Window.Height
+	prog := tea.NewProgram(b, tea.WithInput(sess), tea.WithOutput(sess), tea.WithAltScreen(),
+		tea.WithoutSignalHandler(), tea.WithEnvironment(env))
+	followWindow(sess, prog)
+	go func() {
+		select {
+		case <-s.done:
+			prog.Quit()
+		case <-sess.Context().Done():
+		}
+	}()
+	if _, err := prog.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
+		s.log.Warn("the board's program ended with an error", "err", err.Error())
+	}
+	prog.Kill()
 	_ = sess.Exit(0)
 }
 

@@ -1,0 +1,100 @@
+package classroom
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/cognitolab/cognitolab/internal/testutil"
+)
+
+const boardCode = "teach-7q2"
+
+// openBoard logs in as the board user with code and gives its terminal.
+func openBoard(t *testing.T, addr, code string) *term {
+	t.Helper()
+	c, err := dial(addr, BoardUser, code)
+	if err != nil {
+		t.Fatalf("opening the board: %v", err)
+	}
+	s, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RequestPty("xterm-256color", 40, 160, gossh.TerminalModes{}); err != nil {
+		t.Fatal(err)
+	}
+	in, err := s.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := newTermBuf()
+	s.Stdout, s.Stderr = out, out
+	if err := s.Shell(); err != nil {
+		t.Fatal(err)
+	}
+	tm := &term{t: t, client: c, sess: s, in: in, out: out}
+	t.Cleanup(tm.close)
+	return tm
+}
+
+// TestBoardOverSSH: the instructor opens the board as the user "board" with the
+// instructor's code: it lists the participants and their chapters, its 3 sends
+// everyone to chapter 3, and q leaves the board while the class goes on. The class
+// code does not open the board, and the board's code does not let a participant in.
+func TestBoardOverSSH(t *testing.T) {
+	srv, addr := startServer(t, Config{BoardCode: boardCode, JoinLine: "participants: ssh -p 2222 NAME@classroom"})
+	alice := joinAndWait(t, addr, "alice")
+	m := alice.mark()
+	alice.keys("j", enter)
+	alice.waitAfter(m, "Chapter 2 · Public and protected")
+	alice.keys("c")
+	alice.waitAfter(m, "chapter done")
+
+	if c, err := dial(addr, BoardUser, testCode); err == nil {
+		c.Close()
+		t.Error("the class code opened the board")
+	}
+	if c, err := dial(addr, "mallory", boardCode); err == nil {
+		c.Close()
+		t.Error("the board's code let a participant in")
+	}
+
+	board := openBoard(t, addr, boardCode)
+	board.wait("1 connected")
+	board.wait("participants: ssh -p 2222 NAME@classroom")
+	board.until(0, "alice at chapter 2", func(s string) bool {
+		for _, l := range strings.Split(s, "\n") {
+			if strings.Contains(l, "alice") && strings.Contains(l, "2 · Public and protected") {
+				return true
+			}
+		}
+		return false
+	})
+	board.wait("q leave the board")
+
+	m = alice.mark()
+	board.keys("3")
+	alice.waitAfter(m, "Chapter 3 · Sign-up")
+	board.wait("Everyone to chapter 3 · Sign-up.")
+
+	board.keys("q")
+	done := make(chan error, 1)
+	go func() { done <- board.sess.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("leaving the board: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("q did not close the board's session")
+	}
+	// The class goes on: alice still works, and a new participant can join.
+	m = alice.mark()
+	alice.keys(esc)
+	alice.waitAfter(m, "Chapters")
+	joinAndWait(t, addr, "bob")
+	testutil.Eventually(t, "both participants on the class list", 30*time.Second, func() bool { return len(srv.Participants()) == 2 })
+}
