@@ -98,19 +98,18 @@ func (s *Session) backChannel(ctx context.Context, browserHop *hop.Hop) {
 	if ch == nil {
 		return
 	}
-	// Wait (bounded) for the two hops a redemption causes, and for the event that says
-	// why the ALB answered an error itself (published before it answered, but relayed
-	// to this session by another goroutine); publish whatever else is already queued
-	// without waiting.
+	// Wait (bounded) for the two hops a redemption causes, and, when the ALB answered
+	// an error itself (401, 500, 561), for the hop that caused it: its error event or
+	// the failed exchange with Cognito, published before it answered but relayed to
+	// this session by another goroutine (a jwt-validation rejection may first bring
+	// the JWKS fetch). Publish whatever else is already queued without waiting.
+	albFailed := browserHop.Party == hop.PartyALB && browserHop.Status >= 400
 	want := 0
-	switch {
-	case redeemed:
-		want = 2
-	case browserHop.Party == hop.PartyALB && browserHop.Status >= 400:
-		want = 1
-	}
 	var deadline <-chan time.Time
-	if want > 0 {
+	if redeemed || albFailed {
+		if redeemed {
+			want = 2
+		}
 		t := time.NewTimer(backChannelWait)
 		defer t.Stop()
 		deadline = t.C
@@ -118,7 +117,7 @@ func (s *Session) backChannel(ctx context.Context, browserHop *hop.Hop) {
 	for got := 0; ; got++ {
 		var h hop.Hop
 		var ok bool
-		if got < want {
+		if got < want || albFailed {
 			select {
 			case h, ok = <-ch:
 			case <-deadline:
@@ -133,6 +132,9 @@ func (s *Session) backChannel(ctx context.Context, browserHop *hop.Hop) {
 		}
 		if !ok {
 			return
+		}
+		if albFailed && (h.Party == hop.PartyALB || h.Status >= 400 || h.Err != "") {
+			albFailed = false // the cause has arrived
 		}
 		s.publishBackChannel(h, browserHop)
 	}

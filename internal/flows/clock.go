@@ -16,6 +16,8 @@ package flows
 //  5. GET <ALB>/v1/secrets → 302 authorize, after the back channel refresh → 400 (the user is disabled)
 //  6. GET /oauth2/authorize → 302 /login;  7. GET /login → 200: the login form
 //  8. AdminEnableUser → 200 {} (so the other chapters work again)
+// Then the 5-minute code, the ALB's 15-minute login window and its session timeout with
+// Cognito's 1-hour cookie (clock_limits.go).
 
 import (
 	"context"
@@ -65,7 +67,7 @@ func (s *Session) Jump(d time.Duration) error {
 
 // ClockChapter is chapter 11.
 func ClockChapter() Chapter {
-	return Chapter{ID: "clock", Number: 11, Title: "The lab clock: expiry, refresh, a disabled user", Lesson: "11-clock.md",
+	return Chapter{ID: "clock", Number: 11, Title: "The lab clock: expiry, refresh, a disabled user, codes and sessions", Lesson: "11-clock.md",
 		Run: func(ctx context.Context, s *Session) error {
 			r, end := s.begin(ctx, "clock")
 			defer end()
@@ -77,7 +79,7 @@ func ClockChapter() Chapter {
 				return err
 			}
 			f := &clockFlow{run: r}
-			for _, step := range []func() error{f.refresh, f.disable, f.expired} {
+			for _, step := range []func() error{f.refresh, f.disable, f.expired, f.codeExpiry, f.loginWindow, f.sessionTimeout} {
 				if err := step(); err != nil {
 					return err
 				}

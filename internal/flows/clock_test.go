@@ -27,13 +27,23 @@ func TestClockChapter(t *testing.T) {
 	}
 	var keys []string
 	for _, h := range rec.hops("clock") {
-		keys = append(keys, flows.HopKey(h))
+		// The ALB's error events and a failed code exchange are drained when they
+		// arrive, not always before the next front hop: they are checked below.
+		if k := flows.HopKey(h); k != "backchannel-error" && k != "backchannel-token" {
+			keys = append(keys, k)
+		}
 	}
 	got := strings.Join(keys, " ")
 	for _, want := range []string{
 		// the back channel's hops are recorded as they arrive, after the front hop
 		"app-secrets backchannel-refresh backchannel-userinfo api-admin-disable-user",
 		"alb-redirect-authorize backchannel-refresh cognito-authorize-login cognito-login-form api-admin-enable-user",
+		// the 5-minute code: brought back after +6 min, Cognito says invalid_grant, the ALB 401
+		"api-admin-enable-user alb-redirect-authorize cognito-authorize-login cognito-login-form cognito-login-post alb-error",
+		// the 15-minute login window: a fresh code, but the ALB refuses without asking Cognito
+		"alb-error alb-redirect-authorize cognito-authorize-code alb-error alb-redirect-authorize",
+		// the session timeout (+7 days 1 h): no refresh tried, Cognito's hour long gone
+		"app-secrets alb-redirect-authorize cognito-authorize-login cognito-login-form",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("clock hops lack %q:\n%s", want, got)
@@ -51,5 +61,42 @@ func TestClockChapter(t *testing.T) {
 	jumps := rec.count(func(e hop.Event) bool { return e.Clock != nil && e.Clock.By == 61*time.Minute })
 	if jumps != 2 {
 		t.Errorf("%d clock jumps in the timeline, want 2", jumps)
+	}
+	for _, d := range []time.Duration{6 * time.Minute, 16 * time.Minute, 7 * 24 * time.Hour} {
+		if n := rec.count(func(e hop.Event) bool { return e.Clock != nil && e.Clock.By == d }); n != 1 {
+			t.Errorf("%d clock jumps of %s, want 1", n, d)
+		}
+	}
+	// The expired code: the ALB's back-channel exchange answered invalid_grant, and the
+	// ALB's own page said 401; the late login never reached Cognito's token endpoint.
+	var tokenStatus []int
+	var errs []hop.Hop
+	for _, h := range rec.hops("clock") {
+		switch flows.HopKey(h) {
+		case "backchannel-token":
+			if h.Status != 200 {
+				tokenStatus = append(tokenStatus, h.Status)
+				if !strings.Contains(h.RespBody, "invalid_grant") {
+					t.Errorf("the late code's exchange answered %s, want invalid_grant", h.RespBody)
+				}
+			}
+		case "alb-error":
+			errs = append(errs, h)
+		}
+	}
+	if len(tokenStatus) != 1 || tokenStatus[0] != 400 {
+		t.Errorf("failed ALB code exchanges %v, want one 400 (the 6-minute-old code; the 16-minute login is refused before any)", tokenStatus)
+	}
+	if len(errs) != 2 || errs[0].Status != 401 || errs[1].Status != 401 || hop.Value(errs[0].RespHeaders, "Server") != "awselb/2.0" {
+		t.Errorf("ALB errors: %d, want two 401s from the ALB itself", len(errs))
+	}
+	var reasons []string
+	for _, h := range rec.hops("clock") {
+		if flows.HopKey(h) == "backchannel-error" {
+			reasons = append(reasons, h.Step)
+		}
+	}
+	if strings.Join(reasons, ",") != "ALB error: AuthInvalidStateParam" {
+		t.Errorf("ALB error reasons %v, want the login window's AuthInvalidStateParam", reasons)
 	}
 }

@@ -139,9 +139,14 @@ func (f *logoutFlow) pitfall() error {
 // of its own either) and the form's 200. step and step2 name the two steps; whyALB and
 // whyCognito are the hints shown when the ALB or Cognito answers otherwise.
 func (r *run) toLoginForm(step, step2, whyALB, whyCognito string) error {
+	return r.toLoginFormIn(BrowserLearner, step, step2, whyALB, whyCognito)
+}
+
+// toLoginFormIn is toLoginForm in another browser.
+func (r *run) toLoginFormIn(browser, step, step2, whyALB, whyCognito string) error {
 	t := r.s.Target
 	r.stepf("%s", step)
-	h, body, err := r.as("alb-redirect-authorize", http.StatusFound, "/oauth2/authorize", "").get(BrowserLearner, t.AppURL+"/v1/secrets")
+	h, body, err := r.as("alb-redirect-authorize", http.StatusFound, "/oauth2/authorize", "").get(browser, t.AppURL+"/v1/secrets")
 	if err != nil {
 		return err
 	}
@@ -149,14 +154,14 @@ func (r *run) toLoginForm(step, step2, whyALB, whyCognito string) error {
 		return err
 	}
 	r.stepf("%s", step2)
-	h, body, err = r.as("cognito-authorize-login", http.StatusFound, "/login", "").get(BrowserLearner, h.ResolvedLocation())
+	h, body, err = r.as("cognito-authorize-login", http.StatusFound, "/login", "").get(browser, h.ResolvedLocation())
 	if err != nil {
 		return err
 	}
 	if _, err := r.expectRedirect(h, body, t.CognitoDomainURL+"/login", whyCognito); err != nil {
 		return err
 	}
-	h, body, err = r.as("cognito-login-form", http.StatusOK, "", "").get(BrowserLearner, h.ResolvedLocation())
+	h, body, err = r.as("cognito-login-form", http.StatusOK, "", "").get(browser, h.ResolvedLocation())
 	if err != nil {
 		return err
 	}
