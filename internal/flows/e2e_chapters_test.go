@@ -122,7 +122,14 @@ func TestAllChaptersLocal(t *testing.T) {
 		}
 	})
 	t.Run("logout", func(t *testing.T) {
-		hs := rec.hops("logout")
+		var hs []hop.Hop
+		for _, h := range rec.hops("logout") {
+			// The ALB's failed refresh after the global sign-out is relayed by another
+			// goroutine and may land after the next hop: counted below, not placed.
+			if flows.HopKey(h) != "backchannel-refresh" {
+				hs = append(hs, h)
+			}
+		}
 		want := []hopShape{
 			{method: "GET", path: "/logout", status: 302, locPrefix: dom + "/logout", key: "app-logout", clearCookie: alb},
 			{method: "GET", path: "/logout", status: 302, locPrefix: app + "/", key: "cognito-logout", clearCookie: "cognito"},
@@ -148,7 +155,6 @@ func TestAllChaptersLocal(t *testing.T) {
 			hopShape{method: "POST", path: "/", status: 200, key: "api-admin-global-signout"},
 			hopShape{method: "GET", path: "/v1/secrets", status: 200, key: "app-secrets"},
 			hopShape{method: "GET", path: "/v1/secrets", status: 302, locPrefix: dom + "/oauth2/authorize", key: "alb-redirect-authorize"},
-			hopShape{method: "POST", path: "/oauth2/token", status: 400, key: "backchannel-refresh", backChannel: true},
 			hopShape{method: "GET", path: "/oauth2/authorize", status: 302, locPrefix: dom + "/login", key: "cognito-authorize-login"},
 			hopShape{method: "GET", path: "/login", status: 200, key: "cognito-login-form"},
 		)
