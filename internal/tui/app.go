@@ -464,14 +464,14 @@ func (m *Model) resize() tea.Cmd {
 	helpH := lipgloss.Height(m.helpView())
 	h := max(m.height-helpH-1, 1)
 	w := m.contentWidth()
-	m.home.SetSize(w, h)
+	cmds := []tea.Cmd{m.home.SetSize(w, h)}
 	if m.aws != nil {
-		m.aws.SetSize(w, h)
+		cmds = append(cmds, m.aws.SetSize(w, h))
 	}
 	if m.chapter != nil {
-		return m.chapter.SetSize(w, h)
+		cmds = append(cmds, m.chapter.SetSize(w, h))
 	}
-	return nil
+	return tea.Batch(cmds...)
 }
 
 // View draws the active screen (or the error pane, or the help page) above the

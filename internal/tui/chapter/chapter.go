@@ -26,6 +26,9 @@ import (
 	"github.com/cognitolab/cognitolab/internal/tui/tokens"
 )
 
+// The component contract (common.Component).
+var _ common.Component = (*Model)(nil)
+
 // Pane is one of the chapter screen's panes.
 type Pane int
 

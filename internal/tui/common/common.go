@@ -42,6 +42,20 @@ type Common struct {
 	Renderer *lipgloss.Renderer
 }
 
+// Component is the contract of every piece of the TUI (screens and panes), as
+// soft-serve's common.Component: Init, Update and View as Bubble Tea's (Update
+// returns only the command: the component changes in place), its key help, and one
+// SetSize, whose command is nil unless the new size needs work done (the lesson
+// renders its Markdown for a new width).
+type Component interface {
+	Init() tea.Cmd
+	Update(tea.Msg) tea.Cmd
+	View() string
+	ShortHelp() []key.Binding
+	FullHelp() [][]key.Binding
+	SetSize(w, h int) tea.Cmd
+}
+
 // New returns a Common with the default styles and key map.
 func New(glamourStyle string, logger *slog.Logger) *Common {
 	if logger == nil {

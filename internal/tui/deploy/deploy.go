@@ -29,6 +29,9 @@ import (
 	"github.com/cognitolab/cognitolab/internal/tui/common"
 )
 
+// The component contract (common.Component).
+var _ common.Component = (*Model)(nil)
+
 // Mode says whether the screen deploys or destroys the lab.
 type Mode int
 

@@ -18,6 +18,9 @@ import (
 	"github.com/cognitolab/cognitolab/internal/tui/progress"
 )
 
+// The component contract (common.Component).
+var _ common.Component = (*Model)(nil)
+
 // OpenMsg asks the root model to open chapter Index of the list.
 type OpenMsg struct{ Index int }
 
@@ -43,7 +46,10 @@ func New(c *common.Common, t target.Target, chapters []flows.Chapter) *Model {
 func (m *Model) Init() tea.Cmd { return nil }
 
 // SetSize sets the drawing area.
-func (m *Model) SetSize(w, h int) { m.width, m.height = w, h }
+func (m *Model) SetSize(w, h int) tea.Cmd {
+	m.width, m.height = w, h
+	return nil
+}
 
 // SetProgress shows the learner's progress and selects the current chapter (unless
 // the learner has moved the selection since the last SetProgress with selectCurrent).

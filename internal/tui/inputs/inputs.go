@@ -15,6 +15,9 @@ import (
 	"github.com/cognitolab/cognitolab/internal/tui/common"
 )
 
+// The component contract (common.Component).
+var _ common.Component = (*Model)(nil)
+
 // SubmittedMsg carries the values (blank fields left out) when the form is done.
 type SubmittedMsg struct{ Values map[string]string }
 
@@ -58,11 +61,12 @@ func New(c *common.Common, fields []flows.Input, prev map[string]string) *Model 
 func (m *Model) Init() tea.Cmd { return textinput.Blink }
 
 // SetSize sets the drawing area.
-func (m *Model) SetSize(w, h int) {
+func (m *Model) SetSize(w, h int) tea.Cmd {
 	m.width, m.height = w, h
 	for i := range m.ti {
 		m.ti[i].Width = max(min(w-6, 60), 10)
 	}
+	return nil
 }
 
 // Focused is the index of the focused field.
@@ -143,6 +147,9 @@ func (m *Model) ShortHelp() []key.Binding {
 	km := m.c.KeyMap
 	return []key.Binding{km.Submit, km.NextField, km.PrevField, km.Cancel}
 }
+
+// FullHelp lists the same keys, one group (the help page's contract).
+func (m *Model) FullHelp() [][]key.Binding { return [][]key.Binding{m.ShortHelp()} }
 
 // View draws the form; when it is taller than its area (80x24) it scrolls so the
 // focused field shows, with a line saying more fields are above or below.

@@ -18,6 +18,9 @@ import (
 	"github.com/cognitolab/cognitolab/internal/tui/common"
 )
 
+// The component contract (common.Component).
+var _ common.Component = (*Model)(nil)
+
 // Model is the hop inspector.
 type Model struct {
 	c      *common.Common
@@ -36,10 +39,11 @@ func New(c *common.Common) *Model { return &Model{c: c, vp: viewport.New(0, 0)} 
 func (m *Model) Init() tea.Cmd { return nil }
 
 // SetSize sets the drawing area.
-func (m *Model) SetSize(w, h int) {
+func (m *Model) SetSize(w, h int) tea.Cmd {
 	m.width, m.height = w, max(h, 1)
 	m.vp.Width, m.vp.Height = w, max(h, 1)
 	m.refresh()
+	return nil
 }
 
 // SetHop shows a hop (nil clears), numbered num as the timeline numbers it in this
@@ -77,6 +81,9 @@ func (m *Model) ShortHelp() []key.Binding {
 	km := m.c.KeyMap
 	return []key.Binding{km.Reveal, km.Up, km.Down}
 }
+
+// FullHelp lists the same keys, one group (the help page's contract).
+func (m *Model) FullHelp() [][]key.Binding { return [][]key.Binding{m.ShortHelp()} }
 
 // View draws the inspector.
 func (m *Model) View() string { return m.c.Scrolled(&m.vp, m.height) }

@@ -18,6 +18,9 @@ import (
 	"github.com/cognitolab/cognitolab/internal/tui/styles"
 )
 
+// The component contract (common.Component).
+var _ common.Component = (*Model)(nil)
+
 // RenderedMsg carries a lesson rendered for one width and look.
 type RenderedMsg struct {
 	ID      string
@@ -161,6 +164,9 @@ func (m *Model) ShortHelp() []key.Binding {
 	km := m.c.KeyMap
 	return []key.Binding{km.Up, km.Down, km.PageDown}
 }
+
+// FullHelp lists the same keys, one group (the help page's contract).
+func (m *Model) FullHelp() [][]key.Binding { return [][]key.Binding{m.ShortHelp()} }
 
 // View draws the visible part, with a marker under it when text is cut.
 func (m *Model) View() string {

@@ -18,6 +18,9 @@ import (
 	"github.com/cognitolab/cognitolab/internal/tui/common"
 )
 
+// The component contract (common.Component).
+var _ common.Component = (*Model)(nil)
+
 // Capacity is how many lines the pane keeps.
 const Capacity = 10000
 
@@ -46,9 +49,10 @@ func New(c *common.Common) *Model {
 func (m *Model) Init() tea.Cmd { return nil }
 
 // SetSize sets the drawing area.
-func (m *Model) SetSize(w, h int) {
+func (m *Model) SetSize(w, h int) tea.Cmd {
 	m.width, m.height = w, h
 	m.clamp()
+	return nil
 }
 
 // entry is a line with its one-line summary, made once when it arrives.
@@ -188,6 +192,9 @@ func (m *Model) ShortHelp() []key.Binding {
 	km := m.c.KeyMap
 	return []key.Binding{km.Up, km.Down, km.Bottom}
 }
+
+// FullHelp lists the same keys, one group (the help page's contract).
+func (m *Model) FullHelp() [][]key.Binding { return [][]key.Binding{m.ShortHelp()} }
 
 // View draws the header line and the visible window of lines.
 func (m *Model) View() string {

@@ -13,6 +13,9 @@ import (
 	"github.com/cognitolab/cognitolab/internal/tui/common"
 )
 
+// The component contract (common.Component).
+var _ common.Component = (*Model)(nil)
+
 // Model is the mailbox pane.
 type Model struct {
 	c      *common.Common
@@ -30,7 +33,10 @@ func New(c *common.Common, local bool) *Model { return &Model{c: c, local: local
 func (m *Model) Init() tea.Cmd { return nil }
 
 // SetSize sets the drawing area.
-func (m *Model) SetSize(w, h int) { m.width, m.height = w, h }
+func (m *Model) SetSize(w, h int) tea.Cmd {
+	m.width, m.height = w, h
+	return nil
+}
 
 // Add records messages, skipping ones already shown (a Mail event and the mailbox
 // listing report the same message).
@@ -128,3 +134,6 @@ func (m *Model) View() string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// FullHelp lists the same keys, one group (the help page's contract).
+func (m *Model) FullHelp() [][]key.Binding { return [][]key.Binding{m.ShortHelp()} }

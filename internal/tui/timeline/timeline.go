@@ -17,6 +17,9 @@ import (
 	"github.com/cognitolab/cognitolab/internal/tui/common"
 )
 
+// The component contract (common.Component).
+var _ common.Component = (*Model)(nil)
+
 // Model is the timeline component.
 type Model struct {
 	c    *common.Common
@@ -73,9 +76,10 @@ func New(c *common.Common) *Model { return &Model{c: c} }
 func (m *Model) Init() tea.Cmd { return nil }
 
 // SetSize sets the drawing area.
-func (m *Model) SetSize(w, h int) {
+func (m *Model) SetSize(w, h int) tea.Cmd {
 	m.width, m.height = w, h
 	m.scroll()
+	return nil
 }
 
 // Append adds a hop. The selection stays where it is: the chapter screen decides
@@ -251,6 +255,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 func (m *Model) ShortHelp() []key.Binding {
 	return []key.Binding{m.c.KeyMap.PrevItem, m.c.KeyMap.NextItem}
 }
+
+// FullHelp lists the same keys, one group (the help page's contract).
+func (m *Model) FullHelp() [][]key.Binding { return [][]key.Binding{m.ShortHelp()} }
 
 // visible is how many rows fit: all n, or the height less the "above/below" line.
 func (m *Model) visible(n int) int {
