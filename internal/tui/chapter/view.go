@@ -140,18 +140,21 @@ func (m *Model) geometry() geometry {
 	return g
 }
 
-// layout sizes every pane; it returns the lesson's re-render command when its width changed.
+// layout sizes every pane; it returns their commands (the lesson's re-render when
+// its width changed).
 func (m *Model) layout() tea.Cmd {
 	g := m.geometry()
-	m.timeline.SetSize(g.rightW, max(g.tlH, 1))
-	m.inspector.SetSize(m.width, g.bodyH)
-	m.shared.Tokens.SetSize(m.width, g.bodyH)
-	m.shared.Logs.SetSize(m.width, g.bodyH)
-	m.shared.Mail.SetSize(m.width, g.bodyH)
-	if m.form != nil {
-		m.form.SetSize(m.width, g.bodyH)
+	cmds := []tea.Cmd{
+		m.timeline.SetSize(g.rightW, max(g.tlH, 1)),
+		m.inspector.SetSize(m.width, g.bodyH),
+		m.shared.Tokens.SetSize(m.width, g.bodyH),
+		m.shared.Logs.SetSize(m.width, g.bodyH),
+		m.shared.Mail.SetSize(m.width, g.bodyH),
 	}
-	return m.lesson.SetSize(g.lessonW, g.lessH)
+	if m.form != nil {
+		cmds = append(cmds, m.form.SetSize(m.width, g.bodyH))
+	}
+	return tea.Batch(append(cmds, m.lesson.SetSize(g.lessonW, g.lessH))...)
 }
 
 // hopsView is the timeline, or the sequence diagram when it is on.
