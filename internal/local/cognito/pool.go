@@ -4,14 +4,15 @@
 // the AWS SDK, the aws CLI, a browser and standard OIDC libraries work unchanged
 // (WIRE.md sections 1-3).
 //
-// Layout: pool.go (types, the core contract), store.go (the pool's state),
-// users.go, admin.go, schema.go and existence.go (users, attributes, groups, what an
-// unknown user sees), sessions.go (hosted UI and auth-flow sessions), lockout.go
-// (failed sign-ins), srp.go (USER_SRP_AUTH), tokens.go and jwe.go (RS256 id/access
-// tokens, encrypted refresh tokens), errors.go (Cognito's error types), mailbox.go,
-// api*.go (the JSON API), hostedui*.go and oauth*.go (the hosted UI and OAuth2
-// endpoints), netguard.go (admin operations from loopback only), server.go
-// (routing).
+// Layout: pool.go (types, the core contract), store.go (New and the pool's
+// identity), keys.go (its signing keys), clients.go (the app clients), persist.go
+// (the state file), users.go, admin.go, schema.go and existence.go (users,
+// attributes, groups, what an unknown user sees), sessions.go (hosted UI and
+// auth-flow sessions), lockout.go (failed sign-ins), srp.go (USER_SRP_AUTH),
+// tokens.go and jwe.go (RS256 id/access tokens, encrypted refresh tokens), errors.go
+// (Cognito's error types), mailbox.go, api*.go (the JSON API), hostedui*.go and
+// oauth*.go (the hosted UI and OAuth2 endpoints), netguard.go (admin operations from
+// loopback only), server.go (routing).
 package cognito
 
 import (
