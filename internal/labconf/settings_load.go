@@ -162,31 +162,7 @@ func (d *cfnDoc) clientSettings(r *resource, c *ClientSettings) error {
 	if n := get(p, "WriteAttributes"); n != nil {
 		c.WriteAttributes = d.strs(n)
 	}
-	for _, f := range []struct {
-		key  string
-		path *string
-		lits *[]string
-	}{{key: "CallbackURLs", path: &c.CallbackPath, lits: &c.CallbackURLs}, {key: "LogoutURLs", path: &c.LogoutPath, lits: &c.LogoutURLs}} {
-		n := get(p, f.key)
-		if n == nil {
-			continue
-		}
-		var literal []string
-		albPath := ""
-		for _, raw := range rawStrs(n) {
-			if strings.HasPrefix(raw, albHost) {
-				if albPath == "" {
-					albPath = strings.TrimPrefix(raw, albHost)
-				}
-				continue
-			}
-			if !strings.Contains(raw, "${") {
-				literal = append(literal, raw)
-			}
-		}
-		*f.path = albPath
-		*f.lits = literal
-	}
+	clientURLs(p, c)
 	if v, ok := d.str(get(p, "PreventUserExistenceErrors")); ok {
 		c.PreventUserExistenceErrors = v
 	}
@@ -195,38 +171,7 @@ func (d *cfnDoc) clientSettings(r *resource, c *ClientSettings) error {
 	} else if ok {
 		c.EnableTokenRevocation = v
 	}
-	// Cognito's defaults when TokenValidityUnits is absent: access and id tokens in
-	// hours, refresh tokens in days.
-	units := map[string]string{"AccessToken": "hours", "IdToken": "hours", "RefreshToken": "days"}
-	if u := get(p, "TokenValidityUnits"); u != nil {
-		for k := range units {
-			if v, ok := d.str(get(u, k)); ok {
-				units[k] = v
-			}
-		}
-	}
-	for _, tv := range []struct {
-		key, unit string
-		dst       *time.Duration
-	}{
-		{"AccessTokenValidity", "AccessToken", &c.AccessTokenValidity},
-		{"IdTokenValidity", "IdToken", &c.IDTokenValidity},
-		{"RefreshTokenValidity", "RefreshToken", &c.RefreshTokenValidity},
-	} {
-		v, ok, err := d.intVal(get(p, tv.key), r.ID+" "+tv.key)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			continue
-		}
-		unit, err := unitDuration(units[tv.unit])
-		if err != nil {
-			return fmt.Errorf("lab template: %s TokenValidityUnits.%s: %w", r.ID, tv.unit, err)
-		}
-		*tv.dst = time.Duration(v) * unit
-	}
-	return nil
+	return d.tokenValidity(r, c)
 }
 
 func unitDuration(u string) (time.Duration, error) {
@@ -338,4 +283,72 @@ func (d *cfnDoc) jwtValidation(n *yaml.Node) *JWTValidation {
 		}
 	}
 	return v
+}
+
+// clientURLs reads a client's CallbackURLs and LogoutURLs: the ALB's own (written
+// with the ALB's host) as a path, the literal ones as they are; URLs built from other
+// references are left out.
+func clientURLs(p *yaml.Node, c *ClientSettings) {
+	for _, f := range []struct {
+		key  string
+		path *string
+		lits *[]string
+	}{{key: "CallbackURLs", path: &c.CallbackPath, lits: &c.CallbackURLs}, {key: "LogoutURLs", path: &c.LogoutPath, lits: &c.LogoutURLs}} {
+		n := get(p, f.key)
+		if n == nil {
+			continue
+		}
+		var literal []string
+		albPath := ""
+		for _, raw := range rawStrs(n) {
+			if strings.HasPrefix(raw, albHost) {
+				if albPath == "" {
+					albPath = strings.TrimPrefix(raw, albHost)
+				}
+				continue
+			}
+			if !strings.Contains(raw, "${") {
+				literal = append(literal, raw)
+			}
+		}
+		*f.path = albPath
+		*f.lits = literal
+	}
+}
+
+// tokenValidity reads a client's token validities in their TokenValidityUnits.
+func (d *cfnDoc) tokenValidity(r *resource, c *ClientSettings) error {
+	p := r.Props
+	// Cognito's defaults when TokenValidityUnits is absent: access and id tokens in
+	// hours, refresh tokens in days.
+	units := map[string]string{"AccessToken": "hours", "IdToken": "hours", "RefreshToken": "days"}
+	if u := get(p, "TokenValidityUnits"); u != nil {
+		for k := range units {
+			if v, ok := d.str(get(u, k)); ok {
+				units[k] = v
+			}
+		}
+	}
+	for _, tv := range []struct {
+		key, unit string
+		dst       *time.Duration
+	}{
+		{"AccessTokenValidity", "AccessToken", &c.AccessTokenValidity},
+		{"IdTokenValidity", "IdToken", &c.IDTokenValidity},
+		{"RefreshTokenValidity", "RefreshToken", &c.RefreshTokenValidity},
+	} {
+		v, ok, err := d.intVal(get(p, tv.key), r.ID+" "+tv.key)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			continue
+		}
+		unit, err := unitDuration(units[tv.unit])
+		if err != nil {
+			return fmt.Errorf("lab template: %s TokenValidityUnits.%s: %w", r.ID, tv.unit, err)
+		}
+		*tv.dst = time.Duration(v) * unit
+	}
+	return nil
 }
