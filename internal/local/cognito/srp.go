@@ -140,7 +140,7 @@ func srpX(poolName, userID, password string, salt []byte) *big.Int {
 // srpVerifier makes a fresh salt and v = g^x mod N for a password.
 func srpVerifier(poolName, userID, password string) (salt, verifier []byte) {
 	salt = randomBytes(16)
-	v := new(big.Int).Exp(srpG, srpX(poolName, userID, password, salt), srpN)
+	v := srpGExp(srpX(poolName, userID, password, salt))
 	return salt, v.Bytes()
 }
 
@@ -328,7 +328,7 @@ func (p *Pool) srpInitiate(c *Client, params map[string]string) (any, error) {
 		sum := m.Sum(nil)
 		salt = sum[:16]
 		userID = uuid.NewSHA1(uuid.UUID(sum[16:32]), []byte(strings.ToLower(username))).String()
-		v = new(big.Int).Exp(srpG, new(big.Int).SetBytes(sum), srpN)
+		v = srpGExp(new(big.Int).SetBytes(sum))
 		sb.Simulate = true
 	case !cp.Enabled:
 		return nil, Errorf(ErrNotAuthorized, "User is disabled.")
@@ -346,7 +346,7 @@ func (p *Pool) srpInitiate(c *Client, params map[string]string) (any, error) {
 	var b, bigB *big.Int
 	for {
 		b = new(big.Int).SetBytes(randomBytes(srpEphemeralBytes))
-		bigB = new(big.Int).Exp(srpG, b, srpN)
+		bigB = srpGExp(b)
 		bigB.Add(bigB, new(big.Int).Mul(srpK, v)).Mod(bigB, srpN)
 		if bigB.Sign() != 0 && srpU(a, bigB).Sign() != 0 {
 			break
