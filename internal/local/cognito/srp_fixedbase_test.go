@@ -10,7 +10,7 @@ import (
 // exponents and random ones of every width up to and past the table's 256 bits.
 func TestSRPGExp(t *testing.T) {
 	es := []*big.Int{big.NewInt(0), big.NewInt(1), big.NewInt(2), big.NewInt(63), big.NewInt(64),
-		new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 256), big.NewInt(1)), // 2^256 - 1
+		new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 256), big.NewInt(1)),      // 2^256 - 1
 		new(big.Int).Lsh(big.NewInt(1), 255), new(big.Int).Lsh(big.NewInt(1), 256), // past the table
 		new(big.Int).Lsh(big.NewInt(1), 1000)}
 	for bits := 1; bits <= 300; bits += 7 {
