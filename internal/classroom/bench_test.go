@@ -3,7 +3,6 @@ package classroom
 import (
 	"fmt"
 	"math/rand/v2"
-	"net/http"
 	"os"
 	"runtime"
 	"runtime/pprof"
@@ -69,17 +68,6 @@ func BenchmarkClassroomChapter4(b *testing.B) {
 	if b.Failed() {
 		return
 	}
-	// Each pool makes its RSA keys in the background when its lab starts (thirty at
-	// once here: seconds of CPU); the timed part starts once they exist, so it
-	// measures a class at work, not a class joining.
-	for i := range n {
-		resp, err := http.Get(rec.get(i).Target().JWKSURL())
-		if err != nil {
-			b.Fatal(err)
-		}
-		resp.Body.Close()
-	}
-
 	// CLASSROOM_CPUPROFILE profiles the timed part only (go test's -cpuprofile also
 	// covers the thirty labs starting).
 	if f := os.Getenv("CLASSROOM_CPUPROFILE"); f != "" {

@@ -405,7 +405,10 @@ func followWindow(sess ssh.Session, prog *tea.Program) {
 				return
 			case w, ok := <-winch:
 				if !ok {
-					return
+					// Closed as the session ends, maybe before its context is done:
+					// returning here left the program running, and the slot taken.
+					winch = nil
+					continue
 				}
 				prog.Send(tea.WindowSizeMsg{Width: w.Width, Height: w.Height})
 			}
@@ -486,13 +489,13 @@ func (s *Server) join(sess ssh.Session) (*participant, string) {
 
 // leave frees the slot; the participant's seat waits for them (or goes).
 func (s *Server) leave(p *participant) {
-	if st := p.takeSeat(); st != nil {
-		s.releaseSeat(st)
-	}
 	s.mu.Lock()
 	delete(s.people, p.id)
 	s.sessions--
 	s.mu.Unlock()
+	if st := p.takeSeat(); st != nil {
+		s.releaseSeat(st)
+	}
 	s.log.Info("participant left", "id", p.id)
 }
 

@@ -2,6 +2,11 @@ package classroom
 
 import (
 	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"runtime"
+	"time"
 
 	"github.com/cognitolab/cognitolab/internal/flows"
 	"github.com/cognitolab/cognitolab/internal/local"
@@ -30,15 +35,54 @@ type LabFactory func(ctx context.Context) (Lab, error)
 // their codes and token exchanges. Filtering three streams per participant is easy
 // to get wrong; separate labs cannot leak by construction. The cost is measured in
 // BenchmarkClassroomChapter4 (a lab is five small HTTP servers and a pool's RSA keys).
+//
+// Labs start at most runtime.NumCPU() at a time, and a lab is handed over once its
+// pool's RSA keys exist (its JWKS answers). A pool makes its three keys in the
+// background; thirty participants joining at once started ninety key generations
+// together, and on a busy two-core machine the first hops of every lab waited on them
+// until the flows' browsers gave up ("no answer" after 30 s). Queued this way, each
+// participant waits on the "Starting your own lab" screen instead, and gets a lab
+// that answers at once.
 func LocalLabs(logLines int) LabFactory {
+	starting := make(chan struct{}, runtime.NumCPU())
 	return func(ctx context.Context) (Lab, error) {
+		select {
+		case starting <- struct{}{}:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		defer func() { <-starting }()
 		opts := local.Options{Listen: "127.0.0.1", LogEventsPerStream: logLines} // random ports
 		l, err := local.Start(ctx, opts)
 		if err != nil {
 			return nil, err
 		}
+		if err := keysReady(ctx, l.Target().JWKSURL()); err != nil {
+			l.Close()
+			return nil, fmt.Errorf("your lab's user pool did not make its signing keys: %w", err)
+		}
 		return localLab{l}, nil
 	}
+}
+
+// keysReady asks the pool for its JWKS, which it answers once its keys exist.
+func keysReady(ctx context.Context, jwks string) error {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, jwks, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s answered %s", jwks, resp.Status)
+	}
+	return nil
 }
 
 type localLab struct{ l *local.Lab }

@@ -226,8 +226,13 @@ func (m *sessionModel) startLab() tea.Cmd {
 		return func() tea.Msg { return labMsg{gen: gen, lab: l} }
 	}
 	return func() tea.Msg {
-		// The lab outlives the session (the seat keeps it), so not p.ctx.
-		l, err := p.srv.cfg.Labs(context.Background())
+		// p.ctx bounds the start (a queue, the keys); the lab then lives as long as
+		// the seat keeps it. One made for a session that has ended is closed here.
+		l, err := p.srv.cfg.Labs(p.ctx)
+		if err == nil && p.ctx.Err() != nil {
+			l.Close()
+			return nil
+		}
 		return labMsg{gen: gen, lab: l, err: err}
 	}
 }
