@@ -44,3 +44,19 @@ func TestBackChannelMarkGivesWayToThePath(t *testing.T) {
 		}
 	}
 }
+
+// The ALB → app leg rebuilt from the app's log (against AWS) says so on its row;
+// an inferred hop without a source stays "not observed".
+func TestRowMarksInferredFrom(t *testing.T) {
+	m := New(common.New("notty", nil))
+	m.SetSize(120, 10)
+	m.Append(hop.Hop{Seq: 1, Party: hop.PartyApp, Method: "GET", URL: "https://lab.example/v1/secrets", Status: 200})
+	m.Append(hop.Hop{Seq: 2, Party: hop.PartyApp, Browser: hop.BrowserInsideAWS, BackChannel: true, Inferred: true,
+		InferredFrom: "the app's log", Method: "GET", URL: "https://lab.example/v1/secrets", Status: 200})
+	m.Append(hop.Hop{Seq: 3, Party: hop.PartyHostedUI, Browser: hop.BrowserInsideAWS, BackChannel: true, Inferred: true,
+		Method: "POST", URL: "https://lab.auth.eu-west-1.amazoncognito.com/oauth2/token", Status: 200})
+	v := ansi.Strip(m.View())
+	if !strings.Contains(v, "inferred from the app's log") || !strings.Contains(v, "(not observed)") {
+		t.Fatalf("timeline:\n%s", v)
+	}
+}
