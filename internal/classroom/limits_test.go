@@ -59,7 +59,8 @@ func TestClassIsFull(t *testing.T) {
 // told why and the session ends.
 func TestIdleSessionIsClosed(t *testing.T) {
 	_, addr := startServer(t, Config{IdleTimeout: time.Second})
-	tm := joinAndWait(t, addr, "sleepy")
+	// The home screen may or may not come first (the lab starts meanwhile).
+	tm := joinWithWord(t, addr, "sleepy", "", "Rejoin word")
 	tm.wait("Your session ended after 1s without a key press. Join again with the same command")
 	done := make(chan error, 1)
 	go func() { done <- tm.sess.Wait() }()
