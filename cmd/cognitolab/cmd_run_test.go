@@ -156,7 +156,7 @@ func TestRunAllHandout(t *testing.T) {
 	}
 	for _, h := range []string{"## Chapter 2: Public and protected", "## Chapter 3: Sign-up", "## Chapter 4: Login through the ALB",
 		"## Chapter 5: The code exchange yourself", "## Chapter 6: Tokens", "## Chapter 7: Logs", "## Chapter 8: Logout", "## Chapter 9: Beyond",
-		"## Chapter 10: Authorization with groups", "## Chapter 11: The lab clock"} {
+		"## Chapter 10: Authorization with groups", "## Chapter 11: The lab clock", "## Chapter 12: When it breaks"} {
 		if !strings.Contains(out, h) {
 			t.Errorf("handout lacks %q", h)
 		}
@@ -182,5 +182,21 @@ func TestRunAWSWithoutDeployedLab(t *testing.T) {
 	_, err := execute(t, "run", "public", "--aws")
 	if err == nil || !strings.Contains(err.Error(), "no deployed lab: run `cognitolab deploy` first") {
 		t.Fatalf("want the no-deployed-lab hint, got %v", err)
+	}
+}
+
+// TestRunNewChaptersAllFormats: run covers issue 16's chapters (the clock, the break-it
+// labs) in text, Markdown and JSON, each with the hops that make its point.
+func TestRunNewChaptersAllFormats(t *testing.T) {
+	for _, format := range []string{"text", "markdown", "json"} {
+		out, err := execute(t, "run", "signup,clock,breakit", "--format", format)
+		if err != nil {
+			t.Fatalf("run --format %s: %v\n%s", format, err, out)
+		}
+		for _, must := range []string{"AuthMissingAWSALBAuthNonce", "idpresponse", "invalid_grant"} {
+			if !strings.Contains(out, must) {
+				t.Errorf("--format %s: output lacks %q", format, must)
+			}
+		}
 	}
 }

@@ -28,6 +28,7 @@ func Chapters(st labconf.Settings) []Chapter {
 		BeyondChapter(),
 		GroupsChapter(),
 		ClockChapter(),
+		BreakItChapter(),
 	}
 	for _, c := range chs {
 		for i := range c.Inputs {

@@ -1,0 +1,147 @@
+package flows
+
+// Chapter 12, "When it breaks" (issue 16 item 2): misconfigurations and mistakes
+// switched on in the running lab, each watched hop by hop, diagnosed from the failing
+// hop, the ALB's error reason and the app's logs (which stay silent: the request never
+// reaches the app), then switched off again to show the flow restored.
+// Statuses and access-log reasons: ALB guide "Authenticate users" and
+// https://repost.aws/knowledge-center/elb-configure-authentication-alb (WIRE.md section 0).
+//
+// Lab 1, a login link opened in another browser (no AWSALBAuthNonce cookie):
+//  1. GET <ALB>/v1/secrets (a new browser) → 302 authorize, Set-Cookie AWSALBAuthNonce
+//  2. authorize → 302 /login;  3. GET /login → 200;  4. POST /login → 302 <ALB>/oauth2/idpresponse?code&state
+//  5. that link in another browser → 401 (AuthMissingAWSALBAuthNonce), the code untouched
+//  6. the same link in the browser that started → 302 /v1/secrets, with the back channel;  7. /v1/secrets → 200
+// Lab 2, the ALB cannot reach Cognito (local lab only: Cognito's server is stopped):
+//  8-11. as 1-4 in a new browser;  12. Cognito stopped;  13. GET idpresponse → 500, the
+//  back channel's POST /oauth2/token failing to connect;  14. Cognito started again
+//  15. the same link → 302 (the code was never redeemed);  16. /v1/secrets → 200
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+)
+
+// BrowserOther is a second browser, for a link opened elsewhere.
+const BrowserOther = "another browser"
+
+// Breakable is a lab whose servers can be stopped and started again (the local lab).
+type Breakable interface {
+	Stop(name string) error
+	Restart(name string) error
+}
+
+// serverCognito is the local lab's name for Cognito's server (local.ServerCognito).
+const serverCognito = "cognito"
+
+// BreakItChapter is chapter 12.
+func BreakItChapter() Chapter {
+	return Chapter{ID: "breakit", Number: 12, Title: "When it breaks", Lesson: "12-breakit.md",
+		Run: func(ctx context.Context, s *Session) error {
+			r, end := s.begin(ctx, "breakit")
+			defer end()
+			if err := r.ensureUser(); err != nil {
+				return err
+			}
+			f := &breakFlow{run: r}
+			if err := f.otherBrowser(); err != nil {
+				return err
+			}
+			return f.cognitoDown()
+		}}
+}
+
+type breakFlow struct{ *run }
+
+// startLogin runs a login in a new browser up to the link back to the ALB.
+func (f *breakFlow) startLogin() (*url.URL, error) {
+	t := f.s.Target
+	f.s.state.resetJar(BrowserVisitor)
+	f.stepf("the protected route, in a new browser")
+	h, body, err := f.as("alb-redirect-authorize", http.StatusFound, "/oauth2/authorize", "").get(BrowserVisitor, t.AppURL+"/v1/secrets")
+	if err != nil {
+		return nil, err
+	}
+	authURL, err := f.expectRedirect(h, body, t.CognitoDomainURL+"/oauth2/authorize", "the ALB should send a browser without a session to Cognito")
+	if err != nil {
+		return nil, err
+	}
+	cb, _, err := f.authorize(BrowserVisitor, authURL.String(), t.ALBCallbackURL())
+	return cb, err
+}
+
+// finish follows the link back to the ALB in the browser that started: the flow restored.
+func (f *breakFlow) finish(cb *url.URL, why string) error {
+	t := f.s.Target
+	f.stepf("switched off: the link in the browser that started")
+	h, body, err := f.as("alb-idpresponse", http.StatusFound, "", "").get(BrowserVisitor, cb.String())
+	if err != nil {
+		return err
+	}
+	if _, err := f.expectRedirect(h, body, t.AppURL+"/v1/secrets", why); err != nil {
+		return err
+	}
+	h, body, err = f.as("app-secrets", http.StatusOK, "", "").get(BrowserVisitor, h.ResolvedLocation())
+	if err != nil {
+		return err
+	}
+	return f.expectStatus(h, body, http.StatusOK, "the ALB should forward the now authenticated request")
+}
+
+func (f *breakFlow) otherBrowser() error {
+	f.info("**Break 1: a login link opened in another browser.** The login starts in one browser; the link Cognito sends back to the ALB is opened in another (pasted into a chat, or a different browser profile).")
+	cb, err := f.startLogin()
+	if err != nil {
+		return err
+	}
+	f.stepf("switched on: the link in another browser")
+	h, body, err := f.as("alb-error", http.StatusUnauthorized, "", "").get(BrowserOther, cb.String())
+	if err != nil {
+		return err
+	}
+	if err := f.expectStatus(h, body, http.StatusUnauthorized, "the ALB finishes a login only for the browser holding its AWSALBAuthNonce cookie"); err != nil {
+		return err
+	}
+	f.info("**Diagnose.** The failing hop: **401** written by the ALB itself (`Server: awselb/2.0`) at `/oauth2/idpresponse`. The ALB's error reason (the hop after it; `error_reason` in the access log): `AuthMissingAWSALBAuthNonce`. The app's logs: nothing, the request never reached it. **Fix:** nothing to change in `lab.yaml`: finish the login in the browser that started it, or start again from the protected URL. The nonce cookie is what stops a login link from logging someone else in.")
+	return f.finish(cb, "the browser holding the nonce cookie should finish the login (the other browser did not use the code)")
+}
+
+func (f *breakFlow) cognitoDown() error {
+	lab, ok := f.s.Local.(Breakable)
+	if !ok {
+		f.info("**Break 2, the ALB cannot reach Cognito**, needs the local lab (it stops Cognito's server). On AWS it is a security group or network ACL without outbound HTTPS to Cognito, or a private ALB with no route (NAT) to the internet: the ALB answers **500**.")
+		return nil
+	}
+	f.info("**Break 2: the ALB cannot reach Cognito.** On AWS: the ALB's security group or network ACL blocks outbound HTTPS, or a private ALB has no route to the internet. Here: Cognito's server is stopped just before the ALB needs its token endpoint.")
+	cb, err := f.startLogin()
+	if err != nil {
+		return err
+	}
+	if err := lab.Stop(serverCognito); err != nil {
+		return f.fail(nil, "Cognito's server to stop", err.Error(), "this break needs the local lab", err)
+	}
+	restarted := false
+	restart := func() error {
+		if restarted {
+			return nil
+		}
+		restarted = true
+		return lab.Restart(serverCognito)
+	}
+	defer func() { _ = restart() }()
+	f.stepf("switched on: the link, with Cognito unreachable")
+	h, body, err := f.as("alb-error", http.StatusInternalServerError, "", "").get(BrowserVisitor, cb.String())
+	if err != nil {
+		return err
+	}
+	if err := f.expectStatus(h, body, http.StatusInternalServerError, "the ALB answers 500 when it cannot reach the IdP"); err != nil {
+		return err
+	}
+	f.info("**Diagnose.** The failing hop: **500** from the ALB itself. The hop after it is the ALB's back channel: `POST /oauth2/token` that never got an answer (connection refused). Access-log reason: `AuthTokenEpRequestTimeout`. The app's logs: nothing. **Fix:** let the ALB reach Cognito over HTTPS: an outbound rule to 0.0.0.0/0 on port 443 in its security group (`lab.yaml` has it: \"Cognito token and userInfo endpoints\"), network ACLs that allow the return traffic, and for a private ALB a NAT route.")
+	if err := restart(); err != nil {
+		return f.fail(nil, "Cognito's server to start again", err.Error(), "restart cognitolab", err)
+	}
+	f.info("Cognito is reachable again. The code was never redeemed, so the same link works:")
+	return f.finish(cb, "with Cognito back, the ALB should redeem the code it could not redeem before")
+}
