@@ -73,9 +73,10 @@ func (m *Model) runAll() tea.Cmd {
 }
 
 // again is the a key: run the chapter again from its start, with a fresh browser
-// and the current inputs (also in the middle of a run: that run is stopped).
+// and the current inputs (also in the middle of a run: that run is stopped). While a
+// run is starting it does nothing: that run is already a fresh start.
 func (m *Model) again() tea.Cmd {
-	if m.ch.Run == nil || m.state == Filling {
+	if m.ch.Run == nil || m.state == Filling || m.state == Starting {
 		return nil
 	}
 	m.release = false
@@ -140,16 +141,19 @@ func (m *Model) start() tea.Cmd {
 	m.pressed = !m.release
 	m.gate = nil
 	cmd := m.runner.Start(m.ctx, m.ch, m.inputs)
+	// Only this run's messages count from now on: an earlier run's (one stopped
+	// before it said it started, say) are stale.
+	m.runID = m.runner.Latest()
 	return tea.Batch(cmd, m.spin(), m.layout())
 }
 
 func (m *Model) onRun(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case runner.StartedMsg:
-		if msg.Chapter != m.ch.ID || m.state != Starting {
+		if msg.ID != m.runID || msg.Chapter != m.ch.ID || m.state != Starting {
 			return nil
 		}
-		m.runID, m.gate = msg.ID, msg.Gate
+		m.gate = msg.Gate
 		m.state = Running
 		m.waiting = true
 		if m.release {
@@ -166,7 +170,7 @@ func (m *Model) onRun(msg tea.Msg) tea.Cmd {
 		}
 		return tea.Batch(m.apply(msg), runner.Next(msg, m.ch.ID))
 	case runner.DoneMsg:
-		if msg.ID != m.runID && !(m.state == Starting && msg.Chapter == m.ch.ID) {
+		if msg.ID != m.runID || msg.Chapter != m.ch.ID {
 			return nil
 		}
 		m.gate, m.waiting, m.freeRun, m.pressed = nil, false, false, false

@@ -134,6 +134,14 @@ func (r *Runner) Start(parent context.Context, ch flows.Chapter, inputs map[stri
 	}
 }
 
+// Latest is the ID of the run the last Start call began: messages of an earlier run
+// are stale.
+func (r *Runner) Latest() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.nextID
+}
+
 // run calls the chapter, turning a panic into an error, and sends the end marker.
 func (r *Runner) run(ctx context.Context, id int, ch flows.Chapter, events chan<- item, done chan struct{}) {
 	var err error
