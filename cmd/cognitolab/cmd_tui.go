@@ -61,5 +61,18 @@ func runTUI(cmd *cobra.Command, _ []string) error {
 		opts.Settings, opts.Secrets = &st, lab.Secrets()
 	}
 	opts.Chapters = func() []flows.Chapter { return flows.Chapters(*opts.Settings) }
-	return tui.Run(cmd.Context(), opts)
+	return tuiError(tui.Run(cmd.Context(), opts))
+}
+
+// tuiError gives the TUI's error its exit code. A deploy or destroy the learner
+// quit (q, Ctrl-C) carries on in CloudFormation: its message, printed once the
+// TUI has closed, says what is left and how to resume or tear it down, and the
+// status is 130 as for `cognitolab deploy` (a bare cancellation would exit 0
+// without a word). Anything else keeps its own meaning.
+func tuiError(err error) error {
+	var ie *infra.InterruptedError
+	if errors.As(err, &ie) {
+		return withCode(exitInterrupted, err)
+	}
+	return err
 }

@@ -2,10 +2,14 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
+	"fmt"
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/cognitolab/cognitolab/infra"
 )
 
 // TestTUIWithoutTerminalFails: with stdout not a terminal, cognitolab draws nothing,
@@ -25,5 +29,24 @@ func TestTUIWithoutTerminalFails(t *testing.T) {
 	}
 	if stdout.Len() != 0 {
 		t.Errorf("stdout should stay empty, got %q", stdout.String())
+	}
+}
+
+// TestTUIInterruptedAWSRunExits130: a deploy or destroy the learner quit in the TUI
+// leaves the command with status 130 (as `cognitolab deploy` does), its message
+// printed; leaving the TUI on purpose otherwise stays status 0.
+func TestTUIInterruptedAWSRunExits130(t *testing.T) {
+	ie := &infra.InterruptedError{Op: "deploy", Stack: "cognitolab", Region: "eu-west-1", Status: "CREATE_IN_PROGRESS", Cause: context.Canceled}
+	if code := exitCode(tuiError(ie)); code != exitInterrupted {
+		t.Errorf("an interrupted deploy exits %d, want %d", code, exitInterrupted)
+	}
+	if code := exitCode(tuiError(fmt.Errorf("the TUI: %w", ie))); code != exitInterrupted {
+		t.Errorf("a wrapped interrupted deploy exits %d, want %d", code, exitInterrupted)
+	}
+	if code := exitCode(tuiError(context.Canceled)); code != exitOK {
+		t.Errorf("a plain cancellation exits %d, want 0", code)
+	}
+	if err := tuiError(nil); err != nil {
+		t.Errorf("tuiError(nil) = %v", err)
 	}
 }

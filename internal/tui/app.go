@@ -3,9 +3,11 @@ package tui
 import (
 	"context"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -230,6 +232,21 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmds = append(cmds, m.chapter.Update(msg))
 	}
 	return m, tea.Batch(cmds...)
+}
+
+// awsStopWait bounds how long cognitolab, after the TUI has quit, waits for an
+// interrupted deploy or destroy to read the stack's state (infra allows 15 s).
+const awsStopWait = 30 * time.Second
+
+// awsInterrupted is for after the program has quit: when a deploy or destroy was
+// under way it says so on out, waits for infra to report where the stack stands,
+// and returns that report (nil when nothing was running).
+func (m *Model) awsInterrupted(out io.Writer) error {
+	if m.aws == nil || !m.aws.CutShort() {
+		return nil
+	}
+	fmt.Fprintf(out, "cognitolab: stopping the %s; asking CloudFormation where the stack stands…\n", m.aws.Mode())
+	return m.aws.Interrupted(awsStopWait)
 }
 
 // stop cancels whatever runs: the chapter's flow and a deploy or destroy.

@@ -75,6 +75,9 @@ type Options struct {
 	logger   *slog.Logger
 	style    string
 	renderer *lipgloss.Renderer // NewSession's
+	// size is the terminal size Run tells the program at once (tests: Out is not a
+	// terminal, so Bubble Tea reports none).
+	size *tea.WindowSizeMsg
 }
 
 func (o *Options) defaults() error {
@@ -137,8 +140,18 @@ func Run(ctx context.Context, opts Options) error {
 		tea.WithAltScreen(),
 		tea.WithMouseCellMotion(),
 	)
+	if opts.size != nil {
+		go p.Send(*opts.size)
+	}
 	_, err = p.Run()
 	m.stop()
+	// A deploy or destroy still running when the learner quit (q, Ctrl-C, or a
+	// signal) stops waiting, but CloudFormation carries on: its message (what is
+	// left, how to resume or tear down) must reach the terminal, now the TUI is gone.
+	if aerr := m.awsInterrupted(opts.Out); aerr != nil {
+		opts.logger.Warn("the AWS run was interrupted", "err", aerr.Error())
+		return aerr
+	}
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		return ctx.Err()
 	}

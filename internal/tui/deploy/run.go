@@ -76,6 +76,8 @@ func (m *Model) start() tea.Cmd {
 	}
 	ctx, cancel := context.WithCancel(m.ctx)
 	m.cancel = cancel
+	re := &runEnd{done: make(chan struct{})}
+	m.end = re
 	id, mode, o, f, logger := m.runID, m.mode, m.opts, m.funcs, m.c.Logger
 	run := func() tea.Msg {
 		items := make(chan item, buffer)
@@ -101,6 +103,8 @@ func (m *Model) start() tea.Cmd {
 				if end.err != nil {
 					logger.Warn("AWS run ended with an error", "mode", mode.String(), "err", end.err.Error())
 				}
+				re.err = end.err
+				close(re.done)
 				lw.Flush()
 				// The end is always delivered unless nobody listens any more.
 				select {
