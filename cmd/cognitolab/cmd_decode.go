@@ -42,16 +42,9 @@ signature too. TOKEN "-" reads the token from standard input.`,
 			if jwksURL != "" && albKeyURL != "" {
 				return withCode(exitUsage, errors.New("give --jwks (Cognito tokens) or --alb-key (ALB tokens), not both"))
 			}
-			raw := args[0]
-			if raw == "-" {
-				b, err := io.ReadAll(io.LimitReader(cmd.InOrStdin(), maxTokenInput+1))
-				if err != nil {
-					return err
-				}
-				if len(b) > maxTokenInput {
-					return withCode(exitUsage, fmt.Errorf("standard input holds more than %d KB; a token is a few KB: pipe just the token (e.g. the value of one header)", maxTokenInput>>10))
-				}
-				raw = string(b)
+			raw, err := tokenArg(cmd.InOrStdin(), args[0])
+			if err != nil {
+				return err
 			}
 			now := time.Now()
 			tv, err := flows.DecodeToken(raw, now)
@@ -70,20 +63,8 @@ signature too. TOKEN "-" reads the token from standard input.`,
 			out := cmd.OutOrStdout()
 			p := transcript.New(out, f, transcript.Options{Color: f == transcript.Text && colorOK(out), Reveal: reveal})
 			p.Event(hop.Event{Token: tv})
-			if sigOK {
-				p.Event(hop.Event{Info: fmt.Sprintf("SIGNATURE VALID, BUT EXPIRED: the key source signed this token, and it expired at %s (%s ago). No one should accept it any more.",
-					tv.Expires.Format(time.RFC3339), now.Sub(tv.Expires).Round(time.Second))})
-			} else if tv.Expired(now) {
-				p.Event(hop.Event{Info: fmt.Sprintf("EXPIRED: this token expired at %s (%s ago). No one should accept it any more.",
-					tv.Expires.Format(time.RFC3339), now.Sub(tv.Expires).Round(time.Second))})
-			} else if !tv.Expires.IsZero() {
-				p.Event(hop.Event{Info: fmt.Sprintf("Valid until %s (in %s).", tv.Expires.Format(time.RFC3339), tv.Expires.Sub(now).Round(time.Second))})
-			}
-			if tv.Kind == "alb-data" && tv.Padded {
-				p.Event(hop.Event{Info: "This is the ALB's x-amzn-oidc-data token: its base64url segments end in `=` padding and the ES256 signature covers the padded text. Many JWT libraries reject the padding; stripping it breaks the signature. Verify with a library that allows padding (golang-jwt WithPaddingAllowed, aws-jwt-verify's AlbJwtVerifier)."})
-			}
-			if jwksURL == "" && albKeyURL == "" && tv.Kind != "refresh" {
-				p.Event(hop.Event{Info: "Not verified: give --jwks <issuer>/.well-known/jwks.json (Cognito) or --alb-key <key endpoint> (ALB) to check the signature."})
+			for _, note := range decodeNotes(tv, now, sigOK, jwksURL != "" || albKeyURL != "") {
+				p.Event(hop.Event{Info: note})
 			}
 			if err := p.Err(); err != nil {
 				return err
@@ -103,6 +84,45 @@ signature too. TOKEN "-" reads the token from standard input.`,
 	fl.StringVar(&format, "format", "text", "output format: text, markdown or json")
 	fl.BoolVar(&reveal, "reveal", false, "print the raw token in json/markdown output")
 	return cmd
+}
+
+// tokenArg is the TOKEN argument: the token itself, or for "-" what standard input
+// holds (at most maxTokenInput bytes).
+func tokenArg(stdin io.Reader, arg string) (string, error) {
+	if arg != "-" {
+		return arg, nil
+	}
+	b, err := io.ReadAll(io.LimitReader(stdin, maxTokenInput+1))
+	if err != nil {
+		return "", err
+	}
+	if len(b) > maxTokenInput {
+		return "", withCode(exitUsage, fmt.Errorf("standard input holds more than %d KB; a token is a few KB: pipe just the token (e.g. the value of one header)", maxTokenInput>>10))
+	}
+	return string(b), nil
+}
+
+// decodeNotes are the lines decode prints after the token: whether it is still
+// valid (sigOK: its signature checked out at its expiry), the ALB token's padding,
+// and that it was not verified when no key source was given (verifying false).
+func decodeNotes(tv *hop.TokenView, now time.Time, sigOK, verifying bool) []string {
+	var notes []string
+	if sigOK {
+		notes = append(notes, fmt.Sprintf("SIGNATURE VALID, BUT EXPIRED: the key source signed this token, and it expired at %s (%s ago). No one should accept it any more.",
+			tv.Expires.Format(time.RFC3339), now.Sub(tv.Expires).Round(time.Second)))
+	} else if tv.Expired(now) {
+		notes = append(notes, fmt.Sprintf("EXPIRED: this token expired at %s (%s ago). No one should accept it any more.",
+			tv.Expires.Format(time.RFC3339), now.Sub(tv.Expires).Round(time.Second)))
+	} else if !tv.Expires.IsZero() {
+		notes = append(notes, fmt.Sprintf("Valid until %s (in %s).", tv.Expires.Format(time.RFC3339), tv.Expires.Sub(now).Round(time.Second)))
+	}
+	if tv.Kind == "alb-data" && tv.Padded {
+		notes = append(notes, "This is the ALB's x-amzn-oidc-data token: its base64url segments end in `=` padding and the ES256 signature covers the padded text. Many JWT libraries reject the padding; stripping it breaks the signature. Verify with a library that allows padding (golang-jwt WithPaddingAllowed, aws-jwt-verify's AlbJwtVerifier).")
+	}
+	if !verifying && tv.Kind != "refresh" {
+		notes = append(notes, "Not verified: give --jwks <issuer>/.well-known/jwks.json (Cognito) or --alb-key <key endpoint> (ALB) to check the signature.")
+	}
+	return notes
 }
 
 // verifyDecoded verifies tv with the key source given, if any; it returns an error
