@@ -127,22 +127,7 @@ func (p *Pool) IssueTokens(u *User, c *Client, opts IssueOptions) (*Tokens, erro
 		origin = uuid.NewString()
 	}
 	eventID := uuid.NewString()
-	// Logins take only the read lock: the write lock is needed just in the rare
-	// second right after the user's global sign-out.
-	signedOutNow := func() bool {
-		lu := p.bySub[u.Sub]
-		return lu != nil && !lu.SignedOutAt.IsZero() && lu.SignedOutAt.Unix() == now.Unix()
-	}
-	p.mu.RLock()
-	grace := signedOutNow()
-	p.mu.RUnlock()
-	if grace {
-		p.mu.Lock()
-		if signedOutNow() {
-			p.signOutGrace[origin] = true
-		}
-		p.mu.Unlock()
-	}
+	p.noteSignOutGrace(u, origin, now)
 
 	groups, roles, preferred := p.groupClaims(u.Groups)
 	ac := accessTokenClaims{
@@ -160,28 +145,8 @@ func (p *Pool) IssueTokens(u *User, c *Client, opts IssueOptions) (*Tokens, erro
 		return nil, internalErr(err)
 	}
 	if wantsIDToken(scopes) {
-		ic := idTokenClaims{
-			Sub: u.Sub, Groups: groups, Roles: roles, PreferredRole: preferred, Iss: ac.Iss, Username: u.Username,
-			OriginJTI: origin, Aud: c.ID, EventID: eventID, TokenUse: "id", AuthTime: ac.AuthTime,
-			Nonce: opts.Nonce, Exp: now.Add(c.IDTokenValidity).Unix(), Iat: ac.Iat, JTI: uuid.NewString(),
-		}
-		// Only what the client may read (ReadAttributes; schema.go canRead).
-		attrs := readableAttrs(c, u.Attributes)
-		ic.Email = attrs["email"]
-		if opts.AtHash {
-			ic.AtHash = atHash(t.AccessToken)
-		}
-		if v, ok := attrs["email_verified"]; ok {
-			b := v == "true"
-			ic.EmailVerified = &b
-		}
-		ib, err := json.Marshal(&ic)
-		if err != nil {
-			return nil, internalErr(err)
-		}
-		ib = p.appendAttributes(ib, attrs)
-		if t.IDToken, err = sign(p.idHeader, p.idKey, ib); err != nil {
-			return nil, internalErr(err)
+		if t.IDToken, err = p.idToken(u, c, &ac, roles, preferred, opts, t.AccessToken, now); err != nil {
+			return nil, err
 		}
 	}
 	if opts.WithRefresh {
@@ -193,6 +158,58 @@ func (p *Pool) IssueTokens(u *User, c *Client, opts IssueOptions) (*Tokens, erro
 		}
 	}
 	return t, nil
+}
+
+// noteSignOutGrace lets tokens minted in the same second as the user's global
+// sign-out (origin) live: a revocation check cannot tell them from older ones by iat.
+// Logins take only the read lock: the write lock is needed just in the rare second
+// right after the user's global sign-out.
+func (p *Pool) noteSignOutGrace(u *User, origin string, now time.Time) {
+	signedOutNow := func() bool {
+		lu := p.bySub[u.Sub]
+		return lu != nil && !lu.SignedOutAt.IsZero() && lu.SignedOutAt.Unix() == now.Unix()
+	}
+	p.mu.RLock()
+	grace := signedOutNow()
+	p.mu.RUnlock()
+	if grace {
+		p.mu.Lock()
+		if signedOutNow() {
+			p.signOutGrace[origin] = true
+		}
+		p.mu.Unlock()
+	}
+}
+
+// idToken mints the id token that goes with the access token ac (its subject,
+// groups, origin, event and times): the user's roles, the nonce, at_hash when asked,
+// and the attributes the client may read.
+func (p *Pool) idToken(u *User, c *Client, ac *accessTokenClaims, roles []string, preferred string, opts IssueOptions, accessToken string, now time.Time) (string, error) {
+	ic := idTokenClaims{
+		Sub: u.Sub, Groups: ac.Groups, Roles: roles, PreferredRole: preferred, Iss: ac.Iss, Username: u.Username,
+		OriginJTI: ac.OriginJTI, Aud: c.ID, EventID: ac.EventID, TokenUse: "id", AuthTime: ac.AuthTime,
+		Nonce: opts.Nonce, Exp: now.Add(c.IDTokenValidity).Unix(), Iat: ac.Iat, JTI: uuid.NewString(),
+	}
+	// Only what the client may read (ReadAttributes; schema.go canRead).
+	attrs := readableAttrs(c, u.Attributes)
+	ic.Email = attrs["email"]
+	if opts.AtHash {
+		ic.AtHash = atHash(accessToken)
+	}
+	if v, ok := attrs["email_verified"]; ok {
+		b := v == "true"
+		ic.EmailVerified = &b
+	}
+	ib, err := json.Marshal(&ic)
+	if err != nil {
+		return "", internalErr(err)
+	}
+	ib = p.appendAttributes(ib, attrs)
+	tok, err := sign(p.idHeader, p.idKey, ib)
+	if err != nil {
+		return "", internalErr(err)
+	}
+	return tok, nil
 }
 
 func wantsIDToken(scopes []string) bool {
