@@ -77,6 +77,11 @@ func newModel(ctx context.Context, opts Options) *Model {
 	if opts.now != nil {
 		c.Now = opts.now
 	}
+	// The local lab has its own clock (the clock keys move it): token expiry and
+	// times read relative to it, as the lab's servers judge them.
+	if lc, ok := opts.Local.(interface{ Now() time.Time }); ok {
+		c.Now = lc.Now
+	}
 	c.Renderer = opts.renderer
 	c.SetPresent(opts.Present)
 	c.Secrets = opts.Secrets

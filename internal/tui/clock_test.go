@@ -159,3 +159,17 @@ func TestClockKeyWithoutLabClock(t *testing.T) {
 		t.Errorf("the note stays after the next key")
 	}
 }
+
+// TestNowIsLabClock: on the local lab the TUI's clock is the lab's, so token expiry
+// reads as the lab's servers judge it after a clock key.
+func TestNowIsLabClock(t *testing.T) {
+	opts := localLabOptions(t)
+	lab := opts.Local.(*local.Lab)
+	h := newHarness(t, opts, 120, 40)
+	if _, err := lab.Advance(time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := h.m.c.Now(), lab.Now(); want.Sub(got) > time.Minute || got.Sub(want) > time.Minute {
+		t.Errorf("TUI clock %v, lab clock %v: want the lab's", got, want)
+	}
+}

@@ -152,6 +152,8 @@ func (m *Model) View() string {
 	if m.width > 0 {
 		line = ansi.Truncate(line, m.width, "…")
 	}
+	// Expiry reads relative to the clock, which moves (the lab clock keys): draw anew.
+	m.refresh()
 	return line + "\n" + m.c.Scrolled(&m.vp, m.height-1)
 }
 
@@ -224,7 +226,13 @@ func (m *Model) render(t hop.TokenView) string {
 		b.WriteString("\n" + s.Label.Render("from ") + s.Text.Render(t.Source))
 	}
 	if !t.Expires.IsZero() {
-		b.WriteString("\n" + s.Label.Render("expires ") + s.Text.Render(Human(t.Expires, m.c.Now())))
+		when := Human(t.Expires, m.c.Now())
+		if label := "expires "; strings.HasPrefix(when, "expired ") {
+			// "expired 29 seconds ago", not "expires expired …".
+			b.WriteString("\n" + s.Label.Render("expired ") + s.Text.Render(strings.TrimPrefix(when, "expired ")))
+		} else {
+			b.WriteString("\n" + s.Label.Render(label) + s.Text.Render(when))
+		}
 	}
 	if t.Padded {
 		b.WriteString("\n" + s.Muted.Render(common.Wrap("Its base64url segments keep their = padding (the ALB does this; many JWT libraries reject it).", wrap)))

@@ -115,3 +115,20 @@ func TestTokensBounded(t *testing.T) {
 		t.Fatalf("kept %q..%q selected %q", m.tokens[0].Raw, m.tokens[len(m.tokens)-1].Raw, m.tokens[m.sel].Raw)
 	}
 }
+
+// A token past its expiry reads "expired 29 seconds ago", relative to the clock the
+// model has now (the lab clock moves), not "expires expired …" nor the time of Add.
+func TestExpiryFollowsClock(t *testing.T) {
+	now := time.Date(2026, 12, 4, 15, 0, 0, 0, time.UTC)
+	m := testModel(now)
+	m.Add(hop.TokenView{Kind: "access", Raw: "a.b.c", Expires: now.Add(57 * time.Minute)})
+	if v := ansi.Strip(m.View()); !strings.Contains(v, "expires in 57 minutes") {
+		t.Fatalf("before the jump:\n%s", v)
+	}
+	m.c.Now = func() time.Time { return now.Add(57*time.Minute + 29*time.Second) }
+	v := ansi.Strip(m.View())
+	if !strings.Contains(v, "expired 29 seconds ago") || strings.Contains(v, "expires expired") || strings.Contains(v, "in 57 minutes") {
+		t.Errorf("after the clock moved:\n%s", v)
+	}
+}
+
