@@ -126,7 +126,7 @@ func (m *Model) FullHelp() [][]key.Binding { return [][]key.Binding{m.ShortHelp(
 func (m *Model) View() string {
 	s := m.c.Styles
 	if len(m.tokens) == 0 {
-		return s.Muted.Render("No tokens yet. Chapter 4 shows the tokens the ALB hands the app (x-amzn-oidc-data, x-amzn-oidc-accesstoken); chapters 5 and 6 decode the id, access and refresh tokens.")
+		return s.Muted.Render(common.Wrap("No tokens yet. Chapter 4 shows the tokens the ALB hands the app (x-amzn-oidc-data, x-amzn-oidc-accesstoken); chapters 5 and 6 decode the id, access and refresh tokens.", max(m.width, 20)))
 	}
 	var tabs []string
 	for i, t := range m.tokens {

@@ -132,3 +132,12 @@ func TestExpiryFollowsClock(t *testing.T) {
 	}
 }
 
+// The empty pane's sentence wraps to the pane's width.
+func TestEmptyWraps(t *testing.T) {
+	m := testModel(time.Now())
+	for _, l := range strings.Split(ansi.Strip(m.View()), "\n") {
+		if w := ansi.StringWidth(l); w > 120 {
+			t.Errorf("line of %d columns on a 120-column pane: %q", w, l)
+		}
+	}
+}
