@@ -192,3 +192,11 @@ func Value(fs []Field, name string) string {
 	}
 	return ""
 }
+
+// jsonHTMLEscapes are the escapes Go's encoding/json writes by default (HTML-safe).
+var jsonHTMLEscapes = strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u0026`, "&")
+
+// Readable undoes Go's HTML-safe JSON escapes in a body shown to a person: "->" reads
+// better than "-\u003e". Every view of a body (the TUI's inspector, `run`'s
+// transcript) uses it.
+func Readable(body string) string { return jsonHTMLEscapes.Replace(body) }

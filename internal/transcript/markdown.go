@@ -24,7 +24,7 @@ func (p *Printer) mdChapter(c Chapter) {
 	p.mdBegin()
 	p.printf("\n## Chapter %d: %s\n", c.Number, c.Title)
 	if body, err := lessons.Chapter(c.Lesson); err == nil {
-		if intro := lessonIntro(body); intro != "" {
+		if intro := dropKeyHints(lessonIntro(body)); intro != "" {
 			p.printf("\n%s\n", intro)
 		}
 	}
@@ -55,11 +55,13 @@ func (p *Printer) mdEvent(e hop.Event) {
 		if l.HopSeq != 0 {
 			ref = fmt.Sprintf(" (from hop %d)", l.HopSeq)
 		}
-		p.printf("\nApp log line%s:\n\n```json\n%s\n```\n", ref, l.Message)
+		p.printf("\nApp log line%s:\n\n```json\n%s\n```\n", ref, hop.Readable(l.Message))
 	case e.Mail != nil:
 		p.printf("\n> 📧 Mail to %s: \"%s\", code `%s`\n", e.Mail.To, e.Mail.Subject, e.Mail.Code)
 	case e.Info != "":
-		p.printf("\n%s\n", e.Info)
+		if info := dropKeyHints(e.Info); info != "" {
+			p.printf("\n%s\n", info)
+		}
 	case e.Clock != nil:
 		p.printf("\n**%s**: %s\n", e.Clock.Label(), e.Clock.Explain())
 	}
@@ -80,7 +82,9 @@ func (p *Printer) mdHop(h hop.Hop) {
 		}
 		p.explained[h.Title] = h.Seq
 		if h.Note != "" {
-			p.printf("\n%s\n", h.Note)
+			if note := dropKeyHints(h.Note); note != "" {
+				p.printf("\n%s\n", note)
+			}
 		}
 		if len(h.LookAt) > 0 {
 			p.printf("\nLook at: %s.\n", "`"+strings.Join(h.LookAt, "`, `")+"`")
@@ -99,7 +103,7 @@ func (p *Printer) mdHop(h hop.Hop) {
 		fmt.Fprintf(&b, "Cookie: %s\n", strings.Join(cs, "; "))
 	}
 	if h.ReqBody != "" {
-		fmt.Fprintf(&b, "\n%s\n", clip(h.ReqBody, 600))
+		fmt.Fprintf(&b, "\n%s\n", clip(hop.Readable(h.ReqBody), 600))
 	} else if len(h.Form) > 0 {
 		var fs []string
 		for _, f := range h.Form {
@@ -126,7 +130,7 @@ func (p *Printer) mdHop(h hop.Hop) {
 		b.WriteString("\n")
 	}
 	if body := strings.TrimSpace(h.RespBody); body != "" && !strings.HasPrefix(body, "<") {
-		fmt.Fprintf(&b, "\n%s\n", clip(body, 600))
+		fmt.Fprintf(&b, "\n%s\n", clip(hop.Readable(body), 600))
 	}
 	p.printf("\n```http\n%s```\n", b.String())
 	switch {

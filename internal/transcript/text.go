@@ -93,7 +93,7 @@ func (p *Printer) textEvent(e hop.Event) {
 	case e.Mail != nil:
 		p.printf("   %s to %s: code %s\n", st.info.Render("mail"), e.Mail.To, e.Mail.Code)
 	case e.Info != "":
-		p.printf("\n   %s\n", st.info.Render(e.Info))
+		p.printf("\n   %s\n", st.info.Render(inlinePlain(dropKeyHints(e.Info), st.strong)))
 	case e.Clock != nil:
 		// The jump's own line, as the TUI's timeline row says it.
 		p.printf("\n%s\n   %s\n", st.title.Render(e.Clock.Label()), st.dim.Render(e.Clock.Explain()))

@@ -67,7 +67,7 @@ type Printer struct {
 }
 
 type styles struct {
-	chapter, request, redirect, ok, fail, title, dim, secret, back, info lipgloss.Style
+	chapter, request, redirect, ok, fail, title, dim, secret, back, info, strong lipgloss.Style
 }
 
 func newStyles(w io.Writer, color bool) styles {
@@ -91,6 +91,7 @@ func newStyles(w io.Writer, color bool) styles {
 		secret:   s().Italic(true).Foreground(p.Subtle),
 		back:     s().Italic(true).Foreground(p.Cyan),
 		info:     s().Foreground(p.Text),
+		strong:   s().Bold(true),
 	}
 }
 

@@ -7,12 +7,15 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/cognitolab/cognitolab/internal/flows"
 	"github.com/cognitolab/cognitolab/internal/hop"
+	"github.com/cognitolab/cognitolab/internal/labconf"
+	"github.com/cognitolab/cognitolab/lessons"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -164,5 +167,55 @@ func TestParseFormat(t *testing.T) {
 	}
 	if _, err := ParseFormat("yaml"); err == nil || !errors.Is(err, err) {
 		t.Error("yaml accepted")
+	}
+}
+
+// A JSON body is shown as a person reads it: "->", not Go's HTML-safe "-\u003e".
+func TestMarkdownBodyUnescapesJSON(t *testing.T) {
+	var b bytes.Buffer
+	p := New(&b, Markdown, Options{})
+	p.Event(hop.Event{Hop: &hop.Hop{Seq: 1, Party: hop.PartyApp, Method: "GET", URL: "http://localhost:8080/v1/public", Status: 200,
+		RespBody: `{"body":"browser -\u003e ALB \u0026 app \u003cp\u003e"}`}})
+	out := b.String()
+	if strings.Contains(out, `\u003e`) || !strings.Contains(out, `browser -> ALB & app <p>`) {
+		t.Fatalf("the body keeps Go's HTML escapes:\n%s", out)
+	}
+}
+
+// The text format is for a terminal or a pipe: Markdown emphasis in notes is rendered,
+// not printed raw.
+func TestTextRendersMarkdownInNotes(t *testing.T) {
+	var b bytes.Buffer
+	p := New(&b, Text, Options{})
+	p.Event(hop.Event{Info: "**Still 200.** The `cognito` cookie and __this__ stay; `x-amzn-oidc-*` headers too."})
+	out := b.String()
+	if strings.ContainsAny(out, "`") || strings.Contains(out, "**") || strings.Contains(out, "__") {
+		t.Fatalf("raw Markdown in text output: %q", out)
+	}
+	if !strings.Contains(out, "Still 200. The cognito cookie and this stay; x-amzn-oidc-* headers too.") {
+		t.Fatalf("text lost: %q", out)
+	}
+}
+
+// The handout and the text transcript are read without the TUI: no note or lesson
+// intro may tell the reader to press a TUI key.
+func TestNoTUIKeyHintsOutsideTheTUI(t *testing.T) {
+	keyHint := regexp.MustCompile(`(?i)\bpress\b|\bkey [0-9a-z]\b`)
+	for _, f := range []Format{Markdown, Text} {
+		var b bytes.Buffer
+		p := New(&b, f, Options{})
+		for _, key := range lessons.HopKeys() {
+			h := hop.Hop{Seq: 1, Method: "GET", URL: "http://localhost:8080/", Status: 200}
+			n, _ := flows.Note(key)
+			h.Title, h.Note = n.Title+" "+key, n.Body // distinct titles: every note is printed
+			p.Event(hop.Event{Hop: &h})
+		}
+		for _, c := range flows.Chapters(labconf.DefaultSettings()) {
+			p.Chapter(Chapter{ID: c.ID, Number: c.Number, Title: c.Title, Lesson: c.Lesson})
+		}
+		if loc := keyHint.FindStringIndex(b.String()); loc != nil {
+			out := b.String()
+			t.Errorf("%s output speaks of TUI keys: %q", f, out[max(loc[0]-120, 0):min(loc[1]+40, len(out))])
+		}
 	}
 }

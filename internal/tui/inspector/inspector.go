@@ -103,10 +103,6 @@ func (m *Model) mask(v string, secret bool) string {
 	return hop.Hint(len(v))
 }
 
-// jsonUnescape undoes Go's HTML-safe JSON escapes in a body shown to a person:
-// "->" reads better than "-\u003e".
-var jsonUnescape = strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u0026`, "&")
-
 func (m *Model) render(h hop.Hop) string {
 	s := m.c.Styles
 	sec := m.c.Secrets
@@ -135,7 +131,7 @@ func (m *Model) render(h hop.Hop) string {
 		if !m.reveal {
 			t = hop.TokenPattern.ReplaceAllStringFunc(t, func(tok string) string { return m.mask(tok, true) })
 		}
-		b.WriteString(s.Text.Render(common.Wrap(jsonUnescape.Replace(strings.TrimSpace(t)), wrap)) + "\n")
+		b.WriteString(s.Text.Render(common.Wrap(hop.Readable(strings.TrimSpace(t)), wrap)) + "\n")
 	}
 
 	title := fmt.Sprintf("Hop %s · %s", m.number(h), h.FromTo())
