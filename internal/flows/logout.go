@@ -122,7 +122,7 @@ func (f *logoutFlow) pitfall() error {
 		return f.fail(nil, "an "+f.s.albCookieName()+" cookie in the browser", "none", "the login did not set the ALB cookie", ErrNoCookie)
 	}
 	f.s.jar(BrowserLearner).SetCookies(app, gone)
-	f.info("Deleted %d ALB cookie(s) from your browser. Cognito's `cognito` cookie (valid 1 hour) is still there.", len(gone))
+	f.info("Deleted %s from your browser. Cognito's `cognito` cookie (valid 1 hour) is still there.", counted(len(gone), "ALB cookie"))
 	res, err := f.albLogin(BrowserLearner, false)
 	if err != nil {
 		return err

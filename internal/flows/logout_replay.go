@@ -12,6 +12,7 @@ package flows
 // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-authenticate-users.html#authentication-logout
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -38,7 +39,7 @@ func (f *logoutFlow) replay(saved []*http.Cookie) error {
 	if len(saved) == 0 {
 		return nil
 	}
-	f.info("Logged out for real, in your browser. But a copy of the ALB cookie saved **before** the logout (%d shard(s)) is still a session: the ALB keeps no list of ended sessions.", len(saved))
+	f.info("Logged out for real, in your browser. But a copy of the ALB cookie saved **before** the logout (%s) is still a session: the ALB keeps no list of ended sessions.", counted(len(saved), "shard"))
 	f.stepf("replay the saved ALB cookie")
 	parts := make([]string, len(saved))
 	for i, c := range saved {
@@ -54,4 +55,12 @@ func (f *logoutFlow) replay(saved []*http.Cookie) error {
 	}
 	f.info("**200** with the old cookie, as on AWS. It works until the access token inside expires (1 hour here); then the ALB refreshes it with the refresh token, which succeeds unless the refresh token was revoked (`RevokeToken`, `GlobalSignOut`, `AdminUserGlobalSignOut`). So a complete logout also revokes, and keeps the access-token lifetime short.")
 	return nil
+}
+
+// counted is "1 shard", "2 shards": a count with its noun in the right number.
+func counted(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
