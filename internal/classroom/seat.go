@@ -23,7 +23,6 @@ const DefaultRejoinWithin = 15 * time.Minute
 // class code. At most Config.MaxSessions seats wait at once (the oldest goes first),
 // so the labs kept are bounded.
 type seat struct {
-	key   string // name, identity
 	name  string
 	proof [32]byte // SHA-256 of the rejoin word or of the public key
 	// keep says whether the seat may wait for its participant: they proved who
