@@ -4,6 +4,8 @@
 package inspector
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -128,6 +130,7 @@ func (m *Model) render(h hop.Hop) string {
 	}
 	section := func(t string) { b.WriteString("\n" + s.Section.Render(t) + "\n") }
 	body := func(t string) {
+		t = prettyJSON(t)
 		if !m.reveal {
 			t = hop.TokenPattern.ReplaceAllStringFunc(t, func(tok string) string { return m.mask(tok, true) })
 		}
@@ -206,6 +209,20 @@ func (m *Model) render(h hop.Hop) string {
 		body(h.RespBody)
 	}
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// prettyJSON indents a JSON body, one member a line, so a long body (a token
+// response) reads to its end at any width; anything else comes back as it was.
+func prettyJSON(t string) string {
+	t = strings.TrimSpace(t)
+	if !strings.HasPrefix(t, "{") && !strings.HasPrefix(t, "[") {
+		return t
+	}
+	var buf bytes.Buffer
+	if json.Indent(&buf, []byte(t), "", "  ") != nil {
+		return t
+	}
+	return buf.String()
 }
 
 // number is the hop's label in the title: the run's number the timeline gave it, or

@@ -35,3 +35,25 @@ func TestTopBottomKeys(t *testing.T) {
 		t.Fatalf("g should scroll back to the top:\n%s\nwant:\n%s", s, top)
 	}
 }
+
+// TestTokenBodyReadable: a token response body, masked, shows every member
+// (refresh_token, expires_in), one a line, within the pane's width.
+func TestTokenBodyReadable(t *testing.T) {
+	m := New(common.New("notty", nil))
+	m.SetSize(120, 60)
+	tok := "eyJ" + strings.Repeat("a", 600) + ".eyJ" + strings.Repeat("b", 400) + ".cc"
+	h := hop.Hop{Seq: 1, Method: "POST", URL: "http://localhost/oauth2/token", Status: 200,
+		RespBody: `{"access_token":"` + tok + `","id_token":"` + tok + `","refresh_token":"` + tok + `","expires_in":3600,"token_type":"Bearer"}`}
+	m.SetHop(&h, "")
+	v := ansi.Strip(m.View())
+	for _, want := range []string{`"refresh_token": "•••`, `"expires_in": 3600`} {
+		if !strings.Contains(v, want) {
+			t.Errorf("body lacks %q:\n%s", want, v)
+		}
+	}
+	for _, l := range strings.Split(v, "\n") {
+		if ansi.StringWidth(l) > 120 {
+			t.Errorf("line wider than the pane: %q", l)
+		}
+	}
+}
