@@ -26,6 +26,13 @@ const seqW = 5
 // view, with a line saying how many hops are above and below when not all fit. It
 // draws only the rows shown, so a frame costs the same with 10 hops or 500.
 func View(c *common.Common, hops []hop.Hop, sel, w, h int) string {
+	return ViewNumbered(c, hops, nil, sel, w, h)
+}
+
+// ViewNumbered is View with each hop's row numbered nums[i], the number the chapter's
+// hop list gives it ("1" for the run's first hop, "s2" for a set-up hop), so the
+// diagram and the list agree. A missing number falls back to the hop's session Seq.
+func ViewNumbered(c *common.Common, hops []hop.Hop, nums []string, sel, w, h int) string {
 	s := c.Styles
 	w = max(w, 30)
 	h = max(h, 2)
@@ -50,7 +57,11 @@ func View(c *common.Common, hops []hop.Hop, sel, w, h int) string {
 	b.WriteString(g.heading(s))
 	for i := top; i < end; i++ {
 		b.WriteByte('\n')
-		b.WriteString(g.row(s, c.Secrets.MaskURL, hops[i], i == sel))
+		num := strconv.Itoa(hops[i].Seq)
+		if i < len(nums) && nums[i] != "" {
+			num = nums[i]
+		}
+		b.WriteString(g.row(s, c.Secrets.MaskURL, hops[i], num, i == sel))
 	}
 	if more {
 		b.WriteByte('\n')
@@ -128,7 +139,7 @@ const (
 )
 
 // row draws one hop: number, lifelines with the arrow and status, the request.
-func (g grid) row(s *styles.Styles, mask func(string) string, h hop.Hop, selected bool) string {
+func (g grid) row(s *styles.Styles, mask func(string) string, h hop.Hop, number string, selected bool) string {
 	from, to := Route(h)
 	cells := make([]rune, g.area)
 	kinds := make([]byte, g.area)
@@ -183,7 +194,7 @@ func (g grid) row(s *styles.Styles, mask func(string) string, h hop.Hop, selecte
 	}
 
 	var b strings.Builder
-	num := fmt.Sprintf("%3d ", h.Seq)
+	num := fmt.Sprintf("%3s ", number)
 	if selected {
 		b.WriteString(s.Current.Render("›") + s.Current.Render(num))
 	} else {

@@ -2,6 +2,7 @@ package seq
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -129,4 +130,24 @@ func BenchmarkDiagram500(b *testing.B) {
 		_ = View(s, hops, i%500, 120, 40)
 	}
 	_ = fmt.Sprint()
+}
+
+// The diagram numbers rows as the chapter's hop list does (per run), not by the
+// session's sequence: a chapter's hops 10 to 15 are its hops 1 to 6.
+func TestDiagramUsesRunNumbers(t *testing.T) {
+	s := common.New("notty", nil)
+	hops := loginHops()[:6]
+	var nums []string
+	for i := range hops {
+		hops[i].Seq = 10 + i
+		nums = append(nums, strconv.Itoa(i+1))
+	}
+	nums[0] = "s1"
+	out := ansi.Strip(ViewNumbered(s, hops, nums, 5, 80, 20))
+	lines := strings.Split(out, "\n")[1:]
+	for i, l := range lines {
+		if got := strings.Fields(strings.TrimPrefix(l, "›"))[0]; got != nums[i] {
+			t.Errorf("row %d is numbered %q, want %q (the list's number): %q", i, got, nums[i], l)
+		}
+	}
 }

@@ -131,6 +131,10 @@ func (m *Model) Number() string {
 	return m.num[m.sel]
 }
 
+// Numbers are the hops' numbers in their run, in order ("1", "2", or "s1" for a
+// set-up hop): the numbers the list shows (a copy).
+func (m *Model) Numbers() []string { return append([]string(nil), m.num...) }
+
 // Selected returns the selected hop.
 func (m *Model) Selected() (hop.Hop, bool) {
 	if m.sel < 0 || m.sel >= len(m.hops) {
