@@ -15,6 +15,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/cognitolab/cognitolab/internal/hop"
 	"github.com/cognitolab/cognitolab/internal/tui/common"
@@ -126,6 +127,15 @@ func (m *Model) render(h hop.Hop) string {
 			vs = s.Secret
 		}
 		line := mark + nameStyle.Render(name+": ") + vs.Render(v)
+		if base, params, ok := splitQuery(v); ok && ansi.StringWidth(line) > wrap {
+			// A long URL (a Location the note points at): its query parameters one
+			// a line, so none is cut off.
+			b.WriteString(common.Wrap(mark+nameStyle.Render(name+": ")+vs.Render(base), wrap) + "\n")
+			for _, p := range params {
+				b.WriteString(common.Wrap("      "+vs.Render(p), wrap) + "\n")
+			}
+			return
+		}
 		b.WriteString(common.Wrap(line, wrap) + "\n")
 	}
 	section := func(t string) { b.WriteString("\n" + s.Section.Render(t) + "\n") }
@@ -209,6 +219,27 @@ func (m *Model) render(h hop.Hop) string {
 		body(h.RespBody)
 	}
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// splitQuery splits a URL with a query into the part before the query and its
+// parameters, the first led by "?", the others by "&".
+func splitQuery(v string) (string, []string, bool) {
+	if !strings.HasPrefix(v, "http://") && !strings.HasPrefix(v, "https://") && !strings.HasPrefix(v, "/") {
+		return "", nil, false
+	}
+	base, q, ok := strings.Cut(v, "?")
+	if !ok || q == "" {
+		return "", nil, false
+	}
+	var params []string
+	for i, p := range strings.Split(q, "&") {
+		if i == 0 {
+			params = append(params, "?"+p)
+		} else {
+			params = append(params, "&"+p)
+		}
+	}
+	return base, params, true
 }
 
 // prettyJSON indents a JSON body, one member a line, so a long body (a token

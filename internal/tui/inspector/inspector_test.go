@@ -57,3 +57,22 @@ func TestTokenBodyReadable(t *testing.T) {
 		}
 	}
 }
+
+// TestLongLocationReadable: a Location longer than the pane shows every query
+// parameter (state last), one a line, none cut with "…".
+func TestLongLocationReadable(t *testing.T) {
+	m := New(common.New("notty", nil))
+	m.SetSize(80, 40)
+	loc := "http://localhost:43805/oauth2/idpresponse?code=040ab8a4-c40f-4cc4-937c-1f6a0d7befe4&client_id=p1jo8phnt8lmrakxg7887bn9oz&redirect_uri=http%3A%2F%2Flocalhost%3A43805%2Foauth2%2Fidpresponse&state=" + strings.Repeat("s", 40)
+	h := hop.Hop{Seq: 1, Method: "POST", URL: "http://localhost/login", Status: 302, Location: loc}
+	m.SetHop(&h, "")
+	v := ansi.Strip(m.View())
+	for _, want := range []string{"&client_id=p1jo8phnt8lmrakxg7887bn9oz", "&redirect_uri=http%3A%2F%2Flocalhost%3A43805%2Foauth2%2Fidpresponse", "&state=" + strings.Repeat("s", 40)} {
+		if !strings.Contains(v, want) {
+			t.Errorf("Location lacks %q:\n%s", want, v)
+		}
+	}
+	if strings.Contains(v, "…") {
+		t.Errorf("Location cut:\n%s", v)
+	}
+}
