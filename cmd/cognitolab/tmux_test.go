@@ -92,7 +92,7 @@ func TestTUIUnderTmux(t *testing.T) {
 	// Chapter 2: /v1/public answers, /v1/secrets is redirected to Cognito.
 	m.openChapter(2, "2 · Public and protected")
 	m.keys("n")
-	m.waitFor("first hop", "200 browser → app", "/v1/public")
+	m.waitFor("first hop", "200 browser → ALB", "/v1/public")
 	// The next n steps onto the ALB → app leg that came with it, the one after lets
 	// the second request through.
 	m.keys("n")
@@ -113,7 +113,7 @@ func TestTUIUnderTmux(t *testing.T) {
 	// Chapter 4: the login through the ALB, back channel included.
 	m.openChapter(4, "4 · Login through the ALB")
 	m.keys("c")
-	s = m.waitFor("login done", "/oauth2/idpresponse", "inside AWS", "200 browser → app", "chapter done")
+	s = m.waitFor("login done", "/oauth2/idpresponse", "inside AWS", "200 browser → ALB", "chapter done")
 	if !strings.Contains(s, "302 browser → Cognito") || !strings.Contains(s, "/login") {
 		t.Errorf("the login hops should include Cognito's redirect and /login:\n%s", s)
 	}
@@ -188,7 +188,7 @@ func TestTUIRunsChaptersAgainUnderTmux(t *testing.T) {
 	// Chapter 4 twice: the second run passes and starts with the 302 again.
 	m.openChapter(4, "4 · Login through the ALB")
 	m.keys("c")
-	m.waitFor("first login", "200 browser → app", "chapter done")
+	m.waitFor("first login", "200 browser → ALB", "chapter done")
 	// The last hop is the ALB → app leg: what the app received.
 	// (Its headers come after the long session cookie: page down to them.)
 	m.keys("G", "2", "PageDown")
@@ -205,7 +205,7 @@ func TestTUIRunsChaptersAgainUnderTmux(t *testing.T) {
 	m.keys("a")
 	m.waitFor("second run, first hop", "hop 1 · press n for the next hop", "◷ clock +1h → ")
 	m.keys("c")
-	s = m.waitFor("second login", "200 browser → app", "chapter done")
+	s = m.waitFor("second login", "200 browser → ALB", "chapter done")
 	if !firstOwnHop.MatchString(s) {
 		t.Errorf("the second run should start with GET /v1/secrets → 302:\n%s", s)
 	}
@@ -228,7 +228,7 @@ func TestTUIRunsChaptersAgainUnderTmux(t *testing.T) {
 	m.keys("a")
 	m.waitFor("chapter 4 again, first hop", "hop 1 · press n for the next hop")
 	m.keys("c")
-	s = m.waitFor("login after logout", "200 browser → app", "chapter done")
+	s = m.waitFor("login after logout", "200 browser → ALB", "chapter done")
 	if !firstOwnHop.MatchString(s) {
 		t.Errorf("chapter 4 after chapter 8 should start with GET /v1/secrets → 302:\n%s", s)
 	}

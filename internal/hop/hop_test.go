@@ -45,3 +45,22 @@ func TestPolicy(t *testing.T) {
 		t.Errorf("MaskHop = %+v", m)
 	}
 }
+
+// A request the app answered from outside AWS was addressed to the ALB, which
+// forwarded it; the forward itself (a back-channel hop) is ALB → app.
+func TestFromToThroughALB(t *testing.T) {
+	for _, c := range []struct {
+		h    Hop
+		want string
+	}{
+		{Hop{Browser: "alice's browser", Party: PartyApp}, "browser → ALB"},
+		{Hop{Browser: "your code", Party: PartyApp}, "your code → ALB"},
+		{Hop{Browser: BrowserInsideAWS, Party: PartyApp, BackChannel: true}, "ALB → app"},
+		{Hop{Browser: "alice's browser", Party: PartyALB}, "browser → ALB"},
+		{Hop{Browser: "alice's browser", Party: PartyHostedUI}, "browser → Cognito"},
+	} {
+		if got := c.h.FromTo(); got != c.want {
+			t.Errorf("%+v: FromTo = %q, want %q", c.h, got, c.want)
+		}
+	}
+}

@@ -14,9 +14,21 @@ func (h Hop) Caller() string {
 	return "browser"
 }
 
-// Callee is the short name of the party that answered the hop.
+// Addressed is the party the caller sent the hop to. A request from outside AWS that
+// the app answered went to the ALB, which forwarded it: the caller addressed the ALB,
+// and the forward is its own hop (ALB → app, BackChannel). Any other hop was
+// addressed to the party that answered it.
+func (h Hop) Addressed() Party {
+	if h.Party == PartyApp && !h.BackChannel {
+		return PartyALB
+	}
+	return h.Party
+}
+
+// Callee is the short name of the party the caller sent the hop to (Addressed): a
+// browser's request the app answered through the ALB is "browser → ALB".
 func (h Hop) Callee() string {
-	switch h.Party {
+	switch h.Addressed() {
 	case PartyALB:
 		return "ALB"
 	case PartyHostedUI:

@@ -129,7 +129,7 @@ func TestClockKeysRefreshInLogin(t *testing.T) {
 	}
 	refreshRow := strings.LastIndex(view, "/oauth2/token")
 	if !(at("/oauth2/idpresponse") < at("◷ clock +1h") && at("◷ clock +1h") < at("◷ clock +5m") &&
-		at("◷ clock +5m") < at("200 browser → app") && at("200 browser → app") < refreshRow && refreshRow < at("ALB → app")) {
+		at("◷ clock +5m") < at("200 browser → ALB") && at("200 browser → ALB") < refreshRow && refreshRow < at("ALB → app")) {
 		t.Errorf("the timeline's rows are out of order:\n%s", view)
 	}
 	// The chapter keeps its jumps with its hops.

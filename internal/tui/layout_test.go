@@ -19,7 +19,7 @@ func TestShortScreenSwapsLessonAndHops(t *testing.T) {
 	runLogin(h)
 	h.settle()
 	screen := func() string { return ansi.Strip(h.m.View()) }
-	hopRows := []string{"1 GET   302 browser → ALB", "3 POST  302 browser → Cognito /login", "4 POST  200 ALB → Cognito     /oauth2/token", "6 GET   200 browser → app"}
+	hopRows := []string{"1 GET   302 browser → ALB", "3 POST  302 browser → Cognito /login", "4 POST  200 ALB → Cognito     /oauth2/token", "6 GET   200 browser → ALB"}
 
 	s := screen()
 	for _, want := range append(hopRows, "[1 hops]", "hop 6 of 6", "The app answers 200", "v lesson text") {
@@ -33,7 +33,7 @@ func TestShortScreenSwapsLessonAndHops(t *testing.T) {
 
 	h.key("v")
 	s = screen()
-	for _, want := range []string{"[1 lesson]", "What to look at", "hop 6  GET 200 browser → app /v1/secrets · v shows the hops", "v hops"} {
+	for _, want := range []string{"[1 lesson]", "What to look at", "hop 6  GET 200 browser → ALB /v1/secrets · v shows the hops", "v hops"} {
 		if !strings.Contains(s, want) {
 			t.Fatalf("v should show the lesson and the reminder (%q missing):\n%s", want, s)
 		}
@@ -110,7 +110,7 @@ func TestShortScreenShowsTheErrorFirst(t *testing.T) {
 		t.Fatalf("the error box and the reminder should show first:\n%s", s)
 	}
 	h.key("v")
-	if s := screen(); strings.Contains(s, "did not go as expected") || !strings.Contains(s, "1 GET   200 browser → app") || !strings.Contains(s, "v the error") {
+	if s := screen(); strings.Contains(s, "did not go as expected") || !strings.Contains(s, "1 GET   200 browser → ALB") || !strings.Contains(s, "v the error") {
 		t.Fatalf("v should show the hops, and offer the error back:\n%s", s)
 	}
 	h.key("v")

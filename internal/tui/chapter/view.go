@@ -304,7 +304,7 @@ func (m *Model) reminder(w int) string {
 	}
 	line := s.HopSeq.Render("hop "+m.timeline.Number()+"  ") + s.HopRequest.Render(h.Method+" ") +
 		s.Status(h.StatusClass()).Render(status) + " " + s.Text.Render(h.Caller()) + s.Arrow.Render(" → ") +
-		s.Party(h.Party).Render(h.Callee()) + " " + s.HopRequest.Render(timeline.Where(m.c.Secrets.MaskURL(h.URL)))
+		s.Party(h.Addressed()).Render(h.Callee()) + " " + s.HopRequest.Render(timeline.Where(m.c.Secrets.MaskURL(h.URL)))
 	room := max(w-lipgloss.Width(back)-3, 10)
 	return ansi.Truncate(line, room, "…") + s.Muted.Render(" · ") + back
 }
@@ -338,7 +338,7 @@ func (m *Model) card(w, h int) string {
 	}
 	line := s.HopSeq.Render(num+"  ") +
 		s.HopRequest.Render(hop.Method+" ") + s.Status(hop.StatusClass()).Render(status) +
-		" " + s.Text.Render(hop.Caller()) + s.Arrow.Render(" → ") + s.Party(hop.Party).Render(hop.Callee())
+		" " + s.Text.Render(hop.Caller()) + s.Arrow.Render(" → ") + s.Party(hop.Addressed()).Render(hop.Callee())
 	b.WriteString(ansi.Truncate(line, w, "…"))
 	if hop.BackChannel {
 		// Beside the headline when it fits, else on a line of its own: never cut.

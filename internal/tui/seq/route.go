@@ -34,15 +34,16 @@ func (l Lane) Name() string {
 }
 
 // Route says who called whom in hop h: the caller's lane and the answering party's
-// lane. A hop answered by the app went through the ALB (the diagram draws it across
-// the ALB's lane); a back-channel hop is the ALB's own call inside AWS. A hop to the
+// lane. A hop answered by the app from outside AWS was addressed to the ALB (hop.Hop's
+// Addressed): its arrow ends at the ALB's lane, and the ALB → app forward is its own
+// hop; a back-channel hop is the ALB's own call inside AWS. A hop to the
 // learner's own listener (chapter 5's callback) stays in the browser lane.
 func Route(h hop.Hop) (from, to Lane) {
 	from = LaneBrowser
 	if h.BackChannel {
 		from = LaneALB
 	}
-	switch h.Party {
+	switch h.Addressed() {
 	case hop.PartyALB:
 		to = LaneALB
 	case hop.PartyHostedUI, hop.PartyCognitoAPI:

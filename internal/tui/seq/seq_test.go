@@ -91,9 +91,13 @@ func TestDiagramArrows(t *testing.T) {
 	if r := row(8); !strings.Contains(r, "┄") || !strings.Contains(r, "inside AWS") {
 		t.Errorf("hop 8 (back channel): %q", r)
 	}
-	// Hop 10 (browser → app) crosses the ALB's and Cognito's lifelines.
-	if r := row(10); strings.Count(r, "┼") != 2 {
-		t.Errorf("hop 10 should cross two lanes: %q", r)
+	// Hop 10 (answered by the app, through the ALB) ends at the ALB's lane: it
+	// crosses no lifeline (not Cognito's), and the app's lane is left alone.
+	if r := row(10); strings.Count(r, "┼") != 0 || !strings.Contains(r, "▶") {
+		t.Errorf("hop 10 should go browser → ALB only: %q", r)
+	}
+	if from, to := Route(hops[9]); from != LaneBrowser || to != LaneALB {
+		t.Errorf("hop 10: Route = %v → %v, want browser → ALB", from, to)
 	}
 	// The selected hop is marked.
 	if r := row(12); !strings.HasPrefix(r, "›") {
@@ -106,7 +110,7 @@ func TestRoute(t *testing.T) {
 	want := []string{
 		"your code → Cognito API", "your code → Cognito API", "browser → ALB", "browser → Cognito",
 		"browser → Cognito", "browser → Cognito", "browser → ALB", "ALB → Cognito", "ALB → Cognito",
-		"browser → app", "your code → CloudWatch", "browser → your code",
+		"browser → ALB", "your code → CloudWatch", "browser → your code",
 	}
 	for i, h := range hops {
 		if got := h.FromTo(); got != want[i] {

@@ -427,7 +427,7 @@ func (m *Model) row(i, fromW int) string {
 	where = ansi.Truncate(where, room, "…")
 	line := marker + s.HopSeq.Render(seqNo) + s.HopRequest.Render(method) + " " +
 		s.Status(h.StatusClass()).Render(status) + " " +
-		s.Text.Render(from) + s.Arrow.Render(" → ") + s.Party(h.Party).Render(to) + pad + " " +
+		s.Text.Render(from) + s.Arrow.Render(" → ") + s.Party(h.Addressed()).Render(to) + pad + " " +
 		s.HopRequest.Render(where)
 	if tail != "" {
 		line += s.BackChannel.Render(tail)
