@@ -57,3 +57,26 @@ func HopKeys() []string {
 	sort.Strings(keys)
 	return keys
 }
+
+// URLs are the running lab's addresses a lesson may name: {{.AppURL}} (the ALB) and
+// {{.CognitoURL}} (Cognito's hosted UI), so "curl" lines work when the local lab took
+// other ports than its defaults, and against a deployed lab.
+type URLs struct {
+	AppURL, CognitoURL string
+}
+
+// DefaultURLs are the local lab's default addresses, for a lesson read without a lab.
+var DefaultURLs = URLs{AppURL: "http://localhost:8080", CognitoURL: "http://127.0.0.1:9229"}
+
+// Fill replaces a lesson's {{.AppURL}} and {{.CognitoURL}} with u's addresses (the
+// defaults where u has none). It is a plain replacement, not a template: nothing
+// else in a lesson is read as markup.
+func Fill(md string, u URLs) string {
+	if u.AppURL == "" {
+		u.AppURL = DefaultURLs.AppURL
+	}
+	if u.CognitoURL == "" {
+		u.CognitoURL = DefaultURLs.CognitoURL
+	}
+	return strings.NewReplacer("{{.AppURL}}", strings.TrimRight(u.AppURL, "/"), "{{.CognitoURL}}", strings.TrimRight(u.CognitoURL, "/")).Replace(md)
+}

@@ -24,7 +24,7 @@ func (p *Printer) mdChapter(c Chapter) {
 	p.mdBegin()
 	p.printf("\n## Chapter %d: %s\n", c.Number, c.Title)
 	if body, err := lessons.Chapter(c.Lesson); err == nil {
-		if intro := dropKeyHints(lessonIntro(body)); intro != "" {
+		if intro := dropKeyHints(lessonIntro(lessons.Fill(body, lessons.URLs{}))); intro != "" {
 			p.printf("\n%s\n", intro)
 		}
 	}

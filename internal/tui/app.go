@@ -361,7 +361,7 @@ func (m *Model) open(i int) tea.Cmd {
 	if name == "" {
 		name = fmt.Sprintf("%02d-%s.md", ch.Number, ch.ID)
 	}
-	md, err := lessons.Chapter(name)
+	md, err := lessonText(name, m.runner.Session().Target)
 	if err != nil {
 		md = fmt.Sprintf("# %s\n\nThe lesson text for this chapter (%s) is missing from this build. The hops below still explain themselves.", ch.Title, name)
 	}
@@ -531,4 +531,14 @@ func (m *Model) View() string {
 		out = lipgloss.PlaceHorizontal(m.width, lipgloss.Center, out)
 	}
 	return strings.TrimRight(out, " ")
+}
+
+// lessonText is a chapter's lesson with the running lab's addresses filled in, so its
+// curl lines name the ports the home screen shows.
+func lessonText(name string, t target.Target) (string, error) {
+	md, err := lessons.Chapter(name)
+	if err != nil {
+		return "", err
+	}
+	return lessons.Fill(md, lessons.URLs{AppURL: t.AppURL, CognitoURL: t.CognitoDomainURL}), nil
 }
