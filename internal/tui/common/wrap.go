@@ -83,24 +83,41 @@ func wrapLine(line string, w int) []string {
 // must keep on its own line.
 var listItem = regexp.MustCompile(`^\s*([-*•+]\s|\d+[.)]\s|\|)`)
 
+// numberedItem matches a line that starts with a number and "." or ")".
+var numberedItem = regexp.MustCompile(`^\s*(\d+)[.)]\s`)
+
+// startsItem reports whether line l starts a list item. As in CommonMark, a number
+// other than 1 starts one only inside a list: a paragraph line wrapped before
+// "302. Read the Location" goes on the paragraph.
+func startsItem(l string, inList bool) bool {
+	if !listItem.MatchString(l) {
+		return false
+	}
+	if m := numberedItem.FindStringSubmatch(l); m != nil && m[1] != "1" && !inList {
+		return false
+	}
+	return true
+}
+
 // Reflow joins the source lines of each paragraph into one line, so a note written
 // with hard line breaks wraps evenly at any width. Blank lines (paragraph breaks),
 // list items and indented lines keep their own line.
 func Reflow(text string) string {
 	lines := strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
 	var out []string
-	joinable := false
+	joinable, inList := false, false
 	for _, l := range lines {
 		t := strings.TrimSpace(l)
 		switch {
 		case t == "":
 			out = append(out, "")
-			joinable = false
-		case joinable && !listItem.MatchString(l) && !strings.HasPrefix(l, "    "):
+			joinable, inList = false, false
+		case joinable && !startsItem(l, inList) && !strings.HasPrefix(l, "    "):
 			out[len(out)-1] += " " + t
 		default:
 			out = append(out, strings.TrimRight(l, " \t"))
 			joinable = true
+			inList = inList || listItem.MatchString(l)
 		}
 	}
 	return strings.Join(out, "\n")
@@ -120,20 +137,32 @@ func TruncateLines(s string, w int) string {
 // inWordHyphen is a hyphen between two letters or digits: part of a word.
 var inWordHyphen = regexp.MustCompile(`([A-Za-z0-9])-([A-Za-z0-9])`)
 
+// inWordDot is a dot between two letters or digits: part of a host name or an
+// address (amazonaws.com, 127.0.0.1), where glamour's list wrapper would break.
+var inWordDot = regexp.MustCompile(`([A-Za-z0-9])\.([A-Za-z0-9])`)
+
+// nbDot stands in for an in-word dot while glamour wraps (ONE DOT LEADER, as wide
+// as "."); RestoreHyphens turns it back.
+const nbDot = "\u2024"
+
 // nbHyphen stands in for an in-word hyphen while a wrapper that breaks at hyphens
 // (glamour's) runs; it is as wide as "-" and no wrapper breaks at it.
 const nbHyphen = "\u2011"
 
-// ProtectHyphens replaces every in-word hyphen with a non-breaking one, so a wrapper
-// cannot break X-Forwarded-Proto; RestoreHyphens undoes it.
+// ProtectHyphens replaces every in-word hyphen and dot with a non-breaking one, so a
+// wrapper cannot break X-Forwarded-Proto or 127.0.0.1; RestoreHyphens undoes it.
 func ProtectHyphens(s string) string {
 	// Twice: the regexp's matches cannot overlap, so "a-b-c" needs a second pass.
 	s = inWordHyphen.ReplaceAllString(s, "$1"+nbHyphen+"$2")
-	return inWordHyphen.ReplaceAllString(s, "$1"+nbHyphen+"$2")
+	s = inWordHyphen.ReplaceAllString(s, "$1"+nbHyphen+"$2")
+	s = inWordDot.ReplaceAllString(s, "$1"+nbDot+"$2")
+	return inWordDot.ReplaceAllString(s, "$1"+nbDot+"$2")
 }
 
 // RestoreHyphens turns the non-breaking hyphens of ProtectHyphens back into "-".
-func RestoreHyphens(s string) string { return strings.ReplaceAll(s, nbHyphen, "-") }
+func RestoreHyphens(s string) string {
+	return strings.NewReplacer(nbHyphen, "-", nbDot, ".").Replace(s)
+}
 
 // Plural is "1 line", "2 lines", "0 lines".
 func Plural(n int, one, many string) string {

@@ -98,3 +98,27 @@ func TestPlural(t *testing.T) {
 		}
 	}
 }
+
+// A paragraph line that happens to begin "302. " is not a list item (CommonMark: only
+// 1 starts a list inside a paragraph); "2." inside a list still is.
+func TestReflowNumberInsideParagraph(t *testing.T) {
+	got := Reflow("Cognito checks the code and answers\n302. Read the Location.")
+	if want := "Cognito checks the code and answers 302. Read the Location."; got != want {
+		t.Errorf("Reflow = %q, want %q", got, want)
+	}
+	got = Reflow("1. first\nstill first\n2. second")
+	if want := "1. first still first\n2. second"; got != want {
+		t.Errorf("Reflow list = %q, want %q", got, want)
+	}
+}
+
+// In-word dots survive a wrapper that breaks at "." (glamour's list items).
+func TestProtectDots(t *testing.T) {
+	p := ProtectHyphens("http://127.0.0.1:8976/callback at amazonaws.com. Next")
+	if strings.Contains(p, "127.0") || ansi.StringWidth(p) != ansi.StringWidth("http://127.0.0.1:8976/callback at amazonaws.com. Next") {
+		t.Errorf("ProtectHyphens = %q", p)
+	}
+	if r := RestoreHyphens(p); r != "http://127.0.0.1:8976/callback at amazonaws.com. Next" {
+		t.Errorf("RestoreHyphens = %q", r)
+	}
+}

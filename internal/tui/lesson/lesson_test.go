@@ -23,6 +23,9 @@ func render(t *testing.T, md string, w int, plain bool) string {
 // hyphenated finds identifiers with in-word hyphens (X-Forwarded-Proto, XSRF-TOKEN).
 var hyphenated = regexp.MustCompile(`[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+`)
 
+// dotted finds host names and addresses (amazonaws.com, 127.0.0.1:8976/callback).
+var dotted = regexp.MustCompile(`[A-Za-z0-9]+(?:\.[A-Za-z0-9]+)+(?::[0-9]+)?(?:/[A-Za-z0-9]+)?`)
+
 // TestLessonsWrapWithoutBreakingIdentifiers renders every lesson at the widths the
 // TUI uses and checks that no line is wider than the pane and that every hyphenated
 // identifier of the source comes out whole.
@@ -41,7 +44,7 @@ func TestLessonsWrapWithoutBreakingIdentifiers(t *testing.T) {
 				}
 			}
 			joined := strings.Join(strings.Fields(out), " ")
-			for _, id := range hyphenated.FindAllString(md, -1) {
+			for _, id := range append(hyphenated.FindAllString(md, -1), dotted.FindAllString(md, -1)...) {
 				if len(id) >= w-4 {
 					continue // longer than a line: cut with …
 				}
