@@ -31,6 +31,7 @@ type Model struct {
 	ti     []textinput.Model
 	errs   []string
 	focus  int
+	reveal bool // secret fields (typed or default) shown in clear
 	width  int
 	height int
 }
@@ -40,22 +41,52 @@ func New(c *common.Common, fields []flows.Input, prev map[string]string) *Model 
 	m := &Model{c: c, fields: fields, errs: make([]string, len(fields))}
 	for i, f := range fields {
 		t := textinput.New()
-		t.Placeholder = f.Placeholder
 		t.Prompt = "› "
 		t.CharLimit = 256
 		t.Width = 40
-		if f.Secret {
-			t.EchoMode = textinput.EchoPassword
-			t.EchoCharacter = '•'
-		}
+		// The default is the value the run uses: readable, not the dimmest grey.
+		t.PlaceholderStyle = c.Styles.Text
+		t.PromptStyle = c.Styles.Muted
 		t.SetValue(prev[f.Key])
 		if i == 0 {
 			t.Focus()
 		}
 		m.ti = append(m.ti, t)
 	}
+	m.applyReveal()
+	if len(m.ti) > 0 {
+		m.ti[0].PromptStyle = c.Styles.Accent
+	}
 	return m
 }
+
+// revealKey shows or hides the secret fields (r is typed text in a form).
+var revealKey = key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "show/hide secrets"))
+
+// applyReveal sets each field's placeholder (its default, said to be one) and echo:
+// a secret field's default is masked like what is typed, until ctrl+r.
+func (m *Model) applyReveal() {
+	for i, f := range m.fields {
+		t := &m.ti[i]
+		switch {
+		case f.Placeholder == "":
+			t.Placeholder = ""
+		case f.Secret && !m.reveal:
+			t.Placeholder = "•••••••• (default, ctrl+r shows it)"
+		default:
+			t.Placeholder = f.Placeholder + "  (default)"
+		}
+		if f.Secret {
+			t.EchoMode, t.EchoCharacter = textinput.EchoPassword, '•'
+			if m.reveal {
+				t.EchoMode = textinput.EchoNormal
+			}
+		}
+	}
+}
+
+// Revealed reports whether secret fields are shown.
+func (m *Model) Revealed() bool { return m.reveal }
 
 // Init starts the cursor blinking.
 func (m *Model) Init() tea.Cmd { return textinput.Blink }
@@ -101,7 +132,9 @@ func (m *Model) validate(i int) bool {
 
 func (m *Model) setFocus(i int) tea.Cmd {
 	m.ti[m.focus].Blur()
+	m.ti[m.focus].PromptStyle = m.c.Styles.Muted
 	m.focus = (i + len(m.ti)) % len(m.ti)
+	m.ti[m.focus].PromptStyle = m.c.Styles.Accent
 	return m.ti[m.focus].Focus()
 }
 
@@ -112,6 +145,10 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		switch {
 		case key.Matches(k, km.Cancel):
 			return func() tea.Msg { return CancelledMsg{} }
+		case key.Matches(k, revealKey):
+			m.reveal = !m.reveal
+			m.applyReveal()
+			return nil
 		case key.Matches(k, km.Submit):
 			if !m.validate(m.focus) {
 				return nil
@@ -145,7 +182,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 // ShortHelp lists the form's keys.
 func (m *Model) ShortHelp() []key.Binding {
 	km := m.c.KeyMap
-	return []key.Binding{km.Submit, km.NextField, km.PrevField, km.Cancel}
+	return []key.Binding{km.Submit, km.NextField, km.PrevField, revealKey, km.Cancel}
 }
 
 // FullHelp lists the same keys, one group (the help page's contract).
@@ -159,14 +196,19 @@ func (m *Model) View() string {
 	var lines []string
 	add := func(text string) { lines = append(lines, strings.Split(text, "\n")...) }
 	add(s.Section.Render("Before we start: your choices"))
-	add(s.Muted.Render(common.Wrap("Leave a field blank to use the value shown in grey: that is the value the run uses. enter moves on; enter on the last field saves, and the next run (n, c or a) uses your choices.", w)))
+	add(s.Muted.Render(common.Wrap("Leave a field blank to use its default, shown after › and marked (default): that is the value the run uses. enter moves on; enter on the last field saves, and the next run (n, c or a) uses your choices. ctrl+r shows or hides secrets.", w)))
 	focusTop, focusEnd := 0, 0
 	for i, f := range m.fields {
 		add("")
 		if i == m.focus {
 			focusTop = len(lines)
 		}
-		add(s.Label.Render(common.Wrap(f.Label, w)))
+		if i == m.focus {
+			// The field being edited, marked where the eye lands first.
+			add(s.Accent.Render(common.Wrap("▸ "+f.Label, w)))
+		} else {
+			add(s.Label.Render(common.Wrap("  "+f.Label, w)))
+		}
 		add(m.ti[i].View())
 		if f.Hint != "" {
 			add(s.Muted.Render(common.Wrap("  "+f.Hint, w)))

@@ -47,3 +47,29 @@ func TestFormScrollsToFocusedField(t *testing.T) {
 		}
 	}
 }
+
+// TestFormDefaultsAndFocus: the form opens with its first field marked; defaults are
+// said to be defaults; a secret default is masked like typed text until ctrl+r.
+func TestFormDefaultsAndFocus(t *testing.T) {
+	c := common.New("notty", nil)
+	fields := []flows.Input{
+		{Key: "username", Label: "Username", Placeholder: "learner-1234"},
+		{Key: "password", Label: "Password", Placeholder: "Correct-Horse-42", Secret: true},
+	}
+	m := New(c, fields, nil)
+	m.SetSize(78, 30)
+	v := ansi.Strip(m.View())
+	if !strings.Contains(v, "▸ Username") {
+		t.Errorf("first field not marked as focused:\n%s", v)
+	}
+	if !strings.Contains(v, "learner-1234  (default)") {
+		t.Errorf("default not said to be one:\n%s", v)
+	}
+	if strings.Contains(v, "Correct-Horse-42") {
+		t.Errorf("secret default shown in clear:\n%s", v)
+	}
+	m.Update(tea.KeyMsg{Type: tea.KeyCtrlR})
+	if v := ansi.Strip(m.View()); !strings.Contains(v, "Correct-Horse-42") {
+		t.Errorf("ctrl+r should show the secret default:\n%s", v)
+	}
+}
