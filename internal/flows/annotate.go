@@ -24,6 +24,9 @@ func Annotate(h *hop.Hop) {
 			h.Title = "An HTTP exchange"
 		}
 	}
+	if key == "backchannel-jwt-refused" && h.Err != "" {
+		h.Title += ": " + strings.TrimPrefix(h.Err, "jwt-validation: ")
+	}
 	switch {
 	case h.Inferred && h.InferredFrom != "":
 		h.Title += " (inferred from " + h.InferredFrom + ")"

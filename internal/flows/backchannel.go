@@ -166,6 +166,10 @@ func (s *Session) publishBackChannel(h hop.Hop, cause *hop.Hop) {
 	if h.Step == "" {
 		h.Step = cause.Step
 	}
+	if h.Internal() && h.URL == "" {
+		// The ALB's own error event names no request: it is about the cause's.
+		h.Method, h.URL = cause.Method, cause.URL
+	}
 	if h.Party == hop.PartyApp {
 		s.publishForward(&h, cause)
 		return

@@ -104,6 +104,7 @@ var rules = []rule{
 	{key: "alb-forward", back: true, parties: []hop.Party{hop.PartyApp}},
 	// The ALB fetching the pool's JWKS for its jwt-validation rule.
 	{key: "backchannel-jwks", back: true, path: "*/jwks.json"},
+	{key: "backchannel-jwt-refused", back: true, parties: []hop.Party{hop.PartyALB}, when: hop.Hop.JWTRefused},
 	{key: "backchannel-error", back: true},
 
 	// AWS JSON API calls (the SDK), by X-Amz-Target.

@@ -51,6 +51,27 @@ func (h Hop) Callee() string {
 	}
 }
 
+// StepJWTRefused begins the Step of the ALB's report that its jwt-validation action
+// refused a request (the reason follows: "JWTMissing", "JWTClaimMismatch").
+const StepJWTRefused = "the ALB's JWT validation refused the request: "
+
+// Internal reports a hop that is no exchange but an event inside the ALB: why it
+// answered an error itself (its JWT validation refused a bearer token, a login's
+// callback failed). Views show it as the ALB's own ("ALB (JWT validation)").
+func (h Hop) Internal() bool { return h.BackChannel && h.Party == PartyALB }
+
+// JWTRefused reports the ALB's jwt-validation action refusing the request.
+func (h Hop) JWTRefused() bool { return h.Internal() && strings.HasPrefix(h.Step, StepJWTRefused) }
+
 // FromTo is "who calls whom", as the TUI's timeline and `cognitolab run` show it: "browser → ALB",
 // "ALB → Cognito", "your code → Cognito API".
-func (h Hop) FromTo() string { return h.Caller() + " → " + h.Callee() }
+// An event inside the ALB has no callee: "ALB (JWT validation)", "ALB (its own error)".
+func (h Hop) FromTo() string {
+	switch {
+	case h.JWTRefused():
+		return "ALB (JWT validation)"
+	case h.Internal():
+		return "ALB (its own error)"
+	}
+	return h.Caller() + " → " + h.Callee()
+}

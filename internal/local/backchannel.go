@@ -3,6 +3,7 @@ package local
 import (
 	"net/http"
 	"sort"
+	"strings"
 
 	"github.com/cognitolab/cognitolab/internal/hop"
 	"github.com/cognitolab/cognitolab/internal/local/alb"
@@ -32,6 +33,9 @@ func backChannelHop(ev alb.BackChannelEvent, p hop.Policy) hop.Hop {
 	case alb.EventError:
 		h.Party = hop.PartyALB
 		h.Step = "ALB error: " + ev.Reason
+		if strings.HasPrefix(ev.Reason, "JWT") { // the jwt-validation action's reasons (alb/jwtvalidation.go)
+			h.Step = hop.StepJWTRefused + ev.Reason
+		}
 	case alb.EventJWKS:
 		h.Party = hop.PartyCognitoAPI // the JWKS lives under the issuer, on the API endpoint
 		h.Step = "back channel: the ALB fetches the pool's JWKS"

@@ -303,8 +303,7 @@ func (m *Model) reminder(w int) string {
 		status = "ERR"
 	}
 	line := s.HopSeq.Render("hop "+m.timeline.Number()+"  ") + s.HopRequest.Render(h.Method+" ") +
-		s.Status(h.StatusClass()).Render(status) + " " + s.Text.Render(h.Caller()) + s.Arrow.Render(" → ") +
-		s.Party(h.Addressed()).Render(h.Callee()) + " " + s.HopRequest.Render(timeline.Where(m.c.Secrets.MaskURL(h.URL)))
+		s.Status(h.StatusClass()).Render(status) + " " + fromTo(s, h) + " " + s.HopRequest.Render(timeline.Where(m.c.Secrets.MaskURL(h.URL)))
 	room := max(w-lipgloss.Width(back)-3, 10)
 	return ansi.Truncate(line, room, "…") + s.Muted.Render(" · ") + back
 }
@@ -338,7 +337,7 @@ func (m *Model) card(w, h int) string {
 	}
 	line := s.HopSeq.Render(num+"  ") +
 		s.HopRequest.Render(hop.Method+" ") + s.Status(hop.StatusClass()).Render(status) +
-		" " + s.Text.Render(hop.Caller()) + s.Arrow.Render(" → ") + s.Party(hop.Addressed()).Render(hop.Callee())
+		" " + fromTo(s, hop)
 	b.WriteString(ansi.Truncate(line, w, "…"))
 	if hop.BackChannel {
 		// Beside the headline when it fits, else on a line of its own: never cut.
@@ -477,4 +476,12 @@ func (m *Model) status() string {
 		out = s.Notable.Render(m.note) + s.StatusBar.Render(" · ") + out
 	}
 	return ansi.Truncate(out, max(m.width, 10), "…")
+}
+
+// fromTo is "caller → callee", styled; an event inside the ALB has no callee.
+func fromTo(s *styles.Styles, h hop.Hop) string {
+	if h.Internal() {
+		return s.Party(h.Party).Render(h.FromTo())
+	}
+	return s.Text.Render(h.Caller()) + s.Arrow.Render(" → ") + s.Party(h.Addressed()).Render(h.Callee())
 }

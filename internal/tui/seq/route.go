@@ -37,7 +37,8 @@ func (l Lane) Name() string {
 // lane. A hop answered by the app from outside AWS was addressed to the ALB (hop.Hop's
 // Addressed): its arrow ends at the ALB's lane, and the ALB → app forward is its own
 // hop; a back-channel hop is the ALB's own call inside AWS. A hop to the
-// learner's own listener (chapter 5's callback) stays in the browser lane.
+// learner's own listener (chapter 5's callback) stays in the browser lane, and so does
+// an event inside the ALB (its JWT validation refusing a request) in the ALB's lane.
 func Route(h hop.Hop) (from, to Lane) {
 	from = LaneBrowser
 	if h.BackChannel {
@@ -55,7 +56,7 @@ func Route(h hop.Hop) (from, to Lane) {
 	default:
 		to = LaneBrowser
 	}
-	if from == to && from == LaneALB {
+	if from == to && from == LaneALB && !h.Internal() {
 		from = LaneBrowser
 	}
 	return from, to

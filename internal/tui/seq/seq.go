@@ -226,7 +226,12 @@ func (g grid) row(s *styles.Styles, mask func(string) string, h hop.Hop, number 
 		i = j
 	}
 	label := h.Method + " " + where(h, mask)
-	if h.BackChannel {
+	switch {
+	case h.JWTRefused():
+		label = "JWT validation refused " + label
+	case h.Internal():
+		label = "the ALB's own error on " + label
+	case h.BackChannel:
 		label += " (inside AWS)"
 	}
 	label = " " + ansi.Truncate(label, g.labelW, "…")

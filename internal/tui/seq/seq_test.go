@@ -155,3 +155,20 @@ func TestDiagramUsesRunNumbers(t *testing.T) {
 		}
 	}
 }
+
+// The ALB's JWT validation refusing a request is an event inside the ALB: drawn in its
+// lane, labelled with the refused request, not as a call from the browser.
+func TestJWTRefusalRow(t *testing.T) {
+	h := hop.Hop{Seq: 1, Party: hop.PartyALB, BackChannel: true, Browser: hop.BrowserInsideAWS,
+		Step: hop.StepJWTRefused + "JWTMissing", Method: "GET", URL: "http://alb.test/v1/machine", Status: 401}
+	if from, to := Route(h); from != LaneALB || to != LaneALB {
+		t.Errorf("Route = %v → %v, want within the ALB's lane", from, to)
+	}
+	if got := h.FromTo(); got != "ALB (JWT validation)" {
+		t.Errorf("FromTo = %q", got)
+	}
+	out := ansi.Strip(View(common.New("notty", nil), []hop.Hop{h}, 0, 100, 6))
+	if !strings.Contains(out, "JWT validation refused GET /v1/machine") || strings.Contains(out, "ERR") {
+		t.Errorf("the refusal row:\n%s", out)
+	}
+}

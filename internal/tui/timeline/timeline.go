@@ -397,8 +397,11 @@ func (m *Model) row(i, fromW int) string {
 	}
 	seqNo := fmt.Sprintf("%3s ", m.num[i])
 	method := fmt.Sprintf("%-5s", h.Method)
-	from, to := h.Caller(), h.Callee()
-	pad := strings.Repeat(" ", max(fromW-ansi.StringWidth(from+" → "+to), 0))
+	from, arrow, to := h.Caller(), " → ", h.Callee()
+	if h.Internal() { // an event inside the ALB: no callee
+		from, arrow, to = "", "", h.FromTo()
+	}
+	pad := strings.Repeat(" ", max(fromW-ansi.StringWidth(h.FromTo()), 0))
 	where := Where(m.c.Secrets.MaskURL(h.URL))
 	if action := h.Op(); action != "" {
 		where += " " + action
@@ -427,7 +430,7 @@ func (m *Model) row(i, fromW int) string {
 	where = ansi.Truncate(where, room, "…")
 	line := marker + s.HopSeq.Render(seqNo) + s.HopRequest.Render(method) + " " +
 		s.Status(h.StatusClass()).Render(status) + " " +
-		s.Text.Render(from) + s.Arrow.Render(" → ") + s.Party(h.Addressed()).Render(to) + pad + " " +
+		s.Text.Render(from) + s.Arrow.Render(arrow) + s.Party(h.Addressed()).Render(to) + pad + " " +
 		s.HopRequest.Render(where)
 	if tail != "" {
 		line += s.BackChannel.Render(tail)
