@@ -9,21 +9,33 @@ import "net/http"
 type StatusWriter struct {
 	http.ResponseWriter
 	Status int
+	// OnStatus, when set, is called once with the final status just before it goes
+	// to the client: whoever watches the exchange hears of it before the client can
+	// have read the answer.
+	OnStatus func(code int)
+}
+
+// record notes the first final status (1xx answers are informational) and calls
+// OnStatus with it.
+func (s *StatusWriter) record(code int) {
+	if s.Status != 0 || code < 200 {
+		return
+	}
+	s.Status = code
+	if s.OnStatus != nil {
+		s.OnStatus(code)
+	}
 }
 
 // WriteHeader records the first status and passes it on.
 func (s *StatusWriter) WriteHeader(code int) {
-	if s.Status == 0 {
-		s.Status = code
-	}
+	s.record(code)
 	s.ResponseWriter.WriteHeader(code)
 }
 
 // Write records 200 if no status was written yet.
 func (s *StatusWriter) Write(b []byte) (int, error) {
-	if s.Status == 0 {
-		s.Status = http.StatusOK
-	}
+	s.record(http.StatusOK)
 	return s.ResponseWriter.Write(b)
 }
 

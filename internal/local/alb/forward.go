@@ -96,14 +96,18 @@ func (a *ALB) forwardTo(w http.ResponseWriter, r *http.Request, sess *session) {
 		URL: a.targetURL(r), RequestHeaders: h.Clone(), Stripped: stripped,
 		SecretHeaders: []string{"X-Amzn-Oidc-Accesstoken", "X-Amzn-Oidc-Data", "Authorization", "Cookie"}}
 	ev.RequestHeaders.Set("Host", r.Host) // the ALB keeps the client's Host
-	sw := &httpx.StatusWriter{ResponseWriter: w}
+	// Published as the app's status goes to the client, before the body: a browser
+	// that has its answer can count on the event having been sent (the flows' ALB →
+	// app hop, tests that subscribe after a request).
 	began := time.Now()
+	sw := &httpx.StatusWriter{ResponseWriter: w, OnStatus: func(code int) {
+		ev.Duration, ev.Status = time.Since(began), code
+		a.fwdHub.publish(ev)
+	}}
 	a.forward.ServeHTTP(sw, r)
-	ev.Duration, ev.Status = time.Since(began), sw.Status
-	if ev.Status == 0 {
-		ev.Status = http.StatusOK
+	if sw.Status == 0 { // the handler wrote nothing at all: net/http answers 200
+		sw.WriteHeader(http.StatusOK)
 	}
-	a.fwdHub.publish(ev)
 }
 
 // targetURL is the URL the forward sends r to.
