@@ -203,12 +203,12 @@ func (m *Model) list(h int) string {
 	}
 	b.WriteString(s.Section.Render(fmt.Sprintf("Chapters · %d of %d done", done, len(m.chapters))))
 	rows := max(h-1, 1)
-	top := 0
-	if m.sel >= rows {
-		top = m.sel - rows + 1
-	}
+	top, end := m.window(rows)
 	cur := m.Current()
-	for i := top; i < min(len(m.chapters), top+rows); i++ {
+	if top > 0 {
+		b.WriteString("\n" + s.Muted.Render(fmt.Sprintf("  ↑ %d more", top)))
+	}
+	for i := top; i < end; i++ {
 		ch := m.chapters[i]
 		mark, st := "·", s.Pending
 		switch {
@@ -229,5 +229,35 @@ func (m *Model) list(h int) string {
 		}
 		b.WriteString("\n" + row)
 	}
+	if end < len(m.chapters) {
+		b.WriteString("\n" + s.Muted.Render(fmt.Sprintf("  ↓ %d more", len(m.chapters)-end)))
+	}
 	return b.String()
+}
+
+// window is the chapters [top, end) the list shows in rows lines, the selection
+// among them. When not all fit, a line says how many are above ("↑ 2 more") and
+// below, so a scrolled list never hides chapters silently; those lines take rows.
+func (m *Model) window(rows int) (top, end int) {
+	n := len(m.chapters)
+	if n <= rows || rows < 3 {
+		if m.sel >= rows {
+			top = m.sel - rows + 1
+		}
+		return top, min(n, top+rows)
+	}
+	for top = 0; top < n; top++ {
+		k := rows
+		if top > 0 {
+			k-- // the "↑ more" line
+		}
+		end = min(n, top+k)
+		if end < n {
+			end-- // the "↓ more" line
+		}
+		if m.sel < end {
+			break
+		}
+	}
+	return top, end
 }
