@@ -105,7 +105,7 @@ func printLab(w io.Writer, lab *local.Lab) {
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "  Try it: open "+t.AppURL+"/ in a browser and follow the link to /v1/secrets.")
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "  For the aws CLI (v2 reads the endpoint variables; with v1 pass --endpoint-url):")
+	fmt.Fprintln(w, "  For the aws CLI (v2 and v1.45+ read the endpoint variables; older v1 releases need --endpoint-url):")
 	fmt.Fprintf(w, "    export AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER=%s\n", t.CognitoAPIEndpoint)
 	fmt.Fprintf(w, "    export AWS_ENDPOINT_URL_CLOUDWATCH_LOGS=%s\n", t.LogsEndpoint)
 	fmt.Fprintf(w, "    export AWS_REGION=%s AWS_DEFAULT_REGION=%s AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local\n", t.Region, t.Region)
