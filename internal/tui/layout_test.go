@@ -22,7 +22,7 @@ func TestShortScreenSwapsLessonAndHops(t *testing.T) {
 	hopRows := []string{"1 GET   302 browser → ALB", "3 POST  302 browser → Cognito /login", "4 POST  200 ALB → Cognito     /oauth2/token", "6 GET   200 browser → ALB"}
 
 	s := screen()
-	for _, want := range append(hopRows, "[1 hops]", "hop 6 of 6", "The app answers 200", "v lesson text") {
+	for _, want := range append(hopRows, "[1 hop list]", "hop 6 of 6", "The app answers 200", "v lesson text") {
 		if !strings.Contains(s, want) {
 			t.Fatalf("at 80x24 after the run pane 1 should show every hop and the card (%q missing):\n%s", want, s)
 		}
@@ -33,7 +33,7 @@ func TestShortScreenSwapsLessonAndHops(t *testing.T) {
 
 	h.key("v")
 	s = screen()
-	for _, want := range []string{"[1 lesson]", "What to look at", "hop 6  GET 200 browser → ALB /v1/secrets · v shows the hops", "v hops"} {
+	for _, want := range []string{"[1 lesson]", "What to look at", "hop 6  GET 200 browser → ALB /v1/secrets · v shows the hops", "v hop list"} {
 		if !strings.Contains(s, want) {
 			t.Fatalf("v should show the lesson and the reminder (%q missing):\n%s", want, s)
 		}

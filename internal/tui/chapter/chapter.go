@@ -228,13 +228,13 @@ func (m *Model) swapKey() (key.Binding, bool) {
 	b := m.c.KeyMap.Swap
 	switch {
 	case m.pane != PaneLesson:
-		b.SetHelp("v", "hops")
+		b.SetHelp("v", "hop list")
 	case m.showsHops() && m.err != nil:
 		b.SetHelp("v", "the error")
 	case m.showsHops():
 		b.SetHelp("v", "lesson text")
 	default:
-		b.SetHelp("v", "hops")
+		b.SetHelp("v", "hop list")
 	}
 	return b, true
 }

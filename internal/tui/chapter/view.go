@@ -196,7 +196,7 @@ func (m *Model) tabs() string {
 	for i, name := range paneNames {
 		if Pane(i) == PaneLesson && m.showsHops() {
 			// Presenter mode shows the hops in place of the lesson: the tab says so.
-			name = "1 hops"
+			name = "1 hop list"
 		}
 		switch {
 		case Pane(i) != m.pane:

@@ -85,7 +85,7 @@ func DefaultKeyMap() *KeyMap {
 
 		NextPane: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next pane")),
 		PrevPane: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous pane")),
-		Lesson:   key.NewBinding(key.WithKeys("1"), key.WithHelp("1", "lesson")),
+		Lesson:   key.NewBinding(key.WithKeys("1"), key.WithHelp("1", "lesson/hop list")),
 		Hop:      key.NewBinding(key.WithKeys("2"), key.WithHelp("2", "hop")),
 		Tokens:   key.NewBinding(key.WithKeys("3"), key.WithHelp("3", "tokens")),
 		Logs:     key.NewBinding(key.WithKeys("4"), key.WithHelp("4", "logs")),
@@ -97,7 +97,7 @@ func DefaultKeyMap() *KeyMap {
 		Clock1h:  key.NewBinding(key.WithKeys("T"), key.WithHelp("T", "lab clock +1 hour")),
 		Clock1d:  key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "lab clock +1 day")),
 		Clock:    key.NewBinding(key.WithKeys("t", "T", "D"), key.WithHelp("t/T/D", "clock 5m/1h/1d")),
-		Swap:     key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "lesson ↔ hops (short screens)")),
+		Swap:     key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "lesson ↔ hop list (short screens)")),
 		Edit:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit your choices")),
 		Present:  key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "presenter mode")),
 		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
