@@ -76,3 +76,24 @@ func TestPresenterCardShowsLookAtValues(t *testing.T) {
 		t.Fatalf("the card's frame should end one blank row above the status line:\n%s", s)
 	}
 }
+
+// TestKeysGiveFeedback: s on a pane without the diagram says what it did; n after the
+// last hop of a finished chapter says so, and the footer offers a, not n.
+func TestKeysGiveFeedback(t *testing.T) {
+	h := newHarness(t, testOptions(t), 120, 40)
+	h.until("mailbox loaded", func() bool { return h.m.shared.Mail.Len() > 0 })
+	runLogin(h)
+	screen := func() string { return ansi.Strip(h.m.View()) }
+	if s := screen(); strings.Contains(s, "n/enter next hop") || !strings.Contains(s, "a run again") {
+		t.Errorf("a finished chapter's footer should offer a, not n:\n%s", s)
+	}
+	h.key("n")
+	if s := screen(); !strings.Contains(s, "this was the last hop") {
+		t.Errorf("n after the last hop should say so:\n%s", s)
+	}
+	h.key("3")
+	h.key("s")
+	if s := screen(); !strings.Contains(s, "sequence diagram on") {
+		t.Errorf("s on the tokens pane should say what it did:\n%s", s)
+	}
+}

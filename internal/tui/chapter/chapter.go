@@ -211,6 +211,13 @@ func (m *Model) ShortHelp() []key.Binding {
 	if m.ch.Run == nil {
 		return []key.Binding{km.Down, km.PageDown, km.NextPane, km.Back, km.Help, km.Quit}
 	}
+	if (m.state == Done || m.state == Failed) && m.timeline.AtEnd() {
+		// n and c have nothing left to do: the footer offers a (run again) instead.
+		if swap, ok := m.swapKey(); ok {
+			return []key.Binding{km.Again, swap, km.PrevItem, km.NextItem, km.Sequence, km.Clock, km.NextPane, km.Reveal, km.Back, km.Help, km.Quit}
+		}
+		return []key.Binding{km.Again, km.PrevItem, km.NextItem, km.Sequence, km.Clock, km.NextPane, km.Reveal, km.Back, km.Help, km.Quit}
+	}
 	if swap, ok := m.swapKey(); ok {
 		// Only one of the lesson and the hops shows: the key to the other comes
 		// right after the run keys, where a short footer still shows it.
@@ -394,6 +401,13 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		return m.jump(24 * time.Hour)
 	case key.Matches(msg, km.Sequence):
 		m.c.Diagram = !m.c.Diagram
+		if m.pane != PaneLesson {
+			// The diagram shows in pane 1 only: say what the key did.
+			m.note = "sequence diagram off: pane 1 shows the hop list again"
+			if m.c.Diagram {
+				m.note = "sequence diagram on: it shows in pane 1 (press 1), in place of the hop list"
+			}
+		}
 		return m.layout()
 	case key.Matches(msg, km.Swap):
 		if !m.canSwap() {

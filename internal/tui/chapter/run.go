@@ -32,7 +32,9 @@ func (m *Model) next() tea.Cmd {
 		if !m.timeline.AtEnd() {
 			m.timeline.Next()
 			m.syncSelection()
+			return nil
 		}
+		m.note = "this was the last hop: a runs the chapter again, esc goes back to the chapter list"
 		return nil
 	case Running:
 		if !m.timeline.AtEnd() {
