@@ -120,6 +120,8 @@ var rules = []rule{
 	{key: "api-global-signout", op: "GlobalSignOut"},
 	{key: "api-revoke-token", op: "RevokeToken"},
 	{key: "api-create-group", op: "CreateGroup"},
+	{key: "api-list-groups", op: "ListGroups"},
+	{key: "api-delete-group", op: "DeleteGroup"},
 	{key: "api-admin-disable-user", op: "AdminDisableUser"},
 	{key: "api-admin-enable-user", op: "AdminEnableUser"},
 	{key: "api-admin-global-signout", op: "AdminUserGlobalSignOut"},

@@ -50,7 +50,7 @@ func GroupsChapter() Chapter {
 				return err
 			}
 			f := &groupsFlow{run: r}
-			for _, step := range []func() error{f.before, f.join, f.stale, f.relogin, f.tokens} {
+			for _, step := range []func() error{f.fresh, f.before, f.join, f.stale, f.relogin, f.tokens} {
 				if err := step(); err != nil {
 					return err
 				}
@@ -83,6 +83,47 @@ func (f *groupsFlow) staff(key string, status int) (*hop.Hop, staffAnswer, error
 		return h, a, f.expectStatus(h, body, status, "the app verifies x-amzn-oidc-accesstoken against the pool's JWKS; its answer says why it refused")
 	}
 	return h, a, nil
+}
+
+// fresh sets up the chapter's precondition, so that every run tells the same story
+// (403, join, 403 with the old tokens, 200 after a new sign-in): no group named staff,
+// hence the learner in none. A group left by an earlier run is deleted (DeleteGroup
+// also removes its members, https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteGroup.html),
+// and since the ALB's session may hold tokens issued while the learner was in it, the
+// browser signs in again for tokens without the group.
+func (f *groupsFlow) fresh() error {
+	return f.setupf(func() error {
+		c, err := f.s.cognito(f.ctx)
+		if err != nil {
+			return f.fail(nil, "an SDK client", "none", "check the AWS configuration", err)
+		}
+		pool := aws.String(f.s.Target.UserPoolID)
+		// ListGroups answers 200 either way (GetGroup would answer a 400 when absent).
+		f.stepf("is there a group from an earlier run?")
+		exists := false
+		for pages := cip.NewListGroupsPaginator(c, &cip.ListGroupsInput{UserPoolId: pool}); pages.HasMorePages() && !exists; {
+			out, err := pages.NextPage(f.ctx)
+			if err != nil {
+				return f.apiFail("ListGroups", err, "ListGroups needs administrator credentials (cognito-idp:ListGroups) for the lab's pool")
+			}
+			for _, g := range out.Groups {
+				exists = exists || aws.ToString(g.GroupName) == StaffGroup
+			}
+		}
+		if !exists {
+			return nil // the learner is in no such group, and no token names it
+		}
+		f.stepf("remove the group an earlier run created")
+		if _, err = c.DeleteGroup(f.ctx, &cip.DeleteGroupInput{UserPoolId: pool, GroupName: aws.String(StaffGroup)}); err != nil {
+			return f.apiFail("DeleteGroup", err, "DeleteGroup needs administrator credentials (cognito-idp:DeleteGroup) for the lab's pool")
+		}
+		dropALBCookies(f.s, BrowserLearner, f.s.Target.AppURL)
+		f.s.mu.Lock()
+		f.s.loggedIn = false
+		f.s.mu.Unlock()
+		_, err = f.albLogin(BrowserLearner, false)
+		return err
+	}, "Set-up: this chapter starts from no `%s` group, so that you are in none: one an earlier run left is deleted (its members leave it), and then your browser signs in again for tokens without it.", StaffGroup)
 }
 
 func (f *groupsFlow) before() error {
