@@ -97,3 +97,21 @@ func TestKeysGiveFeedback(t *testing.T) {
 		t.Errorf("s on the tokens pane should say what it did:\n%s", s)
 	}
 }
+
+// TestRevealBadge: while r reveals secrets the header says so; r again removes it.
+func TestRevealBadge(t *testing.T) {
+	h := newHarness(t, testOptions(t), 120, 40)
+	h.until("mailbox loaded", func() bool { return h.m.shared.Mail.Len() > 0 })
+	runLogin(h)
+	if s := ansi.Strip(h.m.View()); strings.Contains(s, "SECRETS SHOWN") {
+		t.Fatalf("badge before r:\n%s", s)
+	}
+	h.key("r")
+	if s := ansi.Strip(h.m.View()); !strings.Contains(strings.Split(s, "\n")[0], "SECRETS SHOWN") {
+		t.Errorf("no badge in the header after r:\n%s", s)
+	}
+	h.key("r")
+	if s := ansi.Strip(h.m.View()); strings.Contains(s, "SECRETS SHOWN") {
+		t.Errorf("badge stays after r hides:\n%s", s)
+	}
+}

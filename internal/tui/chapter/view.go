@@ -183,9 +183,14 @@ func (m *Model) View() string {
 	if m.c.Present {
 		gap = "\n\n"
 	}
-	head := s.Logo.Render("cognitolab") + s.Muted.Render(" · ") +
-		s.Title.Render(fmt.Sprintf("Chapter %d · %s", m.ch.Number, m.ch.Title))
+	head := s.Logo.Render("cognitolab") + s.Muted.Render(" · ")
+	if m.reveal {
+		// On a projector nothing else says the values are live: a badge while r holds.
+		head += s.Failed.Render("⚠ SECRETS SHOWN (r hides)") + s.Muted.Render(" · ")
+	}
+	head += s.Title.Render(fmt.Sprintf("Chapter %d · %s", m.ch.Number, m.ch.Title))
 	w := max(m.width, 1)
+	head = ansi.Truncate(head, w, "…")
 	body := lipgloss.NewStyle().Height(g.bodyH).MaxHeight(g.bodyH).MaxWidth(w).Render(m.body(g))
 	return head + "\n" + m.tabs() + gap + body + gap + m.status()
 }
