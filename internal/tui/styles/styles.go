@@ -21,9 +21,12 @@ type Palette struct {
 
 // Screen is the palette for a terminal read up close.
 var Screen = Palette{
-	Text:    lipgloss.AdaptiveColor{Light: "#1F1F28", Dark: "#DCDCE4"},
-	Subtle:  lipgloss.AdaptiveColor{Light: "#8A8A99", Dark: "#6C6C80"},
-	Faint:   lipgloss.AdaptiveColor{Light: "#C8C8D4", Dark: "#3A3A4A"},
+	Text: lipgloss.AdaptiveColor{Light: "#1F1F28", Dark: "#DCDCE4"},
+	// Subtle is text that is read (the footer, the header's separators, tabs, field
+	// names): on a 256-colour terminal it maps to 145 (#afafaf), not 60 (#5f5f87),
+	// which a projector washes out. Faint is rules and separators only.
+	Subtle:  lipgloss.AdaptiveColor{Light: "#6A6A7A", Dark: "#A0A0B4"},
+	Faint:   lipgloss.AdaptiveColor{Light: "#B0B0BE", Dark: "#8A8A99"},
 	Accent:  lipgloss.AdaptiveColor{Light: "#6B50FF", Dark: "#A78BFA"},
 	Green:   lipgloss.AdaptiveColor{Light: "#0A8F5A", Dark: "#6BD6A4"},
 	Yellow:  lipgloss.AdaptiveColor{Light: "#A66A00", Dark: "#F2C66D"},
