@@ -184,10 +184,28 @@ func (st *state) confirmedUser(u learner) {
 		st.users = map[string]learner{}
 	}
 	st.users[u.username] = u
+	delete(st.pending, u.username)
 	st.learner = &u
 	if st.next == u.username {
 		st.next = ""
 	}
+}
+
+// signedUp records that username signed up in this session and awaits confirmation.
+func (st *state) signedUp(username string) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.pending == nil {
+		st.pending = map[string]bool{}
+	}
+	st.pending[username] = true
+}
+
+// isPending reports whether username signed up in this session and is unconfirmed.
+func (st *state) isPending(username string) bool {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.pending[username]
 }
 
 // isConfirmed reports whether username was confirmed in this session.

@@ -97,11 +97,20 @@ func (f *signupFlow) apiSignUp() error {
 		defer cancel()
 		mail = ch
 	}
+	if f.s.isPending(username) {
+		// An earlier run signed this user up and its confirmation failed (a wrong code):
+		// SignUp again would answer UsernameExistsException. A new code finishes it.
+		return f.resumeSignUp(c, mail, username, email, password, nil)
+	}
 	f.stepf("SignUp")
 	out, err := c.SignUp(f.ctx, &cip.SignUpInput{
 		ClientId: aws.String(f.s.Target.PublicClientID), Username: aws.String(username), Password: aws.String(password),
 		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String(email)}},
 	})
+	if code, _ := apiErrorCode(err); code == "UsernameExistsException" {
+		// Signed up before (another session, or by hand) and perhaps never confirmed.
+		return f.resumeSignUp(c, mail, username, email, password, err)
+	}
 	if err != nil {
 		return f.apiFail("SignUp", err, signUpAdvice(err, username))
 	}
@@ -113,9 +122,38 @@ func (f *signupFlow) apiSignUp() error {
 		f.setConfirmed(username, email, password)
 		return nil
 	}
+	f.s.signedUp(username)
 	if d := out.CodeDeliveryDetails; d != nil {
 		f.info("Cognito sent a confirmation code by %s to %s. The user exists but is UNCONFIRMED: it cannot log in yet.", d.DeliveryMedium, aws.ToString(d.Destination))
 	}
+	return f.confirm(c, mail, username, email, password)
+}
+
+// resumeSignUp confirms a user that exists but may be unconfirmed: ResendConfirmationCode
+// sends a new code (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ResendConfirmationCode.html),
+// then ConfirmSignUp as after a SignUp. A confirmed user makes Cognito refuse the resend
+// (InvalidParameterException "User is already confirmed."): then signUpErr, the SignUp's
+// UsernameExistsException, is the answer (nil: the user is taken as confirmed).
+func (f *signupFlow) resumeSignUp(c *cip.Client, mail <-chan hop.Mail, username, email, password string, signUpErr error) error {
+	f.stepf("ResendConfirmationCode")
+	out, err := c.ResendConfirmationCode(f.ctx, &cip.ResendConfirmationCodeInput{ClientId: aws.String(f.s.Target.PublicClientID), Username: aws.String(username)})
+	if code, _ := apiErrorCode(err); code == "InvalidParameterException" && signUpErr != nil {
+		return f.apiFail("SignUp", signUpErr, signUpAdvice(signUpErr, username))
+	}
+	if err != nil {
+		return f.apiFail("ResendConfirmationCode", err, "press e and type another Username; N starts over as a new learner")
+	}
+	f.s.signedUp(username)
+	dest := ""
+	if d := out.CodeDeliveryDetails; d != nil {
+		dest = " to " + aws.ToString(d.Destination)
+	}
+	f.info("**%s** signed up before and is still UNCONFIRMED (its confirmation failed or never ran): ResendConfirmationCode sent a new code%s, and the chapter confirms with it.", username, dest)
+	return f.confirm(c, mail, username, email, password)
+}
+
+// confirm is hop 2: ConfirmSignUp with the code (or AdminConfirmSignUp).
+func (f *signupFlow) confirm(c *cip.Client, mail <-chan hop.Mail, username, email, password string) error {
 	if strings.EqualFold(f.input("confirm", "code"), "admin") {
 		f.stepf("AdminConfirmSignUp")
 		if _, err := c.AdminConfirmSignUp(f.ctx, &cip.AdminConfirmSignUpInput{UserPoolId: aws.String(f.s.Target.UserPoolID), Username: aws.String(username)}); err != nil {
@@ -146,7 +184,7 @@ func signUpAdvice(err error, username string) string {
 	code, _ := apiErrorCode(err)
 	switch code {
 	case "UsernameExistsException":
-		return fmt.Sprintf("the user %s exists already: press e and type another Username, or leave Username empty to get a fresh one; N starts over as a new learner", username)
+		return fmt.Sprintf("the user %s exists already and is confirmed: press e and type another Username, or press N to start over as a new learner (a fresh name)", username)
 	case "InvalidPasswordException":
 		return "press e and choose another Password: it must meet the pool's policy shown in the form"
 	case "InvalidParameterException":
@@ -162,7 +200,7 @@ func confirmAdvice(err error) string {
 	code, _ := apiErrorCode(err)
 	switch code {
 	case "CodeMismatchException":
-		return "the Confirmation code is wrong: press e and type the code from the mailbox (key 5), or leave the field empty so cognitolab reads it"
+		return "the Confirmation code is wrong: press e and type the code from the mailbox (key 5), or leave the field empty so cognitolab reads it; press a and the run asks Cognito for a new code (the user stays signed up, unconfirmed)"
 	case "ExpiredCodeException":
 		return "the code expired (codes last 24 hours): leave the Confirmation code empty and press a, or confirm as an admin (Confirm by: admin)"
 	}
@@ -185,8 +223,9 @@ func (f *run) code(mail <-chan hop.Mail, username, inputKey string) (string, err
 	deadline := time.NewTimer(mailWait)
 	defer deadline.Stop()
 	for {
-		for _, m := range f.s.Local.Mailbox() {
-			if found(m) {
+		box := f.s.Local.Mailbox()
+		for i := len(box) - 1; i >= 0; i-- { // the newest code: a resend replaces the older
+			if m := box[i]; found(m) {
 				f.s.emit(hop.Event{Mail: &m})
 				return m.Code, nil
 			}

@@ -65,6 +65,7 @@ type state struct {
 	// the learners: users confirmed in this session, the one runs use by default,
 	// and the name the next sign-up proposes ("" until asked)
 	users    map[string]learner
+	pending  map[string]bool // signed up in this session, not (yet) confirmed
 	learner  *learner
 	next     string
 	sub      string
