@@ -114,6 +114,13 @@ func TestClockKeysRefreshInLogin(t *testing.T) {
 			refresh = &tl.Hops()[i]
 		}
 	}
+	// The ALB's code exchange keeps its whole token response (three tokens, over
+	// 2 KB): the hop pane shows refresh_token and expires_in.
+	for _, x := range tl.Hops() {
+		if flows.HopKey(x) == "backchannel-token" && (!strings.Contains(x.RespBody, `"expires_in"`) || !strings.Contains(x.RespBody, `"refresh_token"`)) {
+			t.Errorf("the ALB's token response is cut: %q", x.RespBody)
+		}
+	}
 	if refresh.Status != 200 || hop.Value(refresh.Form, "grant_type") != "refresh_token" || !refresh.BackChannel {
 		t.Errorf("the refresh hop: status %d, grant_type %q, back channel %v", refresh.Status, hop.Value(refresh.Form, "grant_type"), refresh.BackChannel)
 	}

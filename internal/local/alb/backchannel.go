@@ -58,8 +58,10 @@ type BackChannelEvent struct {
 	Stripped []string
 }
 
-// BodyExcerpt is the most of a response body an event keeps.
-const BodyExcerpt = 2048
+// BodyExcerpt is the most of a response body an event keeps: a whole token
+// response (three tokens, well over 2 KB) and userInfo fit, so the hop shows
+// refresh_token and expires_in and Redacted can parse the body to mask it.
+const BodyExcerpt = 16 << 10
 
 // Redacted returns a copy with secret header and form values replaced by "<secret>"
 // and token values in the body masked.
