@@ -348,6 +348,16 @@ func (m *Model) groupRow(g rowRef) string {
 	if n == 1 {
 		unit = "hop"
 	}
+	failed := 0
+	for _, h := range m.hops[g.first : g.last+1] {
+		if h.Failed() {
+			failed++
+		}
+	}
+	if failed > 0 { // a failed set-up hop must not hide in the fold
+		text := fmt.Sprintf("▸ ✗ set-up: %s (%d %s, %d failed) · u unfolds", setupWhat(m.hops[g.first:g.last+1]), n, unit, failed)
+		return marker + s.Failed.Render(ansi.Truncate(text, max(m.width-2, 8), "…"))
+	}
 	text := fmt.Sprintf("▸ set-up: %s (%d %s) · u unfolds", setupWhat(m.hops[g.first:g.last+1]), n, unit)
 	return marker + s.Muted.Render(ansi.Truncate(text, max(m.width-2, 8), "…"))
 }

@@ -60,3 +60,22 @@ func TestRowMarksInferredFrom(t *testing.T) {
 		t.Fatalf("timeline:\n%s", v)
 	}
 }
+
+// A folded set-up group with a failed hop says so on its one row.
+func TestFoldedSetupShowsFailure(t *testing.T) {
+	m := New(common.New("notty", nil))
+	signUp := []hop.Field{{Name: "X-Amz-Target", Value: "AWSCognitoIdentityProviderService.SignUp"}}
+	m.Append(hop.Hop{Setup: true, Party: hop.PartyCognitoAPI, Browser: "your code", Method: "POST", URL: "http://127.0.0.1:9229/", ReqHeaders: signUp, Status: 400})
+	m.Append(hop.Hop{Party: hop.PartyALB, Browser: "your browser", Method: "GET", URL: "http://localhost:8080/v1/secrets", Status: 302})
+	m.SetSize(100, 10)
+	out := ansi.Strip(m.View())
+	if !strings.Contains(out, "✗ set-up: a confirmed user (1 hop, 1 failed)") {
+		t.Errorf("the folded set-up row hides its failed hop:\n%s", out)
+	}
+	m = New(common.New("notty", nil))
+	m.Append(hop.Hop{Setup: true, Party: hop.PartyCognitoAPI, Browser: "your code", Method: "POST", URL: "http://127.0.0.1:9229/", ReqHeaders: signUp, Status: 200})
+	m.SetSize(100, 10)
+	if out := ansi.Strip(m.View()); strings.Contains(out, "✗") || strings.Contains(out, "failed") || !strings.Contains(out, "set-up: a confirmed user (1 hop)") {
+		t.Errorf("a set-up that went well:\n%s", out)
+	}
+}
