@@ -60,3 +60,40 @@ func TestSignupRerunAfterWrongCode(t *testing.T) {
 		})
 	}
 }
+
+// A user another session signed up and left unconfirmed: SignUp answers
+// UsernameExistsException, and the chapter goes on with a new code and confirms it. A
+// confirmed user's UsernameExistsException stays the answer, with advice that works.
+func TestSignupExistingUnconfirmedUser(t *testing.T) {
+	lab := startLab(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	s := newSession(lab, &recorder{})
+	s.Inputs["username"] = "left-unconfirmed"
+	s.Inputs["code"] = "000000"
+	if err := flows.SignupChapter().Run(ctx, s); err == nil {
+		t.Fatal("a wrong code passed")
+	}
+	rec := &recorder{}
+	s2 := newSession(lab, rec)
+	s2.Inputs["username"] = "left-unconfirmed"
+	if err := flows.SignupChapter().Run(ctx, s2); err != nil {
+		t.Fatalf("another session, the same unconfirmed user: %v", err)
+	}
+	var ops []string
+	for _, h := range rec.hops("signup") {
+		if h.Op() != "" {
+			ops = append(ops, h.Op())
+		}
+	}
+	if got := strings.Join(ops, " "); !strings.HasPrefix(got, "SignUp ResendConfirmationCode ConfirmSignUp") {
+		t.Errorf("API calls %q, want SignUp (400), ResendConfirmationCode, ConfirmSignUp", got)
+	}
+	s3 := newSession(lab, &recorder{})
+	s3.Inputs["username"] = "left-unconfirmed"
+	err := flows.SignupChapter().Run(ctx, s3)
+	var se *hop.StepError
+	if !errors.As(err, &se) || !strings.Contains(se.Hint, "type another Username") || strings.Contains(se.Hint, "leave Username empty") {
+		t.Errorf("a confirmed user signed up again: err = %v", err)
+	}
+}
