@@ -212,7 +212,7 @@ func TestTUIRunsChaptersAgainUnderTmux(t *testing.T) {
 
 	// Presenter mode shows the login's hops (at least 8 rows) at 120×40.
 	m.keys("p")
-	s = m.waitFor("presenter mode", "1 hops")
+	s = m.waitFor("presenter mode", "1 hop list")
 	if n := len(timelineRow.FindAllString(s, -1)); n < 8 {
 		t.Errorf("presenter mode shows %d timeline rows, want at least 8:\n%s", n, s)
 	}
