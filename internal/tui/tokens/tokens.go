@@ -129,10 +129,17 @@ func (m *Model) View() string {
 		return s.Muted.Render(common.Wrap("No tokens yet. Chapter 4 shows the tokens the ALB hands the app (x-amzn-oidc-data, x-amzn-oidc-accesstoken); chapters 5 and 6 decode the id, access and refresh tokens.", max(m.width, 20)))
 	}
 	var tabs []string
+	seen := map[string]int{}
 	for i, t := range m.tokens {
 		label := Label(t.Kind)
 		if src := ShortSource(t.Source); src != "" {
 			label += " · " + src
+		}
+		// A chapter run again (or every request through the ALB) brings new tokens of
+		// the same kind from the same place: number the later ones so tabs differ.
+		seen[label]++
+		if n := seen[label]; n > 1 {
+			label += fmt.Sprintf(" #%d", n)
 		}
 		if i == m.sel {
 			tabs = append(tabs, s.ActiveTab.Render("› "+label))

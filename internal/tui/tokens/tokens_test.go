@@ -141,3 +141,16 @@ func TestEmptyWraps(t *testing.T) {
 		}
 	}
 }
+
+// Tokens of the same kind from the same place (a chapter run twice) get tabs that
+// differ: the later ones are numbered.
+func TestSameSourceTabsNumbered(t *testing.T) {
+	m := testModel(time.Now())
+	m.Add(hop.TokenView{Kind: "alb-data", Raw: "a.b.c", Source: "ALB header x-amzn-oidc-data"})
+	m.Add(hop.TokenView{Kind: "alb-data", Raw: "d.e.f", Source: "ALB header x-amzn-oidc-data"})
+	m.Add(hop.TokenView{Kind: "alb-data", Raw: "g.h.i", Source: "ALB header x-amzn-oidc-data"})
+	first := strings.SplitN(ansi.Strip(m.View()), "\n", 2)[0]
+	if !strings.Contains(first, "x-amzn-oidc-data · ALB #2") || !strings.Contains(first, "x-amzn-oidc-data · ALB #3") {
+		t.Errorf("tabs of three ALB tokens are not told apart: %q", first)
+	}
+}
