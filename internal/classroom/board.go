@@ -17,7 +17,7 @@ type boardTickMsg struct{}
 
 // Board is the instructor's view of the class: who is connected, the chapter and hop
 // each is at, who is stuck on a failed hop. Keys: 1-9 and 0 (chapter 10) push
-// everyone to that chapter; j/k choose a participant and r then y resets them; q
+// everyone to that chapter, + then a digit to chapters 11-19; j/k choose a participant and r then y resets them; q
 // closes the classroom.
 type Board struct {
 	srv  *Server
@@ -27,6 +27,7 @@ type Board struct {
 	rows    []Status
 	sel     int
 	confirm bool // r pressed: y resets the selected participant
+	tens    bool // + pressed: the next digit names chapter 10 + digit
 	note    string
 	width   int
 	height  int
@@ -91,7 +92,12 @@ func (b *Board) key(msg tea.KeyMsg) tea.Cmd {
 		}
 		return nil
 	}
+	tens := b.tens
+	b.tens = false
 	switch k {
+	case "+":
+		b.tens = true
+		b.note = "Chapter 1…: type its last digit (+ 2 is chapter 12)."
 	case "q", "ctrl+c":
 		b.closing = true
 		return tea.Quit
@@ -106,7 +112,10 @@ func (b *Board) key(msg tea.KeyMsg) tea.Cmd {
 		}
 	case "1", "2", "3", "4", "5", "6", "7", "8", "9", "0":
 		n := int(k[0] - '0')
-		if n == 0 {
+		switch {
+		case tens:
+			n += 10
+		case n == 0:
 			n = 10
 		}
 		for _, c := range b.srv.Chapters() {
@@ -178,6 +187,6 @@ func (b *Board) View() string {
 	if b.remote {
 		q = "q leave the board (the classroom stays open)"
 	}
-	s.WriteString(b.muted.Render("1-9, 0 everyone to chapter N (0 = 10) · j/k choose · r reset the chosen participant · "+q) + "\n")
+	s.WriteString(b.muted.Render("1-9, 0, +1… everyone to chapter N (0 = 10, +1 = 11) · j/k choose · r reset the chosen participant · "+q) + "\n")
 	return s.String()
 }

@@ -79,6 +79,12 @@ func TestBoardOverSSH(t *testing.T) {
 	board.keys("3")
 	alice.waitAfter(m, "Chapter 3 · Sign-up")
 	board.wait("Everyone to chapter 3 · Sign-up.")
+	// Chapters past 10: + then the last digit.
+	m = alice.mark()
+	board.keys("+")
+	board.keys("2")
+	alice.waitAfter(m, "Chapter 12 · When it breaks")
+	board.wait("Everyone to chapter 12 · When it breaks.")
 
 	board.keys("q")
 	done := make(chan error, 1)
