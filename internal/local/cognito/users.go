@@ -163,10 +163,16 @@ func (p *Pool) SignUp(c *Client, username, password string, attrs map[string]str
 
 // newCodeLocked sets a fresh confirmation code and builds its message. p.mu held.
 func (p *Pool) newCodeLocked(u *User, kind string, now time.Time) *Message {
-	code := newCode()
-	u.ConfirmCode, u.ConfirmCodeExpires, u.CodeFailures = code, now.Add(confirmCodeValidity), 0
+	return issueCodeLocked(u, &u.ConfirmCode, &u.ConfirmCodeExpires, confirmCodeValidity, kind, now)
+}
+
+// issueCodeLocked puts a fresh code, valid for validity, in one of u's code slots
+// (confirmation, reset, attribute verification), clears the wrong-code count,
+// counts the send against the hourly limit and builds the code's e-mail. p.mu held.
+func issueCodeLocked(u *User, code *string, expires *time.Time, validity time.Duration, kind string, now time.Time) *Message {
+	*code, *expires, u.CodeFailures = newCode(), now.Add(validity), 0
 	u.CodesSent = append(recentSends(u.CodesSent, now), now)
-	return codeMessage(u, kind, code, now)
+	return codeMessage(u, kind, *code, now)
 }
 
 // codeMessage is the e-mail that carries a verification code (sign-up or reset) to u.
@@ -278,7 +284,7 @@ func (p *Pool) ResendCode(username string) (string, error) {
 		return "", Errorf(ErrInvalidParameter, "Cannot resend codes. Auto verification not turned on.")
 	case len(recentSends(u.CodesSent, now)) >= maxCodesPerHour:
 		p.mu.Unlock()
-		return "", Errorf(ErrLimitExceeded, "Attempt limit exceeded, please try after some time.")
+		return "", errAttemptLimit()
 	}
 	msg := p.newCodeLocked(u, "resend", now)
 	p.mu.Unlock()
@@ -541,12 +547,9 @@ func (p *Pool) ForgotPassword(username string) (string, error) {
 		return "", Errorf(ErrInvalidParameter, "Cannot reset password for the user as there is no registered/verified email or phone_number")
 	case len(recentSends(u.CodesSent, now)) >= maxCodesPerHour:
 		p.mu.Unlock()
-		return "", Errorf(ErrLimitExceeded, "Attempt limit exceeded, please try after some time.")
+		return "", errAttemptLimit()
 	}
-	code := newCode()
-	u.ResetCode, u.ResetCodeExpires, u.CodeFailures = code, now.Add(resetCodeValidity), 0
-	u.CodesSent = append(recentSends(u.CodesSent, now), now)
-	msg := codeMessage(u, "forgot-password", code, now)
+	msg := issueCodeLocked(u, &u.ResetCode, &u.ResetCodeExpires, resetCodeValidity, "forgot-password", now)
 	p.mu.Unlock()
 	dest := p.deliver(msg)
 	return dest, p.persistOrInternal()

@@ -92,10 +92,7 @@ func (p *Pool) SendAttributeCode(username, attr string) (string, error) {
 		p.mu.Unlock()
 		return "", errAttemptLimit()
 	}
-	code := newCode()
-	u.VerifyCode, u.VerifyCodeExpires, u.CodeFailures = code, now.Add(confirmCodeValidity), 0
-	u.CodesSent = append(recentSends(u.CodesSent, now), now)
-	msg := codeMessage(u, "verify-attribute", code, now)
+	msg := issueCodeLocked(u, &u.VerifyCode, &u.VerifyCodeExpires, confirmCodeValidity, "verify-attribute", now)
 	p.mu.Unlock()
 	dest := p.deliver(msg)
 	return dest, p.persistOrInternal()
