@@ -58,12 +58,7 @@ type breakFlow struct{ *run }
 func (f *breakFlow) startLogin() (*url.URL, error) {
 	t := f.s.Target
 	f.s.state.resetJar(BrowserVisitor)
-	f.stepf("the protected route, in a new browser")
-	h, body, err := f.as("alb-redirect-authorize", http.StatusFound, "/oauth2/authorize", "").get(BrowserVisitor, t.AppURL+"/v1/secrets")
-	if err != nil {
-		return nil, err
-	}
-	authURL, err := f.expectRedirect(h, body, t.CognitoDomainURL+"/oauth2/authorize", "the ALB should send a browser without a session to Cognito")
+	authURL, err := f.protectedRedirect(BrowserVisitor, "the protected route, in a new browser")
 	if err != nil {
 		return nil, err
 	}

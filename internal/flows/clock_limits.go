@@ -30,12 +30,7 @@ import (
 func (f *clockFlow) codeExpiry() error {
 	t := f.s.Target
 	f.info("Next clock: the **authorization code** lives 5 minutes. In a new browser (yours still holds its old ALB cookie, whose refresh works again now that you are enabled), log in, then wait 6 minutes before the browser brings the code back to the ALB.")
-	f.stepf("the protected route")
-	h, body, err := f.as("alb-redirect-authorize", http.StatusFound, "/oauth2/authorize", "").get(BrowserVisitor, t.AppURL+"/v1/secrets")
-	if err != nil {
-		return err
-	}
-	authURL, err := f.expectRedirect(h, body, t.CognitoDomainURL+"/oauth2/authorize", "the ALB should send a browser without a session to Cognito")
+	authURL, err := f.protectedRedirect(BrowserVisitor, "the protected route")
 	if err != nil {
 		return err
 	}
@@ -47,7 +42,7 @@ func (f *clockFlow) codeExpiry() error {
 		return err
 	}
 	f.stepf("back to the ALB with a 6-minute-old code")
-	h, body, err = f.as("alb-error", http.StatusUnauthorized, "", "").get(BrowserVisitor, cb.String())
+	h, body, err := f.as("alb-error", http.StatusUnauthorized, "", "").get(BrowserVisitor, cb.String())
 	if err != nil {
 		return err
 	}
@@ -62,12 +57,7 @@ func (f *clockFlow) codeExpiry() error {
 func (f *clockFlow) loginWindow() error {
 	t := f.s.Target
 	f.info("Next clock: the **ALB's login window**. A login must finish within 15 minutes of the ALB's redirect, whatever Cognito does.")
-	f.stepf("the protected route")
-	h, body, err := f.as("alb-redirect-authorize", http.StatusFound, "/oauth2/authorize", "").get(BrowserVisitor, t.AppURL+"/v1/secrets")
-	if err != nil {
-		return err
-	}
-	authURL, err := f.expectRedirect(h, body, t.CognitoDomainURL+"/oauth2/authorize", "the ALB should send a browser without a session to Cognito")
+	authURL, err := f.protectedRedirect(BrowserVisitor, "the protected route")
 	if err != nil {
 		return err
 	}
@@ -82,7 +72,7 @@ func (f *clockFlow) loginWindow() error {
 		f.info("(Cognito asked for the password again.)")
 	}
 	f.stepf("back to the ALB, 16 minutes after it sent you away")
-	h, body, err = f.as("alb-error", http.StatusUnauthorized, "", "").get(BrowserVisitor, cb.String())
+	h, body, err := f.as("alb-error", http.StatusUnauthorized, "", "").get(BrowserVisitor, cb.String())
 	if err != nil {
 		return err
 	}

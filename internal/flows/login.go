@@ -64,16 +64,24 @@ type loginResult struct {
 	Secrets *hop.Hop
 }
 
+// protectedRedirect is a login's first hop: the protected route, which the ALB
+// answers for a browser without a session with a 302 to Cognito's /oauth2/authorize.
+// It returns that authorize URL.
+func (r *run) protectedRedirect(browser, step string) (*url.URL, error) {
+	t := r.s.Target
+	r.stepf("%s", step)
+	h, body, err := r.as("alb-redirect-authorize", http.StatusFound, "/oauth2/authorize", "").get(browser, t.AppURL+"/v1/secrets")
+	if err != nil {
+		return nil, err
+	}
+	return r.expectRedirect(h, body, t.CognitoDomainURL+"/oauth2/authorize", "the ALB should send a browser without a session cookie to Cognito")
+}
+
 // albLogin is hops 1-6, from the protected route to its 200.
 func (r *run) albLogin(browser string, narrate bool) (loginResult, error) {
 	t := r.s.Target
 	var res loginResult
-	r.stepf("GET the protected route")
-	h, body, err := r.as("alb-redirect-authorize", http.StatusFound, "/oauth2/authorize", "").get(browser, t.AppURL+"/v1/secrets")
-	if err != nil {
-		return res, err
-	}
-	authURL, err := r.expectRedirect(h, body, t.CognitoDomainURL+"/oauth2/authorize", "the ALB should send a browser without a session cookie to Cognito")
+	authURL, err := r.protectedRedirect(browser, "GET the protected route")
 	if err != nil {
 		return res, err
 	}
@@ -83,7 +91,7 @@ func (r *run) albLogin(browser string, narrate bool) (loginResult, error) {
 	}
 	res.SawForm = sawForm
 	r.stepf("back to the ALB with the code")
-	h, body, err = r.as("alb-idpresponse", http.StatusFound, "", "").get(browser, cb.String())
+	h, body, err := r.as("alb-idpresponse", http.StatusFound, "", "").get(browser, cb.String())
 	if err != nil {
 		return res, err
 	}
