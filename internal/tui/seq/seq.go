@@ -33,30 +33,81 @@ func View(c *common.Common, hops []hop.Hop, sel, w, h int) string {
 // hop list gives it ("1" for the run's first hop, "s2" for a set-up hop), so the
 // diagram and the list agree. A missing number falls back to the hop's session Seq.
 func ViewNumbered(c *common.Common, hops []hop.Hop, nums []string, sel, w, h int) string {
+	return ViewMarked(c, hops, nums, nil, sel, w, h)
+}
+
+// Mark is a row between hops that is no hop (a jump of the lab clock): it sits
+// before hop After (after the last hop when After is the number of hops).
+type Mark struct {
+	After int
+	Text  string
+}
+
+// item is one row of the diagram below its heading: a hop (hop >= 0) or a mark.
+type item struct {
+	hop  int
+	mark string
+}
+
+// items interleaves the hops with the marks, each mark before the hop it names.
+func items(n int, marks []Mark) []item {
+	out := make([]item, 0, n+len(marks))
+	m := 0
+	for i := 0; i <= n; i++ {
+		for ; m < len(marks) && marks[m].After <= i; m++ {
+			out = append(out, item{hop: -1, mark: marks[m].Text})
+		}
+		if i < n {
+			out = append(out, item{hop: i})
+		}
+	}
+	for ; m < len(marks); m++ { // a mark past the hops (kept from an earlier run)
+		out = append(out, item{hop: -1, mark: marks[m].Text})
+	}
+	return out
+}
+
+// ViewMarked is ViewNumbered with marks drawn between the hops: each jump of the lab
+// clock is a row across every lifeline, where it happened, so the diagram shows
+// which hops came after the time moved.
+func ViewMarked(c *common.Common, hops []hop.Hop, nums []string, marks []Mark, sel, w, h int) string {
 	s := c.Styles
 	w = max(w, 30)
 	h = max(h, 2)
-	if len(hops) == 0 {
+	if len(hops) == 0 && len(marks) == 0 {
 		return s.Muted.Render("No hops yet: the diagram fills as requests are made.")
 	}
 	g := newGrid(w)
+	all := items(len(hops), marks)
 	rows := h - 1
-	more := len(hops) > rows
+	more := len(all) > rows
 	if more {
 		rows = max(rows-1, 1)
 	}
 	sel = max(0, min(sel, len(hops)-1))
-	// Keep the selection in view, with the newest hops shown when it is at the end.
-	top := max(0, min(sel-rows/2, len(hops)-rows))
-	if sel == len(hops)-1 {
-		top = max(0, len(hops)-rows)
+	at := 0 // the selected hop's row
+	for i, it := range all {
+		if it.hop == sel {
+			at = i
+			break
+		}
 	}
-	end := min(len(hops), top+rows)
+	// Keep the selection in view, with the newest rows shown when it is the last hop.
+	top := max(0, min(at-rows/2, len(all)-rows))
+	if sel == len(hops)-1 {
+		top = max(0, len(all)-rows)
+	}
+	end := min(len(all), top+rows)
 
 	var b strings.Builder
 	b.WriteString(g.heading(s))
-	for i := top; i < end; i++ {
+	for _, it := range all[top:end] {
 		b.WriteByte('\n')
+		if it.hop < 0 {
+			b.WriteString(g.markRow(s, it.mark))
+			continue
+		}
+		i := it.hop
 		num := strconv.Itoa(hops[i].Seq)
 		if i < len(nums) && nums[i] != "" {
 			num = nums[i]
@@ -65,10 +116,21 @@ func ViewNumbered(c *common.Common, hops []hop.Hop, nums []string, sel, w, h int
 	}
 	if more {
 		b.WriteByte('\n')
-		note := fmt.Sprintf("↑ %d above · ↓ %d below · ←/→ moves", top, len(hops)-end)
+		note := fmt.Sprintf("↑ %d above · ↓ %d below · ←/→ moves", top, len(all)-end)
 		b.WriteString(s.Muted.Render(ansi.Truncate(note, w, "…")))
 	}
 	return b.String()
+}
+
+// markRow draws a mark: the lifelines broken (┊, time passes on every lane at once)
+// and the mark's text where a hop's request would be.
+func (g grid) markRow(s *styles.Styles, text string) string {
+	cells := []rune(strings.Repeat(" ", g.area))
+	for l := range numLanes {
+		cells[g.x[l]] = '┊'
+	}
+	label := " " + ansi.Truncate(text, g.labelW, "…")
+	return strings.Repeat(" ", seqW) + s.Notable.Render(string(cells)) + s.Notable.Render(label)
 }
 
 // grid is where the lanes sit for one width.

@@ -172,3 +172,36 @@ func TestJWTRefusalRow(t *testing.T) {
 		t.Errorf("the refusal row:\n%s", out)
 	}
 }
+
+// A jump of the lab clock is a row of the diagram where it happened: after the hops
+// before it, before the hops after it, across every lifeline.
+func TestDiagramClockMarks(t *testing.T) {
+	s := common.New("notty", nil)
+	hops := loginHops()[:4]
+	marks := []Mark{{After: 2, Text: "◷ clock +1h → 15:05 UTC"}, {After: 4, Text: "◷ clock +5m → 15:10 UTC"}}
+	out := ansi.Strip(ViewMarked(s, hops, nil, marks, 3, 100, 20))
+	checkFits(t, out, 100, 20)
+	lines := strings.Split(out, "\n")
+	if len(lines) != 1+4+2 {
+		t.Fatalf("want a heading, 4 hops and 2 marks:\n%s", out)
+	}
+	if !strings.Contains(lines[3], "clock +1h") || strings.Count(lines[3], "┊") != int(numLanes) {
+		t.Errorf("row 3 should be the first jump across every lane: %q", lines[3])
+	}
+	if !strings.Contains(lines[2], " 2 ") || !strings.Contains(lines[4], " 3 ") {
+		t.Errorf("the jump should sit between hops 2 and 3:\n%s", out)
+	}
+	if !strings.Contains(lines[6], "clock +5m") {
+		t.Errorf("a jump after the last hop is the last row: %q", lines[6])
+	}
+	// Scrolled: the selected hop stays in view even with marks taking rows.
+	out = ansi.Strip(ViewMarked(s, loginHops(), nil, []Mark{{After: 1, Text: "◷ a"}, {After: 1, Text: "◷ b"}}, 0, 80, 5))
+	checkFits(t, out, 80, 5)
+	if !strings.Contains(out, "›") {
+		t.Errorf("the selected hop scrolled out of view:\n%s", out)
+	}
+	// A jump before any hop (made between runs) still draws.
+	if out := ansi.Strip(ViewMarked(s, nil, nil, []Mark{{Text: "◷ clock +1d"}}, 0, 80, 5)); !strings.Contains(out, "+1d") {
+		t.Errorf("a jump with no hops yet:\n%s", out)
+	}
+}
