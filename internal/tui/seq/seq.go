@@ -202,6 +202,35 @@ const (
 
 // row draws one hop: number, lifelines with the arrow and status, the request.
 func (g grid) row(s *styles.Styles, mask func(string) string, h hop.Hop, number string, selected bool) string {
+	cells, kinds := g.cells(h)
+	var b strings.Builder
+	num := fmt.Sprintf("%3s ", number)
+	if selected {
+		b.WriteString(s.Current.Render("›") + s.Current.Render(num))
+	} else {
+		b.WriteString(" " + s.HopSeq.Render(num))
+	}
+	arrow := s.Arrow
+	switch {
+	case selected:
+		arrow = s.Current
+	case h.BackChannel:
+		arrow = s.BackChannel
+	}
+	paint(&b, cells, kinds, s.Rule, arrow, s.Status(h.StatusClass()))
+	text := " " + ansi.Truncate(label(h, mask), g.labelW, "…")
+	if selected {
+		b.WriteString(s.Selected.Render(text))
+	} else {
+		b.WriteString(s.HopRequest.Render(text))
+	}
+	return b.String()
+}
+
+// cells lays out a hop's lane area: the lifelines, the arrow from caller to callee
+// (dashed ┄ on the back channel, a loop for a call within one lane) and the status
+// on it, each cell with its kind.
+func (g grid) cells(h hop.Hop) ([]rune, []byte) {
 	from, to := Route(h)
 	cells := make([]rune, g.area)
 	kinds := make([]byte, g.area)
@@ -222,23 +251,13 @@ func (g grid) row(s *styles.Styles, mask func(string) string, h hop.Hop, number 
 	a, z := g.x[from], g.x[to]
 	switch {
 	case a < z:
-		for i := a + 1; i < z; i++ {
-			cells[i], kinds[i] = dash, kArrow
-			if isLifeline(g, i) {
-				cells[i] = '┼'
-			}
-		}
+		g.shaft(cells, kinds, a+1, z, dash)
 		cells[z-1] = '▶'
 		// The status sits in the first stretch, beside the caller, clear of the
 		// lifelines the arrow crosses.
 		put(cells, kinds, status, a+1, min(g.x[from+1], z-1))
 	case a > z:
-		for i := z + 1; i < a; i++ {
-			cells[i], kinds[i] = dash, kArrow
-			if isLifeline(g, i) {
-				cells[i] = '┼'
-			}
-		}
+		g.shaft(cells, kinds, z+1, a, dash)
 		cells[z+1] = '◀'
 		put(cells, kinds, status, max(g.x[from-1]+1, z+2), a)
 	default:
@@ -254,23 +273,21 @@ func (g grid) row(s *styles.Styles, mask func(string) string, h hop.Hop, number 
 			put(cells, kinds, " "+status, end, end+len(status)+1)
 		}
 	}
+	return cells, kinds
+}
 
-	var b strings.Builder
-	num := fmt.Sprintf("%3s ", number)
-	if selected {
-		b.WriteString(s.Current.Render("›") + s.Current.Render(num))
-	} else {
-		b.WriteString(" " + s.HopSeq.Render(num))
+// shaft draws an arrow's shaft over cells lo to hi (exclusive), crossing lifelines.
+func (g grid) shaft(cells []rune, kinds []byte, lo, hi int, dash rune) {
+	for i := lo; i < hi; i++ {
+		cells[i], kinds[i] = dash, kArrow
+		if isLifeline(g, i) {
+			cells[i] = '┼'
+		}
 	}
-	arrow := s.Arrow
-	switch {
-	case selected:
-		arrow = s.Current
-	case h.BackChannel:
-		arrow = s.BackChannel
-	}
-	statusSt := s.Status(h.StatusClass())
-	// Write runs of one kind in one style.
+}
+
+// paint writes runs of cells of one kind in that kind's style.
+func paint(b *strings.Builder, cells []rune, kinds []byte, life, arrow, status lipgloss.Style) {
 	for i := 0; i < len(cells); {
 		j := i
 		for j < len(cells) && kinds[j] == kinds[i] {
@@ -279,30 +296,29 @@ func (g grid) row(s *styles.Styles, mask func(string) string, h hop.Hop, number 
 		text := string(cells[i:j])
 		switch kinds[i] {
 		case kLife:
-			b.WriteString(s.Rule.Render(text))
+			b.WriteString(life.Render(text))
 		case kArrow:
 			b.WriteString(arrow.Render(text))
 		case kStatus:
-			b.WriteString(statusSt.Render(text))
+			b.WriteString(status.Render(text))
 		}
 		i = j
 	}
-	label := h.Method + " " + where(h, mask)
+}
+
+// label is the request on the right of a hop's row, saying when the ALB itself
+// answered or the hop ran inside AWS.
+func label(h hop.Hop, mask func(string) string) string {
+	l := h.Method + " " + where(h, mask)
 	switch {
 	case h.JWTRefused():
-		label = "JWT validation refused " + label
+		return "JWT validation refused " + l
 	case h.Internal():
-		label = "the ALB's own error on " + label
+		return "the ALB's own error on " + l
 	case h.BackChannel:
-		label += " (inside AWS)"
+		return l + " (inside AWS)"
 	}
-	label = " " + ansi.Truncate(label, g.labelW, "…")
-	if selected {
-		b.WriteString(s.Selected.Render(label))
-	} else {
-		b.WriteString(s.HopRequest.Render(label))
-	}
-	return b.String()
+	return l
 }
 
 func isLifeline(g grid, col int) bool {
