@@ -19,6 +19,7 @@ import (
 
 	"github.com/cognitolab/cognitolab/internal/hop"
 	"github.com/cognitolab/cognitolab/internal/tui/common"
+	"github.com/cognitolab/cognitolab/internal/tui/styles"
 )
 
 // The component contract (common.Component).
@@ -107,118 +108,157 @@ func (m *Model) mask(v string, secret bool) string {
 }
 
 func (m *Model) render(h hop.Hop) string {
-	s := m.c.Styles
-	sec := m.c.Secrets
-	var b strings.Builder
-	wrap := max(m.width-2, 20)
-	notable := func(name string, flagged bool) bool {
-		return flagged || slices.ContainsFunc(h.LookAt, func(l string) bool { return strings.EqualFold(l, name) })
-	}
-	field := func(name, value string, secret, note bool) {
-		mark := "  "
-		nameStyle := s.FieldName
-		if note {
-			mark = s.Notable.Render("★ ")
-			nameStyle = s.Notable
-		}
-		v := m.mask(value, secret)
-		vs := s.FieldValue
-		if secret && !m.reveal {
-			vs = s.Secret
-		}
-		line := mark + nameStyle.Render(name+": ") + vs.Render(v)
-		if base, params, ok := splitQuery(v); ok && ansi.StringWidth(line) > wrap {
-			// A long URL (a Location the note points at): its query parameters one
-			// a line, so none is cut off.
-			b.WriteString(common.Wrap(mark+nameStyle.Render(name+": ")+vs.Render(base), wrap) + "\n")
-			for _, p := range params {
-				b.WriteString(common.Wrap("      "+vs.Render(p), wrap) + "\n")
-			}
-			return
-		}
-		b.WriteString(common.Wrap(line, wrap) + "\n")
-	}
-	section := func(t string) { b.WriteString("\n" + s.Section.Render(t) + "\n") }
-	body := func(t string) {
-		t = prettyJSON(t)
-		if !m.reveal {
-			t = hop.TokenPattern.ReplaceAllStringFunc(t, func(tok string) string { return m.mask(tok, true) })
-		}
-		b.WriteString(s.Text.Render(common.Wrap(hop.Readable(strings.TrimSpace(t)), wrap)) + "\n")
-	}
+	p := &page{m: m, h: h, s: m.c.Styles, sec: m.c.Secrets, wrap: max(m.width-2, 20)}
+	p.heading()
+	p.request()
+	p.response()
+	return strings.TrimRight(p.b.String(), "\n")
+}
 
-	title := fmt.Sprintf("Hop %s · %s", m.number(h), h.FromTo())
-	if h.BackChannel {
+// page is one rendering of a hop: the text so far and what every line of it needs.
+type page struct {
+	m    *Model
+	h    hop.Hop
+	s    *styles.Styles
+	sec  hop.Policy
+	b    strings.Builder
+	wrap int
+}
+
+// heading is the hop's number, its two ends and its title.
+func (p *page) heading() {
+	title := fmt.Sprintf("Hop %s · %s", p.m.number(p.h), p.h.FromTo())
+	if p.h.BackChannel {
 		title += " · inside AWS (the browser never sees this)"
 	}
-	b.WriteString(s.Title.Render(title) + "\n")
-	if h.Title != "" {
-		b.WriteString(s.HopTitle.Render(h.Title) + "\n")
+	p.b.WriteString(p.s.Title.Render(title) + "\n")
+	if p.h.Title != "" {
+		p.b.WriteString(p.s.HopTitle.Render(p.h.Title) + "\n")
 	}
-	section("Request")
-	target, location := h.URL, h.Location
-	if !m.reveal {
-		target, location = sec.MaskURL(target), sec.MaskURL(location)
+}
+
+// request is the request line, its headers, cookies, form and body.
+func (p *page) request() {
+	h, sec := p.h, p.sec
+	p.section("Request")
+	target := h.URL
+	if !p.m.reveal {
+		target = sec.MaskURL(target)
 	}
-	b.WriteString(common.Wrap(s.HopRequest.Render(h.Method+" "+target), wrap) + "\n")
+	p.b.WriteString(common.Wrap(p.s.HopRequest.Render(h.Method+" "+target), p.wrap) + "\n")
 	for _, f := range h.ReqHeaders {
-		field(f.Name, f.Value, sec.Field(f), notable(f.Name, f.Notable))
+		p.field(f.Name, f.Value, sec.Field(f), p.notable(f.Name, f.Notable))
 	}
 	if len(h.ReqCookies) > 0 {
-		section("Cookies sent")
+		p.section("Cookies sent")
 		for _, c := range h.ReqCookies {
-			field(c.Name, c.Value, sec.Cookie(c), notable(c.Name, false))
+			p.field(c.Name, c.Value, sec.Cookie(c), p.notable(c.Name, false))
 		}
 	}
 	if len(h.Form) > 0 {
-		section("Form")
+		p.section("Form")
 		for _, f := range h.Form {
-			field(f.Name, f.Value, sec.Field(f), notable(f.Name, f.Notable))
+			p.field(f.Name, f.Value, sec.Field(f), p.notable(f.Name, f.Notable))
 		}
 	}
 	if h.ReqBody != "" {
-		section("Request body")
-		body(h.ReqBody)
+		p.section("Request body")
+		p.body(h.ReqBody)
 	}
+}
 
-	section("Response")
+// response is the status (or why there is none), the Location first among the
+// headers, the cookies set, the trace id and the body.
+func (p *page) response() {
+	h, sec := p.h, p.sec
+	p.section("Response")
 	if h.Err != "" {
-		b.WriteString(s.Error.Render("no response: "+h.Err) + "\n")
+		p.b.WriteString(p.s.Error.Render("no response: "+h.Err) + "\n")
 	} else {
-		b.WriteString(s.Status(h.StatusClass()).Render(fmt.Sprintf("%d", h.Status)) +
-			s.Muted.Render(fmt.Sprintf("  in %s", h.Duration.Round(time.Millisecond))) + "\n")
+		p.b.WriteString(p.s.Status(h.StatusClass()).Render(fmt.Sprintf("%d", h.Status)) +
+			p.s.Muted.Render(fmt.Sprintf("  in %s", h.Duration.Round(time.Millisecond))) + "\n")
 	}
 	if h.Location != "" {
-		field("Location", location, false, true)
+		location := h.Location
+		if !p.m.reveal {
+			location = sec.MaskURL(location)
+		}
+		p.field("Location", location, false, true)
 	}
 	for _, f := range h.RespHeaders {
 		if strings.EqualFold(f.Name, "Location") && h.Location != "" {
 			continue
 		}
-		field(f.Name, f.Value, sec.Field(f), notable(f.Name, f.Notable))
+		p.field(f.Name, f.Value, sec.Field(f), p.notable(f.Name, f.Notable))
 	}
 	if len(h.SetCookies) > 0 {
-		section("Set-Cookie")
-		for _, c := range h.SetCookies {
-			v := m.mask(c.Value, sec.Cookie(c))
-			if c.Expired {
-				v = "(expired: the browser deletes it)"
-			}
-			note := notable(c.Name, sec.ALBCookie(c.Name))
-			field(c.Name, v, false, note)
-			if c.Attrs != "" {
-				b.WriteString("    " + s.Muted.Render(c.Attrs) + "\n")
-			}
-		}
+		p.setCookies()
 	}
 	if h.TraceID != "" {
-		field("X-Amzn-Trace-Id", h.TraceID, false, false)
+		p.field("X-Amzn-Trace-Id", h.TraceID, false, false)
 	}
 	if h.RespBody != "" {
-		section("Response body")
-		body(h.RespBody)
+		p.section("Response body")
+		p.body(h.RespBody)
 	}
-	return strings.TrimRight(b.String(), "\n")
+}
+
+// setCookies lists the cookies the response sets, an expired one as deleted.
+func (p *page) setCookies() {
+	p.section("Set-Cookie")
+	for _, c := range p.h.SetCookies {
+		v := p.m.mask(c.Value, p.sec.Cookie(c))
+		if c.Expired {
+			v = "(expired: the browser deletes it)"
+		}
+		p.field(c.Name, v, false, p.notable(c.Name, p.sec.ALBCookie(c.Name)))
+		if c.Attrs != "" {
+			p.b.WriteString("    " + p.s.Muted.Render(c.Attrs) + "\n")
+		}
+	}
+}
+
+// notable reports whether a field is starred: flagged, or one the lesson points at.
+func (p *page) notable(name string, flagged bool) bool {
+	return flagged || slices.ContainsFunc(p.h.LookAt, func(l string) bool { return strings.EqualFold(l, name) })
+}
+
+// field is one name: value line, masked if secret, starred if note.
+func (p *page) field(name, value string, secret, note bool) {
+	s := p.s
+	mark := "  "
+	nameStyle := s.FieldName
+	if note {
+		mark = s.Notable.Render("★ ")
+		nameStyle = s.Notable
+	}
+	v := p.m.mask(value, secret)
+	vs := s.FieldValue
+	if secret && !p.m.reveal {
+		vs = s.Secret
+	}
+	line := mark + nameStyle.Render(name+": ") + vs.Render(v)
+	if base, params, ok := splitQuery(v); ok && ansi.StringWidth(line) > p.wrap {
+		// A long URL (a Location the note points at): its query parameters one
+		// a line, so none is cut off.
+		p.b.WriteString(common.Wrap(mark+nameStyle.Render(name+": ")+vs.Render(base), p.wrap) + "\n")
+		for _, q := range params {
+			p.b.WriteString(common.Wrap("      "+vs.Render(q), p.wrap) + "\n")
+		}
+		return
+	}
+	p.b.WriteString(common.Wrap(line, p.wrap) + "\n")
+}
+
+func (p *page) section(t string) { p.b.WriteString("\n" + p.s.Section.Render(t) + "\n") }
+
+// body is a request or response body: JSON indented, tokens masked unless revealed.
+func (p *page) body(t string) {
+	t = prettyJSON(t)
+	if !p.m.reveal {
+		t = hop.TokenPattern.ReplaceAllStringFunc(t, func(tok string) string { return p.m.mask(tok, true) })
+	}
+	p.b.WriteString(p.s.Text.Render(common.Wrap(hop.Readable(strings.TrimSpace(t)), p.wrap)) + "\n")
 }
 
 // splitQuery splits a URL with a query into the part before the query and its
