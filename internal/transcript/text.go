@@ -22,72 +22,10 @@ func (p *Printer) textEvent(e hop.Event) {
 	switch {
 	case e.Hop != nil:
 		h := p.hop(*e.Hop)
-		// Who called whom, in the TUI's words (hop.FromTo).
-		who := h.FromTo()
-		if h.BackChannel {
-			who = st.back.Render("↳ " + h.FromTo() + ", inside AWS")
-		}
-		p.printf("\n%s %s  %s\n", st.dim.Render(fmt.Sprintf("#%d", h.Seq)), st.request.Render(h.Method+" "+clip(h.URL, textWidth)), who)
-		p.printf("   %s\n", st.title.Render(h.Title))
-		for _, f := range h.ReqHeaders {
-			if f.Notable || f.Name == "Authorization" || f.Name == "X-Amz-Target" {
-				p.printf("   > %s: %s\n", f.Name, p.val(f.Value, f.Secret))
-			}
-		}
-		for _, c := range h.ReqCookies {
-			p.printf("   > Cookie %s=%s\n", c.Name, p.val(clip(c.Value, 40), c.Secret))
-		}
-		for _, f := range h.Form {
-			p.printf("   > %s=%s\n", f.Name, p.val(clip(f.Value, textWidth), f.Secret))
-		}
-		status := fmt.Sprintf("%d", h.Status)
-		switch {
-		case h.Err != "":
-			status = st.fail.Render("error: " + h.Err)
-		case h.Status >= 400:
-			status = st.fail.Render(status)
-		case h.Status >= 300:
-			status = st.redirect.Render(status)
-		default:
-			status = st.ok.Render(status)
-		}
-		p.printf("   < %s", status)
-		if h.Location != "" {
-			p.printf("  Location: %s", clip(h.Location, textWidth))
-		}
-		p.printf("  %s\n", st.dim.Render(h.Duration.Round(10_000).String()))
-		for _, c := range h.SetCookies {
-			what := "set"
-			if c.Expired {
-				what = "cleared"
-			}
-			p.printf("   < Set-Cookie %s (%s) %s\n", c.Name, what, st.dim.Render(c.Attrs))
-		}
-		switch {
-		case h.Inferred && h.InferredFrom != "":
-			p.printf("   %s\n", st.dim.Render("(inferred from "+h.InferredFrom+": nobody outside AWS can see this request)"))
-		case h.Inferred:
-			p.printf("   %s\n", st.dim.Render("(inferred: AWS makes this call, but nobody outside AWS can see it)"))
-		}
+		p.textRequest(h)
+		p.textResponse(h)
 	case e.Token != nil:
-		t := e.Token
-		p.printf("\n   %s token", st.request.Render(t.Kind))
-		switch {
-		case t.Verified:
-			p.printf(" %s", st.ok.Render("✓ verified"))
-		case t.Problem != "":
-			p.printf(" %s", st.redirect.Render(t.Problem))
-		}
-		if t.Padded {
-			p.printf(" %s", st.dim.Render("(padded base64url segments)"))
-		}
-		if t.Source != "" {
-			p.printf(" %s", st.dim.Render("(from "+t.Source+")"))
-		}
-		p.printf("\n")
-		for _, c := range append(append([]hop.Claim(nil), t.Header...), t.Claims...) {
-			p.printf("     %-18s %s  %s\n", c.Name, clip(c.Value, 70), st.dim.Render(c.Explain))
-		}
+		p.textToken(*e.Token)
 	case e.Log != nil:
 		p.printf("   %s %s\n", st.info.Render(fmt.Sprintf("log (hop #%d):", e.Log.HopSeq)), clip(p.log(*e.Log).Message, 160))
 	case e.Mail != nil:
@@ -97,6 +35,86 @@ func (p *Printer) textEvent(e hop.Event) {
 	case e.Clock != nil:
 		// The jump's own line, as the TUI's timeline row says it.
 		p.printf("\n%s\n   %s\n", st.title.Render(e.Clock.Label()), st.dim.Render(e.Clock.Explain()))
+	}
+}
+
+// textRequest is a hop's request line (who called whom, in the TUI's words:
+// hop.FromTo), its title, and the headers, cookies and form fields that matter.
+func (p *Printer) textRequest(h hop.Hop) {
+	st := p.st
+	who := h.FromTo()
+	if h.BackChannel {
+		who = st.back.Render("↳ " + h.FromTo() + ", inside AWS")
+	}
+	p.printf("\n%s %s  %s\n", st.dim.Render(fmt.Sprintf("#%d", h.Seq)), st.request.Render(h.Method+" "+clip(h.URL, textWidth)), who)
+	p.printf("   %s\n", st.title.Render(h.Title))
+	for _, f := range h.ReqHeaders {
+		if f.Notable || f.Name == "Authorization" || f.Name == "X-Amz-Target" {
+			p.printf("   > %s: %s\n", f.Name, p.val(f.Value, f.Secret))
+		}
+	}
+	for _, c := range h.ReqCookies {
+		p.printf("   > Cookie %s=%s\n", c.Name, p.val(clip(c.Value, 40), c.Secret))
+	}
+	for _, f := range h.Form {
+		p.printf("   > %s=%s\n", f.Name, p.val(clip(f.Value, textWidth), f.Secret))
+	}
+}
+
+// textResponse is a hop's status line (status, Location, duration), the cookies
+// it sets or clears, and whether it was inferred rather than seen.
+func (p *Printer) textResponse(h hop.Hop) {
+	st := p.st
+	status := fmt.Sprintf("%d", h.Status)
+	switch {
+	case h.Err != "":
+		status = st.fail.Render("error: " + h.Err)
+	case h.Status >= 400:
+		status = st.fail.Render(status)
+	case h.Status >= 300:
+		status = st.redirect.Render(status)
+	default:
+		status = st.ok.Render(status)
+	}
+	p.printf("   < %s", status)
+	if h.Location != "" {
+		p.printf("  Location: %s", clip(h.Location, textWidth))
+	}
+	p.printf("  %s\n", st.dim.Render(h.Duration.Round(10_000).String()))
+	for _, c := range h.SetCookies {
+		what := "set"
+		if c.Expired {
+			what = "cleared"
+		}
+		p.printf("   < Set-Cookie %s (%s) %s\n", c.Name, what, st.dim.Render(c.Attrs))
+	}
+	switch {
+	case h.Inferred && h.InferredFrom != "":
+		p.printf("   %s\n", st.dim.Render("(inferred from "+h.InferredFrom+": nobody outside AWS can see this request)"))
+	case h.Inferred:
+		p.printf("   %s\n", st.dim.Render("(inferred: AWS makes this call, but nobody outside AWS can see it)"))
+	}
+}
+
+// textToken is a decoded token: its kind and state, then its header and claims.
+func (p *Printer) textToken(t hop.TokenView) {
+	st := p.st
+	p.printf("\n   %s token", st.request.Render(t.Kind))
+	switch {
+	case t.Verified:
+		p.printf(" %s", st.ok.Render("✓ verified"))
+	case t.Problem != "":
+		p.printf(" %s", st.redirect.Render(t.Problem))
+	}
+	if t.Padded {
+		p.printf(" %s", st.dim.Render("(padded base64url segments)"))
+	}
+	if t.Source != "" {
+		p.printf(" %s", st.dim.Render("(from "+t.Source+")"))
+	}
+	p.printf("\n")
+	for _, c := range append(append([]hop.Claim(nil), t.Header...), t.Claims...) {
+		p.printf("     %-18s %s  %s\n", c.Name, clip(c.Value, 70), st.dim.Render(c.Explain))
 	}
 }
 
