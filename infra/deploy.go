@@ -55,159 +55,235 @@ func (s savedLab) refuseSecondLab(o Options) error {
 		s.where(), s.path, o.stackName(), o.Region)
 }
 
+// deployment is one run of deployWith: what its phases learn and pass on.
+type deployment struct {
+	c     *Clients
+	o     Options
+	saved savedLab
+	say   func(string)
+
+	id     Identity // the caller, from Preflight
+	prefix string   // the Cognito domain prefix
+	azs    []string // the two availability zones; nil when EC2 is not there to ask
+	ami    string   // the AMI an existing stack keeps; "" on a first deploy
+	path   string   // where the lab target is saved
+	// where is the target saved before anything is created (region, stack,
+	// account, then the certificate), so that destroy finds a half-made lab.
+	where  target.Target
+	bucket string         // the artifact bucket
+	sum    string         // the uploaded binary's sha256
+	cert   LabCertificate // the imported certificate; zero with a custom domain
+}
+
 func deployWith(ctx context.Context, c *Clients, o Options, saved savedLab) (_ target.Target, err error) {
 	ctx, cancel := context.WithTimeout(ctx, o.timeout())
 	defer cancel()
-	var account string
-	defer func() { err = interrupted(ctx, c, "deploy", o.stackName(), account, err) }()
 	w := o.out()
-	say := func(s string) { fmt.Fprintln(w, s) }
-	// A flag mistake is found before the cost prompt, and before anything is created.
-	if (o.DomainName == "") != (o.HostedZoneID == "") {
-		return target.Target{}, fmt.Errorf("--domain and --hosted-zone-id go together: give both, or neither for the ALB's own name")
-	}
-	if o.Region == "" {
-		o.Region = c.Region
-	}
-	if err := saved.refuseSecondLab(o); err != nil {
+	d := &deployment{c: c, o: o, saved: saved, say: func(s string) { fmt.Fprintln(w, s) }}
+	defer func() { err = interrupted(ctx, c, "deploy", d.o.stackName(), d.id.Account, err) }()
+	if err := d.checkFlags(); err != nil {
 		return target.Target{}, err
 	}
-	if err := checkStackName(o.stackName()); err != nil {
+	if d.id, err = Preflight(ctx, c, d.o); err != nil {
 		return target.Target{}, err
 	}
-	if o.DomainPrefix != "" {
-		if err := checkDomainPrefix(o.DomainPrefix); err != nil {
-			return target.Target{}, err
-		}
-	}
-	id, err := Preflight(ctx, c, o)
-	if err != nil {
+	if err := d.plan(ctx); err != nil {
 		return target.Target{}, err
 	}
-	account = id.Account
-	prefix := o.DomainPrefix
-	if prefix == "" {
-		prefix = defaultDomainPrefix(id.Account, o.stackName())
-	}
-	if err := checkDomainPrefix(prefix); err != nil {
+	if err := d.recordWhere(); err != nil {
 		return target.Target{}, err
-	}
-	ourPool, azs, ami := "", []string(nil), ""
-	if info, err := describeStack(ctx, c.CFN, o.stackName()); err == nil {
-		ourPool, ami = info.Outputs["UserPoolId"], keptAMI(info)
-		// A stack keeps its zones: another pair would replace every subnet.
-		if a, b := info.Params["AvailabilityZone1"], info.Params["AvailabilityZone2"]; a != "" && b != "" {
-			azs = []string{a, b}
-		}
-	}
-	if err := checkDomainPrefixFree(ctx, c, prefix, ourPool); err != nil {
-		return target.Target{}, err
-	}
-	if azs == nil && c.EC2 != nil {
-		if azs, err = PickAZs(ctx, c.EC2, c.Region, AppInstanceType); err != nil {
-			return target.Target{}, err
-		}
-	}
-	if msg := saved.accountMismatch(id.Account); msg != "" {
-		return target.Target{}, fmt.Errorf("%s: deploying here would forget that lab while it keeps billing. Use that account's credentials (--profile), or run `cognitolab destroy` with them first", msg)
-	}
-	path, err := o.targetPath()
-	if err != nil {
-		return target.Target{}, err
-	}
-	// Record where the lab goes before anything is created, so that destroy finds
-	// it even if this deploy is interrupted or fails half-way.
-	where := target.Target{Kind: target.AWS, Region: c.Region, StackName: o.stackName(), Account: id.Account, Profile: o.shellProfile()}
-	if saved.lab == nil {
-		if err := SaveTarget(path, where); err != nil {
-			return target.Target{}, err
-		}
-	}
-	knownCert := ""
-	if saved.matches(o) {
-		knownCert = saved.lab.CertificateARN
 	}
 	// Fail before anything is created if no binary can be had.
-	bin, cleanup, err := AppBinary(ctx, o.AppBinary, say)
+	bin, cleanup, err := AppBinary(ctx, d.o.AppBinary, d.say)
 	if err != nil {
 		return target.Target{}, err
 	}
 	defer cleanup()
-
-	bucket := BucketName(o.labName(), id.Account, c.Region)
-	say("Artifact bucket s3://" + bucket)
-	if err := EnsureBucket(ctx, c, bucket); err != nil {
+	if err := d.upload(ctx, bin); err != nil {
 		return target.Target{}, err
 	}
-	sum, err := UploadArtifact(ctx, c, bucket, bin)
+	if err := d.certificate(ctx); err != nil {
+		return target.Target{}, err
+	}
+	info, err := DeployStack(ctx, c.CFN, StackRequest{Name: d.o.stackName(), Template: d.o.template(), Parameters: d.stackParameters(),
+		Log: d.say, OnEvent: d.o.OnEvent, Every: d.o.poll(), Region: c.Region})
 	if err != nil {
 		return target.Target{}, err
 	}
-	say(fmt.Sprintf("Uploaded the app binary (sha256 %s…)", sum[:12]))
+	return d.finish(ctx, info)
+}
 
-	var cert LabCertificate
-	if o.DomainName == "" { // no custom domain: the imported self-signed certificate
-		cert, err = EnsureCertificate(ctx, c, o.stackName(), knownCert, time.Now())
+// checkFlags finds a flag mistake before the cost prompt, and before anything is
+// created; it also fills in the region and refuses a second lab.
+func (d *deployment) checkFlags() error {
+	if (d.o.DomainName == "") != (d.o.HostedZoneID == "") {
+		return fmt.Errorf("--domain and --hosted-zone-id go together: give both, or neither for the ALB's own name")
+	}
+	if d.o.Region == "" {
+		d.o.Region = d.c.Region
+	}
+	if err := d.saved.refuseSecondLab(d.o); err != nil {
+		return err
+	}
+	if err := checkStackName(d.o.stackName()); err != nil {
+		return err
+	}
+	if d.o.DomainPrefix != "" {
+		return checkDomainPrefix(d.o.DomainPrefix)
+	}
+	return nil
+}
+
+// plan settles what the flags leave open: the domain prefix (checked free), and
+// the zones and AMI, which an existing stack keeps. It refuses an account other
+// than the saved lab's.
+func (d *deployment) plan(ctx context.Context) error {
+	d.prefix = d.o.DomainPrefix
+	if d.prefix == "" {
+		d.prefix = defaultDomainPrefix(d.id.Account, d.o.stackName())
+	}
+	if err := checkDomainPrefix(d.prefix); err != nil {
+		return err
+	}
+	ourPool := ""
+	if info, err := describeStack(ctx, d.c.CFN, d.o.stackName()); err == nil {
+		ourPool, d.ami = info.Outputs["UserPoolId"], keptAMI(info)
+		// A stack keeps its zones: another pair would replace every subnet.
+		if a, b := info.Params["AvailabilityZone1"], info.Params["AvailabilityZone2"]; a != "" && b != "" {
+			d.azs = []string{a, b}
+		}
+	}
+	if err := checkDomainPrefixFree(ctx, d.c, d.prefix, ourPool); err != nil {
+		return err
+	}
+	if d.azs == nil && d.c.EC2 != nil {
+		azs, err := PickAZs(ctx, d.c.EC2, d.c.Region, AppInstanceType)
 		if err != nil {
-			return target.Target{}, err
+			return err
 		}
-		if saved.lab == nil { // the first deploy: destroy should find this one too
-			where.CertificateARN = cert.ARN
-			if err := SaveTarget(path, where); err != nil {
-				return target.Target{}, err
-			}
-		}
-		say("Certificate for " + ALBWildcard(c.Region) + ": " + cert.ARN)
+		d.azs = azs
 	}
+	if msg := d.saved.accountMismatch(d.id.Account); msg != "" {
+		return fmt.Errorf("%s: deploying here would forget that lab while it keeps billing. Use that account's credentials (--profile), or run `cognitolab destroy` with them first", msg)
+	}
+	return nil
+}
 
+// recordWhere records where the lab goes before anything is created, so that
+// destroy finds it even if this deploy is interrupted or fails half-way. A lab
+// already saved is left as it is: it names this same lab.
+func (d *deployment) recordWhere() error {
+	path, err := d.o.targetPath()
+	if err != nil {
+		return err
+	}
+	d.path = path
+	d.where = target.Target{Kind: target.AWS, Region: d.c.Region, StackName: d.o.stackName(), Account: d.id.Account, Profile: d.o.shellProfile()}
+	if d.saved.lab == nil {
+		return SaveTarget(d.path, d.where)
+	}
+	return nil
+}
+
+// upload puts the app binary in the artifact bucket, made if missing.
+func (d *deployment) upload(ctx context.Context, bin string) error {
+	d.bucket = BucketName(d.o.labName(), d.id.Account, d.c.Region)
+	d.say("Artifact bucket s3://" + d.bucket)
+	if err := EnsureBucket(ctx, d.c, d.bucket); err != nil {
+		return err
+	}
+	sum, err := UploadArtifact(ctx, d.c, d.bucket, bin)
+	if err != nil {
+		return err
+	}
+	d.sum = sum
+	d.say(fmt.Sprintf("Uploaded the app binary (sha256 %s…)", sum[:12]))
+	return nil
+}
+
+// certificate imports the self-signed certificate for the ALB's own name (or
+// finds the one imported before); with a custom domain there is none to import.
+func (d *deployment) certificate(ctx context.Context) error {
+	if d.o.DomainName != "" {
+		return nil
+	}
+	knownCert := ""
+	if d.saved.matches(d.o) {
+		knownCert = d.saved.lab.CertificateARN
+	}
+	cert, err := EnsureCertificate(ctx, d.c, d.o.stackName(), knownCert, time.Now())
+	if err != nil {
+		return err
+	}
+	d.cert = cert
+	if d.saved.lab == nil { // the first deploy: destroy should find this one too
+		d.where.CertificateARN = cert.ARN
+		if err := SaveTarget(d.path, d.where); err != nil {
+			return err
+		}
+	}
+	d.say("Certificate for " + ALBWildcard(d.c.Region) + ": " + cert.ARN)
+	return nil
+}
+
+// stackParameters are the template's parameters for this deploy: those the
+// phases settled, then Options.ExtraParameters, less any the template does not
+// declare.
+func (d *deployment) stackParameters() map[string]string {
 	params := map[string]string{
-		"LabName": o.labName(), "DomainPrefix": prefix, "CertificateArn": cert.ARN,
-		"DomainName": o.DomainName, "HostedZoneId": o.HostedZoneID,
-		"AutoConfirm": fmt.Sprint(o.AutoConfirm), "ArtifactBucket": bucket,
-		"ArtifactKey": ArtifactKey, "ArtifactSHA256": sum,
+		"LabName": d.o.labName(), "DomainPrefix": d.prefix, "CertificateArn": d.cert.ARN,
+		"DomainName": d.o.DomainName, "HostedZoneId": d.o.HostedZoneID,
+		"AutoConfirm": fmt.Sprint(d.o.AutoConfirm), "ArtifactBucket": d.bucket,
+		"ArtifactKey": ArtifactKey, "ArtifactSHA256": d.sum,
 	}
-	if len(azs) == 2 {
-		params["AvailabilityZone1"], params["AvailabilityZone2"] = azs[0], azs[1]
+	if len(d.azs) == 2 {
+		params["AvailabilityZone1"], params["AvailabilityZone2"] = d.azs[0], d.azs[1]
 	}
-	if ami != "" {
-		params["AmiId"] = ami
+	if d.ami != "" {
+		params["AmiId"] = d.ami
 	}
-	for k, v := range o.ExtraParameters {
+	for k, v := range d.o.ExtraParameters {
 		params[k] = v
 	}
-	params = onlyDeclared(o.template(), params)
-	info, err := DeployStack(ctx, c.CFN, StackRequest{Name: o.stackName(), Template: o.template(), Parameters: params,
-		Log: say, OnEvent: o.OnEvent, Every: o.poll(), Region: c.Region})
-	if err != nil {
-		return target.Target{}, err
-	}
+	return onlyDeclared(d.o.template(), params)
+}
 
-	t, err := targetFromOutputs(ctx, c, o.stackName(), info.Outputs, cert.PEM)
+// finish reads the lab target from the stack's outputs, waits for the app to
+// answer through the ALB, and saves the target. Any failure here leaves a stack
+// that bills, and says so.
+func (d *deployment) finish(ctx context.Context, info stackInfo) (target.Target, error) {
+	t, err := targetFromOutputs(ctx, d.c, d.o.stackName(), info.Outputs, d.cert.PEM)
 	if err != nil {
-		return target.Target{}, stillBilling(err, c.Region)
+		return target.Target{}, stillBilling(err, d.c.Region)
 	}
-	t.Account, t.Profile, t.CertificateARN = id.Account, o.shellProfile(), cert.ARN
-	if tg := info.Outputs["TargetGroupArn"]; tg != "" {
-		say("Waiting for the app instance to pass its /health check ...")
+	t.Account, t.Profile, t.CertificateARN = d.id.Account, d.o.shellProfile(), d.cert.ARN
+	if err := d.appUp(ctx, t, info.Outputs["TargetGroupArn"]); err != nil {
+		return t, stillBilling(err, d.c.Region)
+	}
+	if err := SaveTarget(d.path, t); err != nil {
+		return t, stillBilling(err, d.c.Region)
+	}
+	d.say("Lab target saved to " + d.path + ". Now run: cognitolab --aws")
+	return t, nil
+}
+
+// appUp waits for the app instance to pass its health check (when the stack has
+// a target group) and for /v1/public to answer 200.
+func (d *deployment) appUp(ctx context.Context, t target.Target, targetGroup string) error {
+	if targetGroup != "" {
+		d.say("Waiting for the app instance to pass its /health check ...")
 		hctx, cancel := context.WithTimeout(ctx, 15*time.Minute)
 		defer cancel()
-		if err := WaitHealthy(hctx, c, tg, o.poll()); err != nil {
-			return t, stillBilling(err, c.Region)
+		if err := WaitHealthy(hctx, d.c, targetGroup, d.o.poll()); err != nil {
+			return err
 		}
 	}
-	say("Checking " + t.AppURL + "/v1/public ...")
-	check := o.checkApp
+	d.say("Checking " + t.AppURL + "/v1/public ...")
+	check := d.o.checkApp
 	if check == nil {
-		check = func(ctx context.Context, url string, pem []byte) error { return CheckApp(ctx, url, pem, o.poll()) }
+		check = func(ctx context.Context, url string, pem []byte) error { return CheckApp(ctx, url, pem, d.o.poll()) }
 	}
-	if err := check(ctx, t.AppURL+"/v1/public", []byte(cert.PEM)); err != nil {
-		return t, stillBilling(err, c.Region)
-	}
-	if err := SaveTarget(path, t); err != nil {
-		return t, stillBilling(err, c.Region)
-	}
-	say("Lab target saved to " + path + ". Now run: cognitolab --aws")
-	return t, nil
+	return check(ctx, t.AppURL+"/v1/public", []byte(d.cert.PEM))
 }
 
 // keptAMI is the AMI an existing stack's instance runs, to pass as AmiId so that

@@ -73,114 +73,161 @@ func Destroy(ctx context.Context, o Options) (DestroyReport, error) {
 	return destroyWith(ctx, c, o, saved)
 }
 
-func destroyWith(ctx context.Context, c *Clients, o Options, saved savedLab) (rep DestroyReport, err error) {
+// destruction is one run of destroyWith: what its phases share, and the report
+// they fill in.
+type destruction struct {
+	c     *Clients
+	o     Options
+	saved savedLab
+	w     io.Writer
+	stack string
+	rep   DestroyReport
+	// forget says the saved target is this lab's: it goes once nothing is left.
+	forget   bool
+	logGroup string // the app's log group: the stack's output, or the lab's default
+}
+
+func destroyWith(ctx context.Context, c *Clients, o Options, saved savedLab) (_ DestroyReport, err error) {
 	ctx, cancel := context.WithTimeout(ctx, o.timeout())
 	defer cancel()
 	if o.Region == "" {
 		o.Region = c.Region
 	}
-	stack := o.stackName()
-	rep = DestroyReport{Region: c.Region, Stack: stack}
+	d := &destruction{c: c, o: o, saved: saved, w: o.out(), stack: o.stackName(),
+		rep: DestroyReport{Region: c.Region, Stack: o.stackName()}, logGroup: "/" + o.labName() + "/app"}
 	// Interrupted while CloudFormation deletes: say so, rather than list the stack
 	// as left behind with a context error.
 	defer func() {
 		if err == nil && ctx.Err() != nil {
 			err = context.Cause(ctx)
 		}
-		err = interrupted(ctx, c, "destroy", stack, rep.Account, err)
+		err = interrupted(ctx, c, "destroy", d.stack, d.rep.Account, err)
 	}()
-	w := o.out()
-	id, err := CallerIdentity(ctx, c)
+	if err := d.checkAccount(ctx); err != nil {
+		return d.rep, err
+	}
+	if err := d.removeStack(ctx); err != nil {
+		return d.rep, err
+	}
+	d.removeCertificate(ctx)
+	d.removeBucketAndLogGroup(ctx)
+	d.settleSavedTarget()
+	return d.rep, nil
+}
+
+// checkAccount reads the caller's account and refuses one other than the saved
+// lab's, unless --profile asks for it (then the saved target is not this lab's).
+func (d *destruction) checkAccount(ctx context.Context) error {
+	id, err := CallerIdentity(ctx, d.c)
 	if err != nil {
-		return rep, err
+		return err
 	}
-	rep.Account = id.Account
-	forget := saved.matches(o) // the saved target is this lab's
-	if msg := saved.accountMismatch(id.Account); msg != "" {
-		if !saved.flagProfile {
-			return rep, fmt.Errorf("%s: nothing was deleted. Use that account's credentials (--profile NAME), or pass --profile to act on this account deliberately", msg)
+	d.rep.Account = id.Account
+	d.forget = d.saved.matches(d.o)
+	if msg := d.saved.accountMismatch(id.Account); msg != "" {
+		if !d.saved.flagProfile {
+			return fmt.Errorf("%s: nothing was deleted. Use that account's credentials (--profile NAME), or pass --profile to act on this account deliberately", msg)
 		}
-		fmt.Fprintln(w, msg+": looking in this account, as --profile asks.")
-		forget = false
+		fmt.Fprintln(d.w, msg+": looking in this account, as --profile asks.")
+		d.forget = false
 	}
-	logGroup := "/" + o.labName() + "/app"
-	info, err := describeStack(ctx, c.CFN, stack)
-	exists := err == nil
-	if err != nil && !errors.Is(err, errNoStack) {
-		return rep, err
-	}
-	if exists {
-		if lg := info.Outputs["LogGroupName"]; lg != "" {
-			logGroup = lg
-		}
-		if !o.Yes && !confirmCtx(ctx, o.in(), w, fmt.Sprintf("Delete stack %s (%s) in %s, account %s, and everything cognitolab made for it?", stack, info.Status, c.Region, id.Account)) {
-			return rep, fmt.Errorf("cancelled: nothing was deleted")
-		}
-		if err := deleteStack(ctx, c, o, info); err != nil {
-			rep.Left = append(rep.Left, fmt.Sprintf("stack %s in %s: %v", stack, c.Region, err))
-		} else {
-			rep.Deleted = append(rep.Deleted, "stack "+stack+" (VPC, NAT gateway, ALB, EC2 instance, Cognito user pool)")
-		}
-	}
+	return nil
+}
 
-	// The certificate may only go once no listener uses it, i.e. after the stack.
-	knownCert := ""
-	if forget {
-		knownCert = saved.lab.CertificateARN
+// removeStack deletes the stack, if there is one, once the learner agrees (or
+// --yes). A failed deletion is reported as left, not returned: the error is for
+// a stack that cannot be read, or a cancelled confirmation.
+func (d *destruction) removeStack(ctx context.Context) error {
+	info, err := describeStack(ctx, d.c.CFN, d.stack)
+	if errors.Is(err, errNoStack) {
+		return nil
 	}
-	if len(rep.Left) == 0 {
-		if ok, tries, err := DeleteLabCertificate(ctx, c, stack, knownCert, o.poll()); err != nil {
-			rep.Left = append(rep.Left, "certificate: "+err.Error())
-		} else if ok {
-			d := "certificate " + ALBWildcard(c.Region) + " (ACM)"
-			if tries > 1 {
-				d += fmt.Sprintf(" after %d attempts: ACM said it was still in use for a while after the load balancer went", tries)
-			}
-			rep.Deleted = append(rep.Deleted, d)
-		}
-	} else if arn, _ := findLabCertificate(ctx, c, stack, knownCert); arn != "" {
-		rep.Left = append(rep.Left, "certificate "+arn+" (kept: the stack's listener may still use it)")
+	if err != nil {
+		return err
 	}
-
-	// The bucket the instance boots from and the log group it writes to go only
-	// with the stack: while it stands, it still uses them (and they cost cents).
-	bucket := BucketName(o.labName(), id.Account, c.Region)
-	if len(rep.Left) > 0 {
-		if ok, _ := bucketExists(ctx, c, bucket); ok {
-			rep.Left = append(rep.Left, "bucket s3://"+bucket+" (kept: the stack's instance boots from it)")
-		}
-		if ok, _ := logGroupExists(ctx, c, logGroup); ok {
-			rep.Left = append(rep.Left, "log group "+logGroup+" (kept: the stack's app writes to it)")
-		}
+	if lg := info.Outputs["LogGroupName"]; lg != "" {
+		d.logGroup = lg
+	}
+	if !d.o.Yes && !confirmCtx(ctx, d.o.in(), d.w, fmt.Sprintf("Delete stack %s (%s) in %s, account %s, and everything cognitolab made for it?", d.stack, info.Status, d.c.Region, d.rep.Account)) {
+		return fmt.Errorf("cancelled: nothing was deleted")
+	}
+	if err := deleteStack(ctx, d.c, d.o, info); err != nil {
+		d.rep.Left = append(d.rep.Left, fmt.Sprintf("stack %s in %s: %v", d.stack, d.c.Region, err))
 	} else {
-		if ok, err := EmptyAndDeleteBucket(ctx, c, bucket); err != nil {
-			rep.Left = append(rep.Left, "bucket: "+err.Error())
-		} else if ok {
-			rep.Deleted = append(rep.Deleted, "bucket s3://"+bucket+" and the app binary")
-		}
-		if ok, err := deleteLogGroup(ctx, c, logGroup); err != nil {
-			rep.Left = append(rep.Left, "log group "+logGroup+": "+err.Error())
-		} else if ok {
-			rep.Deleted = append(rep.Deleted, "log group "+logGroup)
-		}
+		d.rep.Deleted = append(d.rep.Deleted, "stack "+d.stack+" (VPC, NAT gateway, ALB, EC2 instance, Cognito user pool)")
 	}
+	return nil
+}
 
-	// Only now, with the stack confirmed deleted (or confirmed absent) and nothing
-	// left, may the record of where the lab was go.
-	switch {
-	case saved.lab == nil:
-	case forget && len(rep.Left) == 0:
-		if err := removeTarget(saved.path); err != nil {
-			rep.Left = append(rep.Left, fmt.Sprintf("the saved lab target %s: %v (delete it by hand)", saved.path, err))
-		} else {
-			rep.Notes = append(rep.Notes, "Removed the saved lab target "+saved.path+".")
-		}
-	case forget:
-		rep.Notes = append(rep.Notes, "Kept the saved lab target "+saved.path+", so that `cognitolab destroy` finds what is left.")
-	default:
-		rep.Notes = append(rep.Notes, fmt.Sprintf("Kept the saved lab target %s: it names another lab (%s), which this destroy did not touch. Run `cognitolab destroy` without --region, --stack-name and --profile to delete that one.", saved.path, saved.where()))
+// removeCertificate deletes the imported certificate. It may only go once no
+// listener uses it, i.e. after the stack: while the stack is left, so is it.
+func (d *destruction) removeCertificate(ctx context.Context) {
+	knownCert := ""
+	if d.forget {
+		knownCert = d.saved.lab.CertificateARN
 	}
-	return rep, nil
+	if len(d.rep.Left) > 0 {
+		if arn, _ := findLabCertificate(ctx, d.c, d.stack, knownCert); arn != "" {
+			d.rep.Left = append(d.rep.Left, "certificate "+arn+" (kept: the stack's listener may still use it)")
+		}
+		return
+	}
+	ok, tries, err := DeleteLabCertificate(ctx, d.c, d.stack, knownCert, d.o.poll())
+	switch {
+	case err != nil:
+		d.rep.Left = append(d.rep.Left, "certificate: "+err.Error())
+	case ok:
+		s := "certificate " + ALBWildcard(d.c.Region) + " (ACM)"
+		if tries > 1 {
+			s += fmt.Sprintf(" after %d attempts: ACM said it was still in use for a while after the load balancer went", tries)
+		}
+		d.rep.Deleted = append(d.rep.Deleted, s)
+	}
+}
+
+// removeBucketAndLogGroup deletes the bucket the instance boots from and the log
+// group it writes to. They go only with the stack: while it stands, it still
+// uses them (and they cost cents).
+func (d *destruction) removeBucketAndLogGroup(ctx context.Context) {
+	bucket := BucketName(d.o.labName(), d.rep.Account, d.c.Region)
+	if len(d.rep.Left) > 0 {
+		if ok, _ := bucketExists(ctx, d.c, bucket); ok {
+			d.rep.Left = append(d.rep.Left, "bucket s3://"+bucket+" (kept: the stack's instance boots from it)")
+		}
+		if ok, _ := logGroupExists(ctx, d.c, d.logGroup); ok {
+			d.rep.Left = append(d.rep.Left, "log group "+d.logGroup+" (kept: the stack's app writes to it)")
+		}
+		return
+	}
+	if ok, err := EmptyAndDeleteBucket(ctx, d.c, bucket); err != nil {
+		d.rep.Left = append(d.rep.Left, "bucket: "+err.Error())
+	} else if ok {
+		d.rep.Deleted = append(d.rep.Deleted, "bucket s3://"+bucket+" and the app binary")
+	}
+	if ok, err := deleteLogGroup(ctx, d.c, d.logGroup); err != nil {
+		d.rep.Left = append(d.rep.Left, "log group "+d.logGroup+": "+err.Error())
+	} else if ok {
+		d.rep.Deleted = append(d.rep.Deleted, "log group "+d.logGroup)
+	}
+}
+
+// settleSavedTarget removes the saved lab target only now, with the stack
+// confirmed deleted (or confirmed absent) and nothing left: until then it is the
+// record of where the lab bills.
+func (d *destruction) settleSavedTarget() {
+	switch {
+	case d.saved.lab == nil:
+	case d.forget && len(d.rep.Left) == 0:
+		if err := removeTarget(d.saved.path); err != nil {
+			d.rep.Left = append(d.rep.Left, fmt.Sprintf("the saved lab target %s: %v (delete it by hand)", d.saved.path, err))
+		} else {
+			d.rep.Notes = append(d.rep.Notes, "Removed the saved lab target "+d.saved.path+".")
+		}
+	case d.forget:
+		d.rep.Notes = append(d.rep.Notes, "Kept the saved lab target "+d.saved.path+", so that `cognitolab destroy` finds what is left.")
+	default:
+		d.rep.Notes = append(d.rep.Notes, fmt.Sprintf("Kept the saved lab target %s: it names another lab (%s), which this destroy did not touch. Run `cognitolab destroy` without --region, --stack-name and --profile to delete that one.", d.saved.path, d.saved.where()))
+	}
 }
 
 func deleteStack(ctx context.Context, c *Clients, o Options, info stackInfo) error {

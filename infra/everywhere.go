@@ -258,80 +258,115 @@ func labBuckets(ctx context.Context, c *Clients, account string) (map[string]map
 
 // scanRegion finds the labs with something left in one region.
 func scanRegion(ctx context.Context, c *Clients, region string, buckets map[string]string) ([]LabRemains, error) {
-	labs := map[string]*LabRemains{} // by stack name
-	get := func(stack string) *LabRemains {
-		if labs[stack] == nil {
-			labs[stack] = &LabRemains{Region: region, Stack: stack, Lab: stack}
-		}
-		return labs[stack]
+	s := regionScanner{c: c, region: region, labs: map[string]*LabRemains{}}
+	if err := s.stacks(ctx); err != nil {
+		return nil, err
 	}
-	// Stacks tagged by DeployStack.
+	if err := s.certificates(ctx); err != nil {
+		return nil, err
+	}
+	s.buckets(buckets)
+	return s.withLogGroups(ctx)
+}
+
+// regionScanner gathers one region's lab remains, piece by piece, by stack name.
+type regionScanner struct {
+	c      *Clients
+	region string
+	labs   map[string]*LabRemains // by stack name
+}
+
+// lab is the stack's entry, made on first sight.
+func (s regionScanner) lab(stack string) *LabRemains {
+	if s.labs[stack] == nil {
+		s.labs[stack] = &LabRemains{Region: s.region, Stack: stack, Lab: stack}
+	}
+	return s.labs[stack]
+}
+
+// stacks finds the stacks tagged by DeployStack, and their LabName.
+func (s regionScanner) stacks(ctx context.Context) error {
 	var next *string
 	for page := 0; page < 50; page++ {
-		out, err := c.CFN.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{NextToken: next})
+		out, err := s.c.CFN.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{NextToken: next})
 		if err != nil {
-			return nil, fmt.Errorf("listing stacks: %w", err)
+			return fmt.Errorf("listing stacks: %w", err)
 		}
-		for _, s := range out.Stacks {
-			if s.StackStatus == "DELETE_COMPLETE" || !slices.ContainsFunc(s.Tags, func(t cfntypes.Tag) bool {
+		for _, st := range out.Stacks {
+			if st.StackStatus == "DELETE_COMPLETE" || !slices.ContainsFunc(st.Tags, func(t cfntypes.Tag) bool {
 				return aws.ToString(t.Key) == "cognitolab" && aws.ToString(t.Value) == "lab"
 			}) {
 				continue
 			}
-			l := get(aws.ToString(s.StackName))
-			l.StackStatus = string(s.StackStatus)
-			for _, p := range s.Parameters {
+			l := s.lab(aws.ToString(st.StackName))
+			l.StackStatus = string(st.StackStatus)
+			for _, p := range st.Parameters {
 				if aws.ToString(p.ParameterKey) == "LabName" && aws.ToString(p.ParameterValue) != "" {
 					l.Lab = aws.ToString(p.ParameterValue)
 				}
 			}
 		}
 		if next = out.NextToken; next == nil {
-			break
+			return nil
 		}
 	}
-	// Certificates imported for the region's ALB name and tagged with their stack.
-	next = nil
+	return nil
+}
+
+// certificates finds the certificates imported for the region's ALB name and
+// tagged with their stack.
+func (s regionScanner) certificates(ctx context.Context) error {
+	var next *string
 	for page := 0; page < 50; page++ {
-		out, err := c.ACM.ListCertificates(ctx, &acm.ListCertificatesInput{NextToken: next, Includes: &acmtypes.Filters{KeyTypes: allKeyTypes}})
+		out, err := s.c.ACM.ListCertificates(ctx, &acm.ListCertificatesInput{NextToken: next, Includes: &acmtypes.Filters{KeyTypes: allKeyTypes}})
 		if err != nil {
-			return nil, fmt.Errorf("listing ACM certificates: %w", err)
+			return fmt.Errorf("listing ACM certificates: %w", err)
 		}
-		for _, s := range out.CertificateSummaryList {
-			if aws.ToString(s.DomainName) != ALBWildcard(region) {
+		for _, cs := range out.CertificateSummaryList {
+			if aws.ToString(cs.DomainName) != ALBWildcard(s.region) {
 				continue
 			}
-			tags, err := c.ACM.ListTagsForCertificate(ctx, &acm.ListTagsForCertificateInput{CertificateArn: s.CertificateArn})
+			tags, err := s.c.ACM.ListTagsForCertificate(ctx, &acm.ListTagsForCertificateInput{CertificateArn: cs.CertificateArn})
 			if err != nil {
 				continue // gone meanwhile, or not ours to read
 			}
 			for _, t := range tags.Tags {
 				if aws.ToString(t.Key) == certTagKey && aws.ToString(t.Value) != "" {
-					get(aws.ToString(t.Value)).Certificate = aws.ToString(s.CertificateArn)
+					s.lab(aws.ToString(t.Value)).Certificate = aws.ToString(cs.CertificateArn)
 				}
 			}
 		}
 		if next = out.NextToken; next == nil {
-			break
+			return nil
 		}
 	}
+	return nil
+}
+
+// buckets gives each artifact bucket (lab name by bucket name) to the stacks of
+// its lab, or to a lab of its own when no stack is left.
+func (s regionScanner) buckets(buckets map[string]string) {
 	for name, lab := range buckets {
 		found := false
-		for _, l := range labs {
+		for _, l := range s.labs {
 			if l.Lab == lab {
 				l.Bucket, found = name, true
 			}
 		}
 		if !found {
-			get(lab).Bucket = name
+			s.lab(lab).Bucket = name
 		}
 	}
-	// The log group of every lab seen, and of the default lab.
-	get(DefaultStackName)
+}
+
+// withLogGroups looks for the log group of every lab seen, and of the default
+// lab, and returns the labs with anything left.
+func (s regionScanner) withLogGroups(ctx context.Context) ([]LabRemains, error) {
+	s.lab(DefaultStackName)
 	var out []LabRemains
-	for _, l := range labs {
+	for _, l := range s.labs {
 		lg := "/" + l.Lab + "/app"
-		ok, err := logGroupExists(ctx, c, lg)
+		ok, err := logGroupExists(ctx, s.c, lg)
 		if err != nil {
 			return nil, fmt.Errorf("looking for log group %s: %w", lg, err)
 		}

@@ -227,55 +227,18 @@ func (r StackRequest) log(format string, a ...any) {
 // an operation already in progress, or replaces a stack stuck in ROLLBACK_COMPLETE.
 // It returns the stack's final state.
 func DeployStack(ctx context.Context, cfn CloudFormationAPI, r StackRequest) (stackInfo, error) {
-	params := make([]cfntypes.Parameter, 0, len(r.Parameters))
-	keys := make([]string, 0, len(r.Parameters))
-	for k := range r.Parameters {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		params = append(params, cfntypes.Parameter{ParameterKey: aws.String(k), ParameterValue: aws.String(r.Parameters[k])})
-	}
-	caps := []cfntypes.Capability{cfntypes.CapabilityCapabilityIam}
-	tags := []cfntypes.Tag{{Key: aws.String("cognitolab"), Value: aws.String("lab")}}
-
+	s := newStackCall(cfn, r)
 	continued := false                         // ContinueUpdateRollback is tried once
 	for attempt := 0; attempt < 4; attempt++ { // bounded: resume, then replace, then create
 		info, err := describeStack(ctx, cfn, r.Name)
 		switch {
 		case errors.Is(err, errNoStack):
-			seen := map[string]bool{}
-			r.log("Creating stack %s ...", r.Name)
-			if _, err := cfn.CreateStack(ctx, &cloudformation.CreateStackInput{
-				StackName: aws.String(r.Name), TemplateBody: aws.String(string(r.Template)), Parameters: params,
-				Capabilities: caps, Tags: tags, OnFailure: cfntypes.OnFailureRollback,
-			}); err != nil {
-				return stackInfo{}, fmt.Errorf("creating stack %s: %w", r.Name, err)
-			}
-			return finish(ctx, cfn, r, seen)
+			return s.create(ctx)
 		case err != nil:
 			return stackInfo{}, err
-		case info.Status == "ROLLBACK_COMPLETE" || info.Status == "ROLLBACK_FAILED" || info.Status == "DELETE_FAILED" || info.Status == "REVIEW_IN_PROGRESS":
-			// A stack whose creation failed cannot be updated, only deleted; nor can
-			// one a change set created and nobody ran (REVIEW_IN_PROGRESS), which
-			// holds no resources yet.
-			why := "an earlier create failed"
-			if info.Status == "REVIEW_IN_PROGRESS" {
-				why = "made by a change set that was never run; it holds no resources"
-			} else if info.Status == "DELETE_FAILED" {
-				why = "an earlier delete failed"
-			}
-			r.log("Stack %s is in %s (%s): deleting it and creating it again.", r.Name, info.Status, why)
-			seen := markSeen(ctx, cfn, r.Name)
-			if _, err := cfn.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String(r.Name)}); err != nil {
-				return stackInfo{}, fmt.Errorf("deleting failed stack %s: %w", r.Name, err)
-			}
-			final, _, err := waitStack(ctx, cfn, info.ID, seen, r.Every, r.OnEvent)
-			if err != nil && !errors.Is(err, errNoStack) {
+		case mustReplace(info.Status):
+			if err := s.remove(ctx, info); err != nil {
 				return stackInfo{}, err
-			}
-			if err == nil && final.Status != "DELETE_COMPLETE" {
-				return stackInfo{}, fmt.Errorf("stack %s could not be deleted (%s: %s): delete it in the CloudFormation console, then deploy again", r.Name, final.Status, final.Reason)
 			}
 		case info.Status == "UPDATE_ROLLBACK_FAILED":
 			if continued {
@@ -286,33 +249,115 @@ func DeployStack(ctx context.Context, cfn CloudFormationAPI, r StackRequest) (st
 				return info, err
 			}
 		case inProgress(info.Status):
-			// An earlier deploy was interrupted (or another one is running): wait for
-			// it to settle, then look again.
-			r.log("Stack %s is %s (an earlier run was interrupted): waiting for it to finish, then resuming.", r.Name, info.Status)
-			if _, _, err := waitStack(ctx, cfn, r.Name, markSeen(ctx, cfn, r.Name), r.Every, r.OnEvent); err != nil && !errors.Is(err, errNoStack) {
+			if err := s.settle(ctx, info); err != nil {
 				return stackInfo{}, err
 			}
 		default:
-			seen := markSeen(ctx, cfn, r.Name)
-			r.log("Updating stack %s (%s) ...", r.Name, info.Status)
-			_, err := cfn.UpdateStack(ctx, &cloudformation.UpdateStackInput{
-				StackName: aws.String(r.Name), TemplateBody: aws.String(string(r.Template)), Parameters: params,
-				Capabilities: caps, Tags: tags,
-			})
-			if err != nil {
-				if isValidation(err, "No updates are to be performed") {
-					r.log("Stack %s is already up to date.", r.Name)
-					if !stackSucceeded(info.Status) && info.Status != "UPDATE_ROLLBACK_COMPLETE" {
-						return info, &StackError{Stack: r.Name, Status: info.Status}
-					}
-					return info, nil
-				}
-				return stackInfo{}, fmt.Errorf("updating stack %s: %w", r.Name, err)
-			}
-			return finish(ctx, cfn, r, seen)
+			return s.update(ctx, info)
 		}
 	}
 	return stackInfo{}, fmt.Errorf("stack %s did not settle after several attempts: look at it in the CloudFormation console", r.Name)
+}
+
+// stackCall is one DeployStack: the request, and the arguments every create or
+// update sends with it.
+type stackCall struct {
+	cfn    CloudFormationAPI
+	r      StackRequest
+	params []cfntypes.Parameter // sorted by key
+	caps   []cfntypes.Capability
+	tags   []cfntypes.Tag
+}
+
+func newStackCall(cfn CloudFormationAPI, r StackRequest) stackCall {
+	keys := make([]string, 0, len(r.Parameters))
+	for k := range r.Parameters {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	params := make([]cfntypes.Parameter, 0, len(r.Parameters))
+	for _, k := range keys {
+		params = append(params, cfntypes.Parameter{ParameterKey: aws.String(k), ParameterValue: aws.String(r.Parameters[k])})
+	}
+	return stackCall{cfn: cfn, r: r, params: params,
+		caps: []cfntypes.Capability{cfntypes.CapabilityCapabilityIam},
+		tags: []cfntypes.Tag{{Key: aws.String("cognitolab"), Value: aws.String("lab")}}}
+}
+
+// mustReplace reports whether a stack can only be deleted and made again: one
+// whose creation (or deletion) failed cannot be updated; nor can one a change set
+// created and nobody ran (REVIEW_IN_PROGRESS), which holds no resources yet.
+func mustReplace(status string) bool {
+	return status == "ROLLBACK_COMPLETE" || status == "ROLLBACK_FAILED" || status == "DELETE_FAILED" || status == "REVIEW_IN_PROGRESS"
+}
+
+// create creates the stack and waits for it.
+func (s stackCall) create(ctx context.Context) (stackInfo, error) {
+	seen := map[string]bool{}
+	s.r.log("Creating stack %s ...", s.r.Name)
+	if _, err := s.cfn.CreateStack(ctx, &cloudformation.CreateStackInput{
+		StackName: aws.String(s.r.Name), TemplateBody: aws.String(string(s.r.Template)), Parameters: s.params,
+		Capabilities: s.caps, Tags: s.tags, OnFailure: cfntypes.OnFailureRollback,
+	}); err != nil {
+		return stackInfo{}, fmt.Errorf("creating stack %s: %w", s.r.Name, err)
+	}
+	return finish(ctx, s.cfn, s.r, seen)
+}
+
+// remove deletes a stack that mustReplace, and waits until it is gone, so that
+// the next attempt creates it again.
+func (s stackCall) remove(ctx context.Context, info stackInfo) error {
+	why := "an earlier create failed"
+	if info.Status == "REVIEW_IN_PROGRESS" {
+		why = "made by a change set that was never run; it holds no resources"
+	} else if info.Status == "DELETE_FAILED" {
+		why = "an earlier delete failed"
+	}
+	s.r.log("Stack %s is in %s (%s): deleting it and creating it again.", s.r.Name, info.Status, why)
+	seen := markSeen(ctx, s.cfn, s.r.Name)
+	if _, err := s.cfn.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String(s.r.Name)}); err != nil {
+		return fmt.Errorf("deleting failed stack %s: %w", s.r.Name, err)
+	}
+	final, _, err := waitStack(ctx, s.cfn, info.ID, seen, s.r.Every, s.r.OnEvent)
+	if err != nil && !errors.Is(err, errNoStack) {
+		return err
+	}
+	if err == nil && final.Status != "DELETE_COMPLETE" {
+		return fmt.Errorf("stack %s could not be deleted (%s: %s): delete it in the CloudFormation console, then deploy again", s.r.Name, final.Status, final.Reason)
+	}
+	return nil
+}
+
+// settle waits for an operation in progress to end: an earlier deploy was
+// interrupted (or another one is running). The next attempt looks again.
+func (s stackCall) settle(ctx context.Context, info stackInfo) error {
+	s.r.log("Stack %s is %s (an earlier run was interrupted): waiting for it to finish, then resuming.", s.r.Name, info.Status)
+	if _, _, err := waitStack(ctx, s.cfn, s.r.Name, markSeen(ctx, s.cfn, s.r.Name), s.r.Every, s.r.OnEvent); err != nil && !errors.Is(err, errNoStack) {
+		return err
+	}
+	return nil
+}
+
+// update updates a settled stack and waits for it; a stack already like the
+// template is left as it is.
+func (s stackCall) update(ctx context.Context, info stackInfo) (stackInfo, error) {
+	seen := markSeen(ctx, s.cfn, s.r.Name)
+	s.r.log("Updating stack %s (%s) ...", s.r.Name, info.Status)
+	_, err := s.cfn.UpdateStack(ctx, &cloudformation.UpdateStackInput{
+		StackName: aws.String(s.r.Name), TemplateBody: aws.String(string(s.r.Template)), Parameters: s.params,
+		Capabilities: s.caps, Tags: s.tags,
+	})
+	if err == nil {
+		return finish(ctx, s.cfn, s.r, seen)
+	}
+	if !isValidation(err, "No updates are to be performed") {
+		return stackInfo{}, fmt.Errorf("updating stack %s: %w", s.r.Name, err)
+	}
+	s.r.log("Stack %s is already up to date.", s.r.Name)
+	if !stackSucceeded(info.Status) && info.Status != "UPDATE_ROLLBACK_COMPLETE" {
+		return info, &StackError{Stack: s.r.Name, Status: info.Status}
+	}
+	return info, nil
 }
 
 // continueRollback asks CloudFormation to finish the rollback of a failed update
