@@ -193,7 +193,8 @@ func TestRunNewChaptersAllFormats(t *testing.T) {
 		if err != nil {
 			t.Fatalf("run --format %s: %v\n%s", format, err, out)
 		}
-		for _, must := range []string{"AuthMissingAWSALBAuthNonce", "idpresponse", "invalid_grant"} {
+		for _, must := range []string{"AuthMissingAWSALBAuthNonce", "idpresponse", "invalid_grant",
+			"error=redirect_mismatch", "AWSELBAuthSessionCookie-1", "Break 5: a logout that deletes only the ALB cookie"} {
 			if !strings.Contains(out, must) {
 				t.Errorf("--format %s: output lacks %q", format, must)
 			}

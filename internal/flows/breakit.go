@@ -16,6 +16,21 @@ package flows
 //  8-11. as 1-4 in a new browser;  12. Cognito stopped;  13. GET idpresponse → 500, the
 //  back channel's POST /oauth2/token failing to connect;  14. Cognito started again
 //  15. the same link → 302 (the code was never redeemed);  16. /v1/secrets → 200
+// Labs 3-5 are in breakit_session.go.
+// Lab 3, a host name not registered as a callback (local lab only: 127.0.0.1 for localhost):
+//  17. GET http://127.0.0.1:<ALB port>/v1/secrets → 302 authorize, redirect_uri on 127.0.0.1
+//  18. authorize → 302 /error?error=redirect_mismatch&client_id=<ALB client>;  19. GET /error → 400 page
+//  20-26. switched off: the registered name, as 1-4, idpresponse → 302, /v1/secrets → 200
+// Lab 4, a session too big for one cookie:
+//  27. CreateGroup + AdminAddUserToGroup, 8 groups with 128-character names
+//  28-33. a new login (the form, or Cognito's cookie): idpresponse → 302, Set-Cookie <name>-0 and -1
+//  34. only -0 expired in the browser; GET /v1/secrets with -1 alone → 302 authorize (no session)
+//  35. DeleteGroup ×8;  36-40. a login again: idpresponse sets -0 and expires -1; /v1/secrets → 200, one cookie
+// Lab 5, a logout that deletes only the ALB cookie (chapter 8's pitfall, its code):
+//  41. a fresh login with the password;  42. the ALB cookie deleted;  43. /v1/secrets → 302 authorize
+//  44. authorize → 302 idpresponse?code (no form);  45. idpresponse → 302;  46. /v1/secrets → 200
+//  47. switched off: GET /logout → 302 Cognito /logout (every shard expired) → 302 landing → 200
+//  48. /v1/secrets → 302 authorize → 302 /login → 200: the form again
 
 import (
 	"context"
@@ -45,10 +60,12 @@ func BreakItChapter() Chapter {
 				return err
 			}
 			f := &breakFlow{run: r}
-			if err := f.otherBrowser(); err != nil {
-				return err
+			for _, lab := range []func() error{f.otherBrowser, f.cognitoDown, f.unregisteredHost, f.bigSession, f.cookieOnlyLogout} {
+				if err := lab(); err != nil {
+					return err
+				}
 			}
-			return f.cognitoDown()
+			return nil
 		}}
 }
 
@@ -68,8 +85,13 @@ func (f *breakFlow) startLogin() (*url.URL, error) {
 
 // finish follows the link back to the ALB in the browser that started: the flow restored.
 func (f *breakFlow) finish(cb *url.URL, why string) error {
+	return f.finishStep("switched off: the link in the browser that started", cb, why)
+}
+
+// finishStep is finish with its own step name.
+func (f *breakFlow) finishStep(step string, cb *url.URL, why string) error {
 	t := f.s.Target
-	f.stepf("switched off: the link in the browser that started")
+	f.stepf("%s", step)
 	h, body, err := f.as("alb-idpresponse", http.StatusFound, "", "").get(BrowserVisitor, cb.String())
 	if err != nil {
 		return err

@@ -174,6 +174,7 @@ var rules = []rule{
 	{key: "token-code", parties: hosted, path: "/oauth2/token"},
 	{key: "token-revoke", parties: hosted, path: "/oauth2/revoke"},
 	{key: "cognito-userinfo", parties: hosted, path: "/oauth2/userInfo"},
+	{key: "cognito-error-page", parties: hosted, path: "/error"},
 	{key: "cognito-other", parties: hosted},
 
 	// The pool's published documents, the log service, the learner's listener.

@@ -22,8 +22,6 @@ package flows
 import (
 	"context"
 	"net/http"
-	"net/url"
-	"strings"
 )
 
 // LogoutChapter is chapter 8.
@@ -105,32 +103,39 @@ func (f *logoutFlow) prove() error {
 
 // pitfall logs in again, expires only the ALB cookie and shows the silent re-login.
 func (f *logoutFlow) pitfall() error {
-	t := f.s.Target
 	f.info("Now the pitfall. Log in again, then delete only the ALB's cookie, as an app that \"logs out\" by clearing its own session does.")
 	if _, err := f.albLogin(BrowserLearner, false); err != nil {
 		return err
 	}
-	f.stepf("delete only the ALB cookie")
-	app, _ := url.Parse(t.AppURL)
-	var gone []*http.Cookie
-	for _, c := range f.s.jar(BrowserLearner).Cookies(app) {
-		if strings.HasPrefix(c.Name, f.s.albCookieName()) {
-			gone = append(gone, &http.Cookie{Name: c.Name, Value: "", Path: "/", MaxAge: -1})
-		}
+	if err := f.silentRelogin(); err != nil {
+		return err
 	}
-	if len(gone) == 0 {
-		return f.fail(nil, "an "+f.s.albCookieName()+" cookie in the browser", "none", "the login did not set the ALB cookie", ErrNoCookie)
+	f.info("No password asked: Cognito still had your session and issued a new code at once. That is why a logout must also visit Cognito's `/logout`.")
+	return nil
+}
+
+// silentRelogin deletes only the ALB's cookies from the learner's logged-in browser
+// (a logout that forgets Cognito) and goes back to the protected route: the ALB sends
+// the browser to /oauth2/authorize, where Cognito's `cognito` cookie answers with a
+// code at once, no login form, and the ALB sets a new session cookie. Chapters 8 and
+// 12 share it.
+func (r *run) silentRelogin() error {
+	r.stepf("delete only the ALB cookie")
+	n := dropALBCookies(r.s, BrowserLearner, r.s.Target.AppURL)
+	if n == 0 {
+		return r.fail(nil, "an "+r.s.albCookieName()+" cookie in the browser", "none", "the login did not set the ALB cookie", ErrNoCookie)
 	}
-	f.s.jar(BrowserLearner).SetCookies(app, gone)
-	f.info("Deleted %s from your browser. Cognito's `cognito` cookie (valid 1 hour) is still there.", counted(len(gone), "ALB cookie"))
-	res, err := f.albLogin(BrowserLearner, false)
+	r.s.mu.Lock()
+	r.s.loggedIn = false
+	r.s.mu.Unlock()
+	r.info("Deleted %s from your browser. Cognito's `cognito` cookie (valid 1 hour) is still there.", counted(n, "ALB cookie"))
+	res, err := r.albLogin(BrowserLearner, false)
 	if err != nil {
 		return err
 	}
 	if res.SawForm {
-		return f.fail(res.Secrets, "Cognito to skip the login form (silent re-login)", "the login form", "is Cognito's session cookie kept after login?", ErrUnexpectedRedirect)
+		return r.fail(res.Secrets, "Cognito to skip the login form (silent re-login)", "the login form", "is Cognito's session cookie kept after login?", ErrUnexpectedRedirect)
 	}
-	f.info("No password asked: Cognito still had your session and issued a new code at once. That is why a logout must also visit Cognito's `/logout`.")
 	return nil
 }
 

@@ -344,7 +344,15 @@ func hostOf(raw string) string {
 }
 
 func (s *Session) isALBHost(u *url.URL) bool {
-	return u != nil && s.Target.AppURL != "" && strings.EqualFold(u.Host, hostOf(s.Target.AppURL))
+	if u == nil || s.Target.AppURL == "" {
+		return false
+	}
+	if strings.EqualFold(u.Host, hostOf(s.Target.AppURL)) {
+		return true
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.albAlias != "" && strings.EqualFold(u.Host, s.albAlias)
 }
 
 // partyOf decides who answered: by the X-Amz-Target of a JSON API call, then by the

@@ -76,6 +76,10 @@ type state struct {
 
 	tokens Tokens // the public client's tokens (chapter exchange)
 
+	// albAlias is another host:port the same ALB answers on (chapter 12's unregistered
+	// host name), so its hops are the ALB's too; "" none.
+	albAlias string
+
 	// current position, for hops recorded by the transport
 	chapter string
 	step    string
