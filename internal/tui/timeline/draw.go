@@ -1,0 +1,187 @@
+package timeline
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/cognitolab/cognitolab/internal/hop"
+)
+
+// Drawing the timeline: the visible rows (a hop, a folded set-up group, a clock
+// mark) and the scroll note.
+
+// View draws the visible rows; when they do not all fit, the last line says how
+// many are above and below.
+func (m *Model) View() string {
+	if len(m.hops) == 0 && len(m.marks) == 0 {
+		return m.c.Styles.Muted.Render("No hops yet. Press n to make the first request.")
+	}
+	rows := m.rows()
+	m.scroll()
+	h := m.visible(len(rows))
+	more := len(rows) > h
+	end := min(len(rows), m.offset+h)
+	fromW := 0
+	for r := m.offset; r < end; r++ {
+		if !rows[r].group && rows[r].first >= 0 {
+			fromW = max(fromW, ansi.StringWidth(m.hops[rows[r].first].FromTo()))
+		}
+	}
+	var b strings.Builder
+	for r := m.offset; r < end; r++ {
+		if r > m.offset {
+			b.WriteByte('\n')
+		}
+		switch {
+		case rows[r].first < 0:
+			b.WriteString(m.markRow(rows[r].mark))
+		case rows[r].group:
+			b.WriteString(m.groupRow(rows[r]))
+		default:
+			b.WriteString(m.row(rows[r].first, fromW))
+		}
+	}
+	if more {
+		note := fmt.Sprintf("  ↑ %d above · ↓ %d below · ←/→ moves", m.offset, len(rows)-end)
+		b.WriteString("\n" + m.c.Styles.Muted.Render(ansi.Truncate(note, max(m.width, 1), "…")))
+	}
+	return b.String()
+}
+
+// markRow draws a mark (a clock jump), indented to the method column.
+func (m *Model) markRow(text string) string {
+	return "      " + m.c.Styles.Notable.Render(ansi.Truncate(text, max(m.width-6, 8), "…"))
+}
+
+// groupRow draws a folded set-up group: what it set up and how many hops it took.
+func (m *Model) groupRow(g rowRef) string {
+	s := m.c.Styles
+	marker := "  "
+	if m.sel >= g.first && m.sel <= g.last {
+		marker = s.Current.Render("› ")
+	}
+	n := g.last - g.first + 1
+	unit := "hops"
+	if n == 1 {
+		unit = "hop"
+	}
+	failed := 0
+	for _, h := range m.hops[g.first : g.last+1] {
+		if h.Failed() {
+			failed++
+		}
+	}
+	if failed > 0 { // a failed set-up hop must not hide in the fold
+		text := fmt.Sprintf("▸ ✗ set-up: %s (%d %s, %d failed) · u unfolds", setupWhat(m.hops[g.first:g.last+1]), n, unit, failed)
+		return marker + s.Failed.Render(ansi.Truncate(text, max(m.width-2, 8), "…"))
+	}
+	text := fmt.Sprintf("▸ set-up: %s (%d %s) · u unfolds", setupWhat(m.hops[g.first:g.last+1]), n, unit)
+	return marker + s.Muted.Render(ansi.Truncate(text, max(m.width-2, 8), "…"))
+}
+
+// setupWhat says what a run of set-up hops did: sign a user up, log the browser in,
+// get tokens.
+func setupWhat(hs []hop.Hop) string {
+	var signup, login, tokens bool
+	for _, h := range hs {
+		switch {
+		case h.Party == hop.PartyCognitoAPI && strings.Contains(h.Op(), "SignUp"):
+			signup = true
+		case h.Party == hop.PartyApp || strings.Contains(h.URL, "/oauth2/idpresponse"):
+			login = true
+		case strings.Contains(h.URL, "/oauth2/token") && !h.BackChannel:
+			tokens = true
+		}
+	}
+	var parts []string
+	if signup {
+		parts = append(parts, "a confirmed user")
+	}
+	if login {
+		parts = append(parts, "a logged-in browser")
+	}
+	if tokens {
+		parts = append(parts, "tokens")
+	}
+	if len(parts) == 0 {
+		return "what this chapter needs"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// row draws hop i: marker, seq, method, status, who called whom, where, and the
+// back-channel mark. fromW is the width of the "from → to" column.
+func (m *Model) row(i, fromW int) string {
+	s := m.c.Styles
+	h := m.hops[i]
+	marker := "  "
+	if i == m.sel {
+		marker = s.Current.Render("› ")
+	}
+	status := strconv.Itoa(h.Status)
+	if h.StatusClass() == "error" {
+		status = "ERR"
+	}
+	seqNo := fmt.Sprintf("%3s ", m.num[i])
+	method := fmt.Sprintf("%-5s", h.Method)
+	from, arrow, to := h.Caller(), " → ", h.Callee()
+	if h.Internal() { // an event inside the ALB: no callee
+		from, arrow, to = "", "", h.FromTo()
+	}
+	pad := strings.Repeat(" ", max(fromW-ansi.StringWidth(h.FromTo()), 0))
+	where := Where(m.c.Secrets.MaskURL(h.URL))
+	if action := h.Op(); action != "" {
+		where += " " + action
+	}
+	fixed := 2 + len(seqNo) + len(method) + 1 + len(status) + 1 + fromW + 1
+	// The back-channel mark gives way to the path: the longest mark that leaves the
+	// whole path (the query may be cut; the inspector has it) in view.
+	tail := ""
+	if h.BackChannel {
+		path, _, _ := strings.Cut(where, "?")
+		need := ansi.StringWidth(path)
+		for _, mark := range []string{"  ⇄ inside AWS", "  ⇄ AWS", " ⇄"} {
+			switch {
+			case h.Inferred && h.InferredFrom != "":
+				mark += " (inferred from " + h.InferredFrom + ")"
+			case h.Inferred:
+				mark += " (not observed)"
+			}
+			tail = mark
+			if m.width-fixed-ansi.StringWidth(mark) >= need {
+				break
+			}
+		}
+	}
+	room := max(m.width-fixed-ansi.StringWidth(tail), 8)
+	where = ansi.Truncate(where, room, "…")
+	line := marker + s.HopSeq.Render(seqNo) + s.HopRequest.Render(method) + " " +
+		s.Status(h.StatusClass()).Render(status) + " " +
+		s.Text.Render(from) + s.Arrow.Render(arrow) + s.Party(h.Addressed()).Render(to) + pad + " " +
+		s.HopRequest.Render(where)
+	if tail != "" {
+		line += s.BackChannel.Render(tail)
+	}
+	return ansi.Truncate(line, max(m.width, 1), "…")
+}
+
+// Where shortens a URL to its path and query: the party column already says which
+// host answered, and the inspector shows the full URL.
+func Where(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return raw
+	}
+	s := u.Path
+	if s == "" {
+		s = "/"
+	}
+	if u.RawQuery != "" {
+		s += "?" + u.RawQuery
+	}
+	return s
+}
