@@ -84,13 +84,17 @@ func (m *Model) groupRow(g rowRef) string {
 }
 
 // setupWhat says what a run of set-up hops did: sign a user up, log the browser in,
-// get tokens.
+// get tokens, put the user in groups or delete them.
 func setupWhat(hs []hop.Hop) string {
-	var signup, login, tokens bool
+	var signup, login, tokens, joined, deleted bool
 	for _, h := range hs {
 		switch {
 		case h.Party == hop.PartyCognitoAPI && strings.Contains(h.Op(), "SignUp"):
 			signup = true
+		case h.Op() == "CreateGroup" || h.Op() == "AdminAddUserToGroup":
+			joined = true
+		case h.Op() == "DeleteGroup":
+			deleted = true
 		case h.Party == hop.PartyApp || strings.Contains(h.URL, "/oauth2/idpresponse"):
 			login = true
 		case strings.Contains(h.URL, "/oauth2/token") && !h.BackChannel:
@@ -106,6 +110,12 @@ func setupWhat(hs []hop.Hop) string {
 	}
 	if tokens {
 		parts = append(parts, "tokens")
+	}
+	if joined {
+		parts = append(parts, "groups, you in them")
+	}
+	if deleted {
+		parts = append(parts, "groups deleted")
 	}
 	if len(parts) == 0 {
 		return "what this chapter needs"

@@ -79,3 +79,25 @@ func TestFoldedSetupShowsFailure(t *testing.T) {
 		t.Errorf("a set-up that went well:\n%s", out)
 	}
 }
+
+// TestFoldedSetupNamesGroups: chapter 12's switch of groups folds as what it did, not
+// as "what this chapter needs".
+func TestFoldedSetupNamesGroups(t *testing.T) {
+	op := func(name string) []hop.Field {
+		return []hop.Field{{Name: "X-Amz-Target", Value: "AWSCognitoIdentityProviderService." + name}}
+	}
+	for want, ops := range map[string][]string{
+		"set-up: groups, you in them (2 hops)": {"CreateGroup", "AdminAddUserToGroup"},
+		"set-up: groups deleted (1 hop)":       {"DeleteGroup"},
+	} {
+		m := New(common.New("notty", nil))
+		for _, o := range ops {
+			m.Append(hop.Hop{Setup: true, Party: hop.PartyCognitoAPI, Browser: "your code", Method: "POST", URL: "http://127.0.0.1:9229/", ReqHeaders: op(o), Status: 200})
+		}
+		m.Append(hop.Hop{Party: hop.PartyALB, Browser: "your browser", Method: "GET", URL: "http://localhost:8080/v1/secrets", Status: 302})
+		m.SetSize(100, 10)
+		if out := ansi.Strip(m.View()); !strings.Contains(out, want) {
+			t.Errorf("want %q:\n%s", want, out)
+		}
+	}
+}
