@@ -6,6 +6,7 @@ package flows
 // re-login). The hop list is in breakit.go's header.
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"net"
 	"net/http"
@@ -119,8 +120,12 @@ const (
 	shardGroupLen   = 128
 )
 
-func shardGroupName(i int) string {
-	n := fmt.Sprintf("cognitolab-breakit-%02d-a-long-group-name-as-a-directory-sync-makes-them-company-department-project-role-region-environment-access-level", i+1)
+// shardGroupName is group i of the learner's: the names carry a short hash of the
+// username, so that learners sharing one pool (a class on a deployed lab) do not
+// delete each other's groups.
+func shardGroupName(username string, i int) string {
+	sum := sha256.Sum256([]byte(username))
+	n := fmt.Sprintf("cognitolab-breakit-%x-%02d-a-long-group-name-as-a-directory-sync-makes-them-company-department-project-role-region-environment-access-level", sum[:4], i+1)
 	return n[:shardGroupLen]
 }
 
@@ -168,7 +173,7 @@ func (f *breakFlow) bigSession() error {
 	f.info("**Break 4: a session too big for one cookie.** Cognito writes every group you are in into your access token (`cognito:groups`), and the ALB keeps that token in its session cookie. A browser keeps about 4 KB per cookie, so a big session becomes several cookies: `%s-0`, `-1`, up to `-3`.", name)
 	err = f.setupf(func() error {
 		for i := range shardGroupCount {
-			g := aws.String(shardGroupName(i))
+			g := aws.String(shardGroupName(username, i))
 			f.stepf("switched on: group %d of %d", i+1, shardGroupCount)
 			_, err := c.CreateGroup(f.ctx, &cip.CreateGroupInput{UserPoolId: pool, GroupName: g, Description: aws.String("cognitolab chapter 12: a big session")})
 			if code, _ := apiErrorCode(err); err != nil && code != "GroupExistsException" {
@@ -185,7 +190,7 @@ func (f *breakFlow) bigSession() error {
 		removed = true
 		for i := range shardGroupCount {
 			f.stepf("switched off: delete group %d of %d", i+1, shardGroupCount)
-			_, err := c.DeleteGroup(f.ctx, &cip.DeleteGroupInput{UserPoolId: pool, GroupName: aws.String(shardGroupName(i))})
+			_, err := c.DeleteGroup(f.ctx, &cip.DeleteGroupInput{UserPoolId: pool, GroupName: aws.String(shardGroupName(username, i))})
 			if code, _ := apiErrorCode(err); err != nil && code != "ResourceNotFoundException" {
 				return f.apiFail("DeleteGroup", err, "DeleteGroup needs administrator credentials (cognito-idp:DeleteGroup) for the lab's pool")
 			}
