@@ -194,3 +194,44 @@ func hostOf(raw string) string {
 	}
 	return u.Host
 }
+
+// TestBreakItWithoutLocalLab: against a lab the flows cannot reach into (AWS), the
+// labs that need the local lab (2: Cognito stopped; 3: a second name for the ALB)
+// explain instead, and the others still run to the end.
+func TestBreakItWithoutLocalLab(t *testing.T) {
+	lab := startLab(t)
+	rec := &recorder{}
+	s := newSession(lab, rec)
+	s.Local = nil // as against AWS: no back channel, no servers to stop
+	s.Inputs["confirm"] = "admin"
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	if err := flows.BreakItChapter().Run(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	explained := map[string]bool{}
+	for _, e := range rec.events {
+		for _, lab := range []string{"**Break 2, ", "**Break 3, "} {
+			if strings.HasPrefix(e.Info, lab) && strings.Contains(e.Info, "needs the local lab") {
+				explained[lab] = true
+			}
+		}
+	}
+	if len(explained) != 2 {
+		t.Errorf("labs 2 and 3 should explain without the local lab; explained: %v", explained)
+	}
+	for _, h := range rec.hops("breakit") {
+		if strings.HasPrefix(h.Path(), "/error") || h.Status == 500 {
+			t.Errorf("hop %d %s %d: labs 2 and 3 should not run without the local lab", h.Seq, h.URL, h.Status)
+		}
+	}
+	got := ""
+	for _, h := range rec.hops("breakit") {
+		if !h.BackChannel && h.Browser != flows.BrowserSDK {
+			got += flows.HopKey(h) + "/" + strconv.Itoa(h.Status) + " "
+		}
+	}
+	if !strings.HasSuffix(got, "app-logout/302 cognito-logout/302 app-home/200 alb-redirect-authorize/302 cognito-authorize-login/302 cognito-login-form/200 ") {
+		t.Errorf("lab 5 should run to the login form:\n%s", got)
+	}
+}
