@@ -278,7 +278,7 @@ func (f *breakFlow) shardLogout() error {
 	if !sent {
 		return f.fail(h, "Cookie: "+name+"-1 in the request", "no -1 shard", "a logout that expires only -0 leaves -1 in the browser", ErrNoCookie)
 	}
-	f.info("**Diagnose.** The hop: **302** to Cognito, with `%s-1` still in the request's `Cookie` header. The ALB reads its shards from `-0` up; without `-0` it has no session, so the logout seems to work. But a piece of your session stays in the browser and rides along on every request. The app's logs: nothing for this request. **Fix:** a logout expires every shard, `-0` to `-3` (the lab app's `/logout` does); keep tokens small (fewer and shorter group names, or a Pre Token Generation trigger that leaves claims out); past 11 KB of claims and access token the ALB answers **500** (`ELBAuthUserClaimsSizeExceeded`).", name)
+	f.info("**Diagnose.** The hop: **302** to Cognito, with `%s-1` still in the request's `Cookie` header. The lab's ALB reads its shards from `-0` up; without `-0` it has no session, so the logout seems to work. But a piece of your session stays in the browser and rides along on every request, and what AWS's ALB makes of a lone `-1` is not documented. The app's logs: nothing for this request. **Fix:** a logout expires every shard, `-0` to `-3` (the lab app's `/logout` does); keep tokens small (fewer and shorter group names, or a Pre Token Generation trigger that leaves claims out); past 11 KB of claims and access token the ALB answers **500** (`ELBAuthUserClaimsSizeExceeded`).", name)
 	return nil
 }
 
