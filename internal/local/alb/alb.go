@@ -31,6 +31,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -90,11 +91,12 @@ type Config struct {
 // public-key endpoint.
 type ALB struct {
 	cfg     Config
-	cognito string // CognitoDomainURL without a trailing slash
-	base    string // BaseURL, lower case, no trailing slash
-	proto   string // X-Forwarded-Proto
-	port    string // X-Forwarded-Port
-	rules   []rule
+	cognito string     // CognitoDomainURL without a trailing slash
+	base    string     // BaseURL, lower case, no trailing slash
+	proto   string     // X-Forwarded-Proto
+	port    string     // X-Forwarded-Port
+	live    liveConfig // the rules and client secret, changeable at run time (modify.go)
+	liveMu  sync.Mutex // serialises changes to live
 	key     *ecdsa.PrivateKey
 	kid     string
 	pem     []byte
@@ -146,9 +148,11 @@ func New(cfg Config) (*ALB, error) {
 	if cfg.TargetHandler == nil && (cfg.Target == nil || cfg.Target.Host == "") {
 		return nil, errors.New("ALB config: set Target (the app's URL) or TargetHandler")
 	}
-	if a.rules, err = compileRules(cfg.Rules); err != nil {
+	lv, err := newLive(cfg.Rules, cfg.ClientSecret)
+	if err != nil {
 		return nil, fmt.Errorf("ALB config: %w", err)
 	}
+	a.live.p.Store(lv)
 	if a.key, a.kid = cfg.SigningKey, cfg.KeyID; a.key == nil {
 		if a.key, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader); err != nil {
 			return nil, err
@@ -297,7 +301,7 @@ func (a *ALB) serve(w http.ResponseWriter, r *http.Request) {
 		a.idpResponse(w, r, root)
 		return
 	}
-	rl := match(a.rules, r.URL.Path)
+	rl := match(a.current().rules, r.URL.Path)
 	if rl != nil && rl.jwt != nil {
 		a.validateJWT(w, r, rl, root)
 		return

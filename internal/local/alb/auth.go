@@ -134,11 +134,12 @@ func (a *ALB) idpResponse(w http.ResponseWriter, r *http.Request, trace string) 
 		a.fail(w, trace, http.StatusUnauthorized, "AuthInvalidAWSALBAuthNonce", ErrInvalidNonce)
 		return
 	}
-	if st.Rule < 0 || st.Rule >= len(a.rules) || a.rules[st.Rule].auth == nil {
+	rules := a.current().rules // the listener's rules now (modify.go)
+	if st.Rule < 0 || st.Rule >= len(rules) || rules[st.Rule].auth == nil {
 		a.fail(w, trace, http.StatusUnauthorized, "AuthInvalidStateParam", errors.New("state names no authenticate rule of this listener"))
 		return
 	}
-	auth := a.rules[st.Rule].auth
+	auth := rules[st.Rule].auth
 	code := q.Get("code")
 	if code == "" {
 		a.fail(w, trace, http.StatusUnauthorized, "AuthMissingCodeParam", errors.New("callback has no code parameter"))

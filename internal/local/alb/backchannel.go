@@ -197,7 +197,7 @@ func (a *ALB) tokenRequest(ctx context.Context, kind, traceID string, form url.V
 		return nil, &idpError{reason: "AuthUnhandledException", err: err}
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(a.cfg.ClientID+":"+a.cfg.ClientSecret)))
+	req.Header.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(a.cfg.ClientID+":"+a.current().secret)))
 	ev := BackChannelEvent{Kind: kind, TraceID: traceID, Form: form,
 		SecretHeaders: []string{"Authorization"}, SecretFields: []string{"code", "refresh_token", "client_secret"}}
 	body, err := a.roundTrip(req, &ev, "AuthTokenEpRequestTimeout")

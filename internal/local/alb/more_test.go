@@ -33,7 +33,7 @@ func TestDenyAndAllowWithSession(t *testing.T) {
 		c.Rules[1].Authenticate.SessionTimeout = time.Hour
 		c.Rules[2].Authenticate.SessionTimeout = time.Hour
 	})
-	deny, allow := &l.alb.rules[1], &l.alb.rules[2]
+	deny, allow := &l.alb.current().rules[1], &l.alb.current().rules[2]
 	if deny.auth.OnUnauthenticatedRequest != "deny" || allow.auth.OnUnauthenticatedRequest != "allow" {
 		t.Fatal("test rules out of order")
 	}
