@@ -194,7 +194,10 @@ func TestRunNewChaptersAllFormats(t *testing.T) {
 			t.Fatalf("run --format %s: %v\n%s", format, err, out)
 		}
 		for _, must := range []string{"AuthMissingAWSALBAuthNonce", "idpresponse", "invalid_grant",
-			"error=redirect_mismatch", "AWSELBAuthSessionCookie-1", "Break 5: a logout that deletes only the ALB cookie"} {
+			"error=redirect_mismatch", "AWSELBAuthSessionCookie-1", "Break 5: a logout that deletes only the ALB cookie",
+
+			// breaks 6-8: the scope Cognito refuses (561), the ALB's wrong secret, the script's fetch
+			"invalid_scope", "561", "invalid_client", "Sec-Fetch-Mode", "Access-Control-Allow-Origin", "Break 8: an AJAX call after the session expired"} {
 			if !strings.Contains(out, must) {
 				t.Errorf("--format %s: output lacks %q", format, must)
 			}

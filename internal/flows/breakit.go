@@ -31,6 +31,10 @@ package flows
 //  44. authorize → 302 idpresponse?code (no form);  45. idpresponse → 302;  46. /v1/secrets → 200
 //  47. switched off: GET /logout → 302 Cognito /logout (every shard expired) → 302 landing → 200
 //  48. /v1/secrets → 302 authorize → 302 /login → 200: the form again
+// Labs 6-8 change the running ALB (breakit_rules.go, local lab only): a rule scope the
+// app client does not allow → 561; a wrong client secret on the ALB → 401 after the
+// token endpoint's invalid_client; an AJAX call after the session expired → a 302 to
+// Cognito that fetch cannot follow, against OnUnauthenticatedRequest deny → 401.
 
 import (
 	"context"
@@ -60,7 +64,8 @@ func BreakItChapter() Chapter {
 				return err
 			}
 			f := &breakFlow{run: r}
-			for _, lab := range []func() error{f.otherBrowser, f.cognitoDown, f.unregisteredHost, f.bigSession, f.cookieOnlyLogout} {
+			for _, lab := range []func() error{f.otherBrowser, f.cognitoDown, f.unregisteredHost, f.bigSession, f.cookieOnlyLogout,
+				f.ruleScope, f.clientSecret, f.ajaxExpired} {
 				if err := lab(); err != nil {
 					return err
 				}

@@ -40,20 +40,32 @@ func TestBreakItChapter(t *testing.T) {
 		"cognito-login-post/302 alb-error/401 alb-idpresponse/302 app-secrets/200",
 		// break 2: Cognito stopped → 500; switched off: the same link → 302, 200
 		"cognito-login-post/302 alb-error/500 alb-idpresponse/302 app-secrets/200",
+		// breaks 3-5 (breakit_rules_test.go tests each alone): 561, 401, the AJAX 302 then deny's 401
+		"cognito-authorize-error/302 alb-error/561",
+		"cognito-login-post/302 alb-error/401 alb-idpresponse/302 app-secrets/200",
+		"alb-redirect-ajax/302 cognito-authorize-cors/302 alb-error/401",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("break-it hops lack %q:\n%s", want, got)
 		}
 	}
+	otherBrowser := 0
 	for _, h := range front {
 		if flows.HopKey(h) == "alb-error" {
-			if hop.Value(h.RespHeaders, "Server") != "awselb/2.0" || h.Path() != "/oauth2/idpresponse" {
-				t.Errorf("failing hop %d %s: want the ALB's own page at /oauth2/idpresponse", h.Status, h.URL)
+			if hop.Value(h.RespHeaders, "Server") != "awselb/2.0" {
+				t.Errorf("failing hop %d %s: want the ALB's own page", h.Status, h.URL)
 			}
-			if h.Status == 401 && h.Browser != flows.BrowserOther {
-				t.Errorf("the 401 came from %q, want %q", h.Browser, flows.BrowserOther)
+			// Only deny's 401 (the AJAX lab) is not at /oauth2/idpresponse.
+			if h.Path() != "/oauth2/idpresponse" && (h.Status != 401 || h.Path() != "/v1/secrets") {
+				t.Errorf("failing hop %d %s: want the ALB finishing a login at /oauth2/idpresponse", h.Status, h.URL)
+			}
+			if h.Status == 401 && h.Browser == flows.BrowserOther {
+				otherBrowser++
 			}
 		}
+	}
+	if otherBrowser != 1 {
+		t.Errorf("%d 401s in %q, want 1 (break 1)", otherBrowser, flows.BrowserOther)
 	}
 	var reasons []string
 	var unreachable int

@@ -133,6 +133,8 @@ var rules = []rule{
 	// The ALB and the app behind it.
 	{key: "alb-idpresponse", parties: albOrApp, path: idpResponsePath, status: 302},
 	{key: "alb-error", parties: albOrApp, path: idpResponsePath},
+	// A script's fetch (Sec-Fetch-Mode: cors) redirected to Cognito: it cannot follow (chapter 12).
+	{key: "alb-redirect-ajax", parties: albOrApp, status: 302, loc: "*/oauth2/authorize", header: "Sec-Fetch-Mode"},
 	{key: "alb-redirect-authorize", parties: albOrApp, status: 302, loc: "*/oauth2/authorize"},
 	{key: "app-logout", parties: albOrApp, path: "/logout", status: 302},
 	{key: "app-public", parties: albOrApp, path: "/v1/public", status: 200},
@@ -154,6 +156,8 @@ var rules = []rule{
 	{key: "app-other", parties: albOrApp},
 
 	// Cognito's hosted UI and OAuth 2.0 endpoints.
+	// fetch following the ALB's redirect to another origin (chapter 12).
+	{key: "cognito-authorize-cors", parties: hosted, path: "/oauth2/authorize", header: "Origin"},
 	{key: "cognito-authorize-code", parties: hosted, path: "/oauth2/authorize", status: 302, locHas: "code"},
 	{key: "cognito-authorize-login", parties: hosted, path: "/oauth2/authorize", status: 302, loc: "/login", locLacks: "error"},
 	{key: "cognito-authorize-error", parties: hosted, path: "/oauth2/authorize"},

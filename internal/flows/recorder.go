@@ -185,8 +185,11 @@ func readRequestBody(req *http.Request) []byte {
 
 // requestHeaders and responseHeaders are the headers a learner should see.
 var (
-	requestHeaders  = []string{"Authorization", "Content-Type", "X-Amz-Target", "X-Amzn-Trace-Id", RawTokensHeader}
-	responseHeaders = []string{"Content-Type", "WWW-Authenticate", "X-Amzn-Errortype", "X-Amzn-Errormessage", "X-Amzn-Requestid", "X-Amzn-Trace-Id", "Server", "Cache-Control"}
+	// Accept, Origin and Sec-Fetch-* show a script's fetch (chapter 12); no other flow sends them.
+	requestHeaders = []string{"Authorization", "Content-Type", "X-Amz-Target", "X-Amzn-Trace-Id", RawTokensHeader,
+		"Accept", "Origin", "Sec-Fetch-Mode", "Sec-Fetch-Site", "Sec-Fetch-Dest"}
+	responseHeaders = []string{"Content-Type", "WWW-Authenticate", "X-Amzn-Errortype", "X-Amzn-Errormessage", "X-Amzn-Requestid", "X-Amzn-Trace-Id", "Server", "Cache-Control",
+		"Access-Control-Allow-Origin"}
 )
 
 // recordRequest fills the request side of h. Field and Cookie values keep the real
