@@ -15,8 +15,7 @@ done
 echo "Summary"
 awk -F'\t' '
   $2=="throughput" { r[$3,$4,$5]=$8 }
-  $2=="floor"      { floor=$6; ns=$4 }
-  $2=="floor_interleaved" { inter=$3 }
+  $2=="floor_http" { fw=$3; fc=$4 }
   $2=="openssl_ceiling" { oc=$3 }
   $2=="startup"    { s[$3]=$6 }
   $2=="walkthrough"{ w[++nw]=$4; m[nw]=$5 }
@@ -26,10 +25,9 @@ awk -F'\t' '
     split("describe initiate signup", ops, " "); split("1 8 64", cs, " ")
     for (i=1;i<=3;i++) for (j=1;j<=3;j++) { op=ops[i]; c=cs[j]; if (r["cognitolab",op,c]=="") continue
       l=r["cognitolab",op,c]; mo=r["moto",op,c]; cl=r["cognito-local",op,c]
-      printf "  %-22s cognitolab %7.0f/s  moto %6s/s (%s)  cognito-local %6s/s (%s)%s\n", op " c=" c, l, (mo==""?"-":sprintf("%.0f",mo)), (mo>0?sprintf("%.0fx",l/mo):"-"), (cl==""?"-":sprintf("%.0f",cl)), (cl>0?sprintf("%.0fx",l/cl):"-"), (op=="initiate" && floor>0 ? sprintf("  %.0f%% of floor", 100*l/floor) : "") }
-    if (floor) printf "  %-22s %s logins/s (RS256 %s ns/op, 2 per login)\n", "signing floor", floor, ns
+      printf "  %-22s cognitolab %7.0f/s  moto %6s/s (%s)  cognito-local %6s/s (%s)%s\n", op " c=" c, l, (mo==""?"-":sprintf("%.0f",mo)), (mo>0?sprintf("%.0fx",l/mo):"-"), (cl==""?"-":sprintf("%.0f",cl)), (cl>0?sprintf("%.0fx",l/cl):"-"), "" }
+    if (fw!="") printf "  %-22s InitiateAuth at %.0f%% of Go'"'"'s two-signature floor over HTTP (CPU time per answer: %.0f%%; BenchmarkInitiateAuthVsFloorHTTP, median of 3)\n", "floor over HTTP", fw, fc
     if (oc!="") printf "  %-22s OpenSSL RSA-2048 %s signatures/s on all cores: at most %.0f logins/s\n", "InitiateAuth ceiling", oc, oc/2
-    if (inter!="") printf "  %-22s login rate %s%% of the two-signature floor (BenchmarkLoginVsSignFloor)\n", "interleaved floor", inter
     if (s["cognitolab"]!="") printf "  %-22s cognitolab %s ms (with --state %s ms), moto %s ms (median)\n", "start-up", s["cognitolab"], s["cognitolab-state"], (s["moto"]==""?"-":s["moto"])
     if (nw) { n=nw; mm=0; for (i=1;i<=n;i++) { ws[i]=w[i]+0; if (m[i]+0>mm) mm=m[i]+0 }
       for (i=2;i<=n;i++) { v=ws[i]; for (j=i-1; j>=1 && ws[j]>v; j--) ws[j+1]=ws[j]; ws[j+1]=v }

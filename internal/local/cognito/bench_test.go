@@ -4,6 +4,8 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"net/http"
+	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -93,4 +95,26 @@ func BenchmarkSecretHash(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		_ = SecretHash("user", "client", "secretsecretsecret")
 	}
+}
+
+// BenchmarkSignUp is SignUp through the HTTP handler, as `cognitolab serve` without
+// --state answers it (bench/api.sh's signup cells): a new user per call, with an
+// e-mail attribute and the confirmation code mailed.
+func BenchmarkSignUp(b *testing.B) {
+	p := newTestPool(b, nil) // keys from the shared state file: none made during the run
+	p.cfg.StatePath = ""     // then no writes, as serve without --state
+	h := p.Handler()
+	pub := p.PublicClient().ID
+	var n atomic.Int64
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			email := "load" + strconv.FormatInt(n.Add(1), 10) + "@example.com"
+			body := `{"ClientId":"` + pub + `","Username":"` + email + `","Password":"` + apiPassword + `","UserAttributes":[{"Name":"email","Value":"` + email + `"}]}`
+			if w := postAPI(h, targetPrefix+"SignUp", body); w.Code != 200 {
+				b.Fatalf("status %d: %s", w.Code, w.Body.String())
+			}
+		}
+	})
 }

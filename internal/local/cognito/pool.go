@@ -69,6 +69,9 @@ type User struct {
 	// SRPSalt and SRPVerifier (v = g^x mod N) answer USER_SRP_AUTH (srp.go).
 	SRPSalt     []byte `json:",omitempty"`
 	SRPVerifier []byte `json:",omitempty"`
+	// srpInner is x's password part until the verifier is derived from it (srp.go
+	// setPassword): in memory only, never in the state file.
+	srpInner []byte
 
 	ConfirmCode        string
 	ConfirmCodeExpires time.Time

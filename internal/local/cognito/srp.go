@@ -46,6 +46,7 @@ package cognito
 // (both measured in ministack#1758). This file does the same.
 
 import (
+	"bytes"
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/hkdf"
@@ -131,27 +132,34 @@ func srpPoolName(poolID string) string {
 	return parts[1]
 }
 
-// srpX is x = H(pad(salt) | H(poolName | userID | ":" | password)).
-func srpX(poolName, userID, password string, salt []byte) *big.Int {
-	inner := srpHash([]byte(poolName + userID + ":" + password))
+// srpInner is x's password part, H(poolName | userID | ":" | password).
+func srpInner(poolName, userID, password string) []byte {
+	return srpHash([]byte(poolName + userID + ":" + password))
+}
+
+// srpXFromInner is x = H(pad(salt) | inner), inner = srpInner(poolName, userID, password).
+func srpXFromInner(inner, salt []byte) *big.Int {
 	return new(big.Int).SetBytes(srpHash(srpPad(new(big.Int).SetBytes(salt)), inner))
 }
 
-// srpVerifier makes a fresh salt and v = g^x mod N for a password.
-func srpVerifier(poolName, userID, password string) (salt, verifier []byte) {
-	salt = randomBytes(16)
-	v := srpGExp(srpX(poolName, userID, password, salt))
-	return salt, v.Bytes()
-}
-
-// setPassword sets a user's password: the salted hash that USER_PASSWORD_AUTH checks
-// and the SRP salt and verifier that USER_SRP_AUTH checks. Every operation that sets
-// a password (sign-up, admin create or set, reset, change, NEW_PASSWORD_REQUIRED)
-// goes through here, so both stay in step; neither keeps the password.
+// setPassword sets a user's password: the salted hash that USER_PASSWORD_AUTH checks,
+// and a fresh SRP salt with x's password part (srpInner), from which the verifier
+// that USER_SRP_AUTH checks is derived when it is first needed (srpVerifierFor).
+// Every operation that sets a password (sign-up, admin create or set, reset, change,
+// NEW_PASSWORD_REQUIRED) goes through here, so both stay in step; neither keeps the
+// password.
+//
+// The verifier is not made here because it is a 3072-bit modular exponentiation,
+// nearly all of a sign-up's CPU time, and most users never sign in with SRP (the
+// hosted UI and USER_PASSWORD_AUTH check the salted hash). srpInner is kept in
+// memory only (it is not a JSON field): it would let anyone who read it sign in with
+// SRP, so before the state file is written the verifier is derived from it and only
+// the verifier is written (writeState → derivePendingVerifiers), as before.
 func (p *Pool) setPassword(u *User, pw string) {
 	u.PasswordSalt = randomBytes(16)
 	u.PasswordHash = hashPassword(u.PasswordSalt, pw)
-	u.SRPSalt, u.SRPVerifier = srpVerifier(srpPoolName(p.cfg.PoolID), u.Username, pw)
+	u.SRPSalt, u.SRPVerifier = randomBytes(16), nil
+	u.srpInner = srpInner(srpPoolName(p.cfg.PoolID), u.Username, pw)
 }
 
 // keepVerifier gives a user whose password was set before the lab kept SRP
@@ -159,13 +167,48 @@ func (p *Pool) setPassword(u *User, pw string) {
 func (p *Pool) keepVerifier(username, pw string) {
 	p.mu.Lock()
 	u := p.users[strings.ToLower(username)]
-	if u == nil || len(u.SRPVerifier) > 0 || !passwordMatches(u, pw) {
+	if u == nil || len(u.SRPVerifier) > 0 || u.srpInner != nil || !passwordMatches(u, pw) {
 		p.mu.Unlock()
 		return
 	}
-	u.SRPSalt, u.SRPVerifier = srpVerifier(srpPoolName(p.cfg.PoolID), u.Username, pw)
+	u.SRPSalt, u.srpInner = randomBytes(16), srpInner(srpPoolName(p.cfg.PoolID), u.Username, pw)
 	p.mu.Unlock()
 	_ = p.persist() // best effort: the sign-in itself succeeded
+}
+
+// srpVerifierFor returns u's verifier v = g^x mod N, deriving it from the pending
+// srpInner the first time (and keeping it, dropping srpInner). u is a copy read under
+// p.mu; nil when the user has neither (a password from an older state file).
+func (p *Pool) srpVerifierFor(u *User) *big.Int {
+	if len(u.SRPVerifier) > 0 {
+		return new(big.Int).SetBytes(u.SRPVerifier)
+	}
+	if u.srpInner == nil {
+		return nil
+	}
+	v := srpGExp(srpXFromInner(u.srpInner, u.SRPSalt))
+	p.mu.Lock()
+	if live := p.users[strings.ToLower(u.Username)]; live != nil && bytes.Equal(live.srpInner, u.srpInner) && bytes.Equal(live.SRPSalt, u.SRPSalt) {
+		live.SRPVerifier, live.srpInner = v.Bytes(), nil // unchanged meanwhile: keep it
+	}
+	p.mu.Unlock()
+	return v
+}
+
+// derivePendingVerifiers derives the verifier of every user whose password was set
+// since the last write, so that the state file holds verifiers, never srpInner.
+func (p *Pool) derivePendingVerifiers() {
+	p.mu.RLock()
+	var pending []User
+	for _, u := range p.users {
+		if u.srpInner != nil {
+			pending = append(pending, User{Username: u.Username, SRPSalt: u.SRPSalt, srpInner: u.srpInner})
+		}
+	}
+	p.mu.RUnlock()
+	for i := range pending {
+		p.srpVerifierFor(&pending[i])
+	}
 }
 
 // srpState is a pool's SRP bookkeeping: the key that seals secret blocks and the
@@ -336,10 +379,11 @@ func (p *Pool) srpInitiate(c *Client, params map[string]string) (any, error) {
 		return nil, Errorf(ErrUserNotConfirmed, "User is not confirmed.")
 	case cp.Status == "RESET_REQUIRED":
 		return nil, Errorf(ErrPasswordResetRequired, "Password reset required for the user")
-	case len(cp.SRPVerifier) == 0:
-		return nil, Errorf(ErrNotAuthorized, "This user's password was set before the local lab kept SRP verifiers: sign in once with USER_PASSWORD_AUTH, or reset the password, and SRP sign-in works from then on.")
 	default:
-		userID, salt, v = cp.Username, cp.SRPSalt, new(big.Int).SetBytes(cp.SRPVerifier)
+		if v = p.srpVerifierFor(&cp); v == nil {
+			return nil, Errorf(ErrNotAuthorized, "This user's password was set before the local lab kept SRP verifiers: sign in once with USER_PASSWORD_AUTH, or reset the password, and SRP sign-in works from then on.")
+		}
+		userID, salt = cp.Username, cp.SRPSalt
 		sb.User = cp.Username
 	}
 

@@ -6,8 +6,9 @@ import (
 )
 
 // Fixed-base exponentiation for g^e mod N, the SRP group's generator raised to a
-// 256-bit exponent: every password set (SignUp, ...) makes a verifier v = g^x, and
-// every USER_SRP_AUTH start makes B from g^b. big.Int.Exp spends ~256 squarings and
+// 256-bit exponent: each password's verifier v = g^x (derived at its first
+// USER_SRP_AUTH or before the state file is written, srp.go), and every USER_SRP_AUTH
+// start makes B from g^b. big.Int.Exp spends ~256 squarings and
 // ~64 multiplications on each; with g and N fixed, a table of g^(j·2^(w·i)) turns it
 // into one multiplication per w-bit window (43 for w = 6), about a third of the work.
 // The table (43 × 64 numbers of 384 bytes, about 1 MB) is built once, on first use.

@@ -389,7 +389,7 @@ func TestSRPVerifierPersists(t *testing.T) {
 	}
 	// "old" as an earlier version of the lab saved it: no SRP salt or verifier.
 	p.mu.Lock()
-	p.users["old"].SRPSalt, p.users["old"].SRPVerifier = nil, nil
+	p.users["old"].SRPSalt, p.users["old"].SRPVerifier, p.users["old"].srpInner = nil, nil, nil
 	p.mu.Unlock()
 	if err := p.persist(); err != nil {
 		t.Fatal(err)

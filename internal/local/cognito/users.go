@@ -500,7 +500,7 @@ func (p *Pool) Authenticate(c *Client, username, password string) (*User, error)
 		return nil, Errorf(ErrNotAuthorized, "Temporary password has expired and must be reset by an administrator.")
 	}
 	p.lockouts.succeeded(cp.Username)
-	if len(cp.SRPVerifier) == 0 {
+	if len(cp.SRPVerifier) == 0 && cp.srpInner == nil {
 		p.keepVerifier(cp.Username, password) // a user from an older state file (srp.go)
 	}
 	p.mu.RLock()
