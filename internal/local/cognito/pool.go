@@ -6,13 +6,16 @@
 //
 // Layout: pool.go (types, the core contract), store.go (New and the pool's
 // identity), keys.go (its signing keys), clients.go (the app clients), persist.go
-// (the state file), users.go, admin.go, schema.go and existence.go (users,
-// attributes, groups, what an unknown user sees), sessions.go (hosted UI and
-// auth-flow sessions), lockout.go (failed sign-ins), srp.go (USER_SRP_AUTH),
-// tokens.go and jwe.go (RS256 id/access tokens, encrypted refresh tokens), errors.go
-// (Cognito's error types), mailbox.go, api*.go (the JSON API), hostedui*.go and
-// oauth*.go (the hosted UI and OAuth2 endpoints), netguard.go (admin operations from
-// loopback only), server.go (routing).
+// (the state file), users.go (sign-up, lookups), user_codes.go (confirmation and
+// reset codes), signin.go (secret hash, password check, Authenticate), admin.go,
+// groups.go, schema.go, verify.go and existence.go (administration, groups,
+// attributes, what an unknown user sees), sessions.go (hosted UI and auth-flow
+// sessions), lockout.go (failed sign-ins), srp*.go (USER_SRP_AUTH: the flow, its
+// arithmetic, secret blocks, verifiers), tokens.go, refresh.go, token_verify.go and
+// jwe.go (RS256 id/access tokens, refresh tokens and their encryption, checking
+// tokens, JWKS), errors.go (Cognito's error types), mailbox.go, api*.go (the JSON
+// API), hostedui*.go and oauth*.go (the hosted UI and OAuth2 endpoints), netguard.go
+// (admin operations from loopback only), server.go (routing).
 package cognito
 
 import (
