@@ -8,7 +8,9 @@
 # about each peer's HTTP round trip, which bounds the concurrency-1 cells. Then Go's
 # two-signature floor over HTTP (go test -bench BenchmarkInitiateAuthVsFloorHTTP): the
 # pool's InitiateAuth and a bare server that signs the two RS256 tokens of a login,
-# both on loopback, driven by one client at c=64 in alternating 100 ms slices, 3 runs.
+# both on loopback, driven by one client at c=64 in alternating 100 ms slices (the
+# median round of each run, so a burst of other load moves one round, not the
+# result; and the ratio of CPU time per answer), 3 runs.
 # Targets (issue 12): InitiateAuth >= 90% of Go's two-signature floor over HTTP and
 # ahead of both peers; SignUp >= 50x moto and >= 100x cognito-local at c=64.
 source "$(dirname "$0")/lib.sh"
@@ -51,16 +53,16 @@ awk -F'\t' '
 
 # Go's two-signature floor over HTTP, measured beside the logins (see the header).
 say "InitiateAuth vs the two-signature floor over HTTP: go test -bench BenchmarkInitiateAuthVsFloorHTTP (3 runs)"
-floor_runs=$(cd "$ROOT" && go test -run '^$' -bench '^BenchmarkInitiateAuthVsFloorHTTP$' -benchtime "${BENCH_FLOOR_TIME:-5s}" -count 3 ./internal/local/cognito/ |
+floor_runs=$(cd "$ROOT" && go test -run '^$' -bench '^BenchmarkInitiateAuthVsFloorHTTP$' -benchtime "${BENCH_FLOOR_TIME:-8s}" -count 3 ./internal/local/cognito/ |
   awk '/^BenchmarkInitiateAuthVsFloorHTTP/{ for (i=1;i<NF;i++) { u=$(i+1)
-    if (u=="rate-vs-floor-%") w=$i; else if (u=="cpu-rate-vs-floor-%") c=$i; else if (u=="logins/s") l=$i; else if (u=="floor-logins/s") f=$i }
+    if (u=="median-rate-vs-floor-%") w=$i; else if (u=="cpu-rate-vs-floor-%") c=$i; else if (u=="logins/s") l=$i; else if (u=="floor-logins/s") f=$i }
     printf "%s %s %s %s\n", w, c, l, f }')
 median() { sort -n | awk '{v[NR]=$1} END {if (NR) print v[int((NR+1)/2)]}'; }
 floor_wall=$(awk '{print $1}' <<<"$floor_runs" | median)
 floor_cpu=$(awk '{print $2}' <<<"$floor_runs" | median)
 result "RESULT	floor_http	$floor_wall	$floor_cpu"
 echo "InitiateAuth over HTTP vs Go's two-signature floor over HTTP (loopback, c=64, 3 runs):"
-awk '{printf "  logins %.0f/s, floor %.0f/s: %.0f%% of the floor (CPU time per answer: %.0f%%)\n", $3, $4, $1, $2}' <<<"$floor_runs"
+awk '{printf "  logins %.0f/s, floor %.0f/s; median round %.0f%% of the floor; CPU time per answer %.0f%%\n", $3, $4, $1, $2}' <<<"$floor_runs"
 
 # The targets: InitiateAuth against the floor (median of the runs above); the peers
 # and SignUp on the c=64 cells (the ones the issue states them for).
@@ -68,7 +70,7 @@ awk -F'\t' -v wall="$floor_wall" -v cpu="$floor_cpu" '
   $2=="throughput" && $5==64 { r[$3,$4]=$8 }
   function verdict(ok) { return ok ? "met" : "NOT met" }
   END {
-    printf "Target InitiateAuth >= 90%% of the floor over HTTP: median %.0f%% (CPU time per answer: %.0f%%): %s\n", wall, cpu, verdict(wall >= 90)
+    printf "Target InitiateAuth >= 90%% of the floor over HTTP: median of the runs %.0f%% (CPU time per answer: %.0f%%): %s\n", wall, cpu, verdict(wall >= 90)
     l=r["cognitolab","initiate"]; m=r["moto","initiate"]; cl=r["cognito-local","initiate"]
     printf "Target InitiateAuth c=64 ahead of both peers: %.0f vs moto %.0f, cognito-local %.0f: %s\n", l, m, cl, verdict(l > m && l > cl && m > 0 && cl > 0)
     s=r["cognitolab","signup"]; sm=r["moto","signup"]; sc=r["cognito-local","signup"]
