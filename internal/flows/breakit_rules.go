@@ -30,8 +30,8 @@ package flows
 //  session (SessionTimeout 7 days) and its cookie (Expires 7 days) have ended
 //  25. the page's script: GET /v1/secrets with fetch's headers (Accept: application/json,
 //  Sec-Fetch-Mode: cors) → 302 to Cognito, another origin
-//  26. fetch follows it: GET /oauth2/authorize with Origin → 302 /login, no
-//  Access-Control-Allow-Origin: the browser gives the script a network error
+//  26. fetch follows it: GET /oauth2/authorize with Origin and no cookies → 302 /login,
+//  no Access-Control-Allow-Origin: the browser gives the script a network error
 //  27. switched on: the rule's OnUnauthenticatedRequest is deny;  28. the same call → 401 from the ALB
 //  29. switched off: authenticate again;  30-35. the page reloaded → a login → 200
 
@@ -219,6 +219,11 @@ func (f *breakFlow) clientSecret() error {
 	return f.finish(cb, "with the right secret the ALB should redeem the code it could not redeem before")
 }
 
+// BrowserFetch is a page's script calling another origin with fetch: by default
+// (credentials: "same-origin") it sends no cookies there, so it has a jar of its own,
+// emptied before each use.
+const BrowserFetch = "a script's fetch, cross-origin"
+
 // fetchHeaders are the request headers a page's script sends with fetch("/v1/secrets",
 // {headers: {Accept: "application/json"}}) on its own origin.
 func fetchHeaders() http.Header {
@@ -288,7 +293,8 @@ func (f *breakFlow) ajaxExpired() error {
 	hdr := fetchHeaders()
 	hdr.Set("Sec-Fetch-Site", "cross-site")
 	hdr.Set("Origin", origin)
-	h, body, err = f.as("cognito-authorize-cors", http.StatusFound, "/login", "").do(BrowserVisitor, http.MethodGet, authURL.String(), nil, hdr)
+	f.s.state.resetJar(BrowserFetch)
+	h, body, err = f.as("cognito-authorize-cors", http.StatusFound, "/login", "").do(BrowserFetch, http.MethodGet, authURL.String(), nil, hdr)
 	if err != nil {
 		return err
 	}

@@ -211,6 +211,9 @@ func TestBreakAJAXExpired(t *testing.T) {
 	if callURL.Host == locURL.Host {
 		t.Errorf("the 302 stays on %s, want another origin (Cognito)", callURL.Host)
 	}
+	if len(follow.ReqCookies) != 0 {
+		t.Errorf("the followed redirect sent cookies %v: fetch sends none to another origin by default", follow.ReqCookies)
+	}
 	if hop.Value(follow.ReqHeaders, "Origin") == "" || hop.Value(follow.RespHeaders, "Access-Control-Allow-Origin") != "" {
 		t.Errorf("the followed redirect: Origin %q, Access-Control-Allow-Origin %q; want an Origin and no CORS header",
 			hop.Value(follow.ReqHeaders, "Origin"), hop.Value(follow.RespHeaders, "Access-Control-Allow-Origin"))
