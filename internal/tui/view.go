@@ -121,8 +121,11 @@ func (m *Model) View() string {
 	footer := m.helpView()
 	bodyH := max(m.height-lipgloss.Height(footer)-1, 1)
 	bodyW := m.contentWidth()
-	body = lipgloss.NewStyle().Height(bodyH).MaxHeight(bodyH).MaxWidth(bodyW).Render(body)
-	out := s.App.Render(body + "\n\n" + footer)
+	// As lipgloss.NewStyle().Height(bodyH).MaxHeight(bodyH).MaxWidth(bodyW) and
+	// s.App (padding only: TestAppStyleIsPadding) would draw them, measuring only the
+	// lines that changed since the last frame.
+	body = common.Block(&m.c.Widths, body, bodyW, bodyH)
+	out := common.PadX(&m.c.Widths, body+"\n\n"+footer, s.App.GetPaddingLeft(), s.App.GetPaddingRight())
 	if m.c.Present && m.width > bodyW+2 {
 		out = lipgloss.PlaceHorizontal(m.width, lipgloss.Center, out)
 	}

@@ -131,6 +131,10 @@ type Model struct {
 	// arrives after a press is selected, later ones of the same press are not.
 	pressed bool
 
+	// The wide layout's left column, kept while its text and size stay (column).
+	colKey columnKey
+	colOut string
+
 	width, height int
 }
 

@@ -196,7 +196,7 @@ func (m *Model) View() string {
 	head += s.Title.Render(fmt.Sprintf("Chapter %d · %s", m.ch.Number, m.ch.Title))
 	w := max(m.width, 1)
 	head = ansi.Truncate(head, w, "…")
-	body := lipgloss.NewStyle().Height(g.bodyH).MaxHeight(g.bodyH).MaxWidth(w).Render(m.body(g))
+	body := common.Block(&m.c.Widths, m.body(g), w, g.bodyH)
 	return head + "\n" + m.tabs() + gap + body + gap + m.status()
 }
 
@@ -259,7 +259,7 @@ func (m *Model) body(g geometry) string {
 		case !m.showsHops():
 			// The lesson (or the error) has the body; the last line keeps the
 			// selected hop in sight and says how to get back to the hops.
-			return fit(left, g.lessH) + "\n" + rule + "\n" + m.reminder(g.rightW)
+			return m.fit(left, g.lessH) + "\n" + rule + "\n" + m.reminder(g.rightW)
 		case m.c.Present:
 			// One pane, big: the whole timeline, then the selected hop framed, the
 			// frame filling the rows below the timeline. In a short terminal the
@@ -269,9 +269,9 @@ func (m *Model) body(g geometry) string {
 			if g.cardH < 12 {
 				frame, cardH = frame.PaddingTop(0).PaddingBottom(0), max(g.cardH+1-2, 2)
 			}
-			return fit(m.hopsView(g), g.tlH) + "\n" + frame.Width(g.rightW-2).Render(fit(m.card(inner, cardH), cardH))
+			return m.fit(m.hopsView(g), g.tlH) + "\n" + frame.Width(g.rightW-2).Render(m.fit(m.card(inner, cardH), cardH))
 		default:
-			return fit(m.hopsView(g), g.tlH) + "\n" + rule + "\n" + m.card(g.rightW, g.cardH)
+			return m.fit(m.hopsView(g), g.tlH) + "\n" + rule + "\n" + m.card(g.rightW, g.cardH)
 		}
 	}
 	if m.c.Present {
@@ -282,21 +282,41 @@ func (m *Model) body(g geometry) string {
 	}
 	var right string
 	if g.tlH > 0 {
-		right = fit(m.hopsView(g), g.tlH) + "\n" + s.Rule.Render(strings.Repeat("─", max(g.rightW, 1))) + "\n"
+		right = m.fit(m.hopsView(g), g.tlH) + "\n" + s.Rule.Render(strings.Repeat("─", max(g.rightW, 1))) + "\n"
 	}
 	right += m.card(g.rightW, g.cardH)
 	if g.wide {
-		left = lipgloss.NewStyle().Width(g.lessonW).MaxWidth(g.lessonW).Height(g.lessH).MaxHeight(g.lessH).Render(left)
+		left = m.column(left, g.lessonW, g.lessH)
 		sep := s.Rule.Render(strings.TrimRight(strings.Repeat(" │\n", g.bodyH), "\n"))
-		return lipgloss.JoinHorizontal(lipgloss.Top, left, sep+" ", right)
+		return common.JoinTop(&m.c.Widths, left, sep+" ", right)
 	}
-	left = fit(left, g.lessH)
+	left = m.fit(left, g.lessH)
 	return left + "\n" + s.Rule.Render(strings.Repeat("─", max(m.width, 1))) + "\n" + right
 }
 
-// fit pads or cuts text to exactly h lines.
-func fit(text string, h int) string {
-	return lipgloss.NewStyle().Height(h).MaxHeight(h).Render(text)
+// fit pads or cuts text to exactly h lines (every line padded to the widest, as
+// lipgloss.NewStyle().Height(h).MaxHeight(h) does).
+func (m *Model) fit(text string, h int) string {
+	return common.Block(&m.c.Widths, text, 0, h)
+}
+
+// column is the lesson (or the error box) wrapped and padded to the wide layout's
+// left column, w×h. It is drawn again only when the text or the size changed: the
+// lesson pane gives the same frame until it scrolls or changes, and wrapping it
+// measured every line of the column on every frame (BenchmarkClassroomChapter4).
+func (m *Model) column(text string, w, h int) string {
+	k := columnKey{text: text, w: w, h: h}
+	if k != m.colKey || m.colOut == "" {
+		m.colKey, m.colOut = k, lipgloss.NewStyle().Width(w).MaxWidth(w).Height(h).MaxHeight(h).Render(text)
+	}
+	return m.colOut
+}
+
+// columnKey is what column draws from. Comparing the text is cheap when it is the
+// lesson's kept frame, the same string.
+type columnKey struct {
+	text string
+	w, h int
 }
 
 // reminder is the line under the lesson where it has pane 1 to itself: the selected

@@ -40,6 +40,9 @@ type Common struct {
 	// Renderer, when set, is the terminal the styles draw for (one per SSH session
 	// in the classroom); nil is the process's own terminal. Set it with SetRenderer.
 	Renderer *lipgloss.Renderer
+	// Widths remembers the widths of the frame's lines from one frame to the next
+	// (see Block). Views use it, on the program's goroutine only.
+	Widths Widths
 }
 
 // Component is the contract of every piece of the TUI (screens and panes), as

@@ -42,6 +42,18 @@ type Model struct {
 	want        int
 	wantPresent bool
 	height      int
+
+	// The last View, kept while nothing it is drawn from changed (see View).
+	gen     int // counts the changes made through Update and setContent
+	viewKey viewKey
+	viewOut string
+}
+
+// viewKey is what the lesson's frame is drawn from, beside the text: a View with the
+// same key draws the same frame.
+type viewKey struct {
+	gen, yOffset, vpW, vpH, height int
+	styles                         *styles.Styles
 }
 
 // New returns a lesson pane for a chapter's Markdown.
@@ -121,6 +133,7 @@ func trimRight(s string) string {
 
 // setContent shows text and recomputes whether the "more" marker is needed.
 func (m *Model) setContent(s string) {
+	m.gen++
 	m.vp.SetContent(s)
 	m.fit()
 }
@@ -148,6 +161,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		m.setContent(r.Out)
 		return nil
 	}
+	// Keys and the mouse scroll the viewport (also sideways, which its exported
+	// fields do not show): the next View draws afresh.
+	m.gen++
 	if k, ok := msg.(tea.KeyMsg); ok && common.TopBottom(&m.vp, m.c.KeyMap, k) {
 		return nil
 	}
@@ -168,8 +184,21 @@ func (m *Model) ShortHelp() []key.Binding {
 // FullHelp lists the same keys, one group (the help page's contract).
 func (m *Model) FullHelp() [][]key.Binding { return [][]key.Binding{m.ShortHelp()} }
 
-// View draws the visible part, with a marker under it when text is cut.
+// View draws the visible part, with a marker under it when text is cut. The frame
+// is kept and given again while the text, the scroll position, the size and the
+// styles stay the same: the chapter screen is drawn after every message (a hop, a
+// spinner's turn), the lesson seldom changes, and drawing it pads and measures every
+// line of the pane (BenchmarkClassroomChapter4).
 func (m *Model) View() string {
+	k := viewKey{gen: m.gen, yOffset: m.vp.YOffset, vpW: m.vp.Width, vpH: m.vp.Height, height: m.height, styles: m.c.Styles}
+	if k == m.viewKey && m.viewOut != "" {
+		return m.viewOut
+	}
+	m.viewKey, m.viewOut = k, m.view()
+	return m.viewOut
+}
+
+func (m *Model) view() string {
 	out := m.vp.View()
 	if m.vp.Height >= m.height {
 		return out

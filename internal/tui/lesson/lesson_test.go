@@ -1,12 +1,15 @@
 package lesson
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/cognitolab/cognitolab/internal/tui/common"
 	"github.com/cognitolab/cognitolab/internal/tui/styles"
 	"github.com/cognitolab/cognitolab/lessons"
 )
@@ -88,4 +91,50 @@ func TestLessonHasNoPaddedLineEnds(t *testing.T) {
 			t.Fatalf("line ends in blanks: %q", l)
 		}
 	}
+}
+
+// TestViewCacheFollowsChanges: the kept frame is given again only while nothing it
+// is drawn from changed; a new text, width, height, scroll position or look draws
+// afresh (each View is compared with a frame drawn without the cache).
+func TestViewCacheFollowsChanges(t *testing.T) {
+	c := common.New("dark", nil)
+	m := New(c, "t", "ignored")
+	text := func(word string, n int) string {
+		var b strings.Builder
+		for i := range n {
+			fmt.Fprintf(&b, "%s line %d\n", word, i)
+		}
+		return strings.TrimSuffix(b.String(), "\n")
+	}
+	check := func(step, want, notWant string) {
+		t.Helper()
+		got := m.View()
+		if fresh := m.view(); got != fresh {
+			t.Fatalf("%s: the kept frame is stale:\n%s\nwant\n%s", step, got, fresh)
+		}
+		if !strings.Contains(got, want) || (notWant != "" && strings.Contains(got, notWant)) {
+			t.Fatalf("%s: frame without %q (or with %q):\n%s", step, want, notWant, got)
+		}
+		if again := m.View(); again != got {
+			t.Fatalf("%s: a second View differs", step)
+		}
+	}
+	m.SetSize(40, 5)
+	m.Update(RenderedMsg{ID: "t", Width: 40, Out: text("alpha", 20)})
+	check("first text", "alpha line 0", "")
+	m.Update(RenderedMsg{ID: "t", Width: 40, Out: text("beta", 20)})
+	check("new text", "beta line 0", "alpha")
+	m.SetHeight(10)
+	check("taller", "beta line 8", "")
+	m.SetHeight(4)
+	check("shorter", "beta line 2", "beta line 8")
+	m.Update(tea.KeyMsg{Type: tea.KeyDown})
+	check("scrolled", "beta line 3", "beta line 0")
+	m.SetSize(30, 4)
+	m.Update(RenderedMsg{ID: "t", Width: 30, Out: text("gamma", 3)})
+	check("new width", "gamma line 2", "beta")
+	c.SetPresent(true)
+	m.SetSize(30, 2)
+	m.Update(RenderedMsg{ID: "t", Width: 30, Present: true, Out: text("delta", 9)})
+	check("presenter", "delta line", "gamma")
 }
