@@ -22,10 +22,8 @@ import (
 	"github.com/cognitolab/cognitolab/internal/hop"
 	"github.com/cognitolab/cognitolab/internal/target"
 	"github.com/cognitolab/cognitolab/internal/tui"
-	"github.com/cognitolab/cognitolab/internal/tui/chapter"
 	"github.com/cognitolab/cognitolab/internal/tui/common"
 	"github.com/cognitolab/cognitolab/internal/tui/deploy"
-	"github.com/cognitolab/cognitolab/internal/tui/lesson"
 	"github.com/cognitolab/cognitolab/internal/tui/progress"
 	"github.com/cognitolab/cognitolab/internal/tui/runner"
 )
@@ -161,37 +159,9 @@ type sessionModel struct {
 
 	width, height int
 
-	// The app's last frame, and whether a redraw is due (see frame).
-	view      string
-	fresh     bool
-	redrawDue bool
-}
-
-// backgroundFrame bounds how often messages that are not the participant's doing
-// redraw the app: the logs pane's once-a-second read (a tick, then its lines), the
-// spinner's turns (12 a second), the mailbox read. Bubble Tea calls
-// View after every message, and one View of a chapter at 200×50 costs milliseconds
-// (lipgloss measures and pads every line); thirty sessions redrawing for each of
-// those messages kept two cores busy and put keys in a queue behind them
-// (BenchmarkClassroomChapter4). Such messages now share one redraw per
-// backgroundFrame; keys, the mouse, a resize and the run's hops redraw at once.
-const backgroundFrame = 500 * time.Millisecond
-
-// redrawMsg is the redraw the background messages of the last backgroundFrame wait for.
-type redrawMsg struct{}
-
-// urgent says whether msg redraws at once: the participant's own input, and what
-// they wait for on screen (a hop, a run's start and end, an error, the lesson of the
-// chapter they opened).
-func urgent(msg tea.Msg) bool {
-	switch msg.(type) {
-	case tea.KeyMsg, tea.MouseMsg, tea.WindowSizeMsg,
-		runner.StartedMsg, runner.EventMsg, runner.DoneMsg, chapter.FinishedMsg, common.ErrorMsg,
-		lesson.RenderedMsg,
-		pushMsg, resetMsg, labMsg, endMsg, redrawMsg:
-		return true
-	}
-	return false
+	// The app's last frame, and when it is drawn again.
+	view   string
+	frames frames
 }
 
 func newSessionModel(p *participant, r *lipgloss.Renderer, w, h int) *sessionModel {
@@ -276,21 +246,14 @@ func (m *sessionModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, tea.Batch(cmd, m.frame(msg))
 }
 
-// frame marks the last frame stale: at once for an urgent message, else by a
-// redrawMsg at most backgroundFrame later (one for every message until then).
+// frame marks the app's last frame stale when msg changed what is on screen (see
+// frames); without the app (the join screen) every frame is drawn.
 func (m *sessionModel) frame(msg tea.Msg) tea.Cmd {
-	if _, ok := msg.(redrawMsg); ok {
-		m.redrawDue = false
-	}
-	if m.app == nil || urgent(msg) {
-		m.fresh = false
+	if m.app == nil {
+		m.frames.fresh = false
 		return nil
 	}
-	if m.redrawDue {
-		return nil
-	}
-	m.redrawDue = true
-	return tea.Tick(backgroundFrame, func(time.Time) tea.Msg { return redrawMsg{} })
+	return m.frames.after(msg)
 }
 
 func (m *sessionModel) update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -521,8 +484,8 @@ func firstLine(s string) string {
 
 func (m *sessionModel) View() string {
 	if m.app != nil {
-		if !m.fresh {
-			m.view, m.fresh = m.app.View(), true
+		if !m.frames.fresh {
+			m.view, m.frames.fresh = m.app.View(), true
 			m.p.srv.views.Add(1)
 		}
 		return m.view
