@@ -3,7 +3,7 @@ package flows
 // Chapter 12's labs that change the ALB while it runs, as `aws elbv2 modify-rule` does
 // on AWS (local lab only; against AWS the chapter says what would happen):
 //
-// A rule scope the app client does not allow (ALB guide, troubleshooting: "HTTP 561:
+// Lab 6, a rule scope the app client does not allow (ALB guide, troubleshooting: "HTTP 561:
 // Unauthorized. You configured a listener rule to authenticate users, but the IdP
 // returned an error code when authenticating the user."
 // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html;
@@ -14,26 +14,26 @@ package flows
 //  4. GET that → 561 from the ALB (no code, no back channel)
 //  5. switched off: the scope restored; 6-9. a login → 302 authorize, /login, POST → 302 idpresponse → 302, 200
 //
-// A wrong client secret on the ALB (the token endpoint answers invalid_client; the ALB
+// Lab 7, a wrong client secret on the ALB (the token endpoint answers invalid_client; the ALB
 // answers 401, access-log error_reason AuthTokenEpRequestFailed, "non-2XX from the
 // token endpoint": https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-access-logs.html,
 // and the Knowledge Center's 401 "Client ID/Client Secret"
 // https://repost.aws/knowledge-center/elb-configure-authentication-alb):
-//  10. switched on: the ALB sends a wrong secret;  11-14. a login in a new browser up to the link back
-//  15. the link → 401, after the back channel POST /oauth2/token → 400 invalid_client
-//  16. switched off: the right secret; 17. the same link → 302 (the code was never redeemed);  18. 200
+//  1. switched on: the ALB sends a wrong secret;  2-5. a login in a new browser up to the link back
+//  6. the link → 401, after the back channel POST /oauth2/token → 400 invalid_client
+//  7. switched off: the right secret;  8. the same link → 302 (the code was never redeemed);  9. 200
 //
-// An AJAX call after the session expired (ALB guide "Authenticate users": deny
+// Lab 8, an AJAX call after the session expired (ALB guide "Authenticate users": deny
 // "returns an HTTP 401 Unauthorized error to AJAX calls that have no authentication
 // information", WIRE.md 4.1):
-//  19-24. a browser logs in (set-up);  the lab clock jumps 7 days and 1 hour: the
+//  a browser logs in (set-up);  the lab clock jumps 7 days and 1 hour: the
 //  session (SessionTimeout 7 days) and its cookie (Expires 7 days) have ended
-//  25. the page's script: GET /v1/secrets with fetch's headers (Accept: application/json,
+//  1. the page's script: GET /v1/secrets with fetch's headers (Accept: application/json,
 //  Sec-Fetch-Mode: cors) → 302 to Cognito, another origin
-//  26. fetch follows it: GET /oauth2/authorize with Origin and no cookies → 302 /login,
+//  2. fetch follows it: GET /oauth2/authorize with Origin and no cookies → 302 /login,
 //  no Access-Control-Allow-Origin: the browser gives the script a network error
-//  27. switched on: the rule's OnUnauthenticatedRequest is deny;  28. the same call → 401 from the ALB
-//  29. switched off: authenticate again;  30-35. the page reloaded → a login → 200
+//  3. the fix tried: the rule's OnUnauthenticatedRequest is deny;  4. the same call → 401 from the ALB
+//  5. switched off: authenticate again;  6-11. the page reloaded → a login → 200
 
 import (
 	"fmt"
