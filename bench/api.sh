@@ -5,7 +5,9 @@
 # InitiateAuth USER_PASSWORD_AUTH, then SignUp, at concurrency 1, 8 and 64, for
 # BENCH_DURATION (default 2s) per cell. First,
 # as a reference, DescribeUserPool on the fresh pool (one user): the cheapest call, so
-# about each peer's HTTP round trip, which bounds the concurrency-1 cells. Then Go's
+# about each peer's HTTP round trip, which bounds the concurrency-1 cells. Beside
+# cognitolab, the HTTP ceiling: a bare Go net/http server answering a constant body
+# (loadclient constant-server), what no Go implementation can beat here. Then Go's
 # two-signature floor over HTTP (go test -bench BenchmarkInitiateAuthVsFloorHTTP): the
 # pool's InitiateAuth and a bare server that signs the two RS256 tokens of a login,
 # both on loopback, driven by one client at c=64 in alternating 100 ms slices (the
@@ -23,6 +25,14 @@ say "cognitolab serve: $SERVE_COGNITO (pool $SERVE_POOL)"
 "$BENCH_BIN/loadclient" throughput -peer cognitolab -endpoint "$SERVE_COGNITO" -pool-id "$SERVE_POOL" -client-id "$SERVE_CLIENT" -duration "$dur" >>"$tmp"
 stop_pid "$SERVE_PID"
 
+# The HTTP ceiling: a bare Go net/http server answering one constant body, with the
+# same client. No implementation behind Go's net/http beats it on this machine.
+if start_constant; then
+  say "constant server (HTTP ceiling): $CONST_URL"
+  "$BENCH_BIN/loadclient" throughput -peer go-constant -endpoint "$CONST_URL" -pool-id eu-west-1_constant -client-id constant -ops describe,signup -duration "$dur" >>"$tmp"
+  stop_pid "$CONST_PID"
+fi
+
 if start_moto; then
   say "moto server: $MOTO_URL"
   "$BENCH_BIN/loadclient" throughput -peer moto -endpoint "$MOTO_URL" -create-pool -duration "$dur" >>"$tmp"
@@ -38,7 +48,7 @@ fi
 cat "$tmp" >>"$BENCH_RESULTS"
 
 echo "Cognito API throughput (requests/s, ${dur} per cell; same Go client; $(nproc) cores shared by client and server)"
-printf '%-9s %5s %11s %8s %14s %8s %10s\n' op conc cognitolab moto cognito-local "x moto" "x c-local"
+printf '%-9s %5s %11s %8s %14s %8s %10s %13s\n' op conc cognitolab moto cognito-local "x moto" "x c-local" "Go ceiling"
 awk -F'\t' '
   function x(a, b) { return (b > 0) ? sprintf("%.0fx", a/b) : "-" }
   function n(v) { return (v == "") ? "-" : sprintf("%.0f", v) }
@@ -47,7 +57,7 @@ awk -F'\t' '
     for (i=1;i<=k;i++) { split(order[i], f, SUBSEP); op=f[1]; c=f[2]
       l=rps["cognitolab",op,c]; m=rps["moto",op,c]; cl=rps["cognito-local",op,c]
       e = errs["cognitolab",op,c]+errs["moto",op,c]+errs["cognito-local",op,c]
-      printf "%-9s %5s %11.0f %8s %14s %8s %10s%s\n", op, c, l, n(m), n(cl), x(l,m), x(l,cl), (e>0 ? "  (" e " errors)" : "")
+      printf "%-9s %5s %11.0f %8s %14s %8s %10s %13s%s\n", op, c, l, n(m), n(cl), x(l,m), x(l,cl), n(rps["go-constant",op,c]), (e>0 ? "  (" e " errors)" : "")
     }
   }' "$tmp"
 
@@ -76,6 +86,8 @@ awk -F'\t' -v wall="$floor_wall" -v cpu="$floor_cpu" '
     s=r["cognitolab","signup"]; sm=r["moto","signup"]; sc=r["cognito-local","signup"]
     printf "Target SignUp c=64 >= 50x moto: %.0fx: %s\n", (sm>0 ? s/sm : 0), verdict(sm>0 && s >= 50*sm)
     printf "Target SignUp c=64 >= 100x cognito-local: %.0fx: %s\n", (sc>0 ? s/sc : 0), verdict(sc>0 && s >= 100*sc)
+    g=r["go-constant","signup"]
+    if (g > 0) printf "  (the HTTP ceiling, a bare Go server answering a constant, did %.0f req/s: %.0fx moto, %.0fx cognito-local; cognitolab reached %.0f%% of it)\n", g, (sm>0 ? g/sm : 0), (sc>0 ? g/sc : 0), 100*s/g
   }' "$tmp"
 
 # The ceiling for any login rate here: OpenSSL (what moto's tokens are signed with) is

@@ -105,6 +105,22 @@ start_cognito_local() {
   say "cognito-local did not start"; return 1
 }
 
+# start_constant: bench/loadclient's constant-server (a bare Go net/http server that
+# answers every request with one constant body) on a free loopback port; sets
+# CONST_PID, CONST_URL.
+start_constant() {
+  local out; out=$(mktemp /tmp/cognitolab-constant.XXXXXX)
+  "$BENCH_BIN/loadclient" constant-server >"$out" 2>&1 &
+  CONST_PID=$!
+  _bench_pids+=("$CONST_PID")
+  for _ in $(seq 1 100); do
+    CONST_URL=$(head -n1 "$out")
+    [[ $CONST_URL == http://* ]] && return 0
+    sleep 0.05
+  done
+  say "the constant server did not start:"; cat "$out" >&2; return 1
+}
+
 stop_pid() {
   kill -INT "$1" 2>/dev/null || true
   for _ in $(seq 1 50); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done

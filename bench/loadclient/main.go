@@ -5,6 +5,7 @@
 //	loadclient throughput -peer NAME -endpoint URL (-create-pool | -pool-id ID -client-id ID) [-conc 1,8,64] [-duration 2s] [-ops initiate,signup]
 //	loadclient participants -alb URL -cognito URL -pool-id ID -client-id ID [-n 100] [-pid PID]
 //	loadclient startup -peer NAME -url URL [-runs 5] -- COMMAND ARGS...
+//	loadclient constant-server
 //
 // Every result is one tab-separated line starting with RESULT, for bench/*.sh to
 // tabulate; everything else is commentary on stderr.
@@ -15,6 +16,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -40,6 +42,8 @@ func main() {
 		err = participants(os.Args[2:])
 	case "startup":
 		err = startup(os.Args[2:])
+	case "constant-server":
+		err = constantServer()
 	default:
 		usage()
 	}
@@ -50,7 +54,7 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: loadclient throughput|participants|startup [flags]  (see the package comment)")
+	fmt.Fprintln(os.Stderr, "usage: loadclient throughput|participants|startup|constant-server [flags]  (see the package comment)")
 	os.Exit(2)
 }
 
@@ -188,4 +192,24 @@ func startup(args []string) error {
 	sort.Float64s(times)
 	fmt.Printf("RESULT\tstartup\t%s\t%d\t%.1f\t%.1f\n", *peer, *runs, times[0], times[len(times)/2])
 	return nil
+}
+
+// constantServer is the HTTP ceiling for any Go server measured with this client: a
+// bare net/http server on a free loopback port that reads each request and answers
+// one constant JSON body that satisfies every throughput op (no decoding, no work).
+// It prints its URL on the first line of stdout and serves until killed.
+func constantServer() error {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	fmt.Printf("http://%s\n", ln.Addr())
+	const body = `{"UserPool":{"Id":"eu-west-1_constant"},"UserConfirmed":false,"UserSub":"6f1c0c5e-8f0e-4a36-9d43-1a7c43f0e4a1","AuthenticationResult":{"IdToken":"x"}}`
+	srv := &http.Server{ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second, IdleTimeout: time.Minute,
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			_, _ = io.Copy(io.Discard, r.Body)
+			w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+			_, _ = io.WriteString(w, body)
+		})}
+	return srv.Serve(ln)
 }

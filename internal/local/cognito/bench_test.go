@@ -118,3 +118,10 @@ func BenchmarkSignUp(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkSignUpC64 is BenchmarkSignUp with 64 callers per core's worth of
+// goroutines (the c=64 cells).
+func BenchmarkSignUpC64(b *testing.B) {
+	b.SetParallelism(32)
+	BenchmarkSignUp(b)
+}
