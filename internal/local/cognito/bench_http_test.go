@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -152,4 +153,38 @@ func BenchmarkInitiateAuthVsFloorHTTP(b *testing.B) {
 		b.ReportMetric(floorCPU.Seconds()/floorTime.Seconds(), "floor-cores")
 	}
 	b.ReportMetric(0, "ns/op") // a slice pair's time says nothing
+}
+
+// BenchmarkSignUpHTTP is SignUp over HTTP on loopback, 64 callers, as bench/api.sh's
+// c=64 cell (server without --state); its CPU profile shows the server's share beside
+// net/http's and the client's.
+func BenchmarkSignUpHTTP(b *testing.B) {
+	p := newTestPool(b, nil) // keys from the shared state file: none made during the run
+	p.cfg.StatePath = ""     // then no writes, as serve without --state
+	srv := httptest.NewServer(p.Handler())
+	defer srv.Close()
+	client := &http.Client{Transport: &http.Transport{MaxIdleConns: 2 * floorConcurrency, MaxIdleConnsPerHost: 2 * floorConcurrency}}
+	defer client.CloseIdleConnections()
+	pub := p.PublicClient().ID
+	var n atomic.Int64
+	b.SetParallelism(floorConcurrency / 2)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			email := "load" + strconv.FormatInt(n.Add(1), 10) + "@example.com"
+			body := `{"ClientId":"` + pub + `","Username":"` + email + `","Password":"` + apiPassword + `","UserAttributes":[{"Name":"email","Value":"` + email + `"}]}`
+			req, _ := http.NewRequest(http.MethodPost, srv.URL, strings.NewReader(body))
+			req.Header.Set("Content-Type", amzJSON)
+			req.Header.Set("X-Amz-Target", targetPrefix+"SignUp")
+			resp, err := client.Do(req)
+			if err != nil {
+				b.Fatal(err)
+			}
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 200 {
+				b.Fatalf("status %d", resp.StatusCode)
+			}
+		}
+	})
 }
