@@ -1,0 +1,324 @@
+package classroom
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/cognitolab/cognitolab/infra"
+	"github.com/cognitolab/cognitolab/internal/target"
+	"github.com/cognitolab/cognitolab/internal/tui"
+	"github.com/cognitolab/cognitolab/internal/tui/deploy"
+	"github.com/cognitolab/cognitolab/internal/tui/progress"
+	"github.com/cognitolab/cognitolab/internal/tui/runner"
+)
+
+// sessionModel is the root model of one SSH session: the join screen (a name), then
+// the learning app on the participant's own lab. It watches the app's run messages
+// for the board and the per-participant limits.
+type sessionModel struct {
+	p        *participant
+	r        *lipgloss.Renderer
+	name     textinput.Model
+	word     textinput.Model
+	asking   bool // the rejoin word is asked
+	joined   bool
+	seat     *seat
+	starting bool
+	labGen   int // which labMsg is awaited (a reset makes older ones stale)
+	app      *tui.Model
+	err      string
+
+	width, height int
+
+	// The app's last frame, and when it is drawn again.
+	view   string
+	frames frames
+}
+
+func newSessionModel(p *participant, r *lipgloss.Renderer, w, h int) *sessionModel {
+	ti := textinput.New()
+	ti.Prompt = "Your name: "
+	ti.CharLimit = maxNameLen
+	ti.SetValue(p.st.Name)
+	ti.Focus()
+	ti.PromptStyle = r.NewStyle().Bold(true)
+	ti.TextStyle = r.NewStyle()
+	ti.Cursor.Style = r.NewStyle()
+	word := textinput.New()
+	word.Prompt = "Rejoin word: "
+	word.CharLimit = maxNameLen
+	word.EchoMode = textinput.EchoPassword
+	word.PromptStyle = ti.PromptStyle
+	word.TextStyle = r.NewStyle()
+	word.Cursor.Style = r.NewStyle()
+	return &sessionModel{p: p, r: r, name: ti, word: word, width: w, height: h}
+}
+
+func (m *sessionModel) Init() tea.Cmd { return textinput.Blink }
+
+// startLab makes the participant's lab off the UI goroutine, or takes the one their
+// seat kept.
+func (m *sessionModel) startLab() tea.Cmd {
+	m.labGen++
+	gen := m.labGen
+	m.starting = true
+	p := m.p
+	if l := m.seat.lab; l != nil {
+		return func() tea.Msg { return labMsg{gen: gen, lab: l} }
+	}
+	return func() tea.Msg {
+		// p.ctx bounds the start (a queue, the keys); the lab then lives as long as
+		// the seat keeps it. One made for a session that has ended is closed here.
+		l, err := p.srv.cfg.Labs(p.ctx)
+		if err == nil && p.ctx.Err() != nil {
+			l.Close()
+			return nil
+		}
+		return labMsg{gen: gen, lab: l, err: err}
+	}
+}
+
+// errNotInClassroom answers the deploy and destroy keys of the lab and teardown chapters: the
+// classroom's lab is the instructor's.
+var errNotInClassroom = errors.New("deploying and destroying the AWS lab is not available in the classroom; the instructor runs the lab")
+
+func (m *sessionModel) newApp(l Lab) tea.Cmd {
+	opts := tui.Options{
+		Target: l.Target(), Local: l.Local(), Chapters: m.p.srv.cfg.Chapters,
+		Preflight: func(context.Context, infra.Options) (deploy.Account, error) {
+			return deploy.Account{}, errNotInClassroom
+		},
+		Deploy: func(context.Context, infra.Options) (target.Target, error) { return target.Target{}, errNotInClassroom },
+		Destroy: func(context.Context, infra.Options) (infra.DestroyReport, error) {
+			return infra.DestroyReport{}, errNotInClassroom
+		},
+	}
+	// The progress file of the seat: a participant who joins again finds their
+	// chapters done, their users and the chapter they were at.
+	opts.StatePath = m.seat.state
+	logger := m.p.srv.log.With("participant", m.p.id)
+	m.app = tui.NewSession(m.p.ctx, opts, tui.SessionOptions{Renderer: m.r, Logger: logger})
+	hops := m.seat.hops
+	m.p.update(func(s *Status) {
+		s.Joining, s.Chapter, s.Hop, s.Hops, s.Running, s.Stuck, s.Why = false, "", 0, hops, false, false, ""
+	})
+	_, size := m.app.Update(tea.WindowSizeMsg{Width: m.width, Height: m.height})
+	cmds := []tea.Cmd{m.app.Init(), size}
+	if prog, err := progress.Load(m.seat.state); err == nil && prog.Current != "" {
+		cmds = append(cmds, m.app.OpenChapter(prog.Current))
+		m.p.update(func(s *Status) { s.Chapter = prog.Current })
+	}
+	return tea.Batch(cmds...)
+}
+
+// Update handles msg (update) and decides when the app is drawn again (frame).
+func (m *sessionModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	_, cmd := m.update(msg)
+	return m, tea.Batch(cmd, m.frame(msg))
+}
+
+// frame marks the app's last frame stale when msg changed what is on screen (see
+// frames); without the app (the join screen) every frame is drawn.
+func (m *sessionModel) frame(msg tea.Msg) tea.Cmd {
+	if m.app == nil {
+		m.frames.fresh = false
+		return nil
+	}
+	return m.frames.after(msg)
+}
+
+func (m *sessionModel) update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+	case tea.KeyMsg:
+		if cmd, handled := m.key(msg); handled {
+			return m, cmd
+		}
+	case endMsg:
+		if m.app != nil {
+			m.app.Stop()
+		}
+		return m, tea.Quit
+	case labMsg:
+		return m, m.labReady(msg)
+	case resetMsg:
+		return m, m.reset()
+	case pushMsg:
+		return m, m.push(msg)
+	case runner.StartedMsg:
+		cmd := m.watchStart(msg)
+		return m, tea.Batch(m.forward(msg), cmd)
+	case runner.EventMsg:
+		cmd := m.watchEvent(msg)
+		return m, tea.Batch(m.forward(msg), cmd)
+	case runner.DoneMsg:
+		m.watchDone(msg)
+	}
+	if !m.joined {
+		return m, m.joinInput(msg)
+	}
+	return m, m.forward(msg)
+}
+
+// key notes the key for the idle timeout and handles the keys that are the
+// session's own (ctrl+c, the join screen, the lab's error); handled is false for
+// the keys that go on to the app.
+func (m *sessionModel) key(msg tea.KeyMsg) (cmd tea.Cmd, handled bool) {
+	now := time.Now()
+	m.p.update(func(s *Status) { s.LastKey = now })
+	if msg.Type == tea.KeyCtrlC {
+		if m.app != nil {
+			m.app.Stop()
+		}
+		return tea.Quit, true
+	}
+	if !m.joined {
+		return m.joinKey(msg), true
+	}
+	if m.app == nil {
+		if m.err != "" && (msg.String() == "q" || msg.Type == tea.KeyEnter) {
+			return tea.Quit, true
+		}
+		return nil, true
+	}
+	return nil, false
+}
+
+// labReady takes the participant's lab (or says it did not start) and opens the
+// app on it; a lab made for an earlier request is closed.
+func (m *sessionModel) labReady(msg labMsg) tea.Cmd {
+	if msg.gen != m.labGen {
+		if msg.lab != nil {
+			go msg.lab.Close()
+		}
+		return nil
+	}
+	m.starting = false
+	if msg.err != nil {
+		m.p.srv.log.Warn("participant's lab did not start", "id", m.p.id, "err", msg.err.Error())
+		m.err = "Your lab did not start: " + msg.err.Error() + "\nTell the instructor; press q to leave."
+		return nil
+	}
+	if old := m.seat.lab; old != nil && old != msg.lab {
+		go old.Close()
+	}
+	m.seat.lab = msg.lab
+	return m.newApp(msg.lab)
+}
+
+// reset is the instructor's reset: a fresh lab, browser and progress.
+func (m *sessionModel) reset() tea.Cmd {
+	if m.app != nil {
+		m.app.Stop()
+		m.app = nil
+	}
+	m.err = ""
+	if !m.joined {
+		return nil
+	}
+	// A fresh lab, browser and progress: the seat's old ones go.
+	m.seat.free()
+	m.seat.signups, m.seat.hops = 0, 0
+	m.p.update(func(s *Status) { s.Joining = true })
+	return m.startLab()
+}
+
+// push opens the chapter the instructor sent everyone to.
+func (m *sessionModel) push(msg pushMsg) tea.Cmd {
+	if m.app == nil {
+		return nil
+	}
+	m.app.Stop()
+	m.p.update(func(s *Status) { s.Chapter, s.Running, s.Stuck, s.Why, s.Hop = msg.chapter, false, false, "", 0 })
+	return m.app.OpenChapter(msg.chapter)
+}
+
+// joinInput gives msg to the join screen's field in focus (the name or the rejoin
+// word).
+func (m *sessionModel) joinInput(msg tea.Msg) tea.Cmd {
+	var cmd tea.Cmd
+	if m.asking {
+		m.word, cmd = m.word.Update(msg)
+	} else {
+		m.name, cmd = m.name.Update(msg)
+	}
+	return cmd
+}
+
+func (m *sessionModel) forward(msg tea.Msg) tea.Cmd {
+	if m.app == nil {
+		return nil
+	}
+	_, cmd := m.app.Update(msg)
+	return cmd
+}
+
+// joinKey is a key on the join screen: the name, then (with the class code) the
+// rejoin word, then the seat.
+func (m *sessionModel) joinKey(msg tea.KeyMsg) tea.Cmd {
+	if msg.Type != tea.KeyEnter {
+		return m.joinInput(msg)
+	}
+	name := cleanName(m.name.Value())
+	if name == "" {
+		m.err = "Type a name the instructor will recognise."
+		return nil
+	}
+	m.err = ""
+	if m.p.key == nil && !m.asking {
+		m.asking = true
+		m.name.Blur()
+		return m.word.Focus()
+	}
+	proof, keep := identity(m.p.key, m.word.Value())
+	st, resumed, refusal := m.p.srv.claimSeat(name, proof, keep)
+	if st == nil {
+		m.err = refusal
+		m.asking = false
+		m.word.Reset()
+		m.word.Blur()
+		return m.name.Focus()
+	}
+	m.seat, m.joined = st, true
+	m.p.setSeat(st)
+	m.p.update(func(s *Status) { s.Name = name })
+	m.p.srv.log.Info("participant joined", "id", m.p.id, "name", name, "rejoined", resumed)
+	return m.startLab()
+}
+
+func (m *sessionModel) View() string {
+	if m.app != nil {
+		if !m.frames.fresh {
+			m.view, m.frames.fresh = m.app.View(), true
+			m.p.srv.views.Add(1)
+		}
+		return m.view
+	}
+	title := m.r.NewStyle().Bold(true).Render("cognitolab classroom")
+	var b strings.Builder
+	b.WriteString("\n  " + title + "\n\n")
+	switch {
+	case m.err != "" && m.joined:
+		b.WriteString("  " + strings.ReplaceAll(m.err, "\n", "\n  ") + "\n")
+	case m.starting:
+		b.WriteString("  Starting your own lab (user pool, ALB, app, logs)…\n")
+	case m.asking:
+		b.WriteString("  Choose a rejoin word, so that if you drop off you can join again as\n  " +
+			m.name.Value() + " with it and find your lab and chapter (kept " + m.p.srv.cfg.RejoinWithin.String() + ").\n  Leave it empty to start afresh each time.\n\n  " + m.word.View() + "\n\n")
+		b.WriteString("  enter join · ctrl+c leave\n")
+	default:
+		b.WriteString("  What name should the instructor see on the class board?\n\n  " + m.name.View() + "\n\n")
+		if m.err != "" {
+			b.WriteString("  " + m.err + "\n\n")
+		}
+		b.WriteString("  enter next · ctrl+c leave\n")
+	}
+	return b.String()
+}
