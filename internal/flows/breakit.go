@@ -112,7 +112,7 @@ func (f *breakFlow) finishStep(step string, cb *url.URL, why string) error {
 }
 
 func (f *breakFlow) otherBrowser() error {
-	f.info("**Break 1: a login link opened in another browser.** The login starts in one browser; the link Cognito sends back to the ALB is opened in another (pasted into a chat, or a different browser profile).")
+	f.lead("**Break 1: a login link opened in another browser.** The login starts in one browser; the link Cognito sends back to the ALB is opened in another (pasted into a chat, or a different browser profile).")
 	cb, err := f.startLogin()
 	if err != nil {
 		return err
@@ -135,7 +135,7 @@ func (f *breakFlow) cognitoDown() error {
 		f.info("**Break 2, the ALB cannot reach Cognito**, needs the local lab (it stops Cognito's server). On AWS it is a security group or network ACL without outbound HTTPS to Cognito, or a private ALB with no route (NAT) to the internet: the ALB answers **500**.")
 		return nil
 	}
-	f.info("**Break 2: the ALB cannot reach Cognito.** On AWS: the ALB's security group or network ACL blocks outbound HTTPS, or a private ALB has no route to the internet. Here: Cognito's server is stopped just before the ALB needs its token endpoint.")
+	f.lead("**Break 2: the ALB cannot reach Cognito.** On AWS: the ALB's security group or network ACL blocks outbound HTTPS, or a private ALB has no route to the internet. Here: Cognito's server is stopped just before the ALB needs its token endpoint.")
 	cb, err := f.startLogin()
 	if err != nil {
 		return err
@@ -164,6 +164,6 @@ func (f *breakFlow) cognitoDown() error {
 	if err := restart(); err != nil {
 		return f.fail(nil, "Cognito's server to start again", err.Error(), "restart cognitolab", err)
 	}
-	f.info("Cognito is reachable again. The code was never redeemed, so the same link works:")
+	f.lead("Cognito is reachable again. The code was never redeemed, so the same link works:")
 	return f.finish(cb, "with Cognito back, the ALB should redeem the code it could not redeem before")
 }

@@ -108,7 +108,7 @@ func (f *breakFlow) ruleScope() error {
 		return nil
 	}
 	t := f.s.Target
-	f.info("**Break 6: a rule scope the app client does not allow.** Someone adds `%s` to the ALB rule's `Scope` (say, to call GetUser with the access token), but not to the app client's allowed scopes. The lab changes the running rule, as `aws elbv2 modify-rule` would.", adminScope)
+	f.lead("**Break 6: a rule scope the app client does not allow.** Someone adds `%s` to the ALB rule's `Scope` (say, to call GetUser with the access token), but not to the app client's allowed scopes. The lab changes the running rule, as `aws elbv2 modify-rule` would.", adminScope)
 	restore, err := f.switchRule(lab, func(a *labconf.Authenticate) { a.Scope = strings.TrimSpace(a.Scope + " " + adminScope) })
 	if err != nil {
 		return err
@@ -146,7 +146,7 @@ func (f *breakFlow) ruleScope() error {
 	if err := restore(); err != nil {
 		return err
 	}
-	f.info("Switched off: the rule's scope is `%s` again.", f.currentScope(lab))
+	f.lead("Switched off: the rule's scope is `%s` again.", f.currentScope(lab))
 	authURL, err = f.protectedRedirect(BrowserVisitor, "switched off: the protected route again")
 	if err != nil {
 		return err
@@ -182,7 +182,7 @@ func (f *breakFlow) clientSecret() error {
 		f.info("**Break 7, a wrong client secret on the ALB**, changes the running ALB, so it runs in the local lab only. On AWS it happens with an `authenticate-oidc` rule whose `ClientSecret` was pasted wrong, or is an old secret deleted after a rotation. Cognito's token endpoint answers `invalid_client`, and the ALB answers **401** (access-log reason `AuthTokenEpRequestFailed`).")
 		return nil
 	}
-	f.info("**Break 7: a wrong client secret on the ALB.** The ALB proves who it is to Cognito's token endpoint with the app client's secret. On AWS a wrong one comes from an `authenticate-oidc` rule (you paste `ClientSecret` there), or from an old secret deleted after a rotation. Here the lab gives the running ALB a wrong secret.")
+	f.lead("**Break 7: a wrong client secret on the ALB.** The ALB proves who it is to Cognito's token endpoint with the app client's secret. On AWS a wrong one comes from an `authenticate-oidc` rule (you paste `ClientSecret` there), or from an old secret deleted after a rotation. Here the lab gives the running ALB a wrong secret.")
 	right := lab.ALBClientSecret()
 	if err := lab.SetALBClientSecret(wrongSecret(right)); err != nil {
 		return f.fail(nil, "the ALB's secret changed", err.Error(), "this break needs the local lab", err)
@@ -215,7 +215,7 @@ func (f *breakFlow) clientSecret() error {
 	if err := restore(); err != nil {
 		return err
 	}
-	f.info("Switched off: the ALB sends the right secret again. Cognito refused the client before looking at the code, so the same link still works:")
+	f.lead("Switched off: the ALB sends the right secret again. Cognito refused the client before looking at the code, so the same link still works:")
 	return f.finish(cb, "with the right secret the ALB should redeem the code it could not redeem before")
 }
 
@@ -259,7 +259,7 @@ func (f *breakFlow) ajaxExpired() error {
 		return nil
 	}
 	t := f.s.Target
-	f.info("**Break 8: an AJAX call after the session expired.** A single-page app is open in a browser tab; its script calls the API with `fetch`. The session ends while the tab stays open.")
+	f.lead("**Break 8: an AJAX call after the session expired.** A single-page app is open in a browser tab; its script calls the API with `fetch`. The session ends while the tab stays open.")
 	f.s.state.resetJar(BrowserVisitor)
 	if err := f.setupf(func() error {
 		_, err := f.albLogin(BrowserVisitor, false)
@@ -323,7 +323,7 @@ func (f *breakFlow) ajaxExpired() error {
 	if err := restore(); err != nil {
 		return err
 	}
-	f.info("Switched off: the rule authenticates again. The page is reloaded, as the script would do after its 401:")
+	f.lead("Switched off: the rule authenticates again. The page is reloaded, as the script would do after its 401:")
 	authURL, err = f.protectedRedirect(BrowserVisitor, "switched off: the page reloaded")
 	if err != nil {
 		return err

@@ -58,7 +58,7 @@ func (f *breakFlow) unregisteredHost() error {
 		return nil
 	}
 	_ = conn.Close()
-	f.info("**Break 3: a host name not registered as a callback.** The same ALB, reached by another name: `%s` instead of `%s`, as a CNAME or a second domain would. Only `%s` is registered on the ALB's app client. (Here that name is also Cognito's, so the ALB's nonce cookie goes to Cognito too: cookies ignore ports.)", alias, hostOf(t.AppURL), t.ALBCallbackURL())
+	f.lead("**Break 3: a host name not registered as a callback.** The same ALB, reached by another name: `%s` instead of `%s`, as a CNAME or a second domain would. Only `%s` is registered on the ALB's app client. (Here that name is also Cognito's, so the ALB's nonce cookie goes to Cognito too: cookies ignore ports.)", alias, hostOf(t.AppURL), t.ALBCallbackURL())
 	f.s.mu.Lock()
 	f.s.albAlias = alias
 	f.s.mu.Unlock()
@@ -101,7 +101,7 @@ func (f *breakFlow) unregisteredHost() error {
 		return err
 	}
 	f.info("**Diagnose.** The failing hop: Cognito's `/oauth2/authorize` answering **302** to its own page `/error?error=redirect_mismatch&client_id=…`, not to `/login`. The hop before it shows why: the ALB's `redirect_uri` is `%s/oauth2/idpresponse`, built from the name you came in by. No ALB error reason: the ALB's redirect was fine, and the browser never comes back to it. The app's logs: nothing. **Fix:** register `https://<every name>/oauth2/idpresponse`, in lowercase, in the ALB client's `CallbackURLs` (`lab.yaml` lists the ALB's DNS name, and your custom domain when you give one), or send every other name to the registered one with a redirect rule on the listener.", other)
-	f.info("Switched off: the same ALB by its registered name, `%s`.", hostOf(t.AppURL))
+	f.lead("Switched off: the same ALB by its registered name, `%s`.", hostOf(t.AppURL))
 	cb, err := f.startLogin()
 	if err != nil {
 		return err
@@ -170,7 +170,7 @@ func (f *breakFlow) bigSession() error {
 	pool := aws.String(t.UserPoolID)
 	username, _, _ := f.user()
 	name := f.s.albCookieName()
-	f.info("**Break 4: a session too big for one cookie.** Cognito writes every group you are in into your access token (`cognito:groups`), and the ALB keeps that token in its session cookie. A browser keeps about 4 KB per cookie, so a big session becomes several cookies: `%s-0`, `-1`, up to `-3`.", name)
+	f.lead("**Break 4: a session too big for one cookie.** Cognito writes every group you are in into your access token (`cognito:groups`), and the ALB keeps that token in its session cookie. A browser keeps about 4 KB per cookie, so a big session becomes several cookies: `%s-0`, `-1`, up to `-3`.", name)
 	err = f.setupf(func() error {
 		for i := range shardGroupCount {
 			g := aws.String(shardGroupName(username, i))
@@ -286,7 +286,7 @@ func (f *breakFlow) shardLogout() error {
 // Netflix/consoleme#9232 "Immediately logged in again after a logout"). It shares
 // chapter 8's code: silentRelogin for the break, logoutFlow's logout and prove for the fix.
 func (f *breakFlow) cookieOnlyLogout() error {
-	f.info("**Break 5: a logout that deletes only the ALB cookie.** The app \"logs out\" by clearing the ALB's session cookie and nothing else. Cognito keeps its own session cookie, `cognito`, for an hour.")
+	f.lead("**Break 5: a logout that deletes only the ALB cookie.** The app \"logs out\" by clearing the ALB's session cookie and nothing else. Cognito keeps its own session cookie, `cognito`, for an hour.")
 	if err := f.setupf(func() error {
 		f.s.resetJar(BrowserLearner)
 		f.s.mu.Lock()
@@ -301,7 +301,7 @@ func (f *breakFlow) cookieOnlyLogout() error {
 		return err
 	}
 	f.info("**Diagnose.** Nothing failed, and that is the failure. The hop to read: Cognito's `/oauth2/authorize` answering **302** straight to `/oauth2/idpresponse?code=…`, with no `/login` in between: its `cognito` cookie still held your session. The ALB's access log shows an ordinary login; the app's logs show you back at `/v1/secrets`. **Fix:** the app's `/logout` expires every ALB cookie shard and then sends the browser to Cognito's `/logout?client_id=…&logout_uri=…`, which clears the `cognito` cookie. `logout_uri` must be one of the client's sign-out URLs (`LogoutURLs` in `lab.yaml`).")
-	f.info("Switched off: the app's `/logout` as chapter 8 builds it.")
+	f.lead("Switched off: the app's `/logout` as chapter 8 builds it.")
 	lf := &logoutFlow{run: f.run}
 	if err := lf.logout(); err != nil {
 		return err

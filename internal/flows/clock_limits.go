@@ -29,7 +29,7 @@ import (
 // codeExpiry signs in through the ALB but brings the code back 6 minutes later.
 func (f *clockFlow) codeExpiry() error {
 	t := f.s.Target
-	f.info("Next clock: the **authorization code** lives 5 minutes. In a new browser (yours still holds its old ALB cookie, whose refresh works again now that you are enabled), log in, then wait 6 minutes before the browser brings the code back to the ALB.")
+	f.lead("Next clock: the **authorization code** lives 5 minutes. In a new browser (yours still holds its old ALB cookie, whose refresh works again now that you are enabled), log in, then wait 6 minutes before the browser brings the code back to the ALB.")
 	authURL, err := f.protectedRedirect(BrowserVisitor, "the protected route")
 	if err != nil {
 		return err
@@ -56,7 +56,7 @@ func (f *clockFlow) codeExpiry() error {
 // loginWindow starts a login at the ALB and finishes it 16 minutes later.
 func (f *clockFlow) loginWindow() error {
 	t := f.s.Target
-	f.info("Next clock: the **ALB's login window**. A login must finish within 15 minutes of the ALB's redirect, whatever Cognito does.")
+	f.lead("Next clock: the **ALB's login window**. A login must finish within 15 minutes of the ALB's redirect, whatever Cognito does.")
 	authURL, err := f.protectedRedirect(BrowserVisitor, "the protected route")
 	if err != nil {
 		return err
@@ -85,7 +85,7 @@ func (f *clockFlow) loginWindow() error {
 
 // sessionTimeout logs in, then moves the clock past the ALB's SessionTimeout.
 func (f *clockFlow) sessionTimeout() error {
-	f.info("Last clock: the **ALB's session timeout** (`SessionTimeout`, 7 days in `lab.yaml`). Log in properly first.")
+	f.lead("Last clock: the **ALB's session timeout** (`SessionTimeout`, 7 days in `lab.yaml`). Log in properly first.")
 	res, err := f.albLogin(BrowserVisitor, false)
 	if err != nil {
 		return err

@@ -68,9 +68,14 @@ func (r *run) stepf(format string, args ...any) {
 	r.s.where(r.chapter, r.step)
 }
 
-// info emits a short narrative line (Markdown).
+// info emits a short narrative line (Markdown) about the hop just made.
 func (r *run) info(format string, args ...any) {
 	r.s.emit(hop.Event{Info: fmt.Sprintf(format, args...)})
+}
+
+// lead emits a narrative line (Markdown) that introduces the hops to come.
+func (r *run) lead(format string, args ...any) {
+	r.s.emit(hop.Event{Info: fmt.Sprintf(format, args...), Lead: true})
 }
 
 type hopSlotKey struct{}

@@ -16,8 +16,12 @@ type Event struct {
 	Log *LogLine
 	// Mail is a message the local pool "sent" (confirmation code).
 	Mail *Mail
-	// Info is a short narrative line between hops (Markdown).
+	// Info is a short narrative line between hops (Markdown). It explains the hop
+	// before it, unless Lead says it introduces the hops after it.
 	Info string
+	// Lead marks an Info that introduces what comes next (a lab, the next clock
+	// jump): the TUI shows it with the next hop instead of the last one.
+	Lead bool
 	// Clock is a jump of the local lab's clock (its own row in the timeline).
 	Clock *ClockJump
 }

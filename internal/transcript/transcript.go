@@ -217,7 +217,11 @@ func (p *Printer) jsonEvent(e hop.Event) {
 	case e.Mail != nil:
 		p.jsonLine("mail", "mail", e.Mail)
 	case e.Info != "":
-		p.jsonLine("info", "info", e.Info)
+		if e.Lead {
+			p.jsonLine("info", "info", e.Info, "lead", true)
+		} else {
+			p.jsonLine("info", "info", e.Info)
+		}
 	case e.Clock != nil:
 		p.jsonLine("clock", "by", hop.JumpSpan(e.Clock.By), "now", e.Clock.Now, "label", e.Clock.Label())
 	}

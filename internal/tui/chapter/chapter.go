@@ -85,6 +85,8 @@ type LastRun struct {
 	Info  string
 	// Marks are the timeline's clock jumps.
 	Marks []timeline.Mark
+	// Story is the run's narrative lines, each placed among the hops.
+	Story []Told
 }
 
 // maxKeptHops bounds the hops a chapter keeps of its last run.
@@ -114,6 +116,10 @@ type Model struct {
 	freeRun bool // the gate is released: hops come without key presses
 	err     error
 	info    string
+	// story is the run's narrative (the flow's Info lines), each placed after the
+	// hops that had arrived when it came: the card and the inspector of a hop show
+	// the lines that follow it, so the explanation is read with the hop it explains.
+	story []Told
 	// note is a one-off word in the status line (the lab clock moved, or cannot),
 	// until the next key.
 	note   string
@@ -161,6 +167,7 @@ func New(ctx context.Context, c *common.Common, ch flows.Chapter, markdown strin
 		m.timeline.SetMarks(last.Marks)
 		m.timeline.Select(m.timeline.Len() - 1)
 		m.state, m.err, m.info = last.State, last.Err, last.Info
+		m.story = slices.Clone(last.Story)
 		m.syncSelection()
 	}
 	return m
@@ -175,7 +182,7 @@ func (m *Model) keep() {
 	if len(hops) > maxKeptHops {
 		hops = hops[len(hops)-maxKeptHops:]
 	}
-	m.shared.Runs[m.ch.ID] = &LastRun{Hops: hops, State: m.state, Err: m.err, Info: m.info, Marks: m.timeline.Marks()}
+	m.shared.Runs[m.ch.ID] = &LastRun{Hops: hops, State: m.state, Err: m.err, Info: m.info, Marks: m.timeline.Marks(), Story: slices.Clone(m.story)}
 }
 
 // Chapter is the chapter shown.
@@ -469,6 +476,7 @@ func (m *Model) syncSelection() {
 		return
 	}
 	m.inspector.SetHop(&h, m.timeline.Number())
+	m.inspector.SetStory(m.storyOf(m.timeline.Index()))
 	m.shared.Logs.Highlight(h.Seq, h.TraceID, m.timeline.Number())
 }
 
@@ -515,4 +523,54 @@ func (m *Model) inspectTokens() tea.Cmd {
 		m.shared.Tokens.Add(*tv)
 	}
 	return m.runner.VerifyForwarded(m.ctx, h)
+}
+
+// Told is one narrative line of a run, placed after the first After hops. A Lead
+// line introduces the hops after it; any other explains the hop before it.
+type Told struct {
+	After int
+	Lead  bool
+	Text  string
+}
+
+// maxStory bounds the narrative lines a run keeps.
+const maxStory = 500
+
+// tell keeps a narrative line after the hops so far.
+func (m *Model) tell(text string, lead bool) {
+	if len(m.story) >= maxStory {
+		m.story = m.story[1:]
+	}
+	m.story = append(m.story, Told{After: m.timeline.Len(), Lead: lead, Text: text})
+}
+
+// storyOf is the narrative that goes with hop i, in plain text, in order: for one
+// of the chapter's own hops, the lines since the previous own hop (the lines that
+// introduce it, and what was said after a folded set-up), then the lines that
+// explain it (those after it, until the next hop). A set-up hop has only the lines
+// that explain it.
+func (m *Model) storyOf(i int) []string {
+	hops := m.timeline.Hops()
+	if i < 0 || i >= len(hops) {
+		return nil
+	}
+	lo := i + 1 // the first position whose lines belong to hop i
+	if !hops[i].Setup {
+		p := i - 1
+		for p >= 0 && hops[p].Setup {
+			p--
+		}
+		lo = p + 1
+	}
+	var out []string
+	for _, t := range m.story {
+		switch {
+		case t.After < lo || t.After > i+1:
+		case t.After == i+1 && t.Lead: // introduces the next hop
+		case t.After == lo && !t.Lead && lo > 0 && !hops[lo-1].Setup: // explains the hop before
+		default:
+			out = append(out, plain(t.Text))
+		}
+	}
+	return out
 }

@@ -136,6 +136,7 @@ func (m *Model) start() tea.Cmd {
 	m.timeline.Reset()
 	m.syncSelection()
 	m.err, m.info = nil, ""
+	m.story = nil
 	m.flipped = false
 	m.state = Starting
 	m.saved = false
@@ -218,6 +219,8 @@ func (m *Model) apply(msg runner.EventMsg) tea.Cmd {
 		m.shared.Mail.Add(*ev.Mail)
 	case ev.Info != "":
 		m.info = ev.Info
+		m.tell(ev.Info, ev.Lead)
+		m.syncSelection()
 	case ev.Clock != nil:
 		m.timeline.Mark(ev.Clock.Label())
 		return m.layout()

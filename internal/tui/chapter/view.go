@@ -385,6 +385,11 @@ func (m *Model) card(w, h int) string {
 	if m.c.Present && h >= 10 {
 		b.WriteString("\n")
 	}
+	// What the run said about this hop comes first: it is about this run, the
+	// annotation after it about every hop of its kind.
+	for _, line := range m.storyOf(m.timeline.Index()) {
+		b.WriteString(s.Accent.Render("▸ ") + s.Text.Render(strings.ReplaceAll(wrap(line, max(w-2, 10)), "\n", "\n  ")) + "\n")
+	}
 	if hop.Note != "" {
 		b.WriteString(s.HopNote.Render(wrap(plain(hop.Note), w)))
 	}

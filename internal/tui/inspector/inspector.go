@@ -31,6 +31,7 @@ type Model struct {
 	vp     viewport.Model
 	hop    *hop.Hop
 	num    string // the hop's number in this run ("3", "s1"), as the timeline shows it
+	story  []string
 	reveal bool
 	width  int
 	height int
@@ -59,6 +60,13 @@ func (m *Model) SetHop(h *hop.Hop, num string) {
 	if !same {
 		m.vp.GotoTop()
 	}
+}
+
+// SetStory sets what the run said about the hop (plain text, a paragraph each),
+// shown under its heading.
+func (m *Model) SetStory(lines []string) {
+	m.story = lines
+	m.refresh()
 }
 
 // Revealed reports whether secrets are shown.
@@ -112,6 +120,7 @@ func (m *Model) render(h hop.Hop) string {
 	p.heading()
 	p.request()
 	p.response()
+	p.story()
 	return strings.TrimRight(p.b.String(), "\n")
 }
 
@@ -306,4 +315,16 @@ func (m *Model) number(h hop.Hop) string {
 		return m.num
 	}
 	return strconv.Itoa(h.Seq)
+}
+
+// story is what the run said about this hop (the card shows it first; here it
+// comes after the exchange, which is what this pane is for).
+func (p *page) story() {
+	if len(p.m.story) == 0 {
+		return
+	}
+	p.section("What the run said")
+	for _, line := range p.m.story {
+		p.b.WriteString(p.s.Accent.Render("▸ ") + p.s.Text.Render(strings.ReplaceAll(common.Wrap(line, max(p.wrap-2, 10)), "\n", "\n  ")) + "\n")
+	}
 }
