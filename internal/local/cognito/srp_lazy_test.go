@@ -4,8 +4,12 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
+	"net/http/httptest"
 	"os"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -82,6 +86,62 @@ func TestSRPStateFileHoldsVerifierOnly(t *testing.T) {
 	for _, enc := range []func([]byte) string{base64.StdEncoding.EncodeToString, base64.RawURLEncoding.EncodeToString, hex.EncodeToString, func(b []byte) string { return string(b) }} {
 		if strings.Contains(string(b), enc(inner)) {
 			t.Fatal("the state file holds x's password part (srpInner)")
+		}
+	}
+}
+
+// TestSRPVerifiersOfConcurrentSignUps: sign-ups that share one state-file write all
+// have their verifiers derived before it (on several goroutines), and the restarted
+// pool signs each in with SRP.
+func TestSRPVerifiersOfConcurrentSignUps(t *testing.T) {
+	p := newTestPool(t, nil)
+	const n = 12
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, _, err := p.SignUp(p.PublicClient(), "many"+strconv.Itoa(i), apiPassword, nil); err != nil {
+				errs <- err
+				return
+			}
+			errs <- p.AdminConfirmSignUp("many" + strconv.Itoa(i))
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	var st state
+	b, err := os.ReadFile(p.cfg.StatePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &st); err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Users) != n {
+		t.Fatalf("the state file holds %d users, want %d", len(st.Users), n)
+	}
+	for _, u := range st.Users {
+		if len(u.SRPVerifier) == 0 || len(u.SRPSalt) == 0 {
+			t.Fatalf("user %s was written without an SRP verifier", u.Username)
+		}
+	}
+	q, err := New(Config{StatePath: p.cfg.StatePath})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(q.Handler())
+	t.Cleanup(srv.Close)
+	e := &apiEnv{pool: q, srv: srv, cip: newSDK(srv.URL), pub: q.PublicClient(), sec: q.ALBClient()}
+	for _, name := range []string{"many0", "many" + strconv.Itoa(n-1)} {
+		if out, err := e.srpLogin(t, name, apiPassword); err != nil || out.AuthenticationResult == nil {
+			t.Fatalf("SRP sign-in of %s after a restart: %v %+v", name, err, out)
 		}
 	}
 }

@@ -6,7 +6,10 @@ package cognito
 import (
 	"bytes"
 	"math/big"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // setPassword sets a user's password: the salted hash that USER_PASSWORD_AUTH checks,
@@ -63,7 +66,9 @@ func (p *Pool) srpVerifierFor(u *User) *big.Int {
 }
 
 // derivePendingVerifiers derives the verifier of every user whose password was set
-// since the last write, so that the state file holds verifiers, never srpInner.
+// since the last write, so that the state file holds verifiers, never srpInner. The
+// sign-ups one write covers (group commit) may be many: they are derived on every
+// core, as when each sign-up made its own.
 func (p *Pool) derivePendingVerifiers() {
 	p.mu.RLock()
 	var pending []User
@@ -73,7 +78,16 @@ func (p *Pool) derivePendingVerifiers() {
 		}
 	}
 	p.mu.RUnlock()
-	for i := range pending {
-		p.srpVerifierFor(&pending[i])
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(pending)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := next.Add(1) - 1; i < int64(len(pending)); i = next.Add(1) - 1 {
+				p.srpVerifierFor(&pending[i])
+			}
+		}()
 	}
+	wg.Wait()
 }
