@@ -88,7 +88,7 @@ func TestKeysGiveFeedback(t *testing.T) {
 		t.Errorf("a finished chapter's footer should offer a, not n:\n%s", s)
 	}
 	h.key("n")
-	if s := screen(); !strings.Contains(s, "this was the last hop") {
+	if s := screen(); !strings.Contains(s, "that was the last hop") {
 		t.Errorf("n after the last hop should say so:\n%s", s)
 	}
 	h.key("3")

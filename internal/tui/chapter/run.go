@@ -20,6 +20,10 @@ func (m *Model) spin() tea.Cmd {
 	return func() tea.Msg { return m.spinner.Tick() }
 }
 
+// lastHopNote is the note n leaves at the last hop of a finished run; the status
+// line says it in its own words (with a and esc, which it already lists).
+const lastHopNote = "this was the last hop: a runs the chapter again, esc goes back to the chapter list"
+
 // next is the n/enter key: start the chapter, step forward through hops already
 // seen, or let the next hop through.
 func (m *Model) next() tea.Cmd {
@@ -34,7 +38,7 @@ func (m *Model) next() tea.Cmd {
 			m.syncSelection()
 			return nil
 		}
-		m.note = "this was the last hop: a runs the chapter again, esc goes back to the chapter list"
+		m.note = lastHopNote
 		return nil
 	case Running:
 		if !m.timeline.AtEnd() {
