@@ -41,9 +41,11 @@ var Screen = Palette{
 // Projector is the high-contrast palette of presenter mode: a projector washes out
 // dim grey, so nothing the audience must read is drawn in it.
 var Projector = Palette{
-	Text:    lipgloss.AdaptiveColor{Light: "#000000", Dark: "#FFFFFF"},
-	Subtle:  lipgloss.AdaptiveColor{Light: "#2A2A36", Dark: "#D8D8E4"},
-	Faint:   lipgloss.AdaptiveColor{Light: "#6C6C80", Dark: "#8A8A99"},
+	Text:   lipgloss.AdaptiveColor{Light: "#000000", Dark: "#FFFFFF"},
+	Subtle: lipgloss.AdaptiveColor{Light: "#2A2A36", Dark: "#D8D8E4"},
+	// Faint draws the key bar's • and the rules: at least 7:1 on the background
+	// (checked as a 256-colour terminal draws it), or a projector loses the separators.
+	Faint:   lipgloss.AdaptiveColor{Light: "#303030", Dark: "#B0B0C0"},
 	Accent:  lipgloss.AdaptiveColor{Light: "#4B2FE0", Dark: "#C4B0FF"},
 	Green:   lipgloss.AdaptiveColor{Light: "#006B40", Dark: "#7CF0B8"},
 	Yellow:  lipgloss.AdaptiveColor{Light: "#7A4E00", Dark: "#FFD680"},
