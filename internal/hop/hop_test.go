@@ -58,6 +58,9 @@ func TestFromToThroughALB(t *testing.T) {
 		{Hop{Browser: BrowserInsideAWS, Party: PartyApp, BackChannel: true}, "ALB → app"},
 		{Hop{Browser: "alice's browser", Party: PartyALB}, "browser → ALB"},
 		{Hop{Browser: "alice's browser", Party: PartyHostedUI}, "browser → Cognito"},
+		// The ALB's public-key endpoint is an AWS service of its own, not the ALB.
+		{Hop{Browser: "your code", Party: PartyALB, Key: KeyALBPublicKey, URL: "http://127.0.0.1:41234/0f6e1b0c-4c1e-4b7e-9b2a-2f1d3c4b5a69"}, "your code → ALB key endpoint"},
+		{Hop{Browser: "your code", Party: PartyALB, URL: "https://public-keys.auth.elb.eu-west-1.amazonaws.com/0f6e1b0c-4c1e-4b7e-9b2a-2f1d3c4b5a69"}, "your code → ALB key endpoint"},
 	} {
 		if got := c.h.FromTo(); got != c.want {
 			t.Errorf("%+v: FromTo = %q, want %q", c.h, got, c.want)

@@ -1,6 +1,9 @@
 package hop
 
-import "strings"
+import (
+	"net/url"
+	"strings"
+)
 
 // Caller is the short name of who made the hop: "browser", "your code", "ALB".
 func (h Hop) Caller() string {
@@ -30,6 +33,9 @@ func (h Hop) Addressed() Party {
 func (h Hop) Callee() string {
 	switch h.Addressed() {
 	case PartyALB:
+		if h.ALBKeyEndpoint() {
+			return "ALB key endpoint"
+		}
 		return "ALB"
 	case PartyHostedUI:
 		return "Cognito"
@@ -49,6 +55,25 @@ func (h Hop) Callee() string {
 	default:
 		return string(h.Party)
 	}
+}
+
+// KeyALBPublicKey is the lesson key of a fetch from the ALB's public-key endpoint.
+const KeyALBPublicKey = "alb-public-key"
+
+// ALBKeyEndpoint reports a fetch from the ALB's public-key endpoint: a regional AWS
+// service (https://public-keys.auth.elb.<region>.amazonaws.com/<kid>, per
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-authenticate-users.html#user-claims-encoding),
+// a server of its own in the local lab. It serves the key that verifies the ALB's
+// x-amzn-oidc-data; the ALB itself never sees the request.
+func (h Hop) ALBKeyEndpoint() bool {
+	if h.Party != PartyALB || h.BackChannel {
+		return false
+	}
+	if h.Key == KeyALBPublicKey {
+		return true
+	}
+	u, err := url.Parse(h.URL)
+	return err == nil && strings.HasPrefix(strings.ToLower(u.Hostname()), "public-keys.auth.elb.")
 }
 
 // StepJWTRefused begins the Step of the ALB's report that its jwt-validation action

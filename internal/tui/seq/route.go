@@ -39,10 +39,17 @@ func (l Lane) Name() string {
 // hop; a back-channel hop is the ALB's own call inside AWS. A hop to the
 // learner's own listener (chapter 5's callback) stays in the browser lane, and so does
 // an event inside the ALB (its JWT validation refusing a request) in the ALB's lane.
+//
+// A fetch from the ALB's public-key endpoint (hop.Hop's ALBKeyEndpoint) goes to no
+// party with a lane: the endpoint is an AWS service of its own, not the ALB. Its
+// arrow leaves the caller's lane (from == to) and its label names the endpoint.
 func Route(h hop.Hop) (from, to Lane) {
 	from = LaneBrowser
 	if h.BackChannel {
 		from = LaneALB
+	}
+	if h.ALBKeyEndpoint() {
+		return from, from
 	}
 	switch h.Addressed() {
 	case hop.PartyALB:

@@ -261,13 +261,19 @@ func (g grid) cells(h hop.Hop) ([]rune, []byte) {
 		cells[z+1] = '◀'
 		put(cells, kinds, status, max(g.x[from-1]+1, z+2), a)
 	default:
-		// A call within the lane (the browser to your own listener): a loop.
+		// A call within the lane (the browser to your own listener): a loop. A call
+		// out of the diagram (the ALB's key endpoint, a party with no lane): an
+		// arrow that leaves the lane, ↗.
 		end := min(a+3, g.area)
 		for i := a + 1; i < end; i++ {
 			cells[i], kinds[i] = dash, kArrow
 		}
+		head := '↩'
+		if h.ALBKeyEndpoint() {
+			head = '↗'
+		}
 		if end-1 > a {
-			cells[end-1], kinds[end-1] = '↩', kArrow
+			cells[end-1], kinds[end-1] = head, kArrow
 		}
 		if end+len(status)+1 <= g.area {
 			put(cells, kinds, " "+status, end, end+len(status)+1)
@@ -311,6 +317,8 @@ func paint(b *strings.Builder, cells []rune, kinds []byte, life, arrow, status l
 func label(h hop.Hop, mask func(string) string) string {
 	l := h.Method + " " + where(h, mask)
 	switch {
+	case h.ALBKeyEndpoint():
+		return "ALB key endpoint: " + l
 	case h.JWTRefused():
 		return "JWT validation refused " + l
 	case h.Internal():

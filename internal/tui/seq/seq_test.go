@@ -205,3 +205,22 @@ func TestDiagramClockMarks(t *testing.T) {
 		t.Errorf("a jump with no hops yet:\n%s", out)
 	}
 }
+
+// The ALB's public-key endpoint is an AWS service of its own, not the ALB: its row
+// leaves the caller's lane (↗) without reaching the ALB's lifeline, and its label
+// names the endpoint (chapter 6 hop 4, chapter 10 hop 17).
+func TestKeyEndpointIsNotTheALB(t *testing.T) {
+	for _, h := range []hop.Hop{
+		{Seq: 1, Party: hop.PartyALB, Browser: "your code", Key: hop.KeyALBPublicKey, Method: "GET", URL: "http://127.0.0.1:41234/0f6e1b0c-4c1e-4b7e-9b2a-2f1d3c4b5a69", Status: 200},
+		{Seq: 1, Party: hop.PartyALB, Browser: "your code", Method: "GET", URL: "https://public-keys.auth.elb.eu-west-1.amazonaws.com/0f6e1b0c-4c1e-4b7e-9b2a-2f1d3c4b5a69", Status: 200},
+	} {
+		if from, to := Route(h); to == LaneALB || from != LaneBrowser {
+			t.Errorf("%s: Route = %v → %v, want out of the caller's lane, not to the ALB", h.URL, from, to)
+		}
+		out := ansi.Strip(View(common.New("notty", nil), []hop.Hop{h}, 0, 120, 4))
+		row := strings.Split(out, "\n")[1]
+		if strings.Contains(row, "▶") || !strings.Contains(row, "↗") || !strings.Contains(row, "ALB key endpoint") {
+			t.Errorf("%s: the key endpoint row should leave the lane (↗), reach no lifeline and name the endpoint:\n%s", h.URL, out)
+		}
+	}
+}
