@@ -190,7 +190,7 @@ func (p *Pool) writeState() error {
 		IDKey: marshalKey(p.idKey), AccessKey: marshalKey(p.accessKey), RefreshKey: marshalKey(p.refreshKey),
 		CSRFKey: p.csrfKey, Revoked: map[string]time.Time{},
 	}
-	p.derivePendingVerifiers() // the file keeps SRP verifiers, never srpInner (srp.go)
+	p.derivePendingVerifiers() // the file keeps SRP verifiers, never srpInner (srp_verifier.go)
 	p.mu.RLock()
 	for i, id := range p.order {
 		c := p.clients[id]

@@ -72,8 +72,8 @@ type User struct {
 	// SRPSalt and SRPVerifier (v = g^x mod N) answer USER_SRP_AUTH (srp.go).
 	SRPSalt     []byte `json:",omitempty"`
 	SRPVerifier []byte `json:",omitempty"`
-	// srpInner is x's password part until the verifier is derived from it (srp.go
-	// setPassword): in memory only, never in the state file.
+	// srpInner is x's password part until the verifier is derived from it
+	// (srp_verifier.go): in memory only, never in the state file or in a clone.
 	srpInner []byte
 
 	ConfirmCode        string

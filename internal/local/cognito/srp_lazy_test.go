@@ -145,3 +145,22 @@ func TestSRPVerifiersOfConcurrentSignUps(t *testing.T) {
 		}
 	}
 }
+
+// TestUserCopiesLeaveSRPInnerBehind: the copies of a user the pool hands out do not
+// carry x's password part.
+func TestUserCopiesLeaveSRPInnerBehind(t *testing.T) {
+	p := newTestPool(t, nil)
+	p.cfg.StatePath = "" // no write, so the verifier stays pending
+	u, _, err := p.SignUp(p.PublicClient(), "copied", apiPassword, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, pending := pendingSRP(p, "copied"); !pending {
+		t.Fatal("the stored user has nothing pending: the test no longer tests anything")
+	}
+	for _, cp := range []*User{u, p.User("copied"), p.Users()[0]} {
+		if cp.srpInner != nil {
+			t.Fatal("a copy of the user carries srpInner")
+		}
+	}
+}

@@ -121,8 +121,11 @@ func (p *Pool) lookupLocked(username string) *User {
 	return p.byEmail[strings.ToLower(username)]
 }
 
+// clone is a copy of u to hand out. It leaves x's password part (srpInner) behind:
+// only the stored user needs it, until its verifier is derived.
 func (u *User) clone() *User {
 	cp := *u
+	cp.srpInner = nil
 	cp.Attributes = make(map[string]string, len(u.Attributes))
 	for k, v := range u.Attributes {
 		cp.Attributes[k] = v
