@@ -24,8 +24,8 @@ func Annotate(h *hop.Hop) {
 			h.Title = "An HTTP exchange"
 		}
 	}
-	if key == "backchannel-jwt-refused" && h.Err != "" {
-		h.Title += ": " + strings.TrimPrefix(h.Err, "jwt-validation: ")
+	if why := h.Trouble(); key == "backchannel-jwt-refused" && why != "" {
+		h.Title += ": " + strings.TrimPrefix(why, "jwt-validation: ")
 	}
 	switch {
 	case h.Inferred && h.InferredFrom != "":

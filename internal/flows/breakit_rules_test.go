@@ -160,12 +160,12 @@ func TestBreakClientSecret(t *testing.T) {
 			continue
 		}
 		switch {
-		case b.Status == 400 && strings.Contains(b.RespBody, "invalid_client") && strings.Contains(b.Err, "AuthTokenEpRequestFailed"):
+		case b.Status == 400 && strings.Contains(b.RespBody, "invalid_client") && strings.Contains(b.Reason, "AuthTokenEpRequestFailed"):
 			refused++
 		case b.Status == 200:
 			redeemed++
 		default:
-			t.Errorf("token exchange %d %q (%s)", b.Status, b.RespBody, b.Err)
+			t.Errorf("token exchange %d %q (%s)", b.Status, b.RespBody, b.Reason)
 		}
 	}
 	if refused != 1 || redeemed != 1 {

@@ -216,9 +216,9 @@ func TestAllChaptersLocal(t *testing.T) {
 				reasons = append(reasons, strings.TrimPrefix(h.Step, hop.StepJWTRefused))
 				// The reader is told it is the ALB's JWT validation, why, and on which request.
 				if h.FromTo() != "ALB (JWT validation)" || h.Path() != "/v1/machine" || h.Method != "GET" ||
-					!strings.HasPrefix(h.Title, "Inside AWS: the ALB's JWT validation refused the request: ") || h.Err == "" ||
-					!strings.Contains(h.Title, strings.TrimPrefix(h.Err, "jwt-validation: ")) {
-					t.Errorf("JWT refusal hop: from→to %q, %s %s, title %q, err %q", h.FromTo(), h.Method, h.URL, h.Title, h.Err)
+					!strings.HasPrefix(h.Title, "Inside AWS: the ALB's JWT validation refused the request: ") || h.Reason == "" ||
+					!strings.Contains(h.Title, strings.TrimPrefix(h.Reason, "jwt-validation: ")) {
+					t.Errorf("JWT refusal hop: from→to %q, %s %s, title %q, err %q", h.FromTo(), h.Method, h.URL, h.Title, h.Reason)
 				}
 			}
 		}

@@ -6,7 +6,9 @@
 package hop
 
 import (
+	"encoding/json"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -108,8 +110,14 @@ type Hop struct {
 
 	Start    time.Time     `json:"start"`
 	Duration time.Duration `json:"duration"`
-	// Err is the transport error, if the exchange failed before a response.
+	// Err is the transport error, if the exchange failed before a response (Status
+	// 0), or while its body was read.
 	Err string `json:"err,omitempty"`
+	// Reason says why an exchange that did get an answer counts as failed: the ALB's
+	// access-log error_reason and what Cognito answered ("AuthInvalidGrantError:
+	// Cognito answered 400 invalid_grant"), or why the ALB answered an error itself.
+	// Views show it as a note beside the status, never in its place.
+	Reason string `json:"reason,omitempty"`
 	// Stripped names the client-sent headers the ALB removed before forwarding (only
 	// on a forwarded-request hop: the ALB → app leg).
 	Stripped []string `json:"stripped,omitempty"`
@@ -125,10 +133,13 @@ type Hop struct {
 	LookAt []string `json:"lookAt,omitempty"`
 }
 
-// StatusClass is "2xx", "3xx", "4xx", "5xx" or "error".
+// StatusClass is "2xx", "3xx", "4xx", "5xx", or "error" when no HTTP answer came
+// (Status 0). A hop that got an answer is classed by its status even when its caller
+// counts it as failed (Reason, or an Err while its body was read): Cognito's 400
+// invalid_grant to the ALB is a 400, not "no response".
 func (h Hop) StatusClass() string {
 	switch {
-	case h.Err != "" || h.Status == 0:
+	case !h.Answered():
 		return "error"
 	case h.Status < 300:
 		return "2xx"
@@ -141,8 +152,63 @@ func (h Hop) StatusClass() string {
 	}
 }
 
+// Answered reports whether an HTTP answer came (a status); Err alone, without one,
+// means the exchange failed before any answer.
+func (h Hop) Answered() bool { return h.Status != 0 }
+
 // Failed reports a transport error or an error status (4xx, 5xx).
 func (h Hop) Failed() bool { return h.Err != "" || h.Status >= 400 }
+
+// Trouble is what went wrong beyond the status line, as a note: the Reason of a hop
+// that got an answer, or the Err of one whose body could not be read (or an Err an
+// older recording kept beside a status); "" when nothing did. A hop without an
+// answer says its Err in place of a status instead.
+func (h Hop) Trouble() string {
+	switch {
+	case !h.Answered():
+		return h.Reason
+	case h.Reason != "":
+		return h.Reason
+	}
+	return h.Err
+}
+
+// StatusText is the status as views say it: "400 invalid_grant" (the error code of an
+// OAuth or Cognito JSON error body after the number), "302", or "no response" when no
+// HTTP answer came.
+func (h Hop) StatusText() string {
+	if !h.Answered() {
+		return "no response"
+	}
+	if code := h.ErrorCode(); code != "" {
+		return strconv.Itoa(h.Status) + " " + code
+	}
+	return strconv.Itoa(h.Status)
+}
+
+// ErrorCode is the error an error answer (4xx, 5xx) names in its JSON body: OAuth's
+// "error" (invalid_grant, RFC 6749 5.2) or a JSON API's "__type"
+// (NotAuthorizedException, its "namespace#" prefix removed); "" otherwise.
+func (h Hop) ErrorCode() string {
+	if h.Status < 400 || !strings.HasPrefix(strings.TrimSpace(h.RespBody), "{") {
+		return ""
+	}
+	var body struct {
+		Error string `json:"error"`
+		Type  string `json:"__type"`
+	}
+	if json.Unmarshal([]byte(h.RespBody), &body) != nil {
+		return ""
+	}
+	code := body.Error
+	if code == "" {
+		code = body.Type[strings.LastIndexByte(body.Type, '#')+1:]
+	}
+	if len(code) > 40 || strings.ContainsAny(code, " \n") {
+		return "" // not a code
+	}
+	return code
+}
 
 // Path is the path of the hop's URL ("" when it does not parse).
 func (h Hop) Path() string { return PathOf(h.URL) }

@@ -67,3 +67,39 @@ func TestFromToThroughALB(t *testing.T) {
 		}
 	}
 }
+
+// TestStatusClassAnswered: a hop that got an answer is classed by its status even
+// when an error is recorded beside it; only a hop without a status is "error".
+func TestStatusClassAnswered(t *testing.T) {
+	for _, c := range []struct {
+		h     Hop
+		class string
+		why   string
+	}{
+		{Hop{Status: 400, Reason: "AuthInvalidGrantError: Cognito answered 400 invalid_grant"}, "4xx", "AuthInvalidGrantError: Cognito answered 400 invalid_grant"},
+		{Hop{Status: 200, Err: "unexpected EOF"}, "2xx", "unexpected EOF"},
+		{Hop{Err: "connection refused"}, "error", ""},
+		{Hop{Status: 302}, "3xx", ""},
+	} {
+		if c.h.StatusClass() != c.class || c.h.Trouble() != c.why {
+			t.Errorf("%+v: class %s trouble %q, want %s %q", c.h, c.h.StatusClass(), c.h.Trouble(), c.class, c.why)
+		}
+	}
+}
+
+// TestStatusText: an error answer says its code after the number.
+func TestStatusText(t *testing.T) {
+	for h, want := range map[*Hop]string{
+		{Status: 400, RespBody: `{"error":"invalid_grant"}`}:                                  "400 invalid_grant",
+		{Status: 400, RespBody: `{"__type":"NotAuthorizedException","message":"x"}`}:          "400 NotAuthorizedException",
+		{Status: 400, RespBody: `{"__type":"com.amazon#UserNotFoundException"}`}:              "400 UserNotFoundException",
+		{Status: 400, RespBody: `<html>Incorrect username or password.</html>`}:               "400",
+		{Status: 200, RespBody: `{"error":"not an error"}`}:                                   "200",
+		{Err: "connection refused"}:                                                           "no response",
+		{Status: 400, RespBody: `{"error":"invalid_grant"}`, Reason: "AuthInvalidGrantError"}: "400 invalid_grant",
+	} {
+		if got := h.StatusText(); got != want {
+			t.Errorf("%+v: %q, want %q", *h, got, want)
+		}
+	}
+}

@@ -27,7 +27,13 @@ func backChannelHop(ev alb.BackChannelEvent, p hop.Policy) hop.Hop {
 		TraceID:     ev.TraceID,
 		Start:       ev.Start,
 		Duration:    ev.Duration,
-		Err:         ev.Err,
+	}
+	// Err is for an exchange that got no answer (Cognito unreachable); when Cognito
+	// did answer (400 invalid_grant) the ALB's reason is a note beside that status.
+	if ev.Status == 0 {
+		h.Err = ev.Err
+	} else {
+		h.Reason = ev.Err
 	}
 	switch ev.Kind {
 	case alb.EventError:

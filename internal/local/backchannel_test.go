@@ -36,3 +36,21 @@ func TestBackChannelHop(t *testing.T) {
 		t.Errorf("error hop %+v", e)
 	}
 }
+
+// TestBackChannelHopAnswered: Cognito's 400 invalid_grant to the ALB is a hop that got
+// an answer: its status shows and the ALB's reason is a note (Reason), not "no
+// response" (Err); an unreachable Cognito (no status) is the hop's Err.
+func TestBackChannelHopAnswered(t *testing.T) {
+	why := "AuthInvalidGrantError: Cognito answered 400 invalid_grant"
+	h := backChannelHop(alb.BackChannelEvent{Kind: alb.EventRefresh, Method: "POST", URL: "http://127.0.0.1:9229/oauth2/token",
+		Status: 400, Body: `{"error":"invalid_grant"}`, Err: why, Reason: "AuthInvalidGrantError"}, hop.Policy{})
+	if h.Err != "" || h.Reason != why || h.StatusClass() != "4xx" || !h.Failed() || h.Trouble() != why {
+		t.Errorf("answered 400: err %q reason %q class %s", h.Err, h.Reason, h.StatusClass())
+	}
+	gone := "AuthTokenEpRequestTimeout: Cognito could not be reached: dial tcp: refused"
+	u := backChannelHop(alb.BackChannelEvent{Kind: alb.EventRefresh, Method: "POST", URL: "http://127.0.0.1:9229/oauth2/token",
+		Err: gone, Reason: "AuthTokenEpRequestTimeout"}, hop.Policy{})
+	if u.Err != gone || u.Reason != "" || u.StatusClass() != "error" || !u.Failed() {
+		t.Errorf("unreachable: err %q reason %q class %s", u.Err, u.Reason, u.StatusClass())
+	}
+}

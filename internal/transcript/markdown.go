@@ -111,8 +111,14 @@ func (p *Printer) mdHop(h hop.Hop) {
 		}
 		fmt.Fprintf(&b, "\n%s\n", strings.Join(fs, "&"))
 	}
-	fmt.Fprintf(&b, "\nHTTP %d", h.Status)
-	if h.Err != "" {
+	if h.Answered() {
+		fmt.Fprintf(&b, "\nHTTP %s", h.StatusText())
+	} else {
+		fmt.Fprintf(&b, "\nno response")
+	}
+	if why := h.Trouble(); why != "" {
+		fmt.Fprintf(&b, " (note: %s)", why)
+	} else if !h.Answered() && h.Err != "" {
 		fmt.Fprintf(&b, " (error: %s)", h.Err)
 	}
 	b.WriteString("\n")

@@ -65,9 +65,9 @@ func (p *Printer) textRequest(h hop.Hop) {
 // it sets or clears, and whether it was inferred rather than seen.
 func (p *Printer) textResponse(h hop.Hop) {
 	st := p.st
-	status := fmt.Sprintf("%d", h.Status)
+	status := h.StatusText()
 	switch {
-	case h.Err != "":
+	case !h.Answered():
 		status = st.fail.Render("error: " + h.Err)
 	case h.Status >= 400:
 		status = st.fail.Render(status)
@@ -81,6 +81,9 @@ func (p *Printer) textResponse(h hop.Hop) {
 		p.printf("  Location: %s", clip(h.Location, textWidth))
 	}
 	p.printf("  %s\n", st.dim.Render(h.Duration.Round(10_000).String()))
+	if why := h.Trouble(); why != "" {
+		p.printf("   %s\n", st.fail.Render("! "+why))
+	}
 	for _, c := range h.SetCookies {
 		what := "set"
 		if c.Expired {

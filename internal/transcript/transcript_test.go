@@ -219,3 +219,21 @@ func TestNoTUIKeyHintsOutsideTheTUI(t *testing.T) {
 		}
 	}
 }
+
+// TestAnsweredErrorHop: Cognito's 400 invalid_grant to the ALB prints as that status,
+// the ALB's reason as a note under it, never as "error:" (which means no answer).
+func TestAnsweredErrorHop(t *testing.T) {
+	h := hop.Hop{Seq: 1, Chapter: "logout", Browser: hop.BrowserInsideAWS, Party: hop.PartyHostedUI, BackChannel: true,
+		Method: "POST", URL: "http://127.0.0.1:9229/oauth2/token", Status: 400, RespBody: `{"error":"invalid_grant"}`,
+		Reason: "AuthInvalidGrantError: Cognito answered 400 invalid_grant"}
+	for _, f := range []Format{Text, Markdown} {
+		var b bytes.Buffer
+		p := New(&b, f, Options{})
+		p.Event(hop.Event{Hop: &h})
+		out := b.String()
+		if !strings.Contains(out, "400 invalid_grant") || !strings.Contains(out, "AuthInvalidGrantError: Cognito answered 400 invalid_grant") ||
+			strings.Contains(out, "error: AuthInvalidGrantError") || strings.Contains(out, "no response") {
+			t.Errorf("format %v:\n%s", f, out)
+		}
+	}
+}

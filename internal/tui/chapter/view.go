@@ -354,10 +354,7 @@ func (m *Model) card(w, h int) string {
 		}
 		return lipgloss.NewStyle().MaxHeight(h).Render(b.String())
 	}
-	status := fmt.Sprintf("%d", hop.Status)
-	if hop.StatusClass() == "error" {
-		status = "no response"
-	}
+	status := hop.StatusText()
 	// Numbers count this run's hops; "of N" only once the run is over (more may come).
 	num := "hop " + m.timeline.Number()
 	if hop.Setup {
@@ -381,6 +378,10 @@ func (m *Model) card(w, h int) string {
 	b.WriteString("\n")
 	if hop.Title != "" {
 		b.WriteString(s.HopTitle.Render(wrap(hop.Title, w)) + "\n")
+	}
+	if why := hop.Trouble(); why != "" && !strings.Contains(hop.Title, why) {
+		// The ALB's reason beside the status Cognito answered (never in its place).
+		b.WriteString(s.Error.Render(wrap("note: "+why, w)) + "\n")
 	}
 	if m.c.Present && h >= 10 {
 		b.WriteString("\n")

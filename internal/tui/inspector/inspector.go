@@ -181,11 +181,15 @@ func (p *page) request() {
 func (p *page) response() {
 	h, sec := p.h, p.sec
 	p.section("Response")
-	if h.Err != "" {
-		p.b.WriteString(p.s.Error.Render("no response: "+h.Err) + "\n")
+	if !h.Answered() {
+		p.b.WriteString(common.Wrap(p.s.Error.Render("no response: "+h.Err), p.wrap) + "\n")
 	} else {
-		p.b.WriteString(p.s.Status(h.StatusClass()).Render(fmt.Sprintf("%d", h.Status)) +
+		p.b.WriteString(p.s.Status(h.StatusClass()).Render(h.StatusText()) +
 			p.s.Muted.Render(fmt.Sprintf("  in %s", h.Duration.Round(time.Millisecond))) + "\n")
+	}
+	if why := h.Trouble(); why != "" {
+		// What the caller made of the answer (the ALB's reason), beside the status.
+		p.b.WriteString(common.Wrap(p.s.Error.Render("note: "+why), p.wrap) + "\n")
 	}
 	if h.Location != "" {
 		location := h.Location

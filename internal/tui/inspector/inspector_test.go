@@ -76,3 +76,23 @@ func TestLongLocationReadable(t *testing.T) {
 		t.Errorf("Location cut:\n%s", v)
 	}
 }
+
+// TestAnsweredErrorShowsStatus: a back-channel hop Cognito answered 400 shows
+// "400 invalid_grant" and the ALB's reason as a note, not "no response".
+func TestAnsweredErrorShowsStatus(t *testing.T) {
+	m := New(common.New("notty", nil))
+	m.SetSize(100, 40)
+	h := hop.Hop{Seq: 31, BackChannel: true, Party: hop.PartyHostedUI, Method: "POST", URL: "http://127.0.0.1:9229/oauth2/token",
+		Status: 400, RespBody: `{"error":"invalid_grant"}`, Reason: "AuthInvalidGrantError: Cognito answered 400 invalid_grant"}
+	m.SetHop(&h, "31")
+	v := ansi.Strip(m.View())
+	if strings.Contains(v, "no response") || !strings.Contains(v, "400 invalid_grant") ||
+		!strings.Contains(v, "note: AuthInvalidGrantError: Cognito answered 400 invalid_grant") {
+		t.Errorf("hop pane:\n%s", v)
+	}
+	u := hop.Hop{Seq: 2, Method: "GET", URL: "http://localhost/v1/secrets", Err: "dial tcp: connection refused"}
+	m.SetHop(&u, "2")
+	if v := ansi.Strip(m.View()); !strings.Contains(v, "no response: dial tcp: connection refused") {
+		t.Errorf("a hop with no answer:\n%s", v)
+	}
+}
