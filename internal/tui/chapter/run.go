@@ -2,6 +2,7 @@ package chapter
 
 import (
 	"slices"
+	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -224,10 +225,31 @@ func (m *Model) apply(msg runner.EventMsg) tea.Cmd {
 	case ev.Info != "":
 		m.info = ev.Info
 		m.tell(ev.Info, ev.Lead)
+		if t := heading(ev.Info); ev.Lead && t != "" {
+			// A lead line that opens with a bold title starts a part of the
+			// chapter (a break-it lab): its title is a row of the hop list.
+			m.timeline.Mark("■ " + t)
+			m.syncSelection()
+			return m.layout()
+		}
 		m.syncSelection()
 	case ev.Clock != nil:
 		m.timeline.Mark(ev.Clock.Label())
 		return m.layout()
 	}
 	return nil
+}
+
+// heading is the bold title a narrative line opens with ("**Break 6: a scope.**
+// Someone…" → "Break 6: a scope"), or "".
+func heading(md string) string {
+	rest, ok := strings.CutPrefix(md, "**")
+	if !ok {
+		return ""
+	}
+	t, _, ok := strings.Cut(rest, "**")
+	if !ok {
+		return ""
+	}
+	return strings.TrimRight(strings.TrimSpace(t), ".:")
 }
