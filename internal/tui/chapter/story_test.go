@@ -39,3 +39,16 @@ func TestStoryGoesWithItsHop(t *testing.T) {
 		t.Errorf("no such hop: %q", got)
 	}
 }
+
+func TestHeading(t *testing.T) {
+	for in, want := range map[string]string{
+		"**Break 6: a rule scope the app client does not allow.** Someone adds": "Break 6: a rule scope the app client does not allow",
+		"**Diagnose.** The failing hop":                                         "Diagnose",
+		"Switched off: the rule's scope":                                        "",
+		"**unclosed":                                                            "",
+	} {
+		if got := heading(in); got != want {
+			t.Errorf("heading(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
