@@ -14,56 +14,82 @@ import (
 // token, a cookie value) is split at the line's end, as nothing else fits. Existing
 // line breaks are kept; use Reflow first to join a paragraph's source lines. Text may
 // carry ANSI styles (escape sequences hold no spaces).
-func Wrap(text string, w int) string {
+func Wrap(text string, w int) string { return wrap(text, w, false) }
+
+// WrapAll is Wrap for text that must be read whole (a lesson): a URL longer than
+// the line is broken after a "/" or a "." instead of cut, never inside a
+// <placeholder>.
+func WrapAll(text string, w int) string { return wrap(text, w, true) }
+
+func wrap(text string, w int, whole bool) string {
 	if w < 1 {
 		w = 1
 	}
 	lines := strings.Split(text, "\n")
 	out := make([]string, 0, len(lines))
 	for _, line := range lines {
-		out = append(out, wrapLine(line, w)...)
+		out = append(out, wrapLine(line, w, whole)...)
 	}
 	return strings.Join(out, "\n")
 }
 
-func wrapLine(line string, w int) []string {
+func wrapLine(line string, w int, whole bool) []string {
 	if ansi.StringWidth(line) <= w {
 		return []string{line}
 	}
-	// Keep the line's indent on its continuation lines (list items, nested text).
-	body := strings.TrimLeft(line, " ")
-	indent := line[:len(line)-len(body)]
-	if len(indent) > w/2 {
-		indent = ""
+	// Keep the line's indent on its continuation lines (nested text), and hang a
+	// list item's continuation lines under its text, past the marker ("• ", "2. ").
+	prefix, body, indentW := splitIndent(line)
+	hang := indentW
+	if m := listMarker.FindString(ansi.Strip(body)); m != "" {
+		hang += ansi.StringWidth(m)
 	}
+	if hang > w/2 {
+		hang = 0
+	}
+	indent := strings.Repeat(" ", hang)
 	var out []string
-	cur, curW := indent, len(indent)
+	var sgr sgrState
+	cur, curW := prefix, indentW
 	empty := true
-	for _, word := range strings.Split(body, " ") {
-		if word == "" {
-			continue
-		}
+	// newLine ends the current line (closing its open styles) and starts the next
+	// one under the indent, with the styles still open at the break opened again.
+	newLine := func() {
+		out = append(out, cur+sgr.close())
+		cur, curW = indent+sgr.open(), hang
+	}
+	for _, word := range glueWords(strings.Split(body, " ")) {
 		ww := ansi.StringWidth(word)
 		if !empty && curW+1+ww <= w {
 			cur += " " + word
 			curW += 1 + ww
+			sgr.scan(word)
 			continue
 		}
 		if !empty {
-			out = append(out, cur)
-			cur, curW = indent, len(indent)
+			newLine()
 		}
 		if curW+ww > w {
 			room := max(w-curW, 1)
-			if isURL(word) {
+			switch {
+			case isURL(word) && whole:
+				for ansi.StringWidth(word) > w-curW {
+					head, rest := urlBreak(word, max(w-curW, 1))
+					cur += head
+					sgr.scan(head)
+					newLine()
+					word = rest
+				}
+			case isURL(word):
 				word = ansi.Truncate(word, room, "…")
-			} else {
+			default:
 				// An opaque value (a token, a cookie) longer than a line: split it
 				// at the line's end, the only place left.
 				parts := strings.Split(ansi.Hardwrap(word, room, false), "\n")
 				for _, p := range parts[:len(parts)-1] {
-					out = append(out, cur+p)
-					cur, curW = indent, len(indent)
+					cur += p
+					sgr.scan(p)
+					newLine()
 				}
 				word = parts[len(parts)-1]
 			}
@@ -71,6 +97,7 @@ func wrapLine(line string, w int) []string {
 		}
 		cur += word
 		curW += ww
+		sgr.scan(word)
 		empty = false
 	}
 	if !empty {
@@ -78,6 +105,129 @@ func wrapLine(line string, w int) []string {
 	}
 	return out
 }
+
+// urlBreak splits a URL (maybe styled) so that head fits in room columns: after its
+// last "/" that fits and is not inside a <placeholder>, else after such a ".", else
+// at room itself.
+func urlBreak(word string, room int) (head, rest string) {
+	plain := []rune(ansi.Strip(word))
+	slash, dot, depth := 0, 0, 0
+	for i, r := range plain {
+		if i >= room {
+			break
+		}
+		switch {
+		case r == '<':
+			depth++
+		case r == '>':
+			depth = max(depth-1, 0)
+		case depth > 0 || i+1 == len(plain):
+		case r == '/' && plain[i+1] != '/':
+			slash = i + 1
+		case r == '.':
+			dot = i + 1
+		}
+	}
+	cut := room
+	if slash > 0 {
+		cut = slash
+	} else if dot > 0 {
+		cut = dot
+	}
+	return ansi.Cut(word, 0, cut), ansi.Cut(word, cut, ansi.StringWidth(word))
+}
+
+// listMarker matches the marker that starts a list item's text: a bullet or a
+// number with "." or ")", and the blanks after it.
+var listMarker = regexp.MustCompile(`^([-*•+◦▪]|\d+[.)]) +`)
+
+// splitIndent splits a line into its leading blanks (with any escape codes among
+// them), the rest, and the blanks' width.
+func splitIndent(line string) (prefix, body string, width int) {
+	i := 0
+	for i < len(line) {
+		switch {
+		case line[i] == ' ':
+			i++
+			width++
+		case line[i] == '\x1b':
+			loc := sgrCode.FindStringIndex(line[i:])
+			if loc == nil || loc[0] != 0 {
+				return line[:i], line[i:], width
+			}
+			i += loc[1]
+		default:
+			return line[:i], line[i:], width
+		}
+	}
+	return line, "", width
+}
+
+// sgrCode is one SGR escape sequence (a colour or a weight).
+var sgrCode = regexp.MustCompile("\x1b\\[[0-9;:]*m")
+
+// sgrState is the styles a line has opened and not reset yet: a line broken inside
+// a styled run closes them at its end and opens them again on the next line, so a
+// wrapped code span or bold phrase keeps its look and never bleeds into what is
+// drawn beside the text.
+type sgrState struct{ codes []string }
+
+func (s *sgrState) scan(word string) {
+	for _, c := range sgrCode.FindAllString(word, -1) {
+		if c == "\x1b[0m" || c == "\x1b[m" {
+			s.codes = s.codes[:0]
+		} else {
+			s.codes = append(s.codes, c)
+		}
+	}
+}
+
+func (s *sgrState) open() string { return strings.Join(s.codes, "") }
+
+func (s *sgrState) close() string {
+	if len(s.codes) == 0 {
+		return ""
+	}
+	return "\x1b[0m"
+}
+
+// glueWords joins the words that must stay on one line: a lone "+" or "~" and what
+// follows it, a number and its unit ("+61 minutes", "5 min"), and a placeholder
+// written with a blank inside ("<pool id>" within a URL).
+func glueWords(words []string) []string {
+	out := make([]string, 0, len(words))
+	for _, word := range words {
+		switch {
+		case word == "":
+		case len(out) > 0 && gluesTo(out[len(out)-1], word):
+			out[len(out)-1] += " " + word
+		default:
+			out = append(out, word)
+		}
+	}
+	return out
+}
+
+// gluesTo reports whether no line may break between the end of unit prev and word.
+func gluesTo(prev, word string) bool {
+	p := ansi.Strip(prev)
+	if i := strings.LastIndexByte(p, ' '); i >= 0 {
+		p = p[i+1:]
+	}
+	if p == "+" || p == "~" || p == "−" {
+		return true
+	}
+	if i := strings.LastIndexByte(p, '<'); i >= 0 && !strings.Contains(p[i:], ">") {
+		return true // inside a placeholder: <pool id>
+	}
+	return number.MatchString(p) && unit.MatchString(ansi.Strip(word))
+}
+
+// number is a count, maybe signed or approximate: 61, +61, ~5, 1.5.
+var number = regexp.MustCompile(`^[(+~−-]?\d+(\.\d+)?$`)
+
+// unit is a unit of time or size after a number, maybe followed by punctuation.
+var unit = regexp.MustCompile(`^(ms|s|sec|secs|seconds?|min|mins|minutes?|h|hours?|d|days?|weeks?|months?|years?|bytes?|KB|KiB|MB|MiB|characters?|chars?)[.,;:)]*$`)
 
 // listItem matches a line that starts a list item or a table row, which a reflow
 // must keep on its own line.
@@ -134,35 +284,55 @@ func TruncateLines(s string, w int) string {
 	return strings.Join(lines, "\n")
 }
 
-// inWordHyphen is a hyphen between two letters or digits: part of a word.
-var inWordHyphen = regexp.MustCompile(`([A-Za-z0-9])-([A-Za-z0-9])`)
+// Stand-ins for the characters a wrapper may break at when they sit inside a word
+// (glamour breaks list items at " ,.;-+|" and paragraphs at "-"): each is as wide as
+// the character it replaces, and no wrapper breaks at it. RestoreHyphens turns them
+// back.
+var protect = map[rune]rune{'-': '\ue000', '.': '\ue001', ',': '\ue002', ';': '\ue003', '+': '\ue004', '|': '\ue005'}
 
-// inWordDot is a dot between two letters or digits: part of a host name or an
-// address (amazonaws.com, 127.0.0.1), where glamour's list wrapper would break.
-var inWordDot = regexp.MustCompile(`([A-Za-z0-9])\.([A-Za-z0-9])`)
-
-// nbDot stands in for an in-word dot while glamour wraps (ONE DOT LEADER, as wide
-// as "."); RestoreHyphens turns it back.
-const nbDot = "\u2024"
-
-// nbHyphen stands in for an in-word hyphen while a wrapper that breaks at hyphens
-// (glamour's) runs; it is as wide as "-" and no wrapper breaks at it.
-const nbHyphen = "\u2011"
-
-// ProtectHyphens replaces every in-word hyphen and dot with a non-breaking one, so a
-// wrapper cannot break X-Forwarded-Proto or 127.0.0.1; RestoreHyphens undoes it.
+// ProtectHyphens replaces every in-word breakpoint (the "-" of X-Forwarded-Proto, the
+// dots of 127.0.0.1, the "+" of +61, a run of hyphens before a word: --profile) with
+// a stand-in, so a wrapper cannot break there; a breakpoint followed by a blank or
+// the line's end, and table rows, are left alone, as Markdown reads them (list
+// markers, "---", "| a |"). RestoreHyphens undoes it.
 func ProtectHyphens(s string) string {
-	// Twice: the regexp's matches cannot overlap, so "a-b-c" needs a second pass.
-	s = inWordHyphen.ReplaceAllString(s, "$1"+nbHyphen+"$2")
-	s = inWordHyphen.ReplaceAllString(s, "$1"+nbHyphen+"$2")
-	s = inWordDot.ReplaceAllString(s, "$1"+nbDot+"$2")
-	return inWordDot.ReplaceAllString(s, "$1"+nbDot+"$2")
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		if strings.HasPrefix(strings.TrimSpace(l), "|") {
+			continue
+		}
+		r := []rune(l)
+		for j := 0; j < len(r); j++ {
+			if _, ok := protect[r[j]]; !ok {
+				continue
+			}
+			k := j
+			for r[j] == '-' && k+1 < len(r) && r[k+1] == '-' {
+				k++ // a run of hyphens goes with what follows it
+			}
+			if k+1 < len(r) && r[k+1] != ' ' && r[k+1] != '\t' && !(r[j] == '-' && r[k+1] == '|') {
+				for ; j <= k; j++ {
+					r[j] = protect[r[j]]
+				}
+			}
+			j = k
+		}
+		lines[i] = string(r)
+	}
+	return strings.Join(lines, "\n")
 }
 
-// RestoreHyphens turns the non-breaking hyphens of ProtectHyphens back into "-".
-func RestoreHyphens(s string) string {
-	return strings.NewReplacer(nbHyphen, "-", nbDot, ".").Replace(s)
-}
+// restore turns ProtectHyphens' stand-ins back.
+var restore = func() *strings.Replacer {
+	var pairs []string
+	for from, to := range protect {
+		pairs = append(pairs, string(to), string(from))
+	}
+	return strings.NewReplacer(pairs...)
+}()
+
+// RestoreHyphens turns the stand-ins of ProtectHyphens back into what they replaced.
+func RestoreHyphens(s string) string { return restore.Replace(s) }
 
 // Plural is "1 line", "2 lines", "0 lines".
 func Plural(n int, one, many string) string {

@@ -122,3 +122,58 @@ func TestProtectDots(t *testing.T) {
 		t.Errorf("RestoreHyphens = %q", r)
 	}
 }
+
+// TestWrapHangsListItems: a list item's continuation lines start under its text,
+// past the bullet or the number (chapter 1's "• This lab's ALB…").
+func TestWrapHangsListItems(t *testing.T) {
+	for _, tc := range []struct{ line, hang string }{
+		{"• This lab's ALB is http://localhost:42247 and its Cognito http://127.0.0.1:40871, as the home screen shows.", "  "},
+		{"  12. Lab clock +61 min: the access token in the ALB's session has expired, and the ALB refreshes it.", "      "},
+	} {
+		lines := strings.Split(Wrap(tc.line, 30), "\n")
+		if len(lines) < 3 {
+			t.Fatalf("not wrapped: %q", lines)
+		}
+		for _, l := range lines[1:] {
+			if !strings.HasPrefix(l, tc.hang) || l[len(tc.hang)] == ' ' {
+				t.Errorf("continuation %q not hung by %d under the item's text", l, len(tc.hang))
+			}
+		}
+	}
+}
+
+// TestWrapKeepsGluedWordsTogether: no break after a lone "+", between a number and
+// its unit, or inside a <placeholder> of a URL.
+func TestWrapKeepsGluedWordsTogether(t *testing.T) {
+	text := "After the pitfall: AdminUserGlobalSignOut, still 200, then + 61 minutes → the ALB's refresh fails, " +
+		"and 5 min later the issuer (https://cognito-idp.<region>.amazonaws.com/<pool id>; on the local lab, its URL) answers."
+	for w := 24; w <= 70; w++ {
+		out := Wrap(text, w)
+		flat := strings.ReplaceAll(out, "\n", "¶")
+		for _, bad := range []string{"+¶", "61¶minutes", "5¶min", "<pool¶id>"} {
+			if strings.Contains(flat, bad) {
+				t.Errorf("width %d: broken at %q:\n%s", w, bad, out)
+			}
+		}
+	}
+}
+
+// TestWrapCarriesStylesAcrossLines: a styled run broken across lines is closed at
+// the line's end and opened again on the next line, so each line draws alone.
+func TestWrapCarriesStylesAcrossLines(t *testing.T) {
+	styled := "look at: \x1b[2mthe ALB's redirect to Cognito, its Location header and the state value (2 opens the hop)\x1b[0m done"
+	lines := strings.Split(Wrap(styled, 30), "\n")
+	for i, l := range lines[:len(lines)-1] {
+		if !strings.HasSuffix(l, "\x1b[0m") {
+			t.Errorf("line %d %q leaves its style open", i, l)
+		}
+	}
+	for i, l := range lines[1 : len(lines)-1] {
+		if !strings.Contains(l, "\x1b[2m") {
+			t.Errorf("line %d %q lost the dim style", i+1, l)
+		}
+	}
+	if got := ansi.Strip(strings.Join(lines, " ")); got != ansi.Strip(styled) {
+		t.Errorf("text changed: %q", got)
+	}
+}

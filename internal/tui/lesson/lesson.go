@@ -3,6 +3,7 @@
 package lesson
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -97,20 +98,97 @@ func Render(id, markdown string, width int, present bool, style ansi.StyleConfig
 func RenderProfile(id, markdown string, width int, present bool, style ansi.StyleConfig, p termenv.Profile) tea.Cmd {
 	return func() tea.Msg {
 		msg := RenderedMsg{ID: id, Width: width, Present: present}
+		md := common.ProtectHyphens(markdown)
 		r, err := glamour.NewTermRenderer(
 			glamour.WithStyles(style),
 			glamour.WithColorProfile(p),
-			glamour.WithWordWrap(max(width-1, 20)),
+			glamour.WithWordWrap(glamourWidth(md, width)),
 		)
 		if err != nil {
 			msg.Err = err
 			return msg
 		}
-		out, err := r.Render(common.ProtectHyphens(markdown))
-		out = strings.Trim(common.RestoreHyphens(out), "\n")
-		msg.Out, msg.Err = common.TruncateLines(trimRight(out), width), err
+		out, err := r.Render(md)
+		out = rewrap(trimRight(strings.Trim(common.RestoreHyphens(out), "\n")), max(width-1, 1))
+		msg.Out, msg.Err = common.TruncateLines(out, width), err
 		return msg
 	}
+}
+
+// glamourWidth is the width glamour wraps at: the pane's, or wider when a word is
+// longer than a line (a URL), which glamour would otherwise cut in two with no
+// trace of where, so rewrap could not join it again.
+func glamourWidth(md string, width int) int {
+	longest := 0
+	for _, w := range strings.Fields(md) {
+		longest = max(longest, xansi.StringWidth(w))
+	}
+	return max(width-1, 20, min(longest+8, 200))
+}
+
+// rewrap wraps glamour's output again with common.Wrap, which glamour's own
+// wrappers do not match: a list item's continuation lines hang under its text (not
+// under its bullet), a lone "+", a number and its unit or a <placeholder> stay on one
+// line, and a style broken across lines is closed and opened again on each. Glamour
+// broke lines only at blanks (ProtectHyphens guards every other breakpoint), so the
+// lines of a paragraph or a list item are joined with a blank and wrapped whole.
+// Table rows are kept as glamour drew them, and runs of blank lines (glamour leaves
+// two after a nested list) become one.
+func rewrap(out string, width int) string {
+	var res []string
+	var unit []string // the lines of the paragraph or list item being joined
+	flush := func() {
+		if len(unit) > 0 {
+			res = append(res, strings.Split(common.WrapAll(strings.Join(unit, " "), width), "\n")...)
+			unit = unit[:0]
+		}
+	}
+	for _, l := range strings.Split(out, "\n") {
+		plain := strings.TrimSpace(xansi.Strip(l))
+		switch {
+		case plain == "":
+			flush()
+			if len(res) > 0 && res[len(res)-1] != "" {
+				res = append(res, "")
+			}
+		case strings.ContainsAny(plain, "│─┼"):
+			flush()
+			res = append(res, l)
+		case len(unit) == 0 || listItem.MatchString(plain):
+			flush()
+			unit = append(unit, l)
+		default:
+			_, body, _ := splitLead(l)
+			unit = append(unit, body)
+		}
+	}
+	flush()
+	return strings.Join(res, "\n")
+}
+
+// listItem matches the start of a list item as glamour draws it.
+var listItem = regexp.MustCompile(`^([•◦▪-]|\d+\.) `)
+
+// splitLead splits a line into its leading blanks (with the escape codes among
+// them) and the rest.
+func splitLead(l string) (lead, body string, width int) {
+	i := 0
+	for i < len(l) {
+		switch {
+		case l[i] == ' ':
+			i++
+			width++
+		case l[i] == '\x1b':
+			j := strings.IndexByte(l[i:], 'm')
+			if j < 0 {
+				return l[:i], l[i:], width
+			}
+			i += j + 1
+		default:
+			return l[:i], l[i:], width
+		}
+	}
+	return l, "", width
 }
 
 // trimRight drops the blanks glamour pads each line with (styled or not), which

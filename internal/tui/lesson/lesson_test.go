@@ -48,13 +48,95 @@ func TestLessonsWrapWithoutBreakingIdentifiers(t *testing.T) {
 			}
 			joined := strings.Join(strings.Fields(out), " ")
 			for _, id := range append(hyphenated.FindAllString(md, -1), dotted.FindAllString(md, -1)...) {
-				if len(id) >= w-4 {
-					continue // longer than a line: cut with …
+				if len(id) >= w-4 || inLongURL(md, id, w) {
+					continue // longer than a line: broken after a "/" (TestLessonsKeepLongURLsWhole)
 				}
 				if !strings.Contains(joined, id) {
 					t.Errorf("%s at %d: %q broken (a line ends inside it)", name, w, id)
 				}
 			}
+		}
+	}
+}
+
+// url finds the URLs of a lesson's source (in code spans).
+var url = regexp.MustCompile("https?://[^\\s`]+")
+
+// inLongURL reports whether id is part of a URL too long for a line of width w.
+func inLongURL(md, id string, w int) bool {
+	for _, u := range url.FindAllString(md, -1) {
+		if strings.Contains(u, id) && len(u) >= w-4 {
+			return true
+		}
+	}
+	return false
+}
+
+// TestLessonsKeepLongURLsWhole: a URL longer than the lesson's line is broken after
+// a "/" and read whole across the lines, never cut with "…" nor broken inside a
+// <placeholder> (chapter 6's issuer, https://cognito-idp.<region>.amazonaws.com/<pool id>).
+func TestLessonsKeepLongURLsWhole(t *testing.T) {
+	for _, name := range lessons.Chapters() {
+		md, err := lessons.Chapter(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range []int{44, 47, 53} {
+			out := ansi.Strip(render(t, md, w, false))
+			lines := strings.Split(out, "\n")
+			for i := range lines {
+				lines[i] = strings.TrimSpace(lines[i])
+			}
+			flat := strings.Join(lines, "¶")
+			for _, u := range url.FindAllString(md, -1) {
+				if len(u) < w-4 {
+					continue
+				}
+				if !strings.Contains(strings.ReplaceAll(flat, "¶", ""), u) {
+					t.Errorf("%s at %d: URL %q not whole:\n%s", name, w, u, out)
+				}
+				if strings.Contains(flat, "<¶") || regexp.MustCompile(`<[^>¶]*¶`).MatchString(flat) {
+					t.Errorf("%s at %d: a line ends inside a <placeholder>", name, w)
+				}
+			}
+		}
+	}
+}
+
+// TestLessonListItemsHang: a wrapped list item's continuation lines start under
+// its text, not under its bullet or number (chapter 1's "• This lab's ALB…").
+func TestLessonListItemsHang(t *testing.T) {
+	md := "Intro.\n\n- This lab's ALB is http://localhost:42247 and its Cognito http://127.0.0.1:40871, as the home screen shows.\n" +
+		"- Then +61 minutes pass.\n\n1. First a numbered item long enough to wrap over more than one line here.\n"
+	out := ansi.Strip(render(t, md, 30, false))
+	lines := strings.Split(out, "\n")
+	inItem, hang := false, 0
+	for _, l := range lines {
+		switch {
+		case strings.HasPrefix(l, "• "):
+			inItem, hang = true, 2
+		case strings.HasPrefix(l, "1. "):
+			inItem, hang = true, 3
+		case l == "" || !inItem:
+			inItem = false
+		default:
+			if len(l) <= hang || strings.TrimLeft(l, " ") != l[hang:] {
+				t.Errorf("continuation %q not under the item's text (%d columns in):\n%s", l, hang, out)
+			}
+		}
+	}
+}
+
+// TestLessonHasNoDoubleBlankLines: glamour leaves two blank lines after a nested
+// list (chapter 2); the lesson shows one.
+func TestLessonHasNoDoubleBlankLines(t *testing.T) {
+	for _, name := range lessons.Chapters() {
+		md, err := lessons.Chapter(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out := ansi.Strip(render(t, md, 60, false)); strings.Contains(out, "\n\n\n") {
+			t.Errorf("%s: two blank lines in a row", name)
 		}
 	}
 }
