@@ -12,6 +12,7 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -195,7 +196,7 @@ func (a *App) note(format string, args ...any) {
 }
 
 func (a *App) writeStdout(v any) []byte {
-	b, err := json.Marshal(v)
+	b, err := marshal(v)
 	if err != nil {
 		b = []byte(`{"msg":"log line could not be encoded"}`)
 	}
@@ -203,4 +204,17 @@ func (a *App) writeStdout(v any) []byte {
 	_, _ = a.cfg.Stdout.Write(append(b, '\n'))
 	a.outMu.Unlock()
 	return b
+}
+
+// marshal is json.Marshal without HTML escaping: the app's JSON (its answers, its
+// log lines) is read by people with curl and in CloudWatch, where "browser -> ALB"
+// must not read "browser -\u003e ALB". Nothing here is embedded in HTML.
+func marshal(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }

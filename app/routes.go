@@ -152,7 +152,7 @@ func stringClaims(c jwt.MapClaims) map[string]string {
 		case string:
 			out[k] = x
 		default:
-			b, _ := json.Marshal(x)
+			b, _ := marshal(x)
 			out[k] = string(b)
 		}
 	}
@@ -227,6 +227,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false) // read with curl: "->" stays "->" (see marshal)
 	enc.SetIndent("", "  ")
 	_ = enc.Encode(v)
 }

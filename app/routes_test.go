@@ -23,6 +23,11 @@ func TestPublicAndHealth(t *testing.T) {
 	if data, _ := decodeJSON(t, rec)["data"].([]any); len(data) == 0 {
 		t.Fatalf("/v1/public has no data: %s", rec.Body)
 	}
+	// The JSON is read by people (curl in chapter 1's Try this): "->" stays "->",
+	// not "\u003e" (encoding/json escapes <, > and & for HTML by default).
+	if body := rec.Body.String(); !strings.Contains(body, "browser -> ALB") || strings.Contains(body, `\u00`) {
+		t.Fatalf("/v1/public is HTML-escaped: %s", body)
+	}
 
 	rec = do(t, h, "GET", "/health", nil)
 	if rec.Code != 200 || rec.Body.String() != "ok\n" || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/plain") {
