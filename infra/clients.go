@@ -58,8 +58,12 @@ type Options struct {
 	AppBinary string
 	// Yes skips the confirmation prompt.
 	Yes bool
-	In  io.Reader // confirmation answers; os.Stdin when nil
-	Out io.Writer // progress text; io.Discard when nil
+	// NoTerminal says In is not a terminal, so no question can be asked: a step that
+	// needs a confirmation fails with ErrNeedsYes, once the credentials, the region
+	// and what would change have been checked and shown (unless Yes).
+	NoTerminal bool
+	In         io.Reader // confirmation answers; os.Stdin when nil
+	Out        io.Writer // progress text; io.Discard when nil
 
 	// OnEvent receives every new stack event while a stack operation runs.
 	OnEvent func(StackEvent)

@@ -103,7 +103,7 @@ func TestSSOSessionExpired(t *testing.T) {
 			if !errors.Is(err, ErrSSOExpired) {
 				t.Fatalf("err = %v, want ErrSSOExpired", err)
 			}
-			if !strings.Contains(err.Error(), "run `aws sso login --profile "+tc.profile+"`") {
+			if !strings.Contains(err.Error(), "`aws sso login --profile "+tc.profile+"`") {
 				t.Errorf("no exact next step: %v", err)
 			}
 		})
@@ -129,7 +129,7 @@ func TestRefusedCredentials(t *testing.T) {
 	for _, tc := range []struct{ code, message, want string }{
 		{"InvalidClientTokenId", "The security token included in the request is invalid.", "is wrong, deleted or inactive"},
 		{"SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided.", "is wrong, deleted or inactive"},
-		{"ExpiredToken", "The security token included in the request is expired", "have expired: renew them"},
+		{"ExpiredToken", "The security token included in the request is expired", "have expired. Renew them"},
 	} {
 		t.Run(tc.code, func(t *testing.T) {
 			noAWSConfig(t)

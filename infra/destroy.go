@@ -148,8 +148,9 @@ func (d *destruction) removeStack(ctx context.Context) error {
 	if lg := info.Outputs["LogGroupName"]; lg != "" {
 		d.logGroup = lg
 	}
-	if !d.o.Yes && !confirmCtx(ctx, d.o.in(), d.w, fmt.Sprintf("Delete stack %s (%s) in %s, account %s, and everything cognitolab made for it?", d.stack, info.Status, d.c.Region, d.rep.Account)) {
-		return fmt.Errorf("cancelled: nothing was deleted")
+	q := fmt.Sprintf("Delete stack %s (%s) in %s, account %s, and everything cognitolab made for it?", d.stack, info.Status, d.c.Region, d.rep.Account)
+	if err := d.o.confirm(ctx, d.w, q, "destroy deletes the lab", errors.New("cancelled: nothing was deleted")); err != nil {
+		return err
 	}
 	if err := deleteStack(ctx, d.c, d.o, info); err != nil {
 		d.rep.Left = append(d.rep.Left, fmt.Sprintf("stack %s in %s: %v", d.stack, d.c.Region, err))

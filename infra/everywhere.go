@@ -154,11 +154,9 @@ func DestroyEverywhere(ctx context.Context, o Options) (Everywhere, error) {
 		}
 		return ev, nil
 	}
-	if !o.Yes && !confirmCtx(ctx, o.in(), w, fmt.Sprintf("Delete all of it (%d lab(s)) in account %s?", len(ev.Found), id.Account)) {
-		if ctx.Err() != nil {
-			return ev, ctx.Err()
-		}
-		return ev, fmt.Errorf("cancelled: nothing was deleted")
+	q := fmt.Sprintf("Delete all of it (%d lab(s)) in account %s?", len(ev.Found), id.Account)
+	if err := o.confirm(ctx, w, q, "destroy deletes what it found", errors.New("cancelled: nothing was deleted")); err != nil {
+		return ev, err
 	}
 	for _, f := range ev.Found {
 		lo := o

@@ -79,7 +79,9 @@ func CallerIdentity(ctx context.Context, c *Clients) (Identity, error) {
 }
 
 // noCredentials is the error for a credential chain that produced nothing: an SSO
-// profile's session to renew, or no credentials at all.
+// profile's session to renew, no network (an SSO or process provider that could not
+// reach its service), or no credentials at all. The SDK's text stays in the
+// Problem for the log file.
 func noCredentials(cfg aws.Config, err error, profile string) error {
 	var ssoToken *ssocreds.InvalidTokenError
 	// The legacy sso_start_url profile fails with ssocreds.InvalidTokenError; the
@@ -87,24 +89,42 @@ func noCredentials(cfg aws.Config, err error, profile string) error {
 	// itself says it is SSO
 	// (https://docs.aws.amazon.com/sdkref/latest/guide/feature-sso-credentials.html).
 	if errors.As(err, &ssoToken) || isSSOProfile(cfg) {
+		if p := networkProblem(err); p != nil && !errors.As(err, &ssoToken) {
+			return p
+		}
 		login := "aws sso login --profile " + profileName(profile)
-		return fmt.Errorf("%w for profile %s: run `%s`, sign in in the browser, then run cognitolab again (SDK: %v)", ErrSSOExpired, profileName(profile), login, err)
+		return &Problem{Kind: KindSSOExpired, sentinel: ErrSSOExpired, Err: err,
+			What: fmt.Sprintf("the AWS SSO session of profile %s has expired or was never started", profileName(profile)),
+			Next: fmt.Sprintf("Run `%s`, sign in in the browser, then run cognitolab again", login)}
 	}
-	return fmt.Errorf("%w: run `aws configure` (access keys) or `aws configure sso` (IAM Identity Center), or set AWS_PROFILE to a profile that has them (SDK: %v)", ErrNoCredentials, err)
+	// The default chain ends with the EC2 instance metadata service, which fails on
+	// any computer that is not an EC2 instance: that is "no credentials", whatever the
+	// network does. Another provider that could not reach its service is the network's.
+	if !isIMDS(err) {
+		if p := networkProblem(err); p != nil {
+			return p
+		}
+	}
+	return &Problem{Kind: KindNoCredentials, sentinel: ErrNoCredentials, Err: err,
+		What: "no AWS credentials found (profile " + profileName(profile) + ")",
+		Next: "Run `aws configure` (access keys) or `aws configure sso` (IAM Identity Center), or choose a profile that has them with --profile NAME (or AWS_PROFILE)"}
 }
 
 // refusedCredentials is the error for an STS call that failed with credentials in
-// hand, read from its API error code.
+// hand: no network, a timeout, or AWS refusing them, read from the error's types
+// and API code.
 func refusedCredentials(err error, profile string) error {
-	switch {
-	// STS's codes for temporary credentials past their expiry
-	// (https://docs.aws.amazon.com/STS/latest/APIReference/CommonErrors.html).
-	case isCode(err, "ExpiredToken") || isCode(err, "ExpiredTokenException") || isCode(err, "RequestExpired"):
-		return fmt.Errorf("%w: the temporary credentials of profile %s have expired: renew them (`aws sso login --profile %s` for an SSO profile, or however you got them, e.g. your credential_process), then run cognitolab again", ErrBadCredentials, profileName(profile), profileName(profile))
-	case isCode(err, "InvalidClientTokenId") || isCode(err, "SignatureDoesNotMatch") || isCode(err, "UnrecognizedClientException") || isCode(err, "AuthFailure"):
-		return fmt.Errorf("%w (%s): the access key of profile %s is wrong, deleted or inactive. Check it with `aws sts get-caller-identity`, then fix it with `aws configure` or choose another --profile", ErrBadCredentials, apiCode(err), profileName(profile))
+	p := classify(err, "STS GetCallerIdentity")
+	switch p.Kind {
+	case KindExpired:
+		p.What = fmt.Sprintf("the temporary credentials of profile %s have expired", profileName(profile))
+		p.Next = fmt.Sprintf("Renew them (`aws sso login --profile %s` for an SSO profile, or however you got them, e.g. your credential_process), then run cognitolab again", profileName(profile))
+	case KindBadCredentials:
+		p.What = fmt.Sprintf("AWS does not accept the access key of profile %s (%s): it is wrong, deleted or inactive", profileName(profile), apiCode(err))
+	case KindOther:
+		p.What = "checking the AWS credentials: " + p.What
 	}
-	return fmt.Errorf("checking AWS credentials with STS: %w", err)
+	return p
 }
 
 // isSSOProfile reports whether the profile the SDK loaded signs in with IAM
@@ -207,6 +227,30 @@ func TotalPerHour(items []CostItem) float64 {
 	return t
 }
 
+// ErrNeedsYes says a confirmation was needed but no terminal can answer it.
+var ErrNeedsYes = errors.New("needs a confirmation")
+
+// confirm asks question unless o.Yes; declined is the error of a no. Without a
+// terminal (o.NoTerminal) it asks nothing and says to pass --yes: by then the
+// checks before the question have run, so a learner is not told to pass --yes to a
+// command that would fail anyway.
+func (o Options) confirm(ctx context.Context, w io.Writer, question, action string, declined error) error {
+	if o.Yes {
+		return nil
+	}
+	if o.NoTerminal {
+		fmt.Fprintln(w, question)
+		return fmt.Errorf("%w: %s, and no terminal is here to answer. Run it in a terminal, or pass --yes if the above is what you want", ErrNeedsYes, action)
+	}
+	if !confirmCtx(ctx, o.in(), w, question) {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return declined
+	}
+	return nil
+}
+
 // Confirm asks a yes/no question; only "y" or "yes" is a yes.
 func Confirm(in io.Reader, out io.Writer, question string) bool {
 	return confirmCtx(context.Background(), in, out, question)
@@ -248,11 +292,8 @@ func Preflight(ctx context.Context, c *Clients, o Options) (Identity, error) {
 	fmt.Fprintf(w, "AWS account %s (%s), region %s, stack %s\n\n", id.Account, id.ARN, c.Region, o.stackName())
 	PrintCostIn(w, c.Region)
 	fmt.Fprintln(w)
-	if !o.Yes && !confirmCtx(ctx, o.in(), w, "Create the lab in this account?") {
-		if ctx.Err() != nil {
-			return Identity{}, ctx.Err()
-		}
-		return Identity{}, ErrDeclined
+	if err := o.confirm(ctx, w, "Create the lab in this account?", "deploy creates billable resources", ErrDeclined); err != nil {
+		return Identity{}, err
 	}
 	return id, nil
 }

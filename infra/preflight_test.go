@@ -51,7 +51,7 @@ func TestNoCredentials(t *testing.T) {
 	if !errors.Is(err, ErrNoCredentials) {
 		t.Fatalf("err = %v, want ErrNoCredentials", err)
 	}
-	if !strings.Contains(err.Error(), "run `aws configure`") || !strings.Contains(err.Error(), "AWS_PROFILE") {
+	if !strings.Contains(err.Error(), "Run `aws configure`") || !strings.Contains(err.Error(), "AWS_PROFILE") {
 		t.Errorf("message does not say what to do: %v", err)
 	}
 	// Deploy stops at the preflight: nothing is created.

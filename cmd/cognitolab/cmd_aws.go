@@ -4,12 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
 	"github.com/cognitolab/cognitolab/infra"
+	"github.com/cognitolab/cognitolab/internal/tui/progress"
 )
 
 // awsCommands are `deploy`, `status` and `destroy`: the AWS lab. The root command
@@ -25,6 +29,9 @@ func awsOptions(cmd *cobra.Command) infra.Options {
 	o.Region, _ = cmd.Flags().GetString("region")
 	o.StackName, _ = cmd.Flags().GetString("stack-name")
 	o.Yes, _ = cmd.Flags().GetBool("yes")
+	// Without a terminal, deploy and destroy still check the credentials and the
+	// region and show what they would do; only the question becomes "pass --yes".
+	o.NoTerminal = !awsStdinIsTerminal(os.Stdin)
 	return o
 }
 
@@ -52,9 +59,6 @@ by the hour.`,
 			o.HostedZoneID, _ = f.GetString("hosted-zone-id")
 			o.DomainPrefix, _ = f.GetString("domain-prefix")
 			o.AutoConfirm, _ = f.GetBool("auto-confirm")
-			if !o.Yes && !awsStdinIsTerminal(os.Stdin) {
-				return fmt.Errorf("deploy creates billable resources and needs a confirmation: run it in a terminal, or pass --yes")
-			}
 			out := cmd.OutOrStdout()
 			o.OnEvent = func(e infra.StackEvent) { fmt.Fprintln(out, e.String()) }
 			t, err := infra.Deploy(cmd.Context(), o)
@@ -84,7 +88,7 @@ func statusCommand() *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			st, err := infra.GetStatus(cmd.Context(), awsOptions(cmd))
 			if err != nil {
-				return err
+				return awsError(err)
 			}
 			st.Print(cmd.OutOrStdout())
 			return nil
@@ -109,9 +113,6 @@ the question).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o := awsOptions(cmd)
-			if !o.Yes && !awsStdinIsTerminal(os.Stdin) {
-				return fmt.Errorf("destroy deletes the lab and needs a confirmation: run it in a terminal, or pass --yes")
-			}
 			out := cmd.OutOrStdout()
 			o.OnEvent = func(e infra.StackEvent) { fmt.Fprintln(out, e.String()) }
 			if everywhere, _ := cmd.Flags().GetBool("everywhere"); everywhere {
@@ -145,15 +146,56 @@ the question).`,
 	return cmd
 }
 
-// awsError gives a deploy or destroy error its exit code. Ctrl-C is never a quiet
-// success here: CloudFormation carries on, and the message says with what.
+// awsError gives a deploy, status or destroy error its exit code, and an AWS
+// failure its plain words (infra.Explain): the SDK's own text goes to cognitolab's
+// log file, and the message says where. Ctrl-C is never a quiet success here:
+// CloudFormation carries on, and the message says with what.
 func awsError(err error) error {
+	if err == nil {
+		return nil
+	}
+	err = infra.Explain(err)
+	if d := infra.Detail(err); d != "" {
+		if path, lerr := logAWSDetail(err, d); lerr == nil {
+			err = fmt.Errorf("%w (the AWS SDK's own message is in %s)", err, path)
+		} else {
+			err = fmt.Errorf("%w (the AWS SDK said: %s)", err, d)
+		}
+	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return withCode(exitInterrupted, err)
 	}
 	return withCode(exitFailure, err)
 }
 
+// logPath is cognitolab's log file, the TUI's: cognitolab.log beside the progress file.
+func logPath() (string, error) {
+	p, err := progress.DefaultPath()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(filepath.Dir(p), "cognitolab.log"), nil
+}
+
+// logAWSDetail appends an AWS failure, with the SDK's own text, to the log file and
+// returns its path.
+func logAWSDetail(err error, detail string) (string, error) {
+	path, perr := logPath()
+	if perr != nil {
+		return "", perr
+	}
+	if merr := os.MkdirAll(filepath.Dir(path), 0o700); merr != nil {
+		return "", merr
+	}
+	f, oerr := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	if oerr != nil {
+		return "", oerr
+	}
+	defer f.Close()
+	slog.New(slog.NewTextHandler(f, nil)).Error("AWS call failed", "command", strings.Join(os.Args[1:], " "), "err", err.Error(), "sdk", detail)
+	return path, f.Close()
+}
+
 // awsStdinIsTerminal reports whether f is a terminal (/dev/null is not, though it is
-// a character device).
-func awsStdinIsTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
+// a character device). A variable: tests choose.
+var awsStdinIsTerminal = func(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }

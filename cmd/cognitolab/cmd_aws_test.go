@@ -101,3 +101,77 @@ func TestAWSInterruptExitCode(t *testing.T) {
 		t.Errorf("message: %s", ie)
 	}
 }
+
+// noTerminal makes the AWS commands see a stdin that is not a terminal.
+func noTerminal(t *testing.T) {
+	t.Helper()
+	saved := awsStdinIsTerminal
+	awsStdinIsTerminal = func(*os.File) bool { return false }
+	t.Cleanup(func() { awsStdinIsTerminal = saved })
+}
+
+// With no network, deploy, status and destroy say so in plain words, with the
+// network as the next step, and keep the SDK's text in the log file they name.
+// Without a terminal they check first: the learner is not told to pass --yes to a
+// deploy that cannot reach AWS.
+func TestAWSCommandsNoNetwork(t *testing.T) {
+	noTerminal(t)
+	cfgHome := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", cfgHome)
+	t.Setenv("HOME", t.TempDir())
+	testutil.MotoCredentials(t, infra.EndpointEnv)
+	t.Setenv("AWS_ENDPOINT_URL", "http://sts.eu-west-1.invalid") // .invalid never resolves (RFC 6761)
+	t.Setenv("AWS_MAX_ATTEMPTS", "1")
+	t.Setenv("AWS_REGION", "eu-west-1")
+	for _, cmd := range []string{"deploy", "status", "destroy"} {
+		_, err := execute(t, cmd)
+		if err == nil {
+			t.Fatalf("%s: no error", cmd)
+		}
+		msg := err.Error()
+		if !errors.Is(err, infra.ErrNoNetwork) || strings.Contains(msg, "--yes") {
+			t.Errorf("%s: %v, want the network problem (and no --yes question before it)", cmd, msg)
+		}
+		for _, w := range []string{"operation error", "StatusCode", "RequestID", "dial tcp"} {
+			if strings.Contains(msg, w) {
+				t.Errorf("%s: message carries the SDK's %q: %s", cmd, w, msg)
+			}
+		}
+		logFile := cfgHome + "/cognitolab/cognitolab.log"
+		if !strings.Contains(msg, logFile) {
+			t.Errorf("%s: message does not say where the SDK's text is (%s): %s", cmd, logFile, msg)
+		}
+		b, _ := os.ReadFile(logFile)
+		if !strings.Contains(string(b), "operation error STS: GetCallerIdentity") {
+			t.Errorf("%s: the log lacks the SDK's text:\n%s", cmd, b)
+		}
+	}
+}
+
+// Without a terminal, deploy checks the account and region and shows the cost
+// before it asks for --yes; nothing is created.
+func TestDeployNoTerminalChecksFirstMoto(t *testing.T) {
+	noTerminal(t)
+	ep := testutil.StartMoto(t)
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	testutil.MotoCredentials(t, infra.EndpointEnv)
+	t.Setenv("AWS_ENDPOINT_URL", ep)
+	out, err := execute(t, "deploy", "--region", "eu-west-1")
+	if !errors.Is(err, infra.ErrNeedsYes) || !strings.Contains(err.Error(), "pass --yes") {
+		t.Fatalf("err = %v, want ErrNeedsYes", err)
+	}
+	for _, want := range []string{"AWS account 123456789012", "region eu-west-1", "Create the lab in this account?"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q before the question:\n%s", want, out)
+		}
+	}
+	cfn := cloudformation.New(cloudformation.Options{Region: "eu-west-1", BaseEndpoint: aws.String(ep),
+		Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")})
+	if got, err := cfn.DescribeStacks(context.Background(), &cloudformation.DescribeStacksInput{}); err != nil || len(got.Stacks) != 0 {
+		t.Errorf("something was created: %v %v", got, err)
+	}
+	// Nothing deployed: destroy needs no answer, so no --yes either.
+	if out, err := execute(t, "destroy", "--region", "eu-west-1"); err != nil || !strings.Contains(out, "Nothing to destroy") {
+		t.Errorf("destroy with nothing to destroy: %v\n%s", err, out)
+	}
+}

@@ -67,6 +67,7 @@ type Model struct {
 
 func newModel(ctx context.Context, opts Options) *Model {
 	c := common.New(glamourStyleFor(opts.style), opts.logger)
+	c.LogPath = opts.logPath
 	if opts.now != nil {
 		c.Now = opts.now
 	}

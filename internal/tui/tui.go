@@ -73,6 +73,7 @@ type Options struct {
 	// no lab listens on the fake target's endpoints).
 	readLogs func(context.Context) ([]hop.LogLine, error)
 	logger   *slog.Logger
+	logPath  string // where logger writes, when the learner can read it (Run)
 	style    string
 	renderer *lipgloss.Renderer // NewSession's
 	// size is the terminal size Run tells the program at once (tests: Out is not a
@@ -114,6 +115,7 @@ func Run(ctx context.Context, opts Options) error {
 	}
 	defer lf.Close()
 	opts.logger = slog.New(slog.NewTextHandler(lf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	opts.logPath = opts.LogPath
 	// Anything written with the standard log package goes to the file too, never to
 	// the screen the TUI draws on.
 	prevLog := log.Writer()

@@ -35,6 +35,9 @@ type Common struct {
 	Now func() time.Time
 	// Logger writes to the log file, never to the terminal.
 	Logger *slog.Logger
+	// LogPath is where Logger writes, for messages that send the learner there; ""
+	// when it writes nowhere a learner can read.
+	LogPath string
 	// Secrets is the lab's secret policy: what every pane masks until revealed.
 	Secrets hop.Policy
 	// Renderer, when set, is the terminal the styles draw for (one per SSH session

@@ -182,10 +182,11 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		if msg.id != m.runID || m.state != Checking {
 			return nil
 		}
-		m.account, m.err = msg.account, msg.err
+		m.account, m.err = msg.account, infra.Explain(msg.err)
 		m.state = Confirm
-		if msg.err != nil {
+		if m.err != nil {
 			m.state = NoAccess
+			m.c.Logger.Warn("AWS preflight failed", "mode", m.mode.String(), "err", m.err.Error(), "sdk", infra.Detail(m.err))
 		}
 		return nil
 	case startedMsg, eventMsg, lineMsg, doneMsg:

@@ -3,6 +3,7 @@ package deploy
 import (
 	"context"
 	"errors"
+	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -43,11 +44,26 @@ func (m *Model) preflight() tea.Cmd {
 	return tea.Batch(check, m.spin())
 }
 
-// Advice says what to do about a preflight error.
+// Advice says what to do about a preflight error, in the TUI's terms: each kind of
+// failure (infra.Explain's) has its own next step.
 func Advice(err error) string {
+	if p, ok := infra.AsProblem(err); ok {
+		switch p.Kind {
+		case infra.KindNoNetwork, infra.KindTimeout, infra.KindTLS:
+			return strings.TrimSuffix(p.Next, ", then run the command again") + ", then press a to check again. Your credentials were not checked: cognitolab has not reached AWS yet."
+		case infra.KindThrottled:
+			return "Wait a minute, then press a to check again."
+		case infra.KindAccessDenied:
+			return "Use credentials allowed to create the lab (AdministratorAccess covers it): quit and start cognitolab with `cognitolab --profile NAME`, then press d again."
+		case infra.KindExpired:
+			return "Renew the temporary credentials (`aws sso login` for an SSO profile) in another terminal, then press a to check again."
+		case infra.KindBadCredentials:
+			return "Check the access key with `aws sts get-caller-identity`, fix it with `aws configure` in another terminal, then press a to check again (or quit and start cognitolab with `cognitolab --profile NAME`)."
+		}
+	}
 	switch {
 	case errors.Is(err, infra.ErrNoCredentials):
-		return "Give cognitolab AWS credentials: run `aws configure` (or `aws sso login`), or start it with `cognitolab --profile NAME`. Then press a to check again."
+		return "Give cognitolab AWS credentials: run `aws configure` (or `aws sso login`) in another terminal, then press a to check again, or quit and start cognitolab with `cognitolab --profile NAME`."
 	case errors.Is(err, infra.ErrSSOExpired):
 		return "Renew the SSO session: run the `aws sso login` command above in another terminal, then press a to check again."
 	case errors.Is(err, infra.ErrRegionNotEnabled):
@@ -57,4 +73,18 @@ func Advice(err error) string {
 	default:
 		return "Check your AWS setup (`aws sts get-caller-identity` should work), or start cognitolab with another `--profile` or `--region`. Then press a to check again, or esc to go back."
 	}
+}
+
+// what is what happened, for the error box: a Problem's own sentence (its next step
+// is Advice's), any other error's message.
+func what(err error) string {
+	if p, ok := infra.AsProblem(err); ok {
+		// The words cognitolab wrapped around the Problem, if any, stay.
+		w := p.What + "."
+		if msg := err.Error(); strings.HasSuffix(msg, p.Error()) && msg != p.Error() {
+			w = strings.TrimSuffix(msg, p.Error()) + w
+		}
+		return strings.ToUpper(w[:1]) + w[1:]
+	}
+	return err.Error()
 }

@@ -101,7 +101,7 @@ func (m *Model) start() tea.Cmd {
 					end = item{done: true, err: fmt.Errorf("the %s stopped unexpectedly (%v); the log file has details. Press a to try again", mode, p)}
 				}
 				if end.err != nil {
-					logger.Warn("AWS run ended with an error", "mode", mode.String(), "err", end.err.Error())
+					logger.Warn("AWS run ended with an error", "mode", mode.String(), "err", end.err.Error(), "sdk", infra.Detail(end.err))
 				}
 				re.err = end.err
 				close(re.done)
@@ -121,6 +121,8 @@ func (m *Model) start() tea.Cmd {
 			} else {
 				end.target, end.err = f.Deploy(ctx, o)
 			}
+			// Plain words for an AWS failure; the SDK's own text goes to the log.
+			end.err = infra.Explain(end.err)
 		}()
 		return startedMsg{id: id, items: items}
 	}

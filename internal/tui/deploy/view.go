@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/cognitolab/cognitolab/infra"
+	"github.com/cognitolab/cognitolab/internal/tui/common"
 )
 
 // bodyRows is the height left for the body between the header and the status line.
@@ -52,9 +53,9 @@ func (m *Model) body(w, h int) string {
 	s := m.c.Styles
 	switch m.state {
 	case Checking:
-		return s.Text.Width(w).Render("Checking your AWS credentials (STS GetCallerIdentity) and region. Nothing is created.")
+		return s.Text.Render(common.Wrap("Checking your AWS credentials (STS GetCallerIdentity) and region. Nothing is created.", w))
 	case NoAccess:
-		return m.box("cognitolab cannot use your AWS account yet", m.err.Error(), Advice(m.err), w)
+		return m.box("cognitolab cannot use your AWS account yet", what(m.err), Advice(m.err), w)
 	case Confirm:
 		return m.confirmView(w)
 	}
@@ -79,7 +80,7 @@ func (m *Model) body(w, h int) string {
 	}
 	if len(m.tl.events) == 0 {
 		if m.state == Running {
-			return top + s.Muted.Width(w).Render("Waiting for the first stack event. Before the stack starts, cognitolab uploads the app binary and imports the certificate; the line below says which step is running.")
+			return top + s.Muted.Render(common.Wrap("Waiting for the first stack event. Before the stack starts, cognitolab uploads the app binary and imports the certificate; the line below says which step is running.", w))
 		}
 		return strings.TrimRight(top, "\n")
 	}
@@ -98,7 +99,7 @@ func (m *Model) confirmView(w int) string {
 	}
 	b.WriteString("\n")
 	if m.mode == Destroy {
-		b.WriteString(s.Text.Width(w).Render("cognitolab will delete stack "+m.stackName()+" and everything it made for it: the VPC, the NAT gateway, the ALB, the EC2 instance, the Cognito user pool (with the users you signed up), the imported certificate, the artifact bucket and the log group.") + "\n\n")
+		b.WriteString(s.Text.Render(common.Wrap("cognitolab will delete stack "+m.stackName()+" and everything it made for it: the VPC, the NAT gateway, the ALB, the EC2 instance, the Cognito user pool (with the users you signed up), the imported certificate, the artifact bucket and the log group.", w)) + "\n\n")
 		b.WriteString(s.Notable.Render("Nothing is deleted until you press y.") + s.Muted.Render("  y deletes the lab · esc cancels"))
 		return b.String()
 	}
@@ -119,9 +120,12 @@ func (m *Model) box(title, what, next string, w int) string {
 	var b strings.Builder
 	b.WriteString(s.ErrorTitle.Render("✗ " + title))
 	if what != "" {
-		b.WriteString("\n\n" + s.Text.Width(inner).Render(what))
+		b.WriteString("\n\n" + s.Text.Render(common.Wrap(what, inner)))
 	}
-	b.WriteString("\n\n" + s.Label.Render("What to do next") + "\n" + s.Hint.Width(inner).Render(next))
+	b.WriteString("\n\n" + s.Label.Render("What to do next") + "\n" + s.Hint.Render(common.Wrap(next, inner)))
+	if infra.Detail(m.err) != "" && m.c.LogPath != "" {
+		b.WriteString("\n\n" + s.Muted.Render(common.Wrap("The AWS SDK's own message is in "+m.c.LogPath+".", inner)))
+	}
 	return s.ErrorBox.Width(max(w-2, 24)).Render(b.String())
 }
 
@@ -131,7 +135,7 @@ func (m *Model) failureBox(w int) string {
 	f := m.failure
 	inner := max(w-6, 20)
 	txt := s.ErrorTitle.Render(fmt.Sprintf("✗ %s (%s) %s", f.LogicalID, f.Type, f.Status)) + "\n" +
-		s.Text.Width(inner).Render(oneLine(f.Reason))
+		s.Text.Render(common.Wrap(oneLine(f.Reason), inner))
 	return s.ErrorBox.Width(max(w-2, 24)).Render(txt)
 }
 
@@ -142,7 +146,7 @@ func (m *Model) failedView(w int) string {
 		title = "The destroy stopped"
 		next = "Press a to try again. If it fails the same way, delete the named resource in the AWS console, then try again: the lab bills by the hour until it is gone."
 	}
-	what := m.err.Error()
+	what := what(m.err)
 	if f := m.failure; f != nil {
 		what = fmt.Sprintf("%s (%s) %s: %s\n\n%s", f.LogicalID, f.Type, f.Status, oneLine(f.Reason), what)
 	}
@@ -155,8 +159,8 @@ func (m *Model) deployedView(w int) string {
 	inner := max(w-2, 20)
 	var b strings.Builder
 	b.WriteString(s.Done.Render("✓ The lab is ready: "+m.target.AppURL) + "\n")
-	b.WriteString(s.Text.Width(inner).Render("Quit (q) and restart with `cognitolab --aws`, then open chapter 2: the same chapters run against your AWS lab. Your browser will warn about the lab's self-signed certificate (chapter 1 says why).") + "\n")
-	b.WriteString(s.Notable.Width(inner).Render("It costs " + infra.HourlyText(m.target.Region) + " until you destroy it (the Teardown chapter, key x)."))
+	b.WriteString(s.Text.Render(common.Wrap("Quit (q) and restart with `cognitolab --aws`, then open chapter 2: the same chapters run against your AWS lab. Your browser will warn about the lab's self-signed certificate (chapter 1 says why).", inner)) + "\n")
+	b.WriteString(s.Notable.Render(common.Wrap("It costs "+infra.HourlyText(m.target.Region)+" until you destroy it (the Teardown chapter, key x).", inner)))
 	return b.String()
 }
 
@@ -165,14 +169,14 @@ func (m *Model) reportView(w int) string {
 	r := m.report
 	inner := max(w-2, 20)
 	if r.NothingThere() {
-		return s.Done.Width(inner).Render("✓ Nothing to destroy: no lab stack, certificate, bucket or log group was found in " + orDash(m.account.Region) + ". Nothing billable from cognitolab is left there.")
+		return s.Done.Render(common.Wrap("✓ Nothing to destroy: no lab stack, certificate, bucket or log group was found in "+orDash(m.account.Region)+". Nothing billable from cognitolab is left there.", inner))
 	}
 	var b strings.Builder
 	for _, d := range r.Deleted {
 		b.WriteString(ansi.Truncate(s.Done.Render("✓ deleted ")+s.Text.Render(d), w, "…") + "\n")
 	}
 	if len(r.Left) == 0 {
-		b.WriteString(s.Done.Width(inner).Render("✓ Everything the lab created is gone: nothing billable is left."))
+		b.WriteString(s.Done.Render(common.Wrap("✓ Everything the lab created is gone: nothing billable is left.", inner)))
 		return b.String()
 	}
 	left := strings.Join(r.Left, "\n")
