@@ -73,7 +73,10 @@ func (f *beyondFlow) refresh() error {
 	tk.IDToken, tk.AccessToken, tk.Source = tr.IDToken, tr.AccessToken, SourceRefresh
 	f.s.setTokens(tk)
 	f.showTokens(Tokens{IDToken: tk.IDToken, AccessToken: tk.AccessToken, Source: SourceRefresh})
-	f.info("New ID and access tokens, and no new refresh token: the one you have stays valid (30 days here) until it is revoked.")
+	// With refresh token rotation on, this grant would also return a new refresh token
+	// ("optionally (with refresh token rotation) refresh tokens"): the lab's clients
+	// leave it off. https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-refresh-token.html
+	f.info("New ID and access tokens, and no new refresh token: refresh token rotation is off on the lab's app clients (the default), so the one you have stays valid (30 days here) until it is revoked. With rotation on, a new refresh token would come too.")
 	return nil
 }
 
