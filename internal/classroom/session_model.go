@@ -103,7 +103,7 @@ func (m *sessionModel) newApp(l Lab) tea.Cmd {
 	// chapters done, their users and the chapter they were at.
 	opts.StatePath = m.seat.state
 	logger := m.p.srv.log.With("participant", m.p.id)
-	m.app = tui.NewSession(m.p.ctx, opts, tui.SessionOptions{Renderer: m.r, Logger: logger})
+	m.app = tui.NewSession(m.p.ctx, opts, tui.SessionOptions{Renderer: m.r, Logger: logger, Classroom: true})
 	hops := m.seat.hops
 	m.p.update(func(s *Status) {
 		s.Joining, s.Chapter, s.Hop, s.Hops, s.Running, s.Stuck, s.Why = false, "", 0, hops, false, false, ""
@@ -168,15 +168,14 @@ func (m *sessionModel) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 // key notes the key for the idle timeout and handles the keys that are the
-// session's own (ctrl+c, the join screen, the lab's error); handled is false for
+// session's own (ctrl+c before the app, the join screen, the lab's error); handled is false for
 // the keys that go on to the app.
 func (m *sessionModel) key(msg tea.KeyMsg) (cmd tea.Cmd, handled bool) {
 	now := time.Now()
 	m.p.update(func(s *Status) { s.LastKey = now })
-	if msg.Type == tea.KeyCtrlC {
-		if m.app != nil {
-			m.app.Stop()
-		}
+	// The app decides what ctrl+c does (in a form it cancels the form, elsewhere it
+	// quits); without the app it leaves.
+	if msg.Type == tea.KeyCtrlC && m.app == nil {
 		return tea.Quit, true
 	}
 	if !m.joined {

@@ -77,6 +77,7 @@ func newModel(ctx context.Context, opts Options) *Model {
 		c.Now = lc.Now
 	}
 	c.Renderer = opts.renderer
+	c.Classroom = opts.classroom
 	c.SetPresent(opts.Present)
 	c.Secrets = opts.Secrets
 	sess := &flows.Session{Target: opts.Target, Local: opts.Local, Inputs: map[string]string{}, Settings: opts.Settings, Secrets: opts.Secrets}

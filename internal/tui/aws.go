@@ -41,7 +41,8 @@ func (m *Model) stop() {
 // awsKey is the key that opens the AWS screen from the open chapter: d (deploy) in
 // the lab chapter (1), x (destroy) in teardown (the last).
 func (m *Model) awsKey() (key.Binding, deploy.Mode, bool) {
-	if m.screen != screenChapter || m.chapter == nil {
+	// In a classroom the lab is the instructor's: no key deploys or destroys it.
+	if m.screen != screenChapter || m.chapter == nil || m.c.Classroom {
 		return key.Binding{}, 0, false
 	}
 	switch m.chapter.Chapter().ID {

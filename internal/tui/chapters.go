@@ -3,12 +3,14 @@ package tui
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/cognitolab/cognitolab/internal/target"
 	"github.com/cognitolab/cognitolab/internal/tui/chapter"
+	"github.com/cognitolab/cognitolab/internal/tui/common"
 	"github.com/cognitolab/cognitolab/internal/tui/progress"
 	"github.com/cognitolab/cognitolab/lessons"
 )
@@ -77,7 +79,7 @@ func (m *Model) open(i int) tea.Cmd {
 	if name == "" {
 		name = fmt.Sprintf("%02d-%s.md", ch.Number, ch.ID)
 	}
-	md, err := lessonText(name, m.runner.Session().Target)
+	md, err := lessonText(name, m.runner.Session().Target, m.c.Classroom)
 	if err != nil {
 		md = fmt.Sprintf("# %s\n\nThe lesson text for this chapter (%s) is missing from this build. The hops below still explain themselves.", ch.Title, name)
 	}
@@ -137,11 +139,47 @@ func (m *Model) refreshHome(selectCurrent bool) {
 }
 
 // lessonText is a chapter's lesson with the running lab's addresses filled in, so its
-// curl lines name the ports the home screen shows.
-func lessonText(name string, t target.Target) (string, error) {
+// curl lines name the ports the home screen shows. In a classroom it is told as the
+// participant sees it (classroomLesson).
+func lessonText(name string, t target.Target, classroom bool) (string, error) {
 	md, err := lessons.Chapter(name)
 	if err != nil {
 		return "", err
 	}
+	if classroom {
+		md = classroomLesson(md, common.LoopbackURL(t.AppURL))
+	}
 	return lessons.Fill(md, lessons.URLs{AppURL: t.AppURL, CognitoURL: t.CognitoDomainURL}), nil
+}
+
+// Said in a classroom in place of a lesson's paragraph on the deploy or destroy key,
+// and at the top of the Try-this of a lesson that names the lab's addresses when the
+// lab listens on the instructor's loopback.
+const (
+	classroomAWS  = "In this classroom the instructor runs the lab: deploying and destroying it are theirs, so those keys are not here."
+	classroomLoop = "> In this classroom your lab runs on the instructor's machine, on its loopback: the addresses below answer only there, not from your computer. The hops here show each request and answer in full."
+)
+
+// classroomLesson is a lesson (Markdown, its address placeholders not yet filled) for
+// a classroom participant: a paragraph telling them to press d or x (deploy, destroy)
+// says those are the instructor's, and when the lab's addresses answer only on the
+// instructor's machine (loopback) and the lesson names them, its Try-this says so
+// first.
+func classroomLesson(md string, loopback bool) string {
+	paras := strings.Split(md, "\n\n")
+	for i, p := range paras {
+		l := strings.ToLower(p)
+		if strings.Contains(l, "press **d**") || strings.Contains(l, "press **x**") {
+			paras[i] = classroomAWS
+		}
+	}
+	md = strings.Join(paras, "\n\n")
+	if !loopback || !strings.Contains(md, "{{.AppURL}}") && !strings.Contains(md, "{{.CognitoURL}}") {
+		return md
+	}
+	const try = "## Try this\n\n"
+	if i := strings.Index(md, try); i >= 0 {
+		return md[:i+len(try)] + classroomLoop + "\n\n" + md[i+len(try):]
+	}
+	return strings.TrimRight(md, "\n") + "\n\n" + classroomLoop + "\n"
 }

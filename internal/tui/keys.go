@@ -9,13 +9,17 @@ import (
 // AWS screen's d or x) before the active screen sees the key.
 func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 	km := m.c.KeyMap
+	// The form takes every key (a username may contain q or p); ctrl+c there cancels
+	// the form as esc does (the form says "esc cancel"), rather than end the session.
+	if m.screen == screenChapter && m.chapter != nil && m.chapter.Filling() {
+		if msg.Type == tea.KeyCtrlC {
+			msg = tea.KeyMsg{Type: tea.KeyEsc}
+		}
+		return m.chapter.Update(msg)
+	}
 	if msg.Type == tea.KeyCtrlC {
 		m.stop()
 		return tea.Quit
-	}
-	// The form takes every key (a username may contain q or p).
-	if m.screen == screenChapter && m.chapter != nil && m.chapter.Filling() {
-		return m.chapter.Update(msg)
 	}
 	// Keys typed faster than the terminal is read (tmux send-keys, a quick typist)
 	// arrive as one message with several runes: treat them as separate presses.

@@ -10,7 +10,7 @@ import (
 // Chapter 1's "Try this" talks to the lab the TUI runs, at the ports it took: not a
 // second `cognitolab serve` (it would find 8080 taken) at the default ports.
 func TestLessonNamesTheRunningLabsAddresses(t *testing.T) {
-	md, err := lessonText("01-lab.md", target.Target{AppURL: "http://localhost:41234", CognitoDomainURL: "http://127.0.0.1:41235"})
+	md, err := lessonText("01-lab.md", target.Target{AppURL: "http://localhost:41234", CognitoDomainURL: "http://127.0.0.1:41235"}, false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,9 @@ type SessionOptions struct {
 	Renderer *lipgloss.Renderer
 	// Logger receives the TUI's log lines (nil discards them).
 	Logger *slog.Logger
+	// Classroom says the session is a classroom participant's (common.Common.Classroom):
+	// no deploy or destroy keys, the lab named as the instructor's, no log-file advice.
+	Classroom bool
 }
 
 // NewSession returns a root model for one remote session: styles and lessons drawn
@@ -37,6 +40,7 @@ func NewSession(ctx context.Context, opts Options, so SessionOptions) *Model {
 		// Present is applied again in newModel through SetPresent, which keeps the renderer.
 		opts.renderer = so.Renderer
 	}
+	opts.classroom = so.Classroom
 	return newModel(ctx, opts)
 }
 

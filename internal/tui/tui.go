@@ -76,6 +76,8 @@ type Options struct {
 	logPath  string // where logger writes, when the learner can read it (Run)
 	style    string
 	renderer *lipgloss.Renderer // NewSession's
+	// classroom is SessionOptions.Classroom.
+	classroom bool
 	// size is the terminal size Run tells the program at once (tests: Out is not a
 	// terminal, so Bubble Tea reports none).
 	size *tea.WindowSizeMsg

@@ -185,7 +185,14 @@ func (m *Model) onRun(msg tea.Msg) tea.Cmd {
 		m.err = msg.Err
 		m.flipped = false // a failed run shows its error box first
 		m.state = Done
-		if msg.Err != nil {
+		switch {
+		case msg.Stopped:
+			// Stopped from outside (the classroom's push or limit, the session
+			// ending): nothing went wrong, so no error box ("context canceled"
+			// inside an SDK error); the hops so far stay, n starts afresh.
+			m.err, m.state = nil, Idle
+			m.note = "the run was stopped"
+		case msg.Err != nil:
 			m.state = Failed
 		}
 		m.keep()

@@ -5,6 +5,9 @@ package common
 
 import (
 	"log/slog"
+	"net"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -43,6 +46,10 @@ type Common struct {
 	// Renderer, when set, is the terminal the styles draw for (one per SSH session
 	// in the classroom); nil is the process's own terminal. Set it with SetRenderer.
 	Renderer *lipgloss.Renderer
+	// Classroom is a participant's session of `cognitolab classroom`: the lab is the
+	// instructor's (deploying and destroying are theirs), its addresses may answer only
+	// on the instructor's machine, and there is no log file of the participant's own.
+	Classroom bool
 	// Widths remembers the widths of the frame's lines from one frame to the next
 	// (see Block). Views use it, on the program's goroutine only.
 	Widths Widths
@@ -161,4 +168,19 @@ func TopBottom(vp *viewport.Model, km *keymap.KeyMap, k tea.KeyMsg) bool {
 		return false
 	}
 	return true
+}
+
+// LoopbackURL says whether raw's host is a loopback name or address (localhost,
+// 127.0.0.0/8, ::1): a lab there answers only on the machine it runs on.
+func LoopbackURL(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return false
+	}
+	h := u.Hostname()
+	if strings.EqualFold(h, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
 }

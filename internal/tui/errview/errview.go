@@ -23,12 +23,19 @@ type Details struct {
 	Next     string
 }
 
+// nextStep is what to do after an error that says nothing more; classroomNext is the
+// same for a classroom participant, who has no log file of their own (the lines go to
+// the instructor's).
+const (
+	nextStep      = "Press esc to go back. If it keeps happening, the log file has the details."
+	classroomNext = "Press esc to go back. If it keeps happening, tell the instructor."
+)
+
 // Describe turns an error into Details. A *hop.StepError fills every part (which
 // step, what was expected, what came, the hint); any other error gives its message
 // and the generic next step.
 func Describe(err error, doing string) Details {
-	d := Details{Title: "Something went wrong", What: err.Error(),
-		Next: "Press esc to go back. If it keeps happening, the log file has the details."}
+	d := Details{Title: "Something went wrong", What: err.Error(), Next: nextStep}
 	if doing != "" {
 		d.Title = "Something went wrong while " + doing
 	}
@@ -94,6 +101,9 @@ func sentence(s string) string {
 func View(c *common.Common, err error, doing string, width int) string {
 	s := c.Styles
 	d := Describe(err, doing)
+	if c.Classroom && d.Next == nextStep {
+		d.Next = classroomNext
+	}
 	inner := max(width-8, 20)
 	var b strings.Builder
 	b.WriteString(s.ErrorTitle.Render("✗ " + d.Title))

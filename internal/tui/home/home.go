@@ -167,11 +167,18 @@ func (m *Model) labState() string {
 	s := m.c.Styles
 	t := m.target
 	kind := "local lab on this machine (plain HTTP on loopback)"
-	if t.Kind == target.AWS {
+	switch {
+	case t.Kind == target.AWS && m.c.Classroom:
+		kind = "the instructor's AWS lab in " + t.Region + ", shared by the class"
+	case t.Kind == target.AWS:
 		kind = "AWS lab in " + t.Region
 		if t.StackName != "" {
 			kind += " (stack " + t.StackName + ")"
 		}
+	case m.c.Classroom && common.LoopbackURL(t.AppURL):
+		kind = "the instructor's, yours alone; addresses work only on their machine"
+	case m.c.Classroom:
+		kind = "the instructor's, yours alone (plain HTTP)"
 	}
 	users := "none yet (chapter 3 signs one up)"
 	if len(m.users) > 0 {

@@ -42,19 +42,23 @@ type EventMsg struct {
 }
 
 // DoneMsg says run ID ended; Err is nil on success. Inputs is a copy of the session's
-// inputs after the run (the engine may have filled in defaults).
+// inputs after the run (the engine may have filled in defaults). Stopped says the run
+// was cancelled (Stop, a new run, the session's end): its Err is the cancellation
+// as the step saw it ("context canceled" inside an SDK error), not a failure.
 type DoneMsg struct {
 	ID      int
 	Chapter string
 	Err     error
+	Stopped bool
 	Inputs  map[string]string
 }
 
 type item struct {
-	ev     hop.Event
-	done   bool
-	err    error
-	inputs map[string]string
+	ev      hop.Event
+	done    bool
+	err     error
+	stopped bool
+	inputs  map[string]string
 }
 
 // Runner owns the session and the current run.
@@ -157,7 +161,7 @@ func (r *Runner) run(ctx context.Context, id int, ch flows.Chapter, events chan<
 		}
 		// The end marker is always delivered: the buffer may be full, so block on it
 		// unless nobody listens any more (the TUI quit and cancelled the context).
-		end := item{done: true, err: err, inputs: maps.Clone(r.sess.Inputs)}
+		end := item{done: true, err: err, stopped: err != nil && ctx.Err() != nil, inputs: maps.Clone(r.sess.Inputs)}
 		select {
 		case events <- end:
 		case <-ctx.Done():
@@ -221,7 +225,7 @@ func wait(id int, chapter string, events <-chan item) tea.Cmd {
 			return DoneMsg{ID: id, Chapter: chapter}
 		}
 		if it.done {
-			return DoneMsg{ID: id, Chapter: chapter, Err: it.err, Inputs: it.inputs}
+			return DoneMsg{ID: id, Chapter: chapter, Err: it.err, Stopped: it.stopped, Inputs: it.inputs}
 		}
 		return EventMsg{ID: id, Event: it.ev, next: events}
 	}

@@ -1,0 +1,49 @@
+package classroom
+
+import (
+	"strings"
+	"testing"
+)
+
+// ctrlC is the byte an SSH client's terminal sends for ctrl+c.
+const ctrlC = "\x03"
+
+// TestParticipantSeesTheClassroomsLab: over SSH the participant's app knows it is a
+// classroom's: the home screen names the instructor's lab (whose loopback addresses
+// the participant cannot reach), chapter 1 offers no deploy key, and ctrl+c in a
+// chapter's form cancels the form (as its "esc cancel" says) instead of ending the
+// session.
+func TestParticipantSeesTheClassroomsLab(t *testing.T) {
+	srv, addr := startServer(t, Config{})
+	alice := joinAndWait(t, addr, "alice")
+	home := alice.plain()
+	if strings.Contains(home, "local lab on this machine") || !strings.Contains(home, "addresses work only on their machine") {
+		t.Errorf("the home screen does not name the instructor's lab:\n%s", lastLines(home, 30))
+	}
+
+	m := alice.mark()
+	alice.keys(enter)
+	alice.waitAfter(m, "Chapter 1 · The lab")
+	alice.waitAfter(m, "answer only there")
+	if s := alice.plain()[m:]; strings.Contains(s, "deploy to AWS") {
+		t.Errorf("chapter 1 offers the deploy key:\n%s", lastLines(s, 20))
+	}
+
+	m = alice.mark()
+	alice.keys(esc)
+	alice.waitAfter(m, "Chapters")
+	m = alice.mark()
+	alice.keys("g", "j", "j", enter)
+	alice.waitAfter(m, "Chapter 3 · Sign-up")
+	alice.keys("e")
+	alice.waitAfter(m, "choose your values")
+	m = alice.mark()
+	alice.keys(ctrlC)
+	alice.waitAfter(m, "press n to start")
+	if p := srv.Participants(); len(p) != 1 {
+		t.Fatalf("ctrl+c in the form ended the session: %d participants", len(p))
+	}
+	// The session goes on: n starts the chapter.
+	alice.keys("n")
+	alice.startRun(m, "")
+}
