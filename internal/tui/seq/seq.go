@@ -12,6 +12,7 @@ import (
 	"github.com/cognitolab/cognitolab/internal/hop"
 	"github.com/cognitolab/cognitolab/internal/tui/common"
 	"github.com/cognitolab/cognitolab/internal/tui/styles"
+	"github.com/cognitolab/cognitolab/internal/tui/timeline"
 )
 
 // shortNames head the lanes when they are narrow.
@@ -43,26 +44,41 @@ type Mark struct {
 	Text  string
 }
 
-// item is one row of the diagram below its heading: a hop (hop >= 0) or a mark.
+// item is one row of the diagram below its heading: a hop (hop >= 0), a folded run
+// of set-up hops [hop, last] (group), or a mark (hop < 0).
 type item struct {
-	hop  int
-	mark string
+	hop, last int
+	group     bool
+	mark      string
 }
 
-// items interleaves the hops with the marks, each mark before the hop it names.
-func items(n int, marks []Mark) []item {
+// items interleaves the hops with the marks, each mark before the hop it names; with
+// fold, each run of set-up hops is one row, as the hop list shows it until u.
+func items(hops []hop.Hop, marks []Mark, fold bool) []item {
+	n := len(hops)
 	out := make([]item, 0, n+len(marks))
 	m := 0
 	for i := 0; i <= n; i++ {
 		for ; m < len(marks) && marks[m].After <= i; m++ {
-			out = append(out, item{hop: -1, mark: marks[m].Text})
+			out = append(out, item{hop: -1, last: -1, mark: marks[m].Text})
 		}
-		if i < n {
-			out = append(out, item{hop: i})
+		if i == n {
+			break
 		}
+		if !fold || !hops[i].Setup {
+			out = append(out, item{hop: i, last: i})
+			continue
+		}
+		// The group ends at the last set-up hop before the next hop or mark.
+		j := i
+		for j+1 < n && hops[j+1].Setup && (m >= len(marks) || marks[m].After > j+1) {
+			j++
+		}
+		out = append(out, item{hop: i, last: j, group: true})
+		i = j
 	}
 	for ; m < len(marks); m++ { // a mark past the hops (kept from an earlier run)
-		out = append(out, item{hop: -1, mark: marks[m].Text})
+		out = append(out, item{hop: -1, last: -1, mark: marks[m].Text})
 	}
 	return out
 }
@@ -71,14 +87,21 @@ func items(n int, marks []Mark) []item {
 // clock is a row across every lifeline, where it happened, so the diagram shows
 // which hops came after the time moved.
 func ViewMarked(c *common.Common, hops []hop.Hop, nums []string, marks []Mark, sel, w, h int) string {
+	return ViewFolded(c, hops, nums, marks, sel, w, h, false)
+}
+
+// ViewFolded is ViewMarked with, when fold is set, each run of set-up hops folded
+// into one row (what it set up, how many hops, u unfolds), as the chapter's hop list
+// shows them: the chapter's own hops keep the screen.
+func ViewFolded(c *common.Common, hops []hop.Hop, nums []string, marks []Mark, sel, w, h int, fold bool) string {
 	s := c.Styles
 	w = max(w, 30)
 	h = max(h, 2)
 	if len(hops) == 0 && len(marks) == 0 {
 		return s.Muted.Render("No hops yet: the diagram fills as requests are made.")
 	}
-	g := newGrid(w)
-	all := items(len(hops), marks)
+	all := items(hops, marks, fold)
+	g := newGrid(w, labelNeed(hops, all))
 	rows := h - 1
 	more := len(all) > rows
 	if more {
@@ -87,7 +110,7 @@ func ViewMarked(c *common.Common, hops []hop.Hop, nums []string, marks []Mark, s
 	sel = max(0, min(sel, len(hops)-1))
 	at := 0 // the selected hop's row
 	for i, it := range all {
-		if it.hop == sel {
+		if it.hop >= 0 && sel >= it.hop && sel <= it.last {
 			at = i
 			break
 		}
@@ -103,16 +126,19 @@ func ViewMarked(c *common.Common, hops []hop.Hop, nums []string, marks []Mark, s
 	b.WriteString(g.heading(s))
 	for _, it := range all[top:end] {
 		b.WriteByte('\n')
-		if it.hop < 0 {
+		switch {
+		case it.hop < 0:
 			b.WriteString(g.markRow(s, it.mark))
-			continue
+		case it.group:
+			b.WriteString(g.groupRow(s, hops[it.hop:it.last+1], sel >= it.hop && sel <= it.last))
+		default:
+			i := it.hop
+			num := strconv.Itoa(hops[i].Seq)
+			if i < len(nums) && nums[i] != "" {
+				num = nums[i]
+			}
+			b.WriteString(g.row(s, c.Secrets.MaskURL, hops[i], num, i == sel))
 		}
-		i := it.hop
-		num := strconv.Itoa(hops[i].Seq)
-		if i < len(nums) && nums[i] != "" {
-			num = nums[i]
-		}
-		b.WriteString(g.row(s, c.Secrets.MaskURL, hops[i], num, i == sel))
 	}
 	if more {
 		b.WriteByte('\n')
@@ -122,16 +148,106 @@ func ViewMarked(c *common.Common, hops []hop.Hop, nums []string, marks []Mark, s
 	return b.String()
 }
 
-// markRow draws a mark: the lifelines broken (┊, time passes on every lane at once)
-// and the mark's text where a hop's request would be.
-func (g grid) markRow(s *styles.Styles, text string) string {
-	cells := []rune(strings.Repeat(" ", g.area))
-	for l := range numLanes {
-		cells[g.x[l]] = '┊'
+// labelNeed is the width the widest row's text wants (a hop's request, a folded
+// group's summary, a mark), at most maxLabel: the lanes get the rest. It reads every
+// row, not only those shown, so the lanes do not move as the diagram scrolls; a
+// hop's width is estimated from its URL without parsing it (masking a secret keeps
+// about its length), so a frame of 500 hops stays cheap.
+func labelNeed(hops []hop.Hop, all []item) int {
+	need := 0
+	for _, it := range all {
+		switch {
+		case need >= maxLabel:
+			return maxLabel
+		case it.hop < 0:
+			need = max(need, ansi.StringWidth(it.mark))
+		case it.group:
+			need = max(need, ansi.StringWidth(groupText(hops[it.hop:it.last+1])))
+		default:
+			need = max(need, labelWidth(hops[it.hop]))
+		}
 	}
-	label := " " + ansi.Truncate(text, g.labelW, "…")
+	return min(need, maxLabel)
+}
+
+// labelWidth estimates the width of a hop's label: label's parts, the URL less its
+// scheme and host.
+func labelWidth(h hop.Hop) int {
+	u := h.URL
+	if i := strings.Index(u, "://"); i >= 0 {
+		u = u[i+3:]
+		if j := strings.IndexByte(u, '/'); j >= 0 {
+			u = u[j:]
+		} else {
+			u = "/"
+		}
+	}
+	n := len(h.Method) + 1 + len(u)
+	if op := h.Op(); op != "" {
+		n += 1 + len(op)
+	}
+	switch {
+	case h.ALBKeyEndpoint():
+		n += len("ALB key endpoint: ")
+	case h.JWTRefused():
+		n += len("JWT validation refused ")
+	case h.Internal():
+		n += len("the ALB's own error on ")
+	case h.BackChannel:
+		n += len(" (inside AWS)")
+	}
+	return n
+}
+
+// maxLabel is the most a row's text asks for: a URL's long query past it is cut
+// (the inspector has it) and the lanes take the room.
+const maxLabel = 64
+
+// markRow draws a mark: the lifelines broken (┊, time passes on every lane at once)
+// and the mark's text where a hop's request would be. A text longer than the request
+// column reaches back over the lanes on the right (the browser's and the ALB's stay):
+// the row has no arrow to keep clear.
+func (g grid) markRow(s *styles.Styles, text string) string {
+	over := max(min(ansi.StringWidth(text)-g.labelW, g.area-g.x[LaneALB]-2), 0)
+	cells := []rune(strings.Repeat(" ", g.area-over))
+	for l := range numLanes {
+		if g.x[l] < len(cells) {
+			cells[g.x[l]] = '┊'
+		}
+	}
+	label := " " + ansi.Truncate(text, g.labelW+over, "…")
 	return strings.Repeat(" ", seqW) + s.Notable.Render(string(cells)) + s.Notable.Render(label)
 }
+
+// groupRow draws a folded run of set-up hops: the lifelines, and what the hops set
+// up where a hop's request would be.
+func (g grid) groupRow(s *styles.Styles, hs []hop.Hop, selected bool) string {
+	cells := []rune(strings.Repeat(" ", g.area))
+	for l := range numLanes {
+		cells[g.x[l]] = '│'
+	}
+	const num = "  ▸ " // the hop list's folded-row mark
+	var b strings.Builder
+	if selected {
+		b.WriteString(s.Current.Render("›" + num))
+	} else {
+		b.WriteString(" " + s.HopSeq.Render(num))
+	}
+	b.WriteString(s.Rule.Render(string(cells)))
+	text := " " + ansi.Truncate(groupText(hs), g.labelW, "…")
+	style := s.Muted
+	if timeline.SetupFailed(hs) > 0 {
+		style = s.Failed
+	}
+	if selected {
+		style = s.Selected
+	}
+	b.WriteString(style.Render(text))
+	return b.String()
+}
+
+// groupText is a folded group's text, as the hop list's folded row says it.
+func groupText(hs []hop.Hop) string { return timeline.SetupSummary(hs) }
 
 // grid is where the lanes sit for one width.
 type grid struct {
@@ -142,25 +258,44 @@ type grid struct {
 	names  [numLanes]string
 }
 
-func newGrid(w int) grid {
+// Lane spacing: lanes at least minGap apart (a status with its dashes and the
+// arrowhead between two lifelines; the short names fit), at most maxGap, and the
+// full names ("browser / you") from fullGap.
+const (
+	minGap  = 8
+	maxGap  = 16
+	fullGap = 14
+)
+
+// newGrid lays the lanes out in w columns, the request column on the right wanting
+// need columns: the lanes take what the requests do not need (never less than
+// minGap apart), the requests get the rest.
+func newGrid(w, need int) grid {
 	g := grid{w: w}
-	g.labelW = max(min(w*2/5, 44), 14)
-	g.area = w - seqW - g.labelW - 1
-	gap := max(g.area/int(numLanes), 8)
-	g.area = gap * int(numLanes)
-	g.labelW = max(w-seqW-g.area-1, 8)
-	names := laneNames
-	if gap < 13 {
-		names = shortNames
+	// The lane area: pad (half the first name, centred on its lifeline), four
+	// gaps, the last lifeline and one space.
+	spread := func(names [numLanes]string) (gap, pad int) {
+		pad = ansi.StringWidth(names[0]) / 2
+		return (w - seqW - 1 - need - pad - 2) / (int(numLanes) - 1), pad
 	}
+	names := laneNames
+	gap, pad := spread(names)
+	if gap < fullGap {
+		names = shortNames
+		gap, pad = spread(names)
+		gap = min(gap, fullGap-1)
+	}
+	gap = max(min(gap, maxGap), minGap)
 	for i := range numLanes {
-		g.x[i] = gap*int(i) + gap/2
+		g.x[i] = pad + gap*int(i)
 		n := names[i]
 		if len(n) > gap-1 {
 			n = n[:max(gap-1, 1)]
 		}
 		g.names[i] = n
 	}
+	g.area = g.x[numLanes-1] + 2
+	g.labelW = max(w-seqW-g.area-1, 8)
 	return g
 }
 
@@ -218,7 +353,7 @@ func (g grid) row(s *styles.Styles, mask func(string) string, h hop.Hop, number 
 		arrow = s.BackChannel
 	}
 	paint(&b, cells, kinds, s.Rule, arrow, s.Status(h.StatusClass()))
-	text := " " + ansi.Truncate(label(h, mask), g.labelW, "…")
+	text := " " + fitLabel(h, mask, g.labelW)
 	if selected {
 		b.WriteString(s.Selected.Render(text))
 	} else {
@@ -312,21 +447,33 @@ func paint(b *strings.Builder, cells []rune, kinds []byte, life, arrow, status l
 	}
 }
 
-// label is the request on the right of a hop's row, saying when the ALB itself
-// answered or the hop ran inside AWS.
-func label(h hop.Hop, mask func(string) string) string {
-	l := h.Method + " " + where(h, mask)
+// label is the request on the right of a hop's row, in three parts: what to say
+// before it (when the ALB itself answered, the key endpoint), the request, and what
+// to say after it (the hop ran inside AWS).
+func label(h hop.Hop, mask func(string) string) (pre, req, suf string) {
+	req = h.Method + " " + where(h, mask)
 	switch {
 	case h.ALBKeyEndpoint():
-		return "ALB key endpoint: " + l
+		return "ALB key endpoint: ", req, ""
 	case h.JWTRefused():
-		return "JWT validation refused " + l
+		return "JWT validation refused ", req, ""
 	case h.Internal():
-		return "the ALB's own error on " + l
+		return "the ALB's own error on ", req, ""
 	case h.BackChannel:
-		return l + " (inside AWS)"
+		return "", req, " (inside AWS)"
 	}
-	return l
+	return "", req, ""
+}
+
+// fitLabel is a hop's label in w columns: when it does not fit, the request gives
+// way (its query goes first), never what is said around it.
+func fitLabel(h hop.Hop, mask func(string) string, w int) string {
+	pre, req, suf := label(h, mask)
+	room := w - ansi.StringWidth(pre) - ansi.StringWidth(suf)
+	if room < 8 {
+		return ansi.Truncate(pre+req+suf, w, "…")
+	}
+	return pre + ansi.Truncate(req, room, "…") + suf
 }
 
 func isLifeline(g grid, col int) bool {

@@ -224,3 +224,67 @@ func TestKeyEndpointIsNotTheALB(t *testing.T) {
 		}
 	}
 }
+
+// The request column gets the room the lanes do not need: at the right pane of a
+// 120-column screen (76) and in the wide diagram (118) the labels the review found
+// cut ("POST /oauth2/token (inside …", "POST / AdminUserGlobalSignO…",
+// "◷ clock +7d → Fri 11 Dec 21…") show whole; only a long query is cut.
+func TestLabelsGetTheRoomTheLanesDoNotNeed(t *testing.T) {
+	api := func(op string) []hop.Field {
+		return []hop.Field{{Name: "X-Amz-Target", Value: "AWSCognitoIdentityProviderService." + op}}
+	}
+	hops := loginHops()[:10]
+	hops = append(hops,
+		hop.Hop{Party: hop.PartyCognitoAPI, Browser: "your code", Method: "POST", URL: "http://127.0.0.1:9229/", Status: 200, ReqHeaders: api("AdminUserGlobalSignOut")},
+		hop.Hop{Party: hop.PartyCognitoAPI, Browser: "your code", Method: "POST", URL: "http://127.0.0.1:9229/", Status: 200, ReqHeaders: api("ResendConfirmationCode")},
+		hop.Hop{Party: hop.PartyHostedUI, Browser: hop.BrowserInsideAWS, BackChannel: true, Method: "GET", URL: "http://127.0.0.1:9229/v1/secrets/staff", Status: 403},
+	)
+	marks := []Mark{{After: 10, Text: "◷ clock +7d → Fri 11 Dec 21:04 UTC"}}
+	s := common.New("notty", nil)
+	for _, w := range []int{76, 118} {
+		out := ansi.Strip(ViewMarked(s, hops, nil, marks, 0, w, 20))
+		checkFits(t, out, w, 20)
+		for _, want := range []string{
+			"POST /oauth2/token (inside AWS)", "GET /oauth2/userInfo (inside AWS)", "POST / AdminUserGlobalSignOut",
+			"POST / ResendConfirmationCode", "◷ clock +7d → Fri 11 Dec 21:04 UTC", "(inside AWS)",
+		} {
+			if !strings.Contains(out, want) {
+				t.Errorf("width %d: %q is cut:\n%s", w, want, out)
+			}
+		}
+	}
+}
+
+// Set-up hops fold into one row of the diagram, as in the hop list, unless unfolded
+// (u): chapter 8's own hops keep the screen instead of "↑ 19 above".
+func TestDiagramFoldsSetupHops(t *testing.T) {
+	base := loginHops()
+	var hops []hop.Hop
+	var nums []string
+	for i := range 9 {
+		h := base[2+i%8]
+		h.Setup = true
+		hops = append(hops, h)
+		nums = append(nums, "s"+strconv.Itoa(i+1))
+	}
+	for i := range 4 {
+		hops = append(hops, base[2+i])
+		nums = append(nums, strconv.Itoa(i+1))
+	}
+	s := common.New("notty", nil)
+	out := ansi.Strip(ViewFolded(s, hops, nums, nil, 12, 100, 7, true))
+	checkFits(t, out, 100, 7)
+	lines := strings.Split(out, "\n")
+	if len(lines) != 6 || !strings.Contains(lines[1], "set-up:") || !strings.Contains(lines[1], "(9 hops)") || strings.Contains(out, "s1") || strings.Contains(out, "above") {
+		t.Errorf("folded: want the heading, one set-up row and the 4 own hops, nothing scrolled:\n%s", out)
+	}
+	// Selecting into the group marks its row.
+	if out := ansi.Strip(ViewFolded(s, hops, nums, nil, 3, 100, 7, true)); !strings.HasPrefix(strings.Split(out, "\n")[1], "›") {
+		t.Errorf("a selected set-up hop marks the folded row:\n%s", out)
+	}
+	// Unfolded: every set-up hop is a row.
+	out = ansi.Strip(ViewFolded(s, hops, nums, nil, 0, 100, 20, false))
+	if !strings.Contains(out, "s1") || !strings.Contains(out, "s9") || strings.Contains(out, "set-up:") {
+		t.Errorf("unfolded: want every set-up hop:\n%s", out)
+	}
+}
