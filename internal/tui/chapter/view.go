@@ -51,7 +51,7 @@ func (m *Model) hopRows() int {
 		return max(m.timeline.Rows(), 1) // a clock jump before the first hop
 	}
 	if m.c.Diagram {
-		return n + 1
+		return m.timeline.Rows() + 1 // the lanes' heading, then the rows the list has
 	}
 	return m.timeline.Rows()
 }
@@ -165,7 +165,7 @@ func (m *Model) hopsView(g geometry) string {
 		for i, mk := range tm {
 			marks[i] = seq.Mark{After: mk.After, Text: mk.Text}
 		}
-		return seq.ViewMarked(m.c, m.timeline.Hops(), m.timeline.Numbers(), marks, m.timeline.Index(), g.rightW, g.tlH)
+		return seq.ViewFolded(m.c, m.timeline.Hops(), m.timeline.Numbers(), marks, m.timeline.Index(), g.rightW, g.tlH, !m.timeline.Expanded())
 	}
 	if m.timeline.Rows() == 0 {
 		return m.c.Styles.Muted.Render("No hops yet.")

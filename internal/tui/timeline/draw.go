@@ -64,23 +64,38 @@ func (m *Model) groupRow(g rowRef) string {
 	if m.sel >= g.first && m.sel <= g.last {
 		marker = s.Current.Render("› ")
 	}
-	n := g.last - g.first + 1
-	unit := "hops"
-	if n == 1 {
-		unit = "hop"
+	hs := m.hops[g.first : g.last+1]
+	style := s.Muted
+	if SetupFailed(hs) > 0 { // a failed set-up hop must not hide in the fold
+		style = s.Failed
 	}
+	return marker + style.Render(ansi.Truncate("▸ "+SetupSummary(hs), max(m.width-2, 8), "…"))
+}
+
+// SetupFailed is how many of a run of set-up hops failed.
+func SetupFailed(hs []hop.Hop) int {
 	failed := 0
-	for _, h := range m.hops[g.first : g.last+1] {
+	for _, h := range hs {
 		if h.Failed() {
 			failed++
 		}
 	}
-	if failed > 0 { // a failed set-up hop must not hide in the fold
-		text := fmt.Sprintf("▸ ✗ set-up: %s (%d %s, %d failed) · u unfolds", setupWhat(m.hops[g.first:g.last+1]), n, unit, failed)
-		return marker + s.Failed.Render(ansi.Truncate(text, max(m.width-2, 8), "…"))
+	return failed
+}
+
+// SetupSummary is the text of a folded run of set-up hops, as the hop list and the
+// sequence diagram show it: what it set up, how many hops it took (and how many
+// failed: a failed set-up hop must not hide in the fold), and the key that unfolds.
+func SetupSummary(hs []hop.Hop) string {
+	n := len(hs)
+	unit := "hops"
+	if n == 1 {
+		unit = "hop"
 	}
-	text := fmt.Sprintf("▸ set-up: %s (%d %s) · u unfolds", setupWhat(m.hops[g.first:g.last+1]), n, unit)
-	return marker + s.Muted.Render(ansi.Truncate(text, max(m.width-2, 8), "…"))
+	if failed := SetupFailed(hs); failed > 0 {
+		return fmt.Sprintf("✗ set-up: %s (%d %s, %d failed) · u unfolds", setupWhat(hs), n, unit, failed)
+	}
+	return fmt.Sprintf("set-up: %s (%d %s) · u unfolds", setupWhat(hs), n, unit)
 }
 
 // setupWhat says what a run of set-up hops did: sign a user up, log the browser in,
@@ -148,13 +163,14 @@ func (m *Model) row(i, fromW int) string {
 		where += " " + action
 	}
 	fixed := 2 + len(seqNo) + len(method) + 1 + len(status) + 1 + fromW + 1
-	// The back-channel mark gives way to the path: the longest mark that leaves the
-	// whole path (the query may be cut; the inspector has it) in view.
+	// The back-channel mark gives way to the path: "⇄ inside AWS" when the whole path
+	// (the query may be cut; the inspector has it) fits beside it, else the sign
+	// alone (the "from → to" column says ALB → Cognito). Never a half-word ("⇄ AWS").
 	tail := ""
 	if h.BackChannel {
 		path, _, _ := strings.Cut(where, "?")
 		need := ansi.StringWidth(path)
-		for _, mark := range []string{"  ⇄ inside AWS", "  ⇄ AWS", " ⇄"} {
+		for _, mark := range []string{"  ⇄ inside AWS", " ⇄"} {
 			switch {
 			case h.Inferred && h.InferredFrom != "":
 				mark += " (inferred from " + h.InferredFrom + ")"

@@ -151,6 +151,9 @@ func (m *Model) Select(i int) {
 // AtEnd reports whether the newest hop is selected (or there is none).
 func (m *Model) AtEnd() bool { return len(m.hops) == 0 || m.sel == len(m.hops)-1 }
 
+// Expanded reports whether the set-up hops are unfolded (u), one row each.
+func (m *Model) Expanded() bool { return m.expanded }
+
 // ToggleSetup folds or unfolds the set-up hops.
 func (m *Model) ToggleSetup() {
 	m.expanded = !m.expanded
