@@ -273,10 +273,10 @@ const (
 func newGrid(w, need int) grid {
 	g := grid{w: w}
 	// The lane area: pad (half the first name, centred on its lifeline), four
-	// gaps, the last lifeline and one space.
+	// gaps and the last lifeline (the request column begins with a space).
 	spread := func(names [numLanes]string) (gap, pad int) {
 		pad = ansi.StringWidth(names[0]) / 2
-		return (w - seqW - 1 - need - pad - 2) / (int(numLanes) - 1), pad
+		return (w - seqW - 1 - need - pad - 1) / (int(numLanes) - 1), pad
 	}
 	names := laneNames
 	gap, pad := spread(names)
@@ -294,7 +294,7 @@ func newGrid(w, need int) grid {
 		}
 		g.names[i] = n
 	}
-	g.area = g.x[numLanes-1] + 2
+	g.area = g.x[numLanes-1] + 1
 	g.labelW = max(w-seqW-g.area-1, 8)
 	return g
 }

@@ -226,7 +226,7 @@ func TestKeyEndpointIsNotTheALB(t *testing.T) {
 }
 
 // The request column gets the room the lanes do not need: at the right pane of a
-// 120-column screen (76) and in the wide diagram (118) the labels the review found
+// 120-column screen (75) and in the wide diagram (118) the labels the review found
 // cut ("POST /oauth2/token (inside …", "POST / AdminUserGlobalSignO…",
 // "◷ clock +7d → Fri 11 Dec 21…") show whole; only a long query is cut.
 func TestLabelsGetTheRoomTheLanesDoNotNeed(t *testing.T) {
@@ -241,7 +241,7 @@ func TestLabelsGetTheRoomTheLanesDoNotNeed(t *testing.T) {
 	)
 	marks := []Mark{{After: 10, Text: "◷ clock +7d → Fri 11 Dec 21:04 UTC"}}
 	s := common.New("notty", nil)
-	for _, w := range []int{76, 118} {
+	for _, w := range []int{75, 118} { // the right pane at 120x40, the wide diagram
 		out := ansi.Strip(ViewMarked(s, hops, nil, marks, 0, w, 20))
 		checkFits(t, out, w, 20)
 		for _, want := range []string{
