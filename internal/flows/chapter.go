@@ -15,6 +15,9 @@ type Input struct {
 	Validate func(string) error
 	// Hint is a line shown under the field ("policy: at least 8 characters, ...").
 	Hint string
+	// OK says what a value that passes Validate was checked for, shown after a ✓
+	// ("meets the policy", "a valid e-mail address"); empty: "accepted".
+	OK string
 }
 
 // Chapter is one lesson's flow.

@@ -35,6 +35,7 @@ func Chapters(st labconf.Settings) []Chapter {
 			if c.Inputs[i].Key == "password" {
 				c.Inputs[i].Validate = passwordValidator(st.Password)
 				c.Inputs[i].Hint = "policy: " + st.Password.Describe()
+				c.Inputs[i].OK = "meets the policy"
 			}
 		}
 	}
@@ -64,8 +65,10 @@ func ChapterIDs() []string {
 // are only a fallback: the TUI shows Session.Defaults, the values a run would use.
 func userInputs() []Input {
 	return []Input{
-		{Key: "username", Label: "Username", Placeholder: "learner-1234", Validate: ValidateUsername},
-		{Key: "email", Label: "E-mail (codes go to the local mailbox; on AWS use a real address)", Placeholder: "learner@example.com", Validate: ValidateEmail},
+		{Key: "username", Label: "Username", Placeholder: "learner-1234", Validate: ValidateUsername,
+			OK: "a valid username: 1 to 128 characters, no spaces"},
+		{Key: "email", Label: "E-mail (codes go to the local mailbox; on AWS use a real address)", Placeholder: "learner@example.com", Validate: ValidateEmail,
+			OK: "a valid e-mail address"},
 		{Key: "password", Label: "Password", Placeholder: DefaultPassword, Secret: true}, // Validate, Hint: Chapters
 	}
 }
@@ -98,6 +101,27 @@ func ValidateEmail(e string) error {
 		return errors.New("Invalid email address format: write it as name@example.com, without spaces or a display name")
 	}
 	return nil
+}
+
+// ValidateChoice accepts one of choices (any case, blank for the default) and
+// refuses anything else with the choices spelled out: a typo must not run the
+// default silently.
+func ValidateChoice(choices ...string) func(string) error {
+	return func(v string) error {
+		v = strings.TrimSpace(v)
+		if v == "" {
+			return nil
+		}
+		for _, c := range choices {
+			if strings.EqualFold(v, c) {
+				return nil
+			}
+		}
+		if len(choices) == 2 {
+			return fmt.Errorf("type %s or %s", choices[0], choices[1])
+		}
+		return fmt.Errorf("type one of %s", strings.Join(choices, ", "))
+	}
 }
 
 // ValidateUsername checks a username as Cognito does: 1-128 characters, no spaces or

@@ -19,7 +19,6 @@ package flows
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -37,8 +36,8 @@ import (
 func LogsChapter() Chapter {
 	return Chapter{ID: "logs", Number: 7, Title: "Logs", Lesson: "07-logs.md",
 		Inputs: []Input{{Key: "raw_tokens", Label: "Log this run's raw tokens (local lab only, never on AWS): on or off",
-			Placeholder: "off", Validate: validateOnOff,
-			Hint: "on: the app writes the two requests' tokens into its log line, to show why it must not"}},
+			Placeholder: "off", Validate: ValidateChoice("on", "off"), OK: "a valid choice",
+			Hint: "on: the app writes this run's tokens into its log lines, so you see what a log that holds tokens gives away (a real app must never log them)"}},
 		Run: func(ctx context.Context, s *Session) error {
 			r, end := s.begin(ctx, "logs")
 			defer end()
@@ -89,15 +88,6 @@ func LogsChapter() Chapter {
 // RawTokensHeader asks the local app to log one request's raw tokens (the logs
 // chapter's toggle); app.RawTokensHeader, which the flows do not import.
 const RawTokensHeader = "X-Cognitolab-Log-Raw-Tokens"
-
-// validateOnOff accepts on, off or empty (the default, off).
-func validateOnOff(v string) error {
-	switch strings.ToLower(strings.TrimSpace(v)) {
-	case "", "on", "off":
-		return nil
-	}
-	return errors.New("type on or off")
-}
 
 // logWait bounds the wait for log lines: the local app ships each line at once; on
 // AWS the app batches for a second and ingestion takes seconds more.

@@ -217,7 +217,11 @@ func (m *Model) View() string {
 		case m.errs[i] != "":
 			add(s.InputError.Render(common.Wrap("  ✗ "+m.errs[i], w)))
 		case f.Validate != nil && m.ti[i].Value() != "":
-			add(s.InputOK.Render("  ✓ meets the policy"))
+			ok := f.OK
+			if ok == "" {
+				ok = "accepted"
+			}
+			add(s.InputOK.Render(common.Wrap("  ✓ "+ok, w)))
 		}
 		if i == m.focus {
 			focusEnd = len(lines)

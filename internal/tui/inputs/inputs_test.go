@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/cognitolab/cognitolab/internal/flows"
+	"github.com/cognitolab/cognitolab/internal/labconf"
 	"github.com/cognitolab/cognitolab/internal/tui/common"
 )
 
@@ -71,5 +72,63 @@ func TestFormDefaultsAndFocus(t *testing.T) {
 	m.Update(tea.KeyMsg{Type: tea.KeyCtrlR})
 	if v := ansi.Strip(m.View()); !strings.Contains(v, "Correct-Horse-42") {
 		t.Errorf("ctrl+r should show the secret default:\n%s", v)
+	}
+}
+
+// TestChapter3ChoicesAreChecked: chapter 3's choice fields refuse a typo ("foo"
+// ran the default silently) the way chapter 7's on/off field does, and a valid
+// username says what was checked, not the password's "meets the policy".
+func TestChapter3ChoicesAreChecked(t *testing.T) {
+	var fields []flows.Input
+	for _, ch := range flows.Chapters(labconf.DefaultSettings()) {
+		if ch.ID == "signup" {
+			fields = ch.Inputs
+		}
+	}
+	idx := func(key string) int {
+		for i, f := range fields {
+			if f.Key == key {
+				return i
+			}
+		}
+		t.Fatalf("no %s field", key)
+		return -1
+	}
+	for _, tc := range []struct{ key, bad, want string }{
+		{"confirm", "foo", "type code or admin"},
+		{"signin", "maybe", "type none or srp"},
+	} {
+		m := New(common.New("notty", nil), fields, map[string]string{tc.key: tc.bad})
+		m.SetSize(78, 60)
+		m.setFocus(idx(tc.key))
+		if cmd := m.Update(tea.KeyMsg{Type: tea.KeyEnter}); cmd != nil {
+			if _, ok := cmd().(SubmittedMsg); ok {
+				t.Fatalf("%s=%q submitted", tc.key, tc.bad)
+			}
+		}
+		if v := ansi.Strip(m.View()); !strings.Contains(v, "✗ "+tc.want) {
+			t.Errorf("%s=%q: no %q:\n%s", tc.key, tc.bad, tc.want, v)
+		}
+		// Walking to the last field and submitting stops on the bad field.
+		m = New(common.New("notty", nil), fields, map[string]string{tc.key: tc.bad})
+		for range len(fields) * 2 {
+			if cmd := m.Update(tea.KeyMsg{Type: tea.KeyEnter}); cmd != nil {
+				if _, ok := cmd().(SubmittedMsg); ok {
+					t.Fatalf("%s=%q submitted", tc.key, tc.bad)
+				}
+			}
+		}
+		if m.Focused() != idx(tc.key) {
+			t.Errorf("%s=%q: focus on field %d, want the bad one", tc.key, tc.bad, m.Focused())
+		}
+	}
+	m := New(common.New("notty", nil), fields, map[string]string{"username": "alice", "confirm": "ADMIN", "signin": "srp"})
+	m.SetSize(78, 60)
+	v := ansi.Strip(m.View())
+	if strings.Count(v, "meets the policy") != 0 || !strings.Contains(v, "✓ a valid username") {
+		t.Errorf("the username's ✓ should say what was checked:\n%s", v)
+	}
+	if strings.Contains(v, "✗") {
+		t.Errorf("valid choices refused:\n%s", v)
 	}
 }
