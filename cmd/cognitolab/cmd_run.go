@@ -36,7 +36,7 @@ Chapters: ` + strings.Join(flows.ChapterIDs(), ", ") + `, or all. A script runs 
 moves the local lab clock between them: "login,+61m,tokens" (+5m, +1h, +1d, ...).
 Formats: text (colour on a terminal unless NO_COLOR is set), markdown (a handout), json
 (one object per line). The exit status is non-zero when a step fails.`,
-		Args:      cobra.ExactArgs(1),
+		Args:      runArgs,
 		ValidArgs: append(flows.ChapterIDs(), "all"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f, err := transcript.ParseFormat(format)
@@ -67,13 +67,17 @@ Formats: text (colour on a terminal unless NO_COLOR is set), markdown (a handout
 					chapters = append(chapters, c)
 				}
 			}
+			known := flows.InputKeys(flows.Chapters(*s.Settings))
+			for k, v := range sets {
+				if !slices.Contains(known, k) {
+					return withCode(exitUsage, fmt.Errorf("--set %s: no chapter reads an input called %q; the inputs are %s", k, k, strings.Join(known, ", ")))
+				}
+				s.Inputs[k] = v
+			}
 			out := cmd.OutOrStdout()
 			p := transcript.New(out, f, transcript.Options{Color: f == transcript.Text && colorOK(out), Reveal: reveal, Secrets: s.Secrets})
 			s.Emit = p.Event
-			for k, v := range sets {
-				s.Inputs[k] = v
-			}
-			return runChapters(ctx, s, chapters, p)
+			return runChapters(ctx, s, chapters, p, isTerminal(out))
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text, markdown or json")
@@ -94,9 +98,24 @@ func selectChapters(arg string) ([]string, error) {
 	return []string{arg}, nil
 }
 
+// runArgs wants one chapter, "all", or a script, and says so with the chapters'
+// names when it gets none or more.
+func runArgs(_ *cobra.Command, args []string) error {
+	choices := strings.Join(flows.ChapterIDs(), ", ")
+	switch {
+	case len(args) == 0:
+		return withCode(exitUsage, fmt.Errorf("run needs a chapter: `cognitolab run CHAPTER`, where CHAPTER is one of %s, or all (or a script such as login,+61m,tokens)", choices))
+	case len(args) > 1:
+		return withCode(exitUsage, fmt.Errorf("run takes one chapter, got %d (%s): to run several, join them with commas (`cognitolab run %s`), or use all", len(args), strings.Join(args, " "), strings.Join(args, ",")))
+	}
+	return nil
+}
+
 // runChapters runs chapters in order, stopping at the first failure (later chapters
-// build on earlier ones).
-func runChapters(ctx context.Context, s *flows.Session, chapters []flows.Chapter, p *transcript.Printer) error {
+// build on earlier ones). A failure is printed once, in the transcript; when that
+// goes to a terminal the error adds nothing to it, otherwise it is one line saying
+// where to look.
+func runChapters(ctx context.Context, s *flows.Session, chapters []flows.Chapter, p *transcript.Printer, outIsTerminal bool) error {
 	for _, c := range chapters {
 		if c.Number != 0 { // 0: a clock jump of a script, shown as its own timeline line
 			p.Chapter(transcript.Chapter{ID: c.ID, Number: c.Number, Title: c.Title, Lesson: c.Lesson})
@@ -107,7 +126,11 @@ func runChapters(ctx context.Context, s *flows.Session, chapters []flows.Chapter
 			}
 			p.Failure(c.ID, err)
 			p.Done(true)
-			return withCode(exitStep, fmt.Errorf("chapter %s failed: %w", c.ID, err))
+			ee := &exitError{code: exitStep, err: fmt.Errorf("chapter %s failed: %w", c.ID, err), printed: true}
+			if !outIsTerminal {
+				ee.note = fmt.Sprintf("chapter %s failed: the transcript on standard output says why and what to try", c.ID)
+			}
+			return ee
 		}
 	}
 	p.Done(false)
@@ -120,7 +143,7 @@ func newRunSession(ctx context.Context, cmd *cobra.Command) (*flows.Session, fun
 	useAWS, _ := cmd.Flags().GetBool("aws")
 	profile, _ := cmd.Flags().GetString("profile")
 	region, _ := cmd.Flags().GetString("region")
-	s := &flows.Session{Gate: flows.FreeRun{}, Inputs: map[string]string{}, Profile: profile}
+	s := &flows.Session{Gate: flows.FreeRun{}, Inputs: map[string]string{}, Profile: profile, CLI: true}
 	if useAWS {
 		t, err := loadAWSTarget(region)
 		if err != nil {
@@ -183,9 +206,11 @@ var runLabOptions = func() local.Options {
 
 // colorOK reports whether to colour output: a terminal, and NO_COLOR unset.
 func colorOK(w io.Writer) bool {
-	if os.Getenv("NO_COLOR") != "" {
-		return false
-	}
+	return os.Getenv("NO_COLOR") == "" && isTerminal(w)
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
 }

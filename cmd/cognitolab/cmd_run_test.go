@@ -204,3 +204,37 @@ func TestRunNewChaptersAllFormats(t *testing.T) {
 		}
 	}
 }
+
+// The reviewer's `run` mistakes: a weak --set password names the flag to change (not
+// the TUI's "press e"), a step name, and is printed once (the transcript; the error
+// is marked printed); an unknown --set name and a missing chapter are usage errors
+// that list what there is.
+func TestRunCLIErrors(t *testing.T) {
+	out, err := execute(t, "run", "signup", "--set", "password=abc")
+	var ee *exitError
+	if !errors.As(err, &ee) || ee.code != exitStep || !ee.printed {
+		t.Fatalf("err = %#v, want a step failure already printed", err)
+	}
+	if !strings.Contains(out, "--set password=") || strings.Contains(out, "press e") || strings.Contains(out, "signup: :") || strings.Count(out, "✗ FAILED") != 1 {
+		t.Errorf("failure:\n%s", out)
+	}
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"run", "public", "--set", "colour=blue"}, []string{`"colour"`, "password", "username", "code"}},
+		{[]string{"run"}, []string{"run needs a chapter", "public", "signup", "breakit", "all"}},
+		{[]string{"run", "login", "tokens"}, []string{"login,tokens"}},
+	} {
+		_, err := execute(t, tc.args...)
+		if !errors.As(err, &ee) || ee.code != exitUsage {
+			t.Errorf("%v: err = %v, want a usage error", tc.args, err)
+			continue
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("%v: %v lacks %q", tc.args, err, w)
+			}
+		}
+	}
+}

@@ -35,6 +35,10 @@ const (
 type exitError struct {
 	code int
 	err  error
+	// printed says err's message was printed already (a failed step, in the
+	// transcript): note, if any, is printed instead.
+	printed bool
+	note    string
 }
 
 func (e *exitError) Error() string { return e.err.Error() }
@@ -58,7 +62,13 @@ func exitCode(err error) int {
 	if !errors.As(err, &ee) && errors.Is(err, context.Canceled) {
 		return exitOK
 	}
-	fmt.Fprintln(os.Stderr, "cognitolab:", err)
+	switch {
+	case ee != nil && ee.printed && ee.note != "":
+		fmt.Fprintln(os.Stderr, "cognitolab:", ee.note)
+	case ee != nil && ee.printed:
+	default:
+		fmt.Fprintln(os.Stderr, "cognitolab:", err)
+	}
 	if ee != nil {
 		return ee.code
 	}

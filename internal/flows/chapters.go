@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/mail"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/cognitolab/cognitolab/internal/labconf"
@@ -301,3 +302,19 @@ func (s *Session) albCookieName() string { return s.settings().ALBCookieName() }
 
 // scopes is a client's allowed OAuth scopes, space separated (what it asks for).
 func scopes(c labconf.ClientSettings) string { return strings.Join(c.AllowedOAuthScopes, " ") }
+
+// InputKeys are the names of every input the chapters read (what `cognitolab run
+// --set NAME=VALUE` accepts), sorted: their declared inputs, and hosted_code, the
+// code chapter 3's hosted-UI sign-up types on AWS, which has no form field.
+func InputKeys(chs []Chapter) []string {
+	keys := []string{"hosted_code"}
+	for _, c := range chs {
+		for _, in := range c.Inputs {
+			if !slices.Contains(keys, in.Key) {
+				keys = append(keys, in.Key)
+			}
+		}
+	}
+	slices.Sort(keys)
+	return keys
+}

@@ -28,8 +28,20 @@ type Session struct {
 	// Secrets is the lab's secret policy (its ALB cookie name comes from the lab's
 	// settings); the zero value uses lab.yaml's.
 	Secrets hop.Policy
+	// CLI says the learner runs `cognitolab run`: a failed step's hint names the
+	// --set flag to change, not the TUI's keys (e to edit, a to run again).
+	CLI bool
 
 	state
+}
+
+// say is the hint for the learner's front end: tui names the TUI's keys, cli the
+// command line's flags.
+func (s *Session) say(tui, cli string) string {
+	if s.CLI {
+		return cli
+	}
+	return tui
 }
 
 // secrets is the policy the recorder marks and masks hops with.

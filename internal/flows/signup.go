@@ -81,11 +81,13 @@ func (r *run) ensureUser() error {
 // apiSignUp is hops 1-2.
 func (f *signupFlow) apiSignUp() error {
 	username, email, password := f.user()
+	f.stepf("check the inputs")
 	if err := passwordValidator(f.s.settings().Password)(password); err != nil {
-		return f.fail(nil, "a password that meets the pool's policy", "one that does not", "choose another Password (press e)", err)
+		return f.fail(nil, "a password that meets the pool's policy", "one that does not",
+			f.s.say("choose another Password (press e)", "choose another password: --set password=… ("+f.s.settings().Password.Describe()+")"), err)
 	}
 	if err := ValidateEmail(email); err != nil {
-		return f.fail(nil, "an e-mail address", email, "fix the E-mail field (press e)", err)
+		return f.fail(nil, "an e-mail address", email, f.s.say("fix the E-mail field (press e)", "fix the e-mail: --set email=name@example.com"), err)
 	}
 	c, err := f.s.cognito(f.ctx)
 	if err != nil {
@@ -112,7 +114,7 @@ func (f *signupFlow) apiSignUp() error {
 		return f.resumeSignUp(c, mail, username, email, password, err)
 	}
 	if err != nil {
-		return f.apiFail("SignUp", err, signUpAdvice(err, username))
+		return f.apiFail("SignUp", err, signUpAdvice(f.s, err, username))
 	}
 	f.s.mu.Lock()
 	f.s.sub = aws.ToString(out.UserSub)
@@ -138,10 +140,10 @@ func (f *signupFlow) resumeSignUp(c *cip.Client, mail <-chan hop.Mail, username,
 	f.stepf("ResendConfirmationCode")
 	out, err := c.ResendConfirmationCode(f.ctx, &cip.ResendConfirmationCodeInput{ClientId: aws.String(f.s.Target.PublicClientID), Username: aws.String(username)})
 	if code, _ := apiErrorCode(err); code == "InvalidParameterException" && signUpErr != nil {
-		return f.apiFail("SignUp", signUpErr, signUpAdvice(signUpErr, username))
+		return f.apiFail("SignUp", signUpErr, signUpAdvice(f.s, signUpErr, username))
 	}
 	if err != nil {
-		return f.apiFail("ResendConfirmationCode", err, "press e and type another Username; N starts over as a new learner")
+		return f.apiFail("ResendConfirmationCode", err, f.s.say("press e and type another Username; N starts over as a new learner", "choose another username: --set username=…"))
 	}
 	f.s.signedUp(username)
 	dest := ""
@@ -169,7 +171,7 @@ func (f *signupFlow) confirm(c *cip.Client, mail <-chan hop.Mail, username, emai
 	}
 	f.stepf("ConfirmSignUp")
 	if _, err := c.ConfirmSignUp(f.ctx, &cip.ConfirmSignUpInput{ClientId: aws.String(f.s.Target.PublicClientID), Username: aws.String(username), ConfirmationCode: aws.String(code)}); err != nil {
-		return f.apiFail("ConfirmSignUp", err, confirmAdvice(err))
+		return f.apiFail("ConfirmSignUp", err, confirmAdvice(f.s, err))
 	}
 	f.setConfirmed(username, email, password)
 	return nil
@@ -180,31 +182,37 @@ func (f *signupFlow) setConfirmed(username, email, password string) {
 }
 
 // signUpAdvice names the input that made SignUp fail and what to do about it.
-func signUpAdvice(err error, username string) string {
+func signUpAdvice(s *Session, err error, username string) string {
 	code, _ := apiErrorCode(err)
 	switch code {
 	case "UsernameExistsException":
-		return fmt.Sprintf("the user %s exists already and is confirmed: press e and type another Username, or press N to start over as a new learner (a fresh name)", username)
+		return fmt.Sprintf("the user %s exists already and is confirmed: ", username) +
+			s.say("press e and type another Username, or press N to start over as a new learner (a fresh name)", "choose another username with --set username=…")
 	case "InvalidPasswordException":
-		return "press e and choose another Password: it must meet the pool's policy shown in the form"
+		return s.say("press e and choose another Password: it must meet the pool's policy shown in the form",
+			"choose another password with --set password=…: it must meet the pool's policy ("+s.settings().Password.Describe()+")")
 	case "InvalidParameterException":
-		return "press e and check the Username (no spaces) and the E-mail (name@example.com)"
+		return s.say("press e and check the Username (no spaces) and the E-mail (name@example.com)",
+			"check --set username=… (no spaces) and --set email=… (name@example.com)")
 	case "TooManyRequestsException", "LimitExceededException":
-		return "wait a minute and press a to run the chapter again"
+		return s.say("wait a minute and press a to run the chapter again", "wait a minute and run the command again")
 	}
-	return "press e to check the Username, E-mail and Password, then a to run the chapter again"
+	return s.say("press e to check the Username, E-mail and Password, then a to run the chapter again",
+		"check --set username=…, email=… and password=…, then run the command again")
 }
 
 // confirmAdvice says what to do when ConfirmSignUp fails.
-func confirmAdvice(err error) string {
+func confirmAdvice(s *Session, err error) string {
 	code, _ := apiErrorCode(err)
 	switch code {
 	case "CodeMismatchException":
-		return "the Confirmation code is wrong: press e and type the code from the mailbox (key 5), or leave the field empty so cognitolab reads it; press a and the run asks Cognito for a new code (the user stays signed up, unconfirmed)"
+		return "the Confirmation code is wrong: " + s.say("press e and type the code from the mailbox (key 5), or leave the field empty so cognitolab reads it; press a and the run asks Cognito for a new code (the user stays signed up, unconfirmed)",
+			"pass the code from the e-mail with --set code=…, or leave it out so cognitolab reads it; run the command again and it asks Cognito for a new code (the user stays signed up, unconfirmed)")
 	case "ExpiredCodeException":
-		return "the code expired (codes last 24 hours): leave the Confirmation code empty and press a, or confirm as an admin (Confirm by: admin)"
+		return "the code expired (codes last 24 hours): " + s.say("leave the Confirmation code empty and press a, or confirm as an admin (Confirm by: admin)",
+			"run the command again without --set code, or confirm as an admin with --set confirm=admin")
 	}
-	return "check the Confirmation code (press e), or confirm as an admin (Confirm by: admin)"
+	return s.say("check the Confirmation code (press e), or confirm as an admin (Confirm by: admin)", "check --set code=…, or confirm as an admin with --set confirm=admin")
 }
 
 // code returns the confirmation code for username: from the local mailbox, or the

@@ -172,7 +172,10 @@ type StepError struct {
 
 func (e *StepError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %s", e.Chapter, e.Step)
+	b.WriteString(e.Chapter)
+	if e.Step != "" {
+		fmt.Fprintf(&b, ": %s", e.Step)
+	}
 	if e.Hop != nil {
 		fmt.Fprintf(&b, " (hop %d: %s %s)", e.Hop.Seq, e.Hop.Method, e.Hop.URL)
 	}
