@@ -342,6 +342,11 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return m.onKey(msg)
 	case tea.MouseMsg:
 		return m.scrollActive(msg)
+	case tokens.TickMsg:
+		if m.pane != PaneTokens {
+			return nil // out of view: the countdowns' clock stops
+		}
+		return m.shared.Tokens.Update(msg)
 	}
 	if m.state == Filling && m.form != nil {
 		return m.form.Update(msg)
@@ -463,7 +468,12 @@ func (m *Model) toHops() { m.flipped = m.err != nil }
 
 // SetPane shows a pane.
 func (m *Model) SetPane(p Pane) tea.Cmd {
+	from := m.pane
 	m.pane = p
+	if p == PaneTokens && from != PaneTokens {
+		// The expiry countdowns tick while the pane shows.
+		return tea.Batch(m.layout(), m.shared.Tokens.Tick())
+	}
 	return m.layout()
 }
 

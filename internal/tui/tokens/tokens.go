@@ -28,6 +28,8 @@ type Model struct {
 	tokens []hop.TokenView
 	sel    int
 	reveal bool
+	// tickID names the countdowns' clock running now (Tick).
+	tickID int
 	width  int
 	height int
 }
@@ -108,6 +110,13 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 	}
+	if t, ok := msg.(TickMsg); ok {
+		if t.id != m.tickID {
+			return nil // a clock started earlier: stop it
+		}
+		m.refresh()
+		return m.tick()
+	}
 	var cmd tea.Cmd
 	m.vp, cmd = m.vp.Update(msg)
 	return cmd
@@ -147,21 +156,63 @@ func (m *Model) View() string {
 			tabs = append(tabs, s.Tab.Render(label))
 		}
 	}
-	// Too many tabs for the width: drop the oldest until the selected one fits.
-	first := 0
-	for first < m.sel && m.width > 0 && ansi.StringWidth(strings.Join(tabs[first:m.sel+1], " ")) > m.width-2 {
-		first++
-	}
-	line := strings.Join(tabs[first:], " ")
-	if first > 0 {
-		line = s.Muted.Render("‹ ") + line
-	}
-	if m.width > 0 {
-		line = ansi.Truncate(line, m.width, "…")
-	}
+	line := m.selector(tabs)
 	// Expiry reads relative to the clock, which moves (the lab clock keys): draw anew.
 	m.refresh()
 	return line + "\n" + m.c.Scrolled(&m.vp, m.height-1)
+}
+
+// selector is the token tabs in the pane's width: all of them when they fit, else
+// the selected tab and as many of its neighbours as fit on either side (the later
+// ones first), with "‹ 3" and "2 more ›" saying how many are off each side. Moving
+// with ←/→ scrolls it, so every token's name can be read.
+func (m *Model) selector(tabs []string) string {
+	s := m.c.Styles
+	if m.width <= 0 || ansi.StringWidth(strings.Join(tabs, " ")) <= m.width {
+		return strings.Join(tabs, " ")
+	}
+	left := func(n int) string { return s.Muted.Render(fmt.Sprintf("‹ %d ", n)) }
+	right := func(n int) string { return s.Muted.Render(fmt.Sprintf(" %d more ›", n)) }
+	draw := func(lo, hi int) string {
+		line := strings.Join(tabs[lo:hi+1], " ")
+		if lo > 0 {
+			line = left(lo) + line
+		}
+		if hi < len(tabs)-1 {
+			line += right(len(tabs) - 1 - hi)
+		}
+		return line
+	}
+	lo, hi := m.sel, m.sel
+	for grown := true; grown; {
+		grown = false
+		if hi < len(tabs)-1 && ansi.StringWidth(draw(lo, hi+1)) <= m.width {
+			hi++
+			grown = true
+		}
+		if lo > 0 && ansi.StringWidth(draw(lo-1, hi)) <= m.width {
+			lo--
+			grown = true
+		}
+	}
+	return ansi.Truncate(draw(lo, hi), m.width, "…")
+}
+
+// TickMsg is the countdowns' clock: while the pane shows, one a second redraws the
+// "expires in …" lines (bubbletea draws only after a message).
+type TickMsg struct{ id int }
+
+// Tick starts the countdowns' clock, when the pane comes into view. A clock started
+// earlier stops at its next tick; the chapter stops passing ticks on when the pane
+// is out of view, which stops this one.
+func (m *Model) Tick() tea.Cmd {
+	m.tickID++
+	return m.tick()
+}
+
+func (m *Model) tick() tea.Cmd {
+	id := m.tickID
+	return tea.Tick(time.Second, func(time.Time) tea.Msg { return TickMsg{id: id} })
 }
 
 // ShortSource is a token's source in a word or two, for its tab.

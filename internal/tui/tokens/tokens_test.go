@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/cognitolab/cognitolab/internal/hop"
@@ -152,5 +153,71 @@ func TestSameSourceTabsNumbered(t *testing.T) {
 	first := strings.SplitN(ansi.Strip(m.View()), "\n", 2)[0]
 	if !strings.Contains(first, "x-amzn-oidc-data · ALB #2") || !strings.Contains(first, "x-amzn-oidc-data · ALB #3") {
 		t.Errorf("tabs of three ALB tokens are not told apart: %q", first)
+	}
+}
+
+// The selector shows the selected token's neighbourhood when the tabs do not fit:
+// with the first token selected the next ones show whole (not cut with "…"), and
+// moving scrolls it so every token's name can be read, with how many are off each side.
+func TestSelectorScrollsToTheSelection(t *testing.T) {
+	m := testModel(time.Now())
+	m.SetSize(80, 20)
+	kinds := []string{"id", "access", "refresh", "alb-data", "id", "access", "refresh", "alb-data"}
+	srcs := []string{"code exchange", "code exchange", "code exchange", "ALB header x-amzn-oidc-data", "refresh", "refresh", "InitiateAuth (SRP)", "ALB header x-amzn-oidc-data"}
+	for i, k := range kinds {
+		m.Add(hop.TokenView{Kind: k, Raw: fmt.Sprintf("t%d.a.b", i), Source: srcs[i]})
+	}
+	tab := func(i int) string { return Label(kinds[i]) + " · " + ShortSource(srcs[i]) }
+	selector := func() string { return strings.SplitN(ansi.Strip(m.View()), "\n", 2)[0] }
+	seen := map[int]bool{}
+	left := keyMsg(tea.KeyLeft)
+	for range kinds {
+		m.Update(left)
+	}
+	for i := range kinds {
+		line := selector()
+		if ansi.StringWidth(line) > 80 || strings.Contains(line, "…") {
+			t.Errorf("token %d selected: the selector is cut: %q", i, line)
+		}
+		if !strings.Contains(line, "› "+tab(i)) {
+			t.Errorf("token %d selected: %q lacks it", i, line)
+		}
+		for j := range kinds {
+			if strings.Contains(line, tab(j)) {
+				seen[j] = true
+			}
+		}
+		if i == 0 && (!strings.Contains(line, tab(1)) || !strings.Contains(line, "more ›")) {
+			t.Errorf("the first token selected: the next ones and how many more should show: %q", line)
+		}
+		m.Update(keyMsg(tea.KeyRight))
+	}
+	if len(seen) != len(kinds) {
+		t.Errorf("some tokens' names never showed: %v", seen)
+	}
+}
+
+func keyMsg(k tea.KeyType) tea.KeyMsg { return tea.KeyMsg{Type: k} }
+
+// The countdowns tick while the pane shows: Tick starts a clock whose message
+// redraws and asks for the next; a clock started again stops the older one.
+func TestCountdownTicks(t *testing.T) {
+	now := time.Date(2026, 12, 4, 15, 0, 0, 0, time.UTC)
+	m := testModel(now)
+	m.Add(hop.TokenView{Kind: "access", Raw: "a.b.c", Expires: now.Add(57 * time.Minute)})
+	cmd := m.Tick()
+	if cmd == nil {
+		t.Fatal("Tick returned no command")
+	}
+	msg, ok := cmd().(TickMsg)
+	if !ok {
+		t.Fatalf("the tick's message is %T", msg)
+	}
+	if next := m.Update(msg); next == nil {
+		t.Error("a tick does not ask for the next one")
+	}
+	m.Tick() // the pane came into view again: the older clock stops
+	if next := m.Update(msg); next != nil {
+		t.Error("an older clock keeps ticking beside the new one")
 	}
 }
