@@ -44,8 +44,88 @@ func BenchmarkClassroomChapter4(b *testing.B) {
 	rec := &recordingLabs{}
 	srv, addr := startServer(b, Config{MaxSessions: n + 1, Labs: rec.factory(500)})
 
-	// Set-up (not timed): everyone joins, opens chapter 4 and fills its form, so each
-	// run waits at its first hop.
+	terms := joinAtChapter4(b, addr, n)
+	if b.Failed() {
+		return
+	}
+	// A pool makes its RSA keys on low-priority threads, and a key generation that
+	// was hurried (run again at normal priority) goes on at low priority until it
+	// ends: on a busy start those outlive the joins and would be counted in the timed
+	// part's CPU. GOMAXPROCS is back where it was once none runs (lowprio).
+	if !testutil.Poll(3*time.Minute, 50*time.Millisecond, func() bool { return runtime.GOMAXPROCS(0) == procs }) {
+		b.Logf("low-priority key generations still run (GOMAXPROCS %d, was %d): the CPU per key includes them", runtime.GOMAXPROCS(0), procs)
+	}
+	if stop := profileTimedPart(b); stop != nil {
+		defer stop()
+	}
+	b.Logf("timed part starts with GOMAXPROCS=%d, %d goroutines", runtime.GOMAXPROCS(0), runtime.NumGoroutine())
+
+	var (
+		wg  sync.WaitGroup
+		mu  sync.Mutex
+		lat []time.Duration
+	)
+	views := srv.views.Load()
+	cpu0 := cpuTime()
+	b.ResetTimer()
+	for iter := range b.N {
+		for _, tm := range terms {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				tm.stepChapter4(iter, think, func(hop int, d time.Duration) {
+					mu.Lock()
+					defer mu.Unlock()
+					lat = append(lat, d)
+					if os.Getenv("CLASSROOM_TRACE") != "" {
+						fmt.Fprintf(os.Stderr, "hop %d: %v\n", hop, d)
+					}
+				})
+			}()
+		}
+		wg.Wait()
+	}
+	b.StopTimer()
+	cpu := cpuTime() - cpu0
+	if len(lat) == 0 {
+		return
+	}
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	pct := func(p float64) time.Duration { return lat[min(int(p*float64(len(lat))), len(lat)-1)] }
+	b.ReportMetric(float64(pct(0.50).Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(pct(0.95).Microseconds())/1000, "p95-ms")
+	b.ReportMetric(float64(len(lat))/float64(b.N), "keys/op")
+	b.ReportMetric(float64(srv.views.Load()-views)/float64(len(lat)), "frames/key")
+	b.ReportMetric(float64(cpu.Microseconds())/1000/float64(len(lat)), "cpu-ms/key")
+	if kb := procStatusKB("VmHWM"); kb > 0 {
+		b.ReportMetric(float64(kb)/1024, "peak-RSS-MB")
+	}
+	b.ReportMetric(float64(n), "sessions")
+	b.ReportMetric(think.Seconds(), "think-s")
+}
+
+// profileTimedPart starts a CPU profile into CLASSROOM_CPUPROFILE, if set, and
+// returns what stops it: it profiles the timed part only (go test's -cpuprofile
+// also covers the thirty labs starting).
+func profileTimedPart(b *testing.B) (stop func()) {
+	f := os.Getenv("CLASSROOM_CPUPROFILE")
+	if f == "" {
+		return nil
+	}
+	out, err := os.Create(f)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(out); err != nil {
+		b.Fatal(err)
+	}
+	return func() { pprof.StopCPUProfile(); out.Close() }
+}
+
+// joinAtChapter4 joins n participants at once; each opens chapter 4 and fills its
+// form, so each run waits at its first hop (the benchmark's set-up, not timed).
+func joinAtChapter4(b *testing.B, addr string, n int) []*term {
+	b.Helper()
 	terms := make([]*term, n)
 	var wg sync.WaitGroup
 	for i := range n {
@@ -68,88 +148,34 @@ func BenchmarkClassroomChapter4(b *testing.B) {
 		}()
 	}
 	wg.Wait()
-	if b.Failed() {
-		return
-	}
-	// A pool makes its RSA keys on low-priority threads, and a key generation that
-	// was hurried (run again at normal priority) goes on at low priority until it
-	// ends: on a busy start those outlive the joins and would be counted in the timed
-	// part's CPU. GOMAXPROCS is back where it was once none runs (lowprio).
-	if !testutil.Poll(3*time.Minute, 50*time.Millisecond, func() bool { return runtime.GOMAXPROCS(0) == procs }) {
-		b.Logf("low-priority key generations still run (GOMAXPROCS %d, was %d): the CPU per key includes them", runtime.GOMAXPROCS(0), procs)
-	}
-	// CLASSROOM_CPUPROFILE profiles the timed part only (go test's -cpuprofile also
-	// covers the thirty labs starting).
-	if f := os.Getenv("CLASSROOM_CPUPROFILE"); f != "" {
-		out, err := os.Create(f)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := pprof.StartCPUProfile(out); err != nil {
-			b.Fatal(err)
-		}
-		defer func() { pprof.StopCPUProfile(); out.Close() }()
-	}
-	b.Logf("timed part starts with GOMAXPROCS=%d, %d goroutines", runtime.GOMAXPROCS(0), runtime.NumGoroutine())
+	return terms
+}
 
-	var mu sync.Mutex
-	var lat []time.Duration
-	views := srv.views.Load()
-	cpu0 := cpuTime()
-	b.ResetTimer()
-	for iter := range b.N {
-		for _, tm := range terms {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				if iter > 0 {
-					m := tm.mark()
-					tm.keys("a") // run chapter 4 again (a new run replaces the one left waiting)
-					tm.waitAfter(m, "press n for the next hop")
-				}
-				for hop := 0; ; hop++ {
-					if hop == steppedHops {
-						return // see steppedHops
-					}
-					if think > 0 {
-						time.Sleep(rand.N(2 * think)) // reading the hop, on average think
-					}
-					m := tm.mark()
-					start := time.Now()
-					tm.keys("n")
-					what := tm.nextFooter(m)
-					d := time.Since(start)
-					mu.Lock()
-					lat = append(lat, d)
-					if os.Getenv("CLASSROOM_TRACE") != "" {
-						fmt.Fprintf(os.Stderr, "hop %d: %v\n", hop, d)
-					}
-					mu.Unlock()
-					if what == "done" {
-						return
-					}
-				}
-			}()
+// stepChapter4 steps the run of chapter 4 waiting on tm (run again first after the
+// first iteration) up to steppedHops hops, pausing on average think before each n,
+// and gives record each key's latency: n written → the next hop's footer received.
+func (tm *term) stepChapter4(iter int, think time.Duration, record func(hop int, d time.Duration)) {
+	if iter > 0 {
+		m := tm.mark()
+		tm.keys("a") // run chapter 4 again (a new run replaces the one left waiting)
+		tm.waitAfter(m, "press n for the next hop")
+	}
+	for hop := 0; ; hop++ {
+		if hop == steppedHops {
+			return // see steppedHops
 		}
-		wg.Wait()
+		if think > 0 {
+			time.Sleep(rand.N(2 * think)) // reading the hop, on average think
+		}
+		m := tm.mark()
+		start := time.Now()
+		tm.keys("n")
+		what := tm.nextFooter(m)
+		record(hop, time.Since(start))
+		if what == "done" {
+			return
+		}
 	}
-	b.StopTimer()
-	cpu := cpuTime() - cpu0
-	if len(lat) == 0 {
-		return
-	}
-	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-	pct := func(p float64) time.Duration { return lat[min(int(p*float64(len(lat))), len(lat)-1)] }
-	b.ReportMetric(float64(pct(0.50).Microseconds())/1000, "p50-ms")
-	b.ReportMetric(float64(pct(0.95).Microseconds())/1000, "p95-ms")
-	b.ReportMetric(float64(len(lat))/float64(b.N), "keys/op")
-	b.ReportMetric(float64(srv.views.Load()-views)/float64(len(lat)), "frames/key")
-	b.ReportMetric(float64(cpu.Microseconds())/1000/float64(len(lat)), "cpu-ms/key")
-	if kb := procStatusKB("VmHWM"); kb > 0 {
-		b.ReportMetric(float64(kb)/1024, "peak-RSS-MB")
-	}
-	b.ReportMetric(float64(n), "sessions")
-	b.ReportMetric(think.Seconds(), "think-s")
 }
 
 // steppedHops is how many of chapter 4's hops the benchmark steps with n: the set-up
