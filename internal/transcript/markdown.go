@@ -163,7 +163,7 @@ func (p *Printer) mdToken(t *hop.TokenView) {
 	}
 	p.printf("\n\n| claim | value | meaning |\n|---|---|---|\n")
 	row := func(c hop.Claim, where string) {
-		p.printf("| %s`%s` | %s | %s |\n", where, c.Name, mdCell(clip(c.Value, 80)), mdCell(c.Explain))
+		p.printf("| %s`%s` | %s | %s |\n", where, c.Name, mdCell(clip(c.Value, claimWidth)), mdCell(c.Explain))
 	}
 	for _, c := range t.Header {
 		row(c, "header ")

@@ -10,6 +10,11 @@ import (
 // textWidth bounds long values (URLs, state, tokens) in the text format.
 const textWidth = 110
 
+// claimWidth bounds a claim's value. An identifier a reader must copy whole (the
+// ALB's signer ARN, an issuer URL, a client id) is never cut; only a value longer
+// than any of them (a long group list) is.
+const claimWidth = 200
+
 func clip(s string, n int) string {
 	if len(s) <= n {
 		return s
@@ -117,7 +122,7 @@ func (p *Printer) textToken(t hop.TokenView) {
 	}
 	p.printf("\n")
 	for _, c := range append(append([]hop.Claim(nil), t.Header...), t.Claims...) {
-		p.printf("     %-18s %s  %s\n", c.Name, clip(c.Value, 70), st.dim.Render(c.Explain))
+		p.printf("     %-18s %s  %s\n", c.Name, clip(c.Value, claimWidth), st.dim.Render(c.Explain))
 	}
 }
 

@@ -217,10 +217,12 @@ func (p *Printer) jsonEvent(e hop.Event) {
 	case e.Mail != nil:
 		p.jsonLine("mail", "mail", e.Mail)
 	case e.Info != "":
+		// info is Markdown (as the handout prints it); text is the same in plain words.
+		text := inlinePlain(e.Info, lipgloss.NewStyle())
 		if e.Lead {
-			p.jsonLine("info", "info", e.Info, "lead", true)
+			p.jsonLine("info", "info", e.Info, "text", text, "lead", true)
 		} else {
-			p.jsonLine("info", "info", e.Info)
+			p.jsonLine("info", "info", e.Info, "text", text)
 		}
 	case e.Clock != nil:
 		p.jsonLine("clock", "by", hop.JumpSpan(e.Clock.By), "now", e.Clock.Now, "label", e.Clock.Label())

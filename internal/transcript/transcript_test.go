@@ -200,7 +200,7 @@ func TestTextRendersMarkdownInNotes(t *testing.T) {
 // The handout and the text transcript are read without the TUI: no note or lesson
 // intro may tell the reader to press a TUI key.
 func TestNoTUIKeyHintsOutsideTheTUI(t *testing.T) {
-	keyHint := regexp.MustCompile(`(?i)\bpress\b|\bkey [0-9a-z]\b`)
+	keyHint := regexp.MustCompile("(?i)\\bpress\\b|\\bkey [0-9a-z]\\b|\\bwith `[0-9a-z]`")
 	for _, f := range []Format{Markdown, Text} {
 		var b bytes.Buffer
 		p := New(&b, f, Options{})
@@ -235,5 +235,47 @@ func TestAnsweredErrorHop(t *testing.T) {
 			strings.Contains(out, "error: AuthInvalidGrantError") || strings.Contains(out, "no response") {
 			t.Errorf("format %v:\n%s", f, out)
 		}
+	}
+}
+
+// Cognito's masked destination (l***@e***) is not emphasis: the text keeps its stars,
+// as a CommonMark renderer does; real **strong** still loses its marks.
+func TestTextKeepsMasks(t *testing.T) {
+	for in, want := range map[string]string{
+		"Cognito sent a confirmation code by EMAIL to l***@e***. The user exists.": "to l***@e***. The user exists.",
+		"**l***@e*** got it** and a**b** and ** spaced **":                       "l***@e*** got it and ab and ** spaced **",
+		"2 ** 3 is 8, a*b, and **bold**.":                                          "2 ** 3 is 8, a*b, and bold.",
+	} {
+		var b bytes.Buffer
+		New(&b, Text, Options{}).Event(hop.Event{Info: in})
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("%q printed as %q, want %q", in, strings.TrimSpace(b.String()), want)
+		}
+	}
+}
+
+// A claim a reader must copy whole (the ALB's signer ARN, which the note says to
+// pin) is never cut, in the handout or the text.
+func TestClaimValuesWhole(t *testing.T) {
+	arn := "arn:aws:elasticloadbalancing:eu-west-1:000000000000:loadbalancer/app/cognitolab/0123456789abcdef"
+	for _, f := range []Format{Markdown, Text} {
+		var b bytes.Buffer
+		New(&b, f, Options{}).Event(hop.Event{Token: &hop.TokenView{Kind: "ALB", Header: []hop.Claim{{Name: "signer", Value: arn, Explain: "pin it"}}}})
+		if !strings.Contains(b.String(), arn) {
+			t.Errorf("%s: the signer ARN is cut:\n%s", f, b.String())
+		}
+	}
+}
+
+// A JSON info line carries the Markdown (info) and the same in plain text (text).
+func TestJSONInfoPlainText(t *testing.T) {
+	var b bytes.Buffer
+	New(&b, JSON, Options{}).Event(hop.Event{Info: "**alice** signed up; code sent to l***@e***."})
+	var got struct{ Info, Text string }
+	if err := json.Unmarshal(b.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Info != "**alice** signed up; code sent to l***@e***." || got.Text != "alice signed up; code sent to l***@e***." {
+		t.Errorf("info %q, text %q", got.Info, got.Text)
 	}
 }
