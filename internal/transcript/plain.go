@@ -115,4 +115,6 @@ func closing(s, mark string) int {
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' }
 
-func isPunct(c byte) bool { return c < 0x80 && strings.IndexByte("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", c) >= 0 }
+func isPunct(c byte) bool {
+	return c < 0x80 && strings.IndexByte("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", c) >= 0
+}

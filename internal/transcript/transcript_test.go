@@ -243,7 +243,7 @@ func TestAnsweredErrorHop(t *testing.T) {
 func TestTextKeepsMasks(t *testing.T) {
 	for in, want := range map[string]string{
 		"Cognito sent a confirmation code by EMAIL to l***@e***. The user exists.": "to l***@e***. The user exists.",
-		"**l***@e*** got it** and a**b** and ** spaced **":                       "l***@e*** got it and ab and ** spaced **",
+		"**l***@e*** got it** and a**b** and ** spaced **":                         "l***@e*** got it and ab and ** spaced **",
 		"2 ** 3 is 8, a*b, and **bold**.":                                          "2 ** 3 is 8, a*b, and bold.",
 	} {
 		var b bytes.Buffer
