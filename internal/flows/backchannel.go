@@ -7,6 +7,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/cognitolab/cognitolab/internal/albtoken"
 	"github.com/cognitolab/cognitolab/internal/hop"
 	"github.com/cognitolab/cognitolab/internal/target"
 )
@@ -199,9 +202,13 @@ func (s *Session) publishForward(h *hop.Hop, cause *hop.Hop, notes ...string) {
 }
 
 // showALBTokens puts the tokens the ALB handed the app (x-amzn-oidc-data and
-// x-amzn-oidc-accesstoken) in the token inspector, decoded but not yet verified.
+// x-amzn-oidc-accesstoken) in the token inspector: decoded but not yet verified
+// until chapter 6 has verified such tokens, verified as they arrive after that.
 func (s *Session) showALBTokens(headers []hop.Field) {
 	now := time.Now()
+	s.mu.Lock()
+	v := s.verifier
+	s.mu.Unlock()
 	for _, src := range []struct{ header, source string }{
 		{"x-amzn-oidc-data", SourceALBData}, {"x-amzn-oidc-accesstoken", SourceALBAccess},
 	} {
@@ -213,12 +220,37 @@ func (s *Session) showALBTokens(headers []hop.Field) {
 		if err != nil {
 			continue
 		}
-		tv.Source, tv.Unchecked = src.source, true
-		if tv.Problem == "" {
+		tv.Source = src.source
+		switch {
+		case v != nil:
+			v.verify(tv, s.labNow()) // the lab clock signed it
+		case tv.Problem == "":
+			tv.Unchecked = true
 			tv.Problem = "Chapter 6 verifies the ALB's token with its public key, and the access token with the pool's JWKS."
+		default:
+			tv.Unchecked = true
 		}
 		s.emit(hop.Event{Token: tv})
 	}
+}
+
+// forwardVerifier verifies the tokens the ALB hands the app: x-amzn-oidc-data with
+// the ALB's public key, x-amzn-oidc-accesstoken with the pool's JWKS (as chapter 6
+// and VerifyForwardedTokens do).
+type forwardVerifier struct {
+	alb            *albtoken.KeyCache
+	jwks           jwt.Keyfunc
+	issuer, client string
+	signer         string
+}
+
+// verify checks tv as of at (the time its request was made).
+func (v *forwardVerifier) verify(tv *hop.TokenView, at time.Time) {
+	if tv.Kind == "alb-data" {
+		VerifyALB(tv, v.alb.Key, albtoken.VerifyOptions{Signer: v.signer, Issuer: v.issuer, Client: v.client, Now: func() time.Time { return at }})
+		return
+	}
+	VerifyCognito(tv, v.jwks, v.issuer, v.client, at)
 }
 
 // strippedHeaders lists the request headers the browser sent that are missing from

@@ -115,6 +115,39 @@ func TestAllChaptersLocal(t *testing.T) {
 			}
 		}
 	})
+	// Chapter 6 verifies the tokens the ALB handed the app: the inspector's "not
+	// verified yet, chapter 6 verifies" must not stay on any of them once it ran
+	// (earlier requests' tokens included), and later ones arrive verified.
+	t.Run("alb tokens verified after chapter 6", func(t *testing.T) {
+		rec.mu.Lock()
+		defer rec.mu.Unlock()
+		alb := func(e hop.Event) bool {
+			return e.Token != nil && (e.Token.Source == flows.SourceALBData || e.Token.Source == flows.SourceALBAccess)
+		}
+		ch6 := -1
+		for i, e := range rec.events {
+			if alb(e) && e.Token.Source == flows.SourceALBData && e.Token.Verified && ch6 < 0 {
+				ch6 = i
+			}
+		}
+		if ch6 < 0 {
+			t.Fatal("chapter 6 verified no ALB token")
+		}
+		verified := map[string]bool{}
+		for _, e := range rec.events[ch6:] {
+			if alb(e) {
+				verified[e.Token.Raw] = verified[e.Token.Raw] || e.Token.Verified
+				if e.Token.Unchecked {
+					t.Errorf("%s shown unchecked after chapter 6 verified such tokens: %s", e.Token.Source, e.Token.Problem)
+				}
+			}
+		}
+		for _, e := range rec.events[:ch6] {
+			if alb(e) && e.Token.Unchecked && !verified[e.Token.Raw] {
+				t.Errorf("%s from before chapter 6 still says %q", e.Token.Source, e.Token.Problem)
+			}
+		}
+	})
 	t.Run("logs", func(t *testing.T) {
 		n := rec.count(func(e hop.Event) bool { return e.Log != nil && e.Log.HopSeq != 0 })
 		if n < 2 {

@@ -76,6 +76,10 @@ type state struct {
 
 	tokens Tokens // the public client's tokens (chapter exchange)
 
+	// verifier checks the tokens the ALB hands the app as they arrive, once chapter 6
+	// has shown how (nil before: they are shown decoded, "chapter 6 verifies").
+	verifier *forwardVerifier
+
 	// albAlias is another host:port the same ALB answers on (chapter 12's unregistered
 	// host name), so its hops are the ALB's too; "" none.
 	albAlias string

@@ -43,7 +43,10 @@ func TokensChapter() Chapter {
 		}}
 }
 
-type tokensFlow struct{ *run }
+type tokensFlow struct {
+	*run
+	kf keyfunc.Keyfunc // the pool's JWKS, fetched by cognitoTokens
+}
 
 // jwks fetches the pool's JWKS (a hop) and returns a keyfunc over it.
 func (r *run) jwks() (keyfunc.Keyfunc, error) {
@@ -67,6 +70,7 @@ func (f *tokensFlow) cognitoTokens() error {
 	if err != nil {
 		return err
 	}
+	f.kf = kf
 	tk := f.s.Tokens()
 	now := time.Now()
 	for _, raw := range []string{tk.IDToken, tk.AccessToken} {
@@ -125,7 +129,48 @@ func (f *tokensFlow) albToken() error {
 		return f.fail(f.s.lastHop(BrowserCode), "a valid ALB token", tv.Problem, "the ALB key endpoint is "+f.s.Target.ALBKeyURL, ErrToken)
 	}
 	f.info("The ALB's token is ES256, its segments end in `=` padding, and the signature covers the *padded* text: libraries that strip padding first fail to verify it.")
+	f.verifyALBTokens(keys, now)
 	return nil
+}
+
+// verifyALBTokens verifies, with the keys chapter 6 fetched, the ALB's access token
+// of this request (the pool's JWKS, client_id the ALB's client) and the tokens the
+// ALB handed the app on earlier requests, each as of its request's time: the
+// inspector said of them "chapter 6 verifies", and now it has. From here on the
+// session verifies such tokens as they arrive (showALBTokens). No hop: the keys are
+// the ones just fetched.
+func (f *tokensFlow) verifyALBTokens(keys *albtoken.KeyCache, now time.Time) {
+	if f.kf == nil {
+		return
+	}
+	t := f.s.Target
+	v := &forwardVerifier{alb: keys, jwks: f.kf.Keyfunc, issuer: t.Issuer, client: t.ALBClientID, signer: t.ALBArn}
+	seen := map[string]bool{}
+	for _, h := range f.s.Hops() { // oldest first: the newest ends selected
+		for _, src := range []struct{ header, source string }{
+			{"x-amzn-oidc-accesstoken", SourceALBAccess}, {"x-amzn-oidc-data", SourceALBData},
+		} {
+			raw := forwardedToken(h, src.header)
+			if raw == "" || seen[raw] {
+				continue
+			}
+			seen[raw] = true
+			tv, err := DecodeToken(raw, now)
+			if err != nil {
+				continue
+			}
+			at := h.Start
+			if at.IsZero() {
+				at = now
+			}
+			v.verify(tv, at)
+			tv.Source = src.source
+			f.s.emit(hop.Event{Token: tv})
+		}
+	}
+	f.s.mu.Lock()
+	f.s.verifier = v
+	f.s.mu.Unlock()
 }
 
 // showTokens puts tokens the session just received in the token inspector, decoded
