@@ -18,7 +18,12 @@ import (
 // tall adds each box's endpoint on a second line.
 func (m *Model) Map(width int, tall bool) string {
 	s := m.c.Styles
-	const arrowW = 5
+	// The arrows between the top boxes narrow before the boxes do: at 80 columns
+	// the boxes keep room for their addresses.
+	arrowW := 5
+	if (width-2*arrowW-2)/3 < 24 {
+		arrowW = 3
+	}
 	w := min((width-2*arrowW-2)/3, 28)
 	if w < 16 {
 		return s.Muted.Render("browser → ALB → app · ALB ⇄ Cognito · app → CloudWatch Logs")
@@ -34,11 +39,15 @@ func (m *Model) Map(width int, tall bool) string {
 	} else if t.LogGroup != "" {
 		logsNote = t.LogGroup
 	}
-	box := func(title, note string, width int) string {
+	// box draws a party; short is its title where the note must share its line.
+	box := func(title, short, note string, width int) string {
 		inner := width - 4
+		if !tall && note != "" && len(title)+1+len(note) > inner {
+			title = short
+		}
 		content := s.BoxTitle.Render(ansi.Truncate(title, inner, "…"))
-		if !tall && note != "" && len(title)+1+len(note) <= inner {
-			content += " " + s.BoxNote.Render(note)
+		if room := inner - len(title) - 1; !tall && note != "" && room >= 8 {
+			content += " " + s.BoxNote.Render(fitNote(note, room))
 		}
 		if tall && note != "" {
 			content += "\n" + s.BoxNote.Render(ansi.Truncate(note, inner, "…"))
@@ -55,6 +64,9 @@ func (m *Model) Map(width int, tall bool) string {
 			lines[i] = strings.Repeat(" ", arrowW)
 		}
 		lines[1] = s.Arrow.Render(" ──▶ ")
+		if arrowW == 3 {
+			lines[1] = s.Arrow.Render("─▶ ")
+		}
 		if label != "" && tall {
 			lines[2] = s.Muted.Render(ansi.Truncate(label, arrowW, ""))
 		}
@@ -62,9 +74,9 @@ func (m *Model) Map(width int, tall bool) string {
 	}
 	who := "browser/cognitolab"
 	row1 := lipgloss.JoinHorizontal(lipgloss.Top,
-		box(who, "you", w), arrow(""),
-		box("ALB", hostPort(t.AppURL), w), arrow(""),
-		box("app", appNote, w))
+		box(who, who, "you", w), arrow(""),
+		box("ALB", "ALB", hostPort(t.AppURL), w), arrow(""),
+		box("app", "app", appNote, w))
 
 	// The connector line: a down arrow under the middle of each top box, labelled.
 	col := func(i int) int { return i*(w+arrowW) + w/2 }
@@ -83,8 +95,20 @@ func (m *Model) Map(width int, tall bool) string {
 
 	cognitoNote := hostPort(t.CognitoDomainURL)
 	row2 := lipgloss.JoinHorizontal(lipgloss.Top,
-		box("Cognito · hosted UI + API", cognitoNote, 2*w+arrowW),
+		box("Cognito · hosted UI + API", "Cognito", cognitoNote, 2*w+arrowW),
 		strings.Repeat(" ", arrowW),
-		box("CloudWatch Logs", logsNote, w))
+		box("CloudWatch Logs", "Logs", logsNote, w))
 	return lipgloss.JoinVertical(lipgloss.Left, row1, connector, row2)
+}
+
+// fitNote cuts a box's note to w columns: an address keeps its end (the port, which
+// tells the servers apart: "…host:46293"), anything else its start.
+func fitNote(note string, w int) string {
+	if ansi.StringWidth(note) <= w {
+		return note
+	}
+	if i := strings.LastIndexByte(note, ':'); i >= 0 && i > len(note)-7 && !strings.Contains(note[i+1:], "/") {
+		return ansi.TruncateLeft(note, ansi.StringWidth(note)-w+1, "…")
+	}
+	return ansi.Truncate(note, w, "…")
 }

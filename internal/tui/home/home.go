@@ -72,7 +72,20 @@ func (m *Model) SetUsers(users []string) { m.users = users }
 // Selected is the index of the selected chapter.
 func (m *Model) Selected() int { return m.sel }
 
-// Current is the index of the current chapter: the recorded one, else the first not done.
+// Next is the index of the chapter the list marks "← next": the first not done
+// (a chapter opened or finished later does not make the ones before it done), or
+// -1 when every chapter is done.
+func (m *Model) Next() int {
+	for i, ch := range m.chapters {
+		if !m.prog.IsDone(ch.ID) {
+			return i
+		}
+	}
+	return -1
+}
+
+// Current is the index of the chapter selected when the list shows: the recorded
+// one (where the learner left off), else the first not done.
 func (m *Model) Current() int {
 	for i, ch := range m.chapters {
 		if ch.ID == m.prog.Current && !m.prog.IsDone(ch.ID) {
@@ -180,9 +193,14 @@ func (m *Model) labState() string {
 	case m.c.Classroom:
 		kind = "the instructor's, yours alone (plain HTTP)"
 	}
+	// Every set-up signs a new learner up: the line says how many and the latest,
+	// not a list that grows with every run.
 	users := "none yet (chapter 3 signs one up)"
-	if len(m.users) > 0 {
-		users = strings.Join(m.users, ", ")
+	switch n := len(m.users); {
+	case n == 1:
+		users = m.users[0]
+	case n > 1:
+		users = fmt.Sprintf("%d signed up · latest %s", n, m.users[n-1])
 	}
 	w := max(m.width-2, 20)
 	line := func(label, v string) string {
@@ -211,7 +229,7 @@ func (m *Model) list(h int) string {
 	b.WriteString(s.Section.Render(fmt.Sprintf("Chapters · %d of %d done", done, len(m.chapters))))
 	rows := max(h-1, 1)
 	top, end := m.window(rows)
-	cur := m.Current()
+	cur := m.Next()
 	if top > 0 {
 		b.WriteString("\n" + s.Muted.Render(fmt.Sprintf("  ↑ %d more", top)))
 	}

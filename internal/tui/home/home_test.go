@@ -12,6 +12,7 @@ import (
 	"github.com/cognitolab/cognitolab/internal/labconf"
 	"github.com/cognitolab/cognitolab/internal/target"
 	"github.com/cognitolab/cognitolab/internal/tui/common"
+	"github.com/cognitolab/cognitolab/internal/tui/progress"
 )
 
 // At 80×24 the chapter list does not fit: scrolled down, it says how many chapters
@@ -44,5 +45,71 @@ func TestScrolledListSaysWhatIsAboveAndBelow(t *testing.T) {
 			t.Fatalf("selection %d: %d chapters below hidden with no ↓ line:\n%s", i, len(chs)-1-last, out)
 		}
 		m.Update(tea.KeyMsg{Type: tea.KeyDown})
+	}
+}
+
+func homeAt(w, h int) (*Model, []flows.Chapter) {
+	chs := flows.WithReadingChapters(flows.Chapters(labconf.DefaultSettings()))
+	m := New(common.New("notty", nil), target.Target{Kind: target.Local, AppURL: "http://localhost:46293",
+		CognitoDomainURL: "http://127.0.0.1:35173", LogsEndpoint: "http://127.0.0.1:45091"}, chs)
+	m.SetSize(w, h)
+	return m, chs
+}
+
+// Every set-up signs up a new learner: the Users line says how many and the latest,
+// whole, not a list that grows until it ends in "learn…".
+func TestUsersLineCountsAndNamesTheLatest(t *testing.T) {
+	m, _ := homeAt(80, 24)
+	var users []string
+	for i := range 7 {
+		users = append(users, "learner-"+strconv.Itoa(1000+i))
+	}
+	m.SetUsers(users)
+	out := ansi.Strip(m.View())
+	if !strings.Contains(out, "7 signed up · latest learner-1006") || strings.Contains(out, "learner-1000") {
+		t.Errorf("the Users line should give the count and the latest:\n%s", out)
+	}
+}
+
+// At 80×24 the ALB's and the logs' boxes keep their addresses (the port tells the
+// local servers apart), as at 120×40.
+func TestMapKeepsAddressesAt80(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		m, _ := homeAt(size[0], size[1])
+		out := ansi.Strip(m.View())
+		for _, want := range []string{"46293", "35173", "45091"} {
+			if !strings.Contains(strings.Split(out, "Lab ")[0], want) {
+				t.Errorf("%dx%d: the map lacks the address ending %s:\n%s", size[0], size[1], want, out)
+			}
+		}
+		for _, l := range strings.Split(out, "\n") {
+			if ansi.StringWidth(l) > size[0] {
+				t.Errorf("%dx%d: line of %d columns: %q", size[0], size[1], ansi.StringWidth(l), l)
+			}
+		}
+	}
+}
+
+// "← next" marks the first chapter not done, whatever was opened or finished last:
+// chapter 1 read (current moved on to 3), or chapter 4 done with 1 to 3 not.
+func TestNextIsTheFirstChapterNotDone(t *testing.T) {
+	for _, tc := range []struct {
+		prog progress.Progress
+		next string
+	}{
+		{progress.Progress{Done: []string{"lab"}, Current: "signup"}, "Public and protected"},
+		{progress.Progress{Done: []string{"login"}, Current: "logs"}, "The lab"},
+	} {
+		m, _ := homeAt(120, 40)
+		m.SetProgress(tc.prog, true)
+		var marked []string
+		for _, l := range strings.Split(ansi.Strip(m.View()), "\n") {
+			if strings.Contains(l, "← next") {
+				marked = append(marked, l)
+			}
+		}
+		if len(marked) != 1 || !strings.Contains(marked[0], tc.next) {
+			t.Errorf("done %v: ← next on %q, want on %q", tc.prog.Done, marked, tc.next)
+		}
 	}
 }
