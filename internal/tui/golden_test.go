@@ -134,6 +134,11 @@ func TestReadingChapterOffersNoRunKeys(t *testing.T) {
 	if v := h.m.View(); strings.Contains(v, "No hops yet") || strings.Contains(v, "Press n") {
 		t.Errorf("reading chapter invites n:\n%s", v)
 	}
+	// Its hop pane neither: n does nothing here.
+	h.key("2")
+	if v := ansi.Strip(h.m.View()); strings.Contains(v, "(n)") || strings.Contains(strings.ToLower(v), "run the chapter") || !strings.Contains(v, "reading only") {
+		t.Errorf("reading chapter's hop pane invites n:\n%s", v)
+	}
 }
 
 // TestGoldenLoginShowsEveryHop: the snapshots of chapter 4 after c (login_done at

@@ -237,6 +237,10 @@ func (m *Model) body(g geometry) string {
 	}
 	switch m.pane {
 	case PaneHop:
+		if m.ch.Run == nil {
+			// The inspector's "run the chapter (n)" would be a dead instruction here.
+			return m.c.Styles.Muted.Render(wrap(noHopsHere, max(m.width, 20)))
+		}
 		return m.inspector.View()
 	case PaneTokens:
 		return m.shared.Tokens.View()
@@ -293,6 +297,9 @@ func (m *Model) body(g geometry) string {
 	left = m.fit(left, g.lessH)
 	return left + "\n" + s.Rule.Render(strings.Repeat("─", max(m.width, 1))) + "\n" + right
 }
+
+// noHopsHere is the hop pane of a reading-only chapter.
+const noHopsHere = "This chapter is reading only: it sends no requests, so it has no hop to show. In the chapters that run, this pane shows the selected hop in full (its request, its response, every header and cookie)."
 
 // fit pads or cuts text to exactly h lines (every line padded to the widest, as
 // lipgloss.NewStyle().Height(h).MaxHeight(h) does).
