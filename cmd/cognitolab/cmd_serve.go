@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
@@ -84,37 +85,71 @@ func isLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
+// bannerWidth is the terminal width serve's banner fits: every line but a value too
+// long for any line (the signer ARN), which stays whole on a line of its own.
+const bannerWidth = 80
+
+// printLab prints the lab's endpoints and ids. Each endpoint is its name and what
+// it is, then its URL whole on a line of its own, so nothing wraps at 80 columns.
 func printLab(w io.Writer, lab *local.Lab) {
 	t := lab.Target()
+	say := func(first, rest, text string) { printWrapped(w, first, rest, text) }
+	const hang = "                   " // under the text after a 16-column name
 	fmt.Fprintln(w, "cognitolab local lab is running")
 	fmt.Fprintln(w)
 	for _, e := range lab.Endpoints() {
-		fmt.Fprintf(w, "  %-16s %-58s %s\n", e.Name, e.URL, e.What)
+		say(fmt.Sprintf("  %-16s ", e.Name), hang, e.What)
+		fmt.Fprintln(w, "    "+e.URL)
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintf(w, "  user pool        %s (region %s)\n", t.UserPoolID, t.Region)
-	fmt.Fprintf(w, "  ALB client       %s (secret %s)\n", t.ALBClientID, mask(t.ALBClientSecret))
+	say("  user pool        ", hang, t.UserPoolID+" (region "+t.Region+")")
+	say("  ALB client       ", hang, t.ALBClientID+" (secret "+mask(t.ALBClientSecret)+")")
 	if lab.ALB != nil && lab.ALB.ARN() != "" {
 		// AWS's x-amzn-oidc-data verification sample checks this "signer" field.
-		fmt.Fprintf(w, "  ALB signer       %s (the signer field of x-amzn-oidc-data)\n", lab.ALB.ARN())
+		say("  ALB signer       ", hang, "the signer field of x-amzn-oidc-data:")
+		fmt.Fprintln(w, "    "+lab.ALB.ARN())
 	}
-	fmt.Fprintf(w, "  public client    %s (PKCE, USER_PASSWORD_AUTH)\n", t.PublicClientID)
+	say("  public client    ", hang, t.PublicClientID+" (PKCE, USER_PASSWORD_AUTH)")
 	if t.MachineClientID != "" {
-		fmt.Fprintf(w, "  machine client   %s (client_credentials, scope %s)\n", t.MachineClientID, t.MachineScope)
+		say("  machine client   ", hang, t.MachineClientID+" (client_credentials, scope "+t.MachineScope+")")
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "  Try it: open "+t.AppURL+"/ in a browser and follow the link to /v1/secrets.")
+	say("  ", "  ", "Try it: open "+t.AppURL+"/ in a browser and follow the link to /v1/secrets.")
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "  For the aws CLI (v2 and v1.45+ read the endpoint variables; older v1 releases need --endpoint-url):")
+	say("  ", "  ", "For the aws CLI (v2 and v1.45+ read the endpoint variables; older v1 releases need --endpoint-url):")
 	fmt.Fprintf(w, "    export AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER=%s\n", t.CognitoAPIEndpoint)
 	fmt.Fprintf(w, "    export AWS_ENDPOINT_URL_CLOUDWATCH_LOGS=%s\n", t.LogsEndpoint)
-	fmt.Fprintf(w, "    export AWS_REGION=%s AWS_DEFAULT_REGION=%s AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local\n", t.Region, t.Region)
-	fmt.Fprintf(w, "    aws cognito-idp sign-up --endpoint-url %s --client-id %s --username alice --password 'Passw0rd!' --user-attributes Name=email,Value=alice@example.com\n", t.CognitoAPIEndpoint, t.PublicClientID)
-	fmt.Fprintf(w, "    aws logs filter-log-events --endpoint-url %s --log-group-name %s\n", t.LogsEndpoint, t.LogGroup)
+	fmt.Fprintf(w, "    export AWS_REGION=%s AWS_DEFAULT_REGION=%s\n", t.Region, t.Region)
+	fmt.Fprintln(w, "    export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local")
+	fmt.Fprintf(w, "    aws cognito-idp sign-up --endpoint-url %s \\\n", t.CognitoAPIEndpoint)
+	fmt.Fprintf(w, "      --client-id %s \\\n", t.PublicClientID)
+	fmt.Fprintln(w, "      --username alice --password 'Passw0rd!' \\")
+	fmt.Fprintln(w, "      --user-attributes Name=email,Value=alice@example.com")
+	fmt.Fprintf(w, "    aws logs filter-log-events --endpoint-url %s \\\n", t.LogsEndpoint)
+	fmt.Fprintf(w, "      --log-group-name %s\n", t.LogGroup)
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "  The ALB client secret is masked here; `cognitolab run exchange` shows how it is used.")
-	fmt.Fprintln(w, "  Confirmation codes appear below as the pool \"sends\" them. Press Ctrl+C to stop.")
+	say("  ", "  ", "The ALB client secret is masked here; `cognitolab run exchange` shows how it is used. Confirmation codes appear below as the pool \"sends\" them.")
+	fmt.Fprintln(w, "  Press Ctrl+C to stop.") // whole on one line: scripts (bench/lib.sh) wait for it
 	fmt.Fprintln(w)
+}
+
+// printWrapped prints text word-wrapped to bannerWidth: its first line after first,
+// the others after rest. Words are never split: one longer than a line stays whole.
+func printWrapped(w io.Writer, first, rest, text string) {
+	line := first
+	empty := true
+	for _, word := range strings.Fields(text) {
+		if !empty && utf8.RuneCountInString(line)+1+utf8.RuneCountInString(word) > bannerWidth {
+			fmt.Fprintln(w, line)
+			line, empty = rest, true
+		}
+		if !empty {
+			line += " "
+		}
+		line += word
+		empty = false
+	}
+	fmt.Fprintln(w, line)
 }
 
 // mask hides a secret fully: not even its first characters (they narrow a guess and

@@ -2,8 +2,12 @@ package main
 
 import (
 	"context"
+	"os"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/cognitolab/cognitolab/internal/local"
 )
@@ -19,12 +23,46 @@ func TestPrintLabShowsSignerARN(t *testing.T) {
 	var b strings.Builder
 	printLab(&b, lab)
 	arn := lab.ALB.ARN()
-	if arn == "" || !strings.Contains(b.String(), "ALB signer       "+arn) {
+	if arn == "" || !strings.Contains(b.String(), "\n    "+arn+"\n") {
 		t.Fatalf("serve's banner lacks the signer ARN %q:\n%s", arn, b.String())
 	}
 	// The ALB client secret is masked fully: not even its first characters (issue 13).
 	sec := lab.Target().ALBClientSecret
 	if len(sec) < 8 || strings.Contains(b.String(), sec[:6]) || !strings.Contains(b.String(), "(secret ••••••••)") {
 		t.Errorf("serve's banner shows (part of) the ALB client secret %q…:\n%s", sec[:6], b.String())
+	}
+}
+
+// serve's banner fits an 80-column terminal: no line wraps (the reviewer saw the
+// OIDC discovery and ALB key rows wrap even at 120), and every endpoint's URL is
+// printed whole, on a line of its own.
+func TestPrintLabFits80Columns(t *testing.T) {
+	lab, err := local.Start(context.Background(), local.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lab.Close()
+	var b strings.Builder
+	printLab(&b, lab)
+	out := b.String()
+	lines := strings.Split(out, "\n")
+	for _, l := range lines {
+		// Only the signer ARN, longer than any line, may pass 80, whole on its own line.
+		if n := utf8.RuneCountInString(l); n > 80 && strings.TrimSpace(l) != lab.ALB.ARN() {
+			t.Errorf("line of %d columns: %q", n, l)
+		}
+	}
+	for _, e := range lab.Endpoints() {
+		if !slices.Contains(lines, "    "+e.URL) {
+			t.Errorf("%s: URL %s not on a line of its own:\n%s", e.Name, e.URL, out)
+		}
+	}
+	// bench/lib.sh waits for this line, and reads the ids with awk's $3.
+	if !slices.Contains(lines, "  Press Ctrl+C to stop.") || !regexp.MustCompile(`(?m)^  user pool +\S+ \(region`).MatchString(out) ||
+		!regexp.MustCompile(`(?m)^  public client +\S+ \(PKCE`).MatchString(out) {
+		t.Errorf("lines scripts read are missing:\n%s", out)
+	}
+	if os.Getenv("SHOW") != "" {
+		t.Log("\n" + out)
 	}
 }
