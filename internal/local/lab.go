@@ -113,6 +113,9 @@ func (l *Lab) Advance(d time.Duration) (time.Time, error) { return l.clock.Advan
 // Now is the lab clock's time.
 func (l *Lab) Now() time.Time { return l.clock.Now() }
 
+// ClockOffset is how far the lab clock is ahead of real time.
+func (l *Lab) ClockOffset() time.Duration { return l.clock.Offset() }
+
 // Endpoint is one listening server, for `cognitolab serve` to print.
 type Endpoint struct {
 	Name string

@@ -76,6 +76,9 @@ func newModel(ctx context.Context, opts Options) *Model {
 	if lc, ok := opts.Local.(interface{ Now() time.Time }); ok {
 		c.Now = lc.Now
 	}
+	if lc, ok := opts.Local.(interface{ ClockOffset() time.Duration }); ok {
+		c.ClockOffset = lc.ClockOffset
+	}
 	c.Renderer = opts.renderer
 	c.Classroom = opts.classroom
 	c.SetPresent(opts.Present)

@@ -180,3 +180,25 @@ func TestNowIsLabClock(t *testing.T) {
 		t.Errorf("TUI clock %v, lab clock %v: want the lab's", got, want)
 	}
 }
+
+// TestHomeShowsLabClockAhead: after the clock keys moved the lab clock, the home
+// screen's Lab line says how far ahead of real time it is (later chapters' tokens
+// read "expired 8 days ago" on that clock); before, it says nothing of a clock.
+func TestHomeShowsLabClockAhead(t *testing.T) {
+	opts := localLabOptions(t)
+	h := newHarness(t, opts, 120, 40)
+	h.settle()
+	if v := h.m.View(); strings.Contains(v, "lab clock +") {
+		t.Fatalf("the clock has not moved, yet home says:\n%s", v)
+	}
+	openChapter(h, chapterIndex(t, h, "login"))
+	h.key("D")
+	h.key("T")
+	h.settle()
+	h.key("esc")
+	h.until("home", func() bool { return h.m.screen == screenHome })
+	h.settle()
+	if v := h.m.View(); !strings.Contains(v, "lab clock +1d 1h ahead") {
+		t.Fatalf("home does not say the lab clock is 1d 1h ahead:\n%s", v)
+	}
+}

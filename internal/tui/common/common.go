@@ -36,6 +36,9 @@ type Common struct {
 	GlamourStyle string
 	// Now is the clock (token expiry is shown relative to it).
 	Now func() time.Time
+	// ClockOffset is how far the local lab's clock is ahead of real time (nil: it
+	// follows real time); see LabClockAhead.
+	ClockOffset func() time.Duration
 	// Logger writes to the log file, never to the terminal.
 	Logger *slog.Logger
 	// LogPath is where Logger writes, for messages that send the learner there; ""

@@ -207,7 +207,7 @@ func (m *Model) labState() string {
 		return ansi.Truncate(s.Label.Render(fmt.Sprintf("%-8s", label))+s.Text.Render(v), w, "…")
 	}
 	lines := []string{
-		line("Lab", kind),
+		line("Lab", kind+m.c.LabClockAhead()),
 		line("App", t.AppURL) + s.Muted.Render("   Cognito ") + s.Text.Render(t.CognitoDomainURL),
 		line("Users", users),
 	}
