@@ -107,6 +107,10 @@ func tokenArg(stdin io.Reader, arg string) (string, error) {
 // and that it was not verified when no key source was given (verifying false).
 func decodeNotes(tv *hop.TokenView, now time.Time, sigOK, verifying bool) []string {
 	var notes []string
+	// First: a foreign alg makes the rest moot.
+	if note := algNote(tv); note != "" {
+		notes = append(notes, note)
+	}
 	if sigOK {
 		notes = append(notes, fmt.Sprintf("SIGNATURE VALID, BUT EXPIRED: the key source signed this token, and it expired at %s (%s ago). No one should accept it any more.",
 			tv.Expires.Format(time.RFC3339), now.Sub(tv.Expires).Round(time.Second)))
@@ -123,6 +127,37 @@ func decodeNotes(tv *hop.TokenView, now time.Time, sigOK, verifying bool) []stri
 		notes = append(notes, "Not verified: give --jwks <issuer>/.well-known/jwks.json (Cognito) or --alb-key <key endpoint> (ALB) to check the signature.")
 	}
 	return notes
+}
+
+// algNote flags a header alg that is not what AWS signs this kind of token with:
+// Cognito signs ID and access tokens with RS256 only (its JWKS holds RSA keys,
+// "alg": "RS256":
+// https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-tokens-verifying-a-jwt.html),
+// and the ALB its x-amzn-oidc-data with ES256
+// (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-authenticate-users.html#user-claims-encoding).
+// An HS256 token (jwt.io's default) or "none" cannot be theirs; a verifier that
+// takes the alg from the header rather than pinning it is the classic JWT attack.
+func algNote(tv *hop.TokenView) string {
+	if tv.Opaque {
+		return ""
+	}
+	alg := ""
+	for _, c := range tv.Header {
+		if c.Name == "alg" {
+			alg = strings.Trim(c.Value, `"`)
+		}
+	}
+	want, who := "RS256", "Cognito signs its ID and access tokens with RS256 only (RSA keys from the pool's JWKS)"
+	if tv.Kind == "alb-data" {
+		want, who = "ES256", "the ALB signs x-amzn-oidc-data with ES256 only (an ECDSA P-256 key from its public-key endpoint)"
+	}
+	if alg == want {
+		return ""
+	}
+	if alg == "" {
+		alg = "missing"
+	}
+	return fmt.Sprintf("NOT AN AWS SIGNATURE: alg is %s, but %s. This token was not signed by Cognito or the ALB, or was altered: never accept it. A verifier must pin the algorithm (%s) instead of trusting the token's alg header, or a forged token chooses how it is checked.", alg, who, want)
 }
 
 // verifyDecoded verifies tv with the key source given, if any; it returns an error

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/golang-jwt/jwt/v5"
 )
 
 // The real captured ALB token (smallrye-jwt AwsAlbTokenTest / quarkus#34300; WIRE.md
@@ -81,4 +83,38 @@ func itoa(n int64) string {
 		n /= 10
 	}
 	return string(b)
+}
+
+// An HS256 token (signed by golang-jwt with a shared secret, jwt.io's default) is
+// flagged: Cognito signs with RS256 only, the ALB with ES256. A token with AWS's alg
+// is not flagged.
+func TestDecodeFlagsForeignAlg(t *testing.T) {
+	claims := jwt.MapClaims{"sub": "x", "token_use": "id", "iss": "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_x", "exp": time.Now().Add(time.Hour).Unix()}
+	for _, m := range []jwt.SigningMethod{jwt.SigningMethodHS256, jwt.SigningMethodHS512} {
+		tok, err := jwt.NewWithClaims(m, claims).SignedString([]byte("secret"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range []string{"text", "json"} {
+			out, err := execute(t, "decode", tok, "--format", f)
+			if err != nil {
+				t.Fatalf("%v\n%s", err, out)
+			}
+			if !strings.Contains(out, "NOT AN AWS SIGNATURE: alg is "+m.Alg()) || !strings.Contains(out, "RS256 only") {
+				t.Errorf("%s %s token not flagged:\n%s", f, m.Alg(), out)
+			}
+		}
+	}
+	seg := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+	rs := seg(`{"alg":"RS256","kid":"k"}`) + "." + seg(`{"sub":"x","token_use":"id","exp":`+itoa(time.Now().Add(time.Hour).Unix())+`}`) + "." + seg("sig")
+	if out, _ := execute(t, "decode", rs); strings.Contains(out, "NOT AN AWS SIGNATURE") {
+		t.Errorf("an RS256 token is flagged:\n%s", out)
+	}
+	alb, err := os.ReadFile("testdata/alb-real.token")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, _ := execute(t, "decode", strings.TrimSpace(string(alb))); strings.Contains(out, "NOT AN AWS SIGNATURE") {
+		t.Errorf("the ALB's ES256 token is flagged:\n%s", out)
+	}
 }
