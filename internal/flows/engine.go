@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -159,10 +160,27 @@ func (r *run) expectStatus(h *hop.Hop, body []byte, want int, hint string) error
 	if oe := ParseOAuthError(h.Status, body); oe != nil {
 		got += " " + oe.Code
 		err = oe
+	} else if msg := pageAlert(body); msg != "" && bytes.Contains(body, []byte("<")) {
+		// A hosted-UI page that refused the form says why: quote it (the hint says
+		// what to do).
+		err = &PageError{Status: h.Status, Who: pageOwner(h), Message: msg}
 	} else if h.Location != "" {
 		got += " → " + h.Location
 	}
 	return r.fail(h, fmt.Sprintf("HTTP %d", want), got, hint, err)
+}
+
+// pageOwner names whose page a hop's body is, for a quote: "Cognito's page".
+func pageOwner(h *hop.Hop) string {
+	switch h.Party {
+	case hop.PartyHostedUI:
+		return "Cognito's page"
+	case hop.PartyALB:
+		return "the ALB's page"
+	case hop.PartyApp:
+		return "the app's page"
+	}
+	return "the page"
 }
 
 // expectRedirect fails unless h is a 302 whose Location starts with prefix (matched on

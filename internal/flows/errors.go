@@ -33,6 +33,20 @@ var (
 	ErrAPI = errors.New("API call failed")
 )
 
+// PageError is an error page's own message: a hosted-UI page that answered with an
+// unexpected status and said why in its alert ("Incorrect username or password.").
+// It is an ErrUnexpectedStatus.
+type PageError struct {
+	Status  int
+	Who     string // "Cognito's page", "the page"
+	Message string
+}
+
+func (e *PageError) Error() string { return e.Who + " says: “" + e.Message + "”" }
+
+// Unwrap makes a PageError an ErrUnexpectedStatus.
+func (e *PageError) Unwrap() error { return ErrUnexpectedStatus }
+
 // OAuthError is an OAuth 2.0 error response (RFC 6749 5.2 / 4.1.2.1): the JSON body of
 // the token endpoint, or the error/error_description query of a redirect.
 type OAuthError struct {

@@ -3,6 +3,7 @@ package flows
 import (
 	"bytes"
 	"net/url"
+	"slices"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -127,4 +128,63 @@ func matchValue(name string, values map[string]string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// pageAlert is the error message a hosted-UI page shows ("Incorrect username or
+// password."): the text of its alert, an element with role="alert" (the local lab's
+// pages) or whose class names an error message (the classic hosted UI's
+// <p id="loginErrorMessage" class="errorMessage-customizable">); "" when the page
+// shows none. Elements hidden with style display:none (the classic UI's empty
+// placeholders) are skipped.
+func pageAlert(body []byte) string {
+	doc, err := html.Parse(bytes.NewReader(body))
+	if err != nil {
+		return ""
+	}
+	var found string
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if found != "" {
+			return
+		}
+		if n.Type == html.ElementNode {
+			class := strings.ToLower(attr(n, "class"))
+			alert := strings.EqualFold(attr(n, "role"), "alert") || strings.Contains(class, "errormessage") ||
+				slices.Contains(strings.Fields(class), "error")
+			hidden := strings.Contains(strings.ReplaceAll(strings.ToLower(attr(n, "style")), " ", ""), "display:none")
+			if alert && !hidden && n.Data != "form" && n.Data != "body" && n.Data != "html" {
+				if t := strings.Join(strings.Fields(textOf(n)), " "); t != "" {
+					found = t
+					return
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	if len(found) > 300 {
+		found = found[:300] + "…"
+	}
+	return found
+}
+
+// textOf is the text inside n, without its scripts and styles.
+func textOf(n *html.Node) string {
+	var b strings.Builder
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		switch {
+		case n.Type == html.TextNode:
+			b.WriteString(n.Data + " ")
+		case n.Type == html.ElementNode && (n.Data == "script" || n.Data == "style"):
+			return
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	return b.String()
 }

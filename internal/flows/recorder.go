@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -78,10 +79,14 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	defer cancel() // the body is read below, before RoundTrip returns
 	req = req.Clone(ctx)
 	h := hop.Hop{Browser: r.browser, Method: req.Method, URL: req.URL.String()}
-	if s.isALBHost(req.URL) && req.Header.Get("X-Amzn-Trace-Id") == "" {
-		// A browser sends no trace header; we send a Root of our own so the app's log
-		// line can be tied back to this hop. The ALB keeps an incoming Root (WIRE 4.6).
-		h.TraceID = newTraceRoot(time.Now())
+	correlation := s.isALBHost(req.URL) && req.Header.Get("X-Amzn-Trace-Id") == ""
+	if correlation {
+		// A browser sends no trace header: the ALB makes the Root. We send a Root of
+		// our own so the app's log line can be tied back to this hop (the ALB keeps an
+		// incoming Root, WIRE 4.6), stamped with the lab's clock as the ALB's Self is,
+		// and keep it out of the request the hop shows: it is the trace id the ALB
+		// forwards (Hop.TraceID), not something the learner's browser sends.
+		h.TraceID = newTraceRoot(s.labNow())
 		req.Header.Set("X-Amzn-Trace-Id", "Root="+h.TraceID)
 	}
 	if req.Header.Get("User-Agent") == "" && r.browser != BrowserSDK {
@@ -89,6 +94,9 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	reqBody := readRequestBody(req)
 	recordRequest(&h, req, reqBody, s.secrets())
+	if correlation {
+		h.ReqHeaders = slices.DeleteFunc(h.ReqHeaders, func(f hop.Field) bool { return strings.EqualFold(f.Name, "X-Amzn-Trace-Id") })
+	}
 
 	h.Start = time.Now()
 	resp, err := s.baseTransport().RoundTrip(req)
@@ -228,7 +236,7 @@ func recordRequest(h *hop.Hop, req *http.Request, body []byte, p hop.Policy) {
 		}
 	case strings.Contains(ct, "json"):
 		h.Form = jsonFields(body, p)
-		h.ReqBody = excerpt(p.MaskJSON(body))
+		h.ReqBody = bodyExcerpt(ct, body, p)
 	default:
 		h.ReqBody = excerpt(string(body))
 	}
@@ -253,10 +261,14 @@ func recordResponse(h *hop.Hop, resp *http.Response, body []byte, p hop.Policy) 
 			Attrs:   cookieAttrs(c),
 		})
 	}
-	if strings.Contains(resp.Header.Get("Content-Type"), "json") {
-		h.RespBody = excerpt(p.MaskJSON(body))
-	} else {
-		h.RespBody = excerpt(string(body))
+	ct := resp.Header.Get("Content-Type")
+	h.RespBody = bodyExcerpt(ct, body, p)
+	if strings.Contains(ct, "html") {
+		if msg := pageAlert(body); msg != "" {
+			// The page's own error message (the hosted UI's "Incorrect username or
+			// password."): a note beside the status, in every view.
+			h.Reason = "the page says: “" + msg + "”"
+		}
 	}
 }
 
@@ -293,6 +305,25 @@ func cookieAttrs(c *http.Cookie) string {
 		a = append(a, "SameSite=None")
 	}
 	return strings.Join(a, "; ")
+}
+
+// jsonBodyKept is the most of a JSON body a Hop keeps whole (a token response with
+// its three tokens fits), so every view can parse it and mask its secrets by the
+// policy, or reveal them.
+const jsonBodyKept = 16 << 10
+
+// bodyExcerpt is the body a Hop keeps. A JSON body is kept as sent, secrets and all
+// (views mask them by the policy, as they do fields, and reveal them on request),
+// when it is small enough to be kept whole; a longer one is masked here and then
+// cut, since a cut JSON body no longer parses for a view to mask.
+func bodyExcerpt(ct string, body []byte, p hop.Policy) string {
+	if !strings.Contains(ct, "json") {
+		return excerpt(string(body))
+	}
+	if len(body) <= jsonBodyKept && json.Valid(body) {
+		return string(body)
+	}
+	return excerpt(p.MaskJSON(body))
 }
 
 func excerpt(s string) string {

@@ -1,6 +1,8 @@
 package hop
 
 import (
+	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -102,4 +104,48 @@ func TestStatusText(t *testing.T) {
 			t.Errorf("%+v: %q, want %q", *h, got, want)
 		}
 	}
+}
+
+// TestMaskBody: one masking for a body's secrets, members in the order sent; a
+// revealing mask gives the same body with the secrets in place.
+func TestMaskBody(t *testing.T) {
+	var p Policy
+	body := `{"ClientId":"c","Password":"Correct-Horse-42","UserAttributes":[{"Name":"email","Value":"a<b>@x"}],"AuthParameters":{"PASSWORD":"pw","USERNAME":"u"},"n":3600,"ok":true,"z":null}`
+	masked := p.MaskBody(body, func(string) string { return Mask })
+	want := `{"ClientId":"c","Password":"` + Mask + `","UserAttributes":[{"Name":"email","Value":"a<b>@x"}],"AuthParameters":{"PASSWORD":"` + Mask + `","USERNAME":"u"},"n":3600,"ok":true,"z":null}`
+	if masked != want {
+		t.Errorf("masked:\n%s\nwant:\n%s", masked, want)
+	}
+	if same := p.MaskBody(body, func(v string) string { return v }); same != body {
+		t.Errorf("revealed:\n%s\nwant:\n%s", same, body)
+	}
+	tok := "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzIn0.c2ln"
+	if got := p.MaskBody("<p>"+tok+"</p>", func(string) string { return Mask }); got != "<p>"+Mask+"</p>" {
+		t.Errorf("a token in HTML: %s", got)
+	}
+	if got := p.MaskBody(`{"access_token":"`+tok+`","expires_in":3600`, func(string) string { return Mask }); strings.Contains(got, tok) {
+		t.Errorf("a cut JSON body keeps its token: %s", got)
+	}
+}
+
+// FuzzMaskBody: any body masks without a panic, and revealing a valid JSON body gives
+// the same JSON value back.
+func FuzzMaskBody(f *testing.F) {
+	f.Add(`{"a":"b","password":"p","x":[1,2,{"token":"t"}]}`)
+	f.Add(`[1,"eyJa.eyJb.c",null]`)
+	f.Add(`{"a":`)
+	f.Fuzz(func(t *testing.T, body string) {
+		var p Policy
+		_ = p.MaskBody(body, func(string) string { return Mask })
+		out := p.MaskBody(body, func(v string) string { return v })
+		var a, b any
+		if json.Unmarshal([]byte(body), &a) == nil {
+			if err := json.Unmarshal([]byte(out), &b); err != nil {
+				t.Fatalf("%q revealed as %q: %v", body, out, err)
+			}
+			if !reflect.DeepEqual(a, b) {
+				t.Fatalf("%q revealed as %q", body, out)
+			}
+		}
+	})
 }

@@ -3,6 +3,7 @@ package hop
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/url"
 	"regexp"
 	"strings"
@@ -21,8 +22,8 @@ const HostedUICookie = "cognito"
 const Mask = "••••••"
 
 // Hint is what an interactive view shows for a hidden secret of n bytes until the
-// learner presses r (reveal).
-func Hint(n int) string { return fmt.Sprintf("•••••••• (%d chars, r to reveal)", n) }
+// learner presses r (reveal): the same Mask, with its length and the key.
+func Hint(n int) string { return fmt.Sprintf("%s (%d chars, r to reveal)", Mask, n) }
 
 // secretNames are the names (lower case) of form fields, query parameters, JSON keys
 // and headers whose values are secret. A dotted name (AuthParameters.PASSWORD) is
@@ -154,7 +155,91 @@ func (p Policy) MaskHop(h Hop) Hop {
 	h.ReqHeaders, h.Query, h.Form, h.RespHeaders = mf(h.ReqHeaders), mf(h.Query), mf(h.Form), mf(h.RespHeaders)
 	h.ReqCookies, h.SetCookies = mc(h.ReqCookies), mc(h.SetCookies)
 	h.URL, h.Location = p.MaskURL(h.URL), p.MaskURL(h.Location)
+	mask := func(string) string { return Mask }
+	h.ReqBody, h.RespBody = p.MaskBody(h.ReqBody, mask), p.MaskBody(h.RespBody, mask)
 	return h
+}
+
+// MaskBody returns a body as a view shows it, every secret in it replaced by mask(v):
+// in a JSON body the string values of secret names (at any depth), and anywhere in any
+// body the raw tokens (TokenPattern). A JSON body comes back compact, its members in
+// the order sent and without HTML escapes, whatever mask does: a view that reveals
+// (mask returns v) shows the same body, secrets in place. Bodies are recorded as sent
+// (a JSON body cut short is masked when recorded, as it no longer parses).
+func (p Policy) MaskBody(body string, mask func(v string) string) string {
+	if t := strings.TrimSpace(body); strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[") {
+		d := json.NewDecoder(strings.NewReader(t))
+		d.UseNumber()
+		var b strings.Builder
+		if p.maskJSONTokens(d, &b, "", mask) == nil {
+			if _, err := d.Token(); err == io.EOF {
+				return b.String()
+			}
+		}
+	}
+	return TokenPattern.ReplaceAllStringFunc(body, mask)
+}
+
+// maskJSONTokens copies one JSON value from d to b, masking as MaskBody says; key is
+// the name of the member the value belongs to ("" in an array or at the top).
+func (p Policy) maskJSONTokens(d *json.Decoder, b *strings.Builder, key string, mask func(string) string) error {
+	t, err := d.Token()
+	if err != nil {
+		return err
+	}
+	switch v := t.(type) {
+	case json.Delim:
+		closing := json.Delim('}')
+		if v == '[' {
+			closing = ']'
+		}
+		b.WriteRune(rune(v))
+		for i := 0; d.More(); i++ {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			member := ""
+			if v == '{' {
+				k, err := d.Token()
+				if err != nil {
+					return err
+				}
+				member, _ = k.(string)
+				writeJSONString(b, member)
+				b.WriteByte(':')
+			}
+			if err := p.maskJSONTokens(d, b, member, mask); err != nil {
+				return err
+			}
+		}
+		if end, err := d.Token(); err != nil || end != closing {
+			return fmt.Errorf("unbalanced JSON")
+		}
+		b.WriteRune(rune(closing))
+	case string:
+		if v != "" && key != "" && p.SecretName(key) {
+			v = mask(v)
+		} else {
+			v = TokenPattern.ReplaceAllStringFunc(v, mask)
+		}
+		writeJSONString(b, v)
+	case json.Number:
+		b.WriteString(v.String())
+	case bool:
+		fmt.Fprint(b, v)
+	case nil:
+		b.WriteString("null")
+	}
+	return nil
+}
+
+// writeJSONString writes s as a JSON string, without Go's HTML escapes.
+func writeJSONString(b *strings.Builder, s string) {
+	var buf strings.Builder
+	e := json.NewEncoder(&buf)
+	e.SetEscapeHTML(false)
+	_ = e.Encode(s)
+	b.WriteString(strings.TrimSuffix(buf.String(), "\n"))
 }
 
 // MaskURL masks the values of the secret query parameters of a URL, keeping the rest

@@ -1,6 +1,7 @@
 package local
 
 import (
+	"encoding/json"
 	"net/http"
 	"sort"
 	"strings"
@@ -23,7 +24,7 @@ func backChannelHop(ev alb.BackChannelEvent, p hop.Policy) hop.Hop {
 		Method:      ev.Method,
 		URL:         ev.URL,
 		Status:      ev.Status,
-		RespBody:    p.MaskJSON([]byte(ev.Body)), // the token response carries live tokens
+		RespBody:    ev.Body, // as sent, live tokens and all: views mask it by p (hop.Policy.MaskBody)
 		TraceID:     ev.TraceID,
 		Start:       ev.Start,
 		Duration:    ev.Duration,
@@ -57,6 +58,10 @@ func backChannelHop(ev alb.BackChannelEvent, p hop.Policy) hop.Hop {
 		for _, v := range ev.Form[k] {
 			h.Form = append(h.Form, hop.Field{Name: k, Value: v})
 		}
+	}
+	if !json.Valid([]byte(h.RespBody)) {
+		// Cut short (alb.BodyExcerpt), it no longer parses for a view to mask.
+		h.RespBody = p.MaskBody(h.RespBody, func(string) string { return hop.Mask })
 	}
 	p.Mark(&h)
 	return h

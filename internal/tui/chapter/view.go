@@ -445,12 +445,17 @@ func (m *Model) lookAtValues(h hop.Hop, w int) []string {
 			}
 			continue
 		}
+		n := len(out)
 		for _, fs := range [][]hop.Field{h.Query, h.Form, h.ReqHeaders, h.RespHeaders} {
 			for _, f := range fs {
 				if strings.EqualFold(f.Name, want) {
 					add(f.Name, "", f.Value, f.Secret)
 				}
 			}
+		}
+		if len(out) == n && strings.EqualFold(want, "X-Amzn-Trace-Id") {
+			// Not a header of the browser's request: the one the ALB forwards.
+			add("X-Amzn-Trace-Id (added by the ALB)", "Root=", h.TraceID, false)
 		}
 	}
 	return out

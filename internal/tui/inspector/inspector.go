@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/cognitolab/cognitolab/internal/hop"
@@ -144,6 +146,11 @@ func (p *page) heading() {
 	if p.h.Title != "" {
 		p.b.WriteString(p.s.HopTitle.Render(p.h.Title) + "\n")
 	}
+	if why := p.h.Trouble(); why != "" {
+		// What went wrong in words (the ALB's reason, the page's own message), where
+		// the pane opens: a note to the status below, never in its place.
+		p.b.WriteString(p.s.Error.Render(common.Wrap("note: "+why, p.wrap)) + "\n")
+	}
 }
 
 // request is the request line, its headers, cookies, form and body.
@@ -154,7 +161,8 @@ func (p *page) request() {
 	if !p.m.reveal {
 		target = sec.MaskURL(target)
 	}
-	p.b.WriteString(common.Wrap(p.s.HopRequest.Render(h.Method+" "+target), p.wrap) + "\n")
+	// The request line as a Location: its query one parameter a line when too long.
+	p.lines(p.s.HopRequest.Render(h.Method+" "), target, p.s.HopRequest)
 	for _, f := range h.ReqHeaders {
 		p.field(f.Name, f.Value, sec.Field(f), p.notable(f.Name, f.Notable))
 	}
@@ -164,14 +172,25 @@ func (p *page) request() {
 			p.field(c.Name, c.Value, sec.Cookie(c), p.notable(c.Name, false))
 		}
 	}
+	json := strings.Contains(hop.Value(h.ReqHeaders, "Content-Type"), "json")
 	if len(h.Form) > 0 {
-		p.section("Form")
+		// A form is a form; a JSON API body (SignUp, InitiateAuth) is JSON, listed
+		// member by member (AuthParameters.USERNAME) so the note can point at one.
+		if json {
+			p.section("Request body (JSON), member by member")
+		} else {
+			p.section("Form")
+		}
 		for _, f := range h.Form {
 			p.field(f.Name, f.Value, sec.Field(f), p.notable(f.Name, f.Notable))
 		}
 	}
 	if h.ReqBody != "" {
-		p.section("Request body")
+		if json {
+			p.section("Request body (JSON), as sent")
+		} else {
+			p.section("Request body")
+		}
 		p.body(h.ReqBody)
 	}
 }
@@ -186,10 +205,6 @@ func (p *page) response() {
 	} else {
 		p.b.WriteString(p.s.Status(h.StatusClass()).Render(h.StatusText()) +
 			p.s.Muted.Render(fmt.Sprintf("  in %s", h.Duration.Round(time.Millisecond))) + "\n")
-	}
-	if why := h.Trouble(); why != "" {
-		// What the caller made of the answer (the ALB's reason), beside the status.
-		p.b.WriteString(common.Wrap(p.s.Error.Render("note: "+why), p.wrap) + "\n")
 	}
 	if h.Location != "" {
 		location := h.Location
@@ -207,13 +222,30 @@ func (p *page) response() {
 	if len(h.SetCookies) > 0 {
 		p.setCookies()
 	}
-	if h.TraceID != "" {
-		p.field("X-Amzn-Trace-Id", h.TraceID, false, false)
-	}
+	p.trace()
 	if h.RespBody != "" {
 		p.section("Response body")
 		p.body(h.RespBody)
 	}
+}
+
+// trace is the hop's trace id, under its own heading: it is neither a header of this
+// response nor one the browser sent, but the X-Amzn-Trace-Id the ALB puts on the
+// request it forwards to the app (which logs it as trace_id). A hop that shows the
+// header itself (the ALB → app leg) needs no more.
+func (p *page) trace() {
+	h := p.h
+	if h.TraceID == "" || hop.Value(h.ReqHeaders, "X-Amzn-Trace-Id") != "" || hop.Value(h.RespHeaders, "X-Amzn-Trace-Id") != "" {
+		return
+	}
+	p.section("Trace id")
+	p.field("X-Amzn-Trace-Id", "Root="+h.TraceID, false, p.notable("X-Amzn-Trace-Id", false))
+	why := "The ALB adds this header to the request it forwards to the app, which logs it as trace_id; your browser sent none. " +
+		"The lab chose the Root (the ALB keeps one it is given) so this hop and its log line can be matched."
+	if h.BackChannel {
+		why = "The trace id of the browser's request that made the ALB do this."
+	}
+	p.b.WriteString(p.s.Muted.Render(common.Wrap("    "+why, p.wrap)) + "\n")
 }
 
 // setCookies lists the cookies the response sets, an expired one as deleted.
@@ -250,28 +282,115 @@ func (p *page) field(name, value string, secret, note bool) {
 	if secret && !p.m.reveal {
 		vs = s.Secret
 	}
-	line := mark + nameStyle.Render(name+": ") + vs.Render(v)
-	if base, params, ok := splitQuery(v); ok && ansi.StringWidth(line) > p.wrap {
-		// A long URL (a Location the note points at): its query parameters one
-		// a line, so none is cut off.
-		p.b.WriteString(common.Wrap(mark+nameStyle.Render(name+": ")+vs.Render(base), p.wrap) + "\n")
-		for _, q := range params {
-			p.b.WriteString(common.Wrap("      "+vs.Render(q), p.wrap) + "\n")
-		}
+	p.lines(mark+nameStyle.Render(name+": "), v, vs)
+}
+
+// contIndent leads a value's continuation lines.
+const contIndent = "      "
+
+// lines writes head and then value v (in style vs): on one line when it fits, else
+// broken where the value breaks naturally: a URL's query one parameter a line (the
+// Location the note points at, the request line), a header's ;-separated parts (an
+// X-Amzn-Trace-Id's Self and Root) as many a line as fit. Continuation lines are
+// indented; a part still too long is cut at its = or - boundaries, never at column 1.
+func (p *page) lines(head, v string, vs lipgloss.Style) {
+	if ansi.StringWidth(head)+ansi.StringWidth(v) <= p.wrap {
+		p.b.WriteString(head + vs.Render(v) + "\n")
 		return
 	}
-	p.b.WriteString(common.Wrap(line, p.wrap) + "\n")
+	parts, oneEach := splitValue(v)
+	cur, curW := head, ansi.StringWidth(head)
+	fresh := true // nothing of the value on cur yet
+	flush := func() {
+		p.b.WriteString(cur + "\n")
+		cur, curW, fresh = contIndent, len(contIndent), true
+	}
+	for _, part := range parts {
+		w := ansi.StringWidth(part)
+		if (!fresh && (oneEach || curW+w > p.wrap)) ||
+			(fresh && curW > len(contIndent) && curW+w > p.wrap && len(contIndent)+w <= p.wrap) {
+			// A part that fits a line of its own goes there whole, even if that
+			// leaves the name alone on its line: an id is never cut.
+			flush()
+		}
+		for _, c := range chunks(part, max(p.wrap-curW, 8), max(p.wrap-len(contIndent), 8)) {
+			if !fresh && curW+ansi.StringWidth(c) > p.wrap {
+				flush()
+			}
+			cur += vs.Render(c)
+			curW += ansi.StringWidth(c)
+			fresh = false
+		}
+	}
+	p.b.WriteString(cur + "\n")
+}
+
+// splitValue splits a value where it breaks naturally: a URL with a query into the
+// part before it and its parameters (oneEach: one a line), a header value into its
+// ;-separated parts (each keeping its ";"), anything else at its spaces.
+func splitValue(v string) (parts []string, oneEach bool) {
+	if base, params, ok := splitQuery(v); ok {
+		return append([]string{base}, params...), true
+	}
+	sep := " "
+	if strings.Contains(v, ";") {
+		sep = ";"
+	}
+	for rest := v; rest != ""; {
+		i := strings.Index(rest, sep)
+		if i < 0 {
+			parts = append(parts, rest)
+			break
+		}
+		parts = append(parts, rest[:i+1])
+		rest = rest[i+1:]
+	}
+	return parts, false
+}
+
+// chunks cuts a part into pieces, the first at most first wide and the others at most
+// rest wide, each cut after an =, ; or - when there is one in the second half of the
+// piece, so an id (1-6b130770-79644f7b…) is cut between its fields, not inside one.
+func chunks(part string, first, rest int) []string {
+	var out []string
+	room := first
+	for ansi.StringWidth(part) > room {
+		r := []rune(part)
+		cut := min(room, len(r))
+		for i := cut - 1; i >= cut/2; i-- {
+			if strings.ContainsRune("=;-&", r[i]) {
+				cut = i + 1
+				break
+			}
+		}
+		out = append(out, string(r[:cut]))
+		part = string(r[cut:])
+		room = rest
+	}
+	if part != "" || len(out) == 0 {
+		out = append(out, part)
+	}
+	return out
 }
 
 func (p *page) section(t string) { p.b.WriteString("\n" + p.s.Section.Render(t) + "\n") }
 
-// body is a request or response body: JSON indented, tokens masked unless revealed.
+// body is a request or response body: JSON indented, its secrets (by the policy, as
+// the fields') masked unless revealed.
 func (p *page) body(t string) {
-	t = prettyJSON(t)
-	if !p.m.reveal {
-		t = hop.TokenPattern.ReplaceAllStringFunc(t, func(tok string) string { return p.m.mask(tok, true) })
-	}
+	mask := func(v string) string { return p.m.mask(v, true) }
+	t = prettyJSON(p.sec.MaskBody(styleSheets.ReplaceAllStringFunc(t, foldCSS), mask))
 	p.b.WriteString(p.s.Text.Render(common.Wrap(hop.Readable(strings.TrimSpace(t)), p.wrap)) + "\n")
+}
+
+// styleSheets finds a page's <style> blocks: the hosted UI's CSS, which would fill the
+// pane before the page's text.
+var styleSheets = regexp.MustCompile(`(?is)(<style[^>]*>)(.*?)(</style>)`)
+
+// foldCSS replaces a style block's CSS with a line saying how much was left out.
+func foldCSS(block string) string {
+	m := styleSheets.FindStringSubmatch(block)
+	return m[1] + fmt.Sprintf("/* %d bytes of CSS, not shown */", len(m[2])) + m[3]
 }
 
 // splitQuery splits a URL with a query into the part before the query and its

@@ -96,3 +96,115 @@ func TestAnsweredErrorShowsStatus(t *testing.T) {
 		t.Errorf("a hop with no answer:\n%s", v)
 	}
 }
+
+// TestTraceIDIsNoCookie: the hop's trace id is not listed under Set-Cookie as if it
+// were a cookie, but under a heading of its own that says whose it is.
+func TestTraceIDIsNoCookie(t *testing.T) {
+	m := New(common.New("notty", nil))
+	m.SetSize(120, 40)
+	h := hop.Hop{Seq: 3, Method: "GET", URL: "http://localhost/v1/secrets", Status: 302, Party: hop.PartyALB,
+		Location:   "http://127.0.0.1:9229/oauth2/authorize?client_id=c",
+		SetCookies: []hop.Cookie{{Name: "AWSALBAuthNonce", Value: "n0nce", Attrs: "Path=/; HttpOnly"}},
+		TraceID:    "1-6b130770-79644f7b9466812ace4ce1fc"}
+	m.SetHop(&h, "3")
+	v := trimmed(m.View())
+	cookies, after, ok := strings.Cut(v, "Set-Cookie")
+	_ = cookies
+	section, _, _ := strings.Cut(after, "Trace id")
+	if !ok || strings.Contains(section, "X-Amzn-Trace-Id") || !strings.Contains(after, "Trace id\n") ||
+		!strings.Contains(after, "X-Amzn-Trace-Id: Root=1-6b130770-79644f7b9466812ace4ce1fc") || !strings.Contains(after, "your browser sent none") {
+		t.Errorf("hop pane:\n%s", v)
+	}
+}
+
+// TestValuesWrapAtBoundaries: at 80 columns a forwarded X-Amzn-Trace-Id breaks between
+// Self and Root, indented, each id whole; a long request URL shows one query parameter
+// a line, none cut with "…".
+func TestValuesWrapAtBoundaries(t *testing.T) {
+	m := New(common.New("notty", nil))
+	m.SetSize(80, 60)
+	self, root := "Self=1-6b1ddbb9-4f0c2a11e1b8d7c33f58a0b1;", "Root=1-6b1ddbb9-79644f7b9466812ace4ce1fc"
+	state := strings.Repeat("s", 90)
+	h := hop.Hop{Seq: 5, BackChannel: true, Party: hop.PartyApp, Method: "POST",
+		URL:        "http://127.0.0.1:9229/signup?client_id=2qt8p23y6kjbdm592jd0mzbjq2&redirect_uri=http%3A%2F%2Flocalhost%3A35111%2Foauth2%2Fidpresponse&response_type=code&state=" + state,
+		ReqHeaders: []hop.Field{{Name: "X-Forwarded-For", Value: "127.0.0.1"}, {Name: "X-Amzn-Trace-Id", Value: self + root, Notable: true}},
+		Status:     200}
+	m.SetHop(&h, "5")
+	v := trimmed(m.View())
+	lines := strings.Split(v, "\n")
+	for _, want := range []string{self, root, "&redirect_uri=http%3A%2F%2Flocalhost%3A35111%2Foauth2%2Fidpresponse", "&response_type=code", "?client_id=2qt8p23y6kjbdm592jd0mzbjq2"} {
+		found := false
+		for _, l := range lines {
+			if strings.Contains(l, want) {
+				found = true
+				if !strings.HasPrefix(l, " ") && !strings.HasPrefix(l, "★") {
+					t.Errorf("%q on a line at column 1: %q", want, l)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("no line holds %q whole:\n%s", want, v)
+		}
+	}
+	if strings.Contains(v, "…") {
+		t.Errorf("a value cut with …:\n%s", v)
+	}
+	for _, l := range lines {
+		if ansi.StringWidth(l) > 80 {
+			t.Errorf("line wider than the pane: %q", l)
+		}
+	}
+}
+
+// TestRevealEverywhere: one masking for the form's fields and the JSON body (the same
+// mask), and r reveals the password in both.
+func TestRevealEverywhere(t *testing.T) {
+	m := New(common.New("notty", nil))
+	m.SetSize(120, 60)
+	h := hop.Hop{Seq: 2, Method: "POST", URL: "http://127.0.0.1:9229/", Party: hop.PartyCognitoAPI, Status: 200,
+		ReqHeaders: []hop.Field{{Name: "Content-Type", Value: "application/x-amz-json-1.1"}, {Name: "X-Amz-Target", Value: "AWSCognitoIdentityProviderService.SignUp"}},
+		Form:       []hop.Field{{Name: "ClientId", Value: "c"}, {Name: "Password", Value: "Correct-Horse-42", Secret: true}, {Name: "Username", Value: "alice"}},
+		ReqBody:    `{"ClientId":"c","Password":"Correct-Horse-42","Username":"alice"}`}
+	m.SetHop(&h, "2")
+	v := ansi.Strip(m.View())
+	hint := hop.Hint(len("Correct-Horse-42"))
+	if strings.Contains(v, "Correct-Horse-42") || strings.Count(v, hint) != 2 {
+		t.Errorf("masked: want the password hidden, %q twice:\n%s", hint, v)
+	}
+	if strings.Contains(v, "\nForm\n") || !strings.Contains(v, "Request body (JSON)") {
+		t.Errorf("a JSON API body is headed as a form:\n%s", v)
+	}
+	m.SetReveal(true)
+	if v := ansi.Strip(m.View()); strings.Count(v, "Correct-Horse-42") != 2 || strings.Contains(v, "•") {
+		t.Errorf("revealed: want the password in the members and in the body:\n%s", v)
+	}
+}
+
+// trimmed is a view without colours and without the spaces that pad its lines.
+func trimmed(view string) string {
+	lines := strings.Split(ansi.Strip(view), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// TestRefusedLoginPage: the hosted UI's refusal opens on what the page said, and its
+// body shows the page's text, not a screenful of CSS.
+func TestRefusedLoginPage(t *testing.T) {
+	m := New(common.New("notty", nil))
+	m.SetSize(80, 24)
+	css := strings.Repeat(".x{color:red}\n", 100)
+	h := hop.Hop{Seq: 4, Party: hop.PartyHostedUI, Method: "POST", URL: "http://127.0.0.1:9229/login?client_id=c", Status: 400,
+		Reason:   "the page says: “Incorrect username or password.”",
+		RespBody: "<html><head><style>" + css + "</style></head><body><p role=\"alert\">Incorrect username or password.</p></body></html>"}
+	m.SetHop(&h, "4")
+	top := trimmed(m.View())
+	if !strings.Contains(top, "note: the page says: “Incorrect username or password.”") {
+		t.Errorf("the pane does not open on the page's message:\n%s", top)
+	}
+	m.SetSize(80, 200)
+	if v := trimmed(m.View()); strings.Contains(v, ".x{color:red}") || !strings.Contains(v, "bytes of CSS, not shown") {
+		t.Errorf("the CSS fills the body:\n%s", v)
+	}
+}
