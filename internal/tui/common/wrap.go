@@ -58,7 +58,7 @@ func wrapLine(line string, w int, whole bool) []string {
 		out = append(out, cur+sgr.close())
 		cur, curW = indent+sgr.open(), hang
 	}
-	for _, word := range glueWords(strings.Split(body, " ")) {
+	for _, word := range fitGlued(glueWords(strings.Split(body, " ")), w-hang) {
 		ww := ansi.StringWidth(word)
 		if !empty && curW+1+ww <= w {
 			cur += " " + word
@@ -106,12 +106,13 @@ func wrapLine(line string, w int, whole bool) []string {
 	return out
 }
 
-// urlBreak splits a URL (maybe styled) so that head fits in room columns: after its
-// last "/" that fits and is not inside a <placeholder>, else after such a ".", else
-// at room itself.
+// urlBreak splits a URL (maybe styled, maybe with a <placeholder of words>) so that
+// head fits in room columns: after its last "/" or ".", or before its last "?" or
+// "&", that fits and is not inside a <placeholder>; when that would leave the line
+// mostly empty, at the last blank inside a placeholder; else at room itself.
 func urlBreak(word string, room int) (head, rest string) {
 	plain := []rune(ansi.Strip(word))
-	slash, dot, depth := 0, 0, 0
+	best, blank, depth := 0, 0, 0
 	for i, r := range plain {
 		if i >= room {
 			break
@@ -121,20 +122,28 @@ func urlBreak(word string, room int) (head, rest string) {
 			depth++
 		case r == '>':
 			depth = max(depth-1, 0)
+		case r == ' ':
+			blank = i
 		case depth > 0 || i+1 == len(plain):
-		case r == '/' && plain[i+1] != '/':
-			slash = i + 1
-		case r == '.':
-			dot = i + 1
+		case r == '/' && plain[i+1] != '/', r == '.':
+			best = i + 1
+		case r == '?' || r == '&':
+			if i > 0 {
+				best = i
+			}
 		}
 	}
 	cut := room
-	if slash > 0 {
-		cut = slash
-	} else if dot > 0 {
-		cut = dot
+	switch {
+	case best >= room/3:
+		cut = best
+	case blank > 0:
+		cut = blank
+	case best > 0:
+		cut = best
 	}
-	return ansi.Cut(word, 0, cut), ansi.Cut(word, cut, ansi.StringWidth(word))
+	head, rest = ansi.Cut(word, 0, cut), ansi.Cut(word, cut, ansi.StringWidth(word))
+	return head, strings.TrimLeft(rest, " ")
 }
 
 // listMarker matches the marker that starts a list item's text: a bullet or a
@@ -204,6 +213,21 @@ func glueWords(words []string) []string {
 		default:
 			out = append(out, word)
 		}
+	}
+	return out
+}
+
+// fitGlued splits again the glued units wider than a whole line (w): they cannot
+// stay together anyway, and cut at their blanks they read better than cut anywhere
+// (a URL is broken or cut as a URL).
+func fitGlued(units []string, w int) []string {
+	out := units[:0:0]
+	for _, u := range units {
+		if strings.Contains(u, " ") && ansi.StringWidth(u) > w && !isURL(u) {
+			out = append(out, strings.Split(u, " ")...)
+			continue
+		}
+		out = append(out, u)
 	}
 	return out
 }

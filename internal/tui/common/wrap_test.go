@@ -177,3 +177,32 @@ func TestWrapCarriesStylesAcrossLines(t *testing.T) {
 		t.Errorf("text changed: %q", got)
 	}
 }
+
+// TestWrapSplitsGluedUnitsWiderThanALine: a placeholder of many words wider than a
+// line breaks at its blanks, not in the middle of a word.
+func TestWrapSplitsGluedUnitsWiderThanALine(t *testing.T) {
+	text := "The ALB adds X-Amzn-Trace-Id: Root=1-<8 hex digits of epoch seconds>-<24 hex digits> to every request."
+	for w := 20; w <= 50; w++ {
+		out := Wrap(text, w)
+		if got := strings.Join(strings.Fields(out), " "); got != text {
+			t.Fatalf("width %d: a word was cut:\n%s", w, out)
+		}
+	}
+}
+
+// TestWrapAllBreaksLongPathsWell: chapter 8's logout path breaks before its "&",
+// not after its first "/", and no line starts with a blank.
+func TestWrapAllBreaksLongPathsWell(t *testing.T) {
+	text := "logout endpoint: /logout?client_id=<ALB client>&logout_uri=<a registered sign-out URL>."
+	for w := 30; w <= 60; w++ {
+		out := WrapAll(text, w)
+		for _, l := range strings.Split(out, "\n") {
+			if l == "/" || strings.HasPrefix(l, " ") || ansi.StringWidth(l) > w {
+				t.Fatalf("width %d: line %q:\n%s", w, l, out)
+			}
+		}
+		if got := strings.ReplaceAll(out, "\n", ""); strings.ReplaceAll(got, " ", "") != strings.ReplaceAll(text, " ", "") {
+			t.Fatalf("width %d: text changed:\n%s", w, out)
+		}
+	}
+}
