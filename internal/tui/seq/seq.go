@@ -220,11 +220,16 @@ func (g grid) markRow(s *styles.Styles, text string) string {
 }
 
 // groupRow draws a folded run of set-up hops: the lifelines, and what the hops set
-// up where a hop's request would be.
+// up where a hop's request would be; like a mark's, a longer text reaches back over
+// the lanes on the right.
 func (g grid) groupRow(s *styles.Styles, hs []hop.Hop, selected bool) string {
-	cells := []rune(strings.Repeat(" ", g.area))
+	text := groupText(hs)
+	over := max(min(ansi.StringWidth(text)-g.labelW, g.area-g.x[LaneALB]-2), 0)
+	cells := []rune(strings.Repeat(" ", g.area-over))
 	for l := range numLanes {
-		cells[g.x[l]] = '│'
+		if g.x[l] < len(cells) {
+			cells[g.x[l]] = '│'
+		}
 	}
 	const num = "  ▸ " // the hop list's folded-row mark
 	var b strings.Builder
@@ -234,7 +239,7 @@ func (g grid) groupRow(s *styles.Styles, hs []hop.Hop, selected bool) string {
 		b.WriteString(" " + s.HopSeq.Render(num))
 	}
 	b.WriteString(s.Rule.Render(string(cells)))
-	text := " " + ansi.Truncate(groupText(hs), g.labelW, "…")
+	text = " " + ansi.Truncate(text, g.labelW+over, "…")
 	style := s.Muted
 	if timeline.SetupFailed(hs) > 0 {
 		style = s.Failed
@@ -272,10 +277,12 @@ const (
 // minGap apart), the requests get the rest.
 func newGrid(w, need int) grid {
 	g := grid{w: w}
-	// The lane area: pad (half the first name, centred on its lifeline), four
+	// The lane area: pad (about half the first name, over its lifeline), four
 	// gaps and the last lifeline (the request column begins with a space).
 	spread := func(names [numLanes]string) (gap, pad int) {
-		pad = ansi.StringWidth(names[0]) / 2
+		// The first name may start a column left of centre: its lifeline then
+		// sits one column closer to the numbers.
+		pad = max(ansi.StringWidth(names[0])/2-1, 1)
 		return (w - seqW - 1 - need - pad - 1) / (int(numLanes) - 1), pad
 	}
 	names := laneNames

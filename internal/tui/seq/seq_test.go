@@ -226,7 +226,7 @@ func TestKeyEndpointIsNotTheALB(t *testing.T) {
 }
 
 // The request column gets the room the lanes do not need: at the right pane of a
-// 120-column screen (75) and in the wide diagram (118) the labels the review found
+// 120-column screen (74) and in the wide diagram (118) the labels the review found
 // cut ("POST /oauth2/token (inside …", "POST / AdminUserGlobalSignO…",
 // "◷ clock +7d → Fri 11 Dec 21…") show whole; only a long query is cut.
 func TestLabelsGetTheRoomTheLanesDoNotNeed(t *testing.T) {
@@ -241,7 +241,7 @@ func TestLabelsGetTheRoomTheLanesDoNotNeed(t *testing.T) {
 	)
 	marks := []Mark{{After: 10, Text: "◷ clock +7d → Fri 11 Dec 21:04 UTC"}}
 	s := common.New("notty", nil)
-	for _, w := range []int{75, 118} { // the right pane at 120x40, the wide diagram
+	for _, w := range []int{74, 118} { // the right pane at 120x40, the wide diagram
 		out := ansi.Strip(ViewMarked(s, hops, nil, marks, 0, w, 20))
 		checkFits(t, out, w, 20)
 		for _, want := range []string{
@@ -277,6 +277,11 @@ func TestDiagramFoldsSetupHops(t *testing.T) {
 	lines := strings.Split(out, "\n")
 	if len(lines) != 6 || !strings.Contains(lines[1], "set-up:") || !strings.Contains(lines[1], "(9 hops)") || strings.Contains(out, "s1") || strings.Contains(out, "above") {
 		t.Errorf("folded: want the heading, one set-up row and the 4 own hops, nothing scrolled:\n%s", out)
+	}
+	// In the right pane at 120x40 (74 columns) the folded row says it all, "u
+	// unfolds" included: it reaches back over the lanes it has no arrow on.
+	if out := ansi.Strip(ViewFolded(s, hops, nums, nil, 12, 74, 7, true)); !strings.Contains(out, "(9 hops) · u unfolds") {
+		t.Errorf("the folded row is cut at 74 columns:\n%s", out)
 	}
 	// Selecting into the group marks its row.
 	if out := ansi.Strip(ViewFolded(s, hops, nums, nil, 3, 100, 7, true)); !strings.HasPrefix(strings.Split(out, "\n")[1], "›") {
