@@ -21,8 +21,8 @@ func (m *Model) Map(width int, tall bool) string {
 	// The arrows between the top boxes narrow before the boxes do: at 80 columns
 	// the boxes keep room for their addresses.
 	arrowW := 5
-	if (width-2*arrowW-2)/3 < 24 {
-		arrowW = 3
+	for arrowW > 2 && (width-2*arrowW-2)/3 < 24 {
+		arrowW--
 	}
 	w := min((width-2*arrowW-2)/3, 28)
 	if w < 16 {
@@ -64,8 +64,13 @@ func (m *Model) Map(width int, tall bool) string {
 			lines[i] = strings.Repeat(" ", arrowW)
 		}
 		lines[1] = s.Arrow.Render(" ──▶ ")
-		if arrowW == 3 {
+		switch arrowW {
+		case 4:
+			lines[1] = s.Arrow.Render("──▶ ")
+		case 3:
 			lines[1] = s.Arrow.Render("─▶ ")
+		case 2:
+			lines[1] = s.Arrow.Render("─▶")
 		}
 		if label != "" && tall {
 			lines[2] = s.Muted.Render(ansi.Truncate(label, arrowW, ""))
