@@ -262,3 +262,19 @@ func isIMDS(err error) bool {
 	var oe *smithy.OperationError
 	return errors.As(err, &oe) && oe.Service() == "ec2imds"
 }
+
+// plainStep is err's message without the SDK's words: cognitolab's own words around
+// a failed AWS call, and the call's name ("waiting for the stack (CloudFormation
+// DescribeStacks)"). An error holding no AWS call is its message.
+func plainStep(err error) string {
+	var oe *smithy.OperationError
+	if !errors.As(err, &oe) {
+		return err.Error()
+	}
+	call := oe.Service() + " " + oe.Operation()
+	prefix, suffix := around(err.Error(), oe.Error())
+	if prefix == "" {
+		return call + suffix
+	}
+	return prefix + " (" + call + ")" + suffix
+}

@@ -157,3 +157,13 @@ func TestExplain(t *testing.T) {
 		}
 	}
 }
+
+// Ctrl-C during a call: the interrupted message names the step and the call, not
+// the SDK's "operation error ...: context canceled".
+func TestInterruptedStepPlain(t *testing.T) {
+	step := fmt.Errorf("waiting for the stack: %w", opErr("CloudFormation", "DescribeStacks", context.Canceled))
+	e := &InterruptedError{Op: "deploy", Stack: "cognitolab", Region: "eu-west-1", Status: "CREATE_IN_PROGRESS", Cause: context.Canceled, Step: step}
+	if msg := e.Error(); strings.Contains(msg, "operation error") || !strings.Contains(msg, "(it stopped during: waiting for the stack (CloudFormation DescribeStacks))") {
+		t.Errorf("message: %s", msg)
+	}
+}

@@ -54,7 +54,7 @@ func (e *InterruptedError) Error() string {
 	}
 	msg := fmt.Sprintf("%s %s: %s. %s; `cognitolab status` shows where it stands", e.Op, why, now, next)
 	if e.Step != nil {
-		msg += " (it stopped during: " + e.Step.Error() + ")"
+		msg += " (it stopped during: " + plainStep(e.Step) + ")"
 	}
 	return msg
 }

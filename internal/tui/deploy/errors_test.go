@@ -2,6 +2,7 @@ package deploy
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -13,7 +14,10 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/aws/smithy-go"
+
 	"github.com/cognitolab/cognitolab/infra"
+	"github.com/cognitolab/cognitolab/internal/target"
 	"github.com/cognitolab/cognitolab/internal/tui/common"
 )
 
@@ -109,5 +113,28 @@ func TestNoAccessPanesPlain(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// A deploy that loses the network mid-run: the failed pane says so in plain words,
+// with the network as the step before pressing a, and none of the SDK's text.
+func TestFailedRunNoNetwork(t *testing.T) {
+	sdk := &smithy.OperationError{ServiceID: "S3", OperationName: "PutObject",
+		Err: &net.DNSError{Err: "no such host", Name: "s3.eu-west-1.amazonaws.com", IsNotFound: true}}
+	deployFn := func(context.Context, infra.Options) (target.Target, error) {
+		return target.Target{}, fmt.Errorf("uploading the app binary: %w", sdk)
+	}
+	h := newHarness(t, Deploy, Funcs{Preflight: okPreflight, Deploy: deployFn}, 80, 40)
+	h.until("confirm", h.state(Confirm))
+	h.key("y")
+	h.until("failed", h.state(Failed))
+	flat := strings.Join(strings.Fields(strings.ReplaceAll(ansi.Strip(h.m.View()), "│", " ")), " ")
+	for _, want := range []string{"Uploading the app binary: cannot reach AWS: the name s3.eu-west-1.amazonaws.com does not resolve", "internet connection", "press a to try again"} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("pane lacks %q:\n%s", want, h.m.View())
+		}
+	}
+	if strings.Contains(flat, "operation error") || strings.Contains(flat, "Fix the cause") {
+		t.Errorf("pane shows the SDK's text or the generic advice:\n%s", h.m.View())
 	}
 }

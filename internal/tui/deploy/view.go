@@ -146,6 +146,16 @@ func (m *Model) failedView(w int) string {
 		title = "The destroy stopped"
 		next = "Press a to try again. If it fails the same way, delete the named resource in the AWS console, then try again: the lab bills by the hour until it is gone."
 	}
+	// An AWS failure of a known kind (no network, access denied, ...) has its own
+	// first step, in the TUI's words.
+	if p, ok := infra.AsProblem(m.err); ok && p.Kind != infra.KindOther && p.Next != "" {
+		step := strings.Replace(p.Next, "run the command again", "press a to try again", 1)
+		if m.mode == Destroy {
+			next = step + ". The lab bills by the hour until it is gone."
+		} else {
+			next = step + ": a second deploy resumes or updates the stack. To remove what was made, open the last chapter, Teardown, and press x (or run `cognitolab destroy`)."
+		}
+	}
 	what := what(m.err)
 	if f := m.failure; f != nil {
 		what = fmt.Sprintf("%s (%s) %s: %s\n\n%s", f.LogicalID, f.Type, f.Status, oneLine(f.Reason), what)
