@@ -455,7 +455,7 @@ func (m *Model) lookAtValues(h hop.Hop, w int) []string {
 		}
 		if len(out) == n && strings.EqualFold(want, "X-Amzn-Trace-Id") {
 			// Not a header of the browser's request: the one the ALB forwards.
-			add("X-Amzn-Trace-Id (added by the ALB)", "Root=", h.TraceID, false)
+			add("X-Amzn-Trace-Id (the ALB's)", "Root=", h.TraceID, false)
 		}
 	}
 	return out
