@@ -2,18 +2,24 @@ package classroom
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/cognitolab/cognitolab/internal/tui/common"
 )
 
 // boardTick is how often the board reads the class's state.
 const boardTick = 500 * time.Millisecond
 
 type boardTickMsg struct{}
+
+// noteLife is how long the board's last message stays (unless it asks a question).
+const noteLife = time.Minute
 
 // Board is the instructor's view of the class: who is connected, the chapter and hop
 // each is at, who is stuck on a failed hop. Keys: 1-9 and 0 (chapter 10) push
@@ -29,6 +35,8 @@ type Board struct {
 	confirm bool // r pressed: y resets the selected participant
 	tens    bool // + pressed: the next digit names chapter 10 + digit
 	note    string
+	noteFor int       // the participant the note is about (0: none); it goes when they leave
+	noteAt  time.Time // when the note was set; it goes after noteLife
 	width   int
 	height  int
 	closing bool
@@ -74,21 +82,34 @@ func (b *Board) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (b *Board) refresh() {
 	b.rows = b.srv.Participants()
 	b.sel = min(b.sel, max(len(b.rows)-1, 0))
+	gone := b.noteFor != 0 && !slices.ContainsFunc(b.rows, func(p Status) bool { return p.ID == b.noteFor })
+	switch {
+	case gone:
+		// The message (or the question) was about someone who has left.
+		b.note, b.noteFor, b.confirm = "", 0, false
+	case b.note != "" && !b.confirm && !b.tens && time.Since(b.noteAt) > noteLife:
+		b.note, b.noteFor = "", 0
+	}
+}
+
+// say sets the board's message, about participant id (0: the class).
+func (b *Board) say(id int, format string, a ...any) {
+	b.note, b.noteFor, b.noteAt = fmt.Sprintf(format, a...), id, time.Now()
 }
 
 func (b *Board) key(msg tea.KeyMsg) tea.Cmd {
 	k := msg.String()
 	if b.confirm {
 		b.confirm = false
-		if k == "y" && b.sel < len(b.rows) {
+		if k == "y" && b.sel < len(b.rows) && b.rows[b.sel].ID == b.noteFor {
 			p := b.rows[b.sel]
 			if err := b.srv.Reset(p.ID); err != nil {
-				b.note = err.Error()
+				b.say(p.ID, "%s", err.Error())
 			} else {
-				b.note = fmt.Sprintf("%s gets a fresh lab, browser and progress.", p.Name)
+				b.say(p.ID, "%s gets a fresh lab, browser and progress (they are told).", p.Name)
 			}
 		} else {
-			b.note = "Reset cancelled."
+			b.say(0, "Reset cancelled.")
 		}
 		return nil
 	}
@@ -97,7 +118,7 @@ func (b *Board) key(msg tea.KeyMsg) tea.Cmd {
 	switch k {
 	case "+":
 		b.tens = true
-		b.note = "Chapter 1…: type its last digit (+ 2 is chapter 12)."
+		b.say(0, "Chapter 1…: type its last digit (+ 2 is chapter 12).")
 	case "q", "ctrl+c":
 		b.closing = true
 		return tea.Quit
@@ -108,7 +129,8 @@ func (b *Board) key(msg tea.KeyMsg) tea.Cmd {
 	case "r":
 		if b.sel < len(b.rows) {
 			b.confirm = true
-			b.note = fmt.Sprintf("Reset %s (fresh lab, browser, progress)? y / any other key", b.rows[b.sel].Name)
+			p := b.rows[b.sel]
+			b.say(p.ID, "Reset %s (fresh lab, browser, progress)? y / any other key", p.Name)
 		}
 	case "1", "2", "3", "4", "5", "6", "7", "8", "9", "0":
 		n := int(k[0] - '0')
@@ -121,32 +143,43 @@ func (b *Board) key(msg tea.KeyMsg) tea.Cmd {
 		for _, c := range b.srv.Chapters() {
 			if c.Number == n {
 				if err := b.srv.PushAll(c.ID); err != nil {
-					b.note = err.Error()
+					b.say(0, "%s", err.Error())
 				} else {
-					b.note = fmt.Sprintf("Everyone to chapter %d · %s.", c.Number, c.Title)
+					b.say(0, "Everyone to chapter %d · %s.", c.Number, c.Title)
 				}
 				return nil
 			}
 		}
-		b.note = fmt.Sprintf("Chapter %d is not in this classroom.", n)
+		b.say(0, "Chapter %d is not in this classroom.", n)
 	}
 	return nil
 }
 
-// View draws the class as a table.
+// View draws the class as a table, fitted to the board's width: the join line and
+// the keys wrap rather than run off the edge; the name column is as wide as the
+// longest name (names longer than it keep their start and end, so two long names
+// that differ at either end stay apart), and the chapter column gives way first.
 func (b *Board) View() string {
 	if b.closing {
 		return ""
 	}
+	w := max(b.width, 20)
 	titles := map[string]string{}
 	for _, c := range b.srv.Chapters() {
 		titles[c.ID] = fmt.Sprintf("%d · %s", c.Number, c.Title)
 	}
 	var s strings.Builder
-	s.WriteString(b.bold.Render("cognitolab classroom") + "  " + b.muted.Render(b.join) + "\n\n")
+	title := "cognitolab classroom"
+	if len(title)+2+ansi.StringWidth(b.join) <= w {
+		s.WriteString(b.bold.Render(title) + "  " + b.muted.Render(b.join) + "\n\n")
+	} else {
+		s.WriteString(b.bold.Render(title) + "\n" + b.muted.Render(common.Wrap(b.join, w)) + "\n\n")
+	}
 	fmt.Fprintf(&s, "%d connected\n\n", len(b.rows))
-	head := fmt.Sprintf("  %-3s %-20s %-34s %-8s %s", "#", "name", "chapter", "hop", "state")
-	s.WriteString(b.muted.Render(head) + "\n")
+
+	type row struct{ name, ch, hop, state string }
+	rows := make([]row, len(b.rows))
+	nameW, chW := len("name"), len("chapter")
 	now := time.Now()
 	for i, p := range b.rows {
 		ch := titles[p.Chapter]
@@ -157,8 +190,8 @@ func (b *Board) View() string {
 			ch = "joining…"
 		}
 		hop := "-"
-		if p.Hop > 0 {
-			hop = fmt.Sprintf("%d", p.Hop)
+		if p.Hop != "" {
+			hop = p.Hop
 		}
 		state := ""
 		switch {
@@ -172,21 +205,85 @@ func (b *Board) View() string {
 		if idle := now.Sub(p.LastKey); idle > 2*time.Minute {
 			state += b.muted.Render(fmt.Sprintf(" (idle %s)", idle.Round(time.Minute)))
 		}
-		line := fmt.Sprintf("  %-3d %-20s %-34s %-8s %s", p.ID, ansi.Truncate(p.Name, 20, "…"), ansi.Truncate(ch, 34, "…"), hop, state)
-		line = ansi.Truncate(line, max(b.width, 20), "…")
+		rows[i] = row{p.Name, ch, hop, state}
+		nameW = max(nameW, ansi.StringWidth(p.Name))
+		chW = max(chW, ansi.StringWidth(ch))
+	}
+	// "  #   name  chapter  hop   state": the state keeps at least minState columns;
+	// the chapter column, then the names, give way to it (down to 12 each).
+	const idW, hopW, minState = 4, 5, 30
+	nameW, chW = min(nameW, maxNameLen), min(chW, 34)
+	if over := 2 + idW + nameW + 1 + chW + 1 + hopW + 1 + minState - w; over > 0 {
+		cut := min(over, max(chW-12, 0))
+		chW -= cut
+		nameW -= min(over-cut, max(nameW-12, 0))
+	}
+	cell := func(v string, n int) string {
+		return v + strings.Repeat(" ", max(n-ansi.StringWidth(v), 0))
+	}
+	head := "  " + cell("#", idW) + cell("name", nameW) + " " + cell("chapter", chW) + " " + cell("hop", hopW) + " state"
+	s.WriteString(b.muted.Render(ansi.Truncate(head, w, "…")) + "\n")
+	for i, r := range rows {
+		lead := "  " + cell(fmt.Sprint(b.rows[i].ID), idW) + cell(middle(r.name, nameW), nameW) + " " +
+			cell(ansi.Truncate(r.ch, chW, "…"), chW) + " " + cell(r.hop, hopW) + " "
+		line, more := lead+r.state, ""
+		if p := b.rows[i]; p.Stuck && ansi.StringWidth(line) > w {
+			// The reason does not fit beside the row: it goes below, whole.
+			line = lead + b.alert.Render("STUCK")
+			more = common.Wrap(p.Why, w-idW-4)
+			more = strings.Repeat(" ", idW+2) + "↳ " + strings.ReplaceAll(more, "\n", "\n"+strings.Repeat(" ", idW+4)) + "\n"
+		}
+		line = ansi.Truncate(line, w, "…")
 		if i == b.sel {
 			line = b.selected.Render(ansi.Strip(line))
 		}
-		s.WriteString(line + "\n")
+		s.WriteString(line + "\n" + more)
 	}
 	s.WriteString("\n")
 	if b.note != "" {
-		s.WriteString(b.note + "\n")
+		s.WriteString(common.Wrap(b.note, w) + "\n")
 	}
 	q := "q close the classroom"
 	if b.remote {
 		q = "q leave the board (the classroom stays open)"
 	}
-	s.WriteString(b.muted.Render("1-9, 0, +1… everyone to chapter N (0 = 10, +1 = 11) · j/k choose · r reset the chosen participant · "+q) + "\n")
+	keys := []string{"1-9, 0, +1… everyone to chapter N (0 = 10, +1 = 11)", "j/k choose", "r reset the chosen participant", q}
+	s.WriteString(b.muted.Render(joinWrapped(keys, " · ", w)) + "\n")
 	return s.String()
+}
+
+// middle fits s in n columns keeping its start and end ("alexandra-…-second").
+func middle(s string, n int) string {
+	if ansi.StringWidth(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	head := n / 2
+	tail := n - 1 - head
+	return string(r[:head]) + "…" + string(r[len(r)-tail:])
+}
+
+// joinWrapped joins items with sep, starting a new line rather than splitting an item
+// when the line would pass w columns.
+func joinWrapped(items []string, sep string, w int) string {
+	var b strings.Builder
+	line := 0
+	for i, it := range items {
+		iw := ansi.StringWidth(it)
+		switch {
+		case i == 0:
+		case line+ansi.StringWidth(sep)+iw > w:
+			b.WriteString("\n")
+			line = 0
+		default:
+			b.WriteString(sep)
+			line += ansi.StringWidth(sep)
+		}
+		b.WriteString(ansi.Truncate(it, w, "…"))
+		line += min(iw, w)
+	}
+	return b.String()
 }

@@ -81,9 +81,11 @@ type Status struct {
 	Joining bool
 	// Chapter is the ID of the chapter open or last run ("" on the home screen).
 	Chapter string
-	// Hop is the sequence number of the last hop of the current run; Hops counts every
-	// hop of the session.
-	Hop, Hops int
+	// Hop is the number the participant sees on the last hop of the current run ("2",
+	// or "s1" for a set-up hop: the chapter screen's numbering); Hops counts every hop
+	// of the session.
+	Hop  string
+	Hops int
 	// Running says a chapter's flow is running.
 	Running bool
 	// Stuck says the last run ended on a failed hop; Why says how, in one line.

@@ -33,6 +33,7 @@ type sessionModel struct {
 	labGen   int // which labMsg is awaited (a reset makes older ones stale)
 	app      *tui.Model
 	err      string
+	run      runNumbers // the current run's hop numbers, as the participant sees them
 
 	width, height int
 
@@ -106,7 +107,7 @@ func (m *sessionModel) newApp(l Lab) tea.Cmd {
 	m.app = tui.NewSession(m.p.ctx, opts, tui.SessionOptions{Renderer: m.r, Logger: logger, Classroom: true})
 	hops := m.seat.hops
 	m.p.update(func(s *Status) {
-		s.Joining, s.Chapter, s.Hop, s.Hops, s.Running, s.Stuck, s.Why = false, "", 0, hops, false, false, ""
+		s.Joining, s.Chapter, s.Hop, s.Hops, s.Running, s.Stuck, s.Why = false, "", "", hops, false, false, ""
 	})
 	_, size := m.app.Update(tea.WindowSizeMsg{Width: m.width, Height: m.height})
 	cmds := []tea.Cmd{m.app.Init(), size}
@@ -235,7 +236,7 @@ func (m *sessionModel) push(msg pushMsg) tea.Cmd {
 		return nil
 	}
 	m.app.Stop()
-	m.p.update(func(s *Status) { s.Chapter, s.Running, s.Stuck, s.Why, s.Hop = msg.chapter, false, false, "", 0 })
+	m.p.update(func(s *Status) { s.Chapter, s.Running, s.Stuck, s.Why, s.Hop = msg.chapter, false, false, "", "" })
 	return m.app.OpenChapter(msg.chapter)
 }
 

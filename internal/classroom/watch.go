@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
+
+	"github.com/aws/smithy-go"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -24,7 +27,8 @@ func (m *sessionModel) limitErr(what string) tea.Cmd {
 }
 
 func (m *sessionModel) watchStart(msg runner.StartedMsg) tea.Cmd {
-	m.p.update(func(s *Status) { s.Chapter, s.Hop, s.Running, s.Stuck, s.Why = msg.Chapter, 0, true, false, "" })
+	m.run = runNumbers{}
+	m.p.update(func(s *Status) { s.Chapter, s.Hop, s.Running, s.Stuck, s.Why = msg.Chapter, "", true, false, "" })
 	if m.app == nil {
 		return nil
 	}
@@ -55,7 +59,8 @@ func (m *sessionModel) watchEvent(msg runner.EventMsg) tea.Cmd {
 	if signsUp(h) {
 		st.signups++
 	}
-	m.p.update(func(s *Status) { s.Hop, s.Hops = h.Seq, st.hops })
+	n := m.run.add(h)
+	m.p.update(func(s *Status) { s.Hop, s.Hops = n, st.hops })
 	switch {
 	case m.app == nil:
 	case st.hops > m.p.srv.cfg.MaxHops:
@@ -86,17 +91,87 @@ func signsUp(h *hop.Hop) bool {
 
 func (m *sessionModel) watchDone(msg runner.DoneMsg) {
 	err := msg.Err
+	why := ""
+	if err != nil && !msg.Stopped && !errors.Is(err, context.Canceled) {
+		why = stuckWhy(err, m.run)
+	}
 	m.p.update(func(s *Status) {
 		s.Running = false
 		switch {
 		case err == nil:
 			s.Stuck, s.Why = false, ""
-		case errors.Is(err, context.Canceled):
-			// Stopped (esc, a push, a limit): not stuck.
+		case why == "":
+			// Stopped (a new run, a push, a limit): not stuck.
 		default:
-			s.Stuck, s.Why = true, firstLine(err.Error())
+			s.Stuck, s.Why = true, why
 		}
 	})
+}
+
+// runNumbers numbers a run's hops as the chapter screen does (timeline.Model): the
+// chapter's own hops 1, 2, …, its set-up hops s1, s2, …; by Seq, for the error that
+// names a hop.
+type runNumbers struct {
+	own, setups int
+	bySeq       map[int]string
+}
+
+func (r *runNumbers) add(h *hop.Hop) string {
+	var n string
+	if h.Setup {
+		r.setups++
+		n = "s" + strconv.Itoa(r.setups)
+	} else {
+		r.own++
+		n = strconv.Itoa(r.own)
+	}
+	if r.bySeq == nil {
+		r.bySeq = map[int]string{}
+	}
+	r.bySeq[h.Seq] = n
+	return n
+}
+
+// stuckWhy is why a run failed, for the board's one line: the answer first (status
+// and Cognito's error code and message, or what came instead of what was expected),
+// then the step and the hop by the number the participant sees. Not the error's
+// text, which opens with the chapter's ID and the hop's whole URL.
+func stuckWhy(err error, run runNumbers) string {
+	var se *hop.StepError
+	if !errors.As(err, &se) {
+		return firstLine(err.Error())
+	}
+	var what []string
+	if se.Hop != nil {
+		if se.Hop.Status > 0 {
+			what = append(what, strconv.Itoa(se.Hop.Status))
+		} else {
+			what = append(what, "no answer")
+		}
+	}
+	var ae smithy.APIError
+	switch {
+	case errors.As(se.Err, &ae):
+		c := ae.ErrorCode()
+		if msg := strings.TrimSpace(ae.ErrorMessage()); msg != "" {
+			c += ": " + msg
+		}
+		what = append(what, c)
+	case se.Got != "":
+		what = append(what, "got "+se.Got)
+	case se.Err != nil:
+		what = append(what, se.Err.Error())
+	}
+	where := se.Step
+	if se.Hop != nil {
+		if n := run.bySeq[se.Hop.Seq]; n != "" {
+			where += ", hop " + n
+		}
+	}
+	if len(what) == 0 {
+		return firstLine(where)
+	}
+	return firstLine(strings.Join(what, " ") + " · " + where)
 }
 
 func firstLine(s string) string {
