@@ -125,8 +125,8 @@ func urlBreak(word string, room int) (head, rest string) {
 		case r == ' ':
 			blank = i
 		case depth > 0 || i+1 == len(plain):
-		case r == '/' && plain[i+1] != '/', r == '.':
-			best = i + 1
+		case r == '/' && plain[i+1] != '/', r == '.' && isAlnum(plain[i+1]):
+			best = i + 1 // a "." of a host name, not of "...."
 		case r == '?' || r == '&':
 			if i > 0 {
 				best = i
@@ -144,6 +144,10 @@ func urlBreak(word string, room int) (head, rest string) {
 	}
 	head, rest = ansi.Cut(word, 0, cut), ansi.Cut(word, cut, ansi.StringWidth(word))
 	return head, strings.TrimLeft(rest, " ")
+}
+
+func isAlnum(r rune) bool {
+	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
 }
 
 // listMarker matches the marker that starts a list item's text: a bullet or a
