@@ -158,12 +158,42 @@ func rewrap(out string, width int) string {
 			flush()
 			unit = append(unit, l)
 		default:
+			// Glamour's wrapper does not open a styled run again on the line it
+			// continues on: the run's styles, open where the line before ends, go
+			// in front of this line's text.
 			_, body, _ := splitLead(l)
-			unit = append(unit, body)
+			unit = append(unit, openAtEnd(unit[len(unit)-1])+body)
 		}
 	}
 	flush()
 	return strings.Join(res, "\n")
+}
+
+// openAtEnd is the SGR codes still open at the last visible character of l (a
+// reset after it, added when its padding was trimmed, does not count).
+func openAtEnd(l string) string {
+	var open []string
+	for i := 0; i < len(l); {
+		if l[i] != '\x1b' {
+			i++
+			continue
+		}
+		j := strings.IndexByte(l[i:], 'm')
+		if j < 0 {
+			break
+		}
+		code := l[i : i+j+1]
+		i += j + 1
+		if strings.TrimSpace(xansi.Strip(l[i:])) == "" {
+			break // only blanks and codes after it
+		}
+		if code == "\x1b[0m" || code == "\x1b[m" {
+			open = open[:0]
+		} else if strings.HasSuffix(code, "m") {
+			open = append(open, code)
+		}
+	}
+	return strings.Join(open, "")
 }
 
 // listItem matches the start of a list item as glamour draws it.

@@ -8,6 +8,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/muesli/termenv"
 
 	"github.com/cognitolab/cognitolab/internal/tui/common"
 	"github.com/cognitolab/cognitolab/internal/tui/styles"
@@ -219,4 +220,20 @@ func TestViewCacheFollowsChanges(t *testing.T) {
 	m.SetSize(30, 2)
 	m.Update(RenderedMsg{ID: "t", Width: 30, Present: true, Out: text("delta", 9)})
 	check("presenter", "delta line", "gamma")
+}
+
+// TestLessonContinuationKeepsItsStyle: a styled run glamour wrapped across lines
+// keeps its colour on the next line (glamour's wrapper does not open it again:
+// chapter 4's "the ALB calls / Cognito's" lost its colour).
+func TestLessonContinuationKeepsItsStyle(t *testing.T) {
+	md := "5. **Inside AWS** (the back channel): the ALB calls Cognito's `/oauth2/token` with the code and its client secret, and gets an ID token and an access token."
+	for w := 30; w <= 60; w += 3 {
+		msg := RenderProfile("t", md, w, false, styles.Glamour(styles.Screen, true, false), termenv.ANSI256)().(RenderedMsg)
+		for i, l := range strings.Split(msg.Out, "\n") {
+			lead, body, _ := splitLead(l)
+			if i > 0 && ansi.Strip(body) != "" && openAtEnd(lead+"x") == "" && !strings.HasPrefix(body, "\x1b[") {
+				t.Errorf("width %d: line %d starts unstyled: %q", w, i, l)
+			}
+		}
+	}
 }
