@@ -259,7 +259,7 @@ func (s *Server) idleWatch() {
 			for _, p := range people {
 				if now.Sub(p.status().LastKey) > s.cfg.IdleTimeout {
 					p.end(fmt.Sprintf("Your session ended after %s without a key press. Join again with the same command "+
-						"(the same name and rejoin word or key within %s give you your lab and chapter back).", s.cfg.IdleTimeout, s.cfg.RejoinWithin))
+						"(the same name and rejoin word or key within %s give you your lab and chapter back).", plainDuration(s.cfg.IdleTimeout), plainDuration(s.cfg.RejoinWithin)))
 				}
 			}
 		}

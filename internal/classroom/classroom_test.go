@@ -242,7 +242,7 @@ func TestResize(t *testing.T) {
 }
 
 // TestBoardPushesAndResets: the board's 3 sends everyone to chapter 3; r, y resets
-// the chosen participant, who gets a fresh lab and starts again at home.
+// the chosen participant, who gets a fresh lab and starts again at home, told so.
 func TestBoardPushesAndResets(t *testing.T) {
 	rec := &recordingLabs{}
 	srv, addr := startServer(t, Config{Labs: rec.factory(500)})
@@ -268,6 +268,8 @@ func TestBoardPushesAndResets(t *testing.T) {
 	press("y")
 	eve.waitAfter(me, "Starting your own lab")
 	eve.waitAfter(me, "Chapters")
+	// She is told why her lab, progress and screen changed.
+	eve.waitAfter(me, "The instructor gave you a fresh start")
 	if rec.get(2) == nil {
 		t.Fatal("the reset made no new lab")
 	}

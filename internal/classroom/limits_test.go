@@ -61,7 +61,7 @@ func TestIdleSessionIsClosed(t *testing.T) {
 	_, addr := startServer(t, Config{IdleTimeout: time.Second})
 	// The home screen may or may not come first (the lab starts meanwhile).
 	tm := joinWithWord(t, addr, "sleepy", "", "Rejoin word")
-	tm.wait("Your session ended after 1s without a key press. Join again with the same command")
+	tm.wait("Your session ended after 1 second without a key press. Join again with the same command")
 	done := make(chan error, 1)
 	go func() { done <- tm.sess.Wait() }()
 	select {

@@ -11,9 +11,9 @@ import (
 	"github.com/cognitolab/cognitolab/internal/testutil"
 )
 
-// TestRejoinKeepsLabAndChapter: alice signs up (chapter 3) and leaves; joining again
-// with her name and rejoin word she is back at the chapter after it, on the same lab
-// with her users. Nobody else gets her place: not while she is connected, not with
+// TestRejoinKeepsLabAndChapter: alice signs up (chapter 3) and leaves from that
+// chapter; joining again with her name and rejoin word she is back where she was
+// (chapter 3, not the next one), on the same lab with her users. Nobody else gets her place: not while she is connected, not with
 // another word while she is away.
 func TestRejoinKeepsLabAndChapter(t *testing.T) {
 	rec := &recordingLabs{}
@@ -44,7 +44,10 @@ func TestRejoinKeepsLabAndChapter(t *testing.T) {
 	mallory := joinWithWord(t, addr, "alice", "guess", "The place of alice is kept for them")
 	mallory.close()
 
-	back := joinWithWord(t, addr, "alice", "otter", "Chapter 4 · Login through the ALB")
+	back := joinWithWord(t, addr, "alice", "otter", "Chapter 3 · Sign-up")
+	if strings.Contains(back.plain(), "Chapter 4 ·") {
+		t.Error("alice rejoined in the chapter after the one she left from")
+	}
 	if rec.get(1) != nil {
 		t.Error("alice got a new lab; her seat's lab should have been kept")
 	}
@@ -64,7 +67,7 @@ func TestRejoinKeepsLabAndChapter(t *testing.T) {
 		}
 	}
 	testutil.Eventually(t, "mallory's session to end", 30*time.Second, func() bool { return len(srv.Participants()) == 1 })
-	if p := srv.Participants(); p[0].Name != "alice" || p[0].Hops == 0 || p[0].Chapter != "login" {
+	if p := srv.Participants(); p[0].Name != "alice" || p[0].Hops == 0 || p[0].Chapter != "" {
 		t.Errorf("the board should show alice with her hops: %+v", p)
 	}
 }

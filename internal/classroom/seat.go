@@ -33,6 +33,9 @@ type seat struct {
 	state string // the progress file (in the server's own temporary directory)
 
 	signups, hops int
+	// chapter is the chapter on the participant's screen ("" on the home screen):
+	// where they are put back when they rejoin.
+	chapter string
 
 	inUse  bool
 	leftAt time.Time
@@ -135,4 +138,22 @@ func (st *seat) free() {
 		st.lab = nil
 	}
 	_ = os.Remove(st.state)
+}
+
+// plainDuration says d in words for the participants ("15 minutes", "1 hour"), not
+// Go's "15m0s".
+func plainDuration(d time.Duration) string {
+	unit := func(n int64, one string) string {
+		if n == 1 {
+			return "1 " + one
+		}
+		return fmt.Sprintf("%d %ss", n, one)
+	}
+	switch {
+	case d >= time.Hour && d%time.Hour == 0:
+		return unit(int64(d/time.Hour), "hour")
+	case d >= time.Minute:
+		return unit(int64(d.Round(time.Minute)/time.Minute), "minute")
+	}
+	return unit(int64(max(d.Round(time.Second)/time.Second, 1)), "second")
 }

@@ -3,6 +3,7 @@ package classroom
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -14,7 +15,6 @@ import (
 	"github.com/cognitolab/cognitolab/internal/target"
 	"github.com/cognitolab/cognitolab/internal/tui"
 	"github.com/cognitolab/cognitolab/internal/tui/deploy"
-	"github.com/cognitolab/cognitolab/internal/tui/progress"
 	"github.com/cognitolab/cognitolab/internal/tui/runner"
 )
 
@@ -34,6 +34,7 @@ type sessionModel struct {
 	app      *tui.Model
 	err      string
 	run      runNumbers // the current run's hop numbers, as the participant sees them
+	notice   string     // told the participant once their app is back (a reset)
 
 	width, height int
 
@@ -111,9 +112,15 @@ func (m *sessionModel) newApp(l Lab) tea.Cmd {
 	})
 	_, size := m.app.Update(tea.WindowSizeMsg{Width: m.width, Height: m.height})
 	cmds := []tea.Cmd{m.app.Init(), size}
-	if prog, err := progress.Load(m.seat.state); err == nil && prog.Current != "" {
-		cmds = append(cmds, m.app.OpenChapter(prog.Current))
-		m.p.update(func(s *Status) { s.Chapter = prog.Current })
+	// A participant who joins again is put back where they were: the chapter on
+	// their screen when they left, or the home screen.
+	if c := m.seat.chapter; c != "" {
+		cmds = append(cmds, m.app.OpenChapter(c))
+		m.p.update(func(s *Status) { s.Chapter = c })
+	}
+	if m.notice != "" {
+		cmds = append(cmds, m.app.Notify(m.notice))
+		m.notice = ""
 	}
 	return tea.Batch(cmds...)
 }
@@ -121,7 +128,20 @@ func (m *sessionModel) newApp(l Lab) tea.Cmd {
 // Update handles msg (update) and decides when the app is drawn again (frame).
 func (m *sessionModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	_, cmd := m.update(msg)
+	m.where()
 	return m, tea.Batch(cmd, m.frame(msg))
+}
+
+// where keeps the chapter on the participant's screen in their seat (where a rejoin
+// puts them back) and on the board.
+func (m *sessionModel) where() {
+	if m.app == nil || m.seat == nil {
+		return
+	}
+	if c := m.app.CurrentChapter(); c != m.seat.chapter {
+		m.seat.chapter = c
+		m.p.update(func(s *Status) { s.Chapter = c })
+	}
 }
 
 // frame marks the app's last frame stale when msg changed what is on screen (see
@@ -225,7 +245,8 @@ func (m *sessionModel) reset() tea.Cmd {
 	}
 	// A fresh lab, browser and progress: the seat's old ones go.
 	m.seat.free()
-	m.seat.signups, m.seat.hops = 0, 0
+	m.seat.signups, m.seat.hops, m.seat.chapter = 0, 0, ""
+	m.notice = "The instructor gave you a fresh start: a new lab, browser and progress (press any key)."
 	m.p.update(func(s *Status) { s.Joining = true })
 	return m.startLab()
 }
@@ -308,13 +329,16 @@ func (m *sessionModel) View() string {
 	case m.err != "" && m.joined:
 		b.WriteString("  " + strings.ReplaceAll(m.err, "\n", "\n  ") + "\n")
 	case m.starting:
+		if m.notice != "" {
+			b.WriteString("  " + m.notice + "\n\n")
+		}
 		b.WriteString("  Starting your own lab (user pool, ALB, app, logs)…\n")
 	case m.asking:
 		b.WriteString("  Choose a rejoin word, so that if you drop off you can join again as\n  " +
-			m.name.Value() + " with it and find your lab and chapter (kept " + m.p.srv.cfg.RejoinWithin.String() + ").\n  Leave it empty to start afresh each time.\n\n  " + m.word.View() + "\n\n")
+			m.name.Value() + " with it and find your lab and chapter (kept " + plainDuration(m.p.srv.cfg.RejoinWithin) + ").\n  Leave it empty to start afresh each time.\n\n  " + m.word.View() + "\n\n")
 		b.WriteString("  enter join · ctrl+c leave\n")
 	default:
-		b.WriteString("  What name should the instructor see on the class board?\n\n  " + m.name.View() + "\n\n")
+		b.WriteString(fmt.Sprintf("  What name should the instructor see on the class board? (%d characters\n  at most: a longer one is cut)\n\n  ", maxNameLen) + m.name.View() + "\n\n")
 		if m.err != "" {
 			b.WriteString("  " + m.err + "\n\n")
 		}

@@ -60,6 +60,7 @@ type Model struct {
 	tailWarned bool
 
 	showHelp bool
+	notice   string // Notify's, until the next key
 	err      *common.ErrorMsg
 	width    int
 	height   int

@@ -9,6 +9,10 @@ import (
 // AWS screen's d or x) before the active screen sees the key.
 func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 	km := m.c.KeyMap
+	if m.notice != "" {
+		m.notice = ""
+		return tea.Batch(m.resize(), m.onKey(msg))
+	}
 	// The form takes every key (a username may contain q or p); ctrl+c there cancels
 	// the form as esc does (the form says "esc cancel"), rather than end the session.
 	if m.screen == screenChapter && m.chapter != nil && m.chapter.Filling() {

@@ -63,6 +63,21 @@ func (m *Model) OpenChapter(id string) tea.Cmd {
 	return nil
 }
 
+// CurrentChapter is the ID of the chapter on screen ("" on the home screen).
+func (m *Model) CurrentChapter() string {
+	if m.screen == screenHome || m.chapter == nil {
+		return ""
+	}
+	return m.chapter.Chapter().ID
+}
+
+// Notify shows text above the key help until the next key press (the classroom's
+// "the instructor reset you").
+func (m *Model) Notify(text string) tea.Cmd {
+	m.notice = text
+	return m.resize()
+}
+
 // ChapterIDs lists the chapters in order, reading chapters included.
 func (m *Model) ChapterIDs() []string {
 	ids := make([]string, len(m.chapters))

@@ -41,7 +41,11 @@ func (m *Model) helpView() string {
 			badge = "[PRESENTER] "
 		}
 	}
-	return badge + helpui.Short(m.c.Styles, m.keyMap().ShortHelp(), max(w-lipgloss.Width(badge), 10))
+	help := badge + helpui.Short(m.c.Styles, m.keyMap().ShortHelp(), max(w-lipgloss.Width(badge), 10))
+	if m.notice != "" {
+		help = m.c.Styles.Notable.Render(common.Wrap(m.notice, w)) + "\n" + help
+	}
+	return help
 }
 
 // contentWidth is the width screens draw in: the terminal less the margins, and at
