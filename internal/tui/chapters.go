@@ -156,8 +156,8 @@ func lessonText(name string, t target.Target, classroom bool) (string, error) {
 // and at the top of the Try-this of a lesson that names the lab's addresses when the
 // lab listens on the instructor's loopback.
 const (
-	classroomAWS  = "In this classroom the instructor runs the lab: deploying and destroying it are theirs, so those keys are not here."
-	classroomLoop = "> In this classroom your lab runs on the instructor's machine, on its loopback: the addresses below answer only there, not from your computer. The hops here show each request and answer in full."
+	classroomAWS  = "**In this classroom** the instructor runs the lab: deploying and destroying it are theirs, so those keys are not here."
+	classroomLoop = "**In this classroom** your lab runs on the instructor's machine, on its loopback: the addresses below answer only there, not from your computer. The hops here show each request and answer in full."
 )
 
 // classroomLesson is a lesson (Markdown, its address placeholders not yet filled) for
