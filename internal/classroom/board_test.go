@@ -1,6 +1,7 @@
 package classroom
 
 import (
+	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,6 +13,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/cognitolab/cognitolab/internal/hop"
+	"github.com/cognitolab/cognitolab/internal/tui/runner"
 )
 
 // boardServer is a classroom that is not served: the board reads its participants
@@ -99,5 +101,25 @@ func TestStuckWhyLeadsWithTheAnswer(t *testing.T) {
 	want := "400 CodeMismatchException: Invalid verification code provided, please try again. · ConfirmSignUp, hop 2"
 	if got != want {
 		t.Errorf("stuckWhy = %q\nwant       %q", got, want)
+	}
+}
+
+// TestBoardFollowsTheNewestRun: when a run is stopped for a newer one (a pressed
+// mid-run), the old run's last hops and its end do not show on the board as the new
+// run's: the hop number is the new run's own, and the row stays "running".
+func TestBoardFollowsTheNewestRun(t *testing.T) {
+	m := &sessionModel{p: &participant{}, seat: &seat{}}
+	m.watchStart(runner.StartedMsg{ID: 1, Chapter: "login"})
+	m.watchEvent(runner.EventMsg{ID: 1, Event: hop.Event{Hop: &hop.Hop{Seq: 1}}})
+	m.watchStart(runner.StartedMsg{ID: 2, Chapter: "login"})
+	m.watchEvent(runner.EventMsg{ID: 1, Event: hop.Event{Hop: &hop.Hop{Seq: 2}}})
+	m.watchDone(runner.DoneMsg{ID: 1, Chapter: "login", Err: errors.New("context canceled"), Stopped: true})
+	m.watchEvent(runner.EventMsg{ID: 2, Event: hop.Event{Hop: &hop.Hop{Seq: 1, Setup: true}}})
+	if st := m.p.status(); !st.Running || st.Hop != "s1" || st.Hops != 3 {
+		t.Errorf("board row %+v, want running at hop s1 with 3 hops counted", st)
+	}
+	m.watchDone(runner.DoneMsg{ID: 2, Chapter: "login", Err: &hop.StepError{Step: "GET /v1/secrets", Got: "a 500"}})
+	if st := m.p.status(); st.Running || !st.Stuck || st.Why != "got a 500 · GET /v1/secrets" {
+		t.Errorf("board row %+v, want STUCK 'got a 500 · GET /v1/secrets'", st)
 	}
 }

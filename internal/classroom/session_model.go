@@ -107,6 +107,7 @@ func (m *sessionModel) newApp(l Lab) tea.Cmd {
 	logger := m.p.srv.log.With("participant", m.p.id)
 	m.app = tui.NewSession(m.p.ctx, opts, tui.SessionOptions{Renderer: m.r, Logger: logger, Classroom: true})
 	hops := m.seat.hops
+	m.run = runNumbers{} // the new app's runner numbers its runs from 1
 	m.p.update(func(s *Status) {
 		s.Joining, s.Chapter, s.Hop, s.Hops, s.Running, s.Stuck, s.Why = false, "", "", hops, false, false, ""
 	})

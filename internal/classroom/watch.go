@@ -27,7 +27,7 @@ func (m *sessionModel) limitErr(what string) tea.Cmd {
 }
 
 func (m *sessionModel) watchStart(msg runner.StartedMsg) tea.Cmd {
-	m.run = runNumbers{}
+	m.run = runNumbers{id: msg.ID}
 	m.p.update(func(s *Status) { s.Chapter, s.Hop, s.Running, s.Stuck, s.Why = msg.Chapter, "", true, false, "" })
 	if m.app == nil {
 		return nil
@@ -59,8 +59,13 @@ func (m *sessionModel) watchEvent(msg runner.EventMsg) tea.Cmd {
 	if signsUp(h) {
 		st.signups++
 	}
-	n := m.run.add(h)
-	m.p.update(func(s *Status) { s.Hop, s.Hops = n, st.hops })
+	if msg.ID == m.run.id {
+		n := m.run.add(h)
+		m.p.update(func(s *Status) { s.Hop, s.Hops = n, st.hops })
+	} else {
+		// A run stopped for a newer one: its hops count, its numbers are not shown.
+		m.p.update(func(s *Status) { s.Hops = st.hops })
+	}
 	switch {
 	case m.app == nil:
 	case st.hops > m.p.srv.cfg.MaxHops:
@@ -90,6 +95,11 @@ func signsUp(h *hop.Hop) bool {
 }
 
 func (m *sessionModel) watchDone(msg runner.DoneMsg) {
+	if msg.ID < m.run.id {
+		// The end of a run stopped for a newer one (a pressed during a run): the
+		// newer one is still running. (A newer ID is a run that never started.)
+		return
+	}
 	err := msg.Err
 	why := ""
 	if err != nil && !msg.Stopped && !errors.Is(err, context.Canceled) {
@@ -112,6 +122,7 @@ func (m *sessionModel) watchDone(msg runner.DoneMsg) {
 // chapter's own hops 1, 2, …, its set-up hops s1, s2, …; by Seq, for the error that
 // names a hop.
 type runNumbers struct {
+	id          int // the run's (runner.StartedMsg.ID)
 	own, setups int
 	bySeq       map[int]string
 }
