@@ -157,9 +157,9 @@ func awsError(err error) error {
 	err = infra.Explain(err)
 	if d := infra.Detail(err); d != "" {
 		if path, lerr := logAWSDetail(err, d); lerr == nil {
-			err = fmt.Errorf("%w (the AWS SDK's own message is in %s)", err, path)
+			err = fmt.Errorf("%w. The AWS SDK's own message is in %s", err, path)
 		} else {
-			err = fmt.Errorf("%w (the AWS SDK said: %s)", err, d)
+			err = fmt.Errorf("%w. The AWS SDK said: %s", err, d)
 		}
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {

@@ -137,7 +137,7 @@ func TestTUIUnderTmux(t *testing.T) {
 	m.waitFor("logout hop", "/logout", "302")
 	m.keys("2")
 	m.waitFor("the app's /logout expires every ALB cookie shard", "AWSELBAuthSessionCookie-0", "AWSELBAuthSessionCookie-3",
-		"(expired: the browser deletes it)", "/logout?client_id=")
+		"(expired: the browser deletes it)", "/logout", "?client_id=") // the inspector puts each query parameter on its own line
 	m.keys("1", "n", "n", "n") // the ALB → app leg of /logout, then Cognito's /logout
 	m.waitFor("Cognito's logout", "302 browser → Cognito", "/logout")
 	m.keys("c")
