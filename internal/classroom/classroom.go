@@ -40,6 +40,9 @@ type Server struct {
 	seatN    int
 	stateDir string // the seats' progress files
 	closed   bool
+	// lns are the listeners Serve was given, closed by Close even when Close came
+	// first (the SSH server tracks a listener only once its Serve has begun).
+	lns []net.Listener
 	done     chan struct{}
 
 	views atomic.Int64 // app frames drawn, for the benchmark
@@ -116,9 +119,20 @@ func (s *Server) boardUser(user string) bool {
 
 // Serve serves SSH on ln until Close.
 func (s *Server) Serve(ln net.Listener) error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		_ = ln.Close()
+		return nil
+	}
+	s.lns = append(s.lns, ln)
+	s.mu.Unlock()
 	go s.idleWatch()
 	err := s.ssh.Serve(ln)
-	if errors.Is(err, ssh.ErrServerClosed) {
+	s.mu.Lock()
+	closed := s.closed
+	s.mu.Unlock()
+	if errors.Is(err, ssh.ErrServerClosed) || closed {
 		return nil
 	}
 	return err
@@ -142,6 +156,9 @@ func (s *Server) Close() error {
 	}
 	s.closed = true
 	close(s.done)
+	for _, ln := range s.lns {
+		_ = ln.Close()
+	}
 	people := s.snapshotLocked()
 	var waiting []*seat
 	for name, st := range s.seats {

@@ -276,3 +276,29 @@ func (tm *term) startRun(mark int, first string) bool {
 	}
 	return false
 }
+
+// Close before Serve has begun (a test that ends at once, an instructor's Ctrl-C
+// during start-up): Serve returns instead of accepting forever.
+func TestCloseBeforeServe(t *testing.T) {
+	srv, err := New(Config{HostKeyPath: filepath.Join(t.TempDir(), "host_ed25519"), ClassCode: testCode, Labs: LocalLabs(500), Addr: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Serve after Close: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("Serve after Close never returned")
+	}
+}
