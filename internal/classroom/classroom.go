@@ -42,8 +42,8 @@ type Server struct {
 	closed   bool
 	// lns are the listeners Serve was given, closed by Close even when Close came
 	// first (the SSH server tracks a listener only once its Serve has begun).
-	lns []net.Listener
-	done     chan struct{}
+	lns  []net.Listener
+	done chan struct{}
 
 	views atomic.Int64 // app frames drawn, for the benchmark
 }
