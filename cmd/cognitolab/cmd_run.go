@@ -72,6 +72,9 @@ Formats: text (colour on a terminal unless NO_COLOR is set), markdown (a handout
 				if !slices.Contains(known, k) {
 					return withCode(exitUsage, fmt.Errorf("--set %s: no chapter reads an input called %q; the inputs are %s", k, k, strings.Join(known, ", ")))
 				}
+				if err := checkChoice(flows.Chapters(*s.Settings), k, v); err != nil {
+					return withCode(exitUsage, err)
+				}
 				s.Inputs[k] = v
 			}
 			out := cmd.OutOrStdout()
@@ -213,4 +216,19 @@ func colorOK(w io.Writer) bool {
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// checkChoice refuses a --set value that must name one of a few options and names
+// none ("--set confirm=foo"), as the TUI's form does, instead of running the default.
+func checkChoice(chs []flows.Chapter, key, value string) error {
+	for _, c := range chs {
+		for _, in := range c.Inputs {
+			if in.Key == key && in.Choice && in.Validate != nil {
+				if err := in.Validate(value); err != nil {
+					return fmt.Errorf("--set %s=%s: %v (%s)", key, value, err, in.Label)
+				}
+			}
+		}
+	}
+	return nil
 }

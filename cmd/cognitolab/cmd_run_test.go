@@ -223,6 +223,8 @@ func TestRunCLIErrors(t *testing.T) {
 		want []string
 	}{
 		{[]string{"run", "public", "--set", "colour=blue"}, []string{`"colour"`, "password", "username", "code"}},
+		{[]string{"run", "signup", "--set", "confirm=foo"}, []string{"--set confirm=foo", "type code or admin"}},
+		{[]string{"run", "logs", "--set", "raw_tokens=maybe"}, []string{"type on or off"}},
 		{[]string{"run"}, []string{"run needs a chapter", "public", "signup", "breakit", "all"}},
 		{[]string{"run", "login", "tokens"}, []string{"login,tokens"}},
 	} {

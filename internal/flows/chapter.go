@@ -18,6 +18,10 @@ type Input struct {
 	// OK says what a value that passes Validate was checked for, shown after a ✓
 	// ("meets the policy", "a valid e-mail address"); empty: "accepted".
 	OK string
+	// Choice says the value names one of a few options (Validate lists them): `run
+	// --set` refuses anything else before it starts, as the form does. Other values
+	// (a password) go to Cognito, whose refusal is part of the lesson.
+	Choice bool
 }
 
 // Chapter is one lesson's flow.

@@ -36,7 +36,7 @@ import (
 func LogsChapter() Chapter {
 	return Chapter{ID: "logs", Number: 7, Title: "Logs", Lesson: "07-logs.md",
 		Inputs: []Input{{Key: "raw_tokens", Label: "Log this run's raw tokens (local lab only, never on AWS): on or off",
-			Placeholder: "off", Validate: ValidateChoice("on", "off"), OK: "a valid choice",
+			Placeholder: "off", Validate: ValidateChoice("on", "off"), OK: "a valid choice", Choice: true,
 			Hint: "on: the app writes this run's tokens into its log lines, so you see what a log that holds tokens gives away (a real app must never log them)"}},
 		Run: func(ctx context.Context, s *Session) error {
 			r, end := s.begin(ctx, "logs")

@@ -35,9 +35,9 @@ const mailWait = 3 * time.Second
 // SignupChapter is chapter 3.
 func SignupChapter() Chapter {
 	in := append(userInputs(),
-		Input{Key: "confirm", Label: "Confirm by (code | admin)", Placeholder: "code", Validate: ValidateChoice("code", "admin"), OK: "a valid choice"},
+		Input{Key: "confirm", Label: "Confirm by (code | admin)", Placeholder: "code", Validate: ValidateChoice("code", "admin"), OK: "a valid choice", Choice: true},
 		Input{Key: "code", Label: "Confirmation code (AWS: from your e-mail)", Placeholder: "123456"},
-		Input{Key: "signin", Label: "Then sign in by API with (none | srp)", Placeholder: "none", Validate: ValidateChoice("none", "srp"), OK: "a valid choice"},
+		Input{Key: "signin", Label: "Then sign in by API with (none | srp)", Placeholder: "none", Validate: ValidateChoice("none", "srp"), OK: "a valid choice", Choice: true},
 	)
 	return Chapter{ID: "signup", Number: 3, Title: "Sign-up", Lesson: "03-signup.md", Inputs: in,
 		Run: func(ctx context.Context, s *Session) error {
