@@ -164,10 +164,17 @@ func (b *Board) View() string {
 		return ""
 	}
 	w := max(b.width, 20)
-	titles := map[string]string{}
-	for _, c := range b.srv.Chapters() {
-		titles[c.ID] = fmt.Sprintf("%d · %s", c.Number, c.Title)
-	}
+	var s strings.Builder
+	s.WriteString(b.heading(w))
+	s.WriteString(b.table(w))
+	s.WriteString("\n")
+	s.WriteString(b.footer(w))
+	return s.String()
+}
+
+// heading is the board's title with how to join (below it when it does not fit
+// beside it) and how many are connected.
+func (b *Board) heading(w int) string {
 	var s strings.Builder
 	title := "cognitolab classroom"
 	if len(title)+2+ansi.StringWidth(b.join) <= w {
@@ -176,10 +183,25 @@ func (b *Board) View() string {
 		s.WriteString(b.bold.Render(title) + "\n" + b.muted.Render(common.Wrap(b.join, w)) + "\n\n")
 	}
 	fmt.Fprintf(&s, "%d connected\n\n", len(b.rows))
+	return s.String()
+}
 
-	type row struct{ name, ch, hop, state string }
-	rows := make([]row, len(b.rows))
-	nameW, chW := len("name"), len("chapter")
+// boardRow is one participant's cells in the table, before they are fitted.
+type boardRow struct{ name, ch, hop, state string }
+
+// The table's fixed columns: the participant's number and the hop; the state keeps
+// at least minState columns.
+const idW, hopW, minState = 4, 5, 30
+
+// cells is each participant's row of the table, with the widths the longest name
+// and chapter want.
+func (b *Board) cells() (rows []boardRow, nameW, chW int) {
+	titles := map[string]string{}
+	for _, c := range b.srv.Chapters() {
+		titles[c.ID] = fmt.Sprintf("%d · %s", c.Number, c.Title)
+	}
+	rows = make([]boardRow, len(b.rows))
+	nameW, chW = len("name"), len("chapter")
 	now := time.Now()
 	for i, p := range b.rows {
 		ch := titles[p.Chapter]
@@ -193,34 +215,54 @@ func (b *Board) View() string {
 		if p.Hop != "" {
 			hop = p.Hop
 		}
-		state := ""
-		switch {
-		case p.Stuck:
-			state = b.alert.Render("STUCK") + " " + p.Why
-		case p.Running:
-			state = "running"
-		case !p.Joining:
-			state = "ok"
-		}
-		if idle := now.Sub(p.LastKey); idle > 2*time.Minute {
-			state += b.muted.Render(fmt.Sprintf(" (idle %s)", idle.Round(time.Minute)))
-		}
-		rows[i] = row{p.Name, ch, hop, state}
+		rows[i] = boardRow{p.Name, ch, hop, b.state(p, now)}
 		nameW = max(nameW, ansi.StringWidth(p.Name))
 		chW = max(chW, ansi.StringWidth(ch))
 	}
-	// "  #   name  chapter  hop   state": the state keeps at least minState columns;
-	// the chapter column, then the names, give way to it (down to 12 each).
-	const idW, hopW, minState = 4, 5, 30
+	return rows, nameW, chW
+}
+
+// state is a participant's state column: stuck (and why), running or ok, and how
+// long they have been idle when it is more than two minutes.
+func (b *Board) state(p Status, now time.Time) string {
+	state := ""
+	switch {
+	case p.Stuck:
+		state = b.alert.Render("STUCK") + " " + p.Why
+	case p.Running:
+		state = "running"
+	case !p.Joining:
+		state = "ok"
+	}
+	if idle := now.Sub(p.LastKey); idle > 2*time.Minute {
+		state += b.muted.Render(fmt.Sprintf(" (idle %s)", idle.Round(time.Minute)))
+	}
+	return state
+}
+
+// fitColumns narrows the name and chapter columns to w: in "  #   name  chapter
+// hop   state" the chapter column, then the names, give way to the state (down to
+// 12 each).
+func fitColumns(nameW, chW, w int) (int, int) {
 	nameW, chW = min(nameW, maxNameLen), min(chW, 34)
 	if over := 2 + idW + nameW + 1 + chW + 1 + hopW + 1 + minState - w; over > 0 {
 		cut := min(over, max(chW-12, 0))
 		chW -= cut
 		nameW -= min(over-cut, max(nameW-12, 0))
 	}
+	return nameW, chW
+}
+
+// table is the class's table in w columns: a heading row, then one row per
+// participant, the chosen one highlighted; a stuck participant's reason that does
+// not fit beside the row goes below it, whole.
+func (b *Board) table(w int) string {
+	rows, nameW, chW := b.cells()
+	nameW, chW = fitColumns(nameW, chW, w)
 	cell := func(v string, n int) string {
 		return v + strings.Repeat(" ", max(n-ansi.StringWidth(v), 0))
 	}
+	var s strings.Builder
 	head := "  " + cell("#", idW) + cell("name", nameW) + " " + cell("chapter", chW) + " " + cell("hop", hopW) + " state"
 	s.WriteString(b.muted.Render(ansi.Truncate(head, w, "…")) + "\n")
 	for i, r := range rows {
@@ -239,7 +281,12 @@ func (b *Board) View() string {
 		}
 		s.WriteString(line + "\n" + more)
 	}
-	s.WriteString("\n")
+	return s.String()
+}
+
+// footer is the last message (an action's outcome) and the keys, wrapped to w.
+func (b *Board) footer(w int) string {
+	var s strings.Builder
 	if b.note != "" {
 		s.WriteString(common.Wrap(b.note, w) + "\n")
 	}
