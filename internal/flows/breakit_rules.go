@@ -258,8 +258,31 @@ func (f *breakFlow) ajaxExpired() error {
 		f.info("**Break 8, an AJAX call after the session expired**, needs the local lab (its clock and a rule change). On AWS: when the session has ended, a script's `fetch` gets the ALB's **302** to Cognito, another origin; Cognito's answer has no `Access-Control-Allow-Origin`, so the script sees only a network error. With `OnUnauthenticatedRequest: deny` on the API path, a call with no session cookie gets a plain **401** the script can handle.")
 		return nil
 	}
-	t := f.s.Target
 	f.lead("**Break 8: an AJAX call after the session expired.** A single-page app is open in a browser tab; its script calls the API with `fetch`. The session ends while the tab stays open.")
+	if err := f.expireSession(); err != nil {
+		return err
+	}
+	if err := f.fetchRedirected(); err != nil {
+		return err
+	}
+	if err := f.denyUnauthenticated(lab); err != nil {
+		return err
+	}
+	f.lead("Switched off: the rule authenticates again. The page is reloaded, as the script would do after its 401:")
+	authURL, err := f.protectedRedirect(BrowserVisitor, "switched off: the page reloaded")
+	if err != nil {
+		return err
+	}
+	cb, _, err := f.authorize(BrowserVisitor, authURL.String(), f.s.Target.ALBCallbackURL())
+	if err != nil {
+		return err
+	}
+	return f.finish(cb, "a normal navigation logs the user in again")
+}
+
+// expireSession is lab 8's set-up: a browser logged in through the ALB, then the lab
+// clock moved past the session's timeout and its cookie's expiry.
+func (f *breakFlow) expireSession() error {
 	f.s.state.resetJar(BrowserVisitor)
 	if err := f.setupf(func() error {
 		_, err := f.albLogin(BrowserVisitor, false)
@@ -278,7 +301,14 @@ func (f *breakFlow) ajaxExpired() error {
 	f.s.mu.Unlock()
 	f.dropALBSession(BrowserVisitor)
 	f.info("A week and an hour later: the ALB's session has timed out (`SessionTimeout`, 7 days) and its cookie has expired (also 7 days), so the browser no longer sends it.")
+	return nil
+}
 
+// fetchRedirected is lab 8's pitfall: the script's call without a session gets the
+// ALB's redirect to Cognito, another origin, whose answer allows no cross-origin
+// script, so the script sees only a network error.
+func (f *breakFlow) fetchRedirected() error {
+	t := f.s.Target
 	f.stepf("switched on: the page's script calls the API, with fetch")
 	h, body, err := f.as("alb-redirect-ajax", http.StatusFound, "/oauth2/authorize", "").do(BrowserVisitor, http.MethodGet, t.AppURL+"/v1/secrets", nil, fetchHeaders())
 	if err != nil {
@@ -305,14 +335,19 @@ func (f *breakFlow) ajaxExpired() error {
 		return f.fail(h, "no Access-Control-Allow-Origin", v, "Cognito's authorize endpoint does not allow cross-origin scripts", ErrUnexpectedStatus)
 	}
 	f.info("**Diagnose.** The failing hop: the ALB's **302** to `%s/oauth2/authorize`, answered to a script. Nothing failed on the ALB's side: the access log shows a 302 and no error reason, and the app's logs show nothing. The browser follows the redirect for the script, to another origin (`Origin: %s`); Cognito's answer has no `Access-Control-Allow-Origin`, so the browser blocks it. The script gets only `TypeError: Failed to fetch` (the console says \"blocked by CORS policy\"), never a page it could show. A login page inside a `fetch` could not be used anyway.", t.CognitoDomainURL, origin)
+	return nil
+}
 
+// denyUnauthenticated is lab 8's fix, tried: with OnUnauthenticatedRequest deny the
+// same call gets a 401 the script can read; the rule is put back after.
+func (f *breakFlow) denyUnauthenticated(lab RuleEditor) error {
 	restore, err := f.switchRule(lab, func(a *labconf.Authenticate) { a.OnUnauthenticatedRequest = "deny" })
 	if err != nil {
 		return err
 	}
 	defer func() { _ = restore() }()
 	f.stepf("the fix, tried: OnUnauthenticatedRequest deny, the same call")
-	h, body, err = f.as("alb-error", http.StatusUnauthorized, "", "").do(BrowserVisitor, http.MethodGet, t.AppURL+"/v1/secrets", nil, fetchHeaders())
+	h, body, err := f.as("alb-error", http.StatusUnauthorized, "", "").do(BrowserVisitor, http.MethodGet, f.s.Target.AppURL+"/v1/secrets", nil, fetchHeaders())
 	if err != nil {
 		return err
 	}
@@ -320,17 +355,5 @@ func (f *breakFlow) ajaxExpired() error {
 		return err
 	}
 	f.info("**401** from the ALB, at once: a status the script can read. It can show \"your session ended\" and reload the page, a normal navigation the ALB may redirect to Cognito. **Fix:** `OnUnauthenticatedRequest: deny` on the rule for the paths only scripts call (in `lab.yaml`, the rule's `AuthenticateCognitoConfig`; in the console, the rule's authenticate action, \"Action on unauthenticated request: Deny\"). The pages people open keep `authenticate`. One catch, from the ALB guide: deny answers 401 only to a request with no authentication information; a browser still sending an expired session cookie (a `SessionTimeout` shorter than the cookie's 7 days) is redirected all the same.")
-	if err := restore(); err != nil {
-		return err
-	}
-	f.lead("Switched off: the rule authenticates again. The page is reloaded, as the script would do after its 401:")
-	authURL, err = f.protectedRedirect(BrowserVisitor, "switched off: the page reloaded")
-	if err != nil {
-		return err
-	}
-	cb, _, err := f.authorize(BrowserVisitor, authURL.String(), t.ALBCallbackURL())
-	if err != nil {
-		return err
-	}
-	return f.finish(cb, "a normal navigation logs the user in again")
+	return restore()
 }

@@ -162,40 +162,19 @@ func shardList(cs []*http.Cookie) string {
 // set the expiry to -1 for all authentication cookies":
 // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-authenticate-users.html
 func (f *breakFlow) bigSession() error {
-	t := f.s.Target
 	c, err := f.s.cognito(f.ctx)
 	if err != nil {
 		return f.fail(nil, "an SDK client", "none", "check the AWS configuration", err)
 	}
-	pool := aws.String(t.UserPoolID)
+	pool := aws.String(f.s.Target.UserPoolID)
 	username, _, _ := f.user()
-	name := f.s.albCookieName()
-	f.lead("**Break 4: a session too big for one cookie.** Cognito writes every group you are in into your access token (`cognito:groups`), and the ALB keeps that token in its session cookie. A browser keeps about 4 KB per cookie, so a big session becomes several cookies: `%s-0`, `-1`, up to `-3`.", name)
-	err = f.setupf(func() error {
-		for i := range shardGroupCount {
-			g := aws.String(shardGroupName(username, i))
-			f.stepf("switched on: group %d of %d", i+1, shardGroupCount)
-			_, err := c.CreateGroup(f.ctx, &cip.CreateGroupInput{UserPoolId: pool, GroupName: g, Description: aws.String("cognitolab chapter 12: a big session")})
-			if code, _ := apiErrorCode(err); err != nil && code != "GroupExistsException" {
-				return f.apiFail("CreateGroup", err, "CreateGroup needs administrator credentials (cognito-idp:CreateGroup) for the lab's pool")
-			}
-			if _, err := c.AdminAddUserToGroup(f.ctx, &cip.AdminAddUserToGroupInput{UserPoolId: pool, Username: aws.String(username), GroupName: g}); err != nil {
-				return f.apiFail("AdminAddUserToGroup", err, "the user must exist and the caller needs cognito-idp:AdminAddUserToGroup")
-			}
-		}
-		return nil
-	}, "Switched on: %d groups with long names (as a directory sync makes them), and you in every one (`CreateGroup`, `AdminAddUserToGroup`).", shardGroupCount)
+	f.lead("**Break 4: a session too big for one cookie.** Cognito writes every group you are in into your access token (`cognito:groups`), and the ALB keeps that token in its session cookie. A browser keeps about 4 KB per cookie, so a big session becomes several cookies: `%s-0`, `-1`, up to `-3`.", f.s.albCookieName())
+	err = f.setupf(func() error { return f.addShardGroups(c, pool, username) },
+		"Switched on: %d groups with long names (as a directory sync makes them), and you in every one (`CreateGroup`, `AdminAddUserToGroup`).", shardGroupCount)
 	removed := false
 	removeGroups := func() error {
 		removed = true
-		for i := range shardGroupCount {
-			f.stepf("switched off: delete group %d of %d", i+1, shardGroupCount)
-			_, err := c.DeleteGroup(f.ctx, &cip.DeleteGroupInput{UserPoolId: pool, GroupName: aws.String(shardGroupName(username, i))})
-			if code, _ := apiErrorCode(err); err != nil && code != "ResourceNotFoundException" {
-				return f.apiFail("DeleteGroup", err, "DeleteGroup needs administrator credentials (cognito-idp:DeleteGroup) for the lab's pool")
-			}
-		}
-		return nil
+		return f.removeShardGroups(c, pool, username)
 	}
 	defer func() {
 		if !removed && f.ctx.Err() == nil {
@@ -205,38 +184,86 @@ func (f *breakFlow) bigSession() error {
 	if err != nil {
 		return err
 	}
+	split, err := f.shardedLogin()
+	if err != nil {
+		return err
+	}
+	if err := f.setupf(removeGroups, "Switched off: the %d groups are deleted (`DeleteGroup` also takes you out of them).", shardGroupCount); err != nil {
+		return err
+	}
+	return f.oneCookieAgain(split)
+}
+
+// addShardGroups makes lab 4's groups, each with a long name, and puts the user in
+// every one.
+func (f *breakFlow) addShardGroups(c *cip.Client, pool *string, username string) error {
+	for i := range shardGroupCount {
+		g := aws.String(shardGroupName(username, i))
+		f.stepf("switched on: group %d of %d", i+1, shardGroupCount)
+		_, err := c.CreateGroup(f.ctx, &cip.CreateGroupInput{UserPoolId: pool, GroupName: g, Description: aws.String("cognitolab chapter 12: a big session")})
+		if code, _ := apiErrorCode(err); err != nil && code != "GroupExistsException" {
+			return f.apiFail("CreateGroup", err, "CreateGroup needs administrator credentials (cognito-idp:CreateGroup) for the lab's pool")
+		}
+		if _, err := c.AdminAddUserToGroup(f.ctx, &cip.AdminAddUserToGroupInput{UserPoolId: pool, Username: aws.String(username), GroupName: g}); err != nil {
+			return f.apiFail("AdminAddUserToGroup", err, "the user must exist and the caller needs cognito-idp:AdminAddUserToGroup")
+		}
+	}
+	return nil
+}
+
+// removeShardGroups deletes lab 4's groups (one already gone is no error).
+func (f *breakFlow) removeShardGroups(c *cip.Client, pool *string, username string) error {
+	for i := range shardGroupCount {
+		f.stepf("switched off: delete group %d of %d", i+1, shardGroupCount)
+		_, err := c.DeleteGroup(f.ctx, &cip.DeleteGroupInput{UserPoolId: pool, GroupName: aws.String(shardGroupName(username, i))})
+		if code, _ := apiErrorCode(err); err != nil && code != "ResourceNotFoundException" {
+			return f.apiFail("DeleteGroup", err, "DeleteGroup needs administrator credentials (cognito-idp:DeleteGroup) for the lab's pool")
+		}
+	}
+	return nil
+}
+
+// shardedLogin signs in again with the groups in the token and shows the session
+// cookie's shards, and when there are two or more, the logout that expires only the
+// first (split says there were). The local ALB must split; AWS's split size is not
+// documented, so one cookie there is said, not failed.
+func (f *breakFlow) shardedLogin() (split bool, err error) {
+	name := f.s.albCookieName()
 	// The groups are written into tokens when Cognito issues them: sign in again.
-	dropALBCookies(f.s, BrowserLearner, t.AppURL)
+	dropALBCookies(f.s, BrowserLearner, f.s.Target.AppURL)
 	f.s.mu.Lock()
 	f.s.loggedIn = false
 	f.s.mu.Unlock()
 	res, err := f.albLogin(BrowserLearner, false)
 	if err != nil {
-		return err
+		return false, err
 	}
 	shards := f.albShards(BrowserLearner)
-	split := len(shards) >= 2
+	split = len(shards) >= 2
 	switch {
 	case len(shards) < 2 && f.s.Local != nil:
-		return f.fail(res.Secrets, "2 or more "+name+" shards", shardList(shards), "the access token with every group should not fit in one 4 KB cookie", ErrNoCookie)
+		return split, f.fail(res.Secrets, "2 or more "+name+" shards", shardList(shards), "the access token with every group should not fit in one 4 KB cookie", ErrNoCookie)
 	case len(shards) < 2:
 		// AWS's split size is not documented (WIRE.md 4.2): say what it did.
 		f.info("Your ALB kept this session in one cookie: %s. AWS does not document the size at which it splits; with more or longer groups it makes `-1`. The rest of this lab needs two shards, so it goes straight to switching off.", shardList(shards))
 	default:
 		f.info("The hop back to the ALB (`/oauth2/idpresponse`) set **%s**: %s. Every request to the ALB now carries all of them (the `Cookie` header of the 200).", counted(len(shards), "session cookie"), shardList(shards))
 		if err := f.shardLogout(); err != nil {
-			return err
+			return split, err
 		}
 	}
-	if err := f.setupf(removeGroups, "Switched off: the %d groups are deleted (`DeleteGroup` also takes you out of them).", shardGroupCount); err != nil {
-		return err
-	}
+	return split, nil
+}
+
+// oneCookieAgain signs in without the groups: the session fits in one cookie again.
+// split says the big session had been sharded, and so whether a shard was left over.
+func (f *breakFlow) oneCookieAgain(split bool) error {
 	if _, err := f.albLogin(BrowserLearner, false); err != nil {
 		return err
 	}
-	shards = f.albShards(BrowserLearner)
+	shards := f.albShards(BrowserLearner)
 	if len(shards) != 1 {
-		return f.fail(nil, "1 "+name+" cookie", shardList(shards), "without the groups the session should fit in one cookie", ErrNoCookie)
+		return f.fail(nil, "1 "+f.s.albCookieName()+" cookie", shardList(shards), "without the groups the session should fit in one cookie", ErrNoCookie)
 	}
 	switch {
 	case !split:
