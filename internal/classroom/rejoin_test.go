@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/cognitolab/cognitolab/internal/flows"
 	"github.com/cognitolab/cognitolab/internal/labconf"
 	"github.com/cognitolab/cognitolab/internal/testutil"
@@ -60,7 +62,8 @@ func TestRejoinKeepsLabAndChapter(t *testing.T) {
 	back.keys(esc)
 	// Not pinned to a chapter count: chapters get added before teardown.
 	back.waitAfter(m, fmt.Sprintf("1 of %d done", len(flows.WithReadingChapters(flows.Chapters(labconf.DefaultSettings())))))
-	home := back.plain()[m:]
+	// m counts raw output (escape codes too): cut there, then strip.
+	home := ansi.Strip(back.out.since(m))
 	for _, want := range []string{"✓  3 Sign-up", users[0].Username, users[1].Username} {
 		if !strings.Contains(home, want) {
 			t.Errorf("alice's home screen lacks %q", want)
