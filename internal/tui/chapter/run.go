@@ -2,7 +2,6 @@ package chapter
 
 import (
 	"slices"
-	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -245,18 +244,4 @@ func (m *Model) apply(msg runner.EventMsg) tea.Cmd {
 		return m.layout()
 	}
 	return nil
-}
-
-// heading is the bold title a narrative line opens with ("**Break 6: a scope.**
-// Someone…" → "Break 6: a scope"), or "".
-func heading(md string) string {
-	rest, ok := strings.CutPrefix(md, "**")
-	if !ok {
-		return ""
-	}
-	t, _, ok := strings.Cut(rest, "**")
-	if !ok {
-		return ""
-	}
-	return strings.TrimRight(strings.TrimSpace(t), ".:")
 }
