@@ -308,9 +308,11 @@ func (p *page) lines(head, v string, vs lipgloss.Style) {
 		p.b.WriteString(cur + "\n")
 		cur, curW, fresh = contIndent, len(contIndent), true
 	}
-	for _, part := range parts {
+	for i, part := range parts {
 		w := ansi.StringWidth(part)
-		if (!fresh && (oneEach || curW+w > p.wrap)) ||
+		// A URL's first parameter stays beside its path when it fits
+		// (/logout?client_id=...); the others go one a line.
+		if (!fresh && ((oneEach && i > 1) || curW+w > p.wrap)) ||
 			(fresh && curW > len(contIndent) && curW+w > p.wrap && len(contIndent)+w <= p.wrap) {
 			// A part that fits a line of its own goes there whole, even if that
 			// leaves the name alone on its line: an id is never cut.
