@@ -118,7 +118,9 @@ func parseSRPTimestamp(s string) (time.Time, string, bool) {
 	day, hh, mm, ss, year := num(3), num(4), num(5), num(6), num(7)
 	month := srpMonths[m[2]]
 	t := time.Date(year, month, day, hh, mm, ss, 0, time.UTC)
-	if day < 1 || hh > 23 || mm > 59 || ss > 59 || t.Day() != day || t.Month() != month {
+	// A year before 1000 is no client's "now", and Java's yyyy and JavaScript's
+	// getUTCFullYear() would write it differently (0208 and 208): refused.
+	if day < 1 || hh > 23 || mm > 59 || ss > 59 || t.Day() != day || t.Month() != month || year < 1000 {
 		return time.Time{}, "", false
 	}
 	return t, t.Format(srpTimestampLayout), true

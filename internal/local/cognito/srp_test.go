@@ -436,6 +436,7 @@ func TestParseSRPTimestamp(t *testing.T) {
 		{"mon feb 3 10:00:00 UTC 2026", "", false},
 		{"Mon Feb 3 10:00:00 UTC 2026 ", "", false},
 		{"Mon Feb 3 1:00:00 UTC 2026", "", false},
+		{"Sun Feb 9 00:00:00 UTC 0208", "", false},
 		{"", "", false},
 	} {
 		_, signed, ok := parseSRPTimestamp(tc.in)
