@@ -2,6 +2,7 @@ package common
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
 )
@@ -97,7 +98,9 @@ func Block(ws *Widths, text string, maxW, h int) string {
 		} else if widths[i] < widest {
 			l += strings.Repeat(" ", widest-widths[i])
 		}
-		if maxW > 0 && (lw < 0 || lw > maxW) {
+		// ansi.Truncate measures bytes that are not UTF-8 otherwise than
+		// StringWidth does: such a line is cut as Lip Gloss cuts it, always.
+		if maxW > 0 && (lw < 0 || lw > maxW || !utf8.ValidString(l)) {
 			l = ansi.Truncate(l, maxW, "")
 		}
 		b.WriteString(l)
