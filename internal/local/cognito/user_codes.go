@@ -71,16 +71,10 @@ func (p *Pool) ConfirmSignUp(username, code string) error {
 	case u.Status != "UNCONFIRMED":
 		p.mu.Unlock()
 		return Errorf(ErrNotAuthorized, "User cannot be confirmed. Current status is %s", u.Status)
-	case u.CodeFailures >= maxCodeFailures:
+	}
+	if err := checkCodeLocked(u, code, u.ConfirmCode, u.ConfirmCodeExpires, now); err != nil {
 		p.mu.Unlock()
-		return errAttemptLimit()
-	case u.ConfirmCode == "" || subtle.ConstantTimeCompare([]byte(code), []byte(u.ConfirmCode)) != 1:
-		u.CodeFailures++
-		p.mu.Unlock()
-		return Errorf(ErrCodeMismatch, "Invalid verification code provided, please try again.")
-	case now.After(u.ConfirmCodeExpires):
-		p.mu.Unlock()
-		return Errorf(ErrExpiredCode, "Invalid code provided, please request a code again.")
+		return err
 	}
 	if e := u.Attributes["email"]; e != "" {
 		if other := p.byEmail[strings.ToLower(e)]; other != nil && other != u {
@@ -172,16 +166,10 @@ func (p *Pool) ConfirmForgotPassword(username, code, newPassword string) error {
 	case u == nil:
 		p.mu.Unlock()
 		return Errorf(ErrUserNotFound, "Username/client id combination not found.")
-	case u.CodeFailures >= maxCodeFailures:
+	}
+	if err := checkCodeLocked(u, code, u.ResetCode, u.ResetCodeExpires, now); err != nil {
 		p.mu.Unlock()
-		return errAttemptLimit()
-	case u.ResetCode == "" || subtle.ConstantTimeCompare([]byte(code), []byte(u.ResetCode)) != 1:
-		u.CodeFailures++
-		p.mu.Unlock()
-		return Errorf(ErrCodeMismatch, "Invalid verification code provided, please try again.")
-	case now.After(u.ResetCodeExpires):
-		p.mu.Unlock()
-		return Errorf(ErrExpiredCode, "Invalid code provided, please request a code again.")
+		return err
 	}
 	p.setPassword(u, newPassword)
 	u.ResetCode, u.Modified, u.CodeFailures = "", now, 0
@@ -190,4 +178,21 @@ func (p *Pool) ConfirmForgotPassword(username, code, newPassword string) error {
 	}
 	p.mu.Unlock()
 	return p.persistOrInternal()
+}
+
+// checkCodeLocked is Cognito's check of a mailed code (sign-up confirmation, password
+// reset, attribute verification), with p.mu held: after maxCodeFailures wrong codes
+// the attempt limit until a new code is sent; a wrong or absent code
+// CodeMismatchException, counted; a late one ExpiredCodeException.
+func checkCodeLocked(u *User, code, want string, expires, now time.Time) error {
+	switch {
+	case u.CodeFailures >= maxCodeFailures:
+		return errAttemptLimit()
+	case want == "" || subtle.ConstantTimeCompare([]byte(code), []byte(want)) != 1:
+		u.CodeFailures++
+		return Errorf(ErrCodeMismatch, "Invalid verification code provided, please try again.")
+	case now.After(expires):
+		return Errorf(ErrExpiredCode, "Invalid code provided, please request a code again.")
+	}
+	return nil
 }

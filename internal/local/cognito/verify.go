@@ -1,7 +1,6 @@
 package cognito
 
 import (
-	"crypto/subtle"
 	"strings"
 )
 
@@ -113,16 +112,10 @@ func (p *Pool) VerifyAttribute(username, attr, code string) error {
 	case u == nil:
 		p.mu.Unlock()
 		return errNoUser()
-	case u.CodeFailures >= maxCodeFailures:
+	}
+	if err := checkCodeLocked(u, code, u.VerifyCode, u.VerifyCodeExpires, now); err != nil {
 		p.mu.Unlock()
-		return errAttemptLimit()
-	case u.VerifyCode == "" || subtle.ConstantTimeCompare([]byte(code), []byte(u.VerifyCode)) != 1:
-		u.CodeFailures++
-		p.mu.Unlock()
-		return Errorf(ErrCodeMismatch, "Invalid verification code provided, please try again.")
-	case now.After(u.VerifyCodeExpires):
-		p.mu.Unlock()
-		return Errorf(ErrExpiredCode, "Invalid code provided, please request a code again.")
+		return err
 	}
 	if other := p.byEmail[strings.ToLower(u.Attributes["email"])]; other != nil && other != u {
 		p.mu.Unlock()
