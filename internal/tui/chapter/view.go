@@ -159,12 +159,7 @@ func (m *Model) layout() tea.Cmd {
 // hopsView is the timeline, or the sequence diagram when it is on.
 func (m *Model) hopsView(g geometry) string {
 	if m.c.Diagram && m.timeline.Len() > 0 {
-		tm := m.timeline.Marks()
-		marks := make([]seq.Mark, len(tm))
-		for i, mk := range tm {
-			marks[i] = seq.Mark{After: mk.After, Text: mk.Text}
-		}
-		return seq.ViewFolded(m.c, m.timeline.Hops(), m.timeline.Numbers(), marks, m.timeline.Index(), g.rightW, g.tlH, !m.timeline.Expanded())
+		return seq.ViewFolded(m.c, m.timeline.Hops(), m.timeline.Numbers(), m.timeline.Marks(), m.timeline.Index(), g.rightW, g.tlH, !m.timeline.Expanded())
 	}
 	if m.timeline.Rows() == 0 {
 		return m.c.Styles.Muted.Render("No hops yet.")

@@ -9,6 +9,7 @@ import (
 
 	"github.com/cognitolab/cognitolab/internal/hop"
 	"github.com/cognitolab/cognitolab/internal/tui/common"
+	"github.com/cognitolab/cognitolab/internal/tui/timeline"
 )
 
 // View draws hops as a sequence diagram in w columns and at most h rows: a heading
@@ -27,12 +28,9 @@ func ViewNumbered(c *common.Common, hops []hop.Hop, nums []string, sel, w, h int
 	return ViewMarked(c, hops, nums, nil, sel, w, h)
 }
 
-// Mark is a row between hops that is no hop (a jump of the lab clock): it sits
-// before hop After (after the last hop when After is the number of hops).
-type Mark struct {
-	After int
-	Text  string
-}
+// Mark is a row between hops that is no hop (a jump of the lab clock, a part of the
+// chapter): the hop list's own mark, drawn where the list draws it.
+type Mark = timeline.Mark
 
 // item is one row of the diagram below its heading: a hop (hop >= 0), a folded run
 // of set-up hops [hop, last] (group), or a mark (hop < 0).
