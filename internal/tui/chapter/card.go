@@ -85,7 +85,7 @@ func (m *Model) card(w, h int) string {
 	// What the run said about this hop comes first: it is about this run, the
 	// annotation after it about every hop of its kind.
 	for _, line := range m.storyOf(m.timeline.Index()) {
-		b.WriteString(s.Accent.Render("▸ ") + s.Text.Render(strings.ReplaceAll(wrap(line, max(w-2, 10)), "\n", "\n  ")) + "\n")
+		b.WriteString(m.c.Told(line, w) + "\n")
 	}
 	if hop.Note != "" {
 		b.WriteString(s.HopNote.Render(wrap(plain(hop.Note), w)))

@@ -187,3 +187,10 @@ func LoopbackURL(raw string) bool {
 	ip := net.ParseIP(h)
 	return ip != nil && ip.IsLoopback()
 }
+
+// Told draws a line of what a run said about a hop (the card and the hop pane): a ▸,
+// then the text wrapped to w columns, hanging under its first word.
+func (c *Common) Told(line string, w int) string {
+	s := c.Styles
+	return s.Accent.Render("▸ ") + s.Text.Render(strings.ReplaceAll(Wrap(line, max(w-2, 10)), "\n", "\n  "))
+}

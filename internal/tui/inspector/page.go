@@ -335,6 +335,6 @@ func (p *page) story() {
 	}
 	p.section("What the run said")
 	for _, line := range p.m.story {
-		p.b.WriteString(p.s.Accent.Render("▸ ") + p.s.Text.Render(strings.ReplaceAll(common.Wrap(line, max(p.wrap-2, 10)), "\n", "\n  ")) + "\n")
+		p.b.WriteString(p.m.c.Told(line, p.wrap) + "\n")
 	}
 }
