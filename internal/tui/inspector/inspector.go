@@ -29,6 +29,11 @@ type Model struct {
 	reveal bool
 	width  int
 	height int
+	// stale says the page needs drawing again: the setters only mark it, and the
+	// page is drawn when it is looked at (View, a scroll), once however many setters
+	// ran between (a run's event sets the hop and its story; most frames do not show
+	// the pane at all).
+	stale bool
 }
 
 // New returns an empty inspector.
@@ -74,6 +79,7 @@ func (m *Model) SetReveal(on bool) {
 
 // Update scrolls.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	m.draw() // scrolling needs the page's length
 	if k, ok := msg.(tea.KeyMsg); ok && common.TopBottom(&m.vp, m.c.KeyMap, k) {
 		return nil
 	}
@@ -92,9 +98,20 @@ func (m *Model) ShortHelp() []key.Binding {
 func (m *Model) FullHelp() [][]key.Binding { return [][]key.Binding{m.ShortHelp()} }
 
 // View draws the inspector.
-func (m *Model) View() string { return m.c.Scrolled(&m.vp, m.height) }
+func (m *Model) View() string {
+	m.draw()
+	return m.c.Scrolled(&m.vp, m.height)
+}
 
-func (m *Model) refresh() {
+// refresh marks the page stale (see stale).
+func (m *Model) refresh() { m.stale = true }
+
+// draw draws the page again if it is stale.
+func (m *Model) draw() {
+	if !m.stale {
+		return
+	}
+	m.stale = false
 	if m.hop == nil {
 		m.vp.SetContent(m.c.Styles.Muted.Render("No hop selected yet. Run the chapter (n), then pick a hop with ←/→."))
 		return

@@ -36,6 +36,28 @@ func TestTopBottomKeys(t *testing.T) {
 	}
 }
 
+// TestScrollBeforeView: the page is drawn when it is looked at, so a key that
+// scrolls a hop nobody has looked at yet (set while the pane was out of view) scrolls
+// that hop's page, not the shorter page drawn before it.
+func TestScrollBeforeView(t *testing.T) {
+	m := New(common.New("notty", nil))
+	m.SetSize(70, 10)
+	long := func(seq, n int) *hop.Hop {
+		h := hop.Hop{Seq: seq, Method: "GET", URL: "http://localhost/v1/secrets", Status: 200}
+		for i := range n {
+			h.RespHeaders = append(h.RespHeaders, hop.Field{Name: "X-Hop" + strconv.Itoa(seq) + "-" + strconv.Itoa(i), Value: "v"})
+		}
+		return &h
+	}
+	m.SetHop(long(1, 20), "")
+	_ = m.View()
+	m.SetHop(long(2, 60), "")
+	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("G")})
+	if s := ansi.Strip(m.View()); !strings.Contains(s, "X-Hop2-59") || !strings.Contains(s, "end · ↑/pgup scrolls back") {
+		t.Fatalf("G on a hop not drawn yet should scroll its page to the end:\n%s", s)
+	}
+}
+
 // TestTokenBodyReadable: a token response body, masked, shows every member
 // (refresh_token, expires_in), one a line, within the pane's width.
 func TestTokenBodyReadable(t *testing.T) {

@@ -32,6 +32,10 @@ type Model struct {
 	tickID int
 	width  int
 	height int
+	// stale says the selected token's page needs drawing again: changes only mark
+	// it, and the page is drawn when it is looked at (View, a key), so tokens added
+	// while the pane is out of view cost nothing.
+	stale bool
 }
 
 // New returns an empty token inspector.
@@ -106,6 +110,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			}
 			return nil
 		}
+		m.draw() // scrolling needs the page's length
 		if common.TopBottom(&m.vp, km, k) {
 			return nil
 		}
@@ -117,6 +122,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		m.refresh()
 		return m.tick()
 	}
+	m.draw()
 	var cmd tea.Cmd
 	m.vp, cmd = m.vp.Update(msg)
 	return cmd
@@ -159,6 +165,7 @@ func (m *Model) View() string {
 	line := m.selector(tabs)
 	// Expiry reads relative to the clock, which moves (the lab clock keys): draw anew.
 	m.refresh()
+	m.draw()
 	return line + "\n" + m.c.Scrolled(&m.vp, m.height-1)
 }
 
@@ -251,10 +258,15 @@ func Label(kind string) string {
 	return kind
 }
 
-func (m *Model) refresh() {
-	if m.sel < 0 || m.sel >= len(m.tokens) {
+// refresh marks the page stale (see stale).
+func (m *Model) refresh() { m.stale = true }
+
+// draw draws the selected token's page again if it is stale.
+func (m *Model) draw() {
+	if !m.stale || m.sel < 0 || m.sel >= len(m.tokens) {
 		return
 	}
+	m.stale = false
 	m.vp.SetContent(m.render(m.tokens[m.sel]))
 }
 
