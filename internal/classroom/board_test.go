@@ -110,11 +110,11 @@ func TestStuckWhyLeadsWithTheAnswer(t *testing.T) {
 func TestBoardFollowsTheNewestRun(t *testing.T) {
 	m := &sessionModel{p: &participant{}, seat: &seat{}}
 	m.watchStart(runner.StartedMsg{ID: 1, Chapter: "login"})
-	m.watchEvent(runner.EventMsg{ID: 1, Event: hop.Event{Hop: &hop.Hop{Seq: 1}}})
+	m.watchEvent(&runner.EventMsg{ID: 1, Events: []hop.Event{{Hop: &hop.Hop{Seq: 1}}}})
 	m.watchStart(runner.StartedMsg{ID: 2, Chapter: "login"})
-	m.watchEvent(runner.EventMsg{ID: 1, Event: hop.Event{Hop: &hop.Hop{Seq: 2}}})
+	m.watchEvent(&runner.EventMsg{ID: 1, Events: []hop.Event{{Hop: &hop.Hop{Seq: 2}}}})
 	m.watchDone(runner.DoneMsg{ID: 1, Chapter: "login", Err: errors.New("context canceled"), Stopped: true})
-	m.watchEvent(runner.EventMsg{ID: 2, Event: hop.Event{Hop: &hop.Hop{Seq: 1, Setup: true}}})
+	m.watchEvent(&runner.EventMsg{ID: 2, Events: []hop.Event{{Hop: &hop.Hop{Seq: 1, Setup: true}}}})
 	if st := m.p.status(); !st.Running || st.Hop != "s1" || st.Hops != 3 {
 		t.Errorf("board row %+v, want running at hop s1 with 3 hops counted", st)
 	}

@@ -178,7 +178,7 @@ func (m *sessionModel) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd := m.watchStart(msg)
 		return m, tea.Batch(m.forward(msg), cmd)
 	case runner.EventMsg:
-		cmd := m.watchEvent(msg)
+		cmd := m.watchEvent(&msg)
 		return m, tea.Batch(m.forward(msg), cmd)
 	case runner.DoneMsg:
 		m.watchDone(msg)

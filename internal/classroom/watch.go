@@ -49,8 +49,22 @@ func (m *sessionModel) signupsLimit() string {
 	return fmt.Sprintf("You have signed up %d users, this class's limit for one participant.", m.p.srv.cfg.MaxSignups)
 }
 
-func (m *sessionModel) watchEvent(msg runner.EventMsg) tea.Cmd {
-	h := msg.Event.Hop
+// watchEvent counts msg's hops for the board and the limits. A hop past a limit
+// stops the run there: the events after it are cut from msg, so the app never
+// shows them.
+func (m *sessionModel) watchEvent(msg *runner.EventMsg) tea.Cmd {
+	for i, ev := range msg.Events {
+		if cmd := m.watchHop(msg.ID, ev.Hop); cmd != nil {
+			msg.Events = msg.Events[:i+1]
+			return cmd
+		}
+	}
+	return nil
+}
+
+// watchHop counts one event's hop (h nil: not a hop) of run id; its command stops
+// the run when a limit is passed.
+func (m *sessionModel) watchHop(id int, h *hop.Hop) tea.Cmd {
 	if h == nil {
 		return nil
 	}
@@ -59,7 +73,7 @@ func (m *sessionModel) watchEvent(msg runner.EventMsg) tea.Cmd {
 	if signsUp(h) {
 		st.signups++
 	}
-	if msg.ID == m.run.id {
+	if id == m.run.id {
 		n := m.run.add(h)
 		m.p.update(func(s *Status) { s.Hop, s.Hops = n, st.hops })
 	} else {

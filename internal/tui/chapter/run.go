@@ -5,6 +5,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/cognitolab/cognitolab/internal/hop"
 	"github.com/cognitolab/cognitolab/internal/tui/inputs"
 	"github.com/cognitolab/cognitolab/internal/tui/runner"
 )
@@ -175,7 +176,14 @@ func (m *Model) onRun(msg tea.Msg) tea.Cmd {
 		if msg.ID != m.runID {
 			return nil
 		}
-		return tea.Batch(m.apply(msg), runner.Next(msg, m.ch.ID))
+		relayout := false
+		for _, ev := range msg.Events {
+			relayout = m.apply(ev) || relayout
+		}
+		if relayout {
+			return tea.Batch(m.layout(), runner.Next(msg, m.ch.ID))
+		}
+		return runner.Next(msg, m.ch.ID)
 	case runner.DoneMsg:
 		if msg.ID != m.runID || msg.Chapter != m.ch.ID {
 			return nil
@@ -201,12 +209,11 @@ func (m *Model) onRun(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-// apply puts one event where it belongs. A hop re-lays the screen out (the
-// timeline grows). In steps, the first hop a press of n brings is selected: the
+// apply puts one event where it belongs; relayout says the screen must be laid out
+// again (a hop or a mark: the timeline grew). In steps, the first hop a press of n brings is selected: the
 // back-channel hops it causes arrive with it, and the next n steps onto them. Set-up
 // hops never take the selection: the chapter's own first hop does.
-func (m *Model) apply(msg runner.EventMsg) tea.Cmd {
-	ev := msg.Event
+func (m *Model) apply(ev hop.Event) (relayout bool) {
 	switch {
 	case ev.Hop != nil:
 		m.timeline.Append(*ev.Hop)
@@ -221,7 +228,7 @@ func (m *Model) apply(msg runner.EventMsg) tea.Cmd {
 			m.timeline.Select(0)
 		}
 		m.syncSelection()
-		return m.layout()
+		return true
 	case ev.Token != nil:
 		m.shared.Tokens.Add(*ev.Token)
 	case ev.Log != nil:
@@ -236,12 +243,12 @@ func (m *Model) apply(msg runner.EventMsg) tea.Cmd {
 			// chapter (a break-it lab): its title is a row of the hop list.
 			m.timeline.Mark("■ " + t)
 			m.syncSelection()
-			return m.layout()
+			return true
 		}
 		m.syncSelection()
 	case ev.Clock != nil:
 		m.timeline.Mark(ev.Clock.Label())
-		return m.layout()
+		return true
 	}
-	return nil
+	return false
 }

@@ -34,12 +34,19 @@ type StartedMsg struct {
 	events  <-chan item
 }
 
-// EventMsg carries one event of run ID.
+// EventMsg carries the events of run ID that were there to read together, in order:
+// one, or several when the run emitted them faster than the TUI read them (the back
+// channel's hops, a run's last hops and tokens, a busy machine). The TUI applies
+// them all and draws one frame.
 type EventMsg struct {
-	ID    int
-	Event hop.Event
-	next  <-chan item
+	ID     int
+	Events []hop.Event
+	next   <-chan item
+	end    *DoneMsg // the run's end, read after the events: Next delivers it
 }
+
+// maxBatch bounds the events one EventMsg carries.
+const maxBatch = 64
 
 // DoneMsg says run ID ended; Err is nil on success. Inputs is a copy of the session's
 // inputs after the run (the engine may have filled in defaults). Stopped says the run
@@ -216,17 +223,46 @@ func (r *Runner) Stop() {
 func Wait(m StartedMsg) tea.Cmd { return wait(m.ID, m.Chapter, m.events) }
 
 // Next re-arms the wait after an EventMsg.
-func Next(m EventMsg, chapter string) tea.Cmd { return wait(m.ID, chapter, m.next) }
+func Next(m EventMsg, chapter string) tea.Cmd {
+	if m.end != nil {
+		end := *m.end
+		return func() tea.Msg { return end }
+	}
+	return wait(m.ID, chapter, m.next)
+}
 
+// wait reads the next event, and every event already there after it (at most
+// maxBatch), or the run's end.
 func wait(id int, chapter string, events <-chan item) tea.Cmd {
 	return func() tea.Msg {
 		it, ok := <-events
-		if !ok {
-			return DoneMsg{ID: id, Chapter: chapter}
+		if end := ended(id, chapter, it, ok); end != nil {
+			return *end
 		}
-		if it.done {
-			return DoneMsg{ID: id, Chapter: chapter, Err: it.err, Stopped: it.stopped, Inputs: it.inputs}
+		msg := EventMsg{ID: id, Events: []hop.Event{it.ev}, next: events}
+		for len(msg.Events) < maxBatch {
+			select {
+			case it, ok := <-events:
+				if msg.end = ended(id, chapter, it, ok); msg.end != nil {
+					return msg
+				}
+				msg.Events = append(msg.Events, it.ev)
+			default:
+				return msg
+			}
 		}
-		return EventMsg{ID: id, Event: it.ev, next: events}
+		return msg
 	}
+}
+
+// ended is the DoneMsg of a read that found the run's end (the channel closed, or
+// its last item), else nil.
+func ended(id int, chapter string, it item, ok bool) *DoneMsg {
+	switch {
+	case !ok:
+		return &DoneMsg{ID: id, Chapter: chapter}
+	case it.done:
+		return &DoneMsg{ID: id, Chapter: chapter, Err: it.err, Stopped: it.stopped, Inputs: it.inputs}
+	}
+	return nil
 }
