@@ -152,7 +152,7 @@ func (m *sessionModel) frame(msg tea.Msg) tea.Cmd {
 		m.frames.fresh = false
 		return nil
 	}
-	return m.frames.after(msg)
+	return m.frames.after(msg, m.app.AwaitingHop())
 }
 
 func (m *sessionModel) update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -318,7 +318,8 @@ func (m *sessionModel) joinKey(msg tea.KeyMsg) tea.Cmd {
 func (m *sessionModel) View() string {
 	if m.app != nil {
 		if !m.frames.fresh {
-			m.view, m.frames.fresh = m.app.View(), true
+			m.view = m.app.View()
+			m.frames.draw()
 			m.p.srv.views.Add(1)
 		}
 		return m.view

@@ -71,6 +71,12 @@ func (m *Model) CurrentChapter() string {
 	return m.chapter.Chapter().ID
 }
 
+// AwaitingHop reports whether the chapter on screen let a hop through (n) that has
+// not arrived yet.
+func (m *Model) AwaitingHop() bool {
+	return m.screen == screenChapter && m.chapter != nil && m.chapter.Waiting()
+}
+
 // Notify shows text above the key help until the next key press (the classroom's
 // "the instructor reset you").
 func (m *Model) Notify(text string) tea.Cmd {
