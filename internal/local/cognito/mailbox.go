@@ -13,8 +13,12 @@ const mailboxCap = 1000
 
 // mailbox keeps the messages the pool "sent" and fans them out to subscribers.
 type mailbox struct {
-	mu   sync.Mutex
+	mu sync.Mutex
+	// msgs holds the newest mailboxCap messages: in order until it is full, then a
+	// ring whose oldest message is at next (a sign-up storm overwrites in place
+	// rather than copying the list again and again).
 	msgs []Message
+	next int
 	subs map[chan Message]struct{}
 }
 
@@ -25,11 +29,11 @@ func newMailbox() *mailbox { return &mailbox{subs: map[chan Message]struct{}{}} 
 func (m *mailbox) add(msg Message) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.msgs = append(m.msgs, msg)
-	// Trim only once the slice holds twice the bound: one copy per mailboxCap
-	// messages instead of one per message (Mailbox shows the newest mailboxCap).
-	if len(m.msgs) >= 2*mailboxCap {
-		m.msgs = append([]Message(nil), m.msgs[len(m.msgs)-mailboxCap:]...)
+	if len(m.msgs) < mailboxCap {
+		m.msgs = append(m.msgs, msg)
+	} else {
+		m.msgs[m.next] = msg
+		m.next = (m.next + 1) % mailboxCap
 	}
 	for ch := range m.subs {
 		select {
@@ -43,8 +47,9 @@ func (m *mailbox) add(msg Message) {
 func (p *Pool) Mailbox() []Message {
 	p.mailbox.mu.Lock()
 	defer p.mailbox.mu.Unlock()
-	msgs := p.mailbox.msgs
-	return append([]Message(nil), msgs[max(0, len(msgs)-mailboxCap):]...)
+	m := p.mailbox
+	out := make([]Message, 0, len(m.msgs))
+	return append(append(out, m.msgs[m.next:]...), m.msgs[:m.next]...)
 }
 
 // SubscribeMailbox streams new messages (buffered, non-blocking fan-out); cancel
