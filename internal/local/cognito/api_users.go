@@ -47,11 +47,11 @@ func opSignUp(p *Pool, body []byte) (any, error) {
 	if err := p.CheckSecretHash(c, in.Username, in.SecretHash); err != nil {
 		return nil, err
 	}
-	u, dest, err := p.SignUp(c, in.Username, in.Password, attrMap(in.UserAttributes))
+	u, err := p.signUp(c, in.Username, in.Password, attrMap(in.UserAttributes))
 	if err != nil {
 		return nil, err
 	}
-	return signUpOutput{UserConfirmed: u.Status == "CONFIRMED", UserSub: u.Sub, CodeDeliveryDetails: emailDelivery(dest)}, nil
+	return signUpOutput{UserConfirmed: u.confirmed, UserSub: u.sub, CodeDeliveryDetails: emailDelivery(u.dest)}, nil
 }
 
 type confirmSignUpInput struct {

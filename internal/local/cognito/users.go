@@ -57,17 +57,37 @@ func checkEmail(attrs map[string]string) error {
 // mails a confirmation code when e-mail is auto-verified, and returns a copy of the
 // user plus the masked destination ("" when no code was sent).
 func (p *Pool) SignUp(c *Client, username, password string, attrs map[string]string) (*User, string, error) {
-	if err := validateUsername(username); err != nil {
+	out, err := p.signUp(c, username, password, attrs)
+	if err != nil {
 		return nil, "", err
+	}
+	u := p.UserBySub(out.sub)
+	if u == nil { // deleted the moment it was made
+		return nil, "", Errorf(ErrUserNotFound, "User does not exist.")
+	}
+	return u, out.dest, nil
+}
+
+// signedUp is what the SignUp API answers about the new user.
+type signedUp struct {
+	sub       string
+	confirmed bool
+	dest      string // the masked destination of the code, "" when none was sent
+}
+
+// signUp is SignUp without the copy of the user (the API answers only signedUp).
+func (p *Pool) signUp(c *Client, username, password string, attrs map[string]string) (signedUp, error) {
+	if err := validateUsername(username); err != nil {
+		return signedUp{}, err
 	}
 	if err := p.checkClientAttributes(c, attrs, writeByClient, true); err != nil {
-		return nil, "", err
+		return signedUp{}, err
 	}
 	if err := checkEmail(attrs); err != nil {
-		return nil, "", err
+		return signedUp{}, err
 	}
 	if err := p.CheckPassword(password); err != nil {
-		return nil, "", err
+		return signedUp{}, err
 	}
 	now := p.now()
 	u := &User{
@@ -85,7 +105,7 @@ func (p *Pool) SignUp(c *Client, username, password string, attrs map[string]str
 	p.mu.Lock()
 	if p.users[strings.ToLower(username)] != nil {
 		p.mu.Unlock()
-		return nil, "", Errorf(ErrUsernameExists, "User already exists")
+		return signedUp{}, Errorf(ErrUsernameExists, "User already exists")
 	}
 	var msg *Message
 	if p.autoConfirm {
@@ -97,11 +117,11 @@ func (p *Pool) SignUp(c *Client, username, password string, attrs map[string]str
 	}
 	u.Attributes["sub"] = u.Sub
 	p.indexUser(u)
-	cp := u.clone()
+	out := signedUp{sub: u.Sub, confirmed: u.Status == "CONFIRMED"}
 	p.mu.Unlock()
 
-	dest := p.deliver(msg)
-	return cp, dest, p.persistOrInternal()
+	out.dest = p.deliver(msg)
+	return out, p.persistOrInternal()
 }
 
 // indexUser adds u to the indexes. p.mu held (or during New).
