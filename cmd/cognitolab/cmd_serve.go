@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"net"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/cognitolab/cognitolab/internal/hop"
 	"github.com/cognitolab/cognitolab/internal/local"
 )
 
@@ -56,7 +58,7 @@ and an environment snippet for the aws CLI, and runs until you press Ctrl+C.`,
 						mail = nil // closed: wait for Ctrl+C only, instead of spinning
 						continue
 					}
-					fmt.Fprintf(out, "mail │ to %s (%s): %s — code %s\n", m.To, m.Username, m.Subject, m.Code)
+					printMail(out, m, mail)
 				}
 			}
 		},
@@ -75,6 +77,32 @@ and an environment snippet for the aws CLI, and runs until you press Ctrl+C.`,
 	f.BoolVar(&opts.AdminFromNetwork, "admin-from-network", false, "with --listen: let the network use Admin* operations, client secrets and the mailbox (unsafe in a class)")
 	f.BoolVar(&quietApp, "quiet", false, "do not print the app's request lines")
 	return cmd
+}
+
+// mailBatch bounds the mail lines printed with one write.
+const mailBatch = 256
+
+// printMail prints m, and the messages already waiting behind it (at most
+// mailBatch in all), in one write: a class signing up at once, or a load test,
+// would otherwise cost a write to the terminal for every message.
+func printMail(out io.Writer, m hop.Mail, more <-chan hop.Mail) {
+	w := bufio.NewWriter(out)
+	defer w.Flush()
+	for n := 1; ; n++ {
+		fmt.Fprintf(w, "mail │ to %s (%s): %s — code %s\n", m.To, m.Username, m.Subject, m.Code)
+		if n == mailBatch {
+			return
+		}
+		select {
+		case next, ok := <-more:
+			if !ok {
+				return // the caller sees the channel closed next
+			}
+			m = next
+		default:
+			return
+		}
+	}
 }
 
 func isLoopback(host string) bool {

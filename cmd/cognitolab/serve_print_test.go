@@ -9,6 +9,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/cognitolab/cognitolab/internal/hop"
 	"github.com/cognitolab/cognitolab/internal/local"
 )
 
@@ -64,5 +65,38 @@ func TestPrintLabFits80Columns(t *testing.T) {
 	}
 	if os.Getenv("SHOW") != "" {
 		t.Log("\n" + out)
+	}
+}
+
+// countingWriter counts the writes it is given.
+type countingWriter struct {
+	strings.Builder
+	writes int
+}
+
+func (w *countingWriter) Write(p []byte) (int, error) {
+	w.writes++
+	return w.Builder.Write(p)
+}
+
+// TestPrintMailBatches: the mail lines waiting together are printed in order with
+// one write; one alone is printed at once; a closed channel ends the batch.
+func TestPrintMailBatches(t *testing.T) {
+	more := make(chan hop.Mail, 4)
+	more <- hop.Mail{To: "b@example.com", Username: "b", Subject: "Your verification code", Code: "222222"}
+	more <- hop.Mail{To: "c@example.com", Username: "c", Subject: "Your verification code", Code: "333333"}
+	var w countingWriter
+	printMail(&w, hop.Mail{To: "a@example.com", Username: "a", Subject: "Your verification code", Code: "111111"}, more)
+	want := "mail │ to a@example.com (a): Your verification code — code 111111\n" +
+		"mail │ to b@example.com (b): Your verification code — code 222222\n" +
+		"mail │ to c@example.com (c): Your verification code — code 333333\n"
+	if w.String() != want || w.writes != 1 {
+		t.Fatalf("%d writes of:\n%s\nwant 1 write of:\n%s", w.writes, w.String(), want)
+	}
+	close(more)
+	w = countingWriter{}
+	printMail(&w, hop.Mail{To: "d@example.com", Username: "d", Code: "444444"}, more)
+	if !strings.Contains(w.String(), "code 444444") || strings.Count(w.String(), "\n") != 1 {
+		t.Fatalf("one message then a closed channel: %q", w.String())
 	}
 }
