@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -191,7 +192,7 @@ type boardRow struct{ name, ch, hop, state string }
 
 // The table's fixed columns: the participant's number and the hop; the state keeps
 // at least minState columns.
-const idW, hopW, minState = 4, 5, 30
+const idW, hopW, minState = 4, 5, 34
 
 // cells is each participant's row of the table, with the widths the longest name
 // and chapter want.
@@ -222,33 +223,66 @@ func (b *Board) cells() (rows []boardRow, nameW, chW int) {
 	return rows, nameW, chW
 }
 
-// state is a participant's state column: stuck (and why), running or ok, and how
-// long they have been idle when it is more than two minutes.
+// state is a participant's state column: stuck (and why); stepping through a run
+// (a hop per n: they read, or are yet to press n), running to its end (c), or not
+// running. A participant who has pressed no key for more than two minutes is
+// "idle 5 min" first (last when stuck: the reason leads), so the instructor sees who
+// is idle even where the column is cut.
 func (b *Board) state(p Status, now time.Time) string {
 	state := ""
 	switch {
 	case p.Stuck:
 		state = b.alert.Render("STUCK") + " " + p.Why
+	case p.Running && p.Stepping:
+		state = "stepping, waits for n"
 	case p.Running:
-		state = "running"
+		state = "running to the end"
 	case !p.Joining:
-		state = "ok"
+		state = "not running"
 	}
-	if idle := now.Sub(p.LastKey); idle > 2*time.Minute {
-		state += b.muted.Render(fmt.Sprintf(" (idle %s)", idle.Round(time.Minute)))
+	idle := now.Sub(p.LastKey)
+	switch {
+	case idle <= 2*time.Minute:
+	case p.Stuck:
+		state += b.muted.Render(" · idle " + shortDuration(idle))
+	default:
+		state = b.muted.Render("idle "+shortDuration(idle)) + " · " + state
 	}
 	return state
 }
 
+// shortDuration is d for the board, to the minute: "5 min", "1 h 20 min" (not Go's
+// "5m0s").
+func shortDuration(d time.Duration) string {
+	m := int(d.Round(time.Minute) / time.Minute)
+	if m < 60 {
+		return fmt.Sprintf("%d min", m)
+	}
+	if m%60 == 0 {
+		return fmt.Sprintf("%d h", m/60)
+	}
+	return fmt.Sprintf("%d h %d min", m/60, m%60)
+}
+
+// gap is the blank between the name, chapter and hop columns: one blank let a
+// name that fills its column read as one with the chapter beside it.
+const gap = "  "
+
 // fitColumns narrows the name and chapter columns to w: in "  #   name  chapter
-// hop   state" the chapter column, then the names, give way to the state (down to
-// 12 each).
+// hop   state" the chapter column (to 12: "4 · Login t…"), the names (to 16), the
+// chapter column again (to 8: "4 · Log…", its number is what matters) and the names
+// again (to 12) give way to the state, in that order. Widths are display cells (a
+// CJK character takes two).
 func fitColumns(nameW, chW, w int) (int, int) {
 	nameW, chW = min(nameW, maxNameLen), min(chW, 34)
-	if over := 2 + idW + nameW + 1 + chW + 1 + hopW + 1 + minState - w; over > 0 {
-		cut := min(over, max(chW-12, 0))
-		chW -= cut
-		nameW -= min(over-cut, max(nameW-12, 0))
+	over := 2 + idW + nameW + 2*len(gap) + chW + hopW + 1 + minState - w
+	for _, step := range []struct {
+		col   *int
+		floor int
+	}{{&chW, 12}, {&nameW, 16}, {&chW, 8}, {&nameW, 12}} {
+		cut := min(max(over, 0), max(*step.col-step.floor, 0))
+		*step.col -= cut
+		over -= cut
 	}
 	return nameW, chW
 }
@@ -263,11 +297,11 @@ func (b *Board) table(w int) string {
 		return v + strings.Repeat(" ", max(n-ansi.StringWidth(v), 0))
 	}
 	var s strings.Builder
-	head := "  " + cell("#", idW) + cell("name", nameW) + " " + cell("chapter", chW) + " " + cell("hop", hopW) + " state"
+	head := "  " + cell("#", idW) + cell("name", nameW) + gap + cell("chapter", chW) + gap + cell("hop", hopW) + " state"
 	s.WriteString(b.muted.Render(ansi.Truncate(head, w, "…")) + "\n")
 	for i, r := range rows {
-		lead := "  " + cell(fmt.Sprint(b.rows[i].ID), idW) + cell(middle(r.name, nameW), nameW) + " " +
-			cell(ansi.Truncate(r.ch, chW, "…"), chW) + " " + cell(r.hop, hopW) + " "
+		lead := "  " + cell(fmt.Sprint(b.rows[i].ID), idW) + cell(middle(r.name, nameW), nameW) + gap +
+			cell(ansi.Truncate(r.ch, chW, "…"), chW) + gap + cell(r.hop, hopW) + " "
 		line, more := lead+r.state, ""
 		if p := b.rows[i]; p.Stuck && ansi.StringWidth(line) > w {
 			// The reason does not fit beside the row: it goes below, whole.
@@ -299,18 +333,26 @@ func (b *Board) footer(w int) string {
 	return s.String()
 }
 
-// middle fits s in n columns keeping its start and end ("alexandra-…-second").
+// middle fits s in n display cells keeping its start and end ("alexandra-…-second"),
+// cut by cells, not runes: a double-width (CJK) character counts two and is never
+// split.
 func middle(s string, n int) string {
-	if ansi.StringWidth(s) <= n {
+	sw := ansi.StringWidth(s)
+	if sw <= n {
 		return s
 	}
-	r := []rune(s)
-	if len(r) <= n {
-		return s
+	if n < 3 {
+		return ansi.Truncate(s, n, "…")
 	}
 	head := n / 2
 	tail := n - 1 - head
-	return string(r[:head]) + "…" + string(r[len(r)-tail:])
+	t := ansi.TruncateLeft(s, sw-tail, "")
+	for ansi.StringWidth(t) > tail {
+		// TruncateLeft kept a wide character that straddles the cut: drop it.
+		_, size := utf8.DecodeRuneInString(t)
+		t = t[size:]
+	}
+	return ansi.Truncate(s, head, "") + "…" + t
 }
 
 // joinWrapped joins items with sep, starting a new line rather than splitting an item

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/aws/smithy-go"
 	tea "github.com/charmbracelet/bubbletea"
@@ -121,5 +122,88 @@ func TestBoardFollowsTheNewestRun(t *testing.T) {
 	m.watchDone(runner.DoneMsg{ID: 2, Chapter: "login", Err: &hop.StepError{Step: "GET /v1/secrets", Got: "a 500"}})
 	if st := m.p.status(); st.Running || !st.Stuck || st.Why != "got a 500 · GET /v1/secrets" {
 		t.Errorf("board row %+v, want STUCK 'got a 500 · GET /v1/secrets'", st)
+	}
+}
+
+// TestBoardWideNames: a long name with double-width (CJK) characters is fitted by
+// display cells at 80 and 120 columns: no line passes the edge, the name keeps two
+// blanks before the chapter, and the cut is marked with "…". Idle time reads in
+// words ("idle 5 min"), not Go's "5m0s".
+func TestBoardWideNames(t *testing.T) {
+	srv := boardServer(t)
+	name := cleanName("Zoë 山田 with a very long name that goes on and on and on")
+	if w := ansi.StringWidth(name); w > maxNameLen || !strings.HasSuffix(name, "…") {
+		t.Fatalf("cleanName kept %q (%d cells), want at most %d cells ending in …", name, w, maxNameLen)
+	}
+	for _, w := range []int{80, 120} {
+		b := NewBoard(srv, lipgloss.NewRenderer(nil), "join")
+		b.width = w
+		b.rows = []Status{
+			{ID: 2, Name: name, Chapter: "login", Hop: "1", Running: true, LastKey: time.Now().Add(-5 * time.Minute)},
+			{ID: 3, Name: "山田太郎山田太郎山田太郎山田太郎山田", Chapter: "", LastKey: time.Now()},
+		}
+		v := ansi.Strip(b.View())
+		rows := 0
+		for _, l := range strings.Split(v, "\n") {
+			if ansi.StringWidth(l) > w {
+				t.Errorf("at %d columns a line is %d wide: %q", w, ansi.StringWidth(l), l)
+			}
+			if !strings.HasPrefix(l, "  2 ") && !strings.HasPrefix(l, "  3 ") {
+				continue
+			}
+			rows++
+			ch := strings.Index(l, "4 · ")
+			if strings.HasPrefix(l, "  3 ") {
+				ch = strings.Index(l, "home")
+			}
+			if ch < 2 || l[ch-2:ch] != "  " {
+				t.Errorf("at %d columns the name runs into the chapter: %q", w, l)
+			}
+		}
+		if rows != 2 {
+			t.Errorf("at %d columns %d participant rows, want 2:\n%s", w, rows, v)
+		}
+		if !strings.Contains(v, "idle 5 min") || strings.Contains(v, "5m0s") {
+			t.Errorf("at %d columns the idle time should read \"idle 5 min\":\n%s", w, v)
+		}
+	}
+}
+
+// TestMiddleCutsByCells: middle fits a name in n cells whatever mix of narrow and
+// wide characters it has, never splitting a wide one.
+func TestMiddleCutsByCells(t *testing.T) {
+	for _, s := range []string{"Zoë 山田 with a very long name that", "山田太郎山田太郎山田太郎山田太郎山田太郎", "a山b田c太d郎e山f田g太h郎i"} {
+		for n := 1; n <= 24; n++ {
+			got := middle(s, n)
+			if w := ansi.StringWidth(got); w > n {
+				t.Errorf("middle(%q, %d) = %q, %d cells", s, n, got, w)
+			}
+			if !utf8.ValidString(got) {
+				t.Errorf("middle(%q, %d) = %q: not valid UTF-8", s, n, got)
+			}
+		}
+	}
+}
+
+// TestJoinScreenWraps: the join screen's sentences, one of which holds the name,
+// are wrapped to the terminal's width.
+func TestJoinScreenWraps(t *testing.T) {
+	srv := boardServer(t)
+	name := cleanName("Zoë 山田 with a very long name that goes on and on and on")
+	for _, w := range []int{40, 80} {
+		p := &participant{srv: srv, st: Status{Name: name}}
+		m := newSessionModel(p, lipgloss.NewRenderer(nil), w, 24)
+		for _, asking := range []bool{false, true} {
+			m.asking = asking
+			v := ansi.Strip(m.View())
+			for _, l := range strings.Split(v, "\n") {
+				if ansi.StringWidth(l) > w {
+					t.Errorf("at %d columns (asking %v) a line is %d wide: %q", w, asking, ansi.StringWidth(l), l)
+				}
+			}
+			if asking && !strings.Contains(strings.Join(strings.Fields(v), " "), "join again as "+name+" with it") {
+				t.Errorf("the rejoin sentence lost the name:\n%s", v)
+			}
+		}
 	}
 }

@@ -86,8 +86,10 @@ type Status struct {
 	// of the session.
 	Hop  string
 	Hops int
-	// Running says a chapter's flow is running.
-	Running bool
+	// Running says a chapter's flow is running; Stepping that it goes a hop per n
+	// (the participant reads, or is yet to press n), not to its end (c).
+	Running  bool
+	Stepping bool
 	// Stuck says the last run ended on a failed hop; Why says how, in one line.
 	Stuck bool
 	Why   string

@@ -9,12 +9,14 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/gliderlabs/ssh"
 	"github.com/muesli/termenv"
 	gossh "golang.org/x/crypto/ssh"
 )
 
-// maxNameLen bounds the name a participant gives.
+// maxNameLen bounds the name a participant gives, in display cells (a CJK
+// character takes two): the board's name column is at most this wide.
 const maxNameLen = 32
 
 // participant is one SSH session: its program, its lab and what the board shows.
@@ -113,16 +115,22 @@ func (p *participant) takeSeat() *seat {
 	return st
 }
 
-// cleanName keeps a name printable and short (it is shown on the instructor's board).
+// cleanName keeps a name printable and short (it is shown on the instructor's
+// board): at most maxNameLen display cells, a longer one cut at a word's end when
+// one is near (else where it must be) and marked with "…".
 func cleanName(s string) string {
-	s = strings.Map(func(r rune) rune {
+	s = strings.TrimSpace(strings.Map(func(r rune) rune {
 		if unicode.IsPrint(r) {
 			return r
 		}
 		return -1
-	}, strings.TrimSpace(s))
-	if r := []rune(s); len(r) > maxNameLen {
-		s = string(r[:maxNameLen])
+	}, s))
+	if ansi.StringWidth(s) <= maxNameLen {
+		return s
 	}
-	return s
+	cut := ansi.Truncate(s, maxNameLen-1, "")
+	if i := strings.LastIndex(cut, " "); i > 0 && ansi.StringWidth(cut[i:]) <= maxNameLen/3 {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, " ") + "…"
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/cognitolab/cognitolab/infra"
 	"github.com/cognitolab/cognitolab/internal/target"
 	"github.com/cognitolab/cognitolab/internal/tui"
+	"github.com/cognitolab/cognitolab/internal/tui/common"
 	"github.com/cognitolab/cognitolab/internal/tui/deploy"
 	"github.com/cognitolab/cognitolab/internal/tui/runner"
 )
@@ -59,7 +60,19 @@ func newSessionModel(p *participant, r *lipgloss.Renderer, w, h int) *sessionMod
 	word.PromptStyle = ti.PromptStyle
 	word.TextStyle = r.NewStyle()
 	word.Cursor.Style = r.NewStyle()
-	return &sessionModel{p: p, r: r, name: ti, word: word, width: w, height: h}
+	m := &sessionModel{p: p, r: r, name: ti, word: word, width: w, height: h}
+	m.fitInputs()
+	return m
+}
+
+// fitInputs keeps the join screen's fields inside the terminal (a long name
+// scrolls in its field).
+func (m *sessionModel) fitInputs() {
+	m.name.Width = max(m.width-5-lipgloss.Width(m.name.Prompt), 8)
+	m.word.Width = max(m.width-5-lipgloss.Width(m.word.Prompt), 8)
+	// Setting the cursor where it is scrolls the field to the new width.
+	m.name.SetCursor(m.name.Position())
+	m.word.SetCursor(m.word.Position())
 }
 
 func (m *sessionModel) Init() tea.Cmd { return textinput.Blink }
@@ -159,6 +172,7 @@ func (m *sessionModel) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
+		m.fitInputs()
 	case tea.KeyMsg:
 		if cmd, handled := m.key(msg); handled {
 			return m, cmd
@@ -315,6 +329,12 @@ func (m *sessionModel) joinKey(msg tea.KeyMsg) tea.Cmd {
 	return m.startLab()
 }
 
+// para is text for the join screen: wrapped to the terminal's width (a name in it
+// can be long, or double-width), indented two columns, with a newline.
+func (m *sessionModel) para(text string) string {
+	return "  " + strings.ReplaceAll(common.Wrap(text, max(m.width-4, 20)), "\n", "\n  ") + "\n"
+}
+
 func (m *sessionModel) View() string {
 	if m.app != nil {
 		if !m.frames.fresh {
@@ -329,22 +349,24 @@ func (m *sessionModel) View() string {
 	b.WriteString("\n  " + title + "\n\n")
 	switch {
 	case m.err != "" && m.joined:
-		b.WriteString("  " + strings.ReplaceAll(m.err, "\n", "\n  ") + "\n")
+		b.WriteString(m.para(m.err))
 	case m.starting:
 		if m.notice != "" {
-			b.WriteString("  " + m.notice + "\n\n")
+			b.WriteString(m.para(m.notice) + "\n")
 		}
-		b.WriteString("  Starting your own lab (user pool, ALB, app, logs)…\n")
+		b.WriteString(m.para("Starting your own lab (user pool, ALB, app, logs)…"))
 	case m.asking:
-		b.WriteString("  Choose a rejoin word, so that if you drop off you can join again as\n  " +
-			m.name.Value() + " with it and find your lab and chapter (kept " + plainDuration(m.p.srv.cfg.RejoinWithin) + ").\n  Leave it empty to start afresh each time.\n\n  " + m.word.View() + "\n\n")
-		b.WriteString("  enter join · ctrl+c leave\n")
+		b.WriteString(m.para("Choose a rejoin word, so that if you drop off you can join again as " + m.name.Value() +
+			" with it and find your lab and chapter (kept " + plainDuration(m.p.srv.cfg.RejoinWithin) + ").\nLeave it empty to start afresh each time."))
+		b.WriteString("\n  " + m.word.View() + "\n\n")
+		b.WriteString(m.para("enter join · ctrl+c leave"))
 	default:
-		b.WriteString(fmt.Sprintf("  What name should the instructor see on the class board? (%d characters\n  at most: a longer one is cut)\n\n  ", maxNameLen) + m.name.View() + "\n\n")
+		b.WriteString(m.para(fmt.Sprintf("What name should the instructor see on the class board? (%d characters at most: a longer one is cut)", maxNameLen)))
+		b.WriteString("\n  " + m.name.View() + "\n\n")
 		if m.err != "" {
-			b.WriteString("  " + m.err + "\n\n")
+			b.WriteString(m.para(m.err) + "\n")
 		}
-		b.WriteString("  enter next · ctrl+c leave\n")
+		b.WriteString(m.para("enter next · ctrl+c leave"))
 	}
 	return b.String()
 }
