@@ -7,16 +7,15 @@ package cognito
 import (
 	"regexp"
 	"sort"
+	"unicode/utf8"
 )
-
-// groupNameRE is GroupNameType: 1..128 characters.
-var groupNameRE = regexp.MustCompile(`^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$`)
 
 func checkGroupName(name string) error {
 	if err := required("groupName", name); err != nil {
 		return err
 	}
-	if len([]rune(name)) > 128 || !groupNameRE.MatchString(name) {
+	// GroupNameType: 1..128 characters of the name class.
+	if utf8.RuneCountInString(name) > 128 || !awsName(name, "") {
 		return Errorf(ErrInvalidParameter, "1 validation error detected: Value at 'groupName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+")
 	}
 	return nil

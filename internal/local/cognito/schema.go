@@ -2,10 +2,10 @@ package cognito
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/cognitolab/cognitolab/internal/labconf"
@@ -58,11 +58,26 @@ var standardAttributeNames = []string{
 // maxAttributeValue is AttributeValueType's max length (botocore cognito-idp model).
 const maxAttributeValue = 2048
 
-// attrNameRE is AttributeNameType's pattern (1..32 characters).
-var attrNameRE = regexp.MustCompile(`^[\p{L}\p{M}\p{S}\p{N}\p{P}\t\n\r ]+$`)
+// awsName reports whether s is not empty and every rune of it is in the class
+// [\p{L}\p{M}\p{S}\p{N}\p{P}] of Cognito's name types (UsernameType, GroupNameType,
+// CustomAttributeNameType) or in also (AttributeNameType adds "\t\n\r "): the test of
+// the pattern AWS's validation errors quote, without a regular expression run on every
+// request (FuzzAWSName holds it to the expression). Bytes that are not UTF-8 read as
+// U+FFFD, a symbol, as they do in Go's regexp.
+func awsName(s, also string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if !unicode.In(r, unicode.L, unicode.M, unicode.S, unicode.N, unicode.P) && !strings.ContainsRune(also, r) {
+			return false
+		}
+	}
+	return true
+}
 
-// customNameRE is CustomAttributeNameType (without the prefix): 1..20 characters.
-var customNameRE = regexp.MustCompile(`^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,20}$`)
+// attrNameSpace is what AttributeNameType (1..32 characters) allows beyond the class.
+const attrNameSpace = "\t\n\r "
 
 // buildSchema makes the pool's schema from the standard attributes and custom.
 func buildSchema(custom []CustomAttribute) (map[string]schemaAttr, error) {
@@ -78,7 +93,8 @@ func buildSchema(custom []CustomAttribute) (map[string]schemaAttr, error) {
 		return nil, fmt.Errorf("cognito: %d custom attributes declared; a user pool holds at most %d", len(custom), maxCustomAttributes)
 	}
 	for _, c := range custom {
-		if !customNameRE.MatchString(c.Name) {
+		// CustomAttributeNameType (without the prefix): 1..20 characters.
+		if utf8.RuneCountInString(c.Name) > 20 || !awsName(c.Name, "") {
 			return nil, fmt.Errorf("cognito: custom attribute name %q must be 1 to 20 letters, digits or punctuation, without the custom: prefix", c.Name)
 		}
 		switch c.Type {
@@ -117,7 +133,7 @@ func (p *Pool) checkAttributes(attrs map[string]string, who attrWriter, creating
 	for i, n := range names {
 		// AttributeNameType / AttributeValueType constraints (botocore's model) come
 		// first, as AWS validates the request's shape before the schema.
-		if n == "" || !attrNameRE.MatchString(n) {
+		if !awsName(n, attrNameSpace) {
 			return Errorf(ErrInvalidParameter, "1 validation error detected: Value at 'userAttributes.%d.member.name' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\t\\n\\r ]+", i+1)
 		}
 		if utf8.RuneCountInString(n) > 32 {

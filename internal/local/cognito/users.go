@@ -2,16 +2,13 @@ package cognito
 
 import (
 	"net/mail"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 )
-
-// usernameRE is Cognito's UsernameType pattern (1..128 characters).
-var usernameRE = regexp.MustCompile(`^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$`)
 
 // SetAutoConfirm switches the pre sign-up auto-confirm trigger (WIRE.md 3.5).
 func (p *Pool) SetAutoConfirm(on bool) {
@@ -37,7 +34,8 @@ func (p *Pool) verifiesEmail() bool {
 }
 
 func validateUsername(username string) error {
-	if username == "" || len([]rune(username)) > 128 || !usernameRE.MatchString(username) {
+	// UsernameType: 1..128 characters of the name class.
+	if utf8.RuneCountInString(username) > 128 || !awsName(username, "") {
 		return Errorf(ErrInvalidParameter, "1 validation error detected: Value at 'username' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+")
 	}
 	return nil
