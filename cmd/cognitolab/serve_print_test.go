@@ -79,24 +79,28 @@ func (w *countingWriter) Write(p []byte) (int, error) {
 	return w.Builder.Write(p)
 }
 
-// TestPrintMailBatches: the mail lines waiting together are printed in order with
-// one write; one alone is printed at once; a closed channel ends the batch.
-func TestPrintMailBatches(t *testing.T) {
-	more := make(chan hop.Mail, 4)
-	more <- hop.Mail{To: "b@example.com", Username: "b", Subject: "Your verification code", Code: "222222"}
-	more <- hop.Mail{To: "c@example.com", Username: "c", Subject: "Your verification code", Code: "333333"}
+// TestMailPrinterBatches: mail lines wait in the buffer, with a flush due, and the
+// flush prints them in order with one write.
+func TestMailPrinterBatches(t *testing.T) {
 	var w countingWriter
-	printMail(&w, hop.Mail{To: "a@example.com", Username: "a", Subject: "Your verification code", Code: "111111"}, more)
-	want := "mail │ to a@example.com (a): Your verification code — code 111111\n" +
-		"mail │ to b@example.com (b): Your verification code — code 222222\n" +
-		"mail │ to c@example.com (c): Your verification code — code 333333\n"
-	if w.String() != want || w.writes != 1 {
-		t.Fatalf("%d writes of:\n%s\nwant 1 write of:\n%s", w.writes, w.String(), want)
+	mp := newMailPrinter(&w)
+	if mp.due != nil {
+		t.Fatal("a flush is due with nothing to print")
 	}
-	close(more)
-	w = countingWriter{}
-	printMail(&w, hop.Mail{To: "d@example.com", Username: "d", Code: "444444"}, more)
-	if !strings.Contains(w.String(), "code 444444") || strings.Count(w.String(), "\n") != 1 {
-		t.Fatalf("one message then a closed channel: %q", w.String())
+	for _, m := range []hop.Mail{
+		{To: "a@example.com", Username: "a", Subject: "Your verification code", Code: "111111"},
+		{To: "b@example.com", Username: "b", Subject: "Your verification code", Code: "222222"},
+	} {
+		mp.add(m)
+	}
+	if w.writes != 0 || mp.due == nil {
+		t.Fatalf("after two lines: %d writes, flush due %v; want none yet, a flush due", w.writes, mp.due != nil)
+	}
+	<-mp.due // the serve loop flushes when this fires
+	mp.flush()
+	want := "mail │ to a@example.com (a): Your verification code — code 111111\n" +
+		"mail │ to b@example.com (b): Your verification code — code 222222\n"
+	if w.String() != want || w.writes != 1 || mp.due != nil {
+		t.Fatalf("%d writes of:\n%s\nwant 1 write of:\n%s", w.writes, w.String(), want)
 	}
 }
