@@ -159,31 +159,31 @@ func (m *Model) row(i, fromW int) string {
 	}
 	pad := strings.Repeat(" ", max(fromW-ansi.StringWidth(h.FromTo()), 0))
 	where := Where(m.c.Secrets.MaskURL(h.URL))
-	if action := h.Op(); action != "" {
-		where += " " + action
+	action := h.Op()
+	if action != "" {
+		action = " " + action
 	}
 	fixed := 2 + len(seqNo) + len(method) + 1 + len(status) + 1 + fromW + 1
-	// The back-channel mark gives way to the path: "⇄ inside AWS" when the whole path
-	// (the query may be cut; the inspector has it) fits beside it, else the sign
-	// alone (the "from → to" column says ALB → Cognito). Never a half-word ("⇄ AWS").
+	// A back-channel row always says "⇄ inside AWS" in words, one form on every row
+	// (a bare "⇄" beside full marks meant nothing to a learner); the path gives way
+	// first (see Shorten). Only where not even a few cells of path would be left is the
+	// mark dropped whole, never cut to a half-word: the "from → to" column still says
+	// ALB → Cognito.
 	tail := ""
 	if h.BackChannel {
-		path, _, _ := strings.Cut(where, "?")
-		need := ansi.StringWidth(path)
-		for _, mark := range []string{"  ⇄ inside AWS", " ⇄"} {
-			switch {
-			case h.Inferred && h.InferredFrom != "":
-				mark += " (inferred from " + h.InferredFrom + ")"
-			case h.Inferred:
-				mark += " (not observed)"
-			}
-			tail = mark
-			if m.width-fixed-ansi.StringWidth(mark) >= need {
-				break
-			}
+		tail = "  ⇄ inside AWS"
+		switch {
+		case h.Inferred && h.InferredFrom != "":
+			tail += " (inferred from " + h.InferredFrom + ")"
+		case h.Inferred:
+			tail += " (not observed)"
+		}
+		if m.width-fixed-ansi.StringWidth(tail) < minPath {
+			tail = ""
 		}
 	}
-	room := max(m.width-fixed-ansi.StringWidth(tail), 8)
+	room := max(m.width-fixed-ansi.StringWidth(tail), minPath)
+	where = Shorten(where, max(room-ansi.StringWidth(action), minPath)) + action
 	where = ansi.Truncate(where, room, "…")
 	line := marker + s.HopSeq.Render(seqNo) + s.HopRequest.Render(method) + " " +
 		s.Status(h.StatusClass()).Render(status) + " " +
@@ -193,6 +193,37 @@ func (m *Model) row(i, fromW int) string {
 		line += s.BackChannel.Render(tail)
 	}
 	return ansi.Truncate(line, max(m.width, 1), "…")
+}
+
+// minPath is the fewest cells a row leaves for its path.
+const minPath = 6
+
+// Shorten fits a path and query (as Where gives it) into room cells, keeping what
+// names the endpoint: the query is cut first (the inspector has it whole), then the
+// path loses its leading segments ("/eu-west-1_x/.well-known/jwks.json" becomes
+// "/…/.well-known/jwks.json", then "/…/jwks.json"); a last segment that does not fit
+// either is cut at its end ("/…/userIn…").
+func Shorten(where string, room int) string {
+	if ansi.StringWidth(where) <= room {
+		return where
+	}
+	path, _, hasQuery := strings.Cut(where, "?")
+	if hasQuery && ansi.StringWidth(path)+2 <= room {
+		return ansi.Truncate(where, room, "…")
+	}
+	if ansi.StringWidth(path) <= room {
+		return path
+	}
+	segs := strings.Split(strings.TrimPrefix(path, "/"), "/")
+	for i := 1; i < len(segs); i++ {
+		if s := "/…/" + strings.Join(segs[i:], "/"); ansi.StringWidth(s) <= room {
+			return s
+		}
+	}
+	if len(segs) > 1 && room > len("/…/")+1 {
+		return ansi.Truncate("/…/"+segs[len(segs)-1], room, "…")
+	}
+	return ansi.Truncate(path, room, "…")
 }
 
 // Where shortens a URL to its path and query: the party column already says which

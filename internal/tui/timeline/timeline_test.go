@@ -10,41 +10,68 @@ import (
 	"github.com/cognitolab/cognitolab/internal/tui/common"
 )
 
-// TestBackChannelMarkGivesWayToThePath: a back-channel row shows its whole path
-// (/oauth2/userInfo was cut to "/oauth2/userI…" at 120x40): the "inside AWS" mark
-// shortens to the sign "⇄" (never the half-word "⇄ AWS") before the path is cut. A
-// query is what gets cut.
-func TestBackChannelMarkGivesWayToThePath(t *testing.T) {
+// TestBackChannelMarkKeepsItsWords: every back-channel row ends with the same
+// "⇄ inside AWS" (a bare "⇄" beside full marks, as at 120x40 in chapters 6, 8, 10
+// and 11, meant nothing to a learner); the path gives way instead: its query first,
+// then its leading segments, keeping the endpoint's name.
+func TestBackChannelMarkKeepsItsWords(t *testing.T) {
 	m := New(common.New("notty", nil))
 	for _, h := range []hop.Hop{
 		{Party: hop.PartyALB, Browser: "your browser", Method: "GET", URL: "http://localhost:8080/oauth2/idpresponse?code=effa4de6-6dfe-4d0c-9d1f-000000000000&state=abcdefabcdef", Status: 302},
 		{Party: hop.PartyHostedUI, Browser: hop.BrowserInsideAWS, BackChannel: true, Method: "POST", URL: "http://127.0.0.1:9229/oauth2/token", Status: 200},
 		{Party: hop.PartyHostedUI, Browser: hop.BrowserInsideAWS, BackChannel: true, Method: "GET", URL: "http://127.0.0.1:9229/oauth2/userInfo", Status: 200},
+		{Party: hop.PartyHostedUI, Browser: hop.BrowserInsideAWS, BackChannel: true, Method: "GET", URL: "http://127.0.0.1:9229/eu-west-1_cognitolab/.well-known/jwks.json", Status: 200},
 	} {
 		m.Append(h)
 	}
 	for _, tc := range []struct {
-		w    int
-		mark string
-	}{{80, "⇄ inside AWS"}, {56, "⇄"}, {50, "⇄"}} {
+		w          int
+		jwks, info string
+	}{{90, "/eu-west-1_cognitolab/.well-known/jwks.json", "/oauth2/userInfo"}, {70, "/…/.well-known/jwks.json", "/oauth2/userInfo"}, {56, "/…/jwks.json", "/…/userInfo"}} {
 		m.SetSize(tc.w, 10)
 		lines := strings.Split(ansi.Strip(m.View()), "\n")
-		if len(lines) != 3 {
-			t.Fatalf("width %d: %d rows, want 3:\n%s", tc.w, len(lines), strings.Join(lines, "\n"))
+		if len(lines) != 4 {
+			t.Fatalf("width %d: %d rows, want 4:\n%s", tc.w, len(lines), strings.Join(lines, "\n"))
 		}
-		for _, l := range lines {
+		for i, l := range lines {
 			if w := ansi.StringWidth(l); w > tc.w {
 				t.Errorf("width %d: a row is %d wide: %q", tc.w, w, l)
 			}
+			if i > 0 && !strings.HasSuffix(l, " ⇄ inside AWS") {
+				t.Errorf("width %d: back-channel row %d does not end with the words \"⇄ inside AWS\": %q", tc.w, i, l)
+			}
 		}
-		if strings.Contains(strings.Join(lines, "\n"), "⇄ AWS") {
-			t.Errorf("width %d: the mark is cut to a half-word:\n%s", tc.w, strings.Join(lines, "\n"))
+		if !strings.Contains(lines[2], tc.info+"  ⇄") || !strings.Contains(lines[3], tc.jwks+"  ⇄") {
+			t.Errorf("width %d: want paths %q and %q:\n%s", tc.w, tc.info, tc.jwks, strings.Join(lines, "\n"))
 		}
-		if !strings.Contains(lines[2], "/oauth2/userInfo") || !strings.HasSuffix(strings.TrimSpace(lines[2]), tc.mark) {
-			t.Errorf("width %d: the userInfo row should show its path whole and end with %q: %q", tc.w, tc.mark, lines[2])
-		}
-		if !strings.Contains(lines[0], "/oauth2/idpresponse") || !strings.HasSuffix(lines[0], "…") {
+		if !strings.Contains(lines[0], "/oauth2/idpresponse?") || !strings.HasSuffix(lines[0], "…") {
 			t.Errorf("width %d: the idpresponse row should show its path and cut its query: %q", tc.w, lines[0])
+		}
+	}
+	// Too narrow for the words and a path: the mark goes whole, never "⇄" alone or
+	// a half-word.
+	m.SetSize(40, 10)
+	if v := ansi.Strip(m.View()); strings.Contains(v, "⇄") {
+		t.Errorf("width 40: a cut mark:\n%s", v)
+	}
+}
+
+func TestShorten(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		room int
+		want string
+	}{
+		{"/v1/secrets", 20, "/v1/secrets"},
+		{"/login?client_id=abc", 15, "/login?client_…"},
+		{"/oauth2/userInfo?x=1", 16, "/oauth2/userInfo"},
+		{"/a/b/c/d.json", 9, "/…/d.json"},
+		{"/averyveryverylongname", 8, "/averyv…"},
+		{"/oauth2/userInfo", 10, "/…/userIn…"},
+		{"/v1/secrets", 10, "/…/secrets"},
+	} {
+		if got := Shorten(tc.in, tc.room); got != tc.want || ansi.StringWidth(got) > tc.room {
+			t.Errorf("Shorten(%q, %d) = %q, want %q", tc.in, tc.room, got, tc.want)
 		}
 	}
 }
