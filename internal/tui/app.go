@@ -61,6 +61,7 @@ type Model struct {
 
 	showHelp bool
 	notice   string // Notify's, until the next key
+	footer   footer // the key help line last drawn
 	err      *common.ErrorMsg
 	width    int
 	height   int

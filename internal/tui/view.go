@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -12,6 +13,7 @@ import (
 	"github.com/cognitolab/cognitolab/internal/tui/errview"
 	helpui "github.com/cognitolab/cognitolab/internal/tui/help"
 	"github.com/cognitolab/cognitolab/internal/tui/home"
+	"github.com/cognitolab/cognitolab/internal/tui/styles"
 )
 
 // Layout: the sizes the screens get, the help footer and page, and View.
@@ -41,11 +43,35 @@ func (m *Model) helpView() string {
 			badge = "[PRESENTER] "
 		}
 	}
-	help := badge + helpui.Short(m.c.Styles, m.keyMap().ShortHelp(), max(w-lipgloss.Width(badge), 10))
+	help := badge + m.footer.line(m.c.Styles, m.keyMap().ShortHelp(), max(w-lipgloss.Width(badge), 10))
 	if m.notice != "" {
 		help = m.c.Styles.Notable.Render(common.Wrap(m.notice, w)) + "\n" + help
 	}
 	return help
+}
+
+// footer keeps the key help line drawn last: the keys change with a screen's state,
+// not with every frame, and drawing the line styles every key (a classroom draws
+// thousands of frames a minute).
+type footer struct {
+	styles *styles.Styles
+	sig    string // the keys and width it was drawn for
+	text   string
+}
+
+// line is helpui.Short's line for keys in w, drawn again only when they change.
+func (f *footer) line(s *styles.Styles, keys []key.Binding, w int) string {
+	var b strings.Builder
+	b.WriteString(strconv.Itoa(w))
+	for _, k := range keys {
+		if k.Enabled() {
+			b.WriteString("\x00" + k.Help().Key + "\x00" + k.Help().Desc)
+		}
+	}
+	if sig := b.String(); s != f.styles || sig != f.sig {
+		f.styles, f.sig, f.text = s, sig, helpui.Short(s, keys, w)
+	}
+	return f.text
 }
 
 // contentWidth is the width screens draw in: the terminal less the margins, and at
