@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/cognitolab/cognitolab/internal/testutil"
@@ -103,4 +105,37 @@ func TestBoardOverSSH(t *testing.T) {
 	alice.waitAfter(m, "Chapters")
 	joinAndWait(t, addr, "bob")
 	testutil.Eventually(t, "both participants on the class list", 30*time.Second, func() bool { return len(srv.Participants()) == 2 })
+}
+
+// TestBoardTellsSteppingFromRunning: a participant who steps a run with n (and
+// reads) shows as "stepping, waits for n", not "running"; one whose run is done
+// shows "not running"; a run released with c reads "running to the end".
+func TestBoardTellsSteppingFromRunning(t *testing.T) {
+	srv, addr := startServer(t, Config{})
+	alice := joinAndWait(t, addr, "alice")
+	m := alice.mark()
+	alice.keys("j", enter)
+	alice.waitAfter(m, "Chapter 2 · Public and protected")
+	alice.keys("n")
+	alice.startRun(m, "")
+	board := NewBoard(srv, lipgloss.NewRenderer(nil), "join")
+	board.width = 120
+	row := func() string {
+		board.refresh()
+		for _, l := range strings.Split(ansi.Strip(board.View()), "\n") {
+			if strings.Contains(l, "alice") {
+				return l
+			}
+		}
+		return ""
+	}
+	testutil.Eventually(t, "alice to show as stepping", 30*time.Second, func() bool { return strings.Contains(row(), "stepping, waits for n") })
+	alice.keys("c")
+	alice.waitAfter(m, "chapter done")
+	testutil.Eventually(t, "alice to show as not running", 30*time.Second, func() bool { return strings.HasSuffix(row(), "not running") })
+
+	board.rows = []Status{{ID: 1, Name: "bob", Chapter: "login", Running: true, LastKey: time.Now()}}
+	if v := ansi.Strip(board.View()); !strings.Contains(v, "running to the end") {
+		t.Errorf("a run released with c should read \"running to the end\":\n%s", v)
+	}
 }

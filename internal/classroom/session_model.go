@@ -36,6 +36,7 @@ type sessionModel struct {
 	err      string
 	run      runNumbers // the current run's hop numbers, as the participant sees them
 	notice   string     // told the participant once their app is back (a reset)
+	stepping bool       // the app's run goes a hop per n (Status.Stepping)
 
 	width, height int
 
@@ -147,7 +148,7 @@ func (m *sessionModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 // where keeps the chapter on the participant's screen in their seat (where a rejoin
-// puts them back) and on the board.
+// puts them back) and on the board, and whether their run goes a hop per n.
 func (m *sessionModel) where() {
 	if m.app == nil || m.seat == nil {
 		return
@@ -155,6 +156,10 @@ func (m *sessionModel) where() {
 	if c := m.app.CurrentChapter(); c != m.seat.chapter {
 		m.seat.chapter = c
 		m.p.update(func(s *Status) { s.Chapter = c })
+	}
+	if st := m.app.Stepping(); st != m.stepping {
+		m.stepping = st
+		m.p.update(func(s *Status) { s.Stepping = st })
 	}
 }
 

@@ -77,6 +77,11 @@ func (m *Model) AwaitingHop() bool {
 	return m.screen == screenChapter && m.chapter != nil && m.chapter.Waiting()
 }
 
+// Stepping reports whether the chapter's run goes a hop per n (the participant
+// reads, or is yet to press n) rather than to its end (c): the classroom board says
+// which.
+func (m *Model) Stepping() bool { return m.chapter != nil && m.chapter.Stepping() }
+
 // Notify shows text above the key help until the next key press (the classroom's
 // "the instructor reset you").
 func (m *Model) Notify(text string) tea.Cmd {

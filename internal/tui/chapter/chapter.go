@@ -200,6 +200,9 @@ func (m *Model) Timeline() *timeline.Model { return m.timeline }
 // Waiting reports whether a hop was let through and has not arrived yet.
 func (m *Model) Waiting() bool { return m.waiting }
 
+// Stepping reports whether a run goes a hop per n (not released to its end by c).
+func (m *Model) Stepping() bool { return m.state == Running && !m.freeRun }
+
 // LessonRendered reports whether the lesson is rendered for the current width.
 func (m *Model) LessonRendered() bool { return m.lesson.Rendered() }
 
