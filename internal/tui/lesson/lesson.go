@@ -109,7 +109,7 @@ func RenderProfile(id, markdown string, width int, present bool, style ansi.Styl
 			return msg
 		}
 		out, err := r.Render(md)
-		out = rewrap(trimRight(strings.Trim(common.RestoreHyphens(out), "\n")), max(width-1, 1))
+		out = rewrap(strings.Trim(common.RestoreHyphens(out), "\n"), max(width-1, 1))
 		msg.Out, msg.Err = common.TruncateLines(out, width), err
 		return msg
 	}
@@ -133,7 +133,8 @@ func glamourWidth(md string, width int) int {
 // broke lines only at blanks (ProtectHyphens guards every other breakpoint), so the
 // lines of a paragraph or a list item are joined with a blank and wrapped whole.
 // Table rows are kept as glamour drew them, and runs of blank lines (glamour leaves
-// two after a nested list) become one.
+// two after a nested list) become one. out is glamour's output as it drew it, each
+// line padded with blanks (trimmed here).
 func rewrap(out string, width int) string {
 	var res []string
 	var unit []string // the lines of the paragraph or list item being joined
@@ -143,7 +144,9 @@ func rewrap(out string, width int) string {
 			unit = unit[:0]
 		}
 	}
-	for _, l := range strings.Split(out, "\n") {
+	open := "" // the styles open where glamour broke the line before
+	for _, raw := range strings.Split(out, "\n") {
+		l := trimRight(raw)
 		plain := strings.TrimSpace(xansi.Strip(l))
 		switch {
 		case plain == "":
@@ -158,42 +161,75 @@ func rewrap(out string, width int) string {
 			flush()
 			unit = append(unit, l)
 		default:
-			// Glamour's wrapper does not open a styled run again on the line it
-			// continues on: the run's styles, open where the line before ends, go
-			// in front of this line's text.
-			_, body, _ := splitLead(l)
-			unit = append(unit, openAtEnd(unit[len(unit)-1])+body)
+			// Glamour opens the style of the run it broke again at the start of
+			// the continuation line (or that of the run starting there): that
+			// lead is kept, its blanks dropped. Only a line that opens nothing
+			// gets the styles open where the line before broke.
+			lead, body, _ := splitLead(l)
+			lead = strings.ReplaceAll(lead, " ", "")
+			if !opens(lead) {
+				lead += open
+			}
+			unit = append(unit, lead+body)
 		}
+		open = openAtBreak(raw)
 	}
 	flush()
 	return strings.Join(res, "\n")
 }
 
-// openAtEnd is the SGR codes still open at the last visible character of l (a
-// reset after it, added when its padding was trimmed, does not count).
-func openAtEnd(l string) string {
-	var open []string
+// openAtBreak is the SGR codes open where glamour broke line l (as glamour drew
+// it, padded): at its last non-blank character, and after the codes right behind
+// that character when they open a run (a code span that ends the line is closed
+// there, and the run of the blank glamour broke at opened). Resets alone behind it
+// are glamour's end of line, not the end of the run it broke.
+func openAtBreak(l string) string {
+	var open, pending, behind []string
+	capturing := false // no blank since the last non-blank character
 	for i := 0; i < len(l); {
-		if l[i] != '\x1b' {
-			i++
+		switch {
+		case l[i] == '\x1b':
+			j := strings.IndexByte(l[i:], 'm')
+			if j < 0 {
+				return strings.Join(open, "")
+			}
+			pending = append(pending, l[i:i+j+1])
+			if capturing {
+				behind = append(behind, l[i:i+j+1])
+			}
+			i += j + 1
 			continue
+		case l[i] == ' ':
+			capturing = false
+		default:
+			open = applySGR(open, pending)
+			pending, behind, capturing = pending[:0], behind[:0], true
 		}
-		j := strings.IndexByte(l[i:], 'm')
-		if j < 0 {
-			break
-		}
-		code := l[i : i+j+1]
-		i += j + 1
-		if strings.TrimSpace(xansi.Strip(l[i:])) == "" {
-			break // only blanks and codes after it
-		}
-		if code == "\x1b[0m" || code == "\x1b[m" {
-			open = open[:0]
-		} else if strings.HasSuffix(code, "m") {
-			open = append(open, code)
+		i++
+	}
+	for _, c := range behind {
+		if c != "\x1b[0m" && c != "\x1b[m" {
+			return strings.Join(applySGR(open, behind), "")
 		}
 	}
 	return strings.Join(open, "")
+}
+
+// opens reports whether codes open a style (hold more than resets).
+func opens(codes string) bool {
+	return strings.Trim(strings.ReplaceAll(strings.ReplaceAll(codes, "\x1b[0m", ""), "\x1b[m", ""), " ") != ""
+}
+
+// applySGR is the open codes after codes: a reset closes them all.
+func applySGR(open, codes []string) []string {
+	for _, c := range codes {
+		if c == "\x1b[0m" || c == "\x1b[m" {
+			open = open[:0]
+		} else {
+			open = append(open, c)
+		}
+	}
+	return open
 }
 
 // listItem matches the start of a list item as glamour draws it.

@@ -231,9 +231,81 @@ func TestLessonContinuationKeepsItsStyle(t *testing.T) {
 		msg := RenderProfile("t", md, w, false, styles.Glamour(styles.Screen, true, false), termenv.ANSI256)().(RenderedMsg)
 		for i, l := range strings.Split(msg.Out, "\n") {
 			lead, body, _ := splitLead(l)
-			if i > 0 && ansi.Strip(body) != "" && openAtEnd(lead+"x") == "" && !strings.HasPrefix(body, "\x1b[") {
+			if i > 0 && ansi.Strip(body) != "" && openAtBreak(lead+"x") == "" && !strings.HasPrefix(body, "\x1b[") {
 				t.Errorf("width %d: line %d starts unstyled: %q", w, i, l)
 			}
+		}
+	}
+}
+
+// fgRuns walks out's SGR codes and returns the visible text drawn in foreground
+// fg (a truecolor "R;G;B"), without blanks, its separate runs joined by "|" (a
+// blank or a line break, which show no colour, neither end nor start a run).
+func fgRuns(out, fg string) string {
+	var b strings.Builder
+	cur, in := "", false
+	sgr := regexp.MustCompile("^\x1b\\[([0-9;]*)m")
+	for i := 0; i < len(out); {
+		if m := sgr.FindStringSubmatch(out[i:]); m != nil {
+			switch {
+			case m[1] == "0" || m[1] == "":
+				cur = ""
+			case strings.HasPrefix(m[1], "38;2;"):
+				cur = strings.Join(strings.Split(m[1], ";")[2:5], ";")
+			}
+			i += len(m[0])
+			continue
+		}
+		if out[i] == '\n' {
+			if in {
+				b.WriteByte(' ') // a run broken across lines goes on
+			}
+			i++
+			continue
+		}
+		switch {
+		case out[i] == ' ': // a blank shows no colour
+		case cur == fg && !in:
+			if b.Len() > 0 {
+				b.WriteString("|")
+			}
+			in = true
+		case cur != fg && in:
+			in = false
+		}
+		if in {
+			b.WriteByte(out[i])
+		}
+		i++
+	}
+	runs := strings.Split(b.String(), "|")
+	for i, r := range runs {
+		runs[i] = strings.Join(strings.Fields(r), "") // a URL broken after a "/"
+	}
+	return strings.Join(runs, "|")
+}
+
+// TestLessonColoursExactlyTheCodeSpans: every code span is drawn in the code colour
+// and nothing else is, at every width (chapter 6's "client_id names the client (there
+// is no aud" was all pink: a code span that ended a line coloured the next line, and
+// one that began a line lost its colour).
+func TestLessonColoursExactlyTheCodeSpans(t *testing.T) {
+	md := "What the bearer may do. `token_use` is `access`, `client_id` names the client (there is **no** `aud`), and `scope` lists the granted scopes. Who the user is: `iss` is the user pool (`https://cognito-idp.<region>.amazonaws.com/<pool id>`; on the local lab, the local pool's URL), plus `sub`, `email`, `email_verified`, `cognito:username`, `auth_time`, `iat` and `exp` (one hour after `iat` by default)."
+	var spans []string
+	for i, part := range strings.Split(md, "`") {
+		if i%2 == 1 {
+			spans = append(spans, part)
+		}
+	}
+	want := strings.ReplaceAll(strings.Join(spans, "|"), " ", "")
+	pink := strings.Join(strings.Split(strings.TrimPrefix(styles.Screen.Pink.Dark, "#"), ""), "")
+	var r, g, b int
+	fmt.Sscanf(pink, "%02x%02x%02x", &r, &g, &b)
+	fg := fmt.Sprintf("%d;%d;%d", r, g, b)
+	for w := 30; w <= 80; w++ {
+		msg := RenderProfile("t", md, w, false, styles.Glamour(styles.Screen, true, false), termenv.TrueColor)().(RenderedMsg)
+		if got := fgRuns(msg.Out, fg); got != want {
+			t.Errorf("width %d: code colour on\n%q\nwant\n%q", w, got, want)
 		}
 	}
 }
