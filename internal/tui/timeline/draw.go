@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/cognitolab/cognitolab/internal/hop"
+	"github.com/cognitolab/cognitolab/internal/tui/styles"
 )
 
 // Drawing the timeline: the visible rows (a hop, a folded set-up group, a clock
@@ -138,9 +139,37 @@ func setupWhat(hs []hop.Hop) string {
 	return strings.Join(parts, ", ")
 }
 
-// row draws hop i: marker, seq, method, status, who called whom, where, and the
-// back-channel mark. fromW is the width of the "from → to" column.
+// drawnRow is a hop's row as drawn, with what it was drawn for. A hop does not
+// change once in the list, so its row changes only with the selection, the width,
+// the column and the styles, while a frame draws every visible row (a classroom
+// draws thousands of frames a minute).
+type drawnRow struct {
+	sig  rowSig
+	text string
+}
+
+type rowSig struct {
+	sel          bool
+	fromW, width int
+	styles       *styles.Styles
+}
+
+// row is hop i's row (drawRow), drawn again only when what it shows changed.
 func (m *Model) row(i, fromW int) string {
+	sig := rowSig{sel: i == m.sel, fromW: fromW, width: m.width, styles: m.c.Styles}
+	if i < len(m.drawn) && m.drawn[i].text != "" && m.drawn[i].sig == sig {
+		return m.drawn[i].text
+	}
+	if i >= len(m.drawn) {
+		m.drawn = append(m.drawn, make([]drawnRow, i+1-len(m.drawn))...)
+	}
+	m.drawn[i] = drawnRow{sig: sig, text: m.drawRow(i, fromW)}
+	return m.drawn[i].text
+}
+
+// drawRow draws hop i: marker, seq, method, status, who called whom, where, and the
+// back-channel mark. fromW is the width of the "from → to" column.
+func (m *Model) drawRow(i, fromW int) string {
 	s := m.c.Styles
 	h := m.hops[i]
 	marker := "  "

@@ -34,6 +34,8 @@ type Model struct {
 	// marks are the rows between hops that are no hop (a jump of the lab clock), in
 	// the order they came.
 	marks []Mark
+	// drawn is each hop's row as last drawn (see row).
+	drawn []drawnRow
 }
 
 // Mark is a row between hops that is no hop: a jump of the lab clock. It sits before
@@ -102,7 +104,7 @@ func (m *Model) Reset() {
 		}
 	}
 	m.marks = pending
-	m.hops, m.num, m.sel, m.offset = nil, nil, 0, 0
+	m.hops, m.num, m.drawn, m.sel, m.offset = nil, nil, nil, 0, 0
 	m.own, m.setups = 0, 0
 }
 

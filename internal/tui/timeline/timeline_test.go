@@ -132,3 +132,49 @@ func TestFoldedSetupNamesGroups(t *testing.T) {
 		}
 	}
 }
+
+// TestRowsKeptMatchFresh: the rows kept from earlier frames are the rows a fresh
+// list draws, after the selection moves, the width changes, and a new run replaces
+// the hops (same positions, other hops).
+func TestRowsKeptMatchFresh(t *testing.T) {
+	c := common.New("notty", nil)
+	run1 := []hop.Hop{
+		{Party: hop.PartyALB, Browser: "your browser", Method: "GET", URL: "http://localhost:8080/v1/secrets", Status: 302},
+		{Party: hop.PartyHostedUI, Browser: "your browser", Method: "GET", URL: "http://127.0.0.1:9229/login", Status: 200},
+	}
+	run2 := []hop.Hop{ // the same parties (the same column), other requests
+		{Party: hop.PartyALB, Browser: "your browser", Method: "GET", URL: "http://localhost:8080/logout", Status: 302},
+		{Party: hop.PartyHostedUI, Browser: "your browser", Method: "GET", URL: "http://127.0.0.1:9229/oauth2/authorize", Status: 302},
+	}
+	fresh := func(hs []hop.Hop, sel, w int) string {
+		f := New(c)
+		for _, h := range hs {
+			f.Append(h)
+		}
+		f.Select(sel)
+		f.SetSize(w, 10)
+		return f.View()
+	}
+	m := New(c)
+	for _, h := range run1 {
+		m.Append(h)
+	}
+	check := func(what string, hs []hop.Hop, sel, w int) {
+		t.Helper()
+		if got, want := m.View(), fresh(hs, sel, w); got != want {
+			t.Fatalf("%s:\n%s\nwant:\n%s", what, got, want)
+		}
+	}
+	m.SetSize(80, 10)
+	check("first frame", run1, 0, 80)
+	m.Select(1)
+	check("selection moved", run1, 1, 80)
+	m.SetSize(50, 10)
+	check("narrower", run1, 1, 50)
+	m.Reset()
+	for _, h := range run2 {
+		m.Append(h)
+	}
+	m.Select(1)
+	check("a new run", run2, 1, 50)
+}
