@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestHelpers(t *testing.T) {
@@ -148,4 +149,21 @@ func FuzzMaskBody(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestTook: a sub-millisecond hop is "<1 ms", never Go's "0s" (review3 L4).
+func TestTook(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		0:                       "",
+		4 * time.Microsecond:    "<1 ms",
+		840 * time.Microsecond:  "<1 ms",
+		time.Millisecond:        "1 ms",
+		4400 * time.Microsecond: "4 ms",
+		999 * time.Millisecond:  "999 ms",
+		1249 * time.Millisecond: "1.25 s",
+	} {
+		if got := Took(d); got != want {
+			t.Errorf("Took(%s) = %q, want %q", d, got, want)
+		}
+	}
 }

@@ -85,7 +85,10 @@ func (p *Printer) textResponse(h hop.Hop) {
 	if h.Location != "" {
 		p.printf("  Location: %s", clip(h.Location, textWidth))
 	}
-	p.printf("  %s\n", st.dim.Render(h.Duration.Round(10_000).String()))
+	if d := hop.Took(h.Duration); d != "" {
+		p.printf("  %s", st.dim.Render(d))
+	}
+	p.printf("\n")
 	if why := h.Trouble(); why != "" {
 		p.printf("   %s\n", st.fail.Render("! "+why))
 	}

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
@@ -228,5 +229,22 @@ func TestRefusedLoginPage(t *testing.T) {
 	m.SetSize(80, 200)
 	if v := trimmed(m.View()); strings.Contains(v, ".x{color:red}") || !strings.Contains(v, "bytes of CSS, not shown") {
 		t.Errorf("the CSS fills the body:\n%s", v)
+	}
+}
+
+// TestSubMillisecondTook: a hop under a millisecond reads "in <1 ms", not Go's
+// "in 0s" (review3 L4); one not measured says nothing.
+func TestSubMillisecondTook(t *testing.T) {
+	m := New(common.New("notty", nil))
+	m.SetSize(100, 40)
+	h := hop.Hop{Seq: 4, Method: "GET", URL: "http://localhost/v1/secrets", Status: 302, Duration: 300 * time.Microsecond}
+	m.SetHop(&h, "4")
+	if v := ansi.Strip(m.View()); !strings.Contains(v, "302  in <1 ms") || strings.Contains(v, "0s") {
+		t.Errorf("hop pane:\n%s", v)
+	}
+	h.Duration = 0
+	m.SetHop(&h, "4")
+	if v := ansi.Strip(m.View()); strings.Contains(v, " in ") {
+		t.Errorf("a hop not measured:\n%s", v)
 	}
 }

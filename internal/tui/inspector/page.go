@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
@@ -104,8 +103,11 @@ func (p *page) response() {
 	if !h.Answered() {
 		p.b.WriteString(common.Wrap(p.s.Error.Render("no response: "+h.Err), p.wrap) + "\n")
 	} else {
-		p.b.WriteString(p.s.Status(h.StatusClass()).Render(h.StatusText()) +
-			p.s.Muted.Render(fmt.Sprintf("  in %s", h.Duration.Round(time.Millisecond))) + "\n")
+		took := ""
+		if d := hop.Took(h.Duration); d != "" {
+			took = p.s.Muted.Render("  in " + d)
+		}
+		p.b.WriteString(p.s.Status(h.StatusClass()).Render(h.StatusText()) + took + "\n")
 	}
 	if h.Location != "" {
 		location := h.Location
