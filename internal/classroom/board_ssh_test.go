@@ -1,6 +1,7 @@
 package classroom
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -137,5 +138,31 @@ func TestBoardTellsSteppingFromRunning(t *testing.T) {
 	board.rows = []Status{{ID: 1, Name: "bob", Chapter: "login", Running: true, LastKey: time.Now()}}
 	if v := ansi.Strip(board.View()); !strings.Contains(v, "running to the end") {
 		t.Errorf("a run released with c should read \"running to the end\":\n%s", v)
+	}
+}
+
+// TestPushIsAnnounced: the board's "everyone to chapter N" tells each participant
+// the instructor moved them, once: the notice goes with their next key.
+func TestPushIsAnnounced(t *testing.T) {
+	srv, addr := startServer(t, Config{})
+	alice := joinAndWait(t, addr, "alice")
+	var six Chapter
+	for _, c := range srv.Chapters() {
+		if c.Number == 6 {
+			six = c
+		}
+	}
+	m := alice.mark()
+	if err := srv.PushAll(six.ID); err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("The instructor moved everyone to chapter 6 · %s", six.Title)
+	alice.waitAfter(m, want)
+	alice.waitAfter(m, "Chapter 6 · "+six.Title)
+	m = alice.mark()
+	alice.keys(esc)
+	alice.waitAfter(m, "Chapters")
+	if s := ansi.Strip(alice.out.since(m)); strings.Contains(s, "The instructor moved") {
+		t.Errorf("the notice stayed after a key:\n%s", lastLines(s, 20))
 	}
 }

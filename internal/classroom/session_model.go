@@ -278,7 +278,19 @@ func (m *sessionModel) push(msg pushMsg) tea.Cmd {
 	}
 	m.app.Stop()
 	m.p.update(func(s *Status) { s.Chapter, s.Running, s.Stuck, s.Why, s.Hop = msg.chapter, false, false, "", "" })
-	return m.app.OpenChapter(msg.chapter)
+	open := m.app.OpenChapter(msg.chapter)
+	return tea.Batch(open, m.app.Notify(pushNotice(m.p.srv.Chapters(), msg.chapter)))
+}
+
+// pushNotice tells a participant the instructor moved them (their run, if one was
+// going, stopped): "The instructor moved everyone to chapter 6 · …".
+func pushNotice(chapters []Chapter, id string) string {
+	for _, c := range chapters {
+		if c.ID == id {
+			return fmt.Sprintf("The instructor moved everyone to chapter %d · %s (press any key).", c.Number, c.Title)
+		}
+	}
+	return "The instructor moved everyone to another chapter (press any key)."
 }
 
 // joinInput gives msg to the join screen's field in focus (the name or the rejoin
