@@ -9,6 +9,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -237,6 +238,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 func (a *App) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := a.cfg.Now()
+		echoTrace(w, r)
 		v := a.verifyALB(r)
 		sw := &httpx.StatusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), ctxKey{}, v)))
@@ -245,6 +247,24 @@ func (a *App) logRequests(next http.Handler) http.Handler {
 		}
 		a.logLine(r, v, sw.Status, start)
 	})
+}
+
+// traceRootRE is a well-formed X-Amzn-Trace-Id Root: 1-<8 hex epoch seconds>-<24 hex>
+// (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-request-tracing.html).
+var traceRootRE = regexp.MustCompile(`^1-[0-9a-f]{8}-[0-9a-f]{24}$`)
+
+// echoTrace answers with the Root of the X-Amzn-Trace-Id the ALB forwarded
+// ("X-Amzn-Trace-Id: Root=1-…"; the app's own choice, not the ALB's): whoever sent the
+// request (a browser, curl, cognitolab) learns the trace id under which the app logs
+// it (trace_id) and can find that log line. A browser sends no trace header; the ALB
+// makes the Root, and without this echo only the ALB and the app would know it.
+func echoTrace(w http.ResponseWriter, r *http.Request) {
+	for _, f := range strings.Split(r.Header.Get(headerTrace), ";") {
+		if k, v, ok := strings.Cut(strings.TrimSpace(f), "="); ok && k == "Root" && traceRootRE.MatchString(v) {
+			w.Header().Set(headerTrace, "Root="+v)
+			return
+		}
+	}
 }
 
 // requestLine is one request's log record.

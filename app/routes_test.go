@@ -346,3 +346,21 @@ func TestPageHeaders(t *testing.T) {
 		t.Errorf("CSP %q allows scripts", csp)
 	}
 }
+
+// TestEchoesTraceRoot: the app answers with the Root of the trace header the ALB
+// forwarded (Self and other fields dropped), so whoever sent the request can find the
+// app's log line; without a well-formed Root it adds no header.
+func TestEchoesTraceRoot(t *testing.T) {
+	a, _ := newTestApp(t, nil, nil)
+	for in, want := range map[string]string{
+		"Root=1-637fe6a1-266120b455550e1e2c598c3f":                                                         "Root=1-637fe6a1-266120b455550e1e2c598c3f",
+		"Self=1-67891234-12456789abcdef0123456789;Root=1-637fe6a1-266120b455550e1e2c598c3f;CalledFrom=app": "Root=1-637fe6a1-266120b455550e1e2c598c3f",
+		"":                              "",
+		"Root=1-xyz\r\nSet-Cookie: a=b": "",
+	} {
+		rec := do(t, a.Handler(), "GET", "/v1/public", map[string]string{headerTrace: in})
+		if got := rec.Header().Get(headerTrace); got != want {
+			t.Errorf("trace %q: the app answered X-Amzn-Trace-Id %q, want %q", in, got, want)
+		}
+	}
+}
