@@ -279,6 +279,21 @@ func strippedHeaders(sent, forwarded []hop.Field) []string {
 	return out
 }
 
+// forwardedTrace is the X-Amzn-Trace-Id the ALB forwards for cause: "Root=…" it made
+// when the request had none (a browser's), "Self=<the ALB's>;Root=<given>" when it
+// had a Root.
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-request-tracing.html
+func forwardedTrace(cause *hop.Hop) string {
+	root := cause.TraceID
+	if root == "" {
+		root = "<the ALB's>"
+	}
+	if given := traceRootOf(hop.Value(cause.ReqHeaders, "X-Amzn-Trace-Id")); given != "" {
+		return "Self=<the ALB's>;Root=" + given
+	}
+	return "Root=" + root
+}
+
 // inferForward emits, against AWS, the request the ALB forwarded to the app, which
 // nobody outside AWS can observe: the browser's request plus the headers the ALB adds
 // (X-Amzn-Trace-Id, X-Forwarded-For/Proto/Port, and behind an authenticate rule the
@@ -308,7 +323,7 @@ func (s *Session) inferForward(cause *hop.Hop) {
 		hdr = append(hdr, f)
 	}
 	hdr = append(hdr,
-		hop.Field{Name: "X-Amzn-Trace-Id", Value: "Self=<the ALB's>;Root=" + cause.TraceID},
+		hop.Field{Name: "X-Amzn-Trace-Id", Value: forwardedTrace(cause)},
 		hop.Field{Name: "X-Forwarded-For", Value: "<your address as the ALB saw it>"},
 		hop.Field{Name: "X-Forwarded-Proto", Value: app.Scheme},
 		hop.Field{Name: "X-Forwarded-Port", Value: port},

@@ -176,7 +176,11 @@ func TestStrippedHeaders(t *testing.T) {
 
 // Against AWS the forward is inferred: the ALB's headers named, values described.
 func TestAWSForwardInferred(t *testing.T) {
-	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte(`{}`)) }))
+	const root = "1-637fe6a1-266120b455550e1e2c598c3f" // as the ALB made it; the app echoes it
+	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Amzn-Trace-Id", "Root="+root)
+		_, _ = w.Write([]byte(`{}`))
+	}))
 	defer app.Close()
 	s := &Session{Target: target.Target{Kind: target.AWS, AppURL: app.URL}}
 	r, end := s.begin(context.Background(), "login")
@@ -193,6 +197,10 @@ func TestAWSForwardInferred(t *testing.T) {
 		if hop.Value(hs[1].ReqHeaders, n) == "" {
 			t.Errorf("inferred forward lacks %s: %+v", n, hs[1].ReqHeaders)
 		}
+	}
+	// The browser sent no trace header: the ALB forwards the Root it made, no Self.
+	if v := hop.Value(hs[1].ReqHeaders, "X-Amzn-Trace-Id"); v != "Root="+root || hs[0].TraceID != root {
+		t.Errorf("inferred X-Amzn-Trace-Id %q (browser hop's trace id %q), want Root=%s", v, hs[0].TraceID, root)
 	}
 }
 

@@ -4,8 +4,9 @@ package flows
 // API FilterLogEvents).
 //
 // Hops, in order:
-//  1. GET <ALB>/v1/public  with X-Amzn-Trace-Id: Root=<ours> → 200 (the app logs a line with trace_id)
-//  2. GET <ALB>/v1/secrets with the session cookie and Root=<ours> → 200 (a line with the identity)
+//  1. GET <ALB>/v1/public → 200 (the ALB adds X-Amzn-Trace-Id: Root=…; the app logs a
+//     line with that trace_id and answers with the Root, which ties the hop to its line)
+//  2. GET <ALB>/v1/secrets with the session cookie → 200 (a line with the identity)
 //  3. POST <Logs>/ X-Amz-Target: Logs_20140328.FilterLogEvents {logGroupName, startTime}
 //     → 200 {events:[{timestamp, message, logStreamName}...]}, repeated (bounded, with
 //     backoff) until both lines have arrived: the app ships its lines asynchronously.
@@ -19,6 +20,7 @@ package flows
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -64,9 +66,13 @@ func LogsChapter() Chapter {
 				if err := r.expectStatus(h, body, http.StatusOK, "log in again (chapter 4)"); err != nil {
 					return err
 				}
+				if h.TraceID == "" {
+					return r.fail(h, "the app's answer to carry the X-Amzn-Trace-Id Root it was forwarded", "no X-Amzn-Trace-Id",
+						"the app on the instance is older than this cognitolab: update the lab (run cognitolab deploy again), then rerun", errNoTrace)
+				}
 				traces = append(traces, h.TraceID)
 			}
-			r.info("Each request carried an `X-Amzn-Trace-Id` Root; the app writes it into its log line as `trace_id`. A redirect the ALB answers itself never reaches the app, so it has no app log line.")
+			r.info("The ALB gave each request an `X-Amzn-Trace-Id` Root (your browser sent none); the app writes it into its log line as `trace_id` and answers with it in its own `X-Amzn-Trace-Id`, which is how this chapter finds its lines. A redirect the ALB answers itself never reaches the app, so it has no app log line.")
 			lines, err := r.appLogLines(traces)
 			if err != nil {
 				return err
@@ -84,6 +90,9 @@ func LogsChapter() Chapter {
 			return nil
 		}}
 }
+
+// errNoTrace: the app's answer had no trace id to find its log line by.
+var errNoTrace = errors.New("the app did not answer with the request's trace id")
 
 // RawTokensHeader asks the local app to log one request's raw tokens (the logs
 // chapter's toggle); app.RawTokensHeader, which the flows do not import.

@@ -3,14 +3,11 @@ package flows
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -79,24 +76,17 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	defer cancel() // the body is read below, before RoundTrip returns
 	req = req.Clone(ctx)
 	h := hop.Hop{Browser: r.browser, Method: req.Method, URL: req.URL.String()}
-	correlation := s.isALBHost(req.URL) && req.Header.Get("X-Amzn-Trace-Id") == ""
-	if correlation {
-		// A browser sends no trace header: the ALB makes the Root. We send a Root of
-		// our own so the app's log line can be tied back to this hop (the ALB keeps an
-		// incoming Root, WIRE 4.6), stamped with the lab's clock as the ALB's Self is,
-		// and keep it out of the request the hop shows: it is the trace id the ALB
-		// forwards (Hop.TraceID), not something the learner's browser sends.
-		h.TraceID = newTraceRoot(s.labNow())
-		req.Header.Set("X-Amzn-Trace-Id", "Root="+h.TraceID)
-	}
+	// No X-Amzn-Trace-Id is added here: a browser sends none, so the ALB makes the
+	// Root (on its own clock, the lab's in the local lab) and forwards "Root=…" alone;
+	// one given by a caller is recorded like any header, and the ALB then adds Self
+	// (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-request-tracing.html).
+	// The hop learns the trace id from the app's answer, which echoes the Root
+	// (app.echoTrace); a request the ALB answers itself has none.
 	if req.Header.Get("User-Agent") == "" && r.browser != BrowserSDK {
 		req.Header.Set("User-Agent", "cognitolab/1 (teaching browser)")
 	}
 	reqBody := readRequestBody(req)
 	recordRequest(&h, req, reqBody, s.secrets())
-	if correlation {
-		h.ReqHeaders = slices.DeleteFunc(h.ReqHeaders, func(f hop.Field) bool { return strings.EqualFold(f.Name, "X-Amzn-Trace-Id") })
-	}
 
 	h.Start = time.Now()
 	resp, err := s.baseTransport().RoundTrip(req)
@@ -160,13 +150,6 @@ func (s *Session) emit(e hop.Event) {
 	if s.Emit != nil {
 		s.Emit(e)
 	}
-}
-
-// newTraceRoot makes an X-Amzn-Trace-Id Root: 1-<8 hex epoch seconds>-<24 hex>.
-func newTraceRoot(now time.Time) string {
-	b := make([]byte, 12)
-	_, _ = rand.Read(b)
-	return fmt.Sprintf("1-%08x-%s", now.Unix(), hex.EncodeToString(b))
 }
 
 // traceRootOf extracts Root=... from an X-Amzn-Trace-Id value.

@@ -13,8 +13,8 @@ import (
 )
 
 // TestTraceIDIsTheALBs: the browser's request shows no X-Amzn-Trace-Id (a browser
-// sends none; the ALB adds it), the hop keeps the trace id the ALB forwards, and after
-// a clock jump its Root and the ALB's Self are both stamped with the lab's clock.
+// sends none; the ALB adds it), the hop keeps the trace id the ALB forwards (the app
+// answers with it), and after a clock jump that Root is stamped with the lab's clock.
 func TestTraceIDIsTheALBs(t *testing.T) {
 	lab := startLab(t)
 	if _, err := lab.Advance(24 * time.Hour); err != nil {

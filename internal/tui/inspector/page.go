@@ -143,13 +143,12 @@ func (p *page) trace() {
 	}
 	p.section("Trace id")
 	p.field("X-Amzn-Trace-Id", "Root="+h.TraceID, false, p.notable("X-Amzn-Trace-Id", false))
-	const chosen = "Your browser sent none; the lab chose the Root (the ALB keeps one it is given) so this hop and its log line can be matched."
-	why := "The ALB adds this header to the request it forwards to the app, which logs it as trace_id. " + chosen
+	why := "Your browser sent none: the ALB made this Root and adds the header to the request it forwards to the app, which logs it as trace_id."
 	switch {
 	case h.BackChannel:
 		why = "The trace id of the browser's request that made the ALB do this."
 	case h.Party == hop.PartyALB:
-		why = "The ALB's trace id for this request (its access log's trace_id): the ALB answered itself, so the app never saw it. " + chosen
+		why = "The ALB's trace id for this request (its access log's trace_id): the ALB answered itself, so the app never saw it."
 	}
 	p.b.WriteString(p.s.Muted.Render(common.Wrap("    "+why, p.wrap)) + "\n")
 }
