@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/cognitolab/cognitolab/internal/flows"
 	"github.com/cognitolab/cognitolab/internal/hop"
 	"github.com/cognitolab/cognitolab/internal/tui/common"
 	"github.com/cognitolab/cognitolab/internal/tui/styles"
@@ -64,6 +65,9 @@ func (p *page) request() {
 	// The request line as a Location: its query one parameter a line when too long.
 	p.lines(p.s.HopRequest.Render(h.Method+" "), target, p.s.HopRequest)
 	for _, f := range h.ReqHeaders {
+		if p.basicAuth(f) {
+			continue
+		}
 		p.field(f.Name, f.Value, sec.Field(f), p.notable(f.Name, f.Notable))
 	}
 	if len(h.ReqCookies) > 0 {
@@ -166,6 +170,31 @@ func (p *page) setCookies() {
 			p.b.WriteString("    " + p.s.Muted.Render(c.Attrs) + "\n")
 		}
 	}
+}
+
+// basicAuth draws an Authorization: Basic header decoded, which is what it teaches:
+// base64 of client_id:client_secret (RFC 7617 section 2; Cognito's token endpoint,
+// https://docs.aws.amazon.com/cognito/latest/developerguide/token-endpoint.html). Masked,
+// the client id shows and the secret does not; revealed, the header as sent comes
+// first and the decoded pair under it. It reports false for any other header, or a
+// value that is not base64 of id:secret, which is then drawn as any header is.
+func (p *page) basicAuth(f hop.Field) bool {
+	if !strings.EqualFold(f.Name, "Authorization") {
+		return false
+	}
+	id, secret, ok := flows.DecodeBasicAuth(f.Value)
+	if !ok {
+		return false
+	}
+	note := p.notable(f.Name, f.Notable)
+	if !p.m.reveal {
+		p.field(f.Name, "Basic base64("+id+":"+hop.Mask+")", false, note)
+		p.b.WriteString(p.s.Muted.Render(common.Wrap("    base64 of client_id:client_secret, decoded here with the secret hidden (r shows the header as sent)", p.wrap)) + "\n")
+		return true
+	}
+	p.field(f.Name, f.Value, false, note)
+	p.b.WriteString(p.s.Muted.Render(common.Wrap("    that is base64(client_id:client_secret) = base64("+id+":"+secret+")", p.wrap)) + "\n")
+	return true
 }
 
 // notable reports whether a field is starred: flagged, or one the lesson points at.
