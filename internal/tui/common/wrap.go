@@ -82,6 +82,30 @@ func wrapLine(line string, w int, whole bool) []string {
 				}
 			case isURL(word):
 				word = ansi.Truncate(word, room, "…")
+			case identBreak(word, room) > 0:
+				// An identifier longer than a line: broken after a "." (or "/",
+				// ":", "_", ...) or between the words of a CamelCase name,
+				// never inside a word.
+				for ansi.StringWidth(word) > w-curW {
+					cut := identBreak(word, max(w-curW, 1))
+					if cut == 0 {
+						break
+					}
+					head := ansi.Cut(word, 0, cut)
+					cur += head
+					sgr.scan(head)
+					newLine()
+					word = ansi.Cut(word, cut, ansi.StringWidth(word))
+				}
+				if ansi.StringWidth(word) > w-curW { // no boundary left: as below
+					parts := strings.Split(ansi.Hardwrap(word, max(w-curW, 1), false), "\n")
+					for _, p := range parts[:len(parts)-1] {
+						cur += p
+						sgr.scan(p)
+						newLine()
+					}
+					word = parts[len(parts)-1]
+				}
 			default:
 				// An opaque value (a token, a cookie) longer than a line: split it
 				// at the line's end, the only place left.
@@ -145,6 +169,45 @@ func urlBreak(word string, room int) (head, rest string) {
 	head, rest = ansi.Cut(word, 0, cut), ansi.Cut(word, cut, ansi.StringWidth(word))
 	return head, strings.TrimLeft(rest, " ")
 }
+
+// identBreak is where to break an identifier (maybe styled) that is longer than
+// room columns so that its head fits: after the last ".", "/", ":", "_", "-", ","
+// or "=" that fits, else between the words of a CamelCase name (before an upper-case
+// letter that follows a lower-case one), when that leaves at least a third of the
+// line filled; 0 when there is no such place, or the word is an opaque value (a
+// token, a cookie: a run of 16 or more letters and digits with a digit in it),
+// which is split at the line's end.
+func identBreak(word string, room int) int {
+	plain := []rune(ansi.Strip(word))
+	for _, run := range alnumRun.FindAllString(string(plain), -1) {
+		if len(run) >= 16 && strings.ContainsAny(run, "0123456789") {
+			return 0
+		}
+	}
+	punct, camel := 0, 0
+	for i, r := range plain {
+		if i >= room || i+1 >= len(plain) {
+			break
+		}
+		next := plain[i+1]
+		switch {
+		case strings.ContainsRune("./:_-,=", r) && isAlnum(next):
+			punct = i + 1
+		case r >= 'a' && r <= 'z' && next >= 'A' && next <= 'Z' && i+1 <= room:
+			camel = i + 1
+		}
+	}
+	switch {
+	case punct >= (room+2)/3:
+		return punct
+	case camel >= (room+2)/3:
+		return camel
+	}
+	return 0
+}
+
+// alnumRun is a run of ASCII letters and digits.
+var alnumRun = regexp.MustCompile(`[A-Za-z0-9]+`)
 
 func isAlnum(r rune) bool {
 	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'

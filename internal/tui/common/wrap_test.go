@@ -206,3 +206,44 @@ func TestWrapAllBreaksLongPathsWell(t *testing.T) {
 		}
 	}
 }
+
+// TestWrapBreaksALongIdentifierAtABoundary: an identifier longer than the line is
+// broken after a "." (or between the words of a CamelCase name), never inside a
+// word (chapter 3's lesson beside the diagram read "AWSCognitoIdentityProviderService.Sig"
+// / "nUp").
+func TestWrapBreaksALongIdentifierAtABoundary(t *testing.T) {
+	text := "with the header X-Amz-Target: AWSCognitoIdentityProviderService.SignUp and a JSON body"
+	for w := 36; w <= 39; w++ {
+		out := Wrap(text, w)
+		if !strings.Contains(out, "AWSCognitoIdentityProviderService.\nSignUp") {
+			t.Errorf("width %d: want a break after the dot, got %q", w, out)
+		}
+	}
+	out := Wrap("call AWSCognitoIdentityProviderService now", 20)
+	if !strings.Contains(out, "AWSCognitoIdentity\nProviderService") && !strings.Contains(out, "AWSCognito\nIdentityProviderService") {
+		t.Errorf("want a break between CamelCase words, got %q", out)
+	}
+	for _, l := range strings.Split(out, "\n") {
+		if ansi.StringWidth(l) > 20 {
+			t.Errorf("line wider than 20: %q", l)
+		}
+	}
+	// Styled: the break keeps the style on both lines.
+	styled := Wrap("header \x1b[35mAWSCognitoIdentityProviderService.SignUp\x1b[0m body", 38)
+	if ansi.Strip(styled) != "header\nAWSCognitoIdentityProviderService.\nSignUp body" {
+		t.Errorf("styled: got %q", ansi.Strip(styled))
+	}
+}
+
+// TestWrapSplitsATokenAtTheLineEnd: an opaque value (a JWT) fills every line, as
+// before: its "." and CamelCase-looking letters are no boundaries.
+func TestWrapSplitsATokenAtTheLineEnd(t *testing.T) {
+	jwt := "eyJhbGciOiJSUzI1NiIsImtpZCI6IjEifQ.eyJzdWIiOiJhYmMiLCJleHAiOjE3MDB9.c2lnbmF0dXJlX2J5dGVzX2hlcmU"
+	out := Wrap(jwt, 30)
+	lines := strings.Split(out, "\n")
+	for _, l := range lines[:len(lines)-1] {
+		if len(l) != 30 {
+			t.Fatalf("want full lines, got %q", lines)
+		}
+	}
+}
