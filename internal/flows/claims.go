@@ -64,7 +64,8 @@ func claimList(m map[string]any, now time.Time) []hop.Claim {
 			return
 		}
 		seen[k] = true
-		out = append(out, hop.Claim{Name: k, Value: claimValue(k, v, now), Explain: claimNotes[k]})
+		_, str := v.(string)
+		out = append(out, hop.Claim{Name: k, Value: claimValue(k, v, now), Explain: claimNotes[k], String: str})
 	}
 	for _, k := range claimOrder {
 		add(k)

@@ -145,3 +145,29 @@ func TestDecodeTokenHardening(t *testing.T) {
 		t.Errorf("expires %v problem %q", tv.Expires, tv.Problem)
 	}
 }
+
+// A claim's JSON type survives decoding: the ID token's email_verified is the bool
+// true, the ALB's (from userInfo) the string "true"; the inspector quotes strings.
+func TestClaimStringFlag(t *testing.T) {
+	now := time.Unix(1549811123+600, 0)
+	for _, tt := range []struct {
+		payload string
+		str     bool
+	}{
+		{`{"email_verified":true,"exp":1549814723}`, false},
+		{`{"email_verified":"true","exp":1549814723}`, true},
+	} {
+		tv, err := DecodeToken(b64(`{"alg":"ES256","signer":"arn:x"}`)+"."+b64(tt.payload)+".c2ln", now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range tv.Claims {
+			if c.Name == "email_verified" && (c.String != tt.str || c.Value != "true") {
+				t.Errorf("%s: email_verified = %+v, want String %v", tt.payload, c, tt.str)
+			}
+			if c.Name == "exp" && c.String {
+				t.Errorf("exp marked a string: %+v", c)
+			}
+		}
+	}
+}

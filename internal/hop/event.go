@@ -134,6 +134,9 @@ type Claim struct {
 	Name    string `json:"name"`
 	Value   string `json:"value"`
 	Explain string `json:"explain,omitempty"`
+	// String says the JSON value is a string (Value is its text, unquoted): the
+	// token inspector quotes it, so "true" and true read apart.
+	String bool `json:"string,omitempty"`
 }
 
 // LogLine is one CloudWatch Logs event of the app, tied to a hop by trace id.

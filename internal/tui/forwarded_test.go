@@ -32,7 +32,7 @@ func TestTokensFromTheALBToAppHop(t *testing.T) {
 		return strings.Contains(v, "› x-amzn-oidc-data · ALB") && strings.Contains(v, "✓ signature verified")
 	})
 	view := h.m.View()
-	for _, want := range []string{"alg = ES256", "signer = ", "from ALB header x-amzn-oidc-data"} {
+	for _, want := range []string{`alg = "ES256"`, "signer = ", "from ALB header x-amzn-oidc-data"} {
 		if !strings.Contains(view, want) {
 			t.Errorf("the token inspector lacks %q:\n%s", want, view)
 		}
@@ -56,7 +56,7 @@ func TestTokensFromTheALBToAppHop(t *testing.T) {
 	// → shows the access token the ALB forwarded, verified with the pool's JWKS.
 	h.key("right")
 	view = h.m.View()
-	if !strings.Contains(view, "› access token · ALB") || !strings.Contains(view, "✓ signature verified") || !strings.Contains(view, "token_use = access") {
+	if !strings.Contains(view, "› access token · ALB") || !strings.Contains(view, "✓ signature verified") || !strings.Contains(view, `token_use = "access"`) {
 		t.Errorf("the forwarded access token is not shown verified:\n%s", view)
 	}
 }

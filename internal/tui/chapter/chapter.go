@@ -157,6 +157,9 @@ func New(ctx context.Context, c *common.Common, ch flows.Chapter, markdown strin
 		spinner:   sp,
 		inputs:    inputs,
 	}
+	if sh.Tokens != nil {
+		sh.Tokens.Top() // a chapter opens its tokens at their top, whatever was scrolled before
+	}
 	if last := sh.Runs[ch.ID]; last != nil {
 		for _, h := range last.Hops {
 			m.timeline.Append(h)

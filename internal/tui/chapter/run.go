@@ -148,6 +148,7 @@ func (m *Model) start() tea.Cmd {
 	m.waiting, m.freeRun = false, false
 	m.pressed = !m.release
 	m.gate = nil
+	m.shared.Tokens.NewRun() // the tokens so far are from earlier runs
 	cmd := m.runner.Start(m.ctx, m.ch, m.inputs)
 	// Only this run's messages count from now on: an earlier run's (one stopped
 	// before it said it started, say) are stale.

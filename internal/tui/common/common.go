@@ -142,20 +142,31 @@ func (e ErrorMsg) Error() string {
 }
 
 // Scrolled draws a viewport in h rows. When its text is taller than that, the last
-// row says there is more below (and how to scroll), or that this is the end.
+// row says there is more below (and how to scroll), or that this is the end; scrolled
+// down, the first row says how many lines are above, so a page never looks as if it
+// started where the view starts.
 func (c *Common) Scrolled(vp *viewport.Model, h int) string {
 	h = max(h, 1)
 	if vp.TotalLineCount() <= h || h < 3 {
 		vp.Height = h
 		return vp.View()
 	}
+	atBottom := vp.AtBottom()
 	vp.Height = h - 1
 	s := c.Styles
+	above := ""
+	if vp.YOffset > 0 && h >= 4 {
+		vp.Height = h - 2
+		if atBottom {
+			vp.GotoBottom() // the row taken by the line below keeps the end in view
+		}
+		above = ansi.Truncate(s.Accent.Render("↑ "+Plural(vp.YOffset, "line above", "lines above"))+s.Muted.Render(" · g goes to the top"), max(vp.Width, 1), "…") + "\n"
+	}
 	marker := s.Accent.Render("↓ more") + s.Muted.Render(" · ↓/pgdn scrolls")
 	if vp.AtBottom() {
 		marker = s.Muted.Render("end · ↑/pgup scrolls back")
 	}
-	return vp.View() + "\n" + ansi.Truncate(marker, max(vp.Width, 1), "…")
+	return above + vp.View() + "\n" + ansi.Truncate(marker, max(vp.Width, 1), "…")
 }
 
 // TopBottom scrolls vp to its top on g/home or its bottom on G/end, the keys the help

@@ -4,8 +4,10 @@
 package tokens
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -25,8 +27,11 @@ var _ common.Component = (*Model)(nil)
 type Model struct {
 	c      *common.Common
 	vp     viewport.Model
-	tokens []hop.TokenView
+	tokens []entry
 	sel    int
+	// run counts the chapter runs started (NewRun): a token added before the latest
+	// started is from an earlier run, and says so.
+	run    int
 	reveal bool
 	// tickID names the countdowns' clock running now (Tick).
 	tickID int
@@ -36,6 +41,12 @@ type Model struct {
 	// it, and the page is drawn when it is looked at (View, a key), so tokens added
 	// while the pane is out of view cost nothing.
 	stale bool
+}
+
+// entry is a token and the run it came in.
+type entry struct {
+	hop.TokenView
+	run int
 }
 
 // New returns an empty token inspector.
@@ -56,19 +67,26 @@ func (m *Model) SetSize(w, h int) tea.Cmd {
 // seen again (the same raw text, say verified in chapter 6 after it was decoded in
 // chapter 5) replaces its earlier entry, keeping the first source when the new one
 // has none.
+//
+// A token newly selected opens at its top: the verification and expiry lines come
+// first, and a scroll left over from another token would hide them.
 func (m *Model) Add(t hop.TokenView) {
 	for i := range m.tokens {
 		if m.tokens[i].Raw == t.Raw && m.tokens[i].Kind == t.Kind {
 			if t.Source == "" {
 				t.Source = m.tokens[i].Source
 			}
-			m.tokens[i] = t
-			m.sel = i
+			m.tokens[i].TokenView = t // it keeps the run it first came in
+			if m.sel != i {
+				m.sel = i
+				m.vp.GotoTop()
+			}
 			m.refresh()
 			return
 		}
 	}
-	m.tokens = append(m.tokens, t)
+	m.tokens = append(m.tokens, entry{TokenView: t, run: m.run})
+	m.vp.GotoTop()
 	if len(m.tokens) > MaxTokens {
 		// The ALB signs a new x-amzn-oidc-data for every request: a long session would
 		// grow without end. The oldest go first.
@@ -77,6 +95,20 @@ func (m *Model) Add(t hop.TokenView) {
 	m.sel = len(m.tokens) - 1
 	m.refresh()
 }
+
+// NewRun says a chapter run starts: the tokens seen so far are from earlier runs,
+// and their tabs and pages say so (an ALB token of this morning's run otherwise
+// reads like this run's, its expiry counting down).
+func (m *Model) NewRun() {
+	m.run++
+	m.refresh()
+}
+
+// Top scrolls the selected token back to its top (a chapter opens).
+func (m *Model) Top() { m.vp.GotoTop() }
+
+// earlier reports whether token i came before the latest run started.
+func (m *Model) earlier(i int) bool { return m.tokens[i].run < m.run }
 
 // MaxTokens bounds the tokens the pane keeps (the newest stay).
 const MaxTokens = 50
@@ -156,6 +188,10 @@ func (m *Model) View() string {
 		if n := seen[label]; n > 1 {
 			label += fmt.Sprintf(" #%d", n)
 		}
+		if i > 0 && m.earlier(i-1) && !m.earlier(i) {
+			// Where this run's tokens begin.
+			label = "this run: " + label
+		}
 		if i == m.sel {
 			tabs = append(tabs, s.ActiveTab.Render("› "+label))
 		} else {
@@ -172,14 +208,15 @@ func (m *Model) View() string {
 // selector is the token tabs in the pane's width: all of them when they fit, else
 // the selected tab and as many of its neighbours as fit on either side (the later
 // ones first), with "‹ 3" and "2 more ›" saying how many are off each side. Moving
-// with ←/→ scrolls it, so every token's name can be read.
+// with ←/→ scrolls it, so every token's name can be read. The tokens are in the order
+// they came: "earlier" and "later" are older and newer tokens.
 func (m *Model) selector(tabs []string) string {
 	s := m.c.Styles
 	if m.width <= 0 || ansi.StringWidth(strings.Join(tabs, " ")) <= m.width {
 		return strings.Join(tabs, " ")
 	}
-	left := func(n int) string { return s.Muted.Render(fmt.Sprintf("‹ %d ", n)) }
-	right := func(n int) string { return s.Muted.Render(fmt.Sprintf(" %d more ›", n)) }
+	left := func(n int) string { return s.Muted.Render(fmt.Sprintf("‹ %d earlier ", n)) }
+	right := func(n int) string { return s.Muted.Render(fmt.Sprintf(" %d later ›", n)) }
 	draw := func(lo, hi int) string {
 		line := strings.Join(tabs[lo:hi+1], " ")
 		if lo > 0 {
@@ -267,13 +304,16 @@ func (m *Model) draw() {
 		return
 	}
 	m.stale = false
-	m.vp.SetContent(m.render(m.tokens[m.sel]))
+	m.vp.SetContent(m.render(m.tokens[m.sel].TokenView, m.earlier(m.sel)))
 }
 
-func (m *Model) render(t hop.TokenView) string {
+func (m *Model) render(t hop.TokenView, earlier bool) string {
 	s := m.c.Styles
 	wrap := max(m.width-2, 20)
 	var b strings.Builder
+	if earlier {
+		b.WriteString(common.Wrap(s.Notable.Render("◷ from an earlier run")+s.Muted.Render(": a run has started since it came (→ shows newer tokens)"), wrap) + "\n")
+	}
 	switch {
 	case t.Verified:
 		b.WriteString(s.Verified.Render("✓ signature verified"))
@@ -313,8 +353,12 @@ func (m *Model) render(t hop.TokenView) string {
 		}
 		b.WriteString("\n\n" + s.Section.Render(title))
 		for _, c := range cs {
-			c.Value = liveTime(c.Value, m.c.Now())
-			b.WriteString("\n" + common.Wrap(s.ClaimName.Render(c.Name)+" "+s.Muted.Render("=")+" "+s.ClaimValue.Render(c.Value), wrap))
+			v := liveTime(c.Value, m.c.Now())
+			if c.String {
+				// As the JSON has it: the string "true" is not the bool true.
+				v = quote(c.Value)
+			}
+			b.WriteString("\n" + common.Wrap(s.ClaimName.Render(c.Name)+" "+s.Muted.Render("=")+" "+s.ClaimValue.Render(v), wrap))
 			if c.Explain != "" {
 				b.WriteString("\n" + common.Wrap("    "+s.ClaimExplain.Render(c.Explain), wrap))
 			}
@@ -358,4 +402,15 @@ func liveTime(v string, now time.Time) string {
 		return v
 	}
 	return fmt.Sprintf("%d (%s, %s)", sec, stamp, hop.Relative(t, now))
+}
+
+// quote is v as a JSON string, quotes and all (no HTML escaping: "<" stays "<").
+func quote(v string) string {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if enc.Encode(v) != nil {
+		return strconv.Quote(v)
+	}
+	return strings.TrimSuffix(b.String(), "\n")
 }

@@ -187,7 +187,7 @@ func TestSelectorScrollsToTheSelection(t *testing.T) {
 				seen[j] = true
 			}
 		}
-		if i == 0 && (!strings.Contains(line, tab(1)) || !strings.Contains(line, "more ›")) {
+		if i == 0 && (!strings.Contains(line, tab(1)) || !strings.Contains(line, "later ›")) {
 			t.Errorf("the first token selected: the next ones and how many more should show: %q", line)
 		}
 		m.Update(keyMsg(tea.KeyRight))
@@ -219,5 +219,100 @@ func TestCountdownTicks(t *testing.T) {
 	m.Tick() // the pane came into view again: the older clock stops
 	if next := m.Update(msg); next != nil {
 		t.Error("an older clock keeps ticking beside the new one")
+	}
+}
+
+// tallToken is a token whose page is taller than a 12-row pane.
+func tallToken(raw string) hop.TokenView {
+	tv := hop.TokenView{Kind: "access", Raw: raw, Verified: true, Source: "code exchange (/oauth2/token)", Expires: time.Now().Add(time.Hour)}
+	for i := range 30 {
+		tv.Claims = append(tv.Claims, hop.Claim{Name: fmt.Sprintf("claim%d", i), Value: "v"})
+	}
+	return tv
+}
+
+// A token newly selected opens at its top (the verification and expiry lines), not
+// at the scroll left over from the token before; scrolled down, the first row says
+// there is more above.
+func TestNewTokenOpensAtTop(t *testing.T) {
+	m := testModel(time.Now())
+	m.SetSize(80, 12)
+	m.Add(tallToken("a.b.c"))
+	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("G")})
+	v := ansi.Strip(m.View())
+	if strings.Contains(v, "signature verified") || !strings.Contains(v, "lines above") || !strings.Contains(v, "claim29") {
+		t.Fatalf("G should scroll to the end with a line saying what is above:\n%s", v)
+	}
+	m.Add(tallToken("d.e.f"))
+	v = ansi.Strip(m.View())
+	if !strings.Contains(v, "✓ signature verified") || !strings.Contains(v, "expires in") || strings.Contains(v, "above") {
+		t.Errorf("a new token opens mid-page:\n%s", v)
+	}
+	// Seen again (verified later) while another is selected: it is newly selected.
+	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("G")})
+	_ = m.View()
+	m.Add(tallToken("a.b.c"))
+	if v := ansi.Strip(m.View()); !strings.Contains(v, "✓ signature verified") {
+		t.Errorf("a token selected again opens mid-page:\n%s", v)
+	}
+	// A chapter opening scrolls back to the top too.
+	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("G")})
+	_ = m.View()
+	m.Top()
+	if v := ansi.Strip(m.View()); !strings.Contains(v, "✓ signature verified") {
+		t.Errorf("Top leaves the page mid-token:\n%s", v)
+	}
+}
+
+// A JSON string claim is shown quoted, so the string "true" (the ALB's
+// email_verified) does not read like the bool true.
+func TestStringClaimsQuoted(t *testing.T) {
+	m := testModel(time.Now())
+	m.Add(hop.TokenView{Kind: "alb-data", Raw: "a.b.c", Claims: []hop.Claim{
+		{Name: "email_verified", Value: "true", String: true},
+		{Name: "flag", Value: "true"},
+		{Name: "url", Value: "https://x/<y>&z", String: true},
+	}})
+	v := ansi.Strip(m.View())
+	lines := map[string]bool{}
+	for _, l := range strings.Split(v, "\n") {
+		lines[strings.TrimSpace(l)] = true
+	}
+	for _, want := range []string{`email_verified = "true"`, "flag = true", `url = "https://x/<y>&z"`} {
+		if !lines[want] {
+			t.Errorf("view lacks the line %q:\n%s", want, v)
+		}
+	}
+}
+
+// Tokens from before the latest run started say so, on their page and in the tabs;
+// the selector says which way the older ones are.
+func TestEarlierRunTokensMarked(t *testing.T) {
+	m := testModel(time.Now())
+	m.NewRun()
+	m.Add(hop.TokenView{Kind: "alb-data", Raw: "a.b.c", Source: "ALB header x-amzn-oidc-data"})
+	if v := ansi.Strip(m.View()); strings.Contains(v, "earlier run") {
+		t.Fatalf("this run's token marked as earlier:\n%s", v)
+	}
+	m.NewRun()
+	v := ansi.Strip(m.View())
+	if !strings.Contains(v, "◷ from an earlier run") {
+		t.Fatalf("a token of the run before lacks its mark:\n%s", v)
+	}
+	m.Add(hop.TokenView{Kind: "alb-data", Raw: "d.e.f", Source: "ALB header x-amzn-oidc-data"})
+	v = ansi.Strip(m.View())
+	if strings.Contains(v, "◷ from an earlier run") || !strings.Contains(v, "this run: x-amzn-oidc-data · ALB #2") {
+		t.Errorf("this run's token should be unmarked, its tab saying where this run begins:\n%s", v)
+	}
+	m.Add(hop.TokenView{Kind: "alb-data", Raw: "a.b.c", Verified: true}) // seen again: still the earlier run's
+	if v := ansi.Strip(m.View()); !strings.Contains(v, "◷ from an earlier run") {
+		t.Errorf("a token seen again took this run's mark:\n%s", v)
+	}
+	m.SetSize(40, 20)
+	for i := range 6 {
+		m.Add(hop.TokenView{Kind: "id", Raw: fmt.Sprintf("t%d.a.b", i), Source: "code exchange"})
+	}
+	if first := strings.SplitN(ansi.Strip(m.View()), "\n", 2)[0]; !strings.Contains(first, "earlier") {
+		t.Errorf("the selector should say how many older tokens are off to the left: %q", first)
 	}
 }
