@@ -195,7 +195,7 @@ func TestTUIRunsChaptersAgainUnderTmux(t *testing.T) {
 	m.waitFor("the app's request in the hop inspector", "X-Amzn-Oidc-Data")
 	// 3 on that hop opens the token inspector on what the ALB handed the app, verified.
 	m.keys("3")
-	s := m.waitFor("the ALB's token in the token inspector", "› x-amzn-oidc-data · ALB", "✓ signature verified", "alg = ES256")
+	s := m.waitFor("the ALB's token in the token inspector", "› x-amzn-oidc-data · ALB", "✓ signature verified", `alg = "ES256"`)
 	if strings.Contains(s, "eyJ") {
 		t.Errorf("a token shows unmasked before r:\n%s", s)
 	}
