@@ -286,6 +286,7 @@ func build(opts Options, settings labconf.Settings, lns map[string]net.Listener)
 	}
 	for _, s := range l.servers {
 		s.ln = lns[s.name]
+		s.handler = labDate(s.handler, clock.Now)
 	}
 	l.describe(u)
 	return l, nil

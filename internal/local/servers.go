@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"syscall"
 	"time"
+
+	"github.com/cognitolab/cognitolab/internal/httpx"
 )
 
 // The names of the lab's servers: the keys of Lab.ListenAddrs, the argument of
@@ -141,4 +143,24 @@ func newServer(h http.Handler, t Timeouts, streaming bool) *http.Server {
 		srv.WriteTimeout = pick(t.Write, ServerWriteTimeout)
 	}
 	return srv
+}
+
+// labDate makes h answer with a Date header from the lab clock now. Go's net/http
+// writes the real time when a handler sets no Date, so once the lab clock has moved
+// forward (chapters 9 and 12) a hop's Date would disagree with its tokens, cookies
+// and trace ids, which all use lab time. A Date already set is kept: the ALB's
+// forward passes on the app's (itself lab time), as a proxy passes on its target's.
+func labDate(h http.Handler, now func() time.Time) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		set := func() {
+			if _, ok := w.Header()["Date"]; !ok {
+				w.Header().Set("Date", now().UTC().Format(http.TimeFormat))
+			}
+		}
+		sw := &httpx.StatusWriter{ResponseWriter: w, OnStatus: func(int) { set() }}
+		h.ServeHTTP(sw, r)
+		if sw.Status == 0 { // nothing written: net/http answers 200 with these headers
+			set()
+		}
+	})
 }
