@@ -188,12 +188,13 @@ func printWrapped(w io.Writer, first, rest, text string) {
 }
 
 // mask hides a secret fully: not even its first characters (they narrow a guess and
-// end up in screenshots). Its length is not shown either.
+// end up in screenshots). Its length is not shown either. hop.Mask is the mask every
+// other view uses.
 func mask(s string) string {
 	if s == "" {
 		return "(none)"
 	}
-	return strings.Repeat("•", 8)
+	return hop.Mask
 }
 
 // prefixWriter prefixes each line written to it.

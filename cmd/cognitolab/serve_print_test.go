@@ -27,10 +27,11 @@ func TestPrintLabShowsSignerARN(t *testing.T) {
 	if arn == "" || !strings.Contains(b.String(), "\n    "+arn+"\n") {
 		t.Fatalf("serve's banner lacks the signer ARN %q:\n%s", arn, b.String())
 	}
-	// The ALB client secret is masked fully: not even its first characters (issue 13).
+	// The ALB client secret is masked fully: not even its first characters (issue 13),
+	// with the mask every other view uses.
 	sec := lab.Target().ALBClientSecret
-	if len(sec) < 8 || strings.Contains(b.String(), sec[:6]) || !strings.Contains(b.String(), "(secret ••••••••)") {
-		t.Errorf("serve's banner shows (part of) the ALB client secret %q…:\n%s", sec[:6], b.String())
+	if len(sec) < 8 || strings.Contains(b.String(), sec[:6]) || !strings.Contains(b.String(), "(secret "+hop.Mask+")") {
+		t.Errorf("serve's banner shows (part of) the ALB client secret %q…, or masks it otherwise than %q:\n%s", sec[:6], hop.Mask, b.String())
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/cognitolab/cognitolab/internal/flows"
+	"github.com/cognitolab/cognitolab/internal/hop"
 	"github.com/cognitolab/cognitolab/internal/tui/common"
 )
 
@@ -72,7 +73,7 @@ func (m *Model) applyReveal() {
 		case f.Placeholder == "":
 			t.Placeholder = ""
 		case f.Secret && !m.reveal:
-			t.Placeholder = "•••••••• (default, ctrl+r shows it)"
+			t.Placeholder = hop.Mask + " (default, ctrl+r shows it)"
 		default:
 			t.Placeholder = f.Placeholder + "  (default)"
 		}

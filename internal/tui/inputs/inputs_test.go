@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/cognitolab/cognitolab/internal/flows"
+	"github.com/cognitolab/cognitolab/internal/hop"
 	"github.com/cognitolab/cognitolab/internal/labconf"
 	"github.com/cognitolab/cognitolab/internal/tui/common"
 )
@@ -68,6 +69,10 @@ func TestFormDefaultsAndFocus(t *testing.T) {
 	}
 	if strings.Contains(v, "Correct-Horse-42") {
 		t.Errorf("secret default shown in clear:\n%s", v)
+	}
+	// Masked with the mask every other view uses (hop.Mask), not a longer row of dots.
+	if i := strings.Index(v, hop.Mask+" (default"); i < 0 || strings.HasSuffix(v[:i], "•") {
+		t.Errorf("secret default not masked as %q:\n%s", hop.Mask, v)
 	}
 	m.Update(tea.KeyMsg{Type: tea.KeyCtrlR})
 	if v := ansi.Strip(m.View()); !strings.Contains(v, "Correct-Horse-42") {
