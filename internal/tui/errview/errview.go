@@ -16,11 +16,14 @@ import (
 
 // Details are the parts of an error the pane shows.
 type Details struct {
-	Title    string
-	What     string
-	Expected string
-	Got      string
-	Next     string
+	Title string
+	// Method and URL are the request that failed (a step error's hop), drawn whole on
+	// an "At" line of their own.
+	Method, URL string
+	What        string
+	Expected    string
+	Got         string
+	Next        string
 }
 
 // nextStep is what to do after an error that says nothing more; classroomNext is the
@@ -45,12 +48,12 @@ func Describe(err error, doing string) Details {
 		d.Expected, d.Got = se.Expected, se.Got
 		d.What = ""
 		if se.Hop != nil {
-			d.What = fmt.Sprintf("At %s %s.", se.Hop.Method, se.Hop.URL)
+			d.Method, d.URL = se.Hop.Method, se.Hop.URL
 		}
 		if se.Err != nil {
-			d.What = strings.TrimSpace(d.What + " " + cause(se.Err))
+			d.What = cause(se.Err)
 		}
-		if d.What == "" && d.Expected == "" && d.Got == "" {
+		if d.What == "" && d.URL == "" && d.Expected == "" && d.Got == "" {
 			d.What = err.Error()
 		}
 		if se.Hint != "" {
@@ -97,6 +100,35 @@ func sentence(s string) string {
 	return s
 }
 
+// at is the line that names the failed request, "At POST <url>", wrapped to w
+// columns: a URL too long for the line is broken after a "/" or a "." or before a
+// "?" or "&" (never at a hyphen of eu-west-1 or x-amzn-…), not cut, and its
+// continuation lines hang under its first character, so the learner can read which
+// endpoint failed.
+func at(method, url string, w int) string {
+	head := strings.TrimSpace("At "+method) + " "
+	hang := len(head)
+	wrapped := common.WrapAll(strings.Repeat(" ", hang)+endpoint(url), w)
+	return head + wrapped[hang:]
+}
+
+// endpoint is a URL as the "At" line shows it: whole up to its query, then the names
+// of the query's parameters with their values left out ("?client_id=…&state=…"). A
+// sealed state or an encoded redirect_uri alone fills a dozen lines of the box and
+// pushes what to do next off an 80×24 screen; the hop pane (2) shows the values.
+func endpoint(raw string) string {
+	base, query, ok := strings.Cut(raw, "?")
+	if !ok || query == "" {
+		return raw
+	}
+	params := strings.Split(query, "&")
+	for i, p := range params {
+		name, _, _ := strings.Cut(p, "=")
+		params[i] = name + "=…"
+	}
+	return base + "?" + strings.Join(params, "&")
+}
+
 // View draws the pane at most width wide.
 func View(c *common.Common, err error, doing string, width int) string {
 	s := c.Styles
@@ -107,8 +139,15 @@ func View(c *common.Common, err error, doing string, width int) string {
 	inner := max(width-8, 20)
 	var b strings.Builder
 	b.WriteString(s.ErrorTitle.Render("✗ " + d.Title))
+	if d.URL != "" {
+		b.WriteString("\n\n" + s.Text.Render(at(d.Method, d.URL, inner)))
+	}
 	if d.What != "" {
-		b.WriteString("\n\n" + s.Text.Render(common.Wrap(common.Reflow(d.What), inner)))
+		sep := "\n\n"
+		if d.URL != "" {
+			sep = "\n"
+		}
+		b.WriteString(sep + s.Text.Render(common.Wrap(common.Reflow(d.What), inner)))
 	}
 	if d.Expected != "" {
 		b.WriteString("\n\n" + s.Label.Render("Expected  ") + s.Text.Render(d.Expected))

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/aws/smithy-go"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/cognitolab/cognitolab/internal/hop"
 	"github.com/cognitolab/cognitolab/internal/tui/common"
@@ -57,5 +58,49 @@ func TestViewNeverShowsAStack(t *testing.T) {
 	v := View(c, errors.New("boom"), "", 60)
 	if !strings.Contains(v, "What to do next") || strings.Contains(v, "goroutine") {
 		t.Errorf("view:\n%s", v)
+	}
+}
+
+// The "At POST <url>" line shows the whole endpoint of the failed request and the
+// names of its query parameters: a long one is wrapped after a "/" or a "." or before
+// a "?" or "&" (never at a hyphen, never cut), its continuation lines hanging under
+// the URL, and the cause follows on its own line.
+func TestViewWrapsTheFailedURL(t *testing.T) {
+	url := "http://127.0.0.1:9229/eu-west-1_cognitolab/oauth2/idpresponse?redirect_uri=http%3A%2F%2Flocalhost%3A8080%2Foauth2%2Fidpresponse&state=x-amzn-state-value"
+	err := &hop.StepError{Step: "exchange the code", Hop: &hop.Hop{Method: "POST", URL: url},
+		Err: errors.New("invalid_client")}
+	for _, width := range []int{48, 80, 120} {
+		c := common.New("notty", nil)
+		v := ansi.Strip(View(c, err, "", width))
+		var got []string
+		hang := -1
+		for _, l := range strings.Split(v, "\n") {
+			// The text inside the box's border and its one column of padding.
+			l = strings.TrimRight(strings.TrimSuffix(strings.TrimRight(l, " "), "│"), " ")
+			l = strings.TrimPrefix(strings.TrimPrefix(strings.TrimLeft(l, " "), "│"), " ")
+			const under = "        " // as wide as "At POST "
+			switch {
+			case strings.HasPrefix(l, "At POST "):
+				hang = 0
+				got = append(got, strings.TrimPrefix(l, "At POST "))
+			case hang == 0 && strings.HasPrefix(l, "invalid_client"):
+				hang = 1
+			case hang == 0 && strings.HasPrefix(l, under) && l[len(under)] != ' ':
+				got = append(got, strings.TrimPrefix(l, under))
+			case hang == 0:
+				t.Errorf("width %d: the URL's continuation %q does not hang under it:\n%s", width, l, v)
+			}
+		}
+		joined := strings.Join(got, "")
+		want := "http://127.0.0.1:9229/eu-west-1_cognitolab/oauth2/idpresponse?redirect_uri=…&state=…"
+		if hang != 1 || joined != want {
+			t.Errorf("width %d: the URL is not drawn whole (got %q, want %q), or the cause is not on the next line:\n%s", width, joined, want, v)
+			continue
+		}
+		for i, l := range got[:len(got)-1] {
+			if strings.HasSuffix(l, "-") || strings.HasPrefix(got[i+1], "-") {
+				t.Errorf("width %d: the URL breaks at a hyphen:\n%s", width, v)
+			}
+		}
 	}
 }
