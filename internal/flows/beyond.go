@@ -72,7 +72,7 @@ func (f *beyondFlow) refresh() error {
 	}
 	tk.IDToken, tk.AccessToken, tk.Source = tr.IDToken, tr.AccessToken, SourceRefresh
 	f.s.setTokens(tk)
-	f.showTokens(Tokens{IDToken: tk.IDToken, AccessToken: tk.AccessToken, Source: SourceRefresh})
+	f.showTokens(Tokens{ClientID: tk.ClientID, IDToken: tk.IDToken, AccessToken: tk.AccessToken, Source: SourceRefresh})
 	// With refresh token rotation on, this grant would also return a new refresh token
 	// ("optionally (with refresh token rotation) refresh tokens"): the lab's clients
 	// leave it off. https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-refresh-token.html

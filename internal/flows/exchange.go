@@ -293,6 +293,6 @@ func (r *run) confidentialExchange() error {
 	if err != nil {
 		return err
 	}
-	r.showTokens(Tokens{IDToken: tr.IDToken, AccessToken: tr.AccessToken, RefreshToken: tr.RefreshToken, Source: SourceConfidentialExchange})
+	r.showTokens(Tokens{ClientID: t.ALBClientID, IDToken: tr.IDToken, AccessToken: tr.AccessToken, RefreshToken: tr.RefreshToken, Source: SourceConfidentialExchange})
 	return nil
 }

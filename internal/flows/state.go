@@ -79,6 +79,11 @@ type state struct {
 	// verifier checks the tokens the ALB hands the app as they arrive, once chapter 6
 	// has shown how (nil before: they are shown decoded, "chapter 6 verifies").
 	verifier *forwardVerifier
+	// cognitoKeys checks the pool's ID and access tokens the session receives, once
+	// chapter 6 has fetched the JWKS (nil before: they are shown decoded, "chapter 6
+	// checks"); unchecked are the ones shown before that, for chapter 6 to verify.
+	cognitoKeys *cognitoVerifier
+	unchecked   []uncheckedToken
 
 	// albAlias is another host:port the same ALB answers on (chapter 12's unregistered
 	// host name), so its hops are the ALB's too; "" none.

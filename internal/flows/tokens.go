@@ -17,10 +17,12 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/MicahParks/keyfunc/v3"
+	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/cognitolab/cognitolab/internal/albtoken"
 	"github.com/cognitolab/cognitolab/internal/hop"
@@ -72,6 +74,8 @@ func (f *tokensFlow) cognitoTokens() error {
 	}
 	f.kf = kf
 	tk := f.s.Tokens()
+	// The tokens shown earlier first, so the session's own end selected.
+	f.verifyEarlierTokens(&cognitoVerifier{keys: kf.Keyfunc, issuer: f.s.Target.Issuer}, tk.IDToken, tk.AccessToken)
 	now := time.Now()
 	for _, raw := range []string{tk.IDToken, tk.AccessToken} {
 		if raw == "" {
@@ -173,11 +177,21 @@ func (f *tokensFlow) verifyALBTokens(keys *albtoken.KeyCache, now time.Time) {
 	f.s.mu.Unlock()
 }
 
-// showTokens puts tokens the session just received in the token inspector, decoded
-// but not yet verified (chapter 6 verifies them against the pool's JWKS), labelled
+// showTokens puts tokens the session just received in the token inspector, labelled
 // with where they came from, so the inspector lists every token the session saw.
+// Before chapter 6 they are decoded but not verified ("chapter 6 checks"), and
+// chapter 6 verifies them then (verifyEarlierTokens); after it, they are verified
+// against the pool's JWKS as they arrive.
 func (r *run) showTokens(tk Tokens) {
 	now := time.Now()
+	client := tk.ClientID
+	if client == "" {
+		client = r.s.Target.PublicClientID
+	}
+	r.s.mu.Lock()
+	cv := r.s.cognitoKeys
+	r.s.mu.Unlock()
+	at := r.s.labNow() // the lab clock signed them
 	for _, raw := range []string{tk.IDToken, tk.AccessToken, tk.RefreshToken} {
 		if raw == "" {
 			continue
@@ -190,13 +204,66 @@ func (r *run) showTokens(tk Tokens) {
 			continue
 		}
 		tv.Source = tk.Source
-		if !tv.Opaque {
+		switch {
+		case tv.Opaque:
+		case cv != nil:
+			VerifyCognito(tv, cv.keys, cv.issuer, client, at)
+		default:
 			tv.Unchecked = true
 			if tv.Problem == "" {
 				tv.Problem = "Chapter 6 checks its signature against the pool's JWKS."
 			}
+			r.s.mu.Lock()
+			r.s.unchecked = append(r.s.unchecked, uncheckedToken{raw: raw, source: tk.Source, client: client, at: at})
+			if len(r.s.unchecked) > maxUnchecked {
+				r.s.unchecked = r.s.unchecked[len(r.s.unchecked)-maxUnchecked:]
+			}
+			r.s.mu.Unlock()
 		}
 		r.s.emit(hop.Event{Token: tv})
+	}
+}
+
+// cognitoVerifier verifies the pool's ID and access tokens with the JWKS chapter 6
+// fetched.
+type cognitoVerifier struct {
+	keys   jwt.Keyfunc
+	issuer string
+}
+
+// uncheckedToken is a token showTokens put in the inspector unverified: chapter 6
+// verifies it as of at (when it arrived), for the app client it was issued to.
+type uncheckedToken struct {
+	raw, source, client string
+	at                  time.Time
+}
+
+// maxUnchecked bounds the tokens kept for chapter 6 to verify (two a sign-in).
+const maxUnchecked = 64
+
+// verifyEarlierTokens verifies, with the pool's JWKS chapter 6 just fetched, the ID
+// and access tokens the inspector showed before as "chapter 6 checks" (an SRP or
+// API sign-in, a confidential exchange), each as of when it arrived, except those in
+// skip (chapter 6 verifies them itself next). From here on showTokens verifies such
+// tokens as they arrive.
+func (f *tokensFlow) verifyEarlierTokens(cv *cognitoVerifier, skip ...string) {
+	f.s.mu.Lock()
+	earlier := f.s.unchecked
+	f.s.unchecked = nil
+	f.s.cognitoKeys = cv
+	f.s.mu.Unlock()
+	now := time.Now()
+	for _, u := range earlier {
+		if slices.Contains(skip, u.raw) {
+			continue
+		}
+		tv, err := DecodeToken(u.raw, now)
+		if err != nil {
+			continue
+		}
+		VerifyCognito(tv, cv.keys, cv.issuer, u.client, u.at)
+		tv.Source = u.source
+		f.s.emit(hop.Event{Token: tv})
 	}
 }
 
