@@ -32,7 +32,12 @@ func decodeCommand() *cobra.Command {
 		Long: `decode explains any Cognito ID or access token claim by claim, says why a refresh
 token (an encrypted JWE) cannot be decoded, and decodes the ALB's x-amzn-oidc-data token
 (base64url with padding). With --jwks (Cognito) or --alb-key (ALB) it verifies the
-signature too. TOKEN "-" reads the token from standard input.`,
+signature too. TOKEN "-" reads the token from standard input.
+
+Exit status: 0 when the token was decoded (and, with a key source, verified); 1 when
+a key source was given and the token did not verify (an expired one included), and
+when its alg is one AWS never signs with (an HS256 token is not Cognito's nor the
+ALB's); 2 for bad arguments or a token that cannot be decoded.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f, err := transcript.ParseFormat(format)
@@ -71,6 +76,10 @@ signature too. TOKEN "-" reads the token from standard input.`,
 			}
 			if verr != nil {
 				return withCode(exitFailure, verr)
+			}
+			if alg := foreignAlg(tv); alg != "" {
+				// Printed as a note above; the status lets a script tell too.
+				return withCode(exitFailure, fmt.Errorf("not an AWS signature: alg %s is not what Cognito (RS256) or the ALB (ES256) signs with; never accept this token", alg))
 			}
 			return nil
 		},
@@ -138,6 +147,20 @@ func decodeNotes(tv *hop.TokenView, now time.Time, sigOK, verifying bool) []stri
 // An HS256 token (jwt.io's default) or "none" cannot be theirs; a verifier that
 // takes the alg from the header rather than pinning it is the classic JWT attack.
 func algNote(tv *hop.TokenView) string {
+	alg := foreignAlg(tv)
+	if alg == "" {
+		return ""
+	}
+	want, who := "RS256", "Cognito signs its ID and access tokens with RS256 only (RSA keys from the pool's JWKS)"
+	if tv.Kind == "alb-data" {
+		want, who = "ES256", "the ALB signs x-amzn-oidc-data with ES256 only (an ECDSA P-256 key from its public-key endpoint)"
+	}
+	return fmt.Sprintf("NOT AN AWS SIGNATURE: alg is %s, but %s. This token was not signed by Cognito or the ALB, or was altered: never accept it. A verifier must pin the algorithm (%s) instead of trusting the token's alg header, or a forged token chooses how it is checked.", alg, who, want)
+}
+
+// foreignAlg is the token's header alg ("missing" when it has none) when that is not
+// what AWS signs this kind of token with (algNote), else "".
+func foreignAlg(tv *hop.TokenView) string {
 	if tv.Opaque {
 		return ""
 	}
@@ -147,17 +170,17 @@ func algNote(tv *hop.TokenView) string {
 			alg = strings.Trim(c.Value, `"`)
 		}
 	}
-	want, who := "RS256", "Cognito signs its ID and access tokens with RS256 only (RSA keys from the pool's JWKS)"
+	want := "RS256"
 	if tv.Kind == "alb-data" {
-		want, who = "ES256", "the ALB signs x-amzn-oidc-data with ES256 only (an ECDSA P-256 key from its public-key endpoint)"
+		want = "ES256"
 	}
-	if alg == want {
+	switch alg {
+	case want:
 		return ""
+	case "":
+		return "missing"
 	}
-	if alg == "" {
-		alg = "missing"
-	}
-	return fmt.Sprintf("NOT AN AWS SIGNATURE: alg is %s, but %s. This token was not signed by Cognito or the ALB, or was altered: never accept it. A verifier must pin the algorithm (%s) instead of trusting the token's alg header, or a forged token chooses how it is checked.", alg, who, want)
+	return alg
 }
 
 // verifyDecoded verifies tv with the key source given, if any; it returns an error

@@ -97,8 +97,9 @@ func TestDecodeFlagsForeignAlg(t *testing.T) {
 		}
 		for _, f := range []string{"text", "json"} {
 			out, err := execute(t, "decode", tok, "--format", f)
-			if err != nil {
-				t.Fatalf("%v\n%s", err, out)
+			var ee *exitError
+			if !errors.As(err, &ee) || ee.code != exitFailure || !strings.Contains(err.Error(), "not an AWS signature") {
+				t.Errorf("%s %s token: err = %v, want exit %d saying it is not an AWS signature", f, m.Alg(), err, exitFailure)
 			}
 			if !strings.Contains(out, "NOT AN AWS SIGNATURE: alg is "+m.Alg()) || !strings.Contains(out, "RS256 only") {
 				t.Errorf("%s %s token not flagged:\n%s", f, m.Alg(), out)
@@ -107,8 +108,8 @@ func TestDecodeFlagsForeignAlg(t *testing.T) {
 	}
 	seg := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
 	rs := seg(`{"alg":"RS256","kid":"k"}`) + "." + seg(`{"sub":"x","token_use":"id","exp":`+itoa(time.Now().Add(time.Hour).Unix())+`}`) + "." + seg("sig")
-	if out, _ := execute(t, "decode", rs); strings.Contains(out, "NOT AN AWS SIGNATURE") {
-		t.Errorf("an RS256 token is flagged:\n%s", out)
+	if out, err := execute(t, "decode", rs); err != nil || strings.Contains(out, "NOT AN AWS SIGNATURE") {
+		t.Errorf("an RS256 token is flagged (%v):\n%s", err, out)
 	}
 	alb, err := os.ReadFile("testdata/alb-real.token")
 	if err != nil {
