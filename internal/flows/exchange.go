@@ -72,17 +72,7 @@ func BasicAuth(clientID, secret string) string {
 }
 
 // DecodeBasicAuth splits a Basic header into id and secret.
-func DecodeBasicAuth(h string) (id, secret string, ok bool) {
-	b64, found := strings.CutPrefix(h, "Basic ")
-	if !found {
-		return "", "", false
-	}
-	raw, err := base64.StdEncoding.DecodeString(b64)
-	if err != nil {
-		return "", "", false
-	}
-	return strings.Cut(string(raw), ":")
-}
+func DecodeBasicAuth(h string) (id, secret string, ok bool) { return hop.DecodeBasic(h) }
 
 func randomURLSafe(n int) string {
 	b := make([]byte, n)

@@ -167,3 +167,14 @@ func TestTook(t *testing.T) {
 		}
 	}
 }
+
+func TestDecodeBasic(t *testing.T) {
+	if id, secret, ok := DecodeBasic("Basic ZGpjOTh1M2ppZWRtaTI4M2V1OTI4OmFiY2RlZjAxMjM0NTY3ODkw"); !ok || id != "djc98u3jiedmi283eu928" || secret != "abcdef01234567890" {
+		t.Errorf("Cognito's example: %q %q %v", id, secret, ok)
+	}
+	for _, v := range []string{"Bearer x", "Basic base64(id:<client secret>)", "Basic bm9jb2xvbg=="} {
+		if _, _, ok := DecodeBasic(v); ok {
+			t.Errorf("DecodeBasic(%q) ok", v)
+		}
+	}
+}

@@ -10,7 +10,6 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/cognitolab/cognitolab/internal/flows"
 	"github.com/cognitolab/cognitolab/internal/hop"
 	"github.com/cognitolab/cognitolab/internal/tui/common"
 	"github.com/cognitolab/cognitolab/internal/tui/styles"
@@ -182,7 +181,7 @@ func (p *page) basicAuth(f hop.Field) bool {
 	if !strings.EqualFold(f.Name, "Authorization") {
 		return false
 	}
-	id, secret, ok := flows.DecodeBasicAuth(f.Value)
+	id, secret, ok := hop.DecodeBasic(f.Value)
 	if !ok {
 		return false
 	}
