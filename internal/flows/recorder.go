@@ -179,7 +179,11 @@ var (
 	// Accept, Origin and Sec-Fetch-* show a script's fetch (chapter 12); no other flow sends them.
 	requestHeaders = []string{"Authorization", "Content-Type", "X-Amz-Target", "X-Amzn-Trace-Id", RawTokensHeader,
 		"Accept", "Origin", "Sec-Fetch-Mode", "Sec-Fetch-Site", "Sec-Fetch-Dest"}
-	responseHeaders = []string{"Content-Type", "WWW-Authenticate", "X-Amzn-Errortype", "X-Amzn-Errormessage", "X-Amzn-Requestid", "X-Amzn-Trace-Id", "Server", "Cache-Control",
+	// The names are recorded as spelled here, which is AWS's spelling (x-amzn-ErrorType,
+	// as the notes write it): Go canonicalizes the names it reads (X-Amzn-Errortype),
+	// so the wire's own spelling is gone by then. Real Cognito's error headers, from a
+	// botocore debug log: https://github.com/aws/aws-sdk-cpp/issues/1789 (WIRE 3.1).
+	responseHeaders = []string{"Content-Type", "WWW-Authenticate", "x-amzn-ErrorType", "x-amzn-ErrorMessage", "x-amzn-RequestId", "X-Amzn-Trace-Id", "Server", "Cache-Control",
 		"Access-Control-Allow-Origin"}
 )
 

@@ -268,3 +268,31 @@ func TestReadingChaptersFrameTheFlows(t *testing.T) {
 		t.Errorf("WithReadingChapters added %d chapters to a list that had both", len(again)-len(all))
 	}
 }
+
+// TestRecorderAWSHeaderSpelling: Cognito's error headers are recorded as AWS spells
+// them (x-amzn-ErrorType, x-amzn-RequestId), as the notes write them, not as Go's
+// canonical X-Amzn-Errortype (review3 L7).
+func TestRecorderAWSHeaderSpelling(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header()["x-amzn-ErrorType"] = []string{"CodeMismatchException:"}
+		w.Header()["x-amzn-RequestId"] = []string{"4d0c9d1f-0000-0000-0000-000000000000"}
+		w.WriteHeader(http.StatusBadRequest)
+	}))
+	defer srv.Close()
+	s := &Session{Target: target.Target{CognitoAPIEndpoint: srv.URL}}
+	_, end := s.begin(context.Background(), "test")
+	defer end()
+	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/", strings.NewReader(`{}`))
+	resp, err := (&http.Client{Transport: &recorder{s: s, browser: BrowserSDK}}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	var names []string
+	for _, f := range s.Hops()[0].RespHeaders {
+		names = append(names, f.Name)
+	}
+	if got := strings.Join(names, ","); !strings.Contains(got, "x-amzn-ErrorType") || !strings.Contains(got, "x-amzn-RequestId") {
+		t.Errorf("response header names %s", got)
+	}
+}

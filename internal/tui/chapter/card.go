@@ -2,6 +2,7 @@ package chapter
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
@@ -91,7 +92,7 @@ func (m *Model) card(w, h int) string {
 		b.WriteString(s.HopNote.Render(wrap(plain(hop.Note), w)))
 	}
 	if len(hop.LookAt) > 0 {
-		b.WriteString("\n" + wrap(s.Notable.Render("look at:")+" "+s.Text.Render(strings.Join(hop.LookAt, ", "))+" "+s.Muted.Render("(2 opens the hop)"), w))
+		b.WriteString("\n" + wrap(s.Notable.Render("look at:")+" "+s.Text.Render(strings.Join(lookAtNames(hop), ", "))+" "+s.Muted.Render("(2 opens the hop)"), w))
 	}
 	text := strings.TrimRight(b.String(), "\n")
 	if m.c.Present {
@@ -102,6 +103,22 @@ func (m *Model) card(w, h int) string {
 		}
 	}
 	return cut(s, text, w, h)
+}
+
+// lookAtNames are the names the note asks to look at, each spelled as the hop spells
+// the field (x-amzn-ErrorType, as the note's text and the hop pane write it), not as
+// the note's last line happens to.
+func lookAtNames(h hop.Hop) []string {
+	names := slices.Clone(h.LookAt)
+	for i, want := range names {
+		for _, fs := range [][]hop.Field{h.Query, h.Form, h.ReqHeaders, h.RespHeaders} {
+			if j := slices.IndexFunc(fs, func(f hop.Field) bool { return strings.EqualFold(f.Name, want) }); j >= 0 {
+				names[i] = fs[j].Name
+				break
+			}
+		}
+	}
+	return names
 }
 
 // lookAtValues are the hop's fields named by its "look at" list, "name: value", cut to
