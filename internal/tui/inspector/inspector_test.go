@@ -2,6 +2,7 @@ package inspector
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"strconv"
 	"strings"
 	"testing"
@@ -275,5 +276,38 @@ func TestBasicAuthDecoded(t *testing.T) {
 	m.SetHop(&h, "7")
 	if v := ansi.Strip(m.View()); !strings.Contains(v, "Authorization: Basic ••••••") && !strings.Contains(v, "Authorization: ••••••") {
 		t.Errorf("not base64:\n%s", v)
+	}
+}
+
+// TestLogMessageJSONIndented: FilterLogEvents' answer holds each log line as a
+// "message" string; one that is JSON (the app's lines) is drawn as JSON, member by
+// member, not one escaped string wrapped mid-word (review3 L20), and the raw tokens
+// in it stay masked until r.
+func TestLogMessageJSONIndented(t *testing.T) {
+	m := New(common.New("notty", nil))
+	m.SetSize(80, 60)
+	tok := "eyJraWQiOiJrIiwiYWxnIjoiUlMyNTYifQ.eyJzdWIiOiJzdWJqZWN0In0.c2lnbmF0dXJlc2lnbmF0dXJl"
+	msg := `{"time":"2026-12-26T03:21:51Z","method":"GET","duration_ms":3,"raw_tokens_for_teaching":{"access":"` + tok + `"}}`
+	mb, _ := json.Marshal(msg)
+	h := hop.Hop{Seq: 5, Party: hop.PartyLogs, Method: "POST", URL: "http://127.0.0.1:4586/", Status: 200,
+		RespHeaders: []hop.Field{{Name: "Content-Type", Value: "application/x-amz-json-1.1"}},
+		RespBody:    `{"events":[{"logStreamName":"app","timestamp":1,"message":` + string(mb) + `,"eventId":"1"}],"searchedLogStreams":[]}`}
+	m.SetHop(&h, "5")
+	v := ansi.Strip(m.View())
+	if strings.Contains(v, `\"`) || !strings.Contains(v, `      "duration_ms": 3,`) || !strings.Contains(v, `"method": "GET"`) {
+		t.Errorf("the message is not drawn as JSON:\n%s", v)
+	}
+	if strings.Contains(v, tok) || !strings.Contains(v, "r to reveal") {
+		t.Errorf("a raw token in a log message shown:\n%s", v)
+	}
+	m.SetReveal(true)
+	if v := ansi.Strip(m.View()); !strings.Contains(v, tok[:40]) {
+		t.Errorf("revealed:\n%s", v)
+	}
+	// A message that is not JSON stays a string.
+	h.RespBody = `{"events":[{"message":"plain text line","eventId":"1"}]}`
+	m.SetHop(&h, "5")
+	if v := ansi.Strip(m.View()); !strings.Contains(v, `"message": "plain text line"`) {
+		t.Errorf("plain message:\n%s", v)
 	}
 }

@@ -311,7 +311,7 @@ func (p *page) section(t string) { p.b.WriteString("\n" + p.s.Section.Render(t) 
 // the fields') masked unless revealed.
 func (p *page) body(t string) {
 	mask := func(v string) string { return p.m.mask(v, true) }
-	t = prettyJSON(p.sec.MaskBody(styleSheets.ReplaceAllStringFunc(t, foldCSS), mask))
+	t = prettyJSON(p.sec.MaskBody(inlineJSONMessages(styleSheets.ReplaceAllStringFunc(t, foldCSS)), mask))
 	p.b.WriteString(p.s.Text.Render(common.Wrap(hop.Readable(strings.TrimSpace(t)), p.wrap)) + "\n")
 }
 
@@ -340,6 +340,83 @@ func splitQuery(v string) (string, []string, bool) {
 		}
 	}
 	return base, params, true
+}
+
+// inlineJSONMessages puts a "message" that is itself JSON (a CloudWatch Logs event
+// the app wrote as a JSON line, in FilterLogEvents' answer) into the body as JSON, so
+// it is indented member by member like the rest instead of one escaped string wrapped
+// mid-word; masking comes after, so the message's members are masked as the body's
+// are (by name, and raw tokens anywhere). Any other body, or one that is not JSON,
+// comes back as it was; members keep their order.
+func inlineJSONMessages(body string) string {
+	t := strings.TrimSpace(body)
+	if !strings.HasPrefix(t, "{") && !strings.HasPrefix(t, "[") || !strings.Contains(t, `"message"`) {
+		return body
+	}
+	d := json.NewDecoder(strings.NewReader(t))
+	d.UseNumber()
+	var b strings.Builder
+	if copyInlining(d, &b, "") != nil {
+		return body
+	}
+	return b.String()
+}
+
+// copyInlining copies one JSON value from d to b, a "message" string that holds a JSON
+// object written as JSON.
+func copyInlining(d *json.Decoder, b *strings.Builder, key string) error {
+	tok, err := d.Token()
+	if err != nil {
+		return err
+	}
+	switch v := tok.(type) {
+	case json.Delim:
+		closing := json.Delim('}')
+		if v == '[' {
+			closing = ']'
+		}
+		b.WriteRune(rune(v))
+		for i := 0; d.More(); i++ {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			member := ""
+			if v == '{' {
+				k, err := d.Token()
+				if err != nil {
+					return err
+				}
+				member, _ = k.(string)
+				kb, _ := json.Marshal(member)
+				b.Write(kb)
+				b.WriteByte(':')
+			}
+			if err := copyInlining(d, b, member); err != nil {
+				return err
+			}
+		}
+		if end, err := d.Token(); err != nil || end != closing {
+			return fmt.Errorf("unbalanced JSON")
+		}
+		b.WriteRune(rune(closing))
+	case string:
+		if inner := strings.TrimSpace(v); key == "message" && strings.HasPrefix(inner, "{") && json.Valid([]byte(inner)) {
+			b.WriteString(inner)
+			return nil
+		}
+		var sb bytes.Buffer
+		e := json.NewEncoder(&sb)
+		e.SetEscapeHTML(false)
+		_ = e.Encode(v)
+		b.WriteString(strings.TrimSuffix(sb.String(), "\n"))
+	case json.Number:
+		b.WriteString(v.String())
+	case bool:
+		fmt.Fprint(b, v)
+	case nil:
+		b.WriteString("null")
+	}
+	return nil
 }
 
 // prettyJSON indents a JSON body, one member a line, so a long body (a token
