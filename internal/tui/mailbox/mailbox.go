@@ -3,6 +3,7 @@
 package mailbox
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -69,7 +70,8 @@ func (m *Model) Usernames() []string {
 	return out
 }
 
-// Update scrolls.
+// Update scrolls: down goes to older messages (the newest is at the top), g back to
+// the newest, G to the oldest.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	if k, ok := msg.(tea.KeyMsg); ok {
 		switch {
@@ -89,11 +91,26 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 // ShortHelp lists the pane's keys.
 func (m *Model) ShortHelp() []key.Binding { return []key.Binding{m.c.KeyMap.Up, m.c.KeyMap.Down} }
 
-// View draws the messages, newest last.
+// newestFirst is the messages, the newest (on the lab clock) first: the code a chapter
+// asks for is the one just sent, and a learner reading from the top types it, not one
+// of this morning's.
+func (m *Model) newestFirst() []hop.Mail {
+	out := slices.Clone(m.mails)
+	slices.Reverse(out) // arrival order, newest first, for messages of the same second
+	slices.SortStableFunc(out, func(a, b hop.Mail) int { return b.Time.Compare(a.Time) })
+	return out
+}
+
+// View draws the messages, newest first. A message's time carries its date when
+// that is not the lab clock's today (the clock keys move it days ahead).
 func (m *Model) View() string {
 	s := m.c.Styles
 	var b strings.Builder
-	b.WriteString(s.Section.Render("Mailbox · " + common.Plural(len(m.mails), "message", "messages")))
+	title := "Mailbox · " + common.Plural(len(m.mails), "message", "messages")
+	if len(m.mails) > 1 {
+		title += ", newest first"
+	}
+	b.WriteString(s.Section.Render(title))
 	b.WriteString("\n")
 	if !m.local {
 		b.WriteString(s.Muted.Render("On AWS, Cognito e-mails the code to the real address you signed up with. Check that inbox, then type the code when the chapter asks."))
@@ -107,16 +124,23 @@ func (m *Model) View() string {
 	}
 	head := strings.Split(strings.TrimRight(b.String(), "\n"), "\n")
 	if m.top > 0 {
-		head[0] += s.Muted.Render(" · ↑ " + common.Plural(m.top, "earlier message", "earlier messages") + " (g)")
+		head[0] += s.Muted.Render(" · ↑ " + common.Plural(m.top, "newer message", "newer messages") + " (g)")
 	}
 	lines := head
+	today := m.c.Now().UTC().Format("2 Jan 2006")
 	var ends []int // the line after each message's code line
-	for i := m.top; i < len(m.mails); i++ {
-		ml := m.mails[i]
+	all := m.newestFirst()
+	for i := m.top; i < len(all); i++ {
+		ml := all[i]
+		at := ml.Time.UTC().Format("15:04:05")
+		if day := ml.Time.UTC().Format("2 Jan 2006"); day != today {
+			at = day + " " + at
+		}
+		indent := strings.Repeat(" ", min(ansi.StringWidth(at), 20)+2)
 		lines = append(lines, "",
-			s.Muted.Render(ml.Time.UTC().Format("15:04:05"))+"  "+s.Text.Render("to "+ml.To)+s.Muted.Render("  ("+ml.Username+")"),
-			"          "+s.Text.Render(ml.Subject),
-			"          "+s.Label.Render("code ")+s.MailCode.Render(ml.Code))
+			s.Muted.Render(at)+"  "+s.Text.Render("to "+ml.To)+s.Muted.Render("  ("+ml.Username+")"),
+			indent+s.Text.Render(ml.Subject),
+			indent+s.Label.Render("code ")+s.MailCode.Render(ml.Code))
 		ends = append(ends, len(lines))
 	}
 	if m.height > 2 && len(lines) > m.height {
@@ -127,7 +151,7 @@ func (m *Model) View() string {
 				hidden++
 			}
 		}
-		lines = append(lines, s.Accent.Render("↓ "+common.Plural(hidden, "more message", "more messages"))+s.Muted.Render(" · ↓ scrolls · G the newest"))
+		lines = append(lines, s.Accent.Render("↓ "+common.Plural(hidden, "older message", "older messages"))+s.Muted.Render(" · ↓ scrolls · G the oldest"))
 	}
 	for i, l := range lines {
 		lines[i] = ansi.Truncate(l, max(m.width, 1), "…")
