@@ -160,6 +160,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.screen = screenHome
 		m.home.ResetMoved()
 		m.refreshHome(true)
+		m.selectAfter()
 		return m, m.resize()
 	case chapter.FinishedMsg:
 		return m, tea.Batch(m.finished(msg), m.tailLogs(m.tailAfterRun()))

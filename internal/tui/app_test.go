@@ -333,3 +333,29 @@ func TestOlderProgressSaveNeverLandsLast(t *testing.T) {
 		t.Fatalf("the older snapshot landed last: %+v", p)
 	}
 }
+
+// TestBackSelectsTheChapterAfter: esc from a chapter puts the home cursor on the
+// chapter after it when it is done (esc, enter opens the next one in order), on it
+// when not; never on a far chapter such as Teardown because every other is done.
+func TestBackSelectsTheChapterAfter(t *testing.T) {
+	opts := testOptions(t)
+	h := newHarness(t, opts, 120, 40)
+	var all []string
+	for _, ch := range h.m.chapters {
+		all = append(all, ch.ID)
+	}
+	h.m.prog = progress.Progress{Done: all}
+	openChapter(h, idxPublic)
+	h.key("esc")
+	h.until("home", func() bool { return h.m.screen == screenHome })
+	if got := h.m.home.Selected(); got != idxSignup {
+		t.Errorf("back from a done chapter 2, the cursor is on %d, want %d (the next one)", got, idxSignup)
+	}
+	h.m.prog = progress.Progress{Done: all[:idxLogs]}
+	openChapter(h, idxBoom)
+	h.key("esc")
+	h.until("home", func() bool { return h.m.screen == screenHome })
+	if got := h.m.home.Selected(); got != idxBoom {
+		t.Errorf("back from a chapter not done, the cursor is on %d, want %d (that chapter)", got, idxBoom)
+	}
+}

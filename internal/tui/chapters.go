@@ -8,6 +8,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/cognitolab/cognitolab/internal/flows"
 	"github.com/cognitolab/cognitolab/internal/target"
 	"github.com/cognitolab/cognitolab/internal/tui/chapter"
 	"github.com/cognitolab/cognitolab/internal/tui/common"
@@ -125,6 +126,24 @@ func (m *Model) advanceCurrent(id string) {
 			return
 		}
 	}
+}
+
+// selectAfter puts the home list's cursor, back from a chapter, on that chapter when
+// it is not done, else on the chapter after it: esc then enter opens the next
+// chapter in order, never a far one (Teardown, when every other was done).
+func (m *Model) selectAfter() {
+	if m.chapter == nil {
+		return
+	}
+	id := m.chapter.Chapter().ID
+	i := slices.IndexFunc(m.chapters, func(ch flows.Chapter) bool { return ch.ID == id })
+	if i < 0 {
+		return
+	}
+	if m.prog.IsDone(id) && i+1 < len(m.chapters) {
+		i++
+	}
+	m.home.Select(i)
 }
 
 func (m *Model) refreshHome(selectCurrent bool) {

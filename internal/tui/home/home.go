@@ -63,6 +63,13 @@ func (m *Model) SetProgress(p progress.Progress, selectCurrent bool) {
 	}
 }
 
+// Select puts the cursor on chapter i; loading progress later keeps it there.
+func (m *Model) Select(i int) {
+	if i >= 0 && i < len(m.chapters) {
+		m.sel, m.moved = i, true
+	}
+}
+
 // ResetMoved lets the next SetProgress select the current chapter again.
 func (m *Model) ResetMoved() { m.moved = false }
 
