@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/cognitolab/cognitolab/internal/tui/chapter"
 	"github.com/cognitolab/cognitolab/internal/tui/home"
@@ -128,9 +129,9 @@ func TestSecretsMaskedUntilReveal(t *testing.T) {
 	h := newHarness(t, testOptions(t), 120, 40)
 	openChapter(h, idxLogin)
 	c := h.m.chapter
-	for i := 1; i <= 3; i++ {
+	for _, want := range []int{1, 2, 4} { // hop 3 brings the back-channel hop 4 with it
 		h.key("n")
-		h.until("next hop", func() bool { return c.Timeline().Len() == i && !c.Waiting() })
+		h.until("next hop", func() bool { return c.Timeline().Len() == want && !c.Waiting() })
 	}
 	h.key("2")
 	v := h.m.View()
@@ -357,5 +358,63 @@ func TestBackSelectsTheChapterAfter(t *testing.T) {
 	h.until("home", func() bool { return h.m.screen == screenHome })
 	if got := h.m.home.Selected(); got != idxBoom {
 		t.Errorf("back from a chapter not done, the cursor is on %d, want %d (that chapter)", got, idxBoom)
+	}
+}
+
+// TestQuickPressesQueue: presses of n made while a hop is on its way (or while the
+// run starts) are not lost: each lets one more hop through, the selection follows
+// the newest of them, and the status line says how many are queued.
+func TestQuickPressesQueue(t *testing.T) {
+	h := newHarness(t, testOptions(t), 120, 40)
+	openChapter(h, idxLogin)
+	c := h.m.chapter
+	h.key("n")
+	h.key("n")
+	h.key("n") // all three before the run has started
+	h.until("three presses' hops", func() bool { return c.Timeline().Len() >= 4 && !c.Waiting() })
+	if got := c.Timeline().Len(); got != 4 {
+		t.Fatalf("%d hops after three presses, want 4 (hop 3 brings the back-channel hop 4)", got)
+	}
+	if c.Timeline().Index() != 2 {
+		t.Errorf("selected hop index %d, want 2 (hop 3, the newest a press brought)", c.Timeline().Index())
+	}
+	h.key("n") // steps onto the back-channel hop 4
+	h.key("n")
+	h.key("n")
+	if v := ansi.Strip(h.m.View()); !strings.Contains(v, "then 1 more hop (your n presses, queued)") {
+		t.Errorf("the status line should say a press is queued:\n%s", v)
+	}
+	h.until("two more hops", func() bool { return c.Timeline().Len() == 6 && !c.Waiting() })
+	if c.Timeline().Index() != 5 {
+		t.Errorf("selected hop index %d, want 5 (the newest)", c.Timeline().Index())
+	}
+}
+
+// TestRunAllOnFinishedChapterShowsTheEnd: on a finished chapter with an earlier hop
+// selected, the footer offers c (run to the end): c selects the last hop.
+func TestRunAllOnFinishedChapterShowsTheEnd(t *testing.T) {
+	h := newHarness(t, testOptions(t), 120, 40)
+	runLogin(h)
+	c := h.m.chapter
+	h.key("left")
+	h.key("left")
+	if c.Timeline().AtEnd() {
+		t.Fatal("left did not select an earlier hop")
+	}
+	h.key("c")
+	if !c.Timeline().AtEnd() || c.State() != chapter.Done {
+		t.Errorf("c on a finished chapter should select its last hop (index %d of %d, state %v)", c.Timeline().Index(), c.Timeline().Len(), c.State())
+	}
+}
+
+// TestReadingChapterSaysItHasNoHops: n and c in chapter 1 say why nothing happens.
+func TestReadingChapterSaysItHasNoHops(t *testing.T) {
+	for _, k := range []string{"n", "c"} {
+		h := newHarness(t, testOptions(t), 120, 40)
+		openChapter(h, idxLab)
+		h.key(k)
+		if v := ansi.Strip(h.m.View()); !strings.Contains(v, "this chapter has no hops: esc, then open chapter 2") {
+			t.Errorf("%s in chapter 1 says nothing:\n%s", k, v)
+		}
 	}
 }

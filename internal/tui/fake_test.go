@@ -87,11 +87,15 @@ func loginHops() []hop.Hop {
 	}
 }
 
-// gated emits hops one per gate opening, with a log line after each.
+// gated emits hops one per gate opening, with a log line after each; a back-channel
+// hop comes with the hop before it, through no gate, as flows' recorder emits the hops
+// a browser request caused.
 func gated(hops []hop.Hop, extra func(s *flows.Session)) func(context.Context, *flows.Session) error {
 	return func(ctx context.Context, s *flows.Session) error {
 		for i := range hops {
-			if err := s.Gate.Wait(ctx); err != nil {
+			if hops[i].BackChannel {
+				// no gate
+			} else if err := s.Gate.Wait(ctx); err != nil {
 				return err
 			}
 			h := hops[i]

@@ -130,9 +130,11 @@ type Model struct {
 	formFrom State
 	// saved says the form's values were just saved (the status line says so).
 	saved bool
-	// pressed counts the first hops still owed to presses of n: the first hop that
-	// arrives after a press is selected, later ones of the same press are not.
-	pressed bool
+	// owed counts the presses of n whose hop has not arrived yet: each lets one hop
+	// through (the flow's own, not a set-up or back-channel hop), which is selected when
+	// it arrives; the gate holds one pass at a time, so the next is given then. Quick
+	// presses queue: n n n runs three hops, the selection on the newest.
+	owed int
 
 	// The wide layout's left column, kept while its text and size stay (column).
 	colKey columnKey

@@ -28,6 +28,10 @@ const lastHopNote = "this was the last hop: a runs the chapter again, esc goes b
 // next is the n/enter key: start the chapter, step forward through hops already
 // seen, or let the next hop through.
 func (m *Model) next() tea.Cmd {
+	if m.ch.Run == nil {
+		m.note = noHopsNote(m.ch.Number)
+		return nil
+	}
 	m.toHops()
 	switch m.state {
 	case Idle:
@@ -41,27 +45,55 @@ func (m *Model) next() tea.Cmd {
 		}
 		m.note = lastHopNote
 		return nil
+	case Starting:
+		if !m.release {
+			m.owed++ // queued: the first hop's pass is given when the run starts
+		}
 	case Running:
-		if !m.timeline.AtEnd() {
+		if m.owed == 0 && !m.timeline.AtEnd() {
 			m.timeline.Next()
 			m.syncSelection()
 			return nil
 		}
-		if m.gate != nil {
-			// The gate holds at most one pass, so quick presses never run ahead by more than one hop.
+		if m.gate != nil && !m.freeRun {
+			// The gate holds one pass: a press while a hop is on its way is counted
+			// and its pass given when that hop arrives (apply).
+			m.owed++
 			m.gate.Next()
 			m.waiting = true
-			m.pressed = true
 			return m.spin()
 		}
 	}
 	return nil
 }
 
+// noHopsNote is what n and c say in a chapter with nothing to run (chapter 1, the
+// lab; the teardown).
+func noHopsNote(number int) string {
+	if number == 1 {
+		return "this chapter has no hops: esc, then open chapter 2 to run the first ones"
+	}
+	return "this chapter has no hops to run: it is for reading · esc for the chapter list"
+}
+
 // runAll is the c key: run to the end.
 func (m *Model) runAll() tea.Cmd {
+	if m.ch.Run == nil {
+		m.note = noHopsNote(m.ch.Number)
+		return nil
+	}
 	m.toHops()
 	switch m.state {
+	case Done, Failed:
+		// The run is over: c shows its end (the footer offers "c run to the end"
+		// while an earlier hop is selected).
+		if !m.timeline.AtEnd() {
+			m.timeline.Select(m.timeline.Len() - 1)
+			m.syncSelection()
+			return nil
+		}
+		m.note = lastHopNote
+		return nil
 	case Idle:
 		m.release = true
 		return m.begin()
@@ -146,7 +178,10 @@ func (m *Model) start() tea.Cmd {
 	m.state = Starting
 	m.saved = false
 	m.waiting, m.freeRun = false, false
-	m.pressed = !m.release
+	m.owed = 0
+	if !m.release {
+		m.owed = 1 // the key that starts the run lets the first hop through
+	}
 	m.gate = nil
 	m.shared.Tokens.NewRun() // the tokens so far are from earlier runs
 	cmd := m.runner.Start(m.ctx, m.ch, m.inputs)
@@ -189,7 +224,7 @@ func (m *Model) onRun(msg tea.Msg) tea.Cmd {
 		if msg.ID != m.runID || msg.Chapter != m.ch.ID {
 			return nil
 		}
-		m.gate, m.waiting, m.freeRun, m.pressed = nil, false, false, false
+		m.gate, m.waiting, m.freeRun, m.owed = nil, false, false, 0
 		m.err = msg.Err
 		m.flipped = false // a failed run shows its error box first
 		m.state = Done
@@ -211,9 +246,11 @@ func (m *Model) onRun(msg tea.Msg) tea.Cmd {
 }
 
 // apply puts one event where it belongs; relayout says the screen must be laid out
-// again (a hop or a mark: the timeline grew). In steps, the first hop a press of n brings is selected: the
-// back-channel hops it causes arrive with it, and the next n steps onto them. Set-up
-// hops never take the selection: the chapter's own first hop does.
+// again (a hop or a mark: the timeline grew). In steps, the hop a press of n brings is
+// selected: the back-channel hops it causes arrive with it, and the next n steps onto
+// them; presses made while it was on its way let the next hops through, one each,
+// the selection following. Set-up hops never take the selection: the chapter's own
+// first hop does.
 func (m *Model) apply(ev hop.Event) (relayout bool) {
 	switch {
 	case ev.Hop != nil:
@@ -221,10 +258,16 @@ func (m *Model) apply(ev hop.Event) (relayout bool) {
 		switch {
 		case m.freeRun:
 			m.timeline.Select(m.timeline.Len() - 1)
-		case m.pressed && !ev.Hop.Setup:
+		case m.owed > 0 && !ev.Hop.Setup && !ev.Hop.BackChannel:
+			// The hop a press let through (the flow's own: set-up and
+			// back-channel hops pass no gate).
 			m.timeline.Select(m.timeline.Len() - 1)
-			m.pressed = false
-			m.waiting = false
+			m.owed--
+			if m.owed > 0 && m.gate != nil {
+				m.gate.Next() // the next press's pass
+			} else {
+				m.waiting = false
+			}
 		case m.timeline.Len() == 1:
 			m.timeline.Select(0)
 		}

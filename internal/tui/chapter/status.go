@@ -41,6 +41,10 @@ func (m *Model) status() string {
 		switch {
 		case m.freeRun:
 			lines = []string{m.spinner.View() + bar(" running to the end… "+common.Plural(m.timeline.Own(), "hop", "hops"))}
+		case m.waiting && m.owed > 1:
+			// Presses made while a hop is on its way are queued, one hop each.
+			more := common.Plural(m.owed-1, "more hop", "more hops")
+			lines = []string{m.spinner.View() + bar(" waiting for the next hop… then "+more+" (your n presses, queued)"), m.spinner.View() + bar(" waiting… then "+more)}
 		case m.waiting:
 			lines = []string{m.spinner.View() + bar(" waiting for the next hop…")}
 		default:
