@@ -47,3 +47,31 @@ func TestProjectorSeparatorsReadable(t *testing.T) {
 		t.Errorf("Projector.Faint.Light %s: contrast %.1f:1 on white, want at least 7:1", Projector.Faint.Light, got)
 	}
 }
+
+// TestScreenGreysReadableAndRanked: outside presenter mode the muted text (Subtle:
+// set-up rows, "hop N of M", "↑ 90 above", the "look at" tail) and the rules and
+// lifelines (Faint) must still read on a projector (review3 L14: 145 and 102 washed
+// out), while Text, Subtle and Faint stay three distinct steps (checked as a
+// 256-colour terminal draws them), on a dark terminal (black) and a light one (white).
+func TestScreenGreysReadableAndRanked(t *testing.T) {
+	for _, bg := range []struct {
+		name                string
+		lum                 float64
+		text, subtle, faint string
+		minSubtle, minFaint float64
+	}{
+		{"black", 0, Screen.Text.Dark, Screen.Subtle.Dark, Screen.Faint.Dark, 12, 7},
+		{"white", 1, Screen.Text.Light, Screen.Subtle.Light, Screen.Faint.Light, 6.3, 3},
+	} {
+		text, subtle, faint := contrast(luminance(bg.text), bg.lum), contrast(luminance(bg.subtle), bg.lum), contrast(luminance(bg.faint), bg.lum)
+		if subtle < bg.minSubtle {
+			t.Errorf("on %s: Subtle %s has contrast %.1f:1, want at least %.1f:1", bg.name, bg.subtle, subtle, bg.minSubtle)
+		}
+		if faint < bg.minFaint {
+			t.Errorf("on %s: Faint %s has contrast %.1f:1, want at least %.1f:1", bg.name, bg.faint, faint, bg.minFaint)
+		}
+		if !(text > subtle && subtle > faint) {
+			t.Errorf("on %s: Text %.1f, Subtle %.1f, Faint %.1f: want three distinct steps, Text first", bg.name, text, subtle, faint)
+		}
+	}
+}

@@ -21,12 +21,16 @@ type Palette struct {
 
 // Screen is the palette for a terminal read up close.
 var Screen = Palette{
-	Text: lipgloss.AdaptiveColor{Light: "#1F1F28", Dark: "#DCDCE4"},
-	// Subtle is text that is read (the footer, the header's separators, tabs, field
-	// names): on a 256-colour terminal it maps to 145 (#afafaf), not 60 (#5f5f87),
-	// which a projector washes out. Faint is rules and separators only.
-	Subtle:  lipgloss.AdaptiveColor{Light: "#6A6A7A", Dark: "#A0A0B4"},
-	Faint:   lipgloss.AdaptiveColor{Light: "#B0B0BE", Dark: "#8A8A99"},
+	// Text, Subtle and Faint are three steps apart on either background, as a
+	// 256-colour terminal draws them too (it has only #878787, #afafaf, #d7d7d7 and
+	// white for light greys: termenv maps to the colour cube): on black, Text is white
+	// (231), Subtle (text that is read but less: the footer, set-up rows, "hop N of M",
+	// the scroll note, field names) #d7d7d7 (188, 14.6:1) and Faint (rules, separators,
+	// the sequence diagram's lifelines) #afafaf (145, 9.6:1). A step lower (145 and
+	// 102) washed out on a projector outside presenter mode.
+	Text:    lipgloss.AdaptiveColor{Light: "#1F1F28", Dark: "#EDEDF2"},
+	Subtle:  lipgloss.AdaptiveColor{Light: "#555563", Dark: "#C8C8D6"},
+	Faint:   lipgloss.AdaptiveColor{Light: "#8E8E9C", Dark: "#A4A4B4"},
 	Accent:  lipgloss.AdaptiveColor{Light: "#6B50FF", Dark: "#A78BFA"},
 	Green:   lipgloss.AdaptiveColor{Light: "#0A8F5A", Dark: "#6BD6A4"},
 	Yellow:  lipgloss.AdaptiveColor{Light: "#A66A00", Dark: "#F2C66D"},
