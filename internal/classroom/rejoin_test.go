@@ -117,3 +117,28 @@ func TestSeatsAreBounded(t *testing.T) {
 		t.Fatal(srv2.cfg.RejoinWithin)
 	}
 }
+
+// TestRejoinKeepsNumber: alice is #1 on the board; bob joins (#2); alice drops off
+// and rejoins with her word: she is #1 again (not #3), listed before bob, and the
+// board's reset reaches her by that number.
+func TestRejoinKeepsNumber(t *testing.T) {
+	srv, addr := startServer(t, Config{})
+	alice := joinWithWord(t, addr, "alice", "otter", "Chapters")
+	joinWithWord(t, addr, "bob", "badger", "Chapters")
+	alice.close()
+	testutil.Eventually(t, "alice's seat to wait for her", 30*time.Second, func() bool { return srv.waitingSeats() == 1 })
+	back := joinWithWord(t, addr, "alice", "otter", "Chapters")
+	// Her seat was claimed before "Chapters" was drawn.
+	var got []string
+	for _, p := range srv.Participants() {
+		got = append(got, fmt.Sprintf("%d %s", p.ID, p.Name))
+	}
+	if want := "1 alice,2 bob"; strings.Join(got, ",") != want {
+		t.Fatalf("the board lists %q, want %q", strings.Join(got, ","), want)
+	}
+	m := back.mark()
+	if err := srv.Reset(1); err != nil {
+		t.Fatal(err)
+	}
+	back.waitAfter(m, "The instructor gave you a fresh start")
+}

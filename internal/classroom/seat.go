@@ -39,6 +39,9 @@ type seat struct {
 
 	inUse  bool
 	leftAt time.Time
+	// number is the participant's number on the board, kept for them when they
+	// rejoin (instructors note numbers).
+	number int
 }
 
 // identity is how a session proves who it is: its public key (when it logged in with
@@ -53,10 +56,11 @@ func identity(key gossh.PublicKey, word string) (proof [32]byte, keep bool) {
 	return proof, false
 }
 
-// claimSeat gives the participant called name their seat: the one they left (same
+// claimSeat gives participant p, called name, their seat: the one they left (same
 // proof, within RejoinWithin) or a new one. It refuses a name someone connected has,
-// or whose seat waits for someone with another proof.
-func (s *Server) claimSeat(name string, proof [32]byte, keep bool) (st *seat, resumed bool, refusal string) {
+// or whose seat waits for someone with another proof. A participant back in their
+// seat takes back their number on the board (the one they joined with first).
+func (s *Server) claimSeat(p *participant, name string, proof [32]byte, keep bool) (st *seat, resumed bool, refusal string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if st := s.seats[name]; st != nil {
@@ -67,10 +71,17 @@ func (s *Server) claimSeat(name string, proof [32]byte, keep bool) (st *seat, re
 			return nil, false, fmt.Sprintf("The place of %s is kept for them for a while; if it is yours, join with the same key or rejoin word, or choose another name.", name)
 		}
 		st.inUse = true
+		if n := st.number; n != p.id && s.people[p.id] == p && s.people[n] == nil {
+			// The seat's last session has left (it was released): its number is free.
+			delete(s.people, p.id)
+			p.id = n
+			s.people[n] = p
+			p.update(func(s *Status) { s.ID = n })
+		}
 		return st, true, ""
 	}
 	s.seatN++
-	st = &seat{name: name, proof: proof, keep: keep, inUse: true,
+	st = &seat{name: name, proof: proof, keep: keep, inUse: true, number: p.id,
 		state: filepath.Join(s.stateDir, fmt.Sprintf("seat-%d.json", s.seatN))}
 	s.seats[name] = st
 	return st, false, ""

@@ -331,7 +331,7 @@ func (m *sessionModel) joinKey(msg tea.KeyMsg) tea.Cmd {
 		return m.word.Focus()
 	}
 	proof, keep := identity(m.p.key, m.word.Value())
-	st, resumed, refusal := m.p.srv.claimSeat(name, proof, keep)
+	st, resumed, refusal := m.p.srv.claimSeat(m.p, name, proof, keep)
 	if st == nil {
 		m.err = refusal
 		m.asking = false
