@@ -44,8 +44,11 @@ func (s *Session) begin(ctx context.Context, chapter string) (*run, func()) {
 // setupf runs fn as set-up: the preconditions a chapter needs before its own first
 // hop (a confirmed user, a logged-in browser). Its hops are marked Setup and run
 // without waiting on the gate; the narrative line says what is set up and why.
+//
+// The narrative line, and every line said during the set-up, is marked Setup: the
+// TUI shows them with the set-up hops (unfolded by u), not on the chapter's own first
+// hop, which they are not about.
 func (r *run) setupf(fn func() error, format string, args ...any) error {
-	r.info(format, args...)
 	r.s.mu.Lock()
 	r.s.setup++
 	r.s.mu.Unlock()
@@ -54,6 +57,7 @@ func (r *run) setupf(fn func() error, format string, args ...any) error {
 		r.s.setup--
 		r.s.mu.Unlock()
 	}()
+	r.lead(format, args...)
 	return fn()
 }
 

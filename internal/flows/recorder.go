@@ -147,6 +147,9 @@ func (slot *hopSlot) fill(h *hop.Hop) {
 }
 
 func (s *Session) emit(e hop.Event) {
+	if e.Info != "" && s.inSetup() {
+		e.Setup = true
+	}
 	if s.Emit != nil {
 		s.Emit(e)
 	}

@@ -22,6 +22,9 @@ type Event struct {
 	// Lead marks an Info that introduces what comes next (a lab, the next clock
 	// jump): the TUI shows it with the next hop instead of the last one.
 	Lead bool
+	// Setup marks an Info said while the chapter set up its preconditions (a
+	// confirmed user): it goes with the set-up hops, not the chapter's own.
+	Setup bool
 	// Clock is a jump of the local lab's clock (its own row in the timeline).
 	Clock *ClockJump
 }

@@ -281,7 +281,7 @@ func (m *Model) apply(ev hop.Event) (relayout bool) {
 		m.shared.Mail.Add(*ev.Mail)
 	case ev.Info != "":
 		m.info = ev.Info
-		m.tell(ev.Info, ev.Lead)
+		m.tell(ev.Info, ev.Lead, ev.Setup)
 		if t := heading(ev.Info); ev.Lead && t != "" {
 			// A lead line that opens with a bold title starts a part of the
 			// chapter (a break-it lab): its title is a row of the hop list.
