@@ -3,6 +3,8 @@ package flows
 import (
 	"context"
 	"sync"
+
+	"github.com/cognitolab/cognitolab/internal/labconf"
 )
 
 // Input is something the learner decides before (or during) a chapter.
@@ -22,6 +24,26 @@ type Input struct {
 	// --set` refuses anything else before it starts, as the form does. Other values
 	// (a password) go to Cognito, whose refusal is part of the lesson.
 	Choice bool
+	// OneTime marks a value good for one use (a confirmation code): the run that
+	// starts next takes it and the TUI forgets it then; set-ups of other chapters
+	// never use it (they read the mailbox).
+	OneTime bool
+}
+
+// OneTimeInput reports whether the input key holds a one-time value (Input.OneTime,
+// or hosted_code, the code `run --set` gives chapter 3's hosted-UI sign-up).
+func OneTimeInput(key string) bool {
+	if key == "hosted_code" {
+		return true
+	}
+	for _, c := range Chapters(labconf.DefaultSettings()) {
+		for _, in := range c.Inputs {
+			if in.Key == key && in.OneTime {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Chapter is one lesson's flow.

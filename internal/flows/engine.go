@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/cognitolab/cognitolab/internal/hop"
@@ -59,6 +60,34 @@ func (r *run) setupf(fn func() error, format string, args ...any) error {
 	}()
 	r.lead(format, args...)
 	return fn()
+}
+
+// pressE is how the TUI's learner reaches the inputs keys from the screen this run
+// shows on: "press e" where the run's chapter has them in its form, else the way to
+// the first chapter whose form does ("press esc, open chapter 3 (Sign-up) and press
+// e there"): e does nothing in a chapter without them, and the chapters share the
+// learner's choices, so a set-up uses what is typed there.
+func (r *run) pressE(keys ...string) string {
+	chs := Chapters(r.s.settings())
+	has := func(c Chapter) bool {
+		for _, k := range keys {
+			if !slices.ContainsFunc(c.Inputs, func(in Input) bool { return in.Key == k }) {
+				return false
+			}
+		}
+		return true
+	}
+	for _, c := range chs {
+		if c.ID == r.chapter && has(c) {
+			return "press e"
+		}
+	}
+	for _, c := range chs {
+		if has(c) {
+			return fmt.Sprintf("press esc, open chapter %d (%s) and press e there", c.Number, c.Title)
+		}
+	}
+	return "press esc and open chapter 3 (Sign-up)"
 }
 
 func (st *state) inSetup() bool {

@@ -160,7 +160,7 @@ func (r *run) authorize(browser, authorizeURL, callbackPrefix string) (*url.URL,
 	if err != nil {
 		return nil, true, err
 	}
-	loc, err := r.expectRedirect(h, body, callbackPrefix, r.s.say("check the Username and Password (press e); the user must be signed up and confirmed (chapter 3)", "check --set username=… and password=…; the user must be signed up and confirmed (chapter signup)"))
+	loc, err := r.expectRedirect(h, body, callbackPrefix, r.s.say("check the Username and Password ("+r.pressE("username", "password")+"); the user must be signed up and confirmed (chapter 3)", "check --set username=… and password=…; the user must be signed up and confirmed (chapter signup)"))
 	if err != nil {
 		return nil, true, err
 	}

@@ -36,7 +36,8 @@ const mailWait = 3 * time.Second
 func SignupChapter() Chapter {
 	in := append(userInputs(),
 		Input{Key: "confirm", Label: "Confirm by (code | admin)", Placeholder: "code", Validate: ValidateChoice("code", "admin"), OK: "a valid choice", Choice: true},
-		Input{Key: "code", Label: "Confirmation code (AWS: from your e-mail)", Placeholder: "123456"},
+		Input{Key: "code", Label: "Confirmation code (AWS: from your e-mail)", Placeholder: "123456", OneTime: true,
+			Hint: "used by the next run only; empty: cognitolab reads the code from the lab's mailbox"},
 		Input{Key: "signin", Label: "Then sign in by API with (none | srp)", Placeholder: "none", Validate: ValidateChoice("none", "srp"), OK: "a valid choice", Choice: true},
 	)
 	return Chapter{ID: "signup", Number: 3, Title: "Sign-up", Lesson: "03-signup.md", Inputs: in,
@@ -85,7 +86,7 @@ func (f *signupFlow) apiSignUp() error {
 	// Cognito, whose InvalidPasswordException is part of the lesson (README, `run`).
 	f.stepf("check the inputs")
 	if err := ValidateEmail(email); err != nil {
-		return f.fail(nil, "an e-mail address", email, f.s.say("fix the E-mail field (press e)", "fix the e-mail: --set email=name@example.com"), err)
+		return f.fail(nil, "an e-mail address", email, f.s.say(f.pressE("email")+" and fix the E-mail field", "fix the e-mail: --set email=name@example.com"), err)
 	}
 	c, err := f.s.cognito(f.ctx)
 	if err != nil {
@@ -112,7 +113,7 @@ func (f *signupFlow) apiSignUp() error {
 		return f.resumeSignUp(c, mail, username, email, password, err)
 	}
 	if err != nil {
-		return f.apiFail("SignUp", err, signUpAdvice(f.s, err, username))
+		return f.apiFail("SignUp", err, f.signUpAdvice(err, username))
 	}
 	f.s.mu.Lock()
 	f.s.sub = aws.ToString(out.UserSub)
@@ -133,15 +134,21 @@ func (f *signupFlow) apiSignUp() error {
 // sends a new code (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ResendConfirmationCode.html),
 // then ConfirmSignUp as after a SignUp. A confirmed user makes Cognito refuse the resend
 // (InvalidParameterException "User is already confirmed."): then signUpErr, the SignUp's
-// UsernameExistsException, is the answer (nil: the user is taken as confirmed).
+// UsernameExistsException, is the answer. signUpErr is nil when this session left the
+// user unconfirmed (a wrong code): then a code the learner typed for this run (or the
+// admin path) confirms it without a new code.
 func (f *signupFlow) resumeSignUp(c *cip.Client, mail <-chan hop.Mail, username, email, password string, signUpErr error) error {
+	if signUpErr == nil && (f.typedCode("code") != "" || strings.EqualFold(f.input("confirm", "code"), "admin")) {
+		f.info("**%s** signed up in an earlier run and is still UNCONFIRMED (its confirmation failed): the chapter confirms it now, with no new code.", username)
+		return f.confirm(c, mail, username, email, password)
+	}
 	f.stepf("ResendConfirmationCode")
 	out, err := c.ResendConfirmationCode(f.ctx, &cip.ResendConfirmationCodeInput{ClientId: aws.String(f.s.Target.PublicClientID), Username: aws.String(username)})
 	if code, _ := apiErrorCode(err); code == "InvalidParameterException" && signUpErr != nil {
-		return f.apiFail("SignUp", signUpErr, signUpAdvice(f.s, signUpErr, username))
+		return f.apiFail("SignUp", signUpErr, f.signUpAdvice(signUpErr, username))
 	}
 	if err != nil {
-		return f.apiFail("ResendConfirmationCode", err, f.s.say("press e and type another Username; N starts over as a new learner", "choose another username: --set username=…"))
+		return f.apiFail("ResendConfirmationCode", err, f.s.say(f.pressE("username")+" and type another Username; N starts over as a new learner", "choose another username: --set username=…"))
 	}
 	f.s.signedUp(username)
 	dest := ""
@@ -169,7 +176,7 @@ func (f *signupFlow) confirm(c *cip.Client, mail <-chan hop.Mail, username, emai
 	}
 	f.stepf("ConfirmSignUp")
 	if _, err := c.ConfirmSignUp(f.ctx, &cip.ConfirmSignUpInput{ClientId: aws.String(f.s.Target.PublicClientID), Username: aws.String(username), ConfirmationCode: aws.String(code)}); err != nil {
-		return f.apiFail("ConfirmSignUp", err, confirmAdvice(f.s, err))
+		return f.apiFail("ConfirmSignUp", err, f.confirmAdvice(err))
 	}
 	f.setConfirmed(username, email, password)
 	return nil
@@ -180,50 +187,70 @@ func (f *signupFlow) setConfirmed(username, email, password string) {
 }
 
 // signUpAdvice names the input that made SignUp fail and what to do about it.
-func signUpAdvice(s *Session, err error, username string) string {
+func (r *run) signUpAdvice(err error, username string) string {
+	s := r.s
 	code, _ := apiErrorCode(err)
 	switch code {
 	case "UsernameExistsException":
 		return fmt.Sprintf("the user %s exists already and is confirmed: ", username) +
-			s.say("press e and type another Username, or press N to start over as a new learner (a fresh name)", "choose another username with --set username=…")
+			s.say(r.pressE("username")+" and type another Username, or press N to start over as a new learner (a fresh name)", "choose another username with --set username=…")
 	case "InvalidPasswordException":
-		return s.say("press e and choose another Password: it must meet the pool's policy shown in the form",
+		return s.say(r.pressE("password")+" and choose another Password: it must meet the pool's policy ("+s.settings().Password.Describe()+")",
 			"choose another password with --set password=…: it must meet the pool's policy ("+s.settings().Password.Describe()+")")
 	case "InvalidParameterException":
-		return s.say("press e and check the Username (no spaces) and the E-mail (name@example.com)",
+		return s.say(r.pressE("username", "email")+" and check the Username (no spaces) and the E-mail (name@example.com)",
 			"check --set username=… (no spaces) and --set email=… (name@example.com)")
 	case "TooManyRequestsException", "LimitExceededException":
 		return s.say("wait a minute and press a to run the chapter again", "wait a minute and run the command again")
 	}
-	return s.say("press e to check the Username, E-mail and Password, then a to run the chapter again",
+	return s.say(r.pressE("username", "email", "password")+" to check the Username, E-mail and Password, then press a to run the chapter again",
 		"check --set username=…, email=… and password=…, then run the command again")
 }
 
-// confirmAdvice says what to do when ConfirmSignUp fails.
-func confirmAdvice(s *Session, err error) string {
+// confirmAdvice says what to do when ConfirmSignUp fails. A typed code is used by
+// one run only: the next run reads the mailbox (local lab) unless another is typed.
+func (r *run) confirmAdvice(err error) string {
+	s := r.s
 	code, _ := apiErrorCode(err)
 	switch code {
 	case "CodeMismatchException":
-		return "the Confirmation code is wrong: " + s.say("press e and type the code from the mailbox (key 5), or leave the field empty so cognitolab reads it; press a and the run asks Cognito for a new code (the user stays signed up, unconfirmed)",
+		if s.Local == nil {
+			return "the Confirmation code is wrong: " + s.say(r.pressE("code")+", type the code from the newest e-mail and press a (a typed code is used for one run only; the user stays signed up, unconfirmed)",
+				"pass the code from the newest e-mail with --set code=… and run the command again (the user stays signed up, unconfirmed)")
+		}
+		return "the Confirmation code is wrong: " + s.say("press a and the run asks Cognito for a new code and reads it from the mailbox (key 5), or "+r.pressE("code")+", type the newest code from the mailbox and press a (a typed code is used for one run only; the user stays signed up, unconfirmed)",
 			"pass the code from the e-mail with --set code=…, or leave it out so cognitolab reads it; run the command again and it asks Cognito for a new code (the user stays signed up, unconfirmed)")
 	case "ExpiredCodeException":
-		return "the code expired (codes last 24 hours): " + s.say("leave the Confirmation code empty and press a, or confirm as an admin (Confirm by: admin)",
+		return "the code expired (codes last 24 hours): " + s.say("press a and the run asks Cognito for a new code, or confirm as an admin ("+r.pressE("confirm")+" and choose Confirm by: admin)",
 			"run the command again without --set code, or confirm as an admin with --set confirm=admin")
 	}
-	return s.say("check the Confirmation code (press e), or confirm as an admin (Confirm by: admin)", "check --set code=…, or confirm as an admin with --set confirm=admin")
+	return s.say("check the Confirmation code ("+r.pressE("code")+"), or confirm as an admin (Confirm by: admin)", "check --set code=…, or confirm as an admin with --set confirm=admin")
+}
+
+// typedCode is the code the learner typed for this run under key (a chapter's own
+// run only: a set-up never uses one), or "".
+func (r *run) typedCode(key string) string {
+	if r.s.inSetup() {
+		return ""
+	}
+	return strings.TrimSpace(r.s.Inputs[key])
 }
 
 // code returns the confirmation code for username: from the local mailbox, or the
 // learner's input (inputKey) against AWS.
 func (f *run) code(mail <-chan hop.Mail, username, inputKey string) (string, error) {
 	// A typed code is sent as typed, even on the local lab (a wrong one shows
-	// CodeMismatchException); empty means "read it from the mailbox".
-	if c := strings.TrimSpace(f.s.Inputs[inputKey]); c != "" {
+	// CodeMismatchException), once: it is one-time, so the run takes it out of the
+	// inputs and a rerun reads the mailbox. Empty means "read it from the mailbox",
+	// and so does a set-up: another chapter's code is not its own.
+	if c := f.typedCode(inputKey); c != "" {
+		delete(f.s.Inputs, inputKey)
 		return c, nil
 	}
 	if f.s.Local == nil {
 		return "", f.fail(nil, "the confirmation code Cognito e-mailed", "no code",
-			fmt.Sprintf("type the code from the e-mail (input %q), or confirm as an admin (confirm=admin)", inputKey), ErrNeedInput)
+			f.s.say(f.pressE("code", "confirm")+", type the code from the e-mail (or choose Confirm by: admin) and press a",
+				fmt.Sprintf("type the code from the e-mail (--set %s=…), or confirm as an admin (--set confirm=admin)", inputKey)), ErrNeedInput)
 	}
 	found := func(m hop.Mail) bool { return m.Username == username && m.Code != "" }
 	deadline := time.NewTimer(mailWait)
@@ -301,7 +328,7 @@ func (f *signupFlow) hostedSignUp() error {
 	if !ok {
 		return f.fail(h, "the confirmation form", "a page without one", "open the URL in a browser to see what Cognito shows", ErrNoForm)
 	}
-	if f.s.Local == nil && strings.TrimSpace(f.s.Inputs["hosted_code"]) == "" {
+	if f.s.Local == nil && f.typedCode("hosted_code") == "" {
 		f.info("On AWS the code for **%s** went to %s; type it into this form in a browser to finish (or set input `hosted_code`).", username, email)
 		return nil
 	}

@@ -98,7 +98,9 @@ func (m *Model) open(i int) tea.Cmd {
 // finished records a chapter's result in the progress file.
 func (m *Model) finished(msg chapter.FinishedMsg) tea.Cmd {
 	for k, v := range msg.Inputs {
-		m.inputs[k] = v
+		if !flows.OneTimeInput(k) { // the run that took it has used it up
+			m.inputs[k] = v
+		}
 	}
 	if msg.Err != nil {
 		return m.loadMailbox()

@@ -5,6 +5,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/cognitolab/cognitolab/internal/flows"
 	"github.com/cognitolab/cognitolab/internal/hop"
 	"github.com/cognitolab/cognitolab/internal/tui/inputs"
 	"github.com/cognitolab/cognitolab/internal/tui/runner"
@@ -185,6 +186,13 @@ func (m *Model) start() tea.Cmd {
 	m.gate = nil
 	m.shared.Tokens.NewRun() // the tokens so far are from earlier runs
 	cmd := m.runner.Start(m.ctx, m.ch, m.inputs)
+	// A one-time value (a confirmation code) goes to this run only (Start took a
+	// copy): the next run, of this chapter or another, does not send it again.
+	for k := range m.inputs {
+		if flows.OneTimeInput(k) {
+			delete(m.inputs, k)
+		}
+	}
 	// Only this run's messages count from now on: an earlier run's (one stopped
 	// before it said it started, say) are stale.
 	m.runID = m.runner.Latest()
