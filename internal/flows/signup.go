@@ -16,6 +16,7 @@ package flows
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -108,12 +109,15 @@ func (f *signupFlow) apiSignUp() error {
 		ClientId: aws.String(f.s.Target.PublicClientID), Username: aws.String(username), Password: aws.String(password),
 		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String(email)}},
 	})
-	if code, _ := apiErrorCode(err); code == "UsernameExistsException" {
-		// Signed up before (another session, or by hand) and perhaps never confirmed.
-		return f.resumeSignUp(c, mail, username, email, password, err)
-	}
 	if err != nil {
-		return f.apiFail("SignUp", err, f.signUpAdvice(err, username))
+		fail := f.apiFail("SignUp", err, f.signUpAdvice(err, username))
+		if code, _ := apiErrorCode(err); code == "UsernameExistsException" && !f.s.isConfirmed(username) {
+			// Signed up before (another session, or by hand) and perhaps never
+			// confirmed. (A user this session confirmed needs no asking: SignUp's
+			// answer stands.)
+			return f.resumeSignUp(c, mail, username, email, password, fail)
+		}
+		return fail
 	}
 	f.s.mu.Lock()
 	f.s.sub = aws.ToString(out.UserSub)
@@ -133,19 +137,26 @@ func (f *signupFlow) apiSignUp() error {
 // resumeSignUp confirms a user that exists but may be unconfirmed: ResendConfirmationCode
 // sends a new code (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ResendConfirmationCode.html),
 // then ConfirmSignUp as after a SignUp. A confirmed user makes Cognito refuse the resend
-// (InvalidParameterException "User is already confirmed."): then signUpErr, the SignUp's
-// UsernameExistsException, is the answer. signUpErr is nil when this session left the
-// user unconfirmed (a wrong code): then a code the learner typed for this run (or the
-// admin path) confirms it without a new code.
-func (f *signupFlow) resumeSignUp(c *cip.Client, mail <-chan hop.Mail, username, email, password string, signUpErr error) error {
-	if signUpErr == nil && (f.typedCode("code") != "" || strings.EqualFold(f.input("confirm", "code"), "admin")) {
+// (InvalidParameterException "User is already confirmed."): then signUpFail, the
+// SignUp's UsernameExistsException as a StepError, is the answer, the resend explained
+// as cognitolab's own check (Amplify's resendSignUpCode documents that error for a
+// confirmed user: https://github.com/aws-amplify/amplify-js/issues/14762). signUpFail is nil when this session left the user
+// unconfirmed (a wrong code): then a code the learner typed for this run (or the admin
+// path) confirms it without a new code.
+func (f *signupFlow) resumeSignUp(c *cip.Client, mail <-chan hop.Mail, username, email, password string, signUpFail error) error {
+	if signUpFail == nil && (f.typedCode("code") != "" || strings.EqualFold(f.input("confirm", "code"), "admin")) {
 		f.info("**%s** signed up in an earlier run and is still UNCONFIRMED (its confirmation failed): the chapter confirms it now, with no new code.", username)
 		return f.confirm(c, mail, username, email, password)
 	}
 	f.stepf("ResendConfirmationCode")
 	out, err := c.ResendConfirmationCode(f.ctx, &cip.ResendConfirmationCodeInput{ClientId: aws.String(f.s.Target.PublicClientID), Username: aws.String(username)})
-	if code, _ := apiErrorCode(err); code == "InvalidParameterException" && signUpErr != nil {
-		return f.apiFail("SignUp", signUpErr, f.signUpAdvice(signUpErr, username))
+	if code, _ := apiErrorCode(err); code == "InvalidParameterException" && signUpFail != nil {
+		f.info("This ResendConfirmationCode was cognitolab's own check, not part of a sign-up: had **%s** been UNCONFIRMED, a new code would have let the chapter finish the sign-up. Cognito answered InvalidParameterException (the user is already confirmed), so SignUp's UsernameExistsException is the answer.", username)
+		var se *hop.StepError
+		if errors.As(signUpFail, &se) {
+			se.Hint = "cognitolab then asked Cognito for a new code (the ResendConfirmationCode hop after SignUp) and Cognito answered that the user is already confirmed: " + se.Hint
+		}
+		return signUpFail
 	}
 	if err != nil {
 		return f.apiFail("ResendConfirmationCode", err, f.s.say(f.pressE("username")+" and type another Username; N starts over as a new learner", "choose another username: --set username=…"))
