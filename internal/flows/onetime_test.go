@@ -139,3 +139,42 @@ func TestErrorAdviceKeysWorkWhereShown(t *testing.T) {
 		})
 	}
 }
+
+// Chapter 3 run again after a wrong code, with the right code typed for the rerun
+// (from the mailbox): the session's unconfirmed user is confirmed with it at once,
+// without a ResendConfirmationCode whose new code would make the typed one stale.
+func TestTypedCodeConfirmsTheUnconfirmedUser(t *testing.T) {
+	lab := startLab(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	s := newSession(lab, &recorder{})
+	s.Inputs["username"] = "typed-right"
+	s.Inputs["code"] = "111111"
+	if err := flows.SignupChapter().Run(ctx, s); err == nil {
+		t.Fatal("a wrong code passed")
+	}
+	code := ""
+	for _, m := range lab.Mailbox() {
+		if m.Username == "typed-right" {
+			code = m.Code
+		}
+	}
+	if code == "" {
+		t.Fatal("no code in the mailbox")
+	}
+	s.Inputs["code"] = code
+	rec := &recorder{}
+	s.Emit = rec.emit
+	if err := flows.SignupChapter().Run(ctx, s); err != nil {
+		t.Fatalf("the right code typed for the rerun: %v", err)
+	}
+	var ops []string
+	for _, h := range rec.hops("signup") {
+		if h.Op() != "" {
+			ops = append(ops, h.Op())
+		}
+	}
+	if got := strings.Join(ops, " "); got != "ConfirmSignUp" {
+		t.Errorf("API calls %q, want ConfirmSignUp alone", got)
+	}
+}
