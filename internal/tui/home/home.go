@@ -187,6 +187,7 @@ func (m *Model) labState() string {
 	s := m.c.Styles
 	t := m.target
 	kind := "local lab on this machine (plain HTTP on loopback)"
+	short := "local lab (plain HTTP)" // when the lab clock's offset needs the room
 	switch {
 	case t.Kind == target.AWS && m.c.Classroom:
 		kind = "the instructor's AWS lab in " + t.Region + ", shared by the class"
@@ -213,8 +214,17 @@ func (m *Model) labState() string {
 	line := func(label, v string) string {
 		return ansi.Truncate(s.Label.Render(fmt.Sprintf("%-8s", label))+s.Text.Render(v), w, "…")
 	}
+	// The lab clock's offset is the part that matters once the clock moved: the
+	// lab's kind is shortened, then cut, so the offset stays whole.
+	clock := m.c.LabClockAhead()
+	if clock != "" {
+		if ansi.StringWidth(kind+clock)+8 > w && t.Kind != target.AWS && !m.c.Classroom {
+			kind = short
+		}
+		kind = ansi.Truncate(kind, max(w-8-ansi.StringWidth(clock), 1), "…")
+	}
 	lines := []string{
-		line("Lab", kind+m.c.LabClockAhead()),
+		line("Lab", kind+clock),
 		line("App", t.AppURL) + s.Muted.Render("   Cognito ") + s.Text.Render(t.CognitoDomainURL),
 		line("Users", users),
 	}

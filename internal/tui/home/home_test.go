@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
@@ -110,6 +111,27 @@ func TestNextIsTheFirstChapterNotDone(t *testing.T) {
 		}
 		if len(marked) != 1 || !strings.Contains(marked[0], tc.next) {
 			t.Errorf("done %v: ← next on %q, want on %q", tc.prog.Done, marked, tc.next)
+		}
+	}
+}
+
+// The lab clock's offset is what the Lab line is read for once the clock moved: at 80
+// columns (and 60) the lab's kind is shortened so the offset shows whole.
+func TestLabClockOffsetStaysVisible(t *testing.T) {
+	for _, w := range []int{120, 80, 60} {
+		m, _ := homeAt(w, 24)
+		m.c.ClockOffset = func() time.Duration { return 21*24*time.Hour + 3*time.Hour }
+		var lab string
+		for _, l := range strings.Split(ansi.Strip(m.View()), "\n") {
+			if strings.Contains(l, "Lab ") {
+				lab = l
+			}
+		}
+		if !strings.Contains(lab, "lab clock +21d 3h ahead") || ansi.StringWidth(lab) > w {
+			t.Errorf("at %d columns the Lab line hides the offset: %q", w, lab)
+		}
+		if w == 120 && !strings.Contains(lab, "on this machine") {
+			t.Errorf("at 120 columns the Lab line need not shorten: %q", lab)
 		}
 	}
 }
