@@ -79,3 +79,17 @@ func TestStatusLineNamesTheHopShown(t *testing.T) {
 		}
 	}
 }
+
+// TestFormSaveWithErrorsSaysSoOnTheStatusLine: enter on the last field of a form with
+// a field to fix says on the status line that nothing was saved and why.
+func TestFormSaveWithErrorsSaysSoOnTheStatusLine(t *testing.T) {
+	h := newHarness(t, testOptions(t), 80, 24)
+	openChapter(h, idxSignup)
+	h.key("e")
+	h.key("enter")
+	h.key("weak")
+	h.key("enter")
+	if v := ansi.Strip(h.m.View()); !strings.Contains(v, "✗ not saved: 1 field needs fixing (marked ✗)") {
+		t.Errorf("the status line does not say the form was not saved:\n%s", v)
+	}
+}

@@ -34,6 +34,11 @@ func (m *Model) status() string {
 			lines = []string{out}
 		}
 	case Filling:
+		if m.form != nil && m.form.Problem() != "" {
+			p := s.Failed.Render("✗ " + m.form.Problem())
+			lines = []string{p + bar(" · the cursor is on the first · enter on the last field saves"), p}
+			break
+		}
 		lines = []string{bar("choose your values · enter on the last field saves them for the next run"), bar("choose your values · enter on the last field saves them")}
 	case Starting:
 		lines = []string{m.spinner.View() + bar(" starting the chapter…")}

@@ -33,6 +33,9 @@ type Model struct {
 	errs   []string
 	focus  int
 	reveal bool // secret fields (typed or default) shown in clear
+	// tried says enter on the last field tried to save with fields to fix: Problem
+	// then counts them.
+	tried  bool
 	width  int
 	height int
 }
@@ -151,16 +154,23 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			m.applyReveal()
 			return nil
 		case key.Matches(k, km.Submit):
-			if !m.validate(m.focus) {
-				return nil
-			}
 			if m.focus < len(m.ti)-1 {
+				if !m.validate(m.focus) {
+					return nil
+				}
 				return m.setFocus(m.focus + 1)
 			}
+			// Enter on the last field saves: every field is checked, and the
+			// cursor goes to the first to fix.
+			first := -1
 			for i := range m.ti {
-				if !m.validate(i) {
-					return m.setFocus(i)
+				if !m.validate(i) && first < 0 {
+					first = i
 				}
+			}
+			if first >= 0 {
+				m.tried = true
+				return m.setFocus(first)
 			}
 			vals := m.Values() // a fresh map
 			return func() tea.Msg { return SubmittedMsg{Values: vals} }
@@ -178,6 +188,27 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		m.validate(m.focus)
 	}
 	return cmd
+}
+
+// Problem says, once saving was tried with fields to fix, how many are left ("3
+// fields need fixing (marked ✗)"); "" when none are, or before saving was tried.
+func (m *Model) Problem() string {
+	if !m.tried {
+		return ""
+	}
+	n := 0
+	for _, e := range m.errs {
+		if e != "" {
+			n++
+		}
+	}
+	switch n {
+	case 0:
+		return ""
+	case 1:
+		return "not saved: 1 field needs fixing (marked ✗)"
+	}
+	return "not saved: " + common.Plural(n, "field", "fields") + " need fixing (marked ✗)"
 }
 
 // ShortHelp lists the form's keys.

@@ -137,3 +137,44 @@ func TestChapter3ChoicesAreChecked(t *testing.T) {
 		t.Errorf("valid choices refused:\n%s", v)
 	}
 }
+
+// TestSaveWithErrorsSaysHowMany: enter on the last field with fields to fix saves
+// nothing, puts the cursor on the first, and Problem counts them (the status line
+// shows it); fixed, the count goes and enter saves.
+func TestSaveWithErrorsSaysHowMany(t *testing.T) {
+	c := common.New("notty", nil)
+	bad := func(v string) error {
+		if strings.HasPrefix(v, "bad") {
+			return errorString("refused")
+		}
+		return nil
+	}
+	fields := []flows.Input{
+		{Key: "a", Label: "A", Validate: bad},
+		{Key: "b", Label: "B", Validate: bad},
+		{Key: "c", Label: "C", Validate: bad},
+	}
+	m := New(c, fields, map[string]string{"a": "bad1", "b": "bad2", "c": "bad3"})
+	if m.Problem() != "" {
+		t.Fatalf("a problem before saving was tried: %q", m.Problem())
+	}
+	m.Update(tea.KeyMsg{Type: tea.KeyTab})
+	m.Update(tea.KeyMsg{Type: tea.KeyTab})
+	if cmd := m.Update(tea.KeyMsg{Type: tea.KeyEnter}); cmd != nil {
+		if _, ok := cmd().(SubmittedMsg); ok {
+			t.Fatal("a form with bad fields was saved")
+		}
+	}
+	if m.Focused() != 0 || m.Problem() != "not saved: 3 fields need fixing (marked ✗)" {
+		t.Fatalf("focus %d, problem %q", m.Focused(), m.Problem())
+	}
+	m.ti[0].SetValue("")
+	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("ok")})
+	if m.Problem() != "not saved: 2 fields need fixing (marked ✗)" {
+		t.Fatalf("after fixing one: %q", m.Problem())
+	}
+}
+
+type errorString string
+
+func (e errorString) Error() string { return string(e) }
