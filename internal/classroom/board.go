@@ -352,7 +352,8 @@ func middle(s string, n int) string {
 		_, size := utf8.DecodeRuneInString(t)
 		t = t[size:]
 	}
-	return ansi.Truncate(s, head, "") + "…" + t
+	// No blank beside the "…": "Zoë 山田…ng name", not "Zoë 山田 …ng name".
+	return strings.TrimRight(ansi.Truncate(s, head, ""), " ") + "…" + strings.TrimLeft(t, " ")
 }
 
 // joinWrapped joins items with sep, starting a new line rather than splitting an item

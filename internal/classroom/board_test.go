@@ -178,6 +178,9 @@ func TestMiddleCutsByCells(t *testing.T) {
 			if w := ansi.StringWidth(got); w > n {
 				t.Errorf("middle(%q, %d) = %q, %d cells", s, n, got, w)
 			}
+			if strings.Contains(got, " …") || strings.Contains(got, "… ") {
+				t.Errorf("middle(%q, %d) = %q: a blank beside the …", s, n, got)
+			}
 			if !utf8.ValidString(got) {
 				t.Errorf("middle(%q, %d) = %q: not valid UTF-8", s, n, got)
 			}
