@@ -60,3 +60,35 @@ func TestTypedCodeIsForgottenAfterItsRun(t *testing.T) {
 		t.Fatalf("chapter 3 run again:\n%s", h.m.View())
 	}
 }
+
+// The code typed in chapter 3's form waits for chapter 3's next run: a run of
+// another chapter (whose set-up never sends it) does not use it up.
+func TestTypedCodeWaitsForItsChapter(t *testing.T) {
+	opts := localLabOptions(t)
+	h := newHarness(t, opts, 120, 40)
+	openChapter(h, chapterIndex(t, h, "signup"))
+	h.key("e")
+	h.until("the form", func() bool { return h.m.chapter.State() == chapter.Filling })
+	for range 4 {
+		h.key("tab")
+	}
+	h.key("222222")
+	h.key("enter")
+	h.key("enter")
+	h.until("choices saved", func() bool { return h.m.chapter.State() != chapter.Filling })
+	h.key("esc")
+	h.until("home", func() bool { return h.m.screen == screenHome })
+	openChapter(h, chapterIndex(t, h, "tokens"))
+	h.key("c")
+	h.until("chapter 6 ended", func() bool {
+		s := h.m.chapter.State()
+		return s == chapter.Done || s == chapter.Failed
+	})
+	h.settle()
+	if h.m.chapter.State() != chapter.Done {
+		t.Fatalf("chapter 6 with a code typed in chapter 3:\n%s", h.m.View())
+	}
+	if c := h.m.inputs["code"]; c != "222222" {
+		t.Errorf("chapter 6's run took chapter 3's code: %q", c)
+	}
+}

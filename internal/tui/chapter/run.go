@@ -5,7 +5,6 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/cognitolab/cognitolab/internal/flows"
 	"github.com/cognitolab/cognitolab/internal/hop"
 	"github.com/cognitolab/cognitolab/internal/tui/inputs"
 	"github.com/cognitolab/cognitolab/internal/tui/runner"
@@ -186,11 +185,12 @@ func (m *Model) start() tea.Cmd {
 	m.gate = nil
 	m.shared.Tokens.NewRun() // the tokens so far are from earlier runs
 	cmd := m.runner.Start(m.ctx, m.ch, m.inputs)
-	// A one-time value (a confirmation code) goes to this run only (Start took a
-	// copy): the next run, of this chapter or another, does not send it again.
-	for k := range m.inputs {
-		if flows.OneTimeInput(k) {
-			delete(m.inputs, k)
+	// A one-time value of this chapter's form (a confirmation code) goes to this run
+	// only (Start took a copy): its next run does not send it again. (Other
+	// chapters' set-ups never use it.)
+	for _, in := range m.ch.Inputs {
+		if in.OneTime {
+			delete(m.inputs, in.Key)
 		}
 	}
 	// Only this run's messages count from now on: an earlier run's (one stopped
