@@ -163,7 +163,7 @@ func printLab(w io.Writer, lab *local.Lab) {
 	fmt.Fprintf(w, "    aws logs filter-log-events --endpoint-url %s \\\n", t.LogsEndpoint)
 	fmt.Fprintf(w, "      --log-group-name %s\n", t.LogGroup)
 	fmt.Fprintln(w)
-	say("  ", "  ", "The ALB client secret is masked here; `cognitolab run exchange` shows how it is used. Confirmation codes appear below as the pool \"sends\" them.")
+	say("  ", "  ", "The ALB client secret is masked here; the command cognitolab run exchange shows how it is used. Confirmation codes appear below as the pool \"sends\" them.")
 	fmt.Fprintln(w, "  Press Ctrl+C to stop.") // whole on one line: scripts (bench/lib.sh) wait for it
 	fmt.Fprintln(w)
 }

@@ -64,6 +64,10 @@ func TestPrintLabFits80Columns(t *testing.T) {
 		!regexp.MustCompile(`(?m)^  public client +\S+ \(PKCE`).MatchString(out) {
 		t.Errorf("lines scripts read are missing:\n%s", out)
 	}
+	// Plain text, not Markdown: no backticks around a command (review 3, M4).
+	if strings.Contains(out, "`") {
+		t.Errorf("Markdown backticks in serve's printout:\n%s", out)
+	}
 	if os.Getenv("SHOW") != "" {
 		t.Log("\n" + out)
 	}

@@ -28,6 +28,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/cognitolab/cognitolab/internal/hop"
+	"github.com/cognitolab/cognitolab/internal/mdinline"
 )
 
 // mailWait bounds the wait for a confirmation code in the local mailbox.
@@ -123,13 +124,13 @@ func (f *signupFlow) apiSignUp() error {
 	f.s.sub = aws.ToString(out.UserSub)
 	f.s.mu.Unlock()
 	if out.UserConfirmed {
-		f.info("The pre sign-up trigger auto-confirmed **%s**: no code needed.", username)
+		f.info("The pre sign-up trigger auto-confirmed **%s**: no code needed.", mdinline.Escape(username))
 		f.setConfirmed(username, email, password)
 		return nil
 	}
 	f.s.signedUp(username)
 	if d := out.CodeDeliveryDetails; d != nil {
-		f.info("Cognito sent a confirmation code by %s to %s. The user exists but is UNCONFIRMED: it cannot log in yet.", d.DeliveryMedium, aws.ToString(d.Destination))
+		f.info("Cognito sent a confirmation code by %s to %s. The user exists but is UNCONFIRMED: it cannot log in yet.", d.DeliveryMedium, mdinline.Escape(aws.ToString(d.Destination)))
 	}
 	return f.confirm(c, mail, username, email, password)
 }
@@ -164,9 +165,9 @@ func (f *signupFlow) resumeSignUp(c *cip.Client, mail <-chan hop.Mail, username,
 	f.s.signedUp(username)
 	dest := ""
 	if d := out.CodeDeliveryDetails; d != nil {
-		dest = " to " + aws.ToString(d.Destination)
+		dest = " to " + mdinline.Escape(aws.ToString(d.Destination))
 	}
-	f.info("**%s** signed up before and is still UNCONFIRMED (its confirmation failed or never ran): ResendConfirmationCode sent a new code%s, and the chapter confirms with it.", username, dest)
+	f.info("**%s** signed up before and is still UNCONFIRMED (its confirmation failed or never ran): ResendConfirmationCode sent a new code%s, and the chapter confirms with it.", mdinline.Escape(username), dest)
 	return f.confirm(c, mail, username, email, password)
 }
 

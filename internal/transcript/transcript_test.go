@@ -15,6 +15,7 @@ import (
 	"github.com/cognitolab/cognitolab/internal/flows"
 	"github.com/cognitolab/cognitolab/internal/hop"
 	"github.com/cognitolab/cognitolab/internal/labconf"
+	"github.com/cognitolab/cognitolab/internal/mdinline"
 	"github.com/cognitolab/cognitolab/lessons"
 )
 
@@ -240,12 +241,15 @@ func TestAnsweredErrorHop(t *testing.T) {
 }
 
 // Cognito's masked destination (l***@e***) is not emphasis: the text keeps its stars,
-// as a CommonMark renderer does; real **strong** still loses its marks.
+// as a CommonMark renderer does, escaped (as the runs write it) or not; real
+// **strong** still loses its marks, and so does *emphasis*.
 func TestTextKeepsMasks(t *testing.T) {
 	for in, want := range map[string]string{
-		"Cognito sent a confirmation code by EMAIL to l***@e***. The user exists.": "to l***@e***. The user exists.",
-		"**l***@e*** got it** and a**b** and ** spaced **":                         "l***@e*** got it and ab and ** spaced **",
-		"2 ** 3 is 8, a*b, and **bold**.":                                          "2 ** 3 is 8, a*b, and bold.",
+		"Cognito sent a confirmation code by EMAIL to l***@e***. The user exists.":                "to l***@e***. The user exists.",
+		"Cognito sent a confirmation code by EMAIL to " + mdinline.Escape("l***@e***") + ". Then": "to l***@e***. Then",
+		"**" + mdinline.Escape("l***@e***") + " got it** and a**b** and ** spaced **":             "l***@e*** got it and ab and ** spaced **",
+		"the signature covers the *padded* text":                                                  "the signature covers the padded text",
+		"2 ** 3 is 8, a*b, and **bold**.":                                                         "2 ** 3 is 8, a*b, and bold.",
 	} {
 		var b bytes.Buffer
 		New(&b, Text, Options{}).Event(hop.Event{Info: in})

@@ -43,7 +43,7 @@ func (m *Model) card(w, h int) string {
 	if !ok {
 		switch {
 		case m.info != "":
-			b.WriteString(s.HopNote.Render(wrap(plain(m.info), w)))
+			b.WriteString(wrap(m.c.Inline(common.Reflow(strings.TrimSpace(m.info)), s.HopNote), w))
 		case m.ch.Run == nil:
 			b.WriteString(s.Muted.Render(wrap("This chapter is reading only: nothing to run. Press esc for the chapter list.", w)))
 		default:
@@ -89,7 +89,7 @@ func (m *Model) card(w, h int) string {
 		b.WriteString(m.c.Told(line, w) + "\n")
 	}
 	if hop.Note != "" {
-		b.WriteString(s.HopNote.Render(wrap(plain(hop.Note), w)))
+		b.WriteString(wrap(m.c.Inline(common.Reflow(strings.TrimSpace(hop.Note)), s.HopNote), w))
 	}
 	if len(hop.LookAt) > 0 {
 		b.WriteString("\n" + wrap(s.Notable.Render("look at:")+" "+s.Text.Render(strings.Join(lookAtNames(hop), ", "))+" "+s.Muted.Render("(2 opens the hop)"), w))
@@ -179,12 +179,9 @@ func cut(s *styles.Styles, text string, w, h int) string {
 	return strings.Join(lines[:h-1], "\n") + "\n" + ansi.Truncate(more, max(w, 1), "…")
 }
 
-// emphasis removes the Markdown emphasis marks a note may carry.
-var emphasis = strings.NewReplacer("**", "", "__", "", "`", "")
-
-// plain strips the Markdown emphasis a note may carry, for a one-glance card, and
-// joins its source lines into paragraphs.
-func plain(md string) string { return common.Reflow(strings.TrimSpace(emphasis.Replace(md))) }
+// plain joins the source lines of a note or a narrative line into paragraphs (its
+// inline Markdown is drawn by common.Inline, or Told).
+func plain(md string) string { return common.Reflow(strings.TrimSpace(md)) }
 
 // wrap breaks text at spaces only, never inside X-Forwarded-Proto or a URL.
 func wrap(text string, w int) string { return common.Wrap(text, w) }

@@ -35,7 +35,7 @@ func TestStoryGoesWithItsHop(t *testing.T) {
 		{"Set-up: needs a user", "UNCONFIRMED"},
 		{"confirmed"},
 		{"intro", "explains 1"},
-		{"Break 2: next"},
+		{"**Break 2:** next"}, // Markdown: Told draws it
 		{"explains 3"},
 	} {
 		if got := m.storyOf(i); !slices.Equal(got, want) {

@@ -18,6 +18,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/cognitolab/cognitolab/internal/hop"
+	"github.com/cognitolab/cognitolab/internal/mdinline"
 	"github.com/cognitolab/cognitolab/internal/tui/keymap"
 	"github.com/cognitolab/cognitolab/internal/tui/styles"
 )
@@ -200,8 +201,25 @@ func LoopbackURL(raw string) bool {
 }
 
 // Told draws a line of what a run said about a hop (the card and the hop pane): a ▸,
-// then the text wrapped to w columns, hanging under its first word.
+// then the text, its inline Markdown drawn (Inline), wrapped to w columns, hanging
+// under its first word.
 func (c *Common) Told(line string, w int) string {
 	s := c.Styles
-	return s.Accent.Render("▸ ") + s.Text.Render(strings.ReplaceAll(Wrap(line, max(w-2, 10)), "\n", "\n  "))
+	return s.Accent.Render("▸ ") + strings.ReplaceAll(Wrap(c.Inline(line, s.Text), max(w-2, 10)), "\n", "\n  ")
+}
+
+// Inline draws md's inline Markdown (a run's narrative line, a note) in text's
+// style: code spans in the code colour, **strong** bold, *emphasis* italic, their
+// marks dropped; backslash escapes (a server's value, escaped by the run) shown as
+// the value.
+func (c *Common) Inline(md string, text lipgloss.Style) string {
+	draw := func(st lipgloss.Style) func(string) string {
+		return func(s string) string { return st.Render(s) }
+	}
+	return mdinline.Render(md, mdinline.Styles{
+		Text:   draw(text),
+		Code:   draw(c.Styles.Code),
+		Strong: draw(text.Bold(true)),
+		Emph:   draw(text.Italic(true)),
+	})
 }

@@ -107,11 +107,13 @@ type Styles struct {
 	BackChannel    lipgloss.Style
 	HopTitle       lipgloss.Style
 	HopNote        lipgloss.Style
-	PartyALB       lipgloss.Style
-	PartyCognito   lipgloss.Style
-	PartyApp       lipgloss.Style
-	PartyLogs      lipgloss.Style
-	PartyLocal     lipgloss.Style
+	// Code is a code span in a run's narrative line or a note (as in lessons).
+	Code         lipgloss.Style
+	PartyALB     lipgloss.Style
+	PartyCognito lipgloss.Style
+	PartyApp     lipgloss.Style
+	PartyLogs    lipgloss.Style
+	PartyLocal   lipgloss.Style
 
 	// Inspectors.
 	FieldName    lipgloss.Style
@@ -199,6 +201,7 @@ func New(p Palette) *Styles {
 	s.BackChannel = lipgloss.NewStyle().Italic(true).Foreground(colCyan)
 	s.HopTitle = lipgloss.NewStyle().Bold(true).Foreground(colText)
 	s.HopNote = lipgloss.NewStyle().Foreground(colText)
+	s.Code = lipgloss.NewStyle().Foreground(colPink)
 	s.PartyALB = lipgloss.NewStyle().Foreground(colBlue)
 	s.PartyCognito = lipgloss.NewStyle().Foreground(colPink)
 	s.PartyApp = lipgloss.NewStyle().Foreground(colGreen)
