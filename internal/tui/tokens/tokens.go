@@ -312,7 +312,11 @@ func (m *Model) render(t hop.TokenView, earlier bool) string {
 	wrap := max(m.width-2, 20)
 	var b strings.Builder
 	if earlier {
-		b.WriteString(common.Wrap(s.Notable.Render("◷ from an earlier run")+s.Muted.Render(": a run has started since it came (→ shows newer tokens)"), wrap) + "\n")
+		why := ": a run has started since it came, and has brought no token yet"
+		if !m.earlier(len(m.tokens) - 1) {
+			why = ": a run has started since it came (→ shows this run's tokens)"
+		}
+		b.WriteString(common.Wrap(s.Notable.Render("◷ from an earlier run")+s.Muted.Render(why), wrap) + "\n")
 	}
 	switch {
 	case t.Verified:

@@ -296,7 +296,7 @@ func TestEarlierRunTokensMarked(t *testing.T) {
 	}
 	m.NewRun()
 	v := ansi.Strip(m.View())
-	if !strings.Contains(v, "◷ from an earlier run") {
+	if !strings.Contains(v, "◷ from an earlier run") || !strings.Contains(v, "no token yet") {
 		t.Fatalf("a token of the run before lacks its mark:\n%s", v)
 	}
 	m.Add(hop.TokenView{Kind: "alb-data", Raw: "d.e.f", Source: "ALB header x-amzn-oidc-data"})
@@ -305,7 +305,7 @@ func TestEarlierRunTokensMarked(t *testing.T) {
 		t.Errorf("this run's token should be unmarked, its tab saying where this run begins:\n%s", v)
 	}
 	m.Add(hop.TokenView{Kind: "alb-data", Raw: "a.b.c", Verified: true}) // seen again: still the earlier run's
-	if v := ansi.Strip(m.View()); !strings.Contains(v, "◷ from an earlier run") {
+	if v := ansi.Strip(m.View()); !strings.Contains(v, "◷ from an earlier run") || !strings.Contains(v, "→ shows this run's tokens") {
 		t.Errorf("a token seen again took this run's mark:\n%s", v)
 	}
 	m.SetSize(40, 20)
