@@ -11,6 +11,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/cognitolab/cognitolab/internal/hop"
+	"github.com/cognitolab/cognitolab/internal/mdinline"
 	"github.com/cognitolab/cognitolab/internal/tui/common"
 )
 
@@ -147,7 +148,7 @@ func View(c *common.Common, err error, doing string, width int) string {
 		if d.URL != "" {
 			sep = "\n"
 		}
-		b.WriteString(sep + s.Text.Render(common.Wrap(common.Reflow(d.What), inner)))
+		b.WriteString(sep + s.Text.Render(common.Wrap(common.Reflow(mdinline.Backticks(d.What, nil)), inner)))
 	}
 	if d.Expected != "" {
 		b.WriteString("\n\n" + s.Label.Render("Expected  ") + s.Text.Render(d.Expected))
@@ -155,6 +156,6 @@ func View(c *common.Common, err error, doing string, width int) string {
 	if d.Got != "" {
 		b.WriteString("\n" + s.Label.Render("Got       ") + s.Error.Render(d.Got))
 	}
-	b.WriteString("\n\n" + s.Label.Render("What to do next") + "\n" + s.Hint.Render(common.Wrap(common.Reflow(d.Next), inner)))
+	b.WriteString("\n\n" + s.Label.Render("What to do next") + "\n" + s.Hint.Render(common.Wrap(common.Reflow(mdinline.Backticks(d.Next, nil)), inner)))
 	return s.ErrorBox.Width(max(width-2, 24)).Render(b.String())
 }

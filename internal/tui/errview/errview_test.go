@@ -104,3 +104,13 @@ func TestViewWrapsTheFailedURL(t *testing.T) {
 		}
 	}
 }
+
+// An error's backticks (a command, a flag) are Markdown, not text: the box shows
+// what is inside them (review 3, M4: "start cognitolab with `--region eu-west-1`").
+func TestViewDropsBackticks(t *testing.T) {
+	c := common.New("notty", nil)
+	v := View(c, errors.New("no region: start cognitolab with `--region eu-west-1`, or set one with `aws configure`"), "", 100)
+	if strings.Contains(v, "`") || !strings.Contains(v, "--region eu-west-1") {
+		t.Errorf("view:\n%s", v)
+	}
+}
