@@ -80,6 +80,12 @@ Formats: text (colour on a terminal unless NO_COLOR is set), markdown (a handout
 			out := cmd.OutOrStdout()
 			p := transcript.New(out, f, transcript.Options{Color: f == transcript.Text && colorOK(out), Reveal: reveal, Secrets: s.Secrets})
 			s.Emit = p.Event
+			if args[0] == "all" {
+				// The handout starts at the start: chapter 1 (the parties and
+				// the map) has no hops, only its lesson (markdown only).
+				lab := flows.WithReadingChapters(nil)[0]
+				p.Lesson(lab.Number, lab.Title, lab.Lesson)
+			}
 			return runChapters(ctx, s, chapters, p, isTerminal(out))
 		},
 	}

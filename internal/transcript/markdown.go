@@ -30,6 +30,35 @@ func (p *Printer) mdChapter(c Chapter) {
 	}
 }
 
+// Lesson prints a chapter that has no hops (chapter 1, the map and the parties)
+// whole, in the handout only: its title as a chapter's, its sections under it, the
+// sentences about TUI keys left out. Other formats print nothing.
+func (p *Printer) Lesson(number int, title, lesson string) {
+	if p.format != Markdown {
+		return
+	}
+	body, err := lessons.Chapter(lesson)
+	if err != nil {
+		return
+	}
+	p.mdBegin()
+	p.printf("\n## Chapter %d: %s\n", number, title)
+	for _, para := range strings.Split(strings.TrimSpace(lessons.Fill(body, lessons.URLs{})), "\n\n") {
+		para = strings.TrimSpace(para)
+		switch {
+		case strings.HasPrefix(para, "# "):
+			continue // the lesson's title: the chapter's line above
+		case strings.HasPrefix(para, "#"):
+			para = "#" + para // a section, under the chapter
+		default:
+			para = dropKeyHints(para)
+		}
+		if para != "" {
+			p.printf("\n%s\n", para)
+		}
+	}
+}
+
 // lessonIntro is a chapter lesson's first paragraph (after its title).
 func lessonIntro(md string) string {
 	for _, para := range strings.Split(strings.TrimSpace(md), "\n\n") {
@@ -148,7 +177,7 @@ func (p *Printer) mdHop(h hop.Hop) {
 }
 
 func (p *Printer) mdToken(t *hop.TokenView) {
-	p.printf("\n#### The %s token\n\n", t.Kind)
+	p.printf("\n#### %s\n\n", tokenLabel(t.Kind))
 	switch {
 	case t.Verified:
 		p.printf("Signature and claims verified.")

@@ -3,6 +3,7 @@ package transcript
 import (
 	"fmt"
 	"net/url"
+	"strings"
 
 	"github.com/cognitolab/cognitolab/internal/hop"
 )
@@ -110,23 +111,43 @@ func (p *Printer) textResponse(h hop.Hop) {
 // textToken is a decoded token: its kind and state, then its header and claims.
 func (p *Printer) textToken(t hop.TokenView) {
 	st := p.st
-	p.printf("\n   %s token", st.request.Render(t.Kind))
-	switch {
-	case t.Verified:
-		p.printf(" %s", st.ok.Render("✓ verified"))
-	case t.Problem != "":
-		p.printf(" %s", st.redirect.Render(t.Problem))
-	}
-	if t.Padded {
-		p.printf(" %s", st.dim.Render("(padded base64url segments)"))
-	}
-	if t.Source != "" {
-		p.printf(" %s", st.dim.Render("(from "+t.Source+")"))
+	// A title line, then what there is to say about the token in a sentence.
+	p.printf("\n   %s", st.title.Render(tokenLabel(t.Kind)))
+	if t.Verified {
+		p.printf("  %s", st.ok.Render("✓ verified"))
 	}
 	p.printf("\n")
+	var said []string
+	if !t.Verified && t.Problem != "" {
+		said = append(said, st.redirect.Render(t.Problem))
+	}
+	if t.Padded {
+		said = append(said, "Its base64url segments keep their = padding.")
+	}
+	if t.Source != "" {
+		said = append(said, "Seen in: "+t.Source+".")
+	}
+	if len(said) > 0 {
+		p.printf("   %s\n", strings.Join(said, " "))
+	}
 	for _, c := range append(append([]hop.Claim(nil), t.Header...), t.Claims...) {
 		p.printf("     %-18s %s  %s\n", c.Name, clip(c.Value, claimWidth), st.dim.Render(c.Explain))
 	}
+}
+
+// tokenLabel names a token kind (hop.TokenView.Kind) in words.
+func tokenLabel(kind string) string {
+	switch kind {
+	case "id":
+		return "The ID token"
+	case "access":
+		return "The access token"
+	case "refresh":
+		return "The refresh token"
+	case "alb-data":
+		return "The ALB's token (x-amzn-oidc-data)"
+	}
+	return "The " + kind + " token"
 }
 
 func (p *Printer) val(v string, secret bool) string {

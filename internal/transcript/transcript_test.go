@@ -284,3 +284,40 @@ func TestJSONInfoPlainText(t *testing.T) {
 		t.Errorf("info %q, text %q", got.Info, got.Text)
 	}
 }
+
+// A token's header in the text is a title line in words, then a sentence (review 3,
+// L19: "alb-data token Chapter 6 verifies … (padded base64url segments) (from …)").
+func TestTextTokenHeader(t *testing.T) {
+	var b bytes.Buffer
+	New(&b, Text, Options{}).Event(hop.Event{Token: &hop.TokenView{Kind: "alb-data", Problem: "Chapter 6 verifies the ALB's token with its public key.", Padded: true, Source: "ALB header x-amzn-oidc-data"}})
+	lines := strings.Split(strings.TrimLeft(b.String(), "\n"), "\n")
+	if len(lines) < 2 || lines[0] != "   The ALB's token (x-amzn-oidc-data)" ||
+		lines[1] != "   Chapter 6 verifies the ALB's token with its public key. Its base64url segments keep their = padding. Seen in: ALB header x-amzn-oidc-data." {
+		t.Errorf("got:\n%s", b.String())
+	}
+	if strings.Contains(b.String(), "alb-data") {
+		t.Errorf("internal kind name printed:\n%s", b.String())
+	}
+}
+
+// The handout starts at the start: chapter 1's lesson (the parties, the map), whole,
+// its sections under it and without TUI keys (review 3, L23).
+func TestHandoutLesson(t *testing.T) {
+	var b bytes.Buffer
+	p := New(&b, Markdown, Options{})
+	p.Lesson(1, "The lab", "01-lab.md")
+	out := b.String()
+	for _, want := range []string{"## Chapter 1: The lab\n", "Four parties take part", "**Amazon Cognito**", "\n### The two labs\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("missing %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "\n# The lab") || strings.Contains(out, "press **d**") {
+		t.Errorf("title twice or a TUI key:\n%s", out)
+	}
+	b.Reset()
+	New(&b, Text, Options{}).Lesson(1, "The lab", "01-lab.md")
+	if b.Len() != 0 {
+		t.Errorf("text prints the lesson: %q", b.String())
+	}
+}
