@@ -161,8 +161,8 @@ func TestRunAllHandout(t *testing.T) {
 			t.Errorf("handout lacks %q", h)
 		}
 	}
-	for _, must := range []string{"Inside AWS: the ALB trades the code for tokens", "#### The id token", "#### The refresh token",
-		"#### The alb-data token", "App log line (from hop", "Cognito remembers you: a code at once, no password", "Your callback listener receives the code"} {
+	for _, must := range []string{"Inside AWS: the ALB trades the code for tokens", "## Chapter 1: The lab", "#### The ID token", "#### The refresh token",
+		"#### The ALB's token (x-amzn-oidc-data)", "App log line (from hop", "Cognito remembers you: a code at once, no password", "Your callback listener receives the code"} {
 		if !strings.Contains(out, must) {
 			t.Errorf("handout lacks %q", must)
 		}
