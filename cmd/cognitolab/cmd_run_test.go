@@ -127,9 +127,9 @@ func TestDecode(t *testing.T) {
 		want    []string
 		wantErr bool
 	}{
-		{"expired id token", []string{"decode", expiredID}, []string{"id token", "EXPIRED", "token_use", "Not verified"}, false},
+		{"expired id token", []string{"decode", expiredID}, []string{"The ID token", "EXPIRED", "token_use", "Not verified"}, false},
 		{"refresh token", []string{"decode", b64(`{"cty":"JWT","enc":"A256GCM","alg":"RSA-OAEP"}`) + ".a.b.c.d"}, []string{"refresh token", "JWE", "RSA-OAEP"}, false},
-		{"ALB token verified", []string{"decode", alb, "--alb-key", keys.URL, "--signer", "arn:aws:elasticloadbalancing:x"}, []string{"alb-data token", "✓ verified", "padded"}, false},
+		{"ALB token verified", []string{"decode", alb, "--alb-key", keys.URL, "--signer", "arn:aws:elasticloadbalancing:x"}, []string{"The ALB's token (x-amzn-oidc-data)", "✓ verified", "padded"}, false},
 		{"ALB token, wrong signer", []string{"decode", alb, "--alb-key", keys.URL, "--signer", "arn:other"}, []string{"signer"}, true},
 		{"not a token", []string{"decode", "hello"}, nil, true},
 	}
