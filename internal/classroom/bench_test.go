@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"regexp"
 	"runtime"
 	"runtime/pprof"
 	"sort"
@@ -183,19 +184,26 @@ func (tm *term) stepChapter4(iter int, think time.Duration, record func(hop int,
 const maxSteps = 30
 
 // nextFooter waits for the footer that follows a step: the next hop's, or the end.
+// Once the run is done, a step onto a hop that had already come (the last one)
+// leaves the footer line as it was ("✓ chapter done · 9 hops"), so the terminal is
+// not sent it again: the hop card's "hop 9 of 9" says the step.
 func (tm *term) nextFooter(mark int) string {
 	tm.t.Helper()
 	s := tm.until(mark, "the next hop's footer", func(s string) bool {
-		return strings.Contains(s, "chapter done") || strings.Contains(s, "press n for the next hop") || strings.Contains(s, "the chapter stopped")
+		return strings.Contains(s, "chapter done") || strings.Contains(s, "press n for the next hop") || strings.Contains(s, "the chapter stopped") ||
+			lastHopCard.MatchString(s)
 	})
 	switch {
 	case strings.Contains(s, "the chapter stopped"):
 		tm.t.Fatalf("chapter 4 stopped: %s", lastLines(s, 40))
-	case strings.Contains(s, "chapter done"):
+	case strings.Contains(s, "chapter done"), lastHopCard.MatchString(s):
 		return "done"
 	}
 	return "hop"
 }
+
+// lastHopCard is the card's title once the run is done ("hop 9 of 9").
+var lastHopCard = regexp.MustCompile(`hop \d+ of \d+`)
 
 // cpuTime is the CPU time the process has used (user and system): on a machine
 // shared with other work, the latencies depend on what else runs; this does much less.
