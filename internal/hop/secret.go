@@ -167,22 +167,43 @@ func (p Policy) MaskHop(h Hop) Hop {
 // (mask returns v) shows the same body, secrets in place. Bodies are recorded as sent
 // (a JSON body cut short is masked when recorded, as it no longer parses).
 func (p Policy) MaskBody(body string, mask func(v string) string) string {
-	if t := strings.TrimSpace(body); strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[") {
-		d := json.NewDecoder(strings.NewReader(t))
-		d.UseNumber()
-		var b strings.Builder
-		if p.maskJSONTokens(d, &b, "", mask) == nil {
-			if _, err := d.Token(); err == io.EOF {
-				return b.String()
-			}
+	out, ok := RewriteJSON(body, func(key, v string) (string, bool) {
+		if v != "" && key != "" && p.SecretName(key) {
+			return mask(v), false
 		}
+		return TokenPattern.ReplaceAllStringFunc(v, mask), false
+	})
+	if ok {
+		return out
 	}
 	return TokenPattern.ReplaceAllStringFunc(body, mask)
 }
 
-// maskJSONTokens copies one JSON value from d to b, masking as MaskBody says; key is
-// the name of the member the value belongs to ("" in an array or at the top).
-func (p Policy) maskJSONTokens(d *json.Decoder, b *strings.Builder, key string, mask func(string) string) error {
+// RewriteJSON copies a body that is one JSON object or array, compact, its members
+// in the order written and without HTML escapes, with each string value replaced by
+// what str makes of it (key is the member it belongs to, "" in an array): a string
+// written as a JSON string, or, when raw is true, JSON text put in as it is. ok is
+// false, and out empty, for any other body.
+func RewriteJSON(body string, str func(key, v string) (out string, raw bool)) (out string, ok bool) {
+	t := strings.TrimSpace(body)
+	if !strings.HasPrefix(t, "{") && !strings.HasPrefix(t, "[") {
+		return "", false
+	}
+	d := json.NewDecoder(strings.NewReader(t))
+	d.UseNumber()
+	var b strings.Builder
+	if rewriteJSON(d, &b, "", str) != nil {
+		return "", false
+	}
+	if _, err := d.Token(); err != io.EOF {
+		return "", false
+	}
+	return b.String(), true
+}
+
+// rewriteJSON copies one JSON value from d to b (see RewriteJSON); key is the name
+// of the member the value belongs to.
+func rewriteJSON(d *json.Decoder, b *strings.Builder, key string, str func(key, v string) (string, bool)) error {
 	t, err := d.Token()
 	if err != nil {
 		return err
@@ -208,7 +229,7 @@ func (p Policy) maskJSONTokens(d *json.Decoder, b *strings.Builder, key string, 
 				writeJSONString(b, member)
 				b.WriteByte(':')
 			}
-			if err := p.maskJSONTokens(d, b, member, mask); err != nil {
+			if err := rewriteJSON(d, b, member, str); err != nil {
 				return err
 			}
 		}
@@ -217,12 +238,12 @@ func (p Policy) maskJSONTokens(d *json.Decoder, b *strings.Builder, key string, 
 		}
 		b.WriteRune(rune(closing))
 	case string:
-		if v != "" && key != "" && p.SecretName(key) {
-			v = mask(v)
+		out, raw := str(key, v)
+		if raw {
+			b.WriteString(out)
 		} else {
-			v = TokenPattern.ReplaceAllStringFunc(v, mask)
+			writeJSONString(b, out)
 		}
-		writeJSONString(b, v)
 	case json.Number:
 		b.WriteString(v.String())
 	case bool:

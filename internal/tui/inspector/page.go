@@ -349,74 +349,19 @@ func splitQuery(v string) (string, []string, bool) {
 // are (by name, and raw tokens anywhere). Any other body, or one that is not JSON,
 // comes back as it was; members keep their order.
 func inlineJSONMessages(body string) string {
-	t := strings.TrimSpace(body)
-	if !strings.HasPrefix(t, "{") && !strings.HasPrefix(t, "[") || !strings.Contains(t, `"message"`) {
+	if !strings.Contains(body, `"message"`) {
 		return body
 	}
-	d := json.NewDecoder(strings.NewReader(t))
-	d.UseNumber()
-	var b strings.Builder
-	if copyInlining(d, &b, "") != nil {
-		return body
-	}
-	return b.String()
-}
-
-// copyInlining copies one JSON value from d to b, a "message" string that holds a JSON
-// object written as JSON.
-func copyInlining(d *json.Decoder, b *strings.Builder, key string) error {
-	tok, err := d.Token()
-	if err != nil {
-		return err
-	}
-	switch v := tok.(type) {
-	case json.Delim:
-		closing := json.Delim('}')
-		if v == '[' {
-			closing = ']'
-		}
-		b.WriteRune(rune(v))
-		for i := 0; d.More(); i++ {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			member := ""
-			if v == '{' {
-				k, err := d.Token()
-				if err != nil {
-					return err
-				}
-				member, _ = k.(string)
-				kb, _ := json.Marshal(member)
-				b.Write(kb)
-				b.WriteByte(':')
-			}
-			if err := copyInlining(d, b, member); err != nil {
-				return err
-			}
-		}
-		if end, err := d.Token(); err != nil || end != closing {
-			return fmt.Errorf("unbalanced JSON")
-		}
-		b.WriteRune(rune(closing))
-	case string:
+	out, ok := hop.RewriteJSON(body, func(key, v string) (string, bool) {
 		if inner := strings.TrimSpace(v); key == "message" && strings.HasPrefix(inner, "{") && json.Valid([]byte(inner)) {
-			b.WriteString(inner)
-			return nil
+			return inner, true
 		}
-		var sb bytes.Buffer
-		e := json.NewEncoder(&sb)
-		e.SetEscapeHTML(false)
-		_ = e.Encode(v)
-		b.WriteString(strings.TrimSuffix(sb.String(), "\n"))
-	case json.Number:
-		b.WriteString(v.String())
-	case bool:
-		fmt.Fprint(b, v)
-	case nil:
-		b.WriteString("null")
+		return v, false
+	})
+	if !ok {
+		return body
 	}
-	return nil
+	return out
 }
 
 // prettyJSON indents a JSON body, one member a line, so a long body (a token
