@@ -19,3 +19,14 @@ func DecodeBasic(v string) (id, secret string, ok bool) {
 	}
 	return strings.Cut(string(raw), ":")
 }
+
+// MaskBasic is an HTTP Basic value as a view shows it masked: what it teaches,
+// "Basic base64(<client id>:••••••)", the id shown and the secret not; ok is false
+// for any other value (masked whole).
+func MaskBasic(v string) (masked string, ok bool) {
+	id, _, ok := DecodeBasic(v)
+	if !ok {
+		return "", false
+	}
+	return "Basic base64(" + id + ":" + Mask + ")", true
+}

@@ -131,7 +131,11 @@ func (m *Model) lookAtValues(h hop.Hop, w int) []string {
 			return
 		}
 		if secret && !m.reveal {
-			value = hop.Hint(len(value))
+			if basic, ok := hop.MaskBasic(value); ok && strings.EqualFold(name, "Authorization") {
+				value = basic // as the hop pane shows it: the client id, the secret masked
+			} else {
+				value = hop.Hint(len(value))
+			}
 		}
 		out = append(out, ansi.Truncate(s.Label.Render(name+": ")+s.Text.Render(prefix+value), w, "…"))
 	}

@@ -31,3 +31,21 @@ func TestLookAtSpelledAsTheHop(t *testing.T) {
 		t.Errorf("card:\n%s", card)
 	}
 }
+
+// TestLookAtBasicDecoded: presenter mode's card shows a client's HTTP Basic header as
+// the hop pane does, base64(client_id:••••••), not masked whole: what it teaches is
+// the pair.
+func TestLookAtBasicDecoded(t *testing.T) {
+	c := common.New("notty", nil)
+	c.SetPresent(true)
+	m := &Model{c: c, timeline: timeline.New(c)}
+	h := hop.Hop{Party: hop.PartyHostedUI, Browser: "your code", Method: "POST", URL: "http://127.0.0.1:9229/oauth2/token", Status: 200,
+		ReqHeaders: []hop.Field{{Name: "Authorization", Value: flows.BasicAuth("confclient", "s3cr3tvalue"), Secret: true}},
+		LookAt:     []string{"Authorization"}}
+	m.timeline.Append(h)
+	m.timeline.SetSize(100, 10)
+	card := ansi.Strip(m.card(100, 30))
+	if !strings.Contains(card, "Authorization: Basic base64(confclient:"+hop.Mask+")") || strings.Contains(card, "s3cr3tvalue") {
+		t.Errorf("card:\n%s", card)
+	}
+}

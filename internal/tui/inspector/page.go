@@ -186,8 +186,8 @@ func (p *page) basicAuth(f hop.Field) bool {
 		return false
 	}
 	note := p.notable(f.Name, f.Notable)
-	if !p.m.reveal {
-		p.field(f.Name, "Basic base64("+id+":"+hop.Mask+")", false, note)
+	if masked, _ := hop.MaskBasic(f.Value); !p.m.reveal {
+		p.field(f.Name, masked, false, note)
 		p.b.WriteString(p.s.Muted.Render(common.Wrap("    base64 of client_id:client_secret, decoded here with the secret hidden (r shows the header as sent)", p.wrap)) + "\n")
 		return true
 	}
