@@ -12,18 +12,7 @@ import (
 // again, and chapter 6, whose set-up needs a confirmed user, reads the mailbox and
 // finishes; so does chapter 3 run again (a).
 func TestTypedCodeIsForgottenAfterItsRun(t *testing.T) {
-	opts := localLabOptions(t)
-	h := newHarness(t, opts, 120, 40)
-	openChapter(h, chapterIndex(t, h, "signup"))
-	h.key("e")
-	h.until("the form", func() bool { return h.m.chapter.State() == chapter.Filling })
-	for range 4 {
-		h.key("tab")
-	}
-	h.key("111111")
-	h.key("enter")
-	h.key("enter")
-	h.until("choices saved", func() bool { return h.m.chapter.State() != chapter.Filling })
+	h := typedCode(t, "111111")
 	if h.m.inputs["code"] != "111111" {
 		t.Fatalf("the form saved code %q, want 111111 (inputs %v)", h.m.inputs["code"], h.m.inputs)
 	}
@@ -64,18 +53,7 @@ func TestTypedCodeIsForgottenAfterItsRun(t *testing.T) {
 // The code typed in chapter 3's form waits for chapter 3's next run: a run of
 // another chapter (whose set-up never sends it) does not use it up.
 func TestTypedCodeWaitsForItsChapter(t *testing.T) {
-	opts := localLabOptions(t)
-	h := newHarness(t, opts, 120, 40)
-	openChapter(h, chapterIndex(t, h, "signup"))
-	h.key("e")
-	h.until("the form", func() bool { return h.m.chapter.State() == chapter.Filling })
-	for range 4 {
-		h.key("tab")
-	}
-	h.key("222222")
-	h.key("enter")
-	h.key("enter")
-	h.until("choices saved", func() bool { return h.m.chapter.State() != chapter.Filling })
+	h := typedCode(t, "222222")
 	h.key("esc")
 	h.until("home", func() bool { return h.m.screen == screenHome })
 	openChapter(h, chapterIndex(t, h, "tokens"))
@@ -91,4 +69,22 @@ func TestTypedCodeWaitsForItsChapter(t *testing.T) {
 	if c := h.m.inputs["code"]; c != "222222" {
 		t.Errorf("chapter 6's run took chapter 3's code: %q", c)
 	}
+}
+
+// typedCode is a TUI on a local lab of its own, in chapter 3 with code typed in its
+// form (e) and saved.
+func typedCode(t *testing.T, code string) *harness {
+	t.Helper()
+	h := newHarness(t, localLabOptions(t), 120, 40)
+	openChapter(h, chapterIndex(t, h, "signup"))
+	h.key("e")
+	h.until("the form", func() bool { return h.m.chapter.State() == chapter.Filling })
+	for range 4 {
+		h.key("tab")
+	}
+	h.key(code)
+	h.key("enter")
+	h.key("enter")
+	h.until("choices saved", func() bool { return h.m.chapter.State() != chapter.Filling })
+	return h
 }
