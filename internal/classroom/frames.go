@@ -68,7 +68,9 @@ func (f *frames) draw() {
 // after is called after msg was handled: it marks the last frame stale at once for
 // an urgent message, else by a redrawMsg at most backgroundFrame later (one for
 // every message until then), and returns the command that sends that redrawMsg. A
-// key after which the app awaits the hop it let through is held (see heldKey).
+// key after which the app awaits a hop is held (see heldKey): the n that let it
+// through, or any key pressed while it is on its way, whose effect the hop's frame
+// shows as well.
 func (f *frames) after(msg tea.Msg, awaitingHop bool) tea.Cmd {
 	switch msg := msg.(type) {
 	case redrawMsg:
