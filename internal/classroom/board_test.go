@@ -2,6 +2,7 @@ package classroom
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -206,6 +207,10 @@ func TestJoinScreenWraps(t *testing.T) {
 			}
 			if asking && !strings.Contains(strings.Join(strings.Fields(v), " "), "join again as "+name+" with it") {
 				t.Errorf("the rejoin sentence lost the name:\n%s", v)
+			}
+			// The limit is in board columns: a wide character takes two.
+			if !asking && !strings.Contains(strings.Join(strings.Fields(v), " "), fmt.Sprintf("(%d characters at most, %d wide ones", maxNameLen, maxNameLen/2)) {
+				t.Errorf("the name prompt does not say wide characters count twice:\n%s", v)
 			}
 		}
 	}

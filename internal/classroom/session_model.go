@@ -378,7 +378,7 @@ func (m *sessionModel) View() string {
 		b.WriteString("\n  " + m.word.View() + "\n\n")
 		b.WriteString(m.para("enter join · ctrl+c leave"))
 	default:
-		b.WriteString(m.para(fmt.Sprintf("What name should the instructor see on the class board? (%d characters at most: a longer one is cut)", maxNameLen)))
+		b.WriteString(m.para(fmt.Sprintf("What name should the instructor see on the class board? (%d characters at most, %d wide ones such as 山: a longer one is cut)", maxNameLen, maxNameLen/2)))
 		b.WriteString("\n  " + m.name.View() + "\n\n")
 		if m.err != "" {
 			b.WriteString(m.para(m.err) + "\n")
