@@ -39,7 +39,7 @@ func wrapLine(line string, w int, whole bool) []string {
 	}
 	// Keep the line's indent on its continuation lines (nested text), and hang a
 	// list item's continuation lines under its text, past the marker ("• ", "2. ").
-	prefix, body, indentW := splitIndent(line)
+	prefix, body, indentW := SplitIndent(line)
 	hang := indentW
 	if m := listMarker.FindString(ansi.Strip(body)); m != "" {
 		hang += ansi.StringWidth(m)
@@ -217,9 +217,9 @@ func isAlnum(r rune) bool {
 // number with "." or ")", and the blanks after it.
 var listMarker = regexp.MustCompile(`^([-*•+◦▪]|\d+[.)]) +`)
 
-// splitIndent splits a line into its leading blanks (with any escape codes among
+// SplitIndent splits a line into its leading blanks (with any colour codes among
 // them), the rest, and the blanks' width.
-func splitIndent(line string) (prefix, body string, width int) {
+func SplitIndent(line string) (prefix, body string, width int) {
 	i := 0
 	for i < len(line) {
 		switch {

@@ -165,7 +165,7 @@ func rewrap(out string, width int) string {
 			// the continuation line (or that of the run starting there): that
 			// lead is kept, its blanks dropped. Only a line that opens nothing
 			// gets the styles open where the line before broke.
-			lead, body, _ := splitLead(l)
+			lead, body, _ := common.SplitIndent(l)
 			lead = strings.ReplaceAll(lead, " ", "")
 			if !opens(lead) {
 				lead += open
@@ -234,28 +234,6 @@ func applySGR(open, codes []string) []string {
 
 // listItem matches the start of a list item as glamour draws it.
 var listItem = regexp.MustCompile(`^([•◦▪-]|\d+\.) `)
-
-// splitLead splits a line into its leading blanks (with the escape codes among
-// them) and the rest.
-func splitLead(l string) (lead, body string, width int) {
-	i := 0
-	for i < len(l) {
-		switch {
-		case l[i] == ' ':
-			i++
-			width++
-		case l[i] == '\x1b':
-			j := strings.IndexByte(l[i:], 'm')
-			if j < 0 {
-				return l[:i], l[i:], width
-			}
-			i += j + 1
-		default:
-			return l[:i], l[i:], width
-		}
-	}
-	return l, "", width
-}
 
 // trimRight drops the blanks glamour pads each line with (styled or not), which
 // would otherwise paint blocks at line ends.

@@ -230,7 +230,7 @@ func TestLessonContinuationKeepsItsStyle(t *testing.T) {
 	for w := 30; w <= 60; w += 3 {
 		msg := RenderProfile("t", md, w, false, styles.Glamour(styles.Screen, true, false), termenv.ANSI256)().(RenderedMsg)
 		for i, l := range strings.Split(msg.Out, "\n") {
-			lead, body, _ := splitLead(l)
+			lead, body, _ := common.SplitIndent(l)
 			if i > 0 && ansi.Strip(body) != "" && openAtBreak(lead+"x") == "" && !strings.HasPrefix(body, "\x1b[") {
 				t.Errorf("width %d: line %d starts unstyled: %q", w, i, l)
 			}
